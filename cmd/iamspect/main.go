@@ -1,0 +1,17 @@
+// Command iamspect audits AWS IAM security posture. See README.md.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+
+	"github.com/iamspect/iamspect/internal/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := cli.Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

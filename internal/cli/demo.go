@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/iamspect/iamspect/internal/demo"
+)
+
+func newDemoCommand(stdout, _ io.Writer) *cobra.Command {
+	var out outputOptions
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Scan the built-in demo account (no AWS access needed)",
+		Long: `Scan "Northwind Analytics", a fictional account built into iamspect, and print
+the report. The account has the problems real accounts have: people with IAM
+users and passwords, a console user without MFA, a CI user with a two-year-old
+access key, a root access key, and IAM Identity Center set up beside it all.
+
+The demo always exits 0 unless the flags are wrong; it accepts the same output
+flags as 'iamspect scan'.`,
+		Example: `  iamspect demo
+  iamspect demo --format json --output demo.json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := out.Validate(); err != nil {
+				return err
+			}
+			_, err := scanAndReport(cmd.Context(), stdout, demo.Snapshot(), &out, nil)
+			return err
+		},
+	}
+	out.AddFlags(cmd.Flags())
+	return cmd
+}

@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"github.com/iamspect/iamspect/internal/report"
+	"github.com/iamspect/iamspect/internal/report/jsonreport"
+	"github.com/iamspect/iamspect/internal/report/table"
+	"github.com/iamspect/iamspect/internal/rules"
+)
+
+// outputOptions are the flags that shape a report and the exit code.
+type outputOptions struct {
+	format          string
+	output          string
+	failOn          string
+	allowIncomplete bool
+	asOf            string
+	color           string
+	showPassing     bool
+
+	// Set by Validate.
+	failOnSeverity rules.Severity
+	asOfTime       time.Time
+}
+
+func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVarP(&o.format, "format", "f", "table", "report format: "+strings.Join(report.Formats, ", "))
+	fs.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output")
+	fs.StringVar(&o.failOn, "fail-on", "low", "exit 1 when a result fails at or above this `SEVERITY` (critical, high, medium, low, info, none)")
+	fs.BoolVar(&o.allowIncomplete, "allow-incomplete", false, "exit 0/1 even when inputs were missing (instead of 3)")
+	fs.StringVar(&o.asOf, "as-of", "", "measure credential ages at this `TIME` (2024-05-01 or RFC 3339) instead of the snapshot's time")
+	fs.StringVar(&o.color, "color", "auto", "colour the table: auto (only on a terminal, unless NO_COLOR is set), always, never")
+	fs.BoolVar(&o.showPassing, "show-passing", false, "table: list every passing result instead of a count per rule")
+}
+
+func (o *outputOptions) Validate() error {
+	var errs []error
+	if !slices.Contains(report.Formats, o.format) {
+		errs = append(errs, report.ErrUnknownFormat{Format: o.format, Known: report.Formats})
+	}
+	if strings.EqualFold(o.failOn, "none") {
+		o.failOnSeverity = ""
+	} else if sev, err := rules.ParseSeverity(o.failOn); err != nil {
+		errs = append(errs, fmt.Errorf("--fail-on: %w (or none)", err))
+	} else {
+		o.failOnSeverity = sev
+	}
+	if o.asOf != "" {
+		t, err := parseAsOf(o.asOf)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		o.asOfTime = t
+	}
+	if !slices.Contains([]string{"auto", "always", "never"}, o.color) {
+		errs = append(errs, fmt.Errorf("--color %q: want auto, always or never", o.color))
+	}
+	return usage(errors.Join(errs...))
+}
+
+// parseAsOf accepts a date (midnight UTC) or an RFC 3339 time.
+func parseAsOf(s string) (time.Time, error) {
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("--as-of %q: want a date like 2024-05-01 or an RFC 3339 time like 2024-05-01T12:00:00Z", s)
+}
+
+// write renders the report to stdout or --output.
+func (o *outputOptions) write(stdout io.Writer, r *report.Report) error {
+	if o.output == "" {
+		return o.render(stdout, r, o.useColor(stdout))
+	}
+	// Write beside the target and rename, so a failed run never leaves a
+	// truncated report that a pipeline might read as complete.
+	dir := filepath.Dir(o.output)
+	tmp, err := os.CreateTemp(dir, ".iamspect-report-*")
+	if err != nil {
+		return usage(fmt.Errorf("--output: %w", err))
+	}
+	defer os.Remove(tmp.Name())
+	if err := o.render(tmp, r, o.color == "always"); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), o.output)
+}
+
+func (o *outputOptions) render(w io.Writer, r *report.Report, color bool) error {
+	switch o.format {
+	case "json":
+		return jsonreport.Write(w, r)
+	default:
+		return table.Write(w, r, table.Options{Color: color, ShowPassing: o.showPassing})
+	}
+}
+
+func (o *outputOptions) useColor(w io.Writer) bool {
+	switch o.color {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

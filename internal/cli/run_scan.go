@@ -1,0 +1,30 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/iamspect/iamspect/internal/report"
+	"github.com/iamspect/iamspect/internal/rules"
+	"github.com/iamspect/iamspect/internal/scan"
+	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/version"
+)
+
+// now is the wall clock for the report's generated_at only; rules never see it.
+var now = time.Now
+
+// scanAndReport runs the rules over a snapshot, writes the report and
+// returns the scan's exit status as an error (nil for exit 0).
+func scanAndReport(ctx context.Context, stdout io.Writer, s *snapshot.Snapshot, out *outputOptions, selected []*rules.Rule) (*report.Report, error) {
+	outcome, err := scan.Run(ctx, s, scan.Options{Rules: selected, Context: rules.Context{AsOf: out.asOfTime}})
+	if err != nil {
+		return nil, err
+	}
+	rep := report.New(s, outcome, version.String(), now(), out.asOfTime)
+	if err := out.write(stdout, rep); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}

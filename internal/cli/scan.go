@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+func newScanCommand(stdout, stderr io.Writer) *cobra.Command {
+	var (
+		in  inputOptions
+		out outputOptions
+	)
+	cmd := &cobra.Command{
+		Use:   "scan",
+		Short: "Audit IAM state from AWS CLI files or a snapshot",
+		Long: `Scan IAM state against iamspect's rules and report every result: FAIL, PASS,
+MUTED (suppressed) and UNKNOWN (an input was missing, so the rule could not
+be checked; the message names the file or API that would provide it).
+
+Inputs are AWS CLI output files ('iamspect export-commands' prints the
+read-only commands that produce them) or a snapshot file. With only some
+files, the rules that need the others answer UNKNOWN and the exit code is 3
+unless --allow-incomplete is given.
+
+Credential ages are measured against the credential report's generation time
+(or the import time), never against the clock of the machine running the
+scan; --as-of sets another point in time.`,
+		Example: `  iamspect scan --from ./iam-export
+  iamspect scan --authz-details authz.json --credential-report credential-report.json
+  iamspect scan --snapshot snapshot.json --format json --output report.json --fail-on high`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := in.Validate(); err != nil {
+				return err
+			}
+			if err := out.Validate(); err != nil {
+				return err
+			}
+			s, err := in.Load(stderr)
+			if err != nil {
+				return err
+			}
+			rep, err := scanAndReport(cmd.Context(), stdout, s, &out, nil)
+			if err != nil {
+				return err
+			}
+			if code := scanExitCode(rep, out.failOnSeverity, out.allowIncomplete); code != ExitOK {
+				return exitStatus{code}
+			}
+			return nil
+		},
+	}
+	in.AddFlags(cmd.Flags())
+	out.AddFlags(cmd.Flags())
+	return cmd
+}

@@ -1,0 +1,84 @@
+// Package demo builds iamspect's built-in demo: a fictional company account
+// ("Northwind Analytics") with the mistakes real accounts have, so that
+// `iamspect demo` shows every rule at work without AWS access. The sandbox
+// serves the same snapshot by default.
+package demo
+
+import (
+	"time"
+
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+// AccountID is the demo account (an AWS documentation example ID).
+const AccountID = "111122223333"
+
+// CollectedAt is the demo's fixed collection time, so its results never
+// drift with the calendar.
+var CollectedAt = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+// daysAgo returns a pointer to the time n days before collection.
+func daysAgo(n int) *time.Time {
+	t := CollectedAt.AddDate(0, 0, -n)
+	return &t
+}
+
+func arn(kind, name string) string { return "arn:aws:iam::" + AccountID + ":" + kind + "/" + name }
+
+// Snapshot returns a fresh copy of the demo snapshot.
+func Snapshot() *snapshot.Snapshot {
+	a := &snapshot.Account{
+		ID: AccountID, Alias: "northwind-prod", Partition: "aws",
+		Regions:                     []string{"us-east-1", "eu-west-1"},
+		CredentialReportGeneratedAt: &CollectedAt,
+	}
+	for _, in := range []snapshot.Input{
+		snapshot.InputAuthorizationDetails, snapshot.InputCredentialReport,
+		snapshot.InputPasswordPolicy, snapshot.InputAccountSummary,
+		snapshot.InputVirtualMFADevices, snapshot.InputOIDCProviders,
+		snapshot.InputSAMLProviders, snapshot.InputServerCertificates,
+		snapshot.InputAccountAliases, snapshot.InputIdentityCenter,
+		snapshot.InputSSHKeys, snapshot.InputServiceCredentials,
+	} {
+		a.MarkCollected(in)
+	}
+	a.Root = root()
+	a.Users = users()
+	a.Groups = groups()
+	a.Roles = roles()
+	a.Policies = policies()
+	a.PasswordPolicy = &snapshot.PasswordPolicy{MinimumPasswordLength: 8, RequireLowercaseCharacters: true,
+		RequireNumbers: true, AllowUsersToChangePassword: true}
+	a.VirtualMFADevices = []snapshot.VirtualMFADevice{
+		{Serial: arn("mfa", "alice.martin"), UserARN: arn("user", "alice.martin"), EnabledAt: daysAgo(700)},
+		{Serial: arn("mfa", "old-phone"), EnabledAt: nil},
+	}
+	a.OIDCProviders = []snapshot.OIDCProvider{{
+		ARN: arn("oidc-provider", "token.actions.githubusercontent.com"),
+		URL: "https://token.actions.githubusercontent.com", ClientIDs: []string{"sts.amazonaws.com"},
+		CreatedAt: daysAgo(300),
+	}}
+	a.IdentityCenter = identityCenter()
+	a.Summary = summary(a)
+	return &snapshot.Snapshot{
+		SchemaVersion: snapshot.SchemaVersion, CollectedAt: CollectedAt,
+		Source: snapshot.Source{Kind: "demo"}, Accounts: []*snapshot.Account{a},
+	}
+}
+
+func root() *snapshot.Root {
+	return &snapshot.Root{
+		ARN: snapshot.RootARN("aws", AccountID), CreatedAt: daysAgo(2100),
+		PasswordLastUsed: daysAgo(12), MFAActive: false,
+		AccessKeys: []snapshot.AccessKey{{Slot: 1, Status: snapshot.StatusActive,
+			CreatedAt: daysAgo(1900), LastUsed: daysAgo(40), LastUsedService: "s3", LastUsedRegion: "us-east-1"}},
+	}
+}
+
+func summary(a *snapshot.Account) map[string]int {
+	return map[string]int{
+		"Users": len(a.Users), "Groups": len(a.Groups), "Roles": len(a.Roles),
+		"Policies": len(a.Policies), "AccountMFAEnabled": 0, "AccountAccessKeysPresent": 1,
+		"MFADevices": 2, "MFADevicesInUse": 1, "Providers": 1,
+	}
+}

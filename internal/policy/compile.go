@@ -1,0 +1,199 @@
+package policy
+
+import (
+	"strings"
+	"sync"
+)
+
+// Policy is a compiled document: action patterns are lower-cased, resource
+// patterns and condition values parsed, so that queries never touch JSON.
+// A Policy is immutable and safe for concurrent use.
+type Policy struct {
+	Name  string // a label for results, such as the policy ARN; may be empty
+	Doc   *Document
+	stmts []*cstmt
+}
+
+type cstmt struct {
+	st        *Statement
+	actions   []actionPat
+	notAction bool
+	resources []resPat
+	notRes    bool
+	hasRes    bool
+	principal *Principal
+	notPrinc  bool
+	conds     []ccond
+
+	bitsOnce sync.Once
+	bits     bitset // catalogue actions the action element covers
+}
+
+type actionPat struct {
+	g   glob   // lower case
+	svc string // lower-case service prefix when it has no wildcard
+}
+
+type resPat struct {
+	tmpl      template // when the pattern holds variables
+	arn       arnGlob
+	universal bool
+}
+
+// Compile prepares a parsed document for evaluation.
+func Compile(doc *Document) *Policy { return CompileNamed("", doc) }
+
+// CompileNamed is Compile with a label carried into results.
+func CompileNamed(name string, doc *Document) *Policy {
+	p := &Policy{Name: name, Doc: doc, stmts: make([]*cstmt, 0, len(doc.Statements))}
+	vars := doc.VariablesEnabled()
+	for _, st := range doc.Statements {
+		cs := &cstmt{st: st, principal: st.Principal}
+		acts := st.Action
+		if st.NotAction != nil && st.Action == nil {
+			acts, cs.notAction = st.NotAction, true
+		}
+		for _, a := range acts {
+			cs.actions = append(cs.actions, newActionPat(a))
+		}
+		res := st.Resource
+		if st.NotResource != nil && st.Resource == nil {
+			res, cs.notRes = st.NotResource, true
+		}
+		cs.hasRes = res != nil
+		for _, r := range res {
+			cs.resources = append(cs.resources, newResPat(r, vars))
+		}
+		if st.NotPrincipal != nil && st.Principal == nil {
+			cs.principal, cs.notPrinc = st.NotPrincipal, true
+		}
+		for _, c := range st.Conditions {
+			cs.conds = append(cs.conds, compileCondition(c, vars))
+		}
+		p.stmts = append(p.stmts, cs)
+	}
+	return p
+}
+
+// ParseAndCompile parses and compiles in one step.
+func ParseAndCompile(name string, data []byte) (*Policy, error) {
+	doc, err := Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	return CompileNamed(name, doc), nil
+}
+
+func newActionPat(a string) actionPat {
+	low := strings.ToLower(a)
+	p := actionPat{g: newGlob(low)}
+	if svc, _, ok := strings.Cut(low, ":"); ok && !strings.ContainsAny(svc, "*?") {
+		p.svc = svc
+	}
+	return p
+}
+
+func newResPat(r string, vars bool) resPat {
+	var g glob
+	if vars {
+		t := parseTemplate(r)
+		if t.vars {
+			return resPat{tmpl: t}
+		}
+		g = t.literalGlob()
+	} else {
+		g = newGlob(r)
+	}
+	return resPat{arn: newARNGlob(g), universal: g.universal()}
+}
+
+// matchAction reports whether the lower-case action is covered by the
+// statement's Action (or not excluded by its NotAction).
+func (cs *cstmt) matchAction(action, svc string) bool {
+	hit := false
+	for i := range cs.actions {
+		p := &cs.actions[i]
+		if p.svc != "" && p.svc != svc {
+			continue
+		}
+		if p.g.match(action) {
+			hit = true
+			break
+		}
+	}
+	return hit != cs.notAction
+}
+
+// matchResource answers for one resource. An empty resource means "some
+// resource": for an Allow, whether the element can match anything at all;
+// for a Deny, whether it matches everything. Variables the context does not
+// give make the answer unknown; the name of the missing key is returned.
+func (cs *cstmt) matchResource(resource string, deny bool, ctx *evalContext) (tri, string) {
+	if !cs.hasRes {
+		return triTrue, "" // trust policies and some SCPs have no Resource
+	}
+	if resource == "" {
+		return cs.someResource(deny), ""
+	}
+	hit, unknownKey := false, ""
+	for i := range cs.resources {
+		p := &cs.resources[i]
+		if p.universal {
+			hit = true
+			break
+		}
+		if !p.tmpl.vars {
+			if p.arn.match(resource) {
+				hit = true
+				break
+			}
+			continue
+		}
+		g, st, key := p.tmpl.resolve(ctx)
+		switch st {
+		case keyUnknown:
+			unknownKey = key
+		case keyPresent:
+			if newARNGlob(g).match(resource) {
+				hit = true
+			}
+		}
+		if hit {
+			break
+		}
+	}
+	if !hit && unknownKey != "" {
+		return triUnknown, unknownKey
+	}
+	return boolTri(hit != cs.notRes), ""
+}
+
+func (cs *cstmt) someResource(deny bool) tri {
+	anyUniversal := false
+	for i := range cs.resources {
+		anyUniversal = anyUniversal || cs.resources[i].universal
+	}
+	if deny {
+		return boolTri(anyUniversal && !cs.notRes)
+	}
+	if cs.notRes {
+		return boolTri(!anyUniversal)
+	}
+	return boolTri(len(cs.resources) > 0)
+}
+
+// matchPrincipal applies Principal / NotPrincipal. Identity policies have
+// neither, and match. An empty principal means "some principal", treated as
+// for resources.
+func (cs *cstmt) matchPrincipal(principal string, deny bool) bool {
+	if cs.principal == nil {
+		return true
+	}
+	if principal == "" {
+		if deny {
+			return !cs.notPrinc && cs.principal.IsWildcard()
+		}
+		return !(cs.notPrinc && cs.principal.IsWildcard())
+	}
+	return cs.principal.matches(principal) != cs.notPrinc
+}

@@ -1,0 +1,101 @@
+package policy
+
+import (
+	"strings"
+)
+
+// Request is one authorisation question.
+type Request struct {
+	// Principal is the caller: an IAM user or role ARN, an assumed-role
+	// session ARN, an account ID, or a service / federated principal. Empty
+	// means "some principal" (see Evaluate).
+	Principal string
+	// Action is "service:Action"; case does not matter.
+	Action string
+	// Resource is the target ARN. "*" is literal: only statements that cover
+	// every resource match it. Empty means "some resource" (see Evaluate).
+	Resource string
+	// Context holds the request's condition keys (case-insensitive) and their
+	// values. A key not listed is unknown, unless ClosedContext is set or the
+	// key is in Absent; then it is known to be missing from the request.
+	Context       map[string][]string
+	Absent        []string
+	ClosedContext bool
+}
+
+type keyState uint8
+
+const (
+	keyUnknown keyState = iota
+	keyAbsent
+	keyPresent
+)
+
+// evalContext is the request context with lower-case keys, built once per
+// request. Keys derived from the principal ARN are added when the caller did
+// not give them.
+type evalContext struct {
+	values map[string][]string
+	absent map[string]bool
+	closed bool
+}
+
+func newEvalContext(r *Request) *evalContext {
+	c := &evalContext{closed: r.ClosedContext}
+	if len(r.Context) > 0 {
+		c.values = make(map[string][]string, len(r.Context)+3)
+		for k, v := range r.Context {
+			c.values[strings.ToLower(k)] = v
+		}
+	}
+	if len(r.Absent) > 0 {
+		c.absent = make(map[string]bool, len(r.Absent))
+		for _, k := range r.Absent {
+			c.absent[strings.ToLower(k)] = true
+		}
+	}
+	if a, ok := SplitARN(r.Principal); ok {
+		c.derive("aws:principalarn", r.Principal)
+		c.derive("aws:principalaccount", a.Account)
+		if a.Service == "iam" && strings.HasPrefix(a.Resource, "user/") {
+			c.derive("aws:username", a.Resource[strings.LastIndexByte(a.Resource, '/')+1:])
+		}
+	}
+	return c
+}
+
+func (c *evalContext) derive(key, value string) {
+	if _, set := c.values[key]; set || c.absent[key] {
+		return
+	}
+	if c.values == nil {
+		c.values = map[string][]string{}
+	}
+	c.values[key] = []string{value}
+}
+
+// lookup returns a key's values and whether they are known. The key may be in
+// any case.
+func (c *evalContext) lookup(key string) ([]string, keyState) {
+	if c == nil {
+		return nil, keyUnknown
+	}
+	k := strings.ToLower(key)
+	if v, ok := c.values[k]; ok {
+		return v, keyPresent
+	}
+	if c.closed || c.absent[k] {
+		return nil, keyAbsent
+	}
+	return nil, keyUnknown
+}
+
+// tri is a three-valued truth: a condition on a key the request does not
+// reveal is neither true nor false.
+type tri uint8
+
+const (
+	triFalse tri = iota
+	triTrue
+	triUnknown
+)

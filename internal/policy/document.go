@@ -1,0 +1,111 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Policy language versions. Only VersionCurrent enables policy variables;
+// under the older version (or none) "${...}" is literal text.
+const (
+	VersionCurrent = "2012-10-17"
+	VersionLegacy  = "2008-10-17"
+)
+
+// Effect of a statement.
+type Effect uint8
+
+// Effects. EffectInvalid is kept (not rejected) so that Validate can report it.
+const (
+	EffectInvalid Effect = iota
+	Allow
+	Deny
+)
+
+func (e Effect) String() string {
+	switch e {
+	case Allow:
+		return "Allow"
+	case Deny:
+		return "Deny"
+	}
+	return "Invalid"
+}
+
+// Document is a parsed policy: identity, resource, trust, SCP or boundary.
+// The parser keeps what was written (original case, order of statements); the
+// compiler (Compile) turns it into the form the evaluator uses.
+type Document struct {
+	Version    string
+	ID         string
+	Statements []*Statement
+
+	issues []Issue // soft problems found while parsing, reported by Validate
+}
+
+// VariablesEnabled reports whether "${...}" is a policy variable here.
+func (d *Document) VariablesEnabled() bool { return d.Version == VersionCurrent }
+
+// Statement is one statement. For the list elements, nil means the element is
+// absent and an empty non-nil slice means it was written as an empty list.
+type Statement struct {
+	Index     int    // position in the document, from 0
+	Sid       string // may be empty
+	Effect    Effect
+	RawEffect string // as written, for messages
+
+	Action, NotAction       []string
+	Resource, NotResource   []string
+	Principal, NotPrincipal *Principal // nil when absent
+
+	// Conditions hold one entry per (operator, key) pair; all must be true.
+	Conditions []Condition
+}
+
+// Ref names a statement in messages: its Sid when set, else its index.
+func (s *Statement) Ref() string {
+	if s.Sid != "" {
+		return fmt.Sprintf("Statement[%d] (Sid %q)", s.Index, s.Sid)
+	}
+	return fmt.Sprintf("Statement[%d]", s.Index)
+}
+
+// HasCondition reports whether the statement has a condition on key
+// (compared case-insensitively, as IAM compares condition keys).
+func (s *Statement) HasCondition(key string) bool {
+	for i := range s.Conditions {
+		if strings.EqualFold(s.Conditions[i].Key, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// ConditionsOn returns the conditions on key, compared case-insensitively.
+func (s *Statement) ConditionsOn(key string) []Condition {
+	var out []Condition
+	for _, c := range s.Conditions {
+		if strings.EqualFold(c.Key, key) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ParseError is a structural error in a policy, located by a JSON path such
+// as "Statement[2].Condition.StringLike".
+type ParseError struct {
+	Path string
+	Msg  string
+}
+
+func (e *ParseError) Error() string {
+	if e.Path == "" {
+		return "policy: " + e.Msg
+	}
+	return "policy: " + e.Path + ": " + e.Msg
+}
+
+func errAt(path, format string, args ...any) error {
+	return &ParseError{Path: path, Msg: fmt.Sprintf(format, args...)}
+}

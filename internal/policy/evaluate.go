@@ -1,0 +1,335 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// Set is the policies that apply to one principal, grouped as IAM's
+// evaluation logic groups them. Fill the fields, then do not change them:
+// the Set caches derived data on first use and is then safe for concurrent
+// use.
+type Set struct {
+	Identity []*Policy // identity policies (managed, inline, group)
+	// Boundary is the permissions boundary; nil means none is set. An empty
+	// non-nil slice means a boundary that allows nothing.
+	Boundary []*Policy
+	// SCPs holds one entry per level of the organisation (root, each OU,
+	// the account); every level must allow. Nil means no SCPs apply.
+	SCPs [][]*Policy
+	// Resource holds the resource-based policy of the target, if any.
+	Resource []*Policy
+
+	adminOnce sync.Once
+	admin     bool
+}
+
+// NewSet compiles documents into a Set of identity policies.
+func NewSet(docs ...*Document) *Set {
+	s := &Set{Identity: make([]*Policy, len(docs))}
+	for i, d := range docs {
+		s.Identity[i] = Compile(d)
+	}
+	return s
+}
+
+// Decision is the outcome of an evaluation.
+type Decision uint8
+
+// Decisions. ConditionallyAllowed means the request is allowed in some
+// contexts: the Result lists the conditions it depends on.
+const (
+	ImplicitDeny Decision = iota
+	ExplicitDeny
+	Allowed
+	ConditionallyAllowed
+)
+
+func (d Decision) String() string {
+	switch d {
+	case ImplicitDeny:
+		return "ImplicitDeny"
+	case ExplicitDeny:
+		return "ExplicitDeny"
+	case Allowed:
+		return "Allowed"
+	case ConditionallyAllowed:
+		return "ConditionallyAllowed"
+	}
+	return fmt.Sprintf("Decision(%d)", uint8(d))
+}
+
+// Match is a statement that takes part in a decision. Unknown lists the
+// conditions whose truth the request context did not settle (empty when the
+// statement applies outright).
+type Match struct {
+	Policy    *Policy
+	Statement *Statement
+	Unknown   []Condition
+}
+
+func (m Match) String() string {
+	name := ""
+	if m.Policy != nil && m.Policy.Name != "" {
+		name = m.Policy.Name + " "
+	}
+	s := name + m.Statement.Ref()
+	if len(m.Unknown) > 0 {
+		parts := make([]string, len(m.Unknown))
+		for i, c := range m.Unknown {
+			parts[i] = c.String()
+		}
+		s += " if " + strings.Join(parts, " and ")
+	}
+	return s
+}
+
+// Clause is satisfied when any one of its matches applies (all of that
+// match's Unknown conditions hold).
+type Clause []Match
+
+// Result is the answer to a Request.
+type Result struct {
+	Decision Decision
+	// Allows are the statements that allow the request outright; Denies the
+	// Deny statements that apply outright.
+	Allows, Denies []Match
+	// For ConditionallyAllowed: every clause of AllowIf must be satisfied,
+	// and no match of DenyIf may apply.
+	AllowIf []Clause
+	DenyIf  []Match
+}
+
+// Depends returns the distinct conditions the decision depends on.
+func (r Result) Depends() []Condition {
+	var out []Condition
+	seen := map[string]bool{}
+	add := func(m Match) {
+		for _, c := range m.Unknown {
+			if k := c.String(); !seen[k] {
+				seen[k] = true
+				out = append(out, c)
+			}
+		}
+	}
+	for _, cl := range r.AllowIf {
+		for _, m := range cl {
+			add(m)
+		}
+	}
+	for _, m := range r.DenyIf {
+		add(m)
+	}
+	return out
+}
+
+// Explain renders the result in one sentence for reports.
+func (r Result) Explain() string {
+	if r.Decision != ConditionallyAllowed {
+		return r.Decision.String()
+	}
+	var parts []string
+	for _, cl := range r.AllowIf {
+		alts := make([]string, len(cl))
+		for i, m := range cl {
+			alts[i] = m.String()
+		}
+		parts = append(parts, strings.Join(alts, " or "))
+	}
+	s := "allowed only if " + strings.Join(parts, ", and ")
+	for _, m := range r.DenyIf {
+		s += "; denied if " + m.String()
+	}
+	return s
+}
+
+// formula is a truth value in conjunctive form: true, false, or unknown
+// with clauses that must all be satisfied.
+type formula struct {
+	t       tri
+	clauses []Clause
+}
+
+var (
+	fTrue  = formula{t: triTrue}
+	fFalse = formula{t: triFalse}
+)
+
+func and(a, b formula) formula {
+	switch {
+	case a.t == triFalse || b.t == triFalse:
+		return fFalse
+	case a.t == triTrue:
+		return b
+	case b.t == triTrue:
+		return a
+	}
+	return formula{t: triUnknown, clauses: append(append([]Clause{}, a.clauses...), b.clauses...)}
+}
+
+// or distributes: (a1 ∧ a2) ∨ (b1) = (a1 ∨ b1) ∧ (a2 ∨ b1).
+func or(a, b formula) formula {
+	switch {
+	case a.t == triTrue || b.t == triTrue:
+		return fTrue
+	case a.t == triFalse:
+		return b
+	case b.t == triFalse:
+		return a
+	}
+	var out []Clause
+	for _, x := range a.clauses {
+		for _, y := range b.clauses {
+			out = append(out, append(append(Clause{}, x...), y...))
+		}
+	}
+	return formula{t: triUnknown, clauses: out}
+}
+
+// layer is the outcome of one group of policies.
+type layer struct {
+	allow          formula
+	allows, denies []Match
+	denyIf         []Match
+}
+
+type evalReq struct {
+	principal, action, svc, resource string
+	ctx                              *evalContext
+}
+
+func (e *evalReq) layer(policies []*Policy) layer {
+	var l layer
+	var maybe Clause
+	for _, p := range policies {
+		for _, cs := range p.stmts {
+			deny := cs.st.Effect == Deny
+			if cs.st.Effect == EffectInvalid {
+				continue // IAM refuses such a statement
+			}
+			t, unknown := e.statement(cs, deny)
+			if t == triFalse {
+				continue
+			}
+			m := Match{Policy: p, Statement: cs.st, Unknown: unknown}
+			switch {
+			case deny && t == triTrue:
+				l.denies = append(l.denies, m)
+			case deny:
+				l.denyIf = append(l.denyIf, m)
+			case t == triTrue:
+				l.allows = append(l.allows, m)
+			default:
+				maybe = append(maybe, m)
+			}
+		}
+	}
+	switch {
+	case len(l.allows) > 0:
+		l.allow = fTrue
+	case len(maybe) > 0:
+		l.allow = formula{t: triUnknown, clauses: []Clause{maybe}}
+	default:
+		l.allow = fFalse
+	}
+	return l
+}
+
+// statement decides whether one statement applies to the request.
+func (e *evalReq) statement(cs *cstmt, deny bool) (tri, []Condition) {
+	if !cs.matchAction(e.action, e.svc) || !cs.matchPrincipal(e.principal, deny) {
+		return triFalse, nil
+	}
+	res, key := cs.matchResource(e.resource, deny, e.ctx)
+	if res == triFalse {
+		return triFalse, nil
+	}
+	var unknown []Condition
+	if res == triUnknown {
+		unknown = append(unknown, Condition{Raw: "Resource", Operator: "Resource", Key: key, Values: cs.st.Resource})
+	}
+	for i := range cs.conds {
+		switch cs.conds[i].eval(e.ctx) {
+		case triFalse:
+			return triFalse, nil
+		case triUnknown:
+			unknown = append(unknown, cs.conds[i].cond)
+		}
+	}
+	if len(unknown) > 0 {
+		return triUnknown, unknown
+	}
+	return triTrue, nil
+}
+
+// Evaluate follows IAM's policy evaluation logic:
+//  1. an explicit Deny in any policy wins;
+//  2. every SCP level must allow;
+//  3. in the same account, an allow in the resource policy suffices, or an
+//     allow in an identity policy that the boundary (if any) also allows;
+//     across accounts, both the identity side and the resource policy must
+//     allow;
+//  4. otherwise the request is implicitly denied.
+//
+// Conditions on keys the request does not give are unknown: a Deny that
+// depends on them cannot be ruled out, an Allow that depends on them is not
+// assumed; the decision is then ConditionallyAllowed with the conditions
+// listed. A request with an empty Resource or Principal asks about "some"
+// resource or principal; "*" is a literal resource.
+//
+// Simplifications: session policies and resource control policies are not
+// modelled, and a boundary limits identity-policy allows only (as for IAM
+// users; for a role, a resource policy naming the role ARN is also limited).
+func (s *Set) Evaluate(req *Request) Result {
+	action := strings.ToLower(req.Action)
+	svc, _, _ := strings.Cut(action, ":")
+	e := &evalReq{principal: req.Principal, action: action, svc: svc, resource: req.Resource, ctx: newEvalContext(req)}
+
+	var res Result
+	collect := func(l layer) formula {
+		res.Denies = append(res.Denies, l.denies...)
+		res.DenyIf = append(res.DenyIf, l.denyIf...)
+		res.Allows = append(res.Allows, l.allows...)
+		return l.allow
+	}
+	identity := collect(e.layer(s.Identity))
+	if s.Boundary != nil {
+		identity = and(identity, collect(e.layer(s.Boundary)))
+	}
+	allow := identity
+	if s.Resource != nil {
+		rp := collect(e.layer(s.Resource))
+		if crossAccount(req.Principal, req.Resource) {
+			allow = and(allow, rp)
+		} else {
+			allow = or(allow, rp)
+		}
+	}
+	for _, level := range s.SCPs {
+		allow = and(allow, collect(e.layer(level)))
+	}
+	switch {
+	case len(res.Denies) > 0:
+		res.Decision = ExplicitDeny
+	case allow.t == triFalse:
+		res.Decision = ImplicitDeny
+	case allow.t == triTrue && len(res.DenyIf) == 0:
+		res.Decision = Allowed
+	default:
+		res.Decision = ConditionallyAllowed
+		res.AllowIf = allow.clauses
+	}
+	if res.Decision != ConditionallyAllowed {
+		res.DenyIf = nil
+	}
+	return res
+}
+
+// crossAccount reports whether the principal and the resource are known to
+// live in different accounts. Resource ARNs without an account (S3 buckets)
+// cannot tell, and count as the same account.
+func crossAccount(principal, resource string) bool {
+	p, r := AccountOf(principal), AccountOf(resource)
+	return p != "" && r != "" && p != r
+}

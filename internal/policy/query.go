@@ -1,0 +1,241 @@
+package policy
+
+import (
+	"math/bits"
+	"strings"
+	"sync"
+
+	"github.com/iamspect/iamspect/internal/iamdata"
+)
+
+// Allows asks whether the set allows action on resource for some principal,
+// with every condition key unknown. The Result says Allowed (in every
+// context), ConditionallyAllowed (in some) or a deny (in none).
+func (s *Set) Allows(action, resource string) Result {
+	return s.Evaluate(&Request{Action: action, Resource: resource})
+}
+
+// AllowsUnconditionally reports whether action on resource is allowed in
+// every context.
+func (s *Set) AllowsUnconditionally(action, resource string) bool {
+	return s.Allows(action, resource).Decision == Allowed
+}
+
+// AllowsSomehow reports whether action on resource is allowed in at least
+// one context (possibly only under conditions).
+func (s *Set) AllowsSomehow(action, resource string) bool {
+	d := s.Allows(action, resource).Decision
+	return d == Allowed || d == ConditionallyAllowed
+}
+
+// ActionDecision is one catalogue action and how the set treats it.
+type ActionDecision struct {
+	Action   iamdata.Action
+	Decision Decision // Allowed or ConditionallyAllowed
+}
+
+// AllowedActions lists the catalogue actions of a service that the set
+// allows on some resource, in some context. A Deny removes an action only
+// when it covers every resource.
+func (s *Set) AllowedActions(service string) []ActionDecision {
+	var out []ActionDecision
+	for _, a := range iamdata.ServiceActions(service) {
+		r := s.Evaluate(&Request{Action: a.String()})
+		if r.Decision == Allowed || r.Decision == ConditionallyAllowed {
+			out = append(out, ActionDecision{Action: a, Decision: r.Decision})
+		}
+	}
+	return out
+}
+
+// IsAdmin reports whether the set amounts to full administrator: every action
+// of the catalogue is allowed on "*" without conditions (through Action "*",
+// service wildcards, or NotAction that excludes no real action), through the
+// identity policies, boundary and every SCP level, and no unconditional Deny
+// on "*" takes any action away. A conditional Deny (say, "deny all without
+// MFA") does not remove admin status: the principal is admin whenever the
+// condition is false. Resource policies do not count.
+func IsAdmin(s *Set) bool {
+	s.adminOnce.Do(func() { s.admin = s.computeAdmin() })
+	return s.admin
+}
+
+// IsAdmin is the method form of IsAdmin.
+func (s *Set) IsAdmin() bool { return IsAdmin(s) }
+
+// IsAdminPolicy reports whether one policy on its own amounts to
+// administrator access.
+func IsAdminPolicy(p *Policy) bool { return IsAdmin(&Set{Identity: []*Policy{p}}) }
+
+func (s *Set) computeAdmin() bool {
+	allowed := layerAllowBits(s.Identity)
+	if allowed == nil {
+		return false
+	}
+	if s.Boundary != nil {
+		allowed.and(layerAllowBits(s.Boundary))
+	}
+	for _, level := range s.SCPs {
+		allowed.and(layerAllowBits(level))
+	}
+	deny := newBitset()
+	layers := append(append([][]*Policy{s.Identity, s.Boundary}, s.SCPs...), s.Resource)
+	for _, l := range layers {
+		for _, p := range l {
+			for _, cs := range p.stmts {
+				if cs.st.Effect == Deny && cs.appliesToAllUnconditionally() {
+					deny.or(cs.actionBits())
+				}
+			}
+		}
+	}
+	allowed.andNot(deny)
+	return allowed.full()
+}
+
+// layerAllowBits unions the actions the layer allows on "*" without
+// conditions; nil when it allows none.
+func layerAllowBits(ps []*Policy) bitset {
+	var out bitset
+	for _, p := range ps {
+		for _, cs := range p.stmts {
+			if cs.st.Effect != Allow || !cs.appliesToAllUnconditionally() {
+				continue
+			}
+			if out == nil {
+				out = newBitset()
+			}
+			out.or(cs.actionBits())
+		}
+	}
+	if out == nil {
+		return newBitset()
+	}
+	return out
+}
+
+// appliesToAllUnconditionally: no conditions, no principal restriction, and
+// the resource element matches the literal "*".
+func (cs *cstmt) appliesToAllUnconditionally() bool {
+	if len(cs.conds) > 0 || (cs.principal != nil && !cs.principal.IsWildcard()) || cs.notPrinc {
+		return false
+	}
+	t, _ := cs.matchResource("*", cs.st.Effect == Deny, nil)
+	return t == triTrue
+}
+
+// actionBits returns the catalogue actions the statement's action element
+// covers (NotAction: all but the excluded), computed once.
+func (cs *cstmt) actionBits() bitset {
+	cs.bitsOnce.Do(func() {
+		b := newBitset()
+		for _, p := range cs.actions {
+			b.or(expandPattern(p))
+		}
+		if cs.notAction {
+			b.not()
+		}
+		cs.bits = b
+	})
+	return cs.bits
+}
+
+// Expansions of action patterns against the catalogue, shared by all
+// policies: real accounts repeat the same patterns many times.
+var expansions sync.Map // lower-case pattern -> bitset
+
+func expandPattern(p actionPat) bitset {
+	if v, ok := expansions.Load(p.g.text); ok {
+		return v.(bitset)
+	}
+	b := newBitset()
+	names := iamdata.LowerNames()
+	lo, hi := 0, len(names)
+	if p.svc != "" {
+		lo, hi = iamdata.ServiceRange(p.svc)
+	}
+	if p.g.plain {
+		if i, ok := iamdata.Index(p.g.text); ok {
+			b.set(i)
+		}
+	} else {
+		if i := strings.IndexAny(p.g.text, "*?"); i > 0 {
+			// The literal prefix narrows the scan to a sorted range.
+			l, h := iamdata.SearchPrefix(p.g.text[:i])
+			lo, hi = max(lo, l), min(hi, h)
+		}
+		for i := lo; i < hi; i++ {
+			if p.g.match(names[i]) {
+				b.set(i)
+			}
+		}
+	}
+	v, _ := expansions.LoadOrStore(p.g.text, b)
+	return v.(bitset)
+}
+
+// ExpandActions returns the catalogue actions matching an action pattern
+// such as "iam:*" or "s3:Get*", ignoring case.
+func ExpandActions(pattern string) []iamdata.Action {
+	b := expandPattern(newActionPat(pattern))
+	all := iamdata.Actions()
+	var out []iamdata.Action
+	for i := range all {
+		if b.has(i) {
+			out = append(out, all[i])
+		}
+	}
+	return out
+}
+
+// bitset has one bit per catalogue action.
+type bitset []uint64
+
+func newBitset() bitset { return make(bitset, (iamdata.Len()+63)/64) }
+
+func (b bitset) set(i int)      { b[i/64] |= 1 << (i % 64) }
+func (b bitset) has(i int) bool { return b[i/64]&(1<<(i%64)) != 0 }
+
+func (b bitset) or(o bitset) {
+	for i := range b {
+		b[i] |= o[i]
+	}
+}
+
+func (b bitset) and(o bitset) {
+	for i := range b {
+		b[i] &= o[i]
+	}
+}
+
+func (b bitset) andNot(o bitset) {
+	for i := range b {
+		b[i] &^= o[i]
+	}
+}
+
+func (b bitset) not() {
+	for i := range b {
+		b[i] = ^b[i]
+	}
+	b.trim()
+}
+
+// trim clears the bits past the last action.
+func (b bitset) trim() {
+	if r := iamdata.Len() % 64; r != 0 {
+		b[len(b)-1] &= (1 << r) - 1
+	}
+}
+
+func (b bitset) full() bool {
+	return b.count() == iamdata.Len()
+}
+
+func (b bitset) count() int {
+	n := 0
+	for _, w := range b {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}

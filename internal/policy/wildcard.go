@@ -1,0 +1,159 @@
+package policy
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// glob is a compiled wildcard pattern: '*' matches any run of characters and
+// '?' exactly one. Characters that came from the policy variables ${*} and
+// ${?} are literal; lit marks them (nil when there are none).
+type glob struct {
+	text  string
+	lit   []bool
+	plain bool // no wildcard at all: plain string comparison
+}
+
+func newGlob(text string) glob {
+	return glob{text: text, plain: !strings.ContainsAny(text, "*?")}
+}
+
+// newGlobLit builds a glob from text with explicit literal marks.
+func newGlobLit(text string, lit []bool) glob {
+	g := glob{text: text, lit: lit, plain: true}
+	for i := 0; i < len(text); i++ {
+		if (text[i] == '*' || text[i] == '?') && !lit[i] {
+			g.plain = false
+			break
+		}
+	}
+	if g.plain {
+		g.lit = nil
+	}
+	return g
+}
+
+func (g glob) isWild(i int, c byte) bool {
+	return (c == '*' || c == '?') && (g.lit == nil || !g.lit[i])
+}
+
+// universal reports whether the glob matches every string.
+func (g glob) universal() bool {
+	if g.plain || g.text == "" {
+		return false
+	}
+	for i := 0; i < len(g.text); i++ {
+		if g.text[i] != '*' || !g.isWild(i, '*') {
+			return false
+		}
+	}
+	return true
+}
+
+// match runs the greedy two-pointer algorithm: on a mismatch it returns to
+// the last '*' and lets it swallow one more character. Each '*' only moves
+// forward, so the cost is O(len(p)*len(s)) at worst and never exponential.
+func (g glob) match(s string) bool {
+	if g.plain {
+		return g.text == s
+	}
+	p := g.text
+	pi, si := 0, 0
+	star, mark := -1, 0
+	for si < len(s) {
+		if pi < len(p) {
+			c := p[pi]
+			if c == '*' && g.isWild(pi, c) {
+				star, mark = pi, si
+				pi++
+				continue
+			}
+			if c == '?' && g.isWild(pi, c) {
+				_, n := utf8.DecodeRuneInString(s[si:])
+				pi, si = pi+1, si+n
+				continue
+			}
+			if c == s[si] {
+				pi, si = pi+1, si+1
+				continue
+			}
+		}
+		if star < 0 {
+			return false
+		}
+		_, n := utf8.DecodeRuneInString(s[mark:])
+		mark += n
+		pi, si = star+1, mark
+	}
+	for pi < len(p) && p[pi] == '*' && g.isWild(pi, '*') {
+		pi++
+	}
+	return pi == len(p)
+}
+
+// MatchWildcard reports whether s matches the wildcard pattern, case-sensitively, as
+// the StringLike operator compares.
+func MatchWildcard(pattern, s string) bool { return newGlob(pattern).match(s) }
+
+// MatchWildcardFold is MatchWildcard ignoring case, as IAM compares action names.
+func MatchWildcardFold(pattern, s string) bool {
+	return newGlob(strings.ToLower(pattern)).match(strings.ToLower(s))
+}
+
+// arnGlob matches ARNs segment by segment: "arn:partition:service:region:
+// account:resource". A '*' in one of the first five segments cannot run into
+// the next segment; the resource part (which may hold colons) is one segment.
+// A pattern that is not a six-part ARN (such as "*") is matched as a whole.
+type arnGlob struct {
+	whole glob
+	segs  [6]glob
+	isARN bool
+}
+
+func newARNGlob(g glob) arnGlob {
+	a := arnGlob{whole: g}
+	if g.plain || g.universal() {
+		return a
+	}
+	parts := strings.SplitN(g.text, ":", 6)
+	if len(parts) != 6 {
+		return a
+	}
+	off := 0
+	for i, part := range parts {
+		if g.lit != nil {
+			a.segs[i] = newGlobLit(part, g.lit[off:off+len(part)])
+		} else {
+			a.segs[i] = newGlob(part)
+		}
+		off += len(part) + 1
+	}
+	a.isARN = true
+	return a
+}
+
+func (a arnGlob) match(arn string) bool {
+	if !a.isARN {
+		return a.whole.match(arn)
+	}
+	var parts [6]string
+	rest := arn
+	for i := 0; i < 5; i++ {
+		seg, after, ok := strings.Cut(rest, ":")
+		if !ok {
+			return false
+		}
+		parts[i], rest = seg, after
+	}
+	parts[5] = rest
+	for i := range parts {
+		if !a.segs[i].match(parts[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// MatchARN reports whether arn matches pattern the way ArnLike and the
+// Resource element compare: per colon-separated segment, case-sensitively.
+func MatchARN(pattern, arn string) bool { return newARNGlob(newGlob(pattern)).match(arn) }

@@ -1,0 +1,126 @@
+// Package report holds the report model that every output format renders.
+// Writers in the sub-packages format it; they never compute findings.
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/iamspect/iamspect/internal/rules"
+	"github.com/iamspect/iamspect/internal/scan"
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+// SchemaVersion is the version of the JSON report shape (docs/output.md).
+const SchemaVersion = "1"
+
+// Report is a finished scan, ready to render.
+type Report struct {
+	SchemaVersion string           `json:"schema_version"`
+	Tool          Tool             `json:"tool"`
+	GeneratedAt   time.Time        `json:"generated_at"`
+	AsOf          *time.Time       `json:"as_of,omitempty"`
+	Source        snapshot.Source  `json:"source"`
+	Accounts      []Account        `json:"accounts"`
+	Summary       Summary          `json:"summary"`
+	Results       []rules.Result   `json:"results"`
+	Gaps          []snapshot.Gap   `json:"gaps"`
+	Errors        []scan.RuleError `json:"errors,omitempty"`
+}
+
+// Tool names the program that wrote the report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Account identifies a scanned account.
+type Account struct {
+	ID    string `json:"id"`
+	Alias string `json:"alias,omitempty"`
+}
+
+// Summary counts results.
+type Summary struct {
+	Total   int `json:"total"`
+	Fail    int `json:"fail"`
+	Pass    int `json:"pass"`
+	Muted   int `json:"muted"`
+	Unknown int `json:"unknown"`
+	// FailBySeverity counts failing results per severity.
+	FailBySeverity map[rules.Severity]int `json:"fail_by_severity"`
+	// Complete is false when the scan has gaps, UNKNOWN results or rule errors.
+	Complete bool `json:"complete"`
+}
+
+// New assembles a report from a snapshot and a scan outcome.
+func New(s *snapshot.Snapshot, out *scan.Outcome, toolVersion string, generatedAt time.Time, asOf time.Time) *Report {
+	r := &Report{
+		SchemaVersion: SchemaVersion,
+		Tool:          Tool{Name: "iamspect", Version: toolVersion},
+		GeneratedAt:   generatedAt.UTC(),
+		Source:        s.Source,
+		Results:       out.Results,
+		Gaps:          s.Gaps,
+		Errors:        out.Errors,
+	}
+	if r.Results == nil {
+		r.Results = []rules.Result{}
+	}
+	if r.Gaps == nil {
+		r.Gaps = []snapshot.Gap{}
+	}
+	if !asOf.IsZero() {
+		t := asOf.UTC()
+		r.AsOf = &t
+	}
+	for _, a := range s.Accounts {
+		r.Accounts = append(r.Accounts, Account{ID: a.ID, Alias: a.Alias})
+	}
+	sort.Slice(r.Accounts, func(i, j int) bool { return r.Accounts[i].ID < r.Accounts[j].ID })
+	r.Summary = Summarize(r.Results)
+	r.Summary.Complete = r.Summary.Unknown == 0 && len(r.Gaps) == 0 && len(r.Errors) == 0
+	return r
+}
+
+// Summarize counts results by status and failing results by severity.
+func Summarize(rs []rules.Result) Summary {
+	s := Summary{Total: len(rs), FailBySeverity: map[rules.Severity]int{}}
+	for _, r := range rs {
+		switch r.Status {
+		case rules.Fail:
+			s.Fail++
+			s.FailBySeverity[r.Severity]++
+		case rules.Pass:
+			s.Pass++
+		case rules.Muted:
+			s.Muted++
+		case rules.Unknown:
+			s.Unknown++
+		}
+	}
+	return s
+}
+
+// Writer renders a report in one format.
+type Writer interface {
+	Write(w io.Writer, r *Report) error
+}
+
+// WriterFunc adapts a function to Writer.
+type WriterFunc func(w io.Writer, r *Report) error
+
+// Write calls f.
+func (f WriterFunc) Write(w io.Writer, r *Report) error { return f(w, r) }
+
+// ErrUnknownFormat is returned for an unsupported --format value.
+type ErrUnknownFormat struct {
+	Format string
+	Known  []string
+}
+
+func (e ErrUnknownFormat) Error() string {
+	return fmt.Sprintf("unknown format %q (supported: %v)", e.Format, e.Known)
+}

@@ -1,0 +1,95 @@
+package snapshot
+
+import "slices"
+
+// Input names one kind of collected data. An account lists the inputs it
+// has in Account.Collected; a rule that needs a missing input answers UNKNOWN.
+type Input string
+
+// The inputs a snapshot can hold.
+const (
+	InputAuthorizationDetails Input = "authorization_details"
+	InputCredentialReport     Input = "credential_report"
+	InputPasswordPolicy       Input = "password_policy"
+	InputAccountSummary       Input = "account_summary"
+	InputVirtualMFADevices    Input = "virtual_mfa_devices"
+	InputOIDCProviders        Input = "oidc_providers"
+	InputSAMLProviders        Input = "saml_providers"
+	InputServerCertificates   Input = "server_certificates"
+	InputAccountAliases       Input = "account_aliases"
+	InputSSHKeys              Input = "ssh_keys"
+	InputServiceCredentials   Input = "service_specific_credentials"
+	InputOrganizationsFeatures Input = "organizations_features"
+	InputIdentityCenter       Input = "identity_center"
+	InputAccessAnalyzer       Input = "access_analyzer"
+	InputOrganization         Input = "organization"
+)
+
+// inputSources says how a user provides each input: the AWS API a live scan
+// calls, and the file an offline import reads (see docs/snapshot.md).
+var inputSources = map[Input][2]string{
+	InputAuthorizationDetails:  {"iam:GetAccountAuthorizationDetails", "--authz-details FILE or authz-details.json"},
+	InputCredentialReport:      {"iam:GetCredentialReport", "--credential-report FILE or credential-report.json"},
+	InputPasswordPolicy:        {"iam:GetAccountPasswordPolicy", "password-policy.json"},
+	InputAccountSummary:        {"iam:GetAccountSummary", "account-summary.json"},
+	InputVirtualMFADevices:     {"iam:ListVirtualMFADevices", "virtual-mfa-devices.json"},
+	InputOIDCProviders:         {"iam:ListOpenIDConnectProviders", "oidc-providers.json"},
+	InputSAMLProviders:         {"iam:ListSAMLProviders", "saml-providers.json"},
+	InputServerCertificates:    {"iam:ListServerCertificates", "server-certificates.json"},
+	InputAccountAliases:        {"iam:ListAccountAliases", "account-aliases.json"},
+	InputSSHKeys:               {"iam:ListSSHPublicKeys", ""},
+	InputServiceCredentials:    {"iam:ListServiceSpecificCredentials", ""},
+	InputOrganizationsFeatures: {"iam:ListOrganizationsFeatures", ""},
+	InputIdentityCenter:        {"sso:ListInstances", ""},
+	InputAccessAnalyzer:        {"access-analyzer:ListAnalyzers", ""},
+	InputOrganization:          {"organizations:DescribeOrganization", ""},
+}
+
+// API returns the AWS API that provides the input.
+func (in Input) API() string { return inputSources[in][0] }
+
+// File returns how an offline import provides the input, or "" if it cannot.
+func (in Input) File() string { return inputSources[in][1] }
+
+// Describe says how to provide the input, for UNKNOWN messages.
+func (in Input) Describe() string {
+	s := string(in) + " (" + in.API()
+	if f := in.File(); f != "" {
+		s += "; offline: " + f
+	}
+	return s + ")"
+}
+
+// Has reports whether the account's snapshot holds the input.
+func (a *Account) Has(in Input) bool { return slices.Contains(a.Collected, in) }
+
+// MarkCollected records that the input was collected (idempotent, sorted).
+func (a *Account) MarkCollected(in Input) {
+	if a.Has(in) {
+		return
+	}
+	a.Collected = append(a.Collected, in)
+	slices.Sort(a.Collected)
+}
+
+// Missing returns the inputs among need that the account lacks.
+func (a *Account) Missing(need ...Input) []Input {
+	var out []Input
+	for _, in := range need {
+		if !a.Has(in) {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+// GapsFor returns the snapshot's gaps for one account and input.
+func (s *Snapshot) GapsFor(accountID string, in Input) []Gap {
+	var out []Gap
+	for _, g := range s.Gaps {
+		if g.Input == in && (g.AccountID == "" || g.AccountID == accountID) {
+			out = append(out, g)
+		}
+	}
+	return out
+}

@@ -1,0 +1,103 @@
+package snapshot
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// MaxFileSize bounds how much of a snapshot file is read: a guard against
+// hostile or accidental multi-gigabyte inputs.
+const MaxFileSize = 512 << 20
+
+// Write encodes the snapshot as indented JSON.
+func (s *Snapshot) Write(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(s)
+}
+
+// Decode reads a snapshot, rejecting unknown fields and other schema versions
+// so that a misread never passes silently.
+func Decode(r io.Reader) (*Snapshot, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("snapshot is larger than %d MiB", MaxFileSize>>20)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, errors.New("empty file: expected an iamspect snapshot (JSON object with schema_version)")
+	}
+	var probe struct {
+		SchemaVersion *string `json:"schema_version"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return nil, describeJSONError(data, err)
+	}
+	if probe.SchemaVersion == nil {
+		return nil, errors.New("not an iamspect snapshot: no schema_version field (did you mean --authz-details or --from?)")
+	}
+	if *probe.SchemaVersion != SchemaVersion {
+		return nil, fmt.Errorf("snapshot schema_version %q is not supported (this build reads %q)", *probe.SchemaVersion, SchemaVersion)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var s Snapshot
+	if err := dec.Decode(&s); err != nil {
+		return nil, describeJSONError(data, err)
+	}
+	for i, a := range s.Accounts {
+		if a == nil || a.ID == "" {
+			return nil, fmt.Errorf("accounts[%d]: missing id", i)
+		}
+	}
+	return &s, nil
+}
+
+// Load reads a snapshot file.
+func Load(path string) (*Snapshot, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	s, err := Decode(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+// describeJSONError adds a line and column to JSON syntax and type errors.
+func describeJSONError(data []byte, err error) error {
+	var off int64 = -1
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	if off < 0 {
+		return err
+	}
+	line, col := LineCol(data, off)
+	return fmt.Errorf("line %d, column %d: %w", line, col, err)
+}
+
+// LineCol converts a byte offset into a 1-based line and column.
+func LineCol(data []byte, off int64) (line, col int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	line = 1 + bytes.Count(data[:off], []byte("\n"))
+	col = int(off) - bytes.LastIndexByte(data[:off], '\n')
+	return line, col
+}
