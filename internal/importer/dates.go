@@ -15,7 +15,7 @@ import (
 var timeLayouts = []string{
 	time.RFC3339Nano,
 	"2006-01-02 15:04:05Z07:00",
-	"2006-01-02T15:04:05",  // no zone: AWS times are UTC
+	"2006-01-02T15:04:05", // no zone: AWS times are UTC
 	"2006-01-02 15:04:05",
 	"2006-01-02T15:04:05Z0700", // +0000 without a colon
 	"2006-01-02 15:04:05Z0700",

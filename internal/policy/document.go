@@ -40,7 +40,17 @@ type Document struct {
 	ID         string
 	Statements []*Statement
 
-	issues []Issue // soft problems found while parsing, reported by Validate
+	issues   []Issue // soft problems found while parsing, reported by Validate
+	listForm bool    // Statement was written as a list
+}
+
+// StatementPath is the JSON path of a statement: "Statement" when the
+// document holds a single statement object, else "Statement[i]".
+func (d *Document) StatementPath(st *Statement) string {
+	if d.listForm {
+		return fmt.Sprintf("Statement[%d]", st.Index)
+	}
+	return "Statement"
 }
 
 // VariablesEnabled reports whether "${...}" is a policy variable here.

@@ -25,7 +25,8 @@ func compileCondition(c Condition, vars bool) ccond {
 // answer is known, and (false, true) when it depends on a key the context
 // does not give. Policy variables are replaced when vars is true.
 func EvalCondition(c Condition, req *Request, vars bool) (ok, unknown bool) {
-	t := compileCondition(c, vars).eval(newEvalContext(req))
+	cc := compileCondition(c, vars)
+	t := cc.eval(newEvalContext(req))
 	return t == triTrue, t == triUnknown
 }
 
@@ -34,7 +35,8 @@ func EvalConditions(conds []Condition, req *Request, vars bool) (ok, unknown boo
 	ctx := newEvalContext(req)
 	res := triTrue
 	for _, c := range conds {
-		switch compileCondition(c, vars).eval(ctx) {
+		cc := compileCondition(c, vars)
+		switch cc.eval(ctx) {
 		case triFalse:
 			return false, false
 		case triUnknown:

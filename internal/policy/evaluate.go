@@ -74,15 +74,15 @@ func (m Match) String() string {
 	if m.Policy != nil && m.Policy.Name != "" {
 		name = m.Policy.Name + " "
 	}
-	s := name + m.Statement.Ref()
-	if len(m.Unknown) > 0 {
-		parts := make([]string, len(m.Unknown))
-		for i, c := range m.Unknown {
-			parts[i] = c.String()
-		}
-		s += " if " + strings.Join(parts, " and ")
+	ref := name + m.Statement.Ref()
+	if len(m.Unknown) == 0 {
+		return ref
 	}
-	return s
+	parts := make([]string, len(m.Unknown))
+	for i, c := range m.Unknown {
+		parts[i] = c.String()
+	}
+	return strings.Join(parts, " and ") + " (" + ref + ")"
 }
 
 // Clause is satisfied when any one of its matches applies (all of that

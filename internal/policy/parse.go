@@ -165,6 +165,7 @@ func (d *Document) parseStatements(v any) error {
 		if len(t) > MaxStatements {
 			return errAt("Statement", "%d statements, over the limit of %d", len(t), MaxStatements)
 		}
+		d.listForm = true
 		d.Statements = make([]*Statement, 0, len(t))
 		for i, e := range t {
 			path := fmt.Sprintf("Statement[%d]", i)

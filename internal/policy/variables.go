@@ -115,7 +115,7 @@ func (t template) resolve(ctx *evalContext) (glob, keyState, string) {
 		switch {
 		case st == keyUnknown:
 			return glob{}, keyUnknown, p.text
-		case st == keyPresent && len(vals) > 0:
+		case st == keyPresent && len(vals) == 1: // a multivalued key cannot fill a variable
 			mark(vals[0], true)
 		case p.hasDef:
 			mark(p.def, true)

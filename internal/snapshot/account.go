@@ -107,11 +107,11 @@ type PermissionSet struct {
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
 	// SessionDuration is an ISO 8601 duration as AWS returns it, e.g. "PT8H".
-	SessionDuration       string      `json:"session_duration,omitempty"`
-	ManagedPolicies       []PolicyRef `json:"managed_policies,omitempty"`
-	CustomerManaged       []PolicyRef `json:"customer_managed_policies,omitempty"`
-	InlinePolicy          RawJSON     `json:"inline_policy,omitempty"`
-	PermissionsBoundary   *PolicyRef  `json:"permissions_boundary,omitempty"`
+	SessionDuration     string      `json:"session_duration,omitempty"`
+	ManagedPolicies     []PolicyRef `json:"managed_policies,omitempty"`
+	CustomerManaged     []PolicyRef `json:"customer_managed_policies,omitempty"`
+	InlinePolicy        RawJSON     `json:"inline_policy,omitempty"`
+	PermissionsBoundary *PolicyRef  `json:"permissions_boundary,omitempty"`
 }
 
 // AccountAssignment grants a permission set to a user or group in an account.
@@ -144,13 +144,13 @@ type GroupMembership struct {
 // Organization is an AWS Organization as seen from its management account or
 // a delegated administrator.
 type Organization struct {
-	ID               string   `json:"id"`
-	ARN              string   `json:"arn,omitempty"`
-	ManagementAccount string  `json:"management_account_id"`
-	FeatureSet       string   `json:"feature_set,omitempty"`
-	Accounts         []OrgAccount `json:"accounts,omitempty"`
-	Units            []OrgUnit    `json:"organizational_units,omitempty"`
-	Policies         []OrgPolicy  `json:"policies,omitempty"`
+	ID                string       `json:"id"`
+	ARN               string       `json:"arn,omitempty"`
+	ManagementAccount string       `json:"management_account_id"`
+	FeatureSet        string       `json:"feature_set,omitempty"`
+	Accounts          []OrgAccount `json:"accounts,omitempty"`
+	Units             []OrgUnit    `json:"organizational_units,omitempty"`
+	Policies          []OrgPolicy  `json:"policies,omitempty"`
 	// EnabledServicePolicyTypes lists the root's enabled policy types, e.g.
 	// "SERVICE_CONTROL_POLICY".
 	EnabledPolicyTypes []string `json:"enabled_policy_types,omitempty"`

@@ -8,21 +8,21 @@ type Input string
 
 // The inputs a snapshot can hold.
 const (
-	InputAuthorizationDetails Input = "authorization_details"
-	InputCredentialReport     Input = "credential_report"
-	InputPasswordPolicy       Input = "password_policy"
-	InputAccountSummary       Input = "account_summary"
-	InputVirtualMFADevices    Input = "virtual_mfa_devices"
-	InputOIDCProviders        Input = "oidc_providers"
-	InputSAMLProviders        Input = "saml_providers"
-	InputServerCertificates   Input = "server_certificates"
-	InputAccountAliases       Input = "account_aliases"
-	InputSSHKeys              Input = "ssh_keys"
-	InputServiceCredentials   Input = "service_specific_credentials"
+	InputAuthorizationDetails  Input = "authorization_details"
+	InputCredentialReport      Input = "credential_report"
+	InputPasswordPolicy        Input = "password_policy"
+	InputAccountSummary        Input = "account_summary"
+	InputVirtualMFADevices     Input = "virtual_mfa_devices"
+	InputOIDCProviders         Input = "oidc_providers"
+	InputSAMLProviders         Input = "saml_providers"
+	InputServerCertificates    Input = "server_certificates"
+	InputAccountAliases        Input = "account_aliases"
+	InputSSHKeys               Input = "ssh_keys"
+	InputServiceCredentials    Input = "service_specific_credentials"
 	InputOrganizationsFeatures Input = "organizations_features"
-	InputIdentityCenter       Input = "identity_center"
-	InputAccessAnalyzer       Input = "access_analyzer"
-	InputOrganization         Input = "organization"
+	InputIdentityCenter        Input = "identity_center"
+	InputAccessAnalyzer        Input = "access_analyzer"
+	InputOrganization          Input = "organization"
 )
 
 // inputSources says how a user provides each input: the AWS API a live scan

@@ -27,9 +27,9 @@ type User struct {
 
 // Password is a user's console password (login profile).
 type Password struct {
-	Enabled     bool       `json:"enabled"`
-	LastUsed    *time.Time `json:"last_used,omitempty"`
-	LastChanged *time.Time `json:"last_changed,omitempty"`
+	Enabled      bool       `json:"enabled"`
+	LastUsed     *time.Time `json:"last_used,omitempty"`
+	LastChanged  *time.Time `json:"last_changed,omitempty"`
 	NextRotation *time.Time `json:"next_rotation,omitempty"`
 }
 

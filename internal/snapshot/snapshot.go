@@ -89,6 +89,6 @@ type PolicyRef struct {
 // InlinePolicy is a policy embedded in a user, group or role. Document is
 // decoded JSON text (never URL-encoded), as AWS's policy grammar allows.
 type InlinePolicy struct {
-	Name     string `json:"name"`
+	Name     string  `json:"name"`
 	Document RawJSON `json:"document"`
 }

@@ -1,0 +1,159 @@
+package collect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// DefaultSessionName is the role session name iamspect uses when assuming
+// roles, so that CloudTrail shows who read the account.
+const DefaultSessionName = "iamspect"
+
+// DefaultMemberRole is the role assumed in member accounts with --org.
+const DefaultMemberRole = "OrganizationAccountAccessRole"
+
+// ConfigOptions say how to find credentials. The zero value uses the SDK's
+// default chain: environment, shared config and credentials files (including
+// IAM Identity Center profiles after `aws sso login`), web identity, container
+// and instance roles. AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are
+// honoured by the SDK.
+type ConfigOptions struct {
+	Profile string
+	Region  string
+	// RoleARN, when set, is assumed (with ExternalID and SessionName) on top
+	// of the base credentials; every call then runs as that role.
+	RoleARN     string
+	ExternalID  string
+	SessionName string
+
+	// MaxAttempts bounds retries of one call (default 10: throttling is
+	// expected in large accounts, and the adaptive retryer paces calls).
+	MaxAttempts int
+	// MaxBackoff caps the wait between retries (default 20 s).
+	MaxBackoff time.Duration
+
+	// For tests and the sandbox: a fixed endpoint for every service, static
+	// credentials and an HTTP client. Production code leaves them empty.
+	BaseEndpoint string
+	Credentials  aws.CredentialsProvider
+	HTTPClient   *http.Client
+
+	// Counter, when set, counts every API call and attempt.
+	Counter *Counter
+}
+
+// LoadConfig builds the AWS configuration: default chain or profile, region,
+// adaptive retries, call counting, and the optional audit role.
+func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
+	var opts []func(*config.LoadOptions) error
+	if o.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
+	}
+	if o.Region != "" {
+		opts = append(opts, config.WithRegion(o.Region))
+	}
+	if o.BaseEndpoint != "" {
+		opts = append(opts, config.WithBaseEndpoint(o.BaseEndpoint))
+	}
+	if o.Credentials != nil {
+		opts = append(opts, config.WithCredentialsProvider(o.Credentials))
+	}
+	if o.HTTPClient != nil {
+		opts = append(opts, config.WithHTTPClient(o.HTTPClient))
+	}
+	opts = append(opts, config.WithRetryer(newRetryer(o)))
+	if o.Counter != nil {
+		opts = append(opts, config.WithAPIOptions(o.Counter.APIOptions()))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		// IAM, STS and Organizations are global; a region is still needed to
+		// sign requests. us-east-1 is where the global endpoints live.
+		cfg.Region = "us-east-1"
+	}
+	if o.RoleARN != "" {
+		cfg = AssumeRole(cfg, o.RoleARN, o.ExternalID, o.SessionName)
+	}
+	return cfg, nil
+}
+
+// newRetryer returns a factory for the adaptive retryer: it slows the client
+// down when AWS throttles instead of failing. The retry quota is disabled so
+// that a long, heavily throttled collection keeps retrying within MaxAttempts.
+func newRetryer(o ConfigOptions) func() aws.Retryer {
+	attempts := o.MaxAttempts
+	if attempts <= 0 {
+		attempts = 10
+	}
+	backoff := o.MaxBackoff
+	if backoff <= 0 {
+		backoff = 20 * time.Second
+	}
+	return func() aws.Retryer {
+		return retry.NewAdaptiveMode(func(ao *retry.AdaptiveModeOptions) {
+			ao.StandardOptions = append(ao.StandardOptions, func(so *retry.StandardOptions) {
+				so.MaxAttempts = attempts
+				so.MaxBackoff = backoff
+				so.Backoff = retry.NewExponentialJitterBackoff(backoff)
+				so.RateLimiter = ratelimit.None
+			})
+		})
+	}
+}
+
+// AssumeRole returns a copy of cfg whose credentials come from assuming
+// roleARN with cfg's credentials. Credentials are cached and refreshed.
+func AssumeRole(cfg aws.Config, roleARN, externalID, sessionName string) aws.Config {
+	if sessionName == "" {
+		sessionName = DefaultSessionName
+	}
+	client := sts.NewFromConfig(cfg)
+	prov := stscreds.NewAssumeRoleProvider(client, roleARN, func(ao *stscreds.AssumeRoleOptions) {
+		ao.RoleSessionName = sessionName
+		if externalID != "" {
+			ao.ExternalID = aws.String(externalID)
+		}
+	})
+	out := cfg.Copy()
+	out.Credentials = aws.NewCredentialsCache(prov)
+	return out
+}
+
+// Identity is the caller of sts:GetCallerIdentity.
+type Identity struct {
+	Account string
+	ARN     string
+	UserID  string
+}
+
+// CallerIdentity asks STS who the credentials belong to. It is the first
+// call of every collection, so that credential problems show at once.
+func CallerIdentity(ctx context.Context, cfg aws.Config) (Identity, error) {
+	out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		return Identity{}, fmt.Errorf("sts:GetCallerIdentity: %w", credentialHint(err))
+	}
+	return Identity{Account: aws.ToString(out.Account), ARN: aws.ToString(out.Arn), UserID: aws.ToString(out.UserId)}, nil
+}
+
+// credentialHint adds what to do when no credentials were found.
+func credentialHint(err error) error {
+	msg := err.Error()
+	if containsAny(msg, "failed to retrieve credentials", "no EC2 IMDS role found", "failed to refresh cached credentials") {
+		return errors.Join(err, errors.New("no usable AWS credentials: set AWS_PROFILE or --profile (run 'aws sso login' for IAM Identity Center profiles), or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"))
+	}
+	return err
+}

@@ -1,0 +1,86 @@
+package scan_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/iamspect/iamspect/internal/rules"
+	"github.com/iamspect/iamspect/internal/scan"
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+var t0 = time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+
+func TestPanickingRuleIsReportedNotFatal(t *testing.T) {
+	boom := &rules.Rule{ID: "boom", Severity: rules.Low,
+		CheckAccount: func(*rules.Rule, *rules.Context, *snapshot.Snapshot, *snapshot.Account) []rules.Result {
+			var m map[string]int
+			m["x"] = 1 // nil map write panics
+			return nil
+		}}
+	s := snapshot.NewBuilder("123456789012", t0).Build()
+	out, err := scan.Run(context.Background(), s, scan.Options{Rules: []*rules.Rule{boom, &rules.RootAccessKeys}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Errors) != 1 || out.Errors[0].RuleID != "boom" || !strings.Contains(out.Errors[0].Error, "panicked") {
+		t.Fatalf("errors = %+v", out.Errors)
+	}
+	if len(out.Results) != 1 || out.Results[0].RuleID != "root-access-keys" {
+		t.Fatalf("the other rule's results are lost: %+v", out.Results)
+	}
+}
+
+func TestUnknownNamesGapReason(t *testing.T) {
+	s := snapshot.NewBuilder("123456789012", t0).Without(snapshot.InputCredentialReport).Build()
+	s.Gaps = []snapshot.Gap{{AccountID: "123456789012", Input: snapshot.InputCredentialReport,
+		API: "iam:GenerateCredentialReport", Reason: "AccessDenied: not authorized to perform iam:GenerateCredentialReport"}}
+	out, err := scan.Run(context.Background(), s, scan.Options{Rules: []*rules.Rule{&rules.RootAccessKeys}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := out.Results[0]
+	if r.Status != rules.Unknown || !strings.Contains(r.Message, "not authorized to perform iam:GenerateCredentialReport") {
+		t.Fatalf("got %s %q", r.Status, r.Message)
+	}
+}
+
+func TestFingerprintStableAndDistinct(t *testing.T) {
+	a := scan.Fingerprint("r", "1", "arn:x")
+	if a != scan.Fingerprint("r", "1", "arn:x") {
+		t.Fatal("not stable")
+	}
+	for _, other := range []string{scan.Fingerprint("r", "2", "arn:x"), scan.Fingerprint("r2", "1", "arn:x"), scan.Fingerprint("r", "1", "arn:y"),
+		scan.Fingerprint("r", "1a", "rn:x")} {
+		if other == a {
+			t.Fatal("collision")
+		}
+	}
+}
+
+func TestSortPutsWorstFirst(t *testing.T) {
+	rs := []rules.Result{
+		{RuleID: "a", Status: rules.Pass, Severity: rules.Critical},
+		{RuleID: "b", Status: rules.Fail, Severity: rules.Low},
+		{RuleID: "c", Status: rules.Fail, Severity: rules.Critical},
+		{RuleID: "d", Status: rules.Unknown, Severity: rules.High},
+	}
+	scan.Sort(rs)
+	var got []string
+	for _, r := range rs {
+		got = append(got, r.RuleID)
+	}
+	if strings.Join(got, "") != "cbda" {
+		t.Fatalf("order %v", got)
+	}
+}
+
+func TestCanceledContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := scan.Run(ctx, snapshot.NewBuilder("1", t0).Build(), scan.Options{}); err == nil {
+		t.Fatal("want error")
+	}
+}
