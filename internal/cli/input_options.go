@@ -49,7 +49,7 @@ func (o *inputOptions) Load(stderr io.Writer) (*snapshot.Snapshot, error) {
 		s, err := snapshot.Load(o.snapshotFile)
 		return s, usage(err)
 	}
-	s, warnings, err := importer.Import(importer.Options{
+	s, warnings, err := importer.ImportWithWarnings(importer.Options{
 		AuthzDetails:     o.authzDetails,
 		CredentialReport: o.credentialReport,
 		Dir:              o.fromDir,

@@ -69,7 +69,7 @@ func Snapshot() *snapshot.Snapshot {
 func root() *snapshot.Root {
 	return &snapshot.Root{
 		ARN: snapshot.RootARN("aws", AccountID), CreatedAt: daysAgo(2100),
-		PasswordLastUsed: daysAgo(12), MFAActive: false,
+		PasswordEnabled: yes(), PasswordLastUsed: daysAgo(12), PasswordLastChanged: daysAgo(1500), MFAActive: false,
 		AccessKeys: []snapshot.AccessKey{{Slot: 1, Status: snapshot.StatusActive,
 			CreatedAt: daysAgo(1900), LastUsed: daysAgo(40), LastUsedService: "s3", LastUsedRegion: "us-east-1"}},
 	}

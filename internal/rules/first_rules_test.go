@@ -275,3 +275,17 @@ func TestUserResultsUseUserARN(t *testing.T) {
 		}
 	}
 }
+
+func TestUserMissingFromCredentialReportIsUnknownNotPass(t *testing.T) {
+	for _, r := range []*rules.Rule{&rules.UserPasswordAndAccessKeys, &rules.UserConsoleWithoutMFA,
+		&rules.AccessKeyNotRotated, &rules.AccessKeyUnused} {
+		t.Run(r.ID, func(t *testing.T) {
+			b := snapshot.NewBuilder("123456789012", t0)
+			b.User("late", ago(1)).User.Password = nil // in authz details, no report row
+			check(t, run(t, r, b.Build()), map[string]want{"late": {rules.Unknown, "not in the credential report"}})
+		})
+	}
+	b := snapshot.NewBuilder("123456789012", t0)
+	b.User("late", ago(1)).User.Password = nil
+	check(t, run(t, &rules.UserUnnecessary, b.Build()), map[string]want{"late": {rules.Fail, "not in the credential report"}})
+}

@@ -34,6 +34,10 @@ func checkKeyNotRotated(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot
 	now, limit := ctx.Now(s, a), ctx.Config.AccessKeyMaxAgeDays
 	var out []Result
 	for _, u := range a.Users {
+		if res, ok := r.notInReport(a, u); ok {
+			out = append(out, res)
+			continue
+		}
 		active := u.ActiveAccessKeys()
 		if len(active) == 0 {
 			out = append(out, r.userResult(Pass, a, u, "IAM user %s has no active access key.", u.Name))
@@ -90,6 +94,10 @@ func checkKeyUnused(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Acc
 	now, limit := ctx.Now(s, a), ctx.Config.UnusedCredentialDays
 	var out []Result
 	for _, u := range a.Users {
+		if res, ok := r.notInReport(a, u); ok {
+			out = append(out, res)
+			continue
+		}
 		active := u.ActiveAccessKeys()
 		if len(active) == 0 {
 			out = append(out, r.userResult(Pass, a, u, "IAM user %s has no active access key.", u.Name))

@@ -52,6 +52,9 @@ func describeUserKind(a *snapshot.Account, u *snapshot.User) string {
 	if !a.Has(snapshot.InputCredentialReport) {
 		return "exists; its credentials are unknown because no credential report was provided. Replace it with Identity Center access or a role."
 	}
+	if u.Password == nil {
+		return "exists but is not in the credential report, so its credentials are unknown. Replace it with Identity Center access or a role."
+	}
 	keys := len(u.ActiveAccessKeys())
 	switch {
 	case u.HasConsolePassword() && keys > 0:
@@ -97,6 +100,10 @@ var UserPasswordAndAccessKeys = Rule{
 func checkPasswordAndKeys(r *Rule, _ *Context, _ *snapshot.Snapshot, a *snapshot.Account) []Result {
 	var out []Result
 	for _, u := range a.Users {
+		if res, ok := r.notInReport(a, u); ok {
+			out = append(out, res)
+			continue
+		}
 		keys := len(u.ActiveAccessKeys())
 		switch {
 		case u.HasConsolePassword() && keys > 0:
@@ -139,6 +146,10 @@ var UserConsoleWithoutMFA = Rule{
 func checkConsoleWithoutMFA(r *Rule, _ *Context, _ *snapshot.Snapshot, a *snapshot.Account) []Result {
 	var out []Result
 	for _, u := range a.Users {
+		if res, ok := r.notInReport(a, u); ok {
+			out = append(out, res)
+			continue
+		}
 		switch {
 		case !u.HasConsolePassword():
 			out = append(out, r.userResult(Pass, a, u, "IAM user %s has no console password.", u.Name))

@@ -42,9 +42,7 @@ func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, err
 		rs = rules.Catalog()
 	}
 	rc := opts.Context
-	if rc.Config == (rules.Config{}) {
-		rc.Config = rules.Defaults()
-	}
+	rc.Config = rc.Config.WithDefaults()
 	out := &Outcome{}
 	for _, r := range rs {
 		if err := ctx.Err(); err != nil {
@@ -104,20 +102,20 @@ func unknownFor(r *rules.Rule, s *snapshot.Snapshot, a *snapshot.Account) (rules
 	for _, in := range missing {
 		p := in.Describe()
 		for _, g := range s.GapsFor(a.ID, in) {
-			p += ": " + g.Reason
+			p += " — " + g.Reason
 		}
 		parts = append(parts, p)
 	}
-	verb := "needs"
+	what := "needs"
 	if len(r.NeedsAny) > 0 && len(a.Missing(r.Needs...)) == 0 {
-		verb = "needs one of"
+		what = "needs one of"
 	}
 	name := a.ID
 	if a.Alias != "" {
 		name = a.Alias
 	}
 	res := r.Result(rules.Unknown, a.ID, rules.TypeAccount, a.RootARN(), name,
-		"Not checked: this rule %s %s, which the snapshot does not have.", verb, strings.Join(parts, "; "))
+		"Not checked: this rule %s %s, and the scan did not have it.", what, strings.Join(parts, "; "))
 	res.MissingInputs = missing
 	return res, true
 }

@@ -33,9 +33,10 @@ var sevColor = map[rules.Severity]string{
 }
 
 type printer struct {
-	w   io.Writer
-	opt Options
-	err error
+	w     io.Writer
+	opt   Options
+	err   error
+	multi bool // several accounts: label resources with their account
 }
 
 func (p *printer) printf(format string, args ...any) {
@@ -53,7 +54,7 @@ func (p *printer) paint(code, s string) string {
 
 // Write renders the report.
 func Write(w io.Writer, r *report.Report, opt Options) error {
-	p := &printer{w: w, opt: opt}
+	p := &printer{w: w, opt: opt, multi: len(r.Accounts) > 1}
 	p.header(r)
 	for _, sev := range rules.Severities {
 		p.section(r, sev)
@@ -94,7 +95,7 @@ func (p *printer) section(r *report.Report, sev rules.Severity) {
 	}
 	p.printf("%s (%d)\n", p.paint(sevColor[sev], strings.ToUpper(string(sev))), len(rs))
 	for _, res := range rs {
-		p.printf("  %s  %-36s %s\n", p.paint(sevColor[sev], "FAIL"), res.RuleID, resourceLabel(res))
+		p.printf("  %s  %-36s %s\n", p.paint(sevColor[sev], "FAIL"), res.RuleID, p.label(res))
 		p.printf("        %s\n", res.Message)
 	}
 	p.printf("\n")
@@ -112,7 +113,7 @@ func (p *printer) unknown(r *report.Report) {
 	}
 	p.printf("%s (%d) — not checked, input missing\n", p.paint(bold, "UNKNOWN"), len(rs))
 	for _, res := range rs {
-		p.printf("  %-42s %s\n        %s\n", res.RuleID, resourceLabel(res), res.Message)
+		p.printf("  %-42s %s\n        %s\n", res.RuleID, p.label(res), res.Message)
 	}
 	p.printf("\n")
 }
@@ -129,7 +130,7 @@ func (p *printer) muted(r *report.Report) {
 	}
 	p.printf("%s (%d)\n", p.paint(dim, "MUTED"), len(rs))
 	for _, res := range rs {
-		p.printf("  %-42s %s\n        reason: %s\n", res.RuleID, resourceLabel(res), res.MuteReason)
+		p.printf("  %-42s %s\n        reason: %s\n", res.RuleID, p.label(res), res.MuteReason)
 	}
 	p.printf("\n")
 }
@@ -149,7 +150,7 @@ func (p *printer) passing(r *report.Report) {
 	p.printf("%s (%d)\n", p.paint(bold, "PASS"), len(list))
 	if p.opt.ShowPassing {
 		for _, res := range list {
-			p.printf("  %-42s %s\n", res.RuleID, resourceLabel(res))
+			p.printf("  %-42s %s\n", res.RuleID, p.label(res))
 		}
 	} else {
 		ids := make([]string, 0, len(counts))
@@ -205,9 +206,11 @@ func (p *printer) summary(r *report.Report) {
 	p.printf("%s\n", p.paint(bold, line))
 }
 
-func resourceLabel(r rules.Result) string {
-	acct := r.AccountID
-	return fmt.Sprintf("%s (%s)", r.ResourceName, acct)
+func (p *printer) label(r rules.Result) string {
+	if p.multi {
+		return fmt.Sprintf("%s (%s)", r.ResourceName, r.AccountID)
+	}
+	return r.ResourceName
 }
 
 func plural(n int, word string) string {

@@ -1,0 +1,220 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const data = "../../../shared/data"
+
+var (
+	authzFile  = data + "/authz-details/cloudmapper-demo-authz-details.json"
+	reportFile = data + "/credential-reports/cloudmapper-demo-get-credential-report.json"
+)
+
+func init() {
+	now = func() time.Time { return time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC) }
+}
+
+// runCLI runs iamspect in-process and returns exit code, stdout and stderr.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"demo always 0", []string{"demo"}, ExitOK},
+		{"demo json", []string{"demo", "--format", "json"}, ExitOK},
+		{"both files: failures", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile}, ExitFindings},
+		{"only critical gate still fails (root key)", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--fail-on", "critical"}, ExitFindings},
+		{"fail-on none", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--fail-on", "none"}, ExitOK},
+		{"authz only: incomplete", []string{"scan", "--authz-details", authzFile}, ExitIncomplete},
+		{"authz only, allowed", []string{"scan", "--authz-details", authzFile, "--allow-incomplete"}, ExitFindings},
+		{"authz only, allowed, fail-on none", []string{"scan", "--authz-details", authzFile, "--allow-incomplete", "--fail-on", "none"}, ExitOK},
+		{"no input", []string{"scan"}, ExitUsage},
+		{"unknown flag", []string{"scan", "--nope"}, ExitUsage},
+		{"bad format", []string{"demo", "--format", "xml"}, ExitUsage},
+		{"bad fail-on", []string{"demo", "--fail-on", "severe"}, ExitUsage},
+		{"bad as-of", []string{"demo", "--as-of", "yesterday"}, ExitUsage},
+		{"missing file", []string{"scan", "--authz-details", "/nonexistent.json"}, ExitUsage},
+		{"wrong kind of file", []string{"scan", "--authz-details", reportFile}, ExitUsage},
+		{"stray argument", []string{"demo", "extra"}, ExitUsage},
+		{"snapshot and files", []string{"scan", "--snapshot", "x.json", "--from", "dir"}, ExitUsage},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, c.args...)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, c.code, stderr)
+			}
+			if c.code == ExitUsage {
+				lines := strings.Split(strings.TrimSpace(stderr), "\n")
+				if len(lines) != 1 || !strings.HasPrefix(lines[0], "iamspect: ") {
+					t.Fatalf("want one error line, got %q", stderr)
+				}
+				if strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "panic") {
+					t.Fatalf("stack trace: %s", stderr)
+				}
+			}
+		})
+	}
+}
+
+func TestInputErrorsNameTheFile(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.json")
+	os.WriteFile(empty, nil, 0o600)
+	broken := filepath.Join(dir, "broken.json")
+	os.WriteFile(broken, []byte("{\n  \"UserDetailList\": [\n    {,}\n"), 0o600)
+	for _, args := range [][]string{
+		{"scan", "--authz-details", empty},
+		{"scan", "--credential-report", empty},
+		{"scan", "--authz-details", broken},
+		{"scan", "--snapshot", broken},
+	} {
+		code, _, stderr := runCLI(t, args...)
+		if code != ExitUsage || !strings.Contains(stderr, args[2]) {
+			t.Errorf("%v: exit %d, stderr %q (want the file named)", args, code, stderr)
+		}
+	}
+	_, _, stderr := runCLI(t, "scan", "--authz-details", broken)
+	if !strings.Contains(stderr, "3") {
+		t.Errorf("syntax error should give the line: %q", stderr)
+	}
+}
+
+func TestPartialInputsReportUnknownNeverPass(t *testing.T) {
+	_, out, _ := runCLI(t, "scan", "--authz-details", authzFile, "--format", "json")
+	var rep struct {
+		Summary struct{ Complete bool } `json:"summary"`
+		Results []struct {
+			RuleID        string   `json:"rule_id"`
+			Status        string   `json:"status"`
+			Message       string   `json:"message"`
+			MissingInputs []string `json:"missing_inputs"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Summary.Complete {
+		t.Error("a scan without the credential report claims to be complete")
+	}
+	credRules := map[string]bool{"iam-user-password-and-access-keys": true, "iam-user-console-without-mfa": true,
+		"iam-access-key-not-rotated": true, "iam-access-key-unused": true, "root-access-keys": true, "root-mfa-disabled": true}
+	seen := map[string]bool{}
+	for _, r := range rep.Results {
+		if !credRules[r.RuleID] {
+			continue
+		}
+		seen[r.RuleID] = true
+		if r.Status != "UNKNOWN" || !strings.Contains(r.Message, "credential") || len(r.MissingInputs) == 0 {
+			t.Errorf("%s: %s %q %v", r.RuleID, r.Status, r.Message, r.MissingInputs)
+		}
+	}
+	if len(seen) != len(credRules) {
+		t.Errorf("credential rules reported: %v", seen)
+	}
+}
+
+func TestOutputFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.json")
+	code, stdout, _ := runCLI(t, "demo", "--format", "json", "--output", path)
+	if code != ExitOK || stdout != "" {
+		t.Fatalf("exit %d, stdout %q", code, stdout)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !json.Valid(b) {
+		t.Fatalf("report file: %v", err)
+	}
+}
+
+func TestAsOfChangesAges(t *testing.T) {
+	// The cloudmapper report is from 2019-05-07 15:40: auditor_tmp's key was
+	// created minutes before, so it is fresh then and 365 whole days old at
+	// midnight on 2020-05-07 (a leap year, minus the 15 hours).
+	args := []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--format", "json"}
+	_, before, _ := runCLI(t, args...)
+	_, after, _ := runCLI(t, append(args, "--as-of", "2020-05-07")...)
+	if strings.Contains(before, "auditor_tmp: access key 1 is") {
+		t.Error("fresh key reported as old")
+	}
+	if !strings.Contains(after, "auditor_tmp: access key 1 is 365 days old") {
+		t.Error("--as-of did not age the key")
+	}
+}
+
+// The golden reports pin the demo's table and JSON output; regenerate with
+// go test ./internal/cli -update after an intended change.
+func TestGoldenDemoReports(t *testing.T) {
+	for _, format := range []string{"table", "json"} {
+		_, out, _ := runCLI(t, "demo", "--format", format, "--color", "never")
+		out = redact(out)
+		golden := filepath.Join("testdata", "demo."+format+".golden")
+		if *update {
+			if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (run with -update to create)", err)
+		}
+		if string(want) != out {
+			t.Errorf("%s output differs from %s (run go test ./internal/cli -update if intended)\n%s", format, golden, out)
+		}
+	}
+}
+
+var versionRe = regexp.MustCompile(`("version": "|iamspect )[^" \n]+`)
+
+func redact(s string) string { return versionRe.ReplaceAllString(s, "${1}VERSION") }
+
+func TestColorOnlyWhenAsked(t *testing.T) {
+	_, plain, _ := runCLI(t, "demo")
+	_, colored, _ := runCLI(t, "demo", "--color", "always")
+	if strings.Contains(plain, "\x1b[") {
+		t.Error("colour written to a non-terminal")
+	}
+	if !strings.Contains(colored, "\x1b[") {
+		t.Error("--color always wrote no colour")
+	}
+}
+
+func TestExportCommandsAreReadOnly(t *testing.T) {
+	code, out, _ := runCLI(t, "export-commands")
+	if code != ExitOK {
+		t.Fatal(code)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(line, "aws ") && !strings.HasPrefix(line, "until ") {
+			continue
+		}
+		for _, verb := range []string{" create-", " delete-", " put-", " update-", " attach-", " detach-", " set-", " tag-"} {
+			if strings.Contains(line, verb) {
+				t.Errorf("not read-only: %s", line)
+			}
+		}
+	}
+	if !strings.Contains(out, "get-account-authorization-details") || !strings.Contains(out, "get-credential-report") {
+		t.Error("missing the two main commands")
+	}
+}

@@ -1,0 +1,264 @@
+package collect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+// Options control a collection.
+type Options struct {
+	// Config is the base AWS configuration (from LoadConfig).
+	Config aws.Config
+	// Counter, when set, is the one LoadConfig installed; Collect only reads it.
+	Counter *Counter
+
+	// Regions to look for Access Analyzer analyzers in; default Config.Region.
+	Regions []string
+	// SSORegion is the region of the IAM Identity Center instance; default
+	// Config.Region.
+	SSORegion string
+	// Parallel bounds concurrent API work per account and concurrent member
+	// accounts with Org (default 4).
+	Parallel int
+
+	// Org collects the organisation and every member account, assuming
+	// MemberRole in each (default OrganizationAccountAccessRole).
+	Org             bool
+	MemberRole      string
+	ExternalID      string // for member roles too
+	SessionName     string
+	Accounts        []string // only these member accounts (IDs)
+	ExcludeAccounts []string
+
+	// CredentialReportWait bounds how long to wait for AWS to generate the
+	// credential report (default 3 min); CredentialReportPoll is the first
+	// delay between polls, doubled up to 16x (default 2 s).
+	CredentialReportWait time.Duration
+	CredentialReportPoll time.Duration
+
+	// MaxProbedUsers bounds the per-user SSH key and service credential
+	// calls (see iam.go; default 200).
+	MaxProbedUsers int
+
+	// Progress, when set, receives a progress line (stderr on a terminal).
+	Progress io.Writer
+	// Logger receives debug details; nil discards them. Secrets are never logged.
+	Logger *slog.Logger
+	// Now is the clock for collected_at (default time.Now).
+	Now func() time.Time
+}
+
+func (o *Options) defaults() {
+	if o.Parallel <= 0 {
+		o.Parallel = 4
+	}
+	if o.MemberRole == "" {
+		o.MemberRole = DefaultMemberRole
+	}
+	if len(o.Regions) == 0 {
+		o.Regions = []string{o.Config.Region}
+	}
+	if o.SSORegion == "" {
+		o.SSORegion = o.Config.Region
+	}
+	if o.CredentialReportWait <= 0 {
+		o.CredentialReportWait = 3 * time.Minute
+	}
+	if o.CredentialReportPoll <= 0 {
+		o.CredentialReportPoll = 2 * time.Second
+	}
+	if o.MaxProbedUsers <= 0 {
+		o.MaxProbedUsers = 200
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// Collect collects the account of the configured credentials, or with
+// Org the organisation and its member accounts, into a snapshot. Problems
+// with one input, region or member account become gaps; Collect fails only
+// when the caller cannot be identified or ctx ends.
+func Collect(ctx context.Context, o Options) (*snapshot.Snapshot, error) {
+	o.defaults()
+	id, err := CallerIdentity(ctx, o.Config)
+	if err != nil {
+		return nil, err
+	}
+	s := &snapshot.Snapshot{
+		SchemaVersion: snapshot.SchemaVersion,
+		CollectedAt:   o.Now().UTC().Truncate(time.Second),
+		Source:        snapshot.Source{Kind: "live", Caller: id.ARN},
+	}
+	prog := newProgress(o.Progress, o.Counter)
+	defer prog.finish()
+	if o.Org {
+		err = collectOrg(ctx, s, id, &o, prog)
+	} else {
+		var a *snapshot.Account
+		var gaps []snapshot.Gap
+		a, gaps, err = collectAccount(ctx, o.Config, id.Account, snapshot.PartitionFromARN(id.ARN), &o, prog)
+		if err == nil {
+			s.Accounts = []*snapshot.Account{a}
+			s.Gaps = append(s.Gaps, gaps...)
+			var orgGaps []snapshot.Gap
+			s.Organization, orgGaps, err = collectOrganization(ctx, o.Config, a, false)
+			s.Gaps = append(s.Gaps, orgGaps...)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	sortGaps(s.Gaps)
+	return s, nil
+}
+
+// task fetches one input. fetch returns a function that applies the result
+// to the account; applies run one after another in task order, after all
+// fetches, so no two goroutines touch the account at once.
+type task struct {
+	input snapshot.Input
+	fetch func(ctx context.Context) (apply func(*snapshot.Account) error, err error)
+}
+
+// collectAccount collects one account with cfg's credentials. A returned
+// error means ctx ended; everything else is a gap.
+func collectAccount(ctx context.Context, cfg aws.Config, accountID, partition string, o *Options, prog *progress) (*snapshot.Account, []snapshot.Gap, error) {
+	if partition == "" {
+		partition = "aws"
+	}
+	acct := &snapshot.Account{ID: accountID, Partition: partition, Collected: []snapshot.Input{}}
+	c := newIAMCollector(cfg, o)
+	tasks := c.tasks()
+	tasks = append(tasks, ssoTask(cfg, o), analyzerTask(cfg, o))
+	prog.add(accountID, len(tasks))
+
+	results := make([]func(*snapshot.Account) error, len(tasks))
+	errs := make([]error, len(tasks))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(o.Parallel)
+	for i, t := range tasks {
+		g.Go(func() error {
+			results[i], errs[i] = t.fetch(gctx)
+			prog.done(accountID)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
+	var gaps []snapshot.Gap
+	for i, t := range tasks {
+		err := errs[i]
+		if err == nil && results[i] != nil {
+			err = results[i](acct)
+		}
+		if err != nil {
+			gaps = append(gaps, gapFor(accountID, t.input, err)...)
+			o.Logger.Debug("input not collected", "account", accountID, "input", t.input, "error", err)
+		}
+	}
+	// Second phase: needs the credential report and authorization details.
+	if err := c.probeUsers(ctx, acct); err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		gaps = append(gaps, gapFor(accountID, snapshot.InputSSHKeys, err)...)
+	}
+	inferMFADevices(acct)
+	if acct.Root == nil && acct.Has(snapshot.InputAuthorizationDetails) {
+		acct.Root = &snapshot.Root{ARN: acct.RootARN()}
+	}
+	return acct, gaps, nil
+}
+
+// APIError is a failed AWS call: the action ("iam:GetCredentialReport") and
+// the error. Gaps name the action.
+type APIError struct {
+	API string
+	Err error
+}
+
+func (e *APIError) Error() string { return e.API + ": " + e.Err.Error() }
+func (e *APIError) Unwrap() error { return e.Err }
+
+func apiErr(api string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return err
+	}
+	return &APIError{API: api, Err: err}
+}
+
+// inputsErr is an error that leaves several inputs missing.
+type inputsErr struct {
+	inputs []snapshot.Input
+	err    error
+}
+
+func (e *inputsErr) Error() string { return e.err.Error() }
+func (e *inputsErr) Unwrap() error { return e.err }
+
+// gapFor turns an error into gaps for the input (and any others it names).
+func gapFor(accountID string, in snapshot.Input, err error) []snapshot.Gap {
+	inputs := []snapshot.Input{in}
+	var ie *inputsErr
+	if errors.As(err, &ie) {
+		inputs = ie.inputs
+	}
+	api := in.API()
+	var ae *APIError
+	if errors.As(err, &ae) {
+		api = ae.API
+	}
+	var out []snapshot.Gap
+	for _, i := range inputs {
+		out = append(out, snapshot.Gap{AccountID: accountID, Input: i, API: api, Reason: Reason(err)})
+	}
+	return out
+}
+
+func sortGaps(gs []snapshot.Gap) {
+	slices.SortStableFunc(gs, func(a, b snapshot.Gap) int {
+		if a.AccountID != b.AccountID {
+			if a.AccountID < b.AccountID {
+				return -1
+			}
+			return 1
+		}
+		if a.Input != b.Input {
+			if a.Input < b.Input {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
+}
+
+// guarded runs f once per key, for sharing work between goroutines.
+type guarded struct {
+	mu sync.Mutex
+}
+
+var _ = fmt.Sprintf

@@ -1,0 +1,406 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+// Options says which files to import. Dir names a --from folder whose files
+// follow the documented names (see Commands); a file field set explicitly
+// replaces the folder's file for that input.
+type Options struct {
+	Dir string
+
+	AuthzDetails       []string // pages of get-account-authorization-details, or one file
+	CredentialReport   string   // JSON envelope (base64 or decoded Content) or bare CSV
+	PasswordPolicy     string
+	AccountSummary     string
+	VirtualMFADevices  string
+	OIDCProviders      []string // list and/or get outputs
+	SAMLProviders      string
+	AccountAliases     string
+	ServerCertificates string
+
+	// AccountID is checked against the ARNs in the files; it is required
+	// only when no file names the account.
+	AccountID string
+	// Now is the import time, recorded as the snapshot's CollectedAt. Required.
+	Now time.Time
+	// Tool is the iamspect version, recorded in Source.Tool.
+	Tool string
+	// MaxFileSize caps each file; 0 means DefaultMaxFileSize.
+	MaxFileSize int64
+}
+
+// Warning is something the caller should show but that does not stop the import.
+type Warning struct {
+	File string
+	Msg  string
+}
+
+func (w Warning) String() string {
+	if w.File == "" {
+		return w.Msg
+	}
+	return w.File + ": " + w.Msg
+}
+
+// Import reads the files in opts and returns a one-account snapshot.
+// Problems with the files are *InputError. Warnings are dropped; use
+// ImportWithWarnings to show them.
+func Import(opts Options) (*snapshot.Snapshot, error) {
+	s, _, err := ImportWithWarnings(opts)
+	return s, err
+}
+
+// ImportWithWarnings is Import, also returning warnings such as the
+// unrecognised files of a --from folder.
+func ImportWithWarnings(opts Options) (*snapshot.Snapshot, []Warning, error) {
+	if opts.Now.IsZero() {
+		return nil, nil, errors.New("importer: Options.Now is required")
+	}
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = DefaultMaxFileSize
+	}
+	var warnings []Warning
+	if opts.Dir != "" {
+		found, unknown, err := ResolveDir(opts.Dir)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts = fillFromDir(opts, found)
+		if len(unknown) > 0 {
+			warnings = append(warnings, Warning{File: opts.Dir,
+				Msg: "ignored files with names iamspect does not know (see docs/import.md): " + strings.Join(unknown, ", ")})
+		}
+	}
+	in, err := load(opts)
+	if err != nil {
+		return nil, warnings, err
+	}
+	if len(in.files) == 0 {
+		where := "no input files were given"
+		if opts.Dir != "" {
+			where = "the folder holds none of the documented files (authz-details.json, credential-report.json, ...)"
+		}
+		return nil, warnings, &InputError{File: opts.Dir, Msg: where + "; see docs/import.md"}
+	}
+	acct, err := in.account(opts.AccountID)
+	if err != nil {
+		return nil, warnings, err
+	}
+	if err := in.apply(acct); err != nil {
+		return nil, warnings, err
+	}
+	AssignMFATypes(acct)
+	snap := &snapshot.Snapshot{
+		SchemaVersion: snapshot.SchemaVersion,
+		CollectedAt:   opts.Now.UTC(),
+		Source:        snapshot.Source{Kind: "files", Files: in.files, Tool: opts.Tool},
+		Accounts:      []*snapshot.Account{acct},
+		Gaps:          missingGaps(acct, opts.Dir),
+	}
+	return snap, warnings, nil
+}
+
+// fillFromDir takes each input from the folder unless set explicitly.
+func fillFromDir(o, d Options) Options {
+	if len(o.AuthzDetails) == 0 {
+		o.AuthzDetails = d.AuthzDetails
+	}
+	if len(o.OIDCProviders) == 0 {
+		o.OIDCProviders = d.OIDCProviders
+	}
+	for _, p := range []struct {
+		dst *string
+		src string
+	}{
+		{&o.CredentialReport, d.CredentialReport}, {&o.PasswordPolicy, d.PasswordPolicy},
+		{&o.AccountSummary, d.AccountSummary}, {&o.VirtualMFADevices, d.VirtualMFADevices},
+		{&o.SAMLProviders, d.SAMLProviders}, {&o.AccountAliases, d.AccountAliases},
+		{&o.ServerCertificates, d.ServerCertificates},
+	} {
+		if *p.dst == "" {
+			*p.dst = p.src
+		}
+	}
+	return o
+}
+
+// decoded holds every input after parsing, before it is applied.
+type decoded struct {
+	files     []string
+	authz     []*AuthzDetails
+	report    *CredentialReport
+	pwPolicy  *PasswordPolicyOutput
+	summary   *AccountSummaryOutput
+	vmfa      *VirtualMFADevicesOutput
+	oidc      []OIDCProviderDetail
+	saml      *SAMLProvidersOutput
+	aliases   *AccountAliasesOutput
+	certs     *ServerCertificatesOutput
+	oidcRead  bool
+	arnSource map[string]string // account ID -> first file naming it
+	partition string
+}
+
+// load reads and decodes every file; the first problem stops it.
+func load(o Options) (*decoded, error) {
+	d := &decoded{arnSource: map[string]string{}}
+	read := func(path string, decode func([]byte) error) error {
+		data, err := readFile(path, o.MaxFileSize)
+		if err != nil {
+			return err
+		}
+		d.files = append(d.files, path)
+		return withFile(path, decode(data))
+	}
+	for _, path := range o.AuthzDetails {
+		err := read(path, func(b []byte) error {
+			pages, err := DecodeAuthorizationDetails(b)
+			if err != nil {
+				return err
+			}
+			d.authz = append(d.authz, pages...)
+			for _, p := range pages {
+				d.noteAuthz(path, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	steps := []struct {
+		path   string
+		decode func([]byte) error
+	}{
+		{o.CredentialReport, func(b []byte) (err error) {
+			if d.report, err = DecodeCredentialReportFile(b); err == nil {
+				for _, r := range d.report.Rows {
+					d.note(o.CredentialReport, r.ARN)
+				}
+			}
+			return err
+		}},
+		{o.PasswordPolicy, func(b []byte) (err error) { d.pwPolicy, err = DecodePasswordPolicy(b); return err }},
+		{o.AccountSummary, func(b []byte) (err error) { d.summary, err = DecodeAccountSummary(b); return err }},
+		{o.VirtualMFADevices, func(b []byte) (err error) {
+			if d.vmfa, err = DecodeVirtualMFADevices(b); err == nil {
+				for _, v := range d.vmfa.VirtualMFADevices {
+					d.note(o.VirtualMFADevices, v.SerialNumber)
+				}
+			}
+			return err
+		}},
+		{o.SAMLProviders, func(b []byte) (err error) {
+			if d.saml, err = DecodeSAMLProviders(b); err == nil {
+				for _, p := range d.saml.SAMLProviderList {
+					d.note(o.SAMLProviders, p.Arn)
+				}
+			}
+			return err
+		}},
+		{o.AccountAliases, func(b []byte) (err error) { d.aliases, err = DecodeAccountAliases(b); return err }},
+		{o.ServerCertificates, func(b []byte) (err error) {
+			if d.certs, err = DecodeServerCertificates(b); err == nil {
+				for _, c := range d.certs.ServerCertificateMetadataList {
+					d.note(o.ServerCertificates, c.Arn)
+				}
+			}
+			return err
+		}},
+	}
+	for _, s := range steps {
+		if s.path == "" {
+			continue
+		}
+		if err := read(s.path, s.decode); err != nil {
+			return nil, err
+		}
+	}
+	for _, path := range o.OIDCProviders {
+		d.oidcRead = true
+		err := read(path, func(b []byte) error {
+			ps, err := DecodeOIDCProviders(b)
+			for _, p := range ps {
+				d.note(path, p.Arn)
+			}
+			d.oidc = append(d.oidc, ps...)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// noteAuthz records the accounts named by a page's own identities. AWS
+// managed policies (account "aws") say nothing about the account.
+func (d *decoded) noteAuthz(file string, p *AuthzDetails) {
+	for _, u := range p.UserDetailList {
+		d.note(file, u.Arn)
+	}
+	for _, g := range p.GroupDetailList {
+		d.note(file, g.Arn)
+	}
+	for _, r := range p.RoleDetailList {
+		d.note(file, r.Arn)
+	}
+	for _, mp := range p.Policies {
+		d.note(file, mp.Arn)
+	}
+}
+
+// note records the account of an ARN, keeping the first file that named it.
+func (d *decoded) note(file, arn string) {
+	id := snapshot.AccountIDFromARN(arn)
+	if id == "" || id == "aws" {
+		return
+	}
+	if d.partition == "" {
+		d.partition = snapshot.PartitionFromARN(arn)
+	}
+	if _, ok := d.arnSource[id]; !ok {
+		d.arnSource[id] = file
+	}
+}
+
+// account creates the account, requiring every file to agree on its ID.
+func (d *decoded) account(want string) (*snapshot.Account, error) {
+	ids := make([]string, 0, len(d.arnSource))
+	for id := range d.arnSource {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	if len(ids) > 1 {
+		var parts []string
+		for _, id := range ids {
+			parts = append(parts, fmt.Sprintf("%s (in %s)", id, filepath.Base(d.arnSource[id])))
+		}
+		return nil, &InputError{Msg: "the files describe different AWS accounts: " + strings.Join(parts, ", ") +
+			"; import one account at a time"}
+	}
+	id := want
+	switch {
+	case len(ids) == 1 && want != "" && ids[0] != want:
+		return nil, &InputError{File: d.arnSource[ids[0]], Msg: fmt.Sprintf("the file is for account %s, not %s as requested", ids[0], want)}
+	case len(ids) == 1:
+		id = ids[0]
+	case want == "":
+		return nil, &InputError{Msg: "no file names the AWS account (no ARNs found); pass the account ID explicitly"}
+	}
+	return &snapshot.Account{ID: id, Partition: partitionOr(d.partition)}, nil
+}
+
+// apply merges the decoded inputs in dependency order: identities first, so
+// the credential report can match users by ARN, and OIDC last, so
+// ARN-less provider details can be named after the account.
+func (d *decoded) apply(acct *snapshot.Account) error {
+	if len(d.authz) > 0 {
+		if err := ApplyAuthorizationDetails(acct, d.authz...); err != nil {
+			return err
+		}
+	}
+	if d.report != nil {
+		if err := ApplyCredentialReport(acct, d.report); err != nil {
+			return err
+		}
+	}
+	if d.pwPolicy != nil {
+		ApplyPasswordPolicy(acct, d.pwPolicy)
+	}
+	if d.summary != nil {
+		ApplyAccountSummary(acct, d.summary)
+	}
+	if d.vmfa != nil {
+		ApplyVirtualMFADevices(acct, d.vmfa)
+	}
+	if d.saml != nil {
+		ApplySAMLProviders(acct, d.saml)
+	}
+	if d.aliases != nil {
+		ApplyAccountAliases(acct, d.aliases)
+	}
+	if d.certs != nil {
+		ApplyServerCertificates(acct, d.certs)
+	}
+	if d.oidcRead {
+		ApplyOIDCProviders(acct, d.oidc...)
+	}
+	return nil
+}
+
+// AssignMFATypes fills in MFA device types once the credential report (which
+// says whether MFA is on) and the virtual MFA device list (which says which
+// devices are virtual) are both in: an MFA-enabled user or root user holding
+// a virtual device gets that device, one holding none must be using a
+// hardware token or security key. Without the device list it does nothing,
+// and identities whose devices are already known are left alone.
+func AssignMFATypes(acct *snapshot.Account) {
+	if !acct.Has(snapshot.InputVirtualMFADevices) {
+		return
+	}
+	byUser := map[string][]snapshot.MFADevice{}
+	rootARN := acct.RootARN()
+	if acct.Root != nil && acct.Root.ARN != "" {
+		rootARN = acct.Root.ARN
+	}
+	var rootDevs []snapshot.MFADevice
+	for _, v := range acct.VirtualMFADevices {
+		if v.UserARN == "" {
+			continue // unassigned
+		}
+		dev := snapshot.MFADevice{Serial: v.Serial, Type: snapshot.MFAVirtual, EnabledAt: v.EnabledAt}
+		if v.UserARN == rootARN || strings.HasSuffix(v.Serial, "root-account-mfa-device") {
+			rootDevs = append(rootDevs, dev)
+			continue
+		}
+		byUser[v.UserARN] = append(byUser[v.UserARN], dev)
+	}
+	for _, u := range acct.Users {
+		if len(u.MFADevices) > 0 || (u.MFAActive != nil && !*u.MFAActive) {
+			continue
+		}
+		switch {
+		case len(byUser[u.ARN]) > 0:
+			u.MFADevices = byUser[u.ARN]
+		case u.MFAActive != nil && *u.MFAActive:
+			u.MFADevices = []snapshot.MFADevice{{Type: snapshot.MFAHardware}}
+		}
+	}
+	if r := acct.Root; r != nil && r.MFAActive && len(r.MFADevices) == 0 {
+		if len(rootDevs) > 0 {
+			r.MFADevices = rootDevs
+		} else {
+			r.MFADevices = []snapshot.MFADevice{{Type: snapshot.MFAHardware}}
+		}
+	}
+}
+
+// missingGaps records, for every input a file import can provide, that it
+// was not provided, so reports can say which file would have answered.
+func missingGaps(acct *snapshot.Account, dir string) []snapshot.Gap {
+	var gaps []snapshot.Gap
+	seen := map[snapshot.Input]bool{}
+	for _, c := range Commands() {
+		if c.File == "" || seen[c.Input] || acct.Has(c.Input) {
+			continue
+		}
+		seen[c.Input] = true
+		reason := "not provided"
+		if dir != "" {
+			reason = "no " + c.File + " in " + dir
+		}
+		gaps = append(gaps, snapshot.Gap{AccountID: acct.ID, Input: c.Input, API: c.Input.API(),
+			File: c.File, Reason: reason})
+	}
+	return gaps
+}
