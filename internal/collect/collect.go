@@ -3,11 +3,9 @@ package collect
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -255,10 +253,3 @@ func sortGaps(gs []snapshot.Gap) {
 		return 0
 	})
 }
-
-// guarded runs f once per key, for sharing work between goroutines.
-type guarded struct {
-	mu sync.Mutex
-}
-
-var _ = fmt.Sprintf

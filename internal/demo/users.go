@@ -30,8 +30,8 @@ func users() []*snapshot.User {
 		},
 		{ // The CI pipeline's deploy user with a two-year-old key used every day.
 			Name: "ci-deploy", ID: "AIDAEXAMPLECIDEPLOY1", ARN: arn("user", "ci-deploy"), Path: "/service/",
-			CreatedAt: *daysAgo(760),
-			Tags:      []snapshot.Tag{{Key: "owner", Value: "platform"}, {Key: "purpose", Value: "github-actions"}},
+			CreatedAt:        *daysAgo(760),
+			Tags:             []snapshot.Tag{{Key: "owner", Value: "platform"}, {Key: "purpose", Value: "github-actions"}},
 			AttachedPolicies: []snapshot.PolicyRef{{Name: "ci-deploy-policy", ARN: arn("policy", "ci-deploy-policy")}},
 			Password:         &snapshot.Password{Enabled: false},
 			MFAActive:        no(),

@@ -73,7 +73,7 @@ func (cc *ccond) eval(ctx *evalContext) tri {
 		return triFalse
 	}
 	if st == keyAbsent {
-		if cc.cond.IfExists || cc.cond.Qualifier == ForAllValues {
+		if cc.cond.IfExists || cc.cond.Qualifier == ForAllValues || (op.negate && cc.cond.Qualifier == "") {
 			return triTrue
 		}
 		return triFalse
