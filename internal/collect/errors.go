@@ -1,0 +1,85 @@
+package collect
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+
+	"github.com/aws/smithy-go"
+)
+
+// Reason is a one-line explanation of a failed call for a gap: the AWS
+// error code and message, or what went wrong on the network. AWS error
+// messages name the caller and the action, never credentials.
+func Reason(err error) string {
+	var ae *smithy.GenericAPIError
+	var api smithy.APIError
+	switch {
+	case errors.As(err, &api):
+		msg := api.ErrorMessage()
+		if msg == "" {
+			return api.ErrorCode()
+		}
+		return oneLine(api.ErrorCode() + ": " + msg)
+	case errors.As(err, &ae):
+		return oneLine(ae.Error())
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timed out"
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return oneLine("unreachable: " + ne.Error())
+	}
+	var ie *inputsErr
+	if errors.As(err, &ie) {
+		return Reason(ie.err)
+	}
+	var pe *APIError
+	if errors.As(err, &pe) {
+		return oneLine(pe.Err.Error())
+	}
+	return oneLine(err.Error())
+}
+
+// ErrorCode returns the AWS error code of err, or "".
+func ErrorCode(err error) string {
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		return api.ErrorCode()
+	}
+	return ""
+}
+
+// hasCode reports whether err is an AWS error with one of the codes.
+func hasCode(err error, codes ...string) bool {
+	c := ErrorCode(err)
+	for _, want := range codes {
+		if c == want {
+			return true
+		}
+	}
+	return false
+}
+
+// isAccessDenied reports the error codes AWS uses for a missing permission.
+func isAccessDenied(err error) bool {
+	return hasCode(err, "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError")
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 400 {
+		s = s[:400] + "..."
+	}
+	return s
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
