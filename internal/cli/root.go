@@ -60,6 +60,7 @@ func commands(stdout, stderr io.Writer) []*cobra.Command {
 	return []*cobra.Command{
 		newScanCommand(stdout, stderr),
 		newDemoCommand(stdout, stderr),
+		newSandboxCommand(stdout, stderr),
 		newExportCommandsCommand(stdout),
 		newVersionCommand(stdout),
 	}

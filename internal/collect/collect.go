@@ -219,6 +219,14 @@ func (e *inputsErr) Unwrap() error { return e.err }
 
 // gapFor turns an error into gaps for the input (and any others it names).
 func gapFor(accountID string, in snapshot.Input, err error) []snapshot.Gap {
+	var multi *multiInputsErr
+	if errors.As(err, &multi) {
+		var out []snapshot.Gap
+		for _, e := range multi.errs {
+			out = append(out, gapFor(accountID, in, e)...)
+		}
+		return out
+	}
 	inputs := []snapshot.Input{in}
 	var ie *inputsErr
 	if errors.As(err, &ie) {

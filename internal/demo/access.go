@@ -18,6 +18,8 @@ func groups() []*snapshot.Group {
 				Document: snapshot.RawJSON(`{"Version":"2012-10-17","Statement":[{"Sid":"ManageOwnPolicies","Effect":"Allow","Action":["iam:CreatePolicyVersion","iam:SetDefaultPolicyVersion"],"Resource":"arn:aws:iam::111122223333:policy/*"}]}`)}}},
 		{Name: "Analysts", ID: "AGPAEXAMPLEANALYST1", ARN: arn("group", "Analysts"), Path: "/", CreatedAt: *daysAgo(1400),
 			AttachedPolicies: []snapshot.PolicyRef{{Name: "ReadOnlyAccess", ARN: readOnlyARN}}},
+		{Name: "Contractors", ID: "AGPAEXAMPLECONTRACT1", ARN: arn("group", "Contractors"), Path: "/", CreatedAt: *daysAgo(1100),
+			AttachedPolicies: []snapshot.PolicyRef{{Name: "ReadOnlyAccess", ARN: readOnlyARN}}},
 	}
 }
 
@@ -74,7 +76,7 @@ func identityCenter() *snapshot.IdentityCenter {
 	const inst = "arn:aws:sso:::instance/ssoins-1111222233334444"
 	psAdmin := "arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-admin0000000001"
 	psRead := "arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-readonly00000001"
-	return &snapshot.IdentityCenter{
+	ic := &snapshot.IdentityCenter{
 		Instances: []snapshot.IdentityCenterInstance{{ARN: inst, IdentityStoreID: "d-1111222233", OwnerAccountID: AccountID, Status: "ACTIVE"}},
 		PermissionSets: []snapshot.PermissionSet{
 			{ARN: psAdmin, Name: "AdministratorAccess", SessionDuration: "PT12H",
@@ -96,4 +98,10 @@ func identityCenter() *snapshot.IdentityCenter {
 			{GroupID: "g-analysts", UserID: "u-frank"},
 		},
 	}
+	// Everyone in the company is in "Everyone", which holds AdministratorAccess.
+	for _, n := range []string{"grace", "hiro", "ines", "jon", "kemal", "lena", "mia", "nico", "olga", "pablo", "quinn"} {
+		ic.Users = append(ic.Users, snapshot.DirectoryUser{ID: "u-" + n, UserName: n + "@northwind.example"})
+		ic.Memberships = append(ic.Memberships, snapshot.GroupMembership{GroupID: "g-everyone", UserID: "u-" + n})
+	}
+	return ic
 }

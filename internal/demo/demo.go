@@ -39,6 +39,7 @@ func Snapshot() *snapshot.Snapshot {
 		snapshot.InputSAMLProviders, snapshot.InputServerCertificates,
 		snapshot.InputAccountAliases, snapshot.InputIdentityCenter,
 		snapshot.InputSSHKeys, snapshot.InputServiceCredentials,
+		snapshot.InputAccessAnalyzer, snapshot.InputOrganization, snapshot.InputOrganizationsFeatures,
 	} {
 		a.MarkCollected(in)
 	}
@@ -58,11 +59,27 @@ func Snapshot() *snapshot.Snapshot {
 		URL: "https://token.actions.githubusercontent.com", ClientIDs: []string{"sts.amazonaws.com"},
 		CreatedAt: daysAgo(300),
 	}}
+	a.OIDCProviders = append(a.OIDCProviders, snapshot.OIDCProvider{ // from a GitLab trial, never wired to a role
+		ARN: arn("oidc-provider", "gitlab.com"), URL: "https://gitlab.com", ClientIDs: []string{"https://gitlab.com"},
+		CreatedAt: daysAgo(420),
+	})
+	a.SAMLProviders = []snapshot.SAMLProvider{{ // the old ADFS federation, certificate about to lapse
+		ARN: arn("saml-provider", "LegacyADFS"), Name: "LegacyADFS", ValidUntil: daysAgo(-12), CreatedAt: daysAgo(1800),
+	}}
+	a.ServerCertificates = []snapshot.ServerCertificate{{
+		Name: "legacy-portal-2024", ID: "ASCAEXAMPLEPORTAL001", ARN: arn("server-certificate", "legacy-portal-2024"), Path: "/",
+		Expiration: daysAgo(200), UploadedAt: daysAgo(565),
+	}}
+	a.AccessAnalyzers = []snapshot.AccessAnalyzer{{ // us-east-1 only: eu-west-1 is in use but not analyzed
+		ARN: "arn:aws:access-analyzer:us-east-1:" + AccountID + ":analyzer/external-access", Name: "external-access",
+		Region: "us-east-1", Type: "ACCOUNT", Status: "ACTIVE",
+	}}
 	a.IdentityCenter = identityCenter()
 	a.Summary = summary(a)
 	return &snapshot.Snapshot{
 		SchemaVersion: snapshot.SchemaVersion, CollectedAt: CollectedAt,
-		Source: snapshot.Source{Kind: "demo"}, Accounts: []*snapshot.Account{a},
+		Source: snapshot.Source{Kind: "demo"}, Organization: organization(),
+		Accounts: []*snapshot.Account{a, memberAccount()},
 	}
 }
 
@@ -72,6 +89,7 @@ func root() *snapshot.Root {
 		PasswordEnabled: yes(), PasswordLastUsed: daysAgo(12), PasswordLastChanged: daysAgo(1500), MFAActive: false,
 		AccessKeys: []snapshot.AccessKey{{Slot: 1, Status: snapshot.StatusActive,
 			CreatedAt: daysAgo(1900), LastUsed: daysAgo(40), LastUsedService: "s3", LastUsedRegion: "us-east-1"}},
+		SigningCertificates: []snapshot.SigningCert{{Slot: 1, Status: snapshot.StatusActive, UploadedAt: daysAgo(1850)}},
 	}
 }
 

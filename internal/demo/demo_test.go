@@ -26,9 +26,9 @@ func TestDemoFailsTheCredentialRulesWhereTheStorySaysSo(t *testing.T) {
 		}
 	}
 	want := map[string][]string{
-		"iam-user-unnecessary":              {"alice.martin", "bob.chen", "carol.ops", "ci-deploy", "legacy-backup", "dave.contractor", "codecommit-mirror"},
-		"iam-user-password-and-access-keys": {"alice.martin", "dave.contractor"},
-		"iam-user-console-without-mfa":      {"bob.chen", "dave.contractor"},
+		"iam-user-unnecessary":              {"alice.martin", "bob.chen", "carol.ops", "ci-deploy", "legacy-backup", "dave.contractor", "codecommit-mirror", "erin.intern", "sandbox-admin"},
+		"iam-user-password-and-access-keys": {"alice.martin", "dave.contractor", "erin.intern"},
+		"iam-user-console-without-mfa":      {"bob.chen", "dave.contractor", "sandbox-admin"},
 		"iam-access-key-not-rotated":        {"alice.martin", "ci-deploy", "legacy-backup"},
 		"iam-access-key-unused":             {"legacy-backup"},
 		"root-access-keys":                  {"<root_account>"},

@@ -36,7 +36,10 @@ func users() []*snapshot.User {
 			Password:         &snapshot.Password{Enabled: false},
 			MFAActive:        no(),
 			AccessKeys: []snapshot.AccessKey{{ID: "AKIAEXAMPLECIDEPLOY1", Slot: 1, Status: snapshot.StatusActive,
-				CreatedAt: daysAgo(740), LastUsed: daysAgo(0), LastUsedService: "ecr", LastUsedRegion: "us-east-1"}},
+				CreatedAt: daysAgo(740), LastUsed: daysAgo(0), LastUsedService: "ecr", LastUsedRegion: "us-east-1"},
+				// A rotation started five days ago and never finished: both keys are live.
+				{ID: "AKIAEXAMPLECIDEPLOY2", Slot: 2, Status: snapshot.StatusActive,
+					CreatedAt: daysAgo(5), LastUsed: daysAgo(0), LastUsedService: "ecr", LastUsedRegion: "us-east-1"}},
 		},
 		{ // A backup job's user whose key was created and then never used.
 			Name: "legacy-backup", ID: "AIDAEXAMPLEBACKUP001", ARN: arn("user", "legacy-backup"), Path: "/service/",
@@ -49,6 +52,8 @@ func users() []*snapshot.User {
 				{ID: "AKIAEXAMPLEBACKUP001", Slot: 1, Status: snapshot.StatusActive, CreatedAt: daysAgo(200)},
 				{ID: "AKIAEXAMPLEBACKUP002", Slot: 2, Status: snapshot.StatusInactive, CreatedAt: daysAgo(400), LastUsed: daysAgo(250), LastUsedService: "s3", LastUsedRegion: "us-east-1"},
 			},
+			// Left over from an old SOAP-based backup tool.
+			SigningCertificates: []snapshot.SigningCert{{ID: "EXAMPLEBACKUPCERT0001", Slot: 1, Status: snapshot.StatusActive, UploadedAt: daysAgo(205)}},
 		},
 		{ // A contractor given console access and a key at the same time.
 			Name: "dave.contractor", ID: "AIDAEXAMPLEDAVE00001", ARN: arn("user", "dave.contractor"), Path: "/external/",
@@ -63,6 +68,14 @@ func users() []*snapshot.User {
 			CreatedAt: *daysAgo(500), Password: &snapshot.Password{Enabled: false}, MFAActive: no(),
 			ServiceCredentials: []snapshot.ServiceCredential{{ID: "ACCAEXAMPLEMIRROR001", ServiceName: "codecommit.amazonaws.com",
 				Status: snapshot.StatusActive, CreatedAt: daysAgo(500)}},
+			SSHKeys: []snapshot.SSHKey{{ID: "APKAEXAMPLEMIRROR001", Status: snapshot.StatusActive, UploadedAt: daysAgo(480)}},
+		},
+		{ // An intern onboarded three weeks ago with the "access key" box ticked; the key was never used.
+			Name: "erin.intern", ID: "AIDAEXAMPLEERIN00001", ARN: arn("user", "erin.intern"), Path: "/external/",
+			CreatedAt: *daysAgo(20), Groups: []string{"Analysts"},
+			Password:  &snapshot.Password{Enabled: true, LastUsed: daysAgo(2), LastChanged: daysAgo(20)},
+			MFAActive: yes(), MFADevices: []snapshot.MFADevice{{Serial: arn("mfa", "erin.intern"), Type: snapshot.MFAVirtual, EnabledAt: daysAgo(19)}},
+			AccessKeys: []snapshot.AccessKey{{ID: "AKIAEXAMPLEERIN00001", Slot: 1, Status: snapshot.StatusActive, CreatedAt: daysAgo(20)}},
 		},
 	}
 }

@@ -74,7 +74,7 @@ func DecodeCredentialReportFile(data []byte) (*CredentialReport, error) {
 	if err := checkKind(data, KindCredentialReport); err != nil {
 		return nil, err
 	}
-	if firstByte(data) != '{' {
+	if c := firstByte(data); c != '{' && c != '[' {
 		return DecodeCredentialReport(data, nil)
 	}
 	var env credEnvelope

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,8 +90,16 @@ func TestCloudmapperCredentialReport(t *testing.T) {
 
 // Users from both files merge by ARN; a user only in the report still appears.
 func TestAuthzAndReportMerge(t *testing.T) {
-	a := importFiles(t, Options{AuthzDetails: []string{"cloudmapper-authz-details.json"},
-		CredentialReport: "cloudmapper-credential-report.json"})
+	s, warns, err := ImportWithWarnings(Options{Now: now, AuthzDetails: []string{"testdata/cloudmapper-authz-details.json"},
+		CredentialReport: "testdata/cloudmapper-credential-report.json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := s.Accounts[0]
+	if len(warns) != 1 || !strings.Contains(warns[0].Msg, "2 user(s) from the authorization details are not in the credential report") ||
+		!strings.Contains(warns[0].Msg, "USER_WITH_BAD_INLINE_POLICY, USER;") {
+		t.Errorf("warnings = %v", warns)
+	}
 	if len(a.Users) != 4 {
 		t.Fatalf("users = %d, want 4 (2 from authz details, 2 only in the report)", len(a.Users))
 	}

@@ -117,6 +117,9 @@ func checkKind(data []byte, want Kind) *InputError {
 
 func article(k Kind) string {
 	s := string(k)
+	if k == KindAuthzDetails {
+		return s // plural
+	}
 	if strings.IndexAny(s[:1], "aeiouAEIOU") == 0 {
 		return "an " + s
 	}

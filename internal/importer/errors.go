@@ -67,7 +67,8 @@ func jsonError(data []byte, err error, expected string) *InputError {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		line, col := lineCol(data, se.Offset)
+		// Offset counts the offending byte; point at it.
+		line, col := lineCol(data, se.Offset-1)
 		return &InputError{Line: line, Col: col, Err: err,
 			Msg: fmt.Sprintf("malformed JSON (%v); expected %s", se, expected)}
 	case errors.As(err, &te):

@@ -13,6 +13,14 @@ import (
 // stops runaway or hostile inputs from exhausting memory.
 const DefaultMaxFileSize int64 = 512 << 20
 
+// size formats a byte count for messages.
+func size(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
 // readFile reads a whole input file, refusing ones larger than max.
 func readFile(path string, max int64) ([]byte, error) {
 	f, err := os.Open(path)
@@ -32,7 +40,7 @@ func readFile(path string, max int64) ([]byte, error) {
 		return nil, &InputError{File: path, Msg: "reading: " + err.Error(), Err: err}
 	}
 	if int64(len(data)) > max {
-		return nil, &InputError{File: path, Msg: fmt.Sprintf("file is larger than the %d MiB limit for one input", max>>20)}
+		return nil, &InputError{File: path, Msg: "file is larger than the limit for one input (" + size(max) + ")"}
 	}
 	return data, nil
 }

@@ -99,6 +99,7 @@ func ImportWithWarnings(opts Options) (*snapshot.Snapshot, []Warning, error) {
 		return nil, warnings, err
 	}
 	AssignMFATypes(acct)
+	warnings = append(warnings, reportCoverage(acct, opts.CredentialReport)...)
 	snap := &snapshot.Snapshot{
 		SchemaVersion: snapshot.SchemaVersion,
 		CollectedAt:   opts.Now.UTC(),
@@ -135,19 +136,20 @@ func fillFromDir(o, d Options) Options {
 
 // decoded holds every input after parsing, before it is applied.
 type decoded struct {
-	files     []string
-	authz     []*AuthzDetails
-	report    *CredentialReport
-	pwPolicy  *PasswordPolicyOutput
-	summary   *AccountSummaryOutput
-	vmfa      *VirtualMFADevicesOutput
-	oidc      []OIDCProviderDetail
-	saml      *SAMLProvidersOutput
-	aliases   *AccountAliasesOutput
-	certs     *ServerCertificatesOutput
-	oidcRead  bool
-	arnSource map[string]string // account ID -> first file naming it
-	partition string
+	files      []string
+	authzFiles []string
+	authz      []*AuthzDetails
+	report     *CredentialReport
+	pwPolicy   *PasswordPolicyOutput
+	summary    *AccountSummaryOutput
+	vmfa       *VirtualMFADevicesOutput
+	oidc       []OIDCProviderDetail
+	saml       *SAMLProvidersOutput
+	aliases    *AccountAliasesOutput
+	certs      *ServerCertificatesOutput
+	oidcRead   bool
+	arnSource  map[string]string // account ID -> first file naming it
+	partition  string
 }
 
 // load reads and decodes every file; the first problem stops it.
@@ -161,6 +163,7 @@ func load(o Options) (*decoded, error) {
 		d.files = append(d.files, path)
 		return withFile(path, decode(data))
 	}
+	d.authzFiles = o.AuthzDetails
 	for _, path := range o.AuthzDetails {
 		err := read(path, func(b []byte) error {
 			pages, err := DecodeAuthorizationDetails(b)
@@ -306,6 +309,9 @@ func (d *decoded) account(want string) (*snapshot.Account, error) {
 func (d *decoded) apply(acct *snapshot.Account) error {
 	if len(d.authz) > 0 {
 		if err := ApplyAuthorizationDetails(acct, d.authz...); err != nil {
+			if len(d.authzFiles) == 1 {
+				return withFile(d.authzFiles[0], err)
+			}
 			return err
 		}
 	}
@@ -336,6 +342,26 @@ func (d *decoded) apply(acct *snapshot.Account) error {
 		ApplyOIDCProviders(acct, d.oidc...)
 	}
 	return nil
+}
+
+// reportCoverage warns about users the credential report does not list
+// (usually created after it was generated): their credentials are unknown.
+func reportCoverage(acct *snapshot.Account, file string) []Warning {
+	if !acct.Has(snapshot.InputCredentialReport) || !acct.Has(snapshot.InputAuthorizationDetails) {
+		return nil
+	}
+	var missing []string
+	for _, u := range acct.Users {
+		if u.Password == nil {
+			missing = append(missing, u.Name)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return []Warning{{File: file, Msg: fmt.Sprintf("%d user(s) from the authorization details are not in the credential report "+
+		"(created after it was generated?), so their passwords, MFA and keys are unknown: %s; generate a new report",
+		len(missing), strings.Join(missing, ", "))}}
 }
 
 // AssignMFATypes fills in MFA device types once the credential report (which

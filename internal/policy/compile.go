@@ -27,6 +27,7 @@ type cstmt struct {
 
 	bitsOnce sync.Once
 	bits     bitset // catalogue actions the action element covers
+	nbits    int    // number of bits set in bits
 }
 
 type actionPat struct {
@@ -184,16 +185,20 @@ func (cs *cstmt) someResource(deny bool) tri {
 
 // matchPrincipal applies Principal / NotPrincipal. Identity policies have
 // neither, and match. An empty principal means "some principal", treated as
-// for resources.
-func (cs *cstmt) matchPrincipal(principal string, deny bool) bool {
+// for resources. viaAccount: see Principal.matches.
+func (cs *cstmt) matchPrincipal(principal string, deny bool) (hit, viaAccount bool) {
 	if cs.principal == nil {
-		return true
+		return true, false
 	}
 	if principal == "" {
 		if deny {
-			return !cs.notPrinc && cs.principal.IsWildcard()
+			return !cs.notPrinc && cs.principal.IsWildcard(), false
 		}
-		return !(cs.notPrinc && cs.principal.IsWildcard())
+		return !(cs.notPrinc && cs.principal.IsWildcard()), false
 	}
-	return cs.principal.matches(principal) != cs.notPrinc
+	hit, viaAccount = cs.principal.matches(principal)
+	if cs.notPrinc {
+		return !hit, false
+	}
+	return hit, viaAccount
 }

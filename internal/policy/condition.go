@@ -26,6 +26,9 @@ type Condition struct {
 	op *operator // nil when the operator is unknown
 }
 
+// KeyIs reports whether the condition is on key, ignoring case as IAM does.
+func (c Condition) KeyIs(key string) bool { return strings.EqualFold(c.Key, key) }
+
 // Known reports whether the operator is one IAM defines.
 func (c Condition) Known() bool { return c.op != nil }
 
@@ -102,6 +105,9 @@ func (d *Document) checkOperator(path string, c Condition) Condition {
 		c.op = nil
 	case c.op.family == famNull && (c.IfExists || c.Qualifier != ""):
 		bad("Null takes neither IfExists nor a set qualifier")
+	case !strings.Contains(c.Raw, c.op.name):
+		d.issues = append(d.issues, Issue{Path: path, Code: CodeBadOperator, Severity: SeverityWarning,
+			Message: fmt.Sprintf("operator %q differs in case from IAM's spelling %q", c.Raw, c.op.name)})
 	}
 	return c
 }

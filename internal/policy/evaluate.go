@@ -67,6 +67,10 @@ type Match struct {
 	Policy    *Policy
 	Statement *Statement
 	Unknown   []Condition
+	// ViaAccount: the statement names the caller's account (its root), not
+	// the caller. Such a resource-policy allow needs an identity-policy
+	// allow as well, even within the account.
+	ViaAccount bool
 }
 
 func (m Match) String() string {
@@ -137,9 +141,16 @@ func (r Result) Explain() string {
 		}
 		parts = append(parts, strings.Join(alts, " or "))
 	}
-	s := "allowed only if " + strings.Join(parts, ", and ")
-	for _, m := range r.DenyIf {
-		s += "; denied if " + m.String()
+	s := "allowed"
+	if len(parts) > 0 {
+		s += " only if " + strings.Join(parts, ", and ")
+	}
+	if len(r.DenyIf) > 0 {
+		denies := make([]string, len(r.DenyIf))
+		for i, m := range r.DenyIf {
+			denies[i] = m.String()
+		}
+		s += " unless " + strings.Join(denies, " or ")
 	}
 	return s
 }
@@ -187,9 +198,10 @@ func or(a, b formula) formula {
 	return formula{t: triUnknown, clauses: out}
 }
 
-// layer is the outcome of one group of policies.
+// layer is the outcome of one group of policies. direct leaves out allows
+// that reach the caller only through its account root.
 type layer struct {
-	allow          formula
+	allow, direct  formula
 	allows, denies []Match
 	denyIf         []Match
 }
@@ -208,11 +220,11 @@ func (e *evalReq) layer(policies []*Policy) layer {
 			if cs.st.Effect == EffectInvalid {
 				continue // IAM refuses such a statement
 			}
-			t, unknown := e.statement(cs, deny)
+			t, unknown, via := e.statement(cs, deny)
 			if t == triFalse {
 				continue
 			}
-			m := Match{Policy: p, Statement: cs.st, Unknown: unknown}
+			m := Match{Policy: p, Statement: cs.st, Unknown: unknown, ViaAccount: via}
 			switch {
 			case deny && t == triTrue:
 				l.denies = append(l.denies, m)
@@ -225,25 +237,43 @@ func (e *evalReq) layer(policies []*Policy) layer {
 			}
 		}
 	}
-	switch {
-	case len(l.allows) > 0:
-		l.allow = fTrue
-	case len(maybe) > 0:
-		l.allow = formula{t: triUnknown, clauses: []Clause{maybe}}
-	default:
-		l.allow = fFalse
-	}
+	l.allow = anyOf(l.allows, maybe, false)
+	l.direct = anyOf(l.allows, maybe, true)
 	return l
 }
 
+// anyOf is true when one of the outright matches applies, else unknown when
+// one of the conditional ones may; directOnly skips ViaAccount matches.
+func anyOf(sure, maybe []Match, directOnly bool) formula {
+	for _, m := range sure {
+		if !directOnly || !m.ViaAccount {
+			return fTrue
+		}
+	}
+	var cl Clause
+	for _, m := range maybe {
+		if !directOnly || !m.ViaAccount {
+			cl = append(cl, m)
+		}
+	}
+	if len(cl) > 0 {
+		return formula{t: triUnknown, clauses: []Clause{cl}}
+	}
+	return fFalse
+}
+
 // statement decides whether one statement applies to the request.
-func (e *evalReq) statement(cs *cstmt, deny bool) (tri, []Condition) {
-	if !cs.matchAction(e.action, e.svc) || !cs.matchPrincipal(e.principal, deny) {
-		return triFalse, nil
+func (e *evalReq) statement(cs *cstmt, deny bool) (tri, []Condition, bool) {
+	if !cs.matchAction(e.action, e.svc) {
+		return triFalse, nil, false
+	}
+	hit, via := cs.matchPrincipal(e.principal, deny)
+	if !hit {
+		return triFalse, nil, false
 	}
 	res, key := cs.matchResource(e.resource, deny, e.ctx)
 	if res == triFalse {
-		return triFalse, nil
+		return triFalse, nil, false
 	}
 	var unknown []Condition
 	if res == triUnknown {
@@ -252,22 +282,24 @@ func (e *evalReq) statement(cs *cstmt, deny bool) (tri, []Condition) {
 	for i := range cs.conds {
 		switch cs.conds[i].eval(e.ctx) {
 		case triFalse:
-			return triFalse, nil
+			return triFalse, nil, false
 		case triUnknown:
 			unknown = append(unknown, cs.conds[i].cond)
 		}
 	}
 	if len(unknown) > 0 {
-		return triUnknown, unknown
+		return triUnknown, unknown, via
 	}
-	return triTrue, nil
+	return triTrue, nil, via
 }
 
 // Evaluate follows IAM's policy evaluation logic:
 //  1. an explicit Deny in any policy wins;
 //  2. every SCP level must allow;
-//  3. in the same account, an allow in the resource policy suffices, or an
-//     allow in an identity policy that the boundary (if any) also allows;
+//  3. in the same account, an allow in the resource policy that names the
+//     caller (or "*") suffices, or an allow in an identity policy that the
+//     boundary (if any) also allows (a resource policy that names only the
+//     caller's account delegates to the identity policies);
 //     across accounts, both the identity side and the resource policy must
 //     allow;
 //  4. otherwise the request is implicitly denied.
@@ -299,11 +331,13 @@ func (s *Set) Evaluate(req *Request) Result {
 	}
 	allow := identity
 	if s.Resource != nil {
-		rp := collect(e.layer(s.Resource))
+		rp := e.layer(s.Resource)
+		collect(rp)
 		if crossAccount(req.Principal, req.Resource) {
-			allow = and(allow, rp)
+			allow = and(allow, rp.allow)
 		} else {
-			allow = or(allow, rp)
+			// identity ∨ direct ∨ (identity ∧ via-account) = identity ∨ direct
+			allow = or(allow, rp.direct)
 		}
 	}
 	for _, level := range s.SCPs {

@@ -46,13 +46,13 @@ func S(effect, action, resource string, extra ...string) string {
 	return "{" + strings.Join(parts, ",") + "}"
 }
 
-func A(v string) string   { return `"Action":` + q(v) }
-func NA(v string) string  { return `"NotAction":` + q(v) }
-func R(v string) string   { return `"Resource":` + q(v) }
-func NR(v string) string  { return `"NotResource":` + q(v) }
-func C(v string) string   { return `"Condition":` + v }
-func P(v string) string   { return `"Principal":` + v }
-func NP(v string) string  { return `"NotPrincipal":` + v }
+func A(v string) string  { return `"Action":` + q(v) }
+func NA(v string) string { return `"NotAction":` + q(v) }
+func R(v string) string  { return `"Resource":` + q(v) }
+func NR(v string) string { return `"NotResource":` + q(v) }
+func C(v string) string  { return `"Condition":` + v }
+func P(v string) string  { return `"Principal":` + v }
+func NP(v string) string { return `"NotPrincipal":` + v }
 func q(v string) string {
 	if strings.HasPrefix(v, "[") {
 		return v
@@ -179,8 +179,13 @@ var coreCases = []evalCase{
 	{name: "cross-account needs identity too", src: srcCross, res: []string{D(S("Allow", A("sqs:SendMessage"), R("*"), P(`{"AWS":"444455556666"}`)))}, req: rqp(other, "sqs:SendMessage", "arn:aws:sqs:eu-west-1:111122223333:q"), want: ImplicitDeny},
 	{name: "cross-account both allow", src: srcCross, id: []string{D(S("Allow", A("sqs:*"), R("*")))}, res: []string{D(S("Allow", A("sqs:SendMessage"), R("*"), P(`{"AWS":"444455556666"}`)))}, req: rqp(other, "sqs:SendMessage", "arn:aws:sqs:eu-west-1:111122223333:q"), want: Allowed},
 	{name: "cross-account identity only", src: srcCross, id: []string{D(S("Allow", A("sqs:*"), R("*")))}, res: []string{D(S("Allow", A("sqs:SendMessage"), R("*"), P(`{"AWS":"111122223333"}`)))}, req: rqp(other, "sqs:SendMessage", "arn:aws:sqs:eu-west-1:111122223333:q"), want: ImplicitDeny},
-	{name: "account ID principal covers its users", src: srcPrincipal + " — account principals", res: []string{D(S("Allow", A("sqs:SendMessage"), R("*"), P(`{"AWS":"111122223333"}`)))}, req: rqp(user, "sqs:SendMessage", "arn:aws:sqs:eu-west-1:111122223333:q"), want: Allowed},
-	{name: "root ARN principal covers its users", src: srcPrincipal + " — account principals", res: []string{D(S("Allow", A("sqs:SendMessage"), R("*"), P(`{"AWS":"arn:aws:iam::111122223333:root"}`)))}, req: rqp(user, "sqs:SendMessage", "arn:aws:sqs:eu-west-1:111122223333:q"), want: Allowed},
+	{name: "account principal delegates to identity policies", src: srcPrincipal + " — account principals delegate to the account's identity policies", res: []string{D(S("Allow", A("sqs:SendMessage"), R("*"), P(`{"AWS":"111122223333"}`)))}, req: rqp(user, "sqs:SendMessage", "arn:aws:sqs:eu-west-1:111122223333:q"), want: ImplicitDeny},
+	{name: "account principal plus identity allow", src: srcPrincipal + " — account principals delegate to the account's identity policies", id: []string{D(S("Allow", A("sqs:*"), R("*")))}, res: []string{D(S("Allow", A("sqs:SendMessage"), R("*"), P(`{"AWS":"111122223333"}`)))}, req: rqp(user, "sqs:SendMessage", "arn:aws:sqs:eu-west-1:111122223333:q"), want: Allowed},
+	{name: "root ARN principal trust needs identity allow", src: srcPrincipal + " — account principals delegate to the account's identity policies", res: []string{D(S("Allow", A("sts:AssumeRole"), "", P(`{"AWS":"arn:aws:iam::111122223333:root"}`)))}, req: rqp(user, "sts:AssumeRole", role), want: ImplicitDeny},
+	{name: "root ARN principal trust with identity allow", src: srcPrincipal + " — account principals delegate to the account's identity policies", id: []string{D(S("Allow", A("sts:AssumeRole"), R(role)))}, res: []string{D(S("Allow", A("sts:AssumeRole"), "", P(`{"AWS":"arn:aws:iam::111122223333:root"}`)))}, req: rqp(user, "sts:AssumeRole", role), want: Allowed},
+	{name: "root ARN principal matches the root itself", src: srcPrincipal + " — account principals", res: []string{D(S("Allow", A("sts:AssumeRole"), "", P(`{"AWS":"111122223333"}`)))}, req: rqp("arn:aws:iam::111122223333:root", "sts:AssumeRole", role), want: Allowed},
+	{name: "user ARN trust suffices in account", src: srcLogic + " — resource-based policies naming the principal", res: []string{D(S("Allow", A("sts:AssumeRole"), "", P(`{"AWS":"`+user+`"}`)))}, req: rqp(user, "sts:AssumeRole", role), want: Allowed},
+	{name: "account principal deny applies", src: srcLogic + " — explicit deny", id: []string{D(allAll)}, res: []string{D(S("Deny", A("sqs:*"), R("*"), P(`{"AWS":"111122223333"}`)))}, req: rqp(user, "sqs:SendMessage", "arn:aws:sqs:eu-west-1:111122223333:q"), want: ExplicitDeny},
 	{name: "wildcard principal string", src: srcPrincipal + " — anonymous / all principals", res: []string{D(S("Allow", A("s3:GetObject"), R(obj), P(`"*"`)))}, req: rqp(user, "s3:GetObject", obj), want: Allowed},
 	{name: "wildcard AWS principal", src: srcPrincipal + " — all principals", res: []string{D(S("Allow", A("s3:GetObject"), R(obj), P(`{"AWS":"*"}`)))}, req: rqp(user, "s3:GetObject", obj), want: Allowed},
 	{name: "role principal covers its sessions", src: srcPrincipal + " — role principals and role sessions", res: []string{D(S("Allow", A("s3:GetObject"), R(obj), P(`{"AWS":"`+role+`"}`)))}, req: rqp("arn:aws:sts::111122223333:assumed-role/app/session1", "s3:GetObject", obj), want: Allowed},
@@ -428,6 +433,11 @@ func TestResultExplain(t *testing.T) {
 	want := `allowed only if Bool aws:MultiFactorAuthPresent "true" (p0 Statement[0])`
 	if r.Explain() != want {
 		t.Errorf("Explain() = %q, want %q", r.Explain(), want)
+	}
+	s2 := buildSet(t, evalCase{id: []string{D(allAll, S("Deny", A("*"), R("*"), C(`{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}`)))}})
+	want2 := `allowed unless BoolIfExists aws:MultiFactorAuthPresent "false" (p0 Statement[1])`
+	if got := s2.Allows("iam:CreateUser", "*").Explain(); got != want2 {
+		t.Errorf("Explain() = %q, want %q", got, want2)
 	}
 	if len(r.AllowIf) != 1 || len(r.AllowIf[0]) != 1 || r.AllowIf[0][0].Statement.Index != 0 {
 		t.Errorf("AllowIf = %+v", r.AllowIf)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"net/netip"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -93,12 +94,13 @@ var operators = func() map[string]*operator {
 func lookupOperator(name string) *operator { return operators[strings.ToLower(name)] }
 
 // Operators returns the names of every condition operator IAM defines,
-// without qualifiers or the IfExists suffix.
+// without qualifiers or the IfExists suffix, sorted.
 func Operators() []string {
 	out := make([]string, 0, len(operators))
 	for _, o := range operators {
 		out = append(out, o.name)
 	}
+	sort.Strings(out)
 	return out
 }
 

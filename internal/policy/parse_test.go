@@ -237,3 +237,47 @@ func hasCode(issues []Issue, code string) bool {
 	}
 	return false
 }
+
+func TestTemplateDefaults(t *testing.T) {
+	tp := parseTemplate("a/${ aws:username , 'it''s' }/${*}${bad")
+	ctx := newEvalContext(&Request{ClosedContext: true})
+	g, st, _ := tp.resolve(ctx)
+	if st != keyPresent || g.text != "a/it's/*${bad" || !g.match("a/it's/*${bad") || g.match("a/it's/x${bad") {
+		t.Errorf("resolve = %q %v", g.text, st)
+	}
+	if got := Variables("arn:aws:s3:::b/${aws:PrincipalTag/team}/${aws:username, 'x'}/${*}"); len(got) != 2 || got[0] != "aws:PrincipalTag/team" || got[1] != "aws:username" {
+		t.Errorf("Variables = %v", got)
+	}
+}
+
+func TestCache(t *testing.T) {
+	c := NewCache()
+	p1, err := c.Compile("a", []byte(sampleDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, _ := c.Compile("a", []byte(sampleDoc))
+	if p1 != p2 || c.Len() != 1 {
+		t.Error("same document compiled twice")
+	}
+	if _, err := c.Compile("bad", []byte("{")); err == nil {
+		t.Error("bad document compiled")
+	}
+	if _, err := c.Compile("bad", []byte("{")); err == nil || c.Len() != 2 {
+		t.Error("cached error lost")
+	}
+}
+
+func TestOperatorCaseWarning(t *testing.T) {
+	doc, err := ParseString(D(S("Allow", A("s3:GetObject"), R("*"), C(`{"stringequals":{"aws:PrincipalTag/a":"b"}}`))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	issues := Validate(doc)
+	if len(issues) != 1 || issues[0].Severity != SeverityWarning || issues[0].Code != CodeBadOperator {
+		t.Errorf("issues = %v", issues)
+	}
+	if !doc.Statements[0].Conditions[0].Known() || !doc.Statements[0].Conditions[0].KeyIs("AWS:PRINCIPALTAG/A") {
+		t.Error("lower-case operator not recognised")
+	}
+}

@@ -157,50 +157,66 @@ func (d *Document) parsePrincipal(path string, v any) (*Principal, error) {
 // matches reports whether the request principal is named by the element.
 // principal is an ARN (IAM user, role, assumed-role session, account root),
 // a bare account ID, a service name ("ec2.amazonaws.com"), a federated
-// provider or a canonical user ID.
-func (p *Principal) matches(principal string) bool {
+// provider or a canonical user ID. viaAccount is true when the only match is
+// the caller's account root: the account then delegates to its own identity
+// policies, which must also allow.
+func (p *Principal) matches(principal string) (hit, viaAccount bool) {
 	if p == nil {
-		return false
+		return false, false
 	}
 	if p.IsWildcard() {
-		return true
+		return true, false
 	}
 	for _, a := range p.AWS {
-		if awsPrincipalMatches(NormalizeAWSPrincipal(a), principal) {
-			return true
+		switch awsPrincipalMatch(NormalizeAWSPrincipal(a), NormalizeAWSPrincipal(principal)) {
+		case matchDirect:
+			return true, false
+		case matchAccount:
+			hit, viaAccount = true, true
 		}
 	}
-	return contains(p.Service, principal) || contains(p.Federated, principal) || contains(p.CanonicalUser, principal)
+	if hit {
+		return true, true
+	}
+	direct := contains(p.Service, principal) || contains(p.Federated, principal) || contains(p.CanonicalUser, principal)
+	return direct, false
 }
 
-// awsPrincipalMatches compares one AWS principal of a policy with the caller.
-// An account root stands for every identity of that account (the account then
-// delegates through its own identity policies); a role stands for all of its
-// sessions.
-func awsPrincipalMatches(want, caller string) bool {
-	caller = NormalizeAWSPrincipal(caller)
+type principalMatch uint8
+
+const (
+	matchNone principalMatch = iota
+	matchAccount
+	matchDirect
+)
+
+// awsPrincipalMatch compares one AWS principal of a policy with the caller
+// (both normalised). A role stands for all of its sessions; an account root
+// stands for every identity of that account.
+func awsPrincipalMatch(want, caller string) principalMatch {
 	if want == caller {
-		return true
+		return matchDirect
 	}
 	w, ok := SplitARN(want)
 	if !ok {
-		return false
+		return matchNone
 	}
 	c, ok := SplitARN(caller)
 	if !ok || c.Account != w.Account || c.Partition != w.Partition {
-		return false
+		return matchNone
 	}
 	if w.Service == "iam" && w.Resource == "root" {
-		return true
+		return matchAccount
 	}
 	// Role ARN (possibly with a path) versus "arn:aws:sts::ID:assumed-role/Name/session".
 	if w.Service == "iam" && c.Service == "sts" && strings.HasPrefix(w.Resource, "role/") && strings.HasPrefix(c.Resource, "assumed-role/") {
 		name := w.Resource[strings.LastIndexByte(w.Resource, '/')+1:]
-		sess := strings.TrimPrefix(c.Resource, "assumed-role/")
-		role, _, _ := strings.Cut(sess, "/")
-		return role == name
+		role, _, _ := strings.Cut(strings.TrimPrefix(c.Resource, "assumed-role/"), "/")
+		if role == name {
+			return matchDirect
+		}
 	}
-	return false
+	return matchNone
 }
 
 func contains(list []string, s string) bool {

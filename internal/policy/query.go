@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/iamspect/iamspect/internal/iamdata"
 )
@@ -68,10 +69,16 @@ func (s *Set) IsAdmin() bool { return IsAdmin(s) }
 func IsAdminPolicy(p *Policy) bool { return IsAdmin(&Set{Identity: []*Policy{p}}) }
 
 func (s *Set) computeAdmin() bool {
-	allowed := layerAllowBits(s.Identity)
-	if allowed == nil {
+	// Cheap rejection first: most sets cannot reach every action at all.
+	if !mayCoverAll(s.Identity) || (s.Boundary != nil && !mayCoverAll(s.Boundary)) {
 		return false
 	}
+	for _, level := range s.SCPs {
+		if !mayCoverAll(level) {
+			return false
+		}
+	}
+	allowed := layerAllowBits(s.Identity)
 	if s.Boundary != nil {
 		allowed.and(layerAllowBits(s.Boundary))
 	}
@@ -79,7 +86,7 @@ func (s *Set) computeAdmin() bool {
 		allowed.and(layerAllowBits(level))
 	}
 	deny := newBitset()
-	layers := append(append([][]*Policy{s.Identity, s.Boundary}, s.SCPs...), s.Resource)
+	layers := append([][]*Policy{s.Identity, s.Boundary}, s.SCPs...)
 	for _, l := range layers {
 		for _, p := range l {
 			for _, cs := range p.stmts {
@@ -93,23 +100,32 @@ func (s *Set) computeAdmin() bool {
 	return allowed.full()
 }
 
-// layerAllowBits unions the actions the layer allows on "*" without
-// conditions; nil when it allows none.
-func layerAllowBits(ps []*Policy) bitset {
-	var out bitset
+// mayCoverAll reports whether the layer's unconditional allows on "*" add
+// up to at least as many actions as the catalogue holds (a necessary
+// condition for covering it).
+func mayCoverAll(ps []*Policy) bool {
+	n := 0
 	for _, p := range ps {
 		for _, cs := range p.stmts {
-			if cs.st.Effect != Allow || !cs.appliesToAllUnconditionally() {
-				continue
+			if cs.st.Effect == Allow && cs.appliesToAllUnconditionally() {
+				cs.actionBits()
+				n += cs.nbits
 			}
-			if out == nil {
-				out = newBitset()
-			}
-			out.or(cs.actionBits())
 		}
 	}
-	if out == nil {
-		return newBitset()
+	return n >= iamdata.Len()
+}
+
+// layerAllowBits unions the actions the layer allows on "*" without
+// conditions.
+func layerAllowBits(ps []*Policy) bitset {
+	out := newBitset()
+	for _, p := range ps {
+		for _, cs := range p.stmts {
+			if cs.st.Effect == Allow && cs.appliesToAllUnconditionally() {
+				out.or(cs.actionBits())
+			}
+		}
 	}
 	return out
 }
@@ -130,35 +146,58 @@ func (cs *cstmt) actionBits() bitset {
 	cs.bitsOnce.Do(func() {
 		b := newBitset()
 		for _, p := range cs.actions {
-			b.or(expandPattern(p))
+			expandPattern(p).addTo(b)
 		}
 		if cs.notAction {
 			b.not()
 		}
-		cs.bits = b
+		cs.bits, cs.nbits = b, b.count()
 	})
 	return cs.bits
 }
 
-// Expansions of action patterns against the catalogue, shared by all
-// policies: real accounts repeat the same patterns many times.
-var expansions sync.Map // lower-case pattern -> bitset
+// expansion is the set of catalogue actions one pattern matches: a list of
+// positions when short (most patterns name a few actions), else a bitset.
+type expansion struct {
+	idx  []int32
+	bits bitset
+}
 
-func expandPattern(p actionPat) bitset {
+func (e *expansion) addTo(b bitset) {
+	if e.bits != nil {
+		b.or(e.bits)
+		return
+	}
+	for _, i := range e.idx {
+		b.set(int(i))
+	}
+}
+
+// Expansions are shared by all policies, since real accounts repeat the same
+// patterns many times. The cache is bounded so that hostile input cannot
+// grow it without limit.
+var (
+	expansions    sync.Map // lower-case pattern -> *expansion
+	expansionsLen atomic.Int64
+)
+
+const maxExpansions = 200_000
+
+func expandPattern(p actionPat) *expansion {
 	if v, ok := expansions.Load(p.g.text); ok {
-		return v.(bitset)
+		return v.(*expansion)
 	}
-	b := newBitset()
-	names := iamdata.LowerNames()
-	lo, hi := 0, len(names)
-	if p.svc != "" {
-		lo, hi = iamdata.ServiceRange(p.svc)
-	}
+	var idx []int32
 	if p.g.plain {
 		if i, ok := iamdata.Index(p.g.text); ok {
-			b.set(i)
+			idx = append(idx, int32(i))
 		}
 	} else {
+		names := iamdata.LowerNames()
+		lo, hi := 0, len(names)
+		if p.svc != "" {
+			lo, hi = iamdata.ServiceRange(p.svc)
+		}
 		if i := strings.IndexAny(p.g.text, "*?"); i > 0 {
 			// The literal prefix narrows the scan to a sorted range.
 			l, h := iamdata.SearchPrefix(p.g.text[:i])
@@ -166,18 +205,33 @@ func expandPattern(p actionPat) bitset {
 		}
 		for i := lo; i < hi; i++ {
 			if p.g.match(names[i]) {
-				b.set(i)
+				idx = append(idx, int32(i))
 			}
 		}
 	}
-	v, _ := expansions.LoadOrStore(p.g.text, b)
-	return v.(bitset)
+	e := &expansion{idx: idx}
+	if len(idx) > 256 {
+		e.bits = newBitset()
+		for _, i := range idx {
+			e.bits.set(int(i))
+		}
+		e.idx = nil
+	}
+	if expansionsLen.Load() >= maxExpansions {
+		return e
+	}
+	v, loaded := expansions.LoadOrStore(p.g.text, e)
+	if !loaded {
+		expansionsLen.Add(1)
+	}
+	return v.(*expansion)
 }
 
 // ExpandActions returns the catalogue actions matching an action pattern
 // such as "iam:*" or "s3:Get*", ignoring case.
 func ExpandActions(pattern string) []iamdata.Action {
-	b := expandPattern(newActionPat(pattern))
+	b := newBitset()
+	expandPattern(newActionPat(pattern)).addTo(b)
 	all := iamdata.Actions()
 	var out []iamdata.Action
 	for i := range all {

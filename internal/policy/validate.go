@@ -2,7 +2,6 @@ package policy
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/iamspect/iamspect/internal/iamdata"
@@ -178,6 +177,8 @@ func (v *validator) principal(path string, p *Principal) {
 		pp := fmt.Sprintf("%s.AWS[%d]", path, i)
 		switch {
 		case a == "*" || isAccountID(a):
+		case isUniqueID(a):
+			v.warn(pp, CodeBadPrincipal, "%q is a unique ID: IAM shows one when the principal it named was deleted", a)
 		case strings.ContainsAny(a, "*?"):
 			v.err(pp, CodeBadPrincipal, "%q: wildcards are only allowed as the whole principal \"*\"", a)
 		default:
@@ -192,6 +193,26 @@ func (v *validator) principal(path string, p *Principal) {
 			v.err(fmt.Sprintf("%s.Service[%d]", path, i), CodeBadPrincipal, "%q is not a service principal such as ec2.amazonaws.com", s)
 		}
 	}
+}
+
+// isUniqueID recognises IAM unique IDs of users (AIDA), roles (AROA),
+// groups (AGPA) and instance profiles (AIPA), which replace the ARN of a
+// deleted principal in a policy.
+func isUniqueID(s string) bool {
+	if len(s) < 16 || len(s) > 128 {
+		return false
+	}
+	switch s[:4] {
+	case "AIDA", "AROA", "AGPA", "AIPA":
+	default:
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if (s[i] < 'A' || s[i] > 'Z') && (s[i] < '0' || s[i] > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func (v *validator) condition(path string, c Condition, vars bool) {
@@ -214,7 +235,7 @@ func (v *validator) condition(path string, c Condition, vars bool) {
 				bad = "an IP address or CIDR block"
 			}
 		case famBool, famNull:
-			if _, err := strconv.ParseBool(val); err != nil || (val != "true" && val != "false") {
+			if !strings.EqualFold(val, "true") && !strings.EqualFold(val, "false") {
 				bad = "true or false"
 			}
 		case famBinary:

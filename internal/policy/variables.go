@@ -71,7 +71,8 @@ func variablePart(body string) (tpart, bool) {
 		if len(def) < 2 || def[0] != '\'' || def[len(def)-1] != '\'' {
 			return tpart{}, false
 		}
-		p.def, p.hasDef = def[1:len(def)-1], true
+		// Inside a default, '' stands for one quote.
+		p.def, p.hasDef = strings.ReplaceAll(def[1:len(def)-1], "''", "'"), true
 	}
 	return p, true
 }

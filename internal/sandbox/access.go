@@ -9,21 +9,22 @@ import (
 // as a gap) is answered with AccessDenied, so that collecting from the
 // sandbox gives back the same gaps.
 var apiInputs = map[string]snapshot.Input{
-	"iam:GetAccountAuthorizationDetails":  snapshot.InputAuthorizationDetails,
-	"iam:GenerateCredentialReport":        snapshot.InputCredentialReport,
-	"iam:GetCredentialReport":             snapshot.InputCredentialReport,
-	"iam:GetAccountPasswordPolicy":        snapshot.InputPasswordPolicy,
-	"iam:GetAccountSummary":               snapshot.InputAccountSummary,
-	"iam:ListVirtualMFADevices":           snapshot.InputVirtualMFADevices,
-	"iam:ListOpenIDConnectProviders":      snapshot.InputOIDCProviders,
-	"iam:GetOpenIDConnectProvider":        snapshot.InputOIDCProviders,
-	"iam:ListSAMLProviders":               snapshot.InputSAMLProviders,
-	"iam:ListServerCertificates":          snapshot.InputServerCertificates,
-	"iam:ListAccountAliases":              snapshot.InputAccountAliases,
-	"iam:ListSSHPublicKeys":               snapshot.InputSSHKeys,
-	"iam:ListServiceSpecificCredentials":  snapshot.InputServiceCredentials,
-	"iam:ListOrganizationsFeatures":       snapshot.InputOrganizationsFeatures,
-	"access-analyzer:ListAnalyzers":       snapshot.InputAccessAnalyzer,
+	"iam:GetAccountAuthorizationDetails": snapshot.InputAuthorizationDetails,
+	"iam:ListRoles":                      snapshot.InputAuthorizationDetails,
+	"iam:GenerateCredentialReport":       snapshot.InputCredentialReport,
+	"iam:GetCredentialReport":            snapshot.InputCredentialReport,
+	"iam:GetAccountPasswordPolicy":       snapshot.InputPasswordPolicy,
+	"iam:GetAccountSummary":              snapshot.InputAccountSummary,
+	"iam:ListVirtualMFADevices":          snapshot.InputVirtualMFADevices,
+	"iam:ListOpenIDConnectProviders":     snapshot.InputOIDCProviders,
+	"iam:GetOpenIDConnectProvider":       snapshot.InputOIDCProviders,
+	"iam:ListSAMLProviders":              snapshot.InputSAMLProviders,
+	"iam:ListServerCertificates":         snapshot.InputServerCertificates,
+	"iam:ListAccountAliases":             snapshot.InputAccountAliases,
+	"iam:ListSSHPublicKeys":              snapshot.InputSSHKeys,
+	"iam:ListServiceSpecificCredentials": snapshot.InputServiceCredentials,
+	"iam:ListOrganizationsFeatures":      snapshot.InputOrganizationsFeatures,
+	"access-analyzer:ListAnalyzers":      snapshot.InputAccessAnalyzer,
 }
 
 // inputFor returns the input an action provides, if any.

@@ -57,6 +57,7 @@ func (c *call) writeQueryResult(out any) {
 	buf.WriteString(`<ResponseMetadata><RequestId>` + c.reqID + `</RequestId></ResponseMetadata>`)
 	buf.WriteString(`</` + c.action + `Response>`)
 	c.w.Header().Set("Content-Type", contentXML)
+	c.w.Header().Set("Content-Length", itoa(buf.Len()))
 	c.w.WriteHeader(200)
 	_, _ = c.w.Write(buf.Bytes())
 }

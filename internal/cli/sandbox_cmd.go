@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/iamspect/iamspect/internal/demo"
+	"github.com/iamspect/iamspect/internal/sandbox"
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+// sandboxOptions configure 'iamspect sandbox'.
+type sandboxOptions struct {
+	snapshotFile string
+	addr         string
+	throttleRate float64
+	failRate     float64
+	latency      time.Duration
+	deny         []string
+	seed         int64
+}
+
+func (o *sandboxOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.snapshotFile, "snapshot", "", "`FILE` to serve (default: the built-in demo account)")
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:4566", "`HOST:PORT` to listen on (port 0 picks a free port)")
+	fs.Float64Var(&o.throttleRate, "throttle-rate", 0, "fraction of requests answered with a throttling error (0-1)")
+	fs.Float64Var(&o.failRate, "fail-rate", 0, "fraction of requests answered with HTTP 500/503 (0-1)")
+	fs.DurationVar(&o.latency, "latency", 0, "delay added to each request, e.g. 50ms")
+	fs.StringSliceVar(&o.deny, "deny", nil, "`ACTION`s answered with AccessDenied, e.g. iam:GenerateCredentialReport,sso:* (repeatable)")
+	fs.Int64Var(&o.seed, "seed", 1, "seed for the fault rates (same seed, same faults)")
+}
+
+func (o *sandboxOptions) serverOptions() sandbox.Options {
+	return sandbox.Options{ThrottleRate: o.throttleRate, FailRate: o.failRate, Latency: o.latency, Deny: o.deny, Seed: o.seed}
+}
+
+func newSandboxCommand(stdout, stderr io.Writer) *cobra.Command {
+	var o sandboxOptions
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Serve a snapshot as a fake AWS endpoint for the AWS SDKs and CLI",
+		Long: `Serve a snapshot (the built-in demo account unless --snapshot is given) as a
+local fake of the AWS APIs iamspect reads: IAM, STS, Organizations, IAM Identity
+Center, the Identity Store and IAM Access Analyzer. The AWS CLI and SDKs work
+against it with dummy credentials; nothing reaches AWS.
+
+On start it prints the environment to use (export lines on stdout). Requests
+for data the snapshot lacks are answered with AccessDenied, so collecting from
+the sandbox gives back the same gaps. Fault flags make it throttle, fail, deny
+or slow down requests, to test how a client copes. Request counts per API are
+served at /_sandbox/stats. Stop it with Ctrl-C. See docs/sandbox.md.`,
+		Example: `  iamspect sandbox                # then, in another shell, run the export lines it prints
+  aws --endpoint-url http://127.0.0.1:4566 iam get-account-authorization-details
+  iamspect sandbox --snapshot org.json --throttle-rate 0.2 --deny 'sso:*'`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runSandbox(cmd.Context(), stdout, stderr, &o)
+		},
+	}
+	o.AddFlags(cmd.Flags())
+	return cmd
+}
+
+func runSandbox(ctx context.Context, stdout, stderr io.Writer, o *sandboxOptions) error {
+	snap := demo.Snapshot()
+	what := "the demo account"
+	if o.snapshotFile != "" {
+		s, err := snapshot.Load(o.snapshotFile)
+		if err != nil {
+			return usage(fmt.Errorf("--snapshot %s: %w", o.snapshotFile, err))
+		}
+		snap, what = s, o.snapshotFile
+	}
+	h, err := sandbox.New(snap, o.serverOptions())
+	if err != nil {
+		return usage(err)
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return usage(fmt.Errorf("--addr: %w", err))
+	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
+		fmt.Fprintf(stderr, "iamspect: warning: the sandbox listens on %s, beyond this machine\n", ln.Addr())
+	}
+	url := "http://" + ln.Addr().String()
+	for _, line := range sandbox.Env(url) {
+		fmt.Fprintf(stdout, "export %s\n", line)
+	}
+	fmt.Fprintf(stderr, "iamspect sandbox: serving %s (%d account(s)) at %s; stats at %s/_sandbox/stats; Ctrl-C stops\n",
+		what, len(snap.Accounts), url, url)
+
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("sandbox shutdown: %w", err)
+	}
+	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	fmt.Fprintln(stderr, "iamspect sandbox: stopped")
+	return nil
+}

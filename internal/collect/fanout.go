@@ -1,0 +1,178 @@
+package collect
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+// allInputs are the inputs a live collection gathers per account; an
+// unreachable member account has a gap for each.
+var allInputs = []snapshot.Input{
+	snapshot.InputAuthorizationDetails, snapshot.InputCredentialReport, snapshot.InputPasswordPolicy,
+	snapshot.InputAccountSummary, snapshot.InputVirtualMFADevices, snapshot.InputOIDCProviders,
+	snapshot.InputSAMLProviders, snapshot.InputServerCertificates, snapshot.InputAccountAliases,
+	snapshot.InputSSHKeys, snapshot.InputServiceCredentials, snapshot.InputOrganizationsFeatures,
+	snapshot.InputIdentityCenter, snapshot.InputAccessAnalyzer,
+}
+
+// collectOrg lists the organisation from the caller's (management or
+// delegated administrator) account, then collects each selected ACTIVE
+// member account by assuming Options.MemberRole in it, Options.Parallel
+// accounts at a time. The caller's own account uses the caller's
+// credentials. A member account that cannot be reached is kept with nothing
+// collected and a gap per input naming sts:AssumeRole and the reason.
+func collectOrg(ctx context.Context, s *snapshot.Snapshot, id Identity, o *Options, prog *progress) error {
+	partition := snapshot.PartitionFromARN(id.ARN)
+	if partition == "" {
+		partition = "aws"
+	}
+	probe := &snapshot.Account{ID: id.Account}
+	org, gaps, err := collectOrganization(ctx, o.Config, probe, true)
+	if err != nil {
+		return err
+	}
+	s.Organization = org
+	s.Gaps = append(s.Gaps, gaps...)
+	orgListed := probe.Has(snapshot.InputOrganization)
+	targets, skipped := selectAccounts(org, id.Account, o)
+	s.Gaps = append(s.Gaps, skipped...)
+	if !orgListed {
+		o.Logger.Warn("cannot list the organisation's accounts; collecting only the caller's account", "account", id.Account)
+	}
+
+	var mu sync.Mutex
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(o.Parallel)
+	for _, acctID := range targets {
+		g.Go(func() error {
+			a, gaps, err := collectMember(gctx, acctID, partition, id, o, prog)
+			if err != nil {
+				return err
+			}
+			if orgListed {
+				a.MarkCollected(snapshot.InputOrganization)
+			}
+			mu.Lock()
+			s.Accounts = append(s.Accounts, a)
+			s.Gaps = append(s.Gaps, gaps...)
+			mu.Unlock()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	slices.SortFunc(s.Accounts, func(a, b *snapshot.Account) int { return strings.Compare(a.ID, b.ID) })
+	shareOrganizationsFeatures(s, org)
+	return nil
+}
+
+// selectAccounts returns the member accounts to collect: ACTIVE ones, with
+// --accounts and --exclude-accounts applied; the caller's account alone when
+// the organisation could not be listed. Requested accounts that are not
+// members become gaps.
+func selectAccounts(org *snapshot.Organization, caller string, o *Options) ([]string, []snapshot.Gap) {
+	var ids []string
+	members := map[string]bool{}
+	if org != nil {
+		for _, a := range org.Accounts {
+			members[a.ID] = true
+			if a.Status == "" || a.Status == "ACTIVE" {
+				ids = append(ids, a.ID)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		ids = []string{caller}
+		members[caller] = true
+	}
+	var gaps []snapshot.Gap
+	if len(o.Accounts) > 0 {
+		var keep []string
+		for _, want := range o.Accounts {
+			if slices.Contains(ids, want) {
+				keep = append(keep, want)
+				continue
+			}
+			reason := "not an active member of the organisation"
+			if !members[want] && org == nil {
+				reason = "the organisation could not be listed"
+			}
+			for _, in := range allInputs {
+				gaps = append(gaps, snapshot.Gap{AccountID: want, Input: in, API: "organizations:ListAccounts", Reason: "--accounts " + want + ": " + reason})
+			}
+		}
+		ids = keep
+	}
+	ids = slices.DeleteFunc(ids, func(id string) bool { return slices.Contains(o.ExcludeAccounts, id) })
+	slices.Sort(ids)
+	return slices.Compact(ids), gaps
+}
+
+// collectMember collects one member account, assuming the member role
+// unless it is the caller's own account.
+func collectMember(ctx context.Context, acctID, partition string, caller Identity, o *Options, prog *progress) (*snapshot.Account, []snapshot.Gap, error) {
+	cfg := o.Config
+	if acctID != caller.Account {
+		roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, acctID, strings.TrimPrefix(o.MemberRole, "/"))
+		cfg = AssumeRole(o.Config, roleARN, o.ExternalID, o.SessionName)
+		got, err := CallerIdentity(ctx, cfg)
+		if err == nil && got.Account != acctID {
+			err = fmt.Errorf("assumed %s but STS reports account %s", roleARN, got.Account)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, nil, ctx.Err()
+			}
+			return unreachable(acctID, partition, roleARN, err), unreachableGaps(acctID, roleARN, err), nil
+		}
+	}
+	return collectAccount(ctx, cfg, acctID, partition, o, prog)
+}
+
+func unreachable(acctID, partition, _ string, _ error) *snapshot.Account {
+	return &snapshot.Account{ID: acctID, Partition: partition, Collected: []snapshot.Input{}}
+}
+
+func unreachableGaps(acctID, roleARN string, err error) []snapshot.Gap {
+	reason := "cannot assume " + roleARN + ": " + Reason(err)
+	var out []snapshot.Gap
+	for _, in := range allInputs {
+		out = append(out, snapshot.Gap{AccountID: acctID, Input: in, API: "sts:AssumeRole", Reason: reason})
+	}
+	return out
+}
+
+// shareOrganizationsFeatures copies the management account's IAM
+// organisation features to member accounts that could not read them: the
+// features are organisation-wide and only the management account (or a
+// delegated administrator) may list them.
+func shareOrganizationsFeatures(s *snapshot.Snapshot, org *snapshot.Organization) {
+	if org == nil {
+		return
+	}
+	mgmt := s.Account(org.ManagementAccount)
+	if mgmt == nil || !mgmt.Has(snapshot.InputOrganizationsFeatures) {
+		return
+	}
+	for _, a := range s.Accounts {
+		if a == mgmt || a.Has(snapshot.InputOrganizationsFeatures) || len(a.Collected) == 0 {
+			continue
+		}
+		a.OrganizationsFeatures = slices.Clone(mgmt.OrganizationsFeatures)
+		a.MarkCollected(snapshot.InputOrganizationsFeatures)
+		s.Gaps = slices.DeleteFunc(s.Gaps, func(g snapshot.Gap) bool {
+			return g.AccountID == a.ID && g.Input == snapshot.InputOrganizationsFeatures
+		})
+	}
+}
+
+var _ = aws.String

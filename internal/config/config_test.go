@@ -1,0 +1,48 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/iamspect/iamspect/internal/rules"
+)
+
+func TestParse(t *testing.T) {
+	c, err := Parse([]byte("thresholds:\n  access_key_max_age_days: 30\n  min_password_length: 16\nknown_accounts: [\"444455556666\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := rules.Defaults()
+	want.AccessKeyMaxAgeDays, want.MinPasswordLength = 30, 16
+	if c.AccessKeyMaxAgeDays != 30 || c.MinPasswordLength != 16 || c.UnusedCredentialDays != want.UnusedCredentialDays ||
+		len(c.KnownAccounts) != 1 || c.KnownAccounts[0] != "444455556666" {
+		t.Errorf("got %+v", c)
+	}
+}
+
+func TestEmptyFileGivesDefaults(t *testing.T) {
+	c, err := Parse(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.AccessKeyMaxAgeDays != 90 || c.MaxPasswordAgeDays != 90 {
+		t.Errorf("%+v", c)
+	}
+}
+
+func TestErrorsNameFileAndLine(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "iamspect.yaml")
+	os.WriteFile(path, []byte("thresholds:\n  access_key_max_age_days: 30\n  acess_key_unused: 4\n"), 0o644)
+	_, err := Load(path)
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "line 3") || !strings.Contains(err.Error(), "acess_key_unused") {
+		t.Errorf("err = %v", err)
+	}
+	for _, bad := range []string{"thresholds:\n  min_password_length: -1\n", "known_accounts: [12345]\n", "colour: red\n", "thresholds:\n  role_max_session_hours: 13\n"} {
+		if _, err := Parse([]byte(bad)); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}

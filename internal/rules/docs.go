@@ -1,0 +1,95 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Markdown renders a rule's documentation page (docs/rules/ID.md). The pages
+// are generated from the catalogue: run `go test ./internal/rules -update`.
+func (r *Rule) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n", r.ID)
+	fmt.Fprintf(&b, "**%s**\n\n", r.Title)
+	fmt.Fprintf(&b, "Severity: `%s`\n\n", r.Severity)
+	fmt.Fprintf(&b, "## Why it matters\n\n%s\n\n", r.Description)
+	if in := r.InputsNeeded(); in != "" {
+		fmt.Fprintf(&b, "## Inputs\n\n%s\n\n", in)
+	}
+	b.WriteString("## Remediation\n\n" + r.Remediation.Summary + "\n\n")
+	if r.Remediation.Console != "" {
+		fmt.Fprintf(&b, "**Console:** %s\n\n", r.Remediation.Console)
+	}
+	if r.Remediation.CLI != "" {
+		fmt.Fprintf(&b, "**AWS CLI:**\n\n```sh\n%s\n```\n\n", r.Remediation.CLI)
+	}
+	if r.Remediation.Terraform != "" {
+		fmt.Fprintf(&b, "**Terraform:**\n\n```hcl\n%s\n```\n\n", r.Remediation.Terraform)
+	}
+	if fws := r.FrameworkList(); len(fws) > 0 {
+		b.WriteString("## Frameworks\n\n| framework | controls |\n|---|---|\n")
+		for _, fw := range fws {
+			fmt.Fprintf(&b, "| `%s` | %s |\n", fw, strings.Join(r.Frameworks[fw], ", "))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("## References\n\n")
+	for _, ref := range r.References {
+		fmt.Fprintf(&b, "- <%s>\n", ref)
+	}
+	b.WriteString("\n---\nGenerated from the rule catalogue (`go test ./internal/rules -update`); do not edit.\n")
+	return b.String()
+}
+
+// InputsNeeded describes the snapshot inputs a rule reads, for docs.
+func (r *Rule) InputsNeeded() string {
+	var parts []string
+	for _, in := range r.Needs {
+		parts = append(parts, "`"+string(in)+"` ("+in.API()+")")
+	}
+	if len(r.NeedsAny) > 0 {
+		var any []string
+		for _, in := range r.NeedsAny {
+			any = append(any, "`"+string(in)+"` ("+in.API()+")")
+		}
+		parts = append(parts, "one of "+strings.Join(any, " or "))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Needs " + strings.Join(parts, ", ") + ". Without it the rule reports UNKNOWN."
+}
+
+// FrameworkList returns the rule's frameworks in rules.Frameworks order.
+func (r *Rule) FrameworkList() []Framework {
+	var out []Framework
+	for _, fw := range Frameworks {
+		if len(r.Frameworks[fw]) > 0 {
+			out = append(out, fw)
+		}
+	}
+	for fw := range r.Frameworks {
+		if !slices.Contains(out, fw) && len(r.Frameworks[fw]) > 0 {
+			out = append(out, fw)
+		}
+	}
+	return out
+}
+
+// IndexMarkdown renders docs/rules/README.md, the catalogue's index.
+func IndexMarkdown(rs []*Rule) string {
+	var b strings.Builder
+	b.WriteString("# Rule catalogue\n\n")
+	fmt.Fprintf(&b, "iamspect has %d rules. `iamspect rules` lists them; `iamspect rules show ID` prints one.\n\n", len(rs))
+	b.WriteString("| ID | severity | title | frameworks |\n|---|---|---|---|\n")
+	for _, r := range rs {
+		var fws []string
+		for _, fw := range r.FrameworkList() {
+			fws = append(fws, fmt.Sprintf("%s %s", fw, strings.Join(r.Frameworks[fw], ", ")))
+		}
+		fmt.Fprintf(&b, "| [`%s`](%s.md) | %s | %s | %s |\n", r.ID, r.ID, r.Severity, r.Title, strings.Join(fws, "; "))
+	}
+	b.WriteString("\n---\nGenerated from the rule catalogue (`go test ./internal/rules -update`); do not edit.\n")
+	return b.String()
+}

@@ -1,0 +1,86 @@
+package rules_test
+
+import (
+	"testing"
+
+	"github.com/iamspect/iamspect/internal/rules"
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+const rootName = "<root_account>"
+
+// removedRoot makes the account's root credentials removed under
+// centralised root access.
+func removedRoot(b *snapshot.Builder) {
+	b.With(snapshot.InputOrganizationsFeatures)
+	b.Account().OrganizationsFeatures = []string{"RootCredentialsManagement", "RootSessions"}
+	b.Root().PasswordEnabled = boolPtr(false)
+}
+
+func TestRootNoHardwareMFA(t *testing.T) {
+	runCases(t, &rules.RootNoHardwareMFA, []ruleCase{
+		{name: "virtual", setup: func(b *snapshot.Builder) {
+			b.Root().MFAActive = true
+			b.Root().MFADevices = []snapshot.MFADevice{{Type: snapshot.MFAVirtual}}
+		}, res: rootName, want: rules.Fail},
+		{name: "virtual, from the virtual MFA list", setup: func(b *snapshot.Builder) {
+			b.Root().MFAActive = true
+			b.With(snapshot.InputVirtualMFADevices)
+			b.Account().VirtualMFADevices = []snapshot.VirtualMFADevice{{Serial: "arn:aws:iam::123456789012:mfa/root-account-mfa-device", UserARN: "arn:aws:iam::123456789012:root"}}
+		}, res: rootName, want: rules.Fail},
+		{name: "no MFA", setup: func(b *snapshot.Builder) {}, res: rootName, want: rules.Fail},
+		{name: "hardware", setup: func(b *snapshot.Builder) {
+			b.Root().MFAActive = true
+			b.Root().MFADevices = []snapshot.MFADevice{{Type: snapshot.MFAHardware}}
+		}, res: rootName, want: rules.Pass},
+		{name: "hardware, not in the virtual list", setup: func(b *snapshot.Builder) {
+			b.Root().MFAActive = true
+			b.With(snapshot.InputVirtualMFADevices)
+		}, res: rootName, want: rules.Pass},
+		{name: "type unknown", setup: func(b *snapshot.Builder) { b.Root().MFAActive = true }, res: rootName, want: rules.Unknown},
+		{name: "credentials removed centrally", setup: removedRoot, res: rootName, want: rules.Pass},
+	})
+}
+
+func TestRootRecentlyUsed(t *testing.T) {
+	runCases(t, &rules.RootRecentlyUsed, []ruleCase{
+		{name: "password used 3 days ago", setup: func(b *snapshot.Builder) { b.Root().PasswordLastUsed = daysAgoP(3) }, res: rootName, want: rules.Fail},
+		{name: "key used 10 days ago", setup: func(b *snapshot.Builder) {
+			b.Root().AccessKeys = []snapshot.AccessKey{{Slot: 1, Status: snapshot.StatusActive, LastUsed: daysAgoP(10)}}
+		}, res: rootName, want: rules.Fail, contains: "access key 1"},
+		{name: "used 100 days ago", setup: func(b *snapshot.Builder) { b.Root().PasswordLastUsed = daysAgoP(100) }, res: rootName, want: rules.Pass},
+		{name: "window from config", setup: func(b *snapshot.Builder) { b.Root().PasswordLastUsed = daysAgoP(100) },
+			cfg: func(c *rules.Config) { c.RootUsageWindowDays = 365 }, res: rootName, want: rules.Fail},
+		{name: "never used", res: rootName, want: rules.Pass},
+		{name: "no root row", setup: func(b *snapshot.Builder) { b.Account().Root = nil }, want: rules.Unknown},
+	})
+}
+
+func TestRootSigningCertificates(t *testing.T) {
+	runCases(t, &rules.RootSigningCertificates, []ruleCase{
+		{name: "active", setup: func(b *snapshot.Builder) {
+			b.Root().SigningCertificates = []snapshot.SigningCert{{Slot: 1, Status: snapshot.StatusActive}}
+		}, res: rootName, want: rules.Fail},
+		{name: "inactive", setup: func(b *snapshot.Builder) {
+			b.Root().SigningCertificates = []snapshot.SigningCert{{Slot: 1, Status: snapshot.StatusInactive}}
+		}, res: rootName, want: rules.Pass},
+		{name: "none", res: rootName, want: rules.Pass},
+	})
+}
+
+// TestRootRulesPassUnderCentralisedRootAccess checks every root rule passes
+// for a member account whose root credentials were removed centrally.
+func TestRootRulesPassUnderCentralisedRootAccess(t *testing.T) {
+	for _, r := range []*rules.Rule{&rules.RootAccessKeys, &rules.RootMFADisabled, &rules.RootNoHardwareMFA, &rules.RootRecentlyUsed, &rules.RootSigningCertificates} {
+		t.Run(r.ID, func(t *testing.T) {
+			b := snapshot.NewBuilder(acct, refNow)
+			removedRoot(b)
+			b.Root().PasswordLastUsed = daysAgoP(400)
+			for _, res := range runRule(t, r, b.Build(), rules.Defaults()) {
+				if res.Status != rules.Pass {
+					t.Errorf("%s: %s", res.Status, res.Message)
+				}
+			}
+		})
+	}
+}

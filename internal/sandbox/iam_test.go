@@ -1,0 +1,288 @@
+package sandbox
+
+import (
+	"encoding/csv"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/iamspect/iamspect/internal/demo"
+	"github.com/iamspect/iamspect/internal/importer"
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Equal(*b)
+}
+
+func TestCredentialReportRows(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 1, d, 12, 0, 0, 0, time.UTC) }
+	b := snapshot.NewBuilder("123456789012", day(30))
+	b.Root().CreatedAt = ptr(day(1))
+	b.Root().AccessKeys = []snapshot.AccessKey{{Slot: 1, Status: "Active", CreatedAt: ptr(day(2)), LastUsed: ptr(day(3)), LastUsedService: "s3", LastUsedRegion: "us-east-1"}}
+	b.User("bob", day(4)).Password(day(5), nil)
+	b.User("svc", day(6)).AccessKey(day(7), nil).InactiveAccessKey(day(8))
+	s := b.Build()
+	got, err := CredentialReportCSV(s, s.Accounts[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Join(credentialReportHeader, ",") + "\n" +
+		"<root_account>,arn:aws:iam::123456789012:root,2026-01-01T12:00:00+00:00,not_supported,no_information,not_supported,not_supported,false,true,2026-01-02T12:00:00+00:00,2026-01-03T12:00:00+00:00,us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n" +
+		"bob,arn:aws:iam::123456789012:user/bob,2026-01-04T12:00:00+00:00,true,no_information,2026-01-05T12:00:00+00:00,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n" +
+		"svc,arn:aws:iam::123456789012:user/svc,2026-01-06T12:00:00+00:00,false,N/A,N/A,N/A,false,true,2026-01-07T12:00:00+00:00,N/A,N/A,N/A,false,2026-01-08T12:00:00+00:00,N/A,N/A,N/A,false,N/A,false,N/A"
+	if string(got) != want {
+		t.Fatalf("report:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestGetAccountAuthorizationDetailsDemo(t *testing.T) {
+	_, cfg := serveDemo(t)
+	c := iam.NewFromConfig(cfg)
+	out, err := c.GetAccountAuthorizationDetails(ctx(t), &iam.GetAccountAuthorizationDetailsInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := demo.Snapshot().Accounts[0]
+	if len(out.UserDetailList) != len(d.Users) || len(out.GroupDetailList) != len(d.Groups) ||
+		len(out.RoleDetailList) != len(d.Roles) || len(out.Policies) != len(d.Policies) {
+		t.Fatalf("counts: users %d groups %d roles %d policies %d", len(out.UserDetailList), len(out.GroupDetailList), len(out.RoleDetailList), len(out.Policies))
+	}
+	if out.IsTruncated {
+		t.Fatal("demo fits in one page")
+	}
+	alice := out.UserDetailList[0]
+	if *alice.UserName != "alice.martin" || alice.GroupList[0] != "Engineers" || *alice.Tags[0].Key != "team" ||
+		!alice.CreateDate.Equal(d.Users[0].CreatedAt) || *alice.Path != "/staff/" {
+		t.Fatalf("alice: %+v", alice)
+	}
+	backup := out.UserDetailList[4]
+	doc, _ := url.QueryUnescape(*backup.UserPolicyList[0].PolicyDocument)
+	if doc != string(d.Users[4].InlinePolicies[0].Document) {
+		t.Fatalf("inline policy: %s", doc)
+	}
+	gh := out.RoleDetailList[0]
+	trust, _ := url.QueryUnescape(*gh.AssumeRolePolicyDocument)
+	if trust != string(d.Roles[0].TrustPolicy) || gh.RoleLastUsed == nil || *gh.RoleLastUsed.Region != "us-east-1" {
+		t.Fatalf("role: %s %+v", trust, gh.RoleLastUsed)
+	}
+	if out.RoleDetailList[2].RoleLastUsed != nil && out.RoleDetailList[2].RoleLastUsed.LastUsedDate != nil {
+		t.Fatal("never-used role has a last-used date")
+	}
+	p := out.Policies[3]
+	if *p.PolicyName != "ci-deploy-policy" || *p.DefaultVersionId != "v3" || len(p.PolicyVersionList) != 1 ||
+		!p.PolicyVersionList[0].IsDefaultVersion || p.AttachmentCount == nil || *p.AttachmentCount != 2 {
+		t.Fatalf("policy: %+v", p)
+	}
+	pdoc, _ := url.QueryUnescape(*p.PolicyVersionList[0].Document)
+	if pdoc != string(d.Policies[3].Document) {
+		t.Fatalf("policy document: %s", pdoc)
+	}
+
+	only, err := c.GetAccountAuthorizationDetails(ctx(t), &iam.GetAccountAuthorizationDetailsInput{
+		Filter: []types.EntityType{types.EntityTypeRole, types.EntityTypeLocalManagedPolicy}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(only.UserDetailList) != 0 || len(only.RoleDetailList) != len(d.Roles) || len(only.Policies) != 2 {
+		t.Fatalf("filter: users %d roles %d policies %d", len(only.UserDetailList), len(only.RoleDetailList), len(only.Policies))
+	}
+}
+
+// bigAccount has n users, each with a role, to exercise paging.
+func bigAccount(n int) *snapshot.Snapshot {
+	b := snapshot.NewBuilder("210987654321", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	for i := range n {
+		name := "user-" + itoa(1000+i)
+		b.User(name, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)).AccessKey(time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), nil)
+		b.Role("role-"+itoa(i), `{"Version":"2012-10-17","Statement":[]}`)
+	}
+	return b.Build()
+}
+
+func TestGetAccountAuthorizationDetailsPaging(t *testing.T) {
+	srv, u := serve(t, bigAccount(250), Options{})
+	c := iam.NewFromConfig(sdkConfig(u, DummyAccessKeyID, DummySecretAccessKey, ""))
+	p := iam.NewGetAccountAuthorizationDetailsPaginator(c, &iam.GetAccountAuthorizationDetailsInput{})
+	users, roles, pages := map[string]bool{}, 0, 0
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, u := range out.UserDetailList {
+			users[*u.UserName] = true
+		}
+		roles += len(out.RoleDetailList)
+	}
+	if len(users) != 250 || roles != 250 || pages != 5 {
+		t.Fatalf("users %d roles %d pages %d", len(users), roles, pages)
+	}
+	if got := srv.Stats()["iam:GetAccountAuthorizationDetails"]; got < 5 { // plus any connection retries
+		t.Fatalf("stats: %d", got)
+	}
+	// MaxItems is honoured.
+	out := must[*iam.GetAccountAuthorizationDetailsOutput](t)(c.GetAccountAuthorizationDetails(ctx(t),
+		&iam.GetAccountAuthorizationDetailsInput{MaxItems: aws.Int32(7)}))
+	if len(out.UserDetailList) != 7 || !out.IsTruncated || out.Marker == nil {
+		t.Fatalf("MaxItems 7: %d users, truncated %v", len(out.UserDetailList), out.IsTruncated)
+	}
+	_, err := c.GetAccountAuthorizationDetails(ctx(t), &iam.GetAccountAuthorizationDetailsInput{Marker: aws.String("bogus")})
+	wantCode(t, err, "ValidationError")
+}
+
+func TestCredentialReport(t *testing.T) {
+	_, cfg := serveDemo(t)
+	c := iam.NewFromConfig(cfg)
+	_, err := c.GetCredentialReport(ctx(t), nil)
+	wantCode(t, err, "ReportNotPresent")
+	gen := must[*iam.GenerateCredentialReportOutput](t)(c.GenerateCredentialReport(ctx(t), nil))
+	if gen.State != types.ReportStateTypeStarted {
+		t.Fatalf("first generate: %s", gen.State)
+	}
+	_, err = c.GetCredentialReport(ctx(t), nil)
+	wantCode(t, err, "ReportInProgress")
+	out := must[*iam.GetCredentialReportOutput](t)(c.GetCredentialReport(ctx(t), nil))
+	if !out.GeneratedTime.Equal(demo.CollectedAt) || out.ReportFormat != types.ReportFormatTypeTextCsv {
+		t.Fatalf("generated %v format %s", out.GeneratedTime, out.ReportFormat)
+	}
+	rows, err := csv.NewReader(strings.NewReader(string(out.Content))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rows[0], ",") != strings.Join(credentialReportHeader, ",") || len(rows[0]) != 22 {
+		t.Fatalf("header: %v", rows[0])
+	}
+	if len(rows) != 1+1+len(demo.Snapshot().Accounts[0].Users) {
+		t.Fatalf("%d rows", len(rows))
+	}
+	// The importer reads back what the snapshot holds.
+	rep, err := importer.DecodeCredentialReport(out.Content, out.GeneratedTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := demo.Snapshot().Accounts[0]
+	got := &snapshot.Account{ID: want.ID}
+	if err := importer.ApplyCredentialReport(got, rep); err != nil {
+		t.Fatal(err)
+	}
+	if got.Root.MFAActive != want.Root.MFAActive || !sameTime(got.Root.PasswordLastUsed, want.Root.PasswordLastUsed) ||
+		len(got.Root.AccessKeys) != len(want.Root.AccessKeys) {
+		t.Fatalf("root: %+v", got.Root)
+	}
+	for i, w := range want.Users {
+		g := got.Users[i]
+		if g.Name != w.Name || g.HasConsolePassword() != w.HasConsolePassword() || *g.MFAActive != *w.MFAActive ||
+			len(g.ActiveAccessKeys()) != len(w.ActiveAccessKeys()) || !g.CreatedAt.Equal(w.CreatedAt) {
+			t.Fatalf("user %s: %+v", w.Name, g)
+		}
+		for k, wk := range w.AccessKeys {
+			gk := g.AccessKeys[k]
+			if gk.Status != wk.Status || !sameTime(gk.LastUsed, wk.LastUsed) || !sameTime(gk.CreatedAt, wk.CreatedAt) ||
+				gk.LastUsedService != wk.LastUsedService || gk.LastUsedRegion != wk.LastUsedRegion {
+				t.Fatalf("user %s key %d: got %+v want %+v", w.Name, k, gk, wk)
+			}
+		}
+	}
+	again := must[*iam.GenerateCredentialReportOutput](t)(c.GenerateCredentialReport(ctx(t), nil))
+	if again.State != types.ReportStateTypeComplete {
+		t.Fatalf("second generate: %s", again.State)
+	}
+}
+
+func TestIAMMiscDemo(t *testing.T) {
+	_, cfg := serveDemo(t)
+	c := iam.NewFromConfig(cfg)
+	pp := must[*iam.GetAccountPasswordPolicyOutput](t)(c.GetAccountPasswordPolicy(ctx(t), nil))
+	if *pp.PasswordPolicy.MinimumPasswordLength != 8 || !pp.PasswordPolicy.RequireNumbers || pp.PasswordPolicy.RequireSymbols {
+		t.Fatalf("password policy: %+v", pp.PasswordPolicy)
+	}
+	sum := must[*iam.GetAccountSummaryOutput](t)(c.GetAccountSummary(ctx(t), nil))
+	if sum.SummaryMap["Users"] != 7 || sum.SummaryMap["MFADevicesInUse"] != 1 {
+		t.Fatalf("summary: %v", sum.SummaryMap)
+	}
+	mfa := must[*iam.ListVirtualMFADevicesOutput](t)(c.ListVirtualMFADevices(ctx(t), nil))
+	if len(mfa.VirtualMFADevices) != 2 || *mfa.VirtualMFADevices[0].User.UserName != "alice.martin" || mfa.VirtualMFADevices[1].User != nil {
+		t.Fatalf("virtual MFA: %+v", mfa.VirtualMFADevices)
+	}
+	un := must[*iam.ListVirtualMFADevicesOutput](t)(c.ListVirtualMFADevices(ctx(t), &iam.ListVirtualMFADevicesInput{AssignmentStatus: types.AssignmentStatusTypeUnassigned}))
+	if len(un.VirtualMFADevices) != 1 {
+		t.Fatalf("unassigned: %d", len(un.VirtualMFADevices))
+	}
+	oidc := must[*iam.ListOpenIDConnectProvidersOutput](t)(c.ListOpenIDConnectProviders(ctx(t), nil))
+	if len(oidc.OpenIDConnectProviderList) != 1 {
+		t.Fatalf("oidc: %d", len(oidc.OpenIDConnectProviderList))
+	}
+	prov := must[*iam.GetOpenIDConnectProviderOutput](t)(c.GetOpenIDConnectProvider(ctx(t), &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: oidc.OpenIDConnectProviderList[0].Arn}))
+	if *prov.Url != "token.actions.githubusercontent.com" || prov.ClientIDList[0] != "sts.amazonaws.com" {
+		t.Fatalf("oidc provider: %+v", prov)
+	}
+	_, err := c.GetOpenIDConnectProvider(ctx(t), &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: aws.String("arn:aws:iam::111122223333:oidc-provider/nope")})
+	wantCode(t, err, "NoSuchEntity")
+	saml := must[*iam.ListSAMLProvidersOutput](t)(c.ListSAMLProviders(ctx(t), nil))
+	certs := must[*iam.ListServerCertificatesOutput](t)(c.ListServerCertificates(ctx(t), nil))
+	if len(saml.SAMLProviderList) != 0 || len(certs.ServerCertificateMetadataList) != 0 {
+		t.Fatal("demo has no SAML providers or server certificates")
+	}
+	al := must[*iam.ListAccountAliasesOutput](t)(c.ListAccountAliases(ctx(t), nil))
+	if len(al.AccountAliases) != 1 || al.AccountAliases[0] != "northwind-prod" {
+		t.Fatalf("aliases: %v", al.AccountAliases)
+	}
+	ssc := must[*iam.ListServiceSpecificCredentialsOutput](t)(c.ListServiceSpecificCredentials(ctx(t), &iam.ListServiceSpecificCredentialsInput{UserName: aws.String("codecommit-mirror")}))
+	if len(ssc.ServiceSpecificCredentials) != 1 || *ssc.ServiceSpecificCredentials[0].ServiceName != "codecommit.amazonaws.com" {
+		t.Fatalf("service credentials: %+v", ssc.ServiceSpecificCredentials)
+	}
+	ssh := must[*iam.ListSSHPublicKeysOutput](t)(c.ListSSHPublicKeys(ctx(t), &iam.ListSSHPublicKeysInput{UserName: aws.String("alice.martin")}))
+	if len(ssh.SSHPublicKeys) != 0 {
+		t.Fatal("alice has no SSH keys")
+	}
+	_, err = c.ListSSHPublicKeys(ctx(t), &iam.ListSSHPublicKeysInput{UserName: aws.String("nobody")})
+	wantCode(t, err, "NoSuchEntity")
+	devs := must[*iam.ListMFADevicesOutput](t)(c.ListMFADevices(ctx(t), &iam.ListMFADevicesInput{UserName: aws.String("carol.ops")}))
+	if len(devs.MFADevices) != 1 || !strings.Contains(*devs.MFADevices[0].SerialNumber, "yubikey") {
+		t.Fatalf("MFA devices: %+v", devs.MFADevices)
+	}
+	roles := must[*iam.ListRolesOutput](t)(c.ListRoles(ctx(t), nil))
+	if len(roles.Roles) != 5 || *roles.Roles[1].MaxSessionDuration != 43200 || *roles.Roles[0].Description != "Deploys from GitHub Actions" {
+		t.Fatalf("roles: %+v", roles.Roles[1])
+	}
+	// The demo did not collect these: the sandbox keeps the gap.
+	_, err = c.ListOrganizationsFeatures(ctx(t), nil)
+	wantCode(t, err, "AccessDenied")
+}
+
+func TestGapsAnswerAccessDenied(t *testing.T) {
+	s := demo.Snapshot()
+	a := s.Accounts[0]
+	a.PasswordPolicy = nil
+	s.Gaps = []snapshot.Gap{{AccountID: a.ID, Input: snapshot.InputCredentialReport, API: "iam:GenerateCredentialReport",
+		Reason: "User: x is not authorized to perform: iam:GenerateCredentialReport"}}
+	_, u := serve(t, s, Options{})
+	c := iam.NewFromConfig(sdkConfig(u, DummyAccessKeyID, DummySecretAccessKey, ""))
+	_, err := c.GenerateCredentialReport(ctx(t), nil)
+	wantCode(t, err, "AccessDenied")
+	if !strings.Contains(err.Error(), "User: x is not authorized") {
+		t.Fatalf("gap reason not kept: %v", err)
+	}
+	_, err = c.GetAccountPasswordPolicy(ctx(t), nil)
+	wantCode(t, err, "NoSuchEntity")
+
+	b := snapshot.NewBuilder("123456789012", demo.CollectedAt).Without(snapshot.InputAuthorizationDetails)
+	_, u = serve(t, b.Build(), Options{})
+	c = iam.NewFromConfig(sdkConfig(u, DummyAccessKeyID, DummySecretAccessKey, ""))
+	_, err = c.GetAccountAuthorizationDetails(ctx(t), nil)
+	wantCode(t, err, "AccessDenied")
+	_, err = c.GetAccountPasswordPolicy(ctx(t), nil)
+	wantCode(t, err, "AccessDenied")
+}
