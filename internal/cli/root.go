@@ -59,7 +59,9 @@ Exit codes: 0 nothing failing at or above --fail-on; 1 failing results;
 func commands(stdout, stderr io.Writer) []*cobra.Command {
 	return []*cobra.Command{
 		newScanCommand(stdout, stderr),
+		newCollectCommand(stdout, stderr),
 		newDemoCommand(stdout, stderr),
+		newRulesCommand(stdout),
 		newSandboxCommand(stdout, stderr),
 		newExportCommandsCommand(stdout),
 		newVersionCommand(stdout),

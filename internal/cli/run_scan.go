@@ -17,12 +17,17 @@ var now = time.Now
 
 // scanAndReport runs the rules over a snapshot, writes the report and
 // returns the scan's exit status as an error (nil for exit 0).
-func scanAndReport(ctx context.Context, stdout io.Writer, s *snapshot.Snapshot, out *outputOptions, selected []*rules.Rule) (*report.Report, error) {
-	outcome, err := scan.Run(ctx, s, scan.Options{Rules: selected, Context: rules.Context{AsOf: out.asOfTime}})
+// ro may be nil (every rule, default thresholds, no suppressions).
+func scanAndReport(ctx context.Context, stdout, stderr io.Writer, s *snapshot.Snapshot, out *outputOptions, ro *ruleOptions) (*report.Report, error) {
+	if ro == nil {
+		ro = &ruleOptions{cfg: rules.Defaults()}
+	}
+	outcome, err := scan.Run(ctx, s, ro.scanOptions(s, out.asOfTime))
 	if err != nil {
 		return nil, err
 	}
 	rep := report.New(s, outcome, version.String(), now(), out.asOfTime)
+	ro.decorate(rep, stderr)
 	if err := out.write(stdout, rep); err != nil {
 		return nil, err
 	}

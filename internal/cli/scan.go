@@ -8,17 +8,24 @@ import (
 
 func newScanCommand(stdout, stderr io.Writer) *cobra.Command {
 	var (
-		in  inputOptions
-		out outputOptions
+		in   inputOptions
+		live liveOptions
+		out  outputOptions
+		ro   ruleOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "scan",
-		Short: "Audit IAM state from AWS CLI files or a snapshot",
+		Short: "Audit IAM state live from AWS, or from AWS CLI files or a snapshot",
 		Long: `Scan IAM state against iamspect's rules and report every result: FAIL, PASS,
 MUTED (suppressed) and UNKNOWN (an input was missing, so the rule could not
 be checked; the message names the file or API that would provide it).
 
-Inputs are AWS CLI output files ('iamspect export-commands' prints the
+With no file or snapshot input, scan reads the account of the current AWS
+credentials (the SDK's default chain, --profile, or --role-arn to assume an
+audit role) with read-only calls; --org audits every member account of the
+organisation. docs/permissions.md lists the permissions needed.
+
+Other inputs are AWS CLI output files ('iamspect export-commands' prints the
 read-only commands that produce them) or a snapshot file. With only some
 files, the rules that need the others answer UNKNOWN and the exit code is 3
 unless --allow-incomplete is given.
@@ -26,22 +33,28 @@ unless --allow-incomplete is given.
 Credential ages are measured against the credential report's generation time
 (or the import time), never against the clock of the machine running the
 scan; --as-of sets another point in time.`,
-		Example: `  iamspect scan --from ./iam-export
+		Example: `  iamspect scan
+  iamspect scan --profile audit --org --parallel 8
+  iamspect scan --role-arn arn:aws:iam::123456789012:role/iamspect-audit --verbose
+  iamspect scan --from ./iam-export
   iamspect scan --authz-details authz.json --credential-report credential-report.json
   iamspect scan --snapshot snapshot.json --format json --output report.json --fail-on high`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := in.Validate(); err != nil {
+			if err := validateInputOrLive(cmd, &in, &live); err != nil {
 				return err
 			}
 			if err := out.Validate(); err != nil {
 				return err
 			}
-			s, err := in.Load(stderr)
+			if err := ro.Validate(); err != nil {
+				return err
+			}
+			s, err := loadInputOrLive(cmd.Context(), stderr, &in, &live)
 			if err != nil {
 				return err
 			}
-			rep, err := scanAndReport(cmd.Context(), stdout, s, &out, nil)
+			rep, err := scanAndReport(cmd.Context(), stdout, stderr, s, &out, &ro)
 			if err != nil {
 				return err
 			}
@@ -52,6 +65,8 @@ scan; --as-of sets another point in time.`,
 		},
 	}
 	in.AddFlags(cmd.Flags())
+	live.AddFlags(cmd.Flags())
 	out.AddFlags(cmd.Flags())
+	ro.AddFlags(cmd.Flags())
 	return cmd
 }

@@ -20,6 +20,9 @@ type Options struct {
 	Config aws.Config
 	// Counter, when set, is the one LoadConfig installed; Collect only reads it.
 	Counter *Counter
+	// Caller, when set, is the identity CallerIdentity already returned for
+	// Config, so that Collect does not ask again.
+	Caller *Identity
 
 	// Regions to look for Access Analyzer analyzers in; default Config.Region.
 	Regions []string
@@ -46,7 +49,7 @@ type Options struct {
 	CredentialReportPoll time.Duration
 
 	// MaxProbedUsers bounds the per-user SSH key and service credential
-	// calls (see iam.go; default 200).
+	// calls (see users.go; default 200, negative for none).
 	MaxProbedUsers int
 
 	// Progress, when set, receives a progress line (stderr on a terminal).
@@ -76,7 +79,7 @@ func (o *Options) defaults() {
 	if o.CredentialReportPoll <= 0 {
 		o.CredentialReportPoll = 2 * time.Second
 	}
-	if o.MaxProbedUsers <= 0 {
+	if o.MaxProbedUsers == 0 {
 		o.MaxProbedUsers = 200
 	}
 	if o.Logger == nil {
@@ -93,8 +96,11 @@ func (o *Options) defaults() {
 // when the caller cannot be identified or ctx ends.
 func Collect(ctx context.Context, o Options) (*snapshot.Snapshot, error) {
 	o.defaults()
-	id, err := CallerIdentity(ctx, o.Config)
-	if err != nil {
+	var id Identity
+	var err error
+	if o.Caller != nil {
+		id = *o.Caller
+	} else if id, err = CallerIdentity(ctx, o.Config); err != nil {
 		return nil, err
 	}
 	s := &snapshot.Snapshot{

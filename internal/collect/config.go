@@ -2,7 +2,6 @@ package collect
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -41,6 +40,10 @@ type ConfigOptions struct {
 	MaxAttempts int
 	// MaxBackoff caps the wait between retries (default 20 s).
 	MaxBackoff time.Duration
+	// RetryMode is aws.RetryModeAdaptive (the default: client-side rate
+	// limiting that slows down when AWS throttles) or aws.RetryModeStandard
+	// (retries with backoff only; tests use it to keep throttled runs fast).
+	RetryMode aws.RetryMode
 
 	// For tests and the sandbox: a fixed endpoint for every service, static
 	// credentials and an HTTP client. Production code leaves them empty.
@@ -102,14 +105,18 @@ func newRetryer(o ConfigOptions) func() aws.Retryer {
 	if backoff <= 0 {
 		backoff = 20 * time.Second
 	}
+	standard := func(so *retry.StandardOptions) {
+		so.MaxAttempts = attempts
+		so.MaxBackoff = backoff
+		so.Backoff = retry.NewExponentialJitterBackoff(backoff)
+		so.RateLimiter = ratelimit.None
+	}
+	if o.RetryMode == aws.RetryModeStandard {
+		return func() aws.Retryer { return retry.NewStandard(standard) }
+	}
 	return func() aws.Retryer {
 		return retry.NewAdaptiveMode(func(ao *retry.AdaptiveModeOptions) {
-			ao.StandardOptions = append(ao.StandardOptions, func(so *retry.StandardOptions) {
-				so.MaxAttempts = attempts
-				so.MaxBackoff = backoff
-				so.Backoff = retry.NewExponentialJitterBackoff(backoff)
-				so.RateLimiter = ratelimit.None
-			})
+			ao.StandardOptions = append(ao.StandardOptions, standard)
 		})
 	}
 }
@@ -153,7 +160,7 @@ func CallerIdentity(ctx context.Context, cfg aws.Config) (Identity, error) {
 func credentialHint(err error) error {
 	msg := err.Error()
 	if containsAny(msg, "failed to retrieve credentials", "no EC2 IMDS role found", "failed to refresh cached credentials") {
-		return errors.Join(err, errors.New("no usable AWS credentials: set AWS_PROFILE or --profile (run 'aws sso login' for IAM Identity Center profiles), or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"))
+		return fmt.Errorf("no usable AWS credentials (set AWS_PROFILE or --profile, run 'aws sso login' for IAM Identity Center profiles, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY): %w", err)
 	}
 	return err
 }

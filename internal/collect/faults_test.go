@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"strings"
 	"testing"
 
@@ -10,11 +11,11 @@ import (
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
-// With 30% of requests throttled, the adaptive retryer still collects
-// everything: the same snapshot and the same results.
+// With 30% of requests throttled, the retryer still collects everything:
+// the same snapshot and the same results.
 func TestThrottledCollectionIsComplete(t *testing.T) {
-	served := demo.Snapshot()
-	got, srv, c := collectSandbox(t, served, sandbox.Options{ThrottleRate: 0.3, Seed: 7}, func(o *Options) { o.Regions = served.Accounts[0].Regions })
+	served := consistent(demo.Snapshot())
+	got, srv, c := collectSandbox(t, served, sandbox.Options{ThrottleRate: 0.3, Seed: 7}, demoOptions(served))
 	checkRoundTrip(t, served, got)
 	total, attempts := 0, 0
 	for k, v := range c.Calls() {
@@ -31,6 +32,19 @@ func TestThrottledCollectionIsComplete(t *testing.T) {
 	t.Logf("%d calls, %d attempts (server saw %d requests)", total, attempts, server)
 }
 
+// The default, adaptive retryer under the same throttling: slower (it paces
+// requests down to about one a second), so skipped with -short.
+func TestThrottledAdaptive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("adaptive pacing takes about 40 s")
+	}
+	t.Parallel()
+	served := consistent(demo.Snapshot())
+	got, _, _ := collectSandboxMode(t, served, sandbox.Options{ThrottleRate: 0.3, Seed: 11}, aws.RetryModeAdaptive,
+		demoOptions(served))
+	checkRoundTrip(t, served, got)
+}
+
 func TestThrottledOrganization(t *testing.T) {
 	served := genOrg(5, 4, 3)
 	got, _, _ := collectSandbox(t, served, sandbox.Options{ThrottleRate: 0.3, Seed: 3}, func(o *Options) { o.Org = true })
@@ -40,7 +54,7 @@ func TestThrottledOrganization(t *testing.T) {
 // Denying GenerateCredentialReport leaves the credential report missing,
 // with a gap naming the permission, and the credential rules UNKNOWN.
 func TestDeniedCredentialReport(t *testing.T) {
-	served := demo.Snapshot()
+	served := consistent(demo.Snapshot())
 	got, _, _ := collectSandbox(t, served, sandbox.Options{Deny: []string{"iam:GenerateCredentialReport"}}, nil)
 	a := got.Accounts[0]
 	if a.Has(snapshot.InputCredentialReport) {

@@ -3,7 +3,9 @@ package collect
 import (
 	"context"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,27 +28,32 @@ func startSandbox(t testing.TB, snap *snapshot.Snapshot, opts sandbox.Options) (
 	return srv, ts.URL
 }
 
-// isolateEnv keeps the developer's AWS settings out of the tests.
-func isolateEnv(t testing.TB) {
-	t.Helper()
-	dir := t.TempDir()
-	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-		"AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_STS", "AWS_ROLE_ARN",
-		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_REGION", "AWS_DEFAULT_REGION"} {
-		t.Setenv(k, "")
+// TestMain keeps the developer's AWS settings (profiles, endpoints,
+// credentials) out of the tests, which talk only to loopback sandboxes.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "iamspect-collect-test")
+	if err != nil {
+		panic(err)
 	}
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_") {
+			os.Unsetenv(k)
+		}
+	}
+	os.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	os.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	os.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 // sandboxOptions returns collection options that talk to the sandbox at url
 // with dummy credentials, fast retries and fast credential report polling.
-func sandboxOptions(t testing.TB, url string, c *Counter) Options {
+func sandboxOptions(t testing.TB, url string, c *Counter, mode aws.RetryMode) Options {
 	t.Helper()
-	isolateEnv(t)
 	cfg, err := LoadConfig(context.Background(), ConfigOptions{
-		Region: "us-east-1", BaseEndpoint: url,
+		Region: "us-east-1", BaseEndpoint: url, RetryMode: mode,
 		Credentials: credentials.NewStaticCredentialsProvider(sandbox.DummyAccessKeyID, sandbox.DummySecretAccessKey, ""),
 		MaxBackoff:  20 * time.Millisecond, Counter: c,
 	})
@@ -57,11 +64,21 @@ func sandboxOptions(t testing.TB, url string, c *Counter) Options {
 		Now: func() time.Time { return time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC) }}
 }
 
+// collectSandbox collects from a sandbox serving snap, with the standard
+// retryer (see collectSandboxMode).
 func collectSandbox(t testing.TB, snap *snapshot.Snapshot, sbOpts sandbox.Options, mod func(*Options)) (*snapshot.Snapshot, *sandbox.Server, *Counter) {
+	t.Helper()
+	return collectSandboxMode(t, snap, sbOpts, aws.RetryModeStandard, mod)
+}
+
+// collectSandboxMode collects with the given retry mode. The adaptive mode's
+// client-side rate limiter slows to about one request a second under heavy
+// throttling, which is right against AWS but slow in tests.
+func collectSandboxMode(t testing.TB, snap *snapshot.Snapshot, sbOpts sandbox.Options, mode aws.RetryMode, mod func(*Options)) (*snapshot.Snapshot, *sandbox.Server, *Counter) {
 	t.Helper()
 	srv, url := startSandbox(t, snap, sbOpts)
 	c := NewCounter()
-	o := sandboxOptions(t, url, c)
+	o := sandboxOptions(t, url, c, mode)
 	if mod != nil {
 		mod(&o)
 	}
@@ -73,5 +90,3 @@ func collectSandbox(t testing.TB, snap *snapshot.Snapshot, sbOpts sandbox.Option
 	}
 	return got, srv, c
 }
-
-var _ = aws.String

@@ -70,7 +70,7 @@ func (c *iamCollector) probeUsers(ctx context.Context, a *snapshot.Account) erro
 // multiInputsErr carries two independent failures (gapFor splits them).
 type multiInputsErr struct{ errs []error }
 
-func (e *multiInputsErr) Error() string { return e.errs[0].Error() + "; " + e.errs[1].Error() }
+func (e *multiInputsErr) Error() string   { return e.errs[0].Error() + "; " + e.errs[1].Error() }
 func (e *multiInputsErr) Unwrap() []error { return e.errs }
 
 func (c *iamCollector) serviceCredentials(ctx context.Context, a *snapshot.Account) error {
@@ -131,7 +131,7 @@ func (c *iamCollector) serviceCredentialsPerUser(ctx context.Context, a *snapsho
 // authorization details were read (NoSuchEntity) is skipped.
 func (c *iamCollector) perCandidate(ctx context.Context, a *snapshot.Account, api string, f func(context.Context, *snapshot.User) (func(), error)) error {
 	users := probeCandidates(a)
-	if len(users) > c.o.MaxProbedUsers {
+	if len(users) > max(0, c.o.MaxProbedUsers) {
 		return apiErr(api, fmt.Errorf("%d users have neither a password nor an access key; asking about more than %d users (--max-probed-users) was skipped",
 			len(users), c.o.MaxProbedUsers))
 	}

@@ -12,10 +12,10 @@ import (
 // cover. Until a rule is in rules.Catalog(), its controls may be uncovered;
 // once it is, the coverage test requires the mapping.
 var pendingRules = map[string][]string{
-	"policy-admin-attached":          {"cis-aws-v3.0/1.16", "cis-aws-v5.0/1.15", "cis-aws-v7.0/2.14", "aws-fsbp/IAM.1"},
-	"policy-cloudshell-full-access":  {"cis-aws-v3.0/1.22", "cis-aws-v5.0/1.21", "cis-aws-v7.0/2.20", "aws-fsbp/IAM.27"},
-	"policy-service-wildcard":        {"aws-fsbp/IAM.21"},
-	"role-trust-any-principal":       {"cis-aws-v7.0/2.21"},
+	"policy-admin-attached":         {"cis-aws-v3.0/1.16", "cis-aws-v5.0/1.15", "cis-aws-v7.0/2.14", "aws-fsbp/IAM.1"},
+	"policy-cloudshell-full-access": {"cis-aws-v3.0/1.22", "cis-aws-v5.0/1.21", "cis-aws-v7.0/2.20", "aws-fsbp/IAM.27"},
+	"policy-service-wildcard":       {"aws-fsbp/IAM.21"},
+	"role-trust-any-principal":      {"cis-aws-v7.0/2.21"},
 }
 
 func TestEveryAutomatedScoredControlIsCovered(t *testing.T) {

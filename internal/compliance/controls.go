@@ -49,8 +49,10 @@ func (f *Framework) Control(id string) (Control, bool) {
 	return Control{}, false
 }
 
-func auto(id, title string) Control   { return Control{ID: id, Title: title, Mode: Automated} }
-func manual(id, title, note string) Control { return Control{ID: id, Title: title, Mode: Manual, Note: note} }
+func auto(id, title string) Control { return Control{ID: id, Title: title, Mode: Automated} }
+func manual(id, title, note string) Control {
+	return Control{ID: id, Title: title, Mode: Manual, Note: note}
+}
 
 const (
 	noteContact   = "Account contact details are not part of IAM state; check them in the Billing and Account console."

@@ -46,3 +46,14 @@ func TestErrorsNameFileAndLine(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("thresholds:\n  access_key_max_age_days: 30\nknown_accounts: [\"444455556666\"]\n"))
+	f.Add([]byte("thresholds: {unknown: 1}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse(data)
+		if err == nil && (c.AccessKeyMaxAgeDays <= 0 || c.MinPasswordLength <= 0) {
+			t.Fatalf("accepted config without defaults: %+v", c)
+		}
+	})
+}

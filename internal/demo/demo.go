@@ -48,6 +48,7 @@ func Snapshot() *snapshot.Snapshot {
 	a.Groups = groups()
 	a.Roles = roles()
 	a.Policies = policies()
+	a.Roles, a.Policies = append(a.Roles, moreRoles()...), append(a.Policies, morePolicies()...) // trust.go
 	a.PasswordPolicy = &snapshot.PasswordPolicy{MinimumPasswordLength: 8, RequireLowercaseCharacters: true,
 		RequireNumbers: true, AllowUsersToChangePassword: true}
 	a.VirtualMFADevices = []snapshot.VirtualMFADevice{
@@ -63,6 +64,7 @@ func Snapshot() *snapshot.Snapshot {
 		ARN: arn("oidc-provider", "gitlab.com"), URL: "https://gitlab.com", ClientIDs: []string{"https://gitlab.com"},
 		CreatedAt: daysAgo(420),
 	})
+	a.OIDCProviders = append(a.OIDCProviders, moreOIDCProviders()...) // trust.go
 	a.SAMLProviders = []snapshot.SAMLProvider{{ // the old ADFS federation, certificate about to lapse
 		ARN: arn("saml-provider", "LegacyADFS"), Name: "LegacyADFS", ValidUntil: daysAgo(-12), CreatedAt: daysAgo(1800),
 	}}

@@ -71,6 +71,8 @@ func memberAccount() *snapshot.Account {
 		TrustPolicy:      snapshot.RawJSON(fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},"Action":"sts:AssumeRole"}]}`, AccountID)),
 		AttachedPolicies: []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: adminARN}},
 		LastUsed:         &snapshot.RoleLastUsed{Date: *daysAgo(30), Region: "us-east-1"}}}
+	a.Policies = []*snapshot.ManagedPolicy{{Name: "PowerUserAccess", ARN: "arn:aws:iam::aws:policy/PowerUserAccess", Path: "/", DefaultVersionID: "v6",
+		AttachmentCount: 1, IsAttachable: true, Document: snapshot.RawJSON(powerUserDoc)}} // trust.go
 	a.Summary = map[string]int{"Users": 1, "Groups": 1, "Roles": 1, "AccountMFAEnabled": 1}
 	return a
 }

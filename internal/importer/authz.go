@@ -138,6 +138,7 @@ const authzExpected = "the output of `aws iam get-account-authorization-details`
 // normalised to decoded, compact JSON text, whether it came as an object or as
 // a URL-encoded string. Errors are *InputError without a file name.
 func DecodeAuthorizationDetails(data []byte) ([]*AuthzDetails, error) {
+	data = trimBOM(data)
 	if err := checkKind(data, KindAuthzDetails); err != nil {
 		return nil, err
 	}

@@ -219,7 +219,7 @@ func TestNormalizePolicyDocument(t *testing.T) {
 			t.Errorf("NormalizePolicyDocument(%.40s...) = %s, %v", in, got, err)
 		}
 	}
-	for _, bad := range []string{`null`, `[]`, `"%7Bnot json"`, `"%ZZ"`, `42`, `{"a":`} {
+	for _, bad := range []string{`null`, `""`, `"  "`, `"%20"`, `[]`, `"%7Bnot json"`, `"%ZZ"`, `42`, `{"a":`} {
 		if _, err := NormalizePolicyDocument(json.RawMessage(bad)); err == nil {
 			t.Errorf("NormalizePolicyDocument(%s) accepted", bad)
 		}

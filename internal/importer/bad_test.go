@@ -33,6 +33,7 @@ func TestBadInput(t *testing.T) {
 		{"authz missing arn", "authz", `{"UserDetailList":[{"UserName":"a"}]}`, "UserDetailList[0] has no Arn", 0, 0},
 		{"authz is credential report json", "authz", credJSON, "this looks like a credential report, not authorization details; pass it with --credential-report", 0, 0},
 		{"authz is credential report csv", "authz", credCSV, "pass it with --credential-report", 0, 0},
+		{"authz is reordered csv", "authz", string(mustRead(t, "variants/cloudmapper-credential-report-reordered.csv")), "pass it with --credential-report", 0, 0},
 		{"authz empty", "authz", "", "empty file; expected authorization details", 0, 0},
 		{"authz whitespace", "authz", " \n\t\n", "empty file", 0, 0},
 		{"authz empty array", "authz", "[]", "empty JSON array", 0, 0},

@@ -106,7 +106,7 @@ func DecodeCredentialReportFile(data []byte) (*CredentialReport, error) {
 // as CSV, else base64-decoded (the CLI prints the blob base64-encoded).
 func reportContent(content string) ([]byte, error) {
 	c := strings.TrimSpace(content)
-	if strings.HasPrefix(c, "user,") || strings.HasPrefix(c, "\"user\",") {
+	if looksLikeReportCSV([]byte(c)) {
 		return []byte(c), nil
 	}
 	clean := strings.Map(func(r rune) rune {
@@ -119,7 +119,7 @@ func reportContent(content string) ([]byte, error) {
 	if err != nil {
 		return nil, &InputError{Msg: "Content is neither CSV text nor base64; expected " + credExpected, Err: err}
 	}
-	if !bytes.HasPrefix(bytes.TrimSpace(trimBOM(dec)), []byte("user,")) {
+	if !looksLikeReportCSV(dec) {
 		return nil, &InputError{Msg: "Content decodes from base64 but is not a credential report CSV (no \"user,arn,\" header)"}
 	}
 	return dec, nil

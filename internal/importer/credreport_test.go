@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -165,5 +166,20 @@ func TestCredentialReportCells(t *testing.T) {
 	b, _ := json.Marshal(a)
 	if len(b) == 0 {
 		t.Fatal("marshal")
+	}
+}
+
+// Content may hold reordered columns too, base64-encoded or not.
+func TestEnvelopeWithReorderedContent(t *testing.T) {
+	csv := mustRead(t, "variants/cloudmapper-credential-report-reordered.csv")
+	for _, content := range []string{base64.StdEncoding.EncodeToString(csv), string(csv)} {
+		env, _ := json.Marshal(map[string]string{"Content": content, "GeneratedTime": "2019-05-07 15:40:22+00:00", "ReportFormat": "text/csv"})
+		rep, err := DecodeCredentialReportFile(env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Rows) != 3 || rep.Rows[0].User != RootRowName || !rep.GeneratedTime.Equal(date("2019-05-07T15:40:22Z")) {
+			t.Errorf("report = %+v", rep)
+		}
 	}
 }

@@ -32,14 +32,24 @@ func ParseTime(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a date (expected e.g. 2021-03-13T18:42:09+00:00)", s)
 }
 
-// Time is an AWS date in JSON. It accepts the string forms ParseTime knows
-// and null; the zero value means absent.
+// Time is an AWS date in JSON. It accepts the string forms ParseTime knows,
+// epoch seconds, and null; the zero value means absent.
 type Time struct{ time.Time }
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (t *Time) UnmarshalJSON(b []byte) error {
 	if bytes.Equal(b, []byte("null")) {
 		*t = Time{}
+		return nil
+	}
+	if len(b) > 0 && (b[0] == '-' || (b[0] >= '0' && b[0] <= '9')) {
+		// Epoch seconds, as JSON-protocol AWS APIs and some exporters write them.
+		var secs float64
+		if err := json.Unmarshal(b, &secs); err != nil || secs < 0 || secs > 1e11 {
+			return dateError(b)
+		}
+		whole := int64(secs)
+		t.Time = time.Unix(whole, int64((secs-float64(whole))*1e9)).UTC()
 		return nil
 	}
 	var s string

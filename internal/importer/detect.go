@@ -53,7 +53,7 @@ func Detect(data []byte) Kind {
 	if len(t) == 0 {
 		return KindUnknown
 	}
-	if bytes.HasPrefix(t, []byte("user,")) || bytes.HasPrefix(t, []byte("\"user\",")) {
+	if looksLikeReportCSV(t) {
 		return KindCredentialReport
 	}
 	if bytes.Contains(t[:min(len(t), 400)], []byte("An error occurred (")) {
@@ -76,6 +76,25 @@ func Detect(data []byte) Kind {
 		}
 	}
 	return KindUnknown
+}
+
+// looksLikeReportCSV reports whether the first line is a credential report
+// header: comma-separated names including user and arn, in any order.
+func looksLikeReportCSV(b []byte) bool {
+	b = bytes.TrimSpace(trimBOM(b))
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i]
+	}
+	var user, arn bool
+	for _, f := range bytes.Split(bytes.TrimSpace(b), []byte(",")) {
+		switch string(bytes.ToLower(bytes.Trim(bytes.TrimSpace(f), `"`))) {
+		case "user":
+			user = true
+		case "arn":
+			arn = true
+		}
+	}
+	return user && arn
 }
 
 // flagFor says how to pass a file of the given kind.

@@ -35,7 +35,7 @@ func NormalizePolicyDocument(raw json.RawMessage) (json.RawMessage, error) {
 		}
 		raw = []byte(text)
 	}
-	if raw[0] != '{' {
+	if len(raw) == 0 || raw[0] != '{' {
 		return nil, errors.New("policy document is not a JSON object (expected {\"Version\": ..., \"Statement\": ...})")
 	}
 	var buf bytes.Buffer

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -108,6 +109,38 @@ func TestDetect(t *testing.T) {
 	} {
 		if got := Detect(mustRead(t, file)); got != want {
 			t.Errorf("Detect(%s) = %q, want %q", file, got, want)
+		}
+	}
+}
+
+// Files saved by some Windows tools start with a UTF-8 byte order mark.
+func TestByteOrderMark(t *testing.T) {
+	bom := []byte("\xef\xbb\xbf")
+	if _, err := DecodeAuthorizationDetails(append(bom, mustRead(t, "cloudmapper-authz-details.json")...)); err != nil {
+		t.Error(err)
+	}
+	for _, f := range []string{"cloudmapper-credential-report.json", "variants/cloudmapper-credential-report.csv"} {
+		if _, err := DecodeCredentialReportFile(append(bom, mustRead(t, f)...)); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if _, err := DecodeAccountAliases(append(bom, mustRead(t, "from-dir/account-aliases.json")...)); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestTimeJSON(t *testing.T) {
+	var v struct{ A, B, C, D Time }
+	if err := json.Unmarshal([]byte(`{"A":"2021-03-13T18:42:09Z","B":1615660929.5,"C":null,"D":""}`), &v); err != nil {
+		t.Fatal(err)
+	}
+	if !v.A.Equal(time.Date(2021, 3, 13, 18, 42, 9, 0, time.UTC)) || !v.B.Equal(time.Date(2021, 3, 13, 18, 42, 9, 5e8, time.UTC)) ||
+		!v.C.IsZero() || v.D.Ptr() != nil {
+		t.Errorf("times = %+v", v)
+	}
+	for _, bad := range []string{`{"A":true}`, `{"A":-5}`, `{"A":"soon"}`, `{"A":{}}`} {
+		if err := json.Unmarshal([]byte(bad), &v); err == nil {
+			t.Errorf("%s accepted", bad)
 		}
 	}
 }

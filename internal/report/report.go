@@ -8,9 +8,11 @@ import (
 	"sort"
 	"time"
 
+	"github.com/iamspect/iamspect/internal/compliance"
 	"github.com/iamspect/iamspect/internal/rules"
 	"github.com/iamspect/iamspect/internal/scan"
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/suppress"
 )
 
 // SchemaVersion is the version of the JSON report shape (docs/output.md).
@@ -28,6 +30,11 @@ type Report struct {
 	Results       []rules.Result   `json:"results"`
 	Gaps          []snapshot.Gap   `json:"gaps"`
 	Errors        []scan.RuleError `json:"errors,omitempty"`
+	// Compliance is the per-control report of --compliance FRAMEWORK.
+	Compliance *compliance.Report `json:"compliance,omitempty"`
+	// Suppressions says what --suppressions muted, and which entries expired
+	// or matched nothing.
+	Suppressions *suppress.Summary `json:"suppressions,omitempty"`
 }
 
 // Tool names the program that wrote the report.

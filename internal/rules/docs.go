@@ -1,5 +1,7 @@
 package rules
 
+//go:generate go test -run TestDocsUpToDate -update .
+
 import (
 	"fmt"
 	"slices"
@@ -24,8 +26,10 @@ func (r *Rule) Markdown() string {
 	if r.Remediation.CLI != "" {
 		fmt.Fprintf(&b, "**AWS CLI:**\n\n```sh\n%s\n```\n\n", r.Remediation.CLI)
 	}
-	if r.Remediation.Terraform != "" {
-		fmt.Fprintf(&b, "**Terraform:**\n\n```hcl\n%s\n```\n\n", r.Remediation.Terraform)
+	if tf := r.Remediation.Terraform; strings.Contains(tf, "{") {
+		fmt.Fprintf(&b, "**Terraform:**\n\n```hcl\n%s\n```\n\n", tf)
+	} else if tf != "" {
+		fmt.Fprintf(&b, "**Terraform:** %s\n\n", tf)
 	}
 	if fws := r.FrameworkList(); len(fws) > 0 {
 		b.WriteString("## Frameworks\n\n| framework | controls |\n|---|---|\n")
@@ -58,7 +62,7 @@ func (r *Rule) InputsNeeded() string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return "Needs " + strings.Join(parts, ", ") + ". Without it the rule reports UNKNOWN."
+	return "Needs " + strings.Join(parts, ", ") + ". When an input is missing the rule reports UNKNOWN, never PASS."
 }
 
 // FrameworkList returns the rule's frameworks in rules.Frameworks order.

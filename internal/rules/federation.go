@@ -200,9 +200,9 @@ var PermissionSetSessionLong = Rule{
 	Frameworks: with(with(map[Framework][]string{},
 		WellArch, "SEC02-BP02"), NIST80053, "AC-12"),
 	Remediation: Remediation{
-		Summary: "Lower the permission set's session duration (for example PT4H for administrators, at most PT8H).",
-		Console: "IAM Identity Center console > Permission sets > select the set > Edit > Session duration.",
-		CLI:     "aws sso-admin update-permission-set --instance-arn INSTANCE_ARN --permission-set-arn PS_ARN --session-duration PT4H\naws sso-admin provision-permission-set --instance-arn INSTANCE_ARN --permission-set-arn PS_ARN --target-type ALL_PROVISIONED_ACCOUNTS",
+		Summary:   "Lower the permission set's session duration (for example PT4H for administrators, at most PT8H).",
+		Console:   "IAM Identity Center console > Permission sets > select the set > Edit > Session duration.",
+		CLI:       "aws sso-admin update-permission-set --instance-arn INSTANCE_ARN --permission-set-arn PS_ARN --session-duration PT4H\naws sso-admin provision-permission-set --instance-arn INSTANCE_ARN --permission-set-arn PS_ARN --target-type ALL_PROVISIONED_ACCOUNTS",
 		Terraform: "aws_ssoadmin_permission_set: session_duration = \"PT4H\"",
 	},
 	References: []string{
@@ -344,9 +344,9 @@ var OIDCProviderUnused = Rule{
 	Frameworks: with(with(map[Framework][]string{},
 		WellArch, "SEC03-BP04"), NIST80053, "AC-2"),
 	Remediation: Remediation{
-		Summary: "Confirm no role or pipeline needs it, then delete the provider.",
-		Console: "IAM console > Identity providers > select the provider > Delete.",
-		CLI:     "aws iam delete-open-id-connect-provider --open-id-connect-provider-arn ARN",
+		Summary:   "Confirm no role or pipeline needs it, then delete the provider.",
+		Console:   "IAM console > Identity providers > select the provider > Delete.",
+		CLI:       "aws iam delete-open-id-connect-provider --open-id-connect-provider-arn ARN",
 		Terraform: "Remove the aws_iam_openid_connect_provider resource.",
 	},
 	References: []string{
@@ -398,9 +398,9 @@ var SAMLProviderExpiring = Rule{
 	Frameworks: with(with(map[Framework][]string{},
 		WellArch, "SEC02-BP04"), NIST80053, "IA-5", "IA-5(2)"),
 	Remediation: Remediation{
-		Summary: "Download fresh metadata from the identity provider (after rotating its signing certificate if needed) and upload it to the SAML provider.",
-		Console: "IAM console > Identity providers > select the provider > Replace metadata.",
-		CLI:     "aws iam update-saml-provider --saml-provider-arn ARN --saml-metadata-document file://metadata.xml",
+		Summary:   "Download fresh metadata from the identity provider (after rotating its signing certificate if needed) and upload it to the SAML provider.",
+		Console:   "IAM console > Identity providers > select the provider > Replace metadata.",
+		CLI:       "aws iam update-saml-provider --saml-provider-arn ARN --saml-metadata-document file://metadata.xml",
 		Terraform: "aws_iam_saml_provider: update saml_metadata_document.",
 	},
 	References: []string{
@@ -421,7 +421,9 @@ func checkSAMLExpiring(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.
 		name := cmpOr(p.Name, p.ARN)
 		switch {
 		case p.ValidUntil == nil:
-			out = append(out, r.Result(Unknown, a.ID, TypeSAML, p.ARN, name, "SAML provider %s: its metadata expiry date was not collected.", name))
+			res := r.Result(Unknown, a.ID, TypeSAML, p.ARN, name, "SAML provider %s: its metadata expiry date was not collected.", name)
+			res.MissingInputs = []snapshot.Input{snapshot.InputSAMLProviders}
+			out = append(out, res)
 		case !p.ValidUntil.After(now):
 			out = append(out, r.Result(Fail, a.ID, TypeSAML, p.ARN, name, "SAML provider %s: its metadata expired on %s.", name, day(*p.ValidUntil)))
 		case daysBetween(now, *p.ValidUntil) < warn:

@@ -24,9 +24,9 @@ var AccessAnalyzerDisabled = Rule{
 	Frameworks: with(with(with(with(cis("1.20", "1.19", "2.18"),
 		FSBP, "IAM.28"), WellArch, "SEC03-BP07"), NIST80053, "AC-6", "CA-7"), Conformity, "IAM-065"),
 	Remediation: Remediation{
-		Summary: "Create an external access analyzer in every region in use (an organisation analyzer from the delegated administrator covers all members).",
-		Console: "IAM console > Access analyzer > Analyzer settings > Create analyzer (type: external access; zone of trust: organisation or account), in each region.",
-		CLI:     "aws accessanalyzer create-analyzer --analyzer-name external-access --type ORGANIZATION --region REGION   # or --type ACCOUNT",
+		Summary:   "Create an external access analyzer in every region in use (an organisation analyzer from the delegated administrator covers all members).",
+		Console:   "IAM console > Access analyzer > Analyzer settings > Create analyzer (type: external access; zone of trust: organisation or account), in each region.",
+		CLI:       "aws accessanalyzer create-analyzer --analyzer-name external-access --type ORGANIZATION --region REGION   # or --type ACCOUNT",
 		Terraform: "resource \"aws_accessanalyzer_analyzer\" \"external\" {\n  analyzer_name = \"external-access\"\n  type          = \"ORGANIZATION\"\n}   # one per region (provider alias)",
 	},
 	References: []string{

@@ -27,7 +27,9 @@ func noConsoleUsers(b *snapshot.Builder) {
 	b.User("svc", daysAgo(100)).AccessKey(daysAgo(10), daysAgoP(1))
 }
 
-func notCollected(b *snapshot.Builder) { b.User("ann", daysAgo(100)).Password(daysAgo(50), daysAgoP(1)) }
+func notCollected(b *snapshot.Builder) {
+	b.User("ann", daysAgo(100)).Password(daysAgo(50), daysAgoP(1))
+}
 
 func TestPasswordPolicyMissing(t *testing.T) {
 	runCases(t, &rules.PasswordPolicyMissing, []ruleCase{

@@ -82,6 +82,9 @@ func checkRootRecentlyUsed(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snaps
 	if root == nil {
 		return []Result{rootMissing(r, a)}
 	}
+	if rootCredentialsRemoved(s, a) {
+		return []Result{r.rootResult(Pass, a, removedNote)}
+	}
 	now, window := ctx.Now(s, a), ctx.Config.RootUsageWindowDays
 	var uses []string
 	if t := root.PasswordLastUsed; t != nil && daysBetween(*t, now) < window {
@@ -121,9 +124,12 @@ var RootSigningCertificates = Rule{
 	CheckAccount: checkRootSigningCerts,
 }
 
-func checkRootSigningCerts(r *Rule, _ *Context, _ *snapshot.Snapshot, a *snapshot.Account) []Result {
+func checkRootSigningCerts(r *Rule, _ *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result {
 	if a.Root == nil {
 		return []Result{rootMissing(r, a)}
+	}
+	if rootCredentialsRemoved(s, a) {
+		return []Result{r.rootResult(Pass, a, removedNote)}
 	}
 	n := 0
 	for _, c := range a.Root.SigningCertificates {

@@ -75,7 +75,7 @@ func TestRootRulesPassUnderCentralisedRootAccess(t *testing.T) {
 		t.Run(r.ID, func(t *testing.T) {
 			b := snapshot.NewBuilder(acct, refNow)
 			removedRoot(b)
-			b.Root().PasswordLastUsed = daysAgoP(400)
+			b.Root().PasswordLastUsed = daysAgoP(3) // used just before the credentials were removed
 			for _, res := range runRule(t, r, b.Build(), rules.Defaults()) {
 				if res.Status != rules.Pass {
 					t.Errorf("%s: %s", res.Status, res.Message)

@@ -114,6 +114,7 @@ type Context struct {
 	AsOf time.Time
 	// Config holds thresholds.
 	Config Config
+	models *modelCache // effective-permission models shared by the rules of one scan (model.go)
 }
 
 // Now is the time ages are measured against for one account: --as-of if

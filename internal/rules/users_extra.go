@@ -107,9 +107,9 @@ var ConsolePasswordUnused = Rule{
 	Frameworks: with(with(with(with(cis("1.12", "1.11", "2.11"),
 		FSBP, "IAM.8", "IAM.22"), WellArch, "SEC02-BP05", "SEC03-BP04"), NIST80053, "AC-2(3)"), Conformity, "IAM-028"),
 	Remediation: Remediation{
-		Summary: "Delete the user's console password (login profile); if the person still needs access, give it through Identity Center.",
-		Console: "IAM console > Users > select the user > Security credentials > Console sign-in > Manage console access > Disable.",
-		CLI:     "aws iam delete-login-profile --user-name NAME",
+		Summary:   "Delete the user's console password (login profile); if the person still needs access, give it through Identity Center.",
+		Console:   "IAM console > Users > select the user > Security credentials > Console sign-in > Manage console access > Disable.",
+		CLI:       "aws iam delete-login-profile --user-name NAME",
 		Terraform: "Remove the aws_iam_user_login_profile resource for the user.",
 	},
 	References: []string{

@@ -18,7 +18,9 @@ func TestUserWithoutMFA(t *testing.T) {
 
 func TestUserNoHardwareMFA(t *testing.T) {
 	runCases(t, &rules.UserNoHardwareMFA, []ruleCase{
-		{name: "virtual only", setup: func(b *snapshot.Builder) { b.User("ann", daysAgo(100)).Password(daysAgo(50), daysAgoP(1)).MFA(snapshot.MFAVirtual) }, res: "ann", want: rules.Fail},
+		{name: "virtual only", setup: func(b *snapshot.Builder) {
+			b.User("ann", daysAgo(100)).Password(daysAgo(50), daysAgoP(1)).MFA(snapshot.MFAVirtual)
+		}, res: "ann", want: rules.Fail},
 		{name: "no MFA", setup: func(b *snapshot.Builder) { b.User("bob", daysAgo(100)).Password(daysAgo(50), daysAgoP(1)) }, res: "bob", want: rules.Fail},
 		{name: "hardware", setup: func(b *snapshot.Builder) {
 			b.User("cat", daysAgo(100)).Password(daysAgo(50), daysAgoP(1)).MFA(snapshot.MFAVirtual).MFA(snapshot.MFAHardware)
@@ -55,17 +57,27 @@ func TestConsolePasswordUnused(t *testing.T) {
 
 func TestUserMultipleActiveKeys(t *testing.T) {
 	runCases(t, &rules.UserMultipleActiveKeys, []ruleCase{
-		{name: "two active", setup: func(b *snapshot.Builder) { b.User("svc", daysAgo(400)).AccessKey(daysAgo(300), daysAgoP(1)).AccessKey(daysAgo(20), daysAgoP(1)) }, res: "svc", want: rules.Fail},
-		{name: "one active one inactive", setup: func(b *snapshot.Builder) { b.User("svc", daysAgo(400)).AccessKey(daysAgo(300), daysAgoP(1)).InactiveAccessKey(daysAgo(20)) }, res: "svc", want: rules.Pass},
+		{name: "two active", setup: func(b *snapshot.Builder) {
+			b.User("svc", daysAgo(400)).AccessKey(daysAgo(300), daysAgoP(1)).AccessKey(daysAgo(20), daysAgoP(1))
+		}, res: "svc", want: rules.Fail},
+		{name: "one active one inactive", setup: func(b *snapshot.Builder) {
+			b.User("svc", daysAgo(400)).AccessKey(daysAgo(300), daysAgoP(1)).InactiveAccessKey(daysAgo(20))
+		}, res: "svc", want: rules.Pass},
 		{name: "none", setup: func(b *snapshot.Builder) { b.User("ann", daysAgo(400)) }, res: "ann", want: rules.Pass},
 	})
 }
 
 func TestAccessKeyCreatedAtSetup(t *testing.T) {
 	runCases(t, &rules.AccessKeyCreatedAtSetup, []ruleCase{
-		{name: "key with user, never used", setup: func(b *snapshot.Builder) { b.User("ann", daysAgo(100)).Password(daysAgo(100), daysAgoP(1)).AccessKey(daysAgo(100), nil) }, res: "ann", want: rules.Fail},
-		{name: "key with user, used", setup: func(b *snapshot.Builder) { b.User("ann", daysAgo(100)).Password(daysAgo(100), daysAgoP(1)).AccessKey(daysAgo(100), daysAgoP(3)) }, res: "ann", want: rules.Pass},
-		{name: "key created later", setup: func(b *snapshot.Builder) { b.User("ann", daysAgo(100)).Password(daysAgo(100), daysAgoP(1)).AccessKey(daysAgo(50), nil) }, res: "ann", want: rules.Pass},
+		{name: "key with user, never used", setup: func(b *snapshot.Builder) {
+			b.User("ann", daysAgo(100)).Password(daysAgo(100), daysAgoP(1)).AccessKey(daysAgo(100), nil)
+		}, res: "ann", want: rules.Fail},
+		{name: "key with user, used", setup: func(b *snapshot.Builder) {
+			b.User("ann", daysAgo(100)).Password(daysAgo(100), daysAgoP(1)).AccessKey(daysAgo(100), daysAgoP(3))
+		}, res: "ann", want: rules.Pass},
+		{name: "key created later", setup: func(b *snapshot.Builder) {
+			b.User("ann", daysAgo(100)).Password(daysAgo(100), daysAgoP(1)).AccessKey(daysAgo(50), nil)
+		}, res: "ann", want: rules.Pass},
 		{name: "no console password", setup: func(b *snapshot.Builder) { b.User("svc", daysAgo(100)).AccessKey(daysAgo(100), nil) }, res: "svc", want: rules.Pass},
 	})
 }
@@ -74,7 +86,9 @@ func TestUserInactive(t *testing.T) {
 	runCases(t, &rules.UserInactive, []ruleCase{
 		{name: "key last used 200 days ago", setup: func(b *snapshot.Builder) { b.User("svc", daysAgo(400)).AccessKey(daysAgo(300), daysAgoP(200)) }, res: "svc", want: rules.Fail},
 		{name: "never used, old", setup: func(b *snapshot.Builder) { b.User("old", daysAgo(400)) }, res: "old", want: rules.Fail, contains: "never used"},
-		{name: "password used recently", setup: func(b *snapshot.Builder) { b.User("ann", daysAgo(400)).Password(daysAgo(300), daysAgoP(2)).AccessKey(daysAgo(300), daysAgoP(200)) }, res: "ann", want: rules.Pass},
+		{name: "password used recently", setup: func(b *snapshot.Builder) {
+			b.User("ann", daysAgo(400)).Password(daysAgo(300), daysAgoP(2)).AccessKey(daysAgo(300), daysAgoP(200))
+		}, res: "ann", want: rules.Pass},
 		{name: "new user", setup: func(b *snapshot.Builder) { b.User("new", daysAgo(10)) }, res: "new", want: rules.Pass},
 	})
 }

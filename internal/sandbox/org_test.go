@@ -11,6 +11,7 @@ import (
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/iamspect/iamspect/internal/demo"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
@@ -105,8 +106,10 @@ func TestOrganizations(t *testing.T) {
 }
 
 func TestOrganizationsNotInUse(t *testing.T) {
-	_, cfg := serveDemo(t)
-	c := organizations.NewFromConfig(cfg)
+	s := demo.Snapshot()
+	s.Organization = nil
+	_, u := serve(t, s, Options{})
+	c := organizations.NewFromConfig(sdkConfig(u, DummyAccessKeyID, DummySecretAccessKey, ""))
 	_, err := c.ListAccounts(ctx(t), nil)
 	wantCode(t, err, "AWSOrganizationsNotInUseException")
 	_, err = c.DescribeOrganization(ctx(t), nil)

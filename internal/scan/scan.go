@@ -18,6 +18,9 @@ type Options struct {
 	// Rules to run; nil means the whole catalogue.
 	Rules   []*rules.Rule
 	Context rules.Context
+	// Suppress, when set, sees every finished result and may mute it
+	// (suppress.Set.Apply).
+	Suppress func(*rules.Result)
 }
 
 // Outcome is what a scan produced.
@@ -65,6 +68,9 @@ func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, err
 	}
 	for i := range out.Results {
 		finish(&out.Results[i])
+		if opts.Suppress != nil {
+			opts.Suppress(&out.Results[i])
+		}
 	}
 	Sort(out.Results)
 	return out, nil

@@ -12,6 +12,7 @@ package suppress
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,7 +34,9 @@ type Entry struct {
 	Line int    `json:"line"`
 
 	resource *regexp.Regexp
-	matched  int
+	// aliasOf lists the rule IDs a Conformity rule ID (IAM-024) stands for.
+	aliasOf []string
+	matched int
 }
 
 // Where names the entry's place in its file.
@@ -46,6 +49,7 @@ type Set struct {
 	// Prowler checks with no iamspect equivalent).
 	Warnings []string
 	at       time.Time
+	applied  int
 }
 
 // At sets the reference time expiry is judged against.
@@ -70,13 +74,14 @@ func (s *Set) Apply(r *rules.Result) {
 		if r.Status == rules.Fail {
 			r.Status = rules.Muted
 			r.MuteReason = e.Reason
+			s.applied++
 		}
 	}
 }
 
 // Matches reports whether the entry covers the result.
 func (e *Entry) Matches(r *rules.Result) bool {
-	if !Glob(e.Rule, r.RuleID) {
+	if !Glob(e.Rule, r.RuleID) && !slices.Contains(e.aliasOf, r.RuleID) {
 		return false
 	}
 	if e.Account != "" && !Glob(e.Account, r.AccountID) {
@@ -101,8 +106,16 @@ func (e *Entry) matchResource(r *rules.Result) bool {
 	return Glob(e.Resource, r.ResourceARN) || Glob(e.Resource, r.ResourceName)
 }
 
+// resolveAlias records the rules a Conformity ID in Rule stands for.
+func (e *Entry) resolveAlias() {
+	for _, r := range rules.ByAlias(e.Rule) {
+		e.aliasOf = append(e.aliasOf, r.ID)
+	}
+}
+
 // compileResource prepares a /regex/ resource pattern.
 func (e *Entry) compileResource() error {
+	e.resolveAlias()
 	if len(e.Resource) >= 2 && strings.HasPrefix(e.Resource, "/") && strings.HasSuffix(e.Resource, "/") {
 		re, err := regexp.Compile(e.Resource[1 : len(e.Resource)-1])
 		if err != nil {
@@ -129,15 +142,13 @@ type Summary struct {
 // Summarize reports applied, expired and unused entries after Apply ran
 // over a scan's results.
 func (s *Set) Summarize(file string) *Summary {
-	sum := &Summary{File: file, Warnings: s.Warnings}
+	sum := &Summary{File: file, Applied: s.applied, Warnings: s.Warnings}
 	for _, e := range s.Entries {
 		switch {
 		case e.Expired(s.at):
 			sum.Expired = append(sum.Expired, e)
 		case e.matched == 0:
 			sum.Unused = append(sum.Unused, e)
-		default:
-			sum.Applied += e.matched
 		}
 	}
 	return sum

@@ -63,6 +63,8 @@ func Write(w io.Writer, r *report.Report, opt Options) error {
 	p.muted(r)
 	p.passing(r)
 	p.gaps(r)
+	p.suppressions(r)
+	p.compliance(r)
 	p.summary(r)
 	return p.err
 }

@@ -1,0 +1,289 @@
+package access
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/iamspect/iamspect/internal/policy"
+)
+
+// Assumable returns the roles of the account the principal can assume
+// (sts:AssumeRole), sorted by ARN. A role qualifies when its trust policy
+// admits the principal and the evaluation of both sides allows it:
+//   - trust naming the principal's ARN (or "*"): the trust policy alone
+//     suffices within the account;
+//   - trust naming the account root: the principal's identity policies
+//     must allow sts:AssumeRole on the role as well.
+//
+// Boundary, SCPs and explicit Denies on either side apply; conditions the
+// context cannot decide (MFA, external ID) make the grant conditional.
+func (a *Analysis) Assumable(p *Principal) []Assumption {
+	if p.Kind == KindGroup {
+		return nil
+	}
+	s := a.state(p)
+	s.assumeOnce.Do(func() { s.assumable = a.computeAssumable(s) })
+	return s.assumable
+}
+
+func (a *Analysis) computeAssumable(s *pstate) []Assumption {
+	p := s.p
+	cands := append([]*Principal{}, a.byTrustARN[p.ARN]...)
+	cands = append(cands, a.trustAnyone...)
+	if acct := policy.AccountOf(p.ARN); acct != "" && allowed(a.eval(s, p.Set, "sts:AssumeRole", "", "")) {
+		cands = append(cands, a.byTrustAccount[acct]...)
+	}
+	var out []Assumption
+	seen := map[*Principal]bool{}
+	for _, r := range cands {
+		if r == p || seen[r] {
+			continue
+		}
+		seen[r] = true
+		if g, ok := a.assumeGrant(s, r); ok {
+			out = append(out, Assumption{Role: r, Grant: g})
+		}
+	}
+	slices.SortFunc(out, func(x, y Assumption) int { return strings.Compare(x.Role.ARN, y.Role.ARN) })
+	return out
+}
+
+// assumeGrant evaluates sts:AssumeRole on role r for the principal, with the
+// role's trust policy as the resource policy.
+func (a *Analysis) assumeGrant(s *pstate, r *Principal) (Grant, bool) {
+	t := a.trusts[r]
+	if r == nil || t == nil {
+		return Grant{}, false
+	}
+	set := &policy.Set{Identity: s.p.Set.Identity, Boundary: s.p.Set.Boundary, SCPs: s.p.Set.SCPs, Resource: []*policy.Policy{t}}
+	res := a.eval(s, set, "sts:AssumeRole", r.ARN, "")
+	if !allowed(res) {
+		return Grant{}, false
+	}
+	return a.grant(s.p, res, "sts:AssumeRole", r.ARN, t), true
+}
+
+// Hop is one step of a chain: From becomes To by Via (a method ID, or
+// "sts:AssumeRole").
+type Hop struct {
+	From string `json:"from"`
+	To   string `json:"to"` // a principal ARN, or AdminNode
+	Via  string `json:"via"`
+	// Conditional: the hop holds only under conditions.
+	Conditional bool `json:"conditional,omitempty"`
+}
+
+// AdminNode stands for "administrator" at the end of a chain whose last hop
+// lets the principal grant itself anything (no admin principal needed).
+const AdminNode = "administrator"
+
+// Chain is a path from a principal to administrator access. End is the
+// admin principal reached (or AdminNode).
+type Chain struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+	Hops  []Hop  `json:"hops"`
+}
+
+// String renders the chain, e.g.
+// "user/alice -[sts:AssumeRole]-> role/deploy -[iam-009]-> administrator".
+func (c Chain) String() string {
+	var b strings.Builder
+	b.WriteString(shortARN(c.Start))
+	for _, h := range c.Hops {
+		b.WriteString(" -[" + h.Via)
+		if h.Conditional {
+			b.WriteString(", conditional")
+		}
+		b.WriteString("]-> " + shortARN(h.To))
+	}
+	return b.String()
+}
+
+// shortARN keeps the resource part of an IAM ARN ("user/alice").
+func shortARN(arn string) string {
+	if arn == AdminNode {
+		return arn
+	}
+	if i := strings.LastIndexByte(arn, ':'); i >= 0 && strings.HasPrefix(arn, "arn:") {
+		return arn[i+1:]
+	}
+	return arn
+}
+
+type edge struct {
+	to          *Principal // nil: AdminNode
+	via         string
+	conditional bool
+}
+
+// edges are the ways a principal becomes another principal (or admin):
+// roles it can assume, and usable methods whose target is a user or role
+// (or that grant the principal anything).
+func (a *Analysis) edges(p *Principal) []edge {
+	var out []edge
+	for _, as := range a.Assumable(p) {
+		out = append(out, edge{to: as.Role, via: "sts:AssumeRole", conditional: as.Grant.Conditional})
+	}
+	for _, f := range a.Escalations(p) {
+		if f.Method.ID == "sts-001" {
+			continue // already an assume edge
+		}
+		e := edge{via: f.Method.ID, conditional: f.Conditional()}
+		var target *Principal
+		if f.TargetKind == "role" || f.TargetKind == "user" {
+			target = a.Model.Principal(f.TargetARN)
+		}
+		switch {
+		case target != nil && target != p && (a.IsAdmin(target) || !f.ToAdmin):
+			// Becomes the target: an administrator, or a step on the way.
+			e.to = target
+		case f.ToAdmin:
+			// The principal (or its target, once rewritten) can be made
+			// administrator: the chain ends here.
+		default:
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// AdminChains returns, for every user and role that is not administrator
+// but can become one, its shortest chains to administrator (at most three,
+// with different first hops), keyed by principal ARN. A chain's hops are
+// role assumptions and escalation methods; it ends at an administrator
+// principal or at AdminNode. This is what principal-admin-access uses to
+// report admin reach that is not in the principal's own policies.
+func (a *Analysis) AdminChains() map[string][]Chain {
+	a.chainsOnce.Do(a.computeChains)
+	return a.chains
+}
+
+// AdminChains analyses the model at time now and returns its chains (see
+// Analysis.AdminChains).
+func AdminChains(m *Model, now time.Time) map[string][]Chain {
+	return Analyze(m, now).AdminChains()
+}
+
+func (a *Analysis) computeChains() {
+	var actors []*Principal
+	for _, p := range a.Model.Principals {
+		if p.Kind == KindUser || (p.Kind == KindRole && !p.Role.ServiceLinked()) {
+			actors = append(actors, p)
+		}
+	}
+	// Forward edges, and distances to admin by a breadth-first search over
+	// the reversed edges from every administrator and from AdminNode (the
+	// sink), all at distance 0.
+	sink := &Principal{ARN: AdminNode}
+	fwd := make(map[*Principal][]edge, len(actors))
+	rev := map[*Principal][]*Principal{}
+	dist := map[*Principal]int{sink: 0}
+	queue := []*Principal{sink}
+	for _, p := range actors {
+		if a.IsAdmin(p) {
+			dist[p] = 0
+			queue = append(queue, p)
+			continue
+		}
+		es := a.edges(p)
+		fwd[p] = es
+		for _, e := range es {
+			to := e.to
+			if to == nil {
+				to = sink
+			}
+			rev[to] = append(rev[to], p)
+		}
+	}
+	for i := 0; i < len(queue); i++ {
+		n := queue[i]
+		for _, from := range rev[n] {
+			if _, ok := dist[from]; !ok {
+				dist[from] = dist[n] + 1
+				queue = append(queue, from)
+			}
+		}
+	}
+	delete(dist, sink)
+	a.adminDist = dist
+	a.chains = map[string][]Chain{}
+	for _, p := range actors {
+		d, ok := dist[p]
+		if !ok || d == 0 {
+			continue
+		}
+		var chains []Chain
+		for _, e := range sortEdges(fwd[p]) {
+			if len(chains) == 3 {
+				break
+			}
+			var hops []Hop
+			end := ""
+			if e.to == nil {
+				if d != 1 {
+					continue
+				}
+				hops, end = []Hop{{From: p.ARN, To: AdminNode, Via: e.via, Conditional: e.conditional}}, AdminNode
+			} else {
+				if nd, ok := dist[e.to]; !ok || nd != d-1 {
+					continue
+				}
+				hops = append([]Hop{{From: p.ARN, To: e.to.ARN, Via: e.via, Conditional: e.conditional}}, a.follow(e.to, fwd)...)
+				end = hops[len(hops)-1].To
+			}
+			if slices.ContainsFunc(chains, func(c Chain) bool { return c.Hops[0].To == hops[0].To }) {
+				continue
+			}
+			chains = append(chains, Chain{Start: p.ARN, End: end, Hops: hops})
+		}
+		if len(chains) > 0 {
+			a.chains[p.ARN] = chains
+		}
+	}
+}
+
+// follow walks down the distance gradient from n to administrator.
+func (a *Analysis) follow(n *Principal, fwd map[*Principal][]edge) []Hop {
+	var hops []Hop
+	for a.adminDist[n] > 0 {
+		d := a.adminDist[n]
+		next := false
+		for _, e := range sortEdges(fwd[n]) {
+			if e.to == nil && d == 1 {
+				return append(hops, Hop{From: n.ARN, To: AdminNode, Via: e.via, Conditional: e.conditional})
+			}
+			if e.to != nil {
+				if nd, ok := a.adminDist[e.to]; ok && nd == d-1 {
+					hops = append(hops, Hop{From: n.ARN, To: e.to.ARN, Via: e.via, Conditional: e.conditional})
+					n, next = e.to, true
+					break
+				}
+			}
+		}
+		if !next {
+			break
+		}
+	}
+	return hops
+}
+
+// sortEdges orders edges deterministically: unconditional first, then
+// AdminNode before principals, then by target ARN and method.
+func sortEdges(es []edge) []edge {
+	out := slices.Clone(es)
+	key := func(e edge) string {
+		k := "1"
+		if !e.conditional {
+			k = "0"
+		}
+		if e.to == nil {
+			return k + "0" + e.via
+		}
+		return k + "1" + e.to.ARN + " " + e.via
+	}
+	slices.SortStableFunc(out, func(x, y edge) int { return strings.Compare(key(x), key(y)) })
+	return out
+}

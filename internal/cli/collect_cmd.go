@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/version"
+)
+
+func newCollectCommand(stdout, stderr io.Writer) *cobra.Command {
+	var (
+		in     inputOptions
+		live   liveOptions
+		output string
+	)
+	cmd := &cobra.Command{
+		Use:   "collect",
+		Short: "Save IAM state (live from AWS, or from AWS CLI files) as a snapshot",
+		Long: `Collect IAM state into a snapshot file that 'iamspect scan --snapshot' reads
+later, anywhere, without AWS access. Nothing is judged here.
+
+With no file input, collect reads the account of the current AWS credentials
+(or, with --org, every member account of the organisation) with read-only
+calls: the same flags as 'iamspect scan'. With --from, --authz-details or
+--credential-report it converts AWS CLI output files instead.
+
+What could not be collected is recorded in the snapshot as a gap (the API and
+the reason), so a later scan answers UNKNOWN for it instead of PASS.`,
+		Example: `  iamspect collect -o snapshot.json
+  iamspect collect --profile audit --org -o org-snapshot.json
+  iamspect collect --from ./iam-export -o snapshot.json
+  iamspect scan --snapshot snapshot.json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := validateInputOrLive(cmd, &in, &live); err != nil {
+				return err
+			}
+			s, err := loadInputOrLive(cmd.Context(), stderr, &in, &live)
+			if err != nil {
+				return err
+			}
+			if s.Source.Tool == "" {
+				s.Source.Tool = version.String()
+			}
+			if err := writeSnapshot(stdout, output, s); err != nil {
+				return err
+			}
+			if output != "" && output != "-" {
+				fmt.Fprintf(stderr, "iamspect: wrote %s (%d account(s), %d gap(s))\n", output, len(s.Accounts), len(s.Gaps))
+			}
+			return nil
+		},
+	}
+	in.AddFlags(cmd.Flags())
+	live.AddFlags(cmd.Flags())
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write the snapshot to `FILE` (default: standard output)")
+	return cmd
+}
+
+// writeSnapshot writes to stdout, or to a temporary file renamed over path
+// so that a failed run never leaves a truncated snapshot.
+func writeSnapshot(stdout io.Writer, path string, s *snapshot.Snapshot) error {
+	if path == "" || path == "-" {
+		return s.Write(stdout)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".iamspect-snapshot-*")
+	if err != nil {
+		return usage(fmt.Errorf("--output: %w", err))
+	}
+	defer os.Remove(tmp.Name())
+	if err := s.Write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	// A snapshot lists users, keys' ages and policies: readable by its owner only.
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
+		return err
+	}
+	return errors.Join(os.Rename(tmp.Name(), path))
+}

@@ -1,0 +1,236 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/iamspect/iamspect/internal/compliance"
+	"github.com/iamspect/iamspect/internal/config"
+	"github.com/iamspect/iamspect/internal/report"
+	"github.com/iamspect/iamspect/internal/rules"
+	"github.com/iamspect/iamspect/internal/scan"
+	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/suppress"
+)
+
+// ruleOptions select rules, set thresholds, mute accepted findings and ask
+// for a compliance report.
+type ruleOptions struct {
+	include      []string
+	exclude      []string
+	severity     string
+	frameworks   []string
+	suppressions string
+	configFile   string
+	compliance   string
+
+	// Set by Validate.
+	selected []*rules.Rule
+	cfg      rules.Config
+	supp     *suppress.Set
+	fw       *compliance.Framework
+}
+
+func (o *ruleOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringSliceVar(&o.include, "rules", nil, "run only these rule `IDS` (comma-separated; globs like 'root-*' allowed)")
+	fs.StringSliceVar(&o.exclude, "exclude-rules", nil, "skip these rule `IDS` (comma-separated; globs allowed)")
+	fs.StringVar(&o.severity, "severity", "", "run rules of this `SEVERITY` or worse (e.g. high), or of exactly the listed ones (e.g. critical,low)")
+	fs.StringSliceVar(&o.frameworks, "framework", nil, "run only rules mapped to this `FRAMEWORK` ("+frameworkNames()+")")
+	fs.StringVar(&o.suppressions, "suppressions", "", "mute accepted findings listed in this YAML `FILE` (iamspect format or a Prowler mutelist; see docs/suppressions.md)")
+	fs.StringVar(&o.configFile, "config", "", "read thresholds from this YAML `FILE` (see docs/configuration.md)")
+	fs.StringVar(&o.compliance, "compliance", "", "add a per-control report for this `FRAMEWORK` ("+frameworkNames()+")")
+}
+
+func frameworkNames() string {
+	var names []string
+	for _, f := range rules.Frameworks {
+		names = append(names, string(f))
+	}
+	return strings.Join(names, ", ")
+}
+
+// Validate resolves the selection and loads the config and suppression files.
+func (o *ruleOptions) Validate() error {
+	var errs []error
+	sel, err := selectRules(rules.Catalog(), o.include, o.exclude, o.severity, o.frameworks)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	o.selected = sel
+	o.cfg = rules.Defaults()
+	if o.configFile != "" {
+		if o.cfg, err = config.Load(o.configFile); err != nil {
+			errs = append(errs, fmt.Errorf("--config %w", err))
+		}
+	}
+	if o.suppressions != "" {
+		if o.supp, err = suppress.Load(o.suppressions); err != nil {
+			errs = append(errs, fmt.Errorf("--suppressions %w", err))
+		}
+	}
+	if o.compliance != "" {
+		f, ok := compliance.Get(rules.Framework(o.compliance))
+		if !ok {
+			errs = append(errs, fmt.Errorf("--compliance %q: unknown framework (known: %s)", o.compliance, frameworkNames()))
+		} else {
+			o.fw = &f
+		}
+	}
+	return usage(errors.Join(errs...))
+}
+
+// scanOptions returns the scanner options for a snapshot; the suppression
+// set is judged at the scan's reference time (--as-of, else the snapshot's
+// collection time).
+func (o *ruleOptions) scanOptions(s *snapshot.Snapshot, asOf time.Time) scan.Options {
+	opts := scan.Options{Rules: o.selected, Context: rules.Context{AsOf: asOf, Config: o.cfg}}
+	if o.supp != nil {
+		ref := asOf
+		if ref.IsZero() {
+			ref = s.CollectedAt
+		}
+		opts.Suppress = o.supp.At(ref).Apply
+	}
+	return opts
+}
+
+// decorate adds the compliance and suppression sections to a report and
+// warns on stderr about expired or unused suppressions.
+func (o *ruleOptions) decorate(rep *report.Report, stderr io.Writer) {
+	if o.fw != nil {
+		rep.Compliance = compliance.Evaluate(*o.fw, o.selected, rep.Results)
+	}
+	if o.supp != nil {
+		sum := o.supp.Summarize(o.suppressions)
+		rep.Suppressions = sum
+		for _, e := range sum.Expired {
+			fmt.Fprintf(stderr, "iamspect: warning: suppression %s (%s) expired on %s and no longer applies\n", e.Where(), e.Rule, e.Expires.Format("2006-01-02"))
+		}
+		for _, e := range sum.Unused {
+			fmt.Fprintf(stderr, "iamspect: warning: suppression %s (%s) matched no failing result\n", e.Where(), e.Rule)
+		}
+		for _, w := range sum.Warnings {
+			fmt.Fprintf(stderr, "iamspect: warning: %s\n", w)
+		}
+	}
+}
+
+// selectRules applies --rules, --exclude-rules, --severity and --framework.
+func selectRules(cat []*rules.Rule, include, exclude []string, severity string, frameworks []string) ([]*rules.Rule, error) {
+	var errs []error
+	for _, p := range append(slices.Clone(include), exclude...) {
+		if err := checkPattern(cat, p); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	sevs, err := parseSeverities(severity)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, f := range frameworks {
+		if !slices.Contains(rules.Frameworks, rules.Framework(f)) {
+			errs = append(errs, fmt.Errorf("--framework %q: unknown framework (known: %s)", f, frameworkNames()))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	matchAny := func(ps []string, id string) bool {
+		return slices.ContainsFunc(ps, func(p string) bool { return matchRule(strings.TrimSpace(p), id) })
+	}
+	var out []*rules.Rule
+	for _, r := range cat {
+		if len(include) > 0 && !matchAny(include, r.ID) || matchAny(exclude, r.ID) {
+			continue
+		}
+		if sevs != nil && !sevs(r.Severity) {
+			continue
+		}
+		if len(frameworks) > 0 && !slices.ContainsFunc(frameworks, func(f string) bool { return len(r.Frameworks[rules.Framework(f)]) > 0 }) {
+			continue
+		}
+		out = append(out, r)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("the rule selection (--rules, --exclude-rules, --severity, --framework) leaves no rule to run")
+	}
+	return out, nil
+}
+
+// parseSeverities: one severity means "this or worse"; a list means exactly those.
+func parseSeverities(s string) (func(rules.Severity) bool, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	parts := strings.Split(s, ",")
+	var set []rules.Severity
+	for _, p := range parts {
+		sev, err := rules.ParseSeverity(p)
+		if err != nil {
+			return nil, fmt.Errorf("--severity: %w", err)
+		}
+		set = append(set, sev)
+	}
+	if len(set) == 1 {
+		min := set[0].Rank()
+		return func(v rules.Severity) bool { return v.Rank() >= min }, nil
+	}
+	return func(v rules.Severity) bool { return slices.Contains(set, v) }, nil
+}
+
+// checkPattern rejects a rule ID that is not in the catalogue, suggesting
+// the closest one; globs must match at least one rule.
+func checkPattern(cat []*rules.Rule, p string) error {
+	p = strings.TrimSpace(p)
+	if slices.ContainsFunc(cat, func(r *rules.Rule) bool { return matchRule(p, r.ID) }) {
+		return nil
+	}
+	if strings.ContainsAny(p, "*?") {
+		return fmt.Errorf("rule pattern %q matches no rule (see 'iamspect rules')", p)
+	}
+	best, dist := "", 1<<30
+	for _, r := range cat {
+		if d := editDistance(p, r.ID); d < dist {
+			best, dist = r.ID, d
+		}
+	}
+	if best != "" && dist <= max(3, len(p)/3) {
+		return fmt.Errorf("unknown rule %q (did you mean %q? see 'iamspect rules')", p, best)
+	}
+	return fmt.Errorf("unknown rule %q (see 'iamspect rules')", p)
+}
+
+// editDistance is the Levenshtein distance between two strings.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// matchRule matches a rule ID against an ID, a glob or a Conformity rule ID.
+func matchRule(pattern, id string) bool {
+	if suppress.Glob(pattern, id) {
+		return true
+	}
+	return slices.ContainsFunc(rules.ByAlias(pattern), func(r *rules.Rule) bool { return r.ID == id })
+}

@@ -1,0 +1,107 @@
+package collect
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/iamspect/iamspect/internal/demo"
+	"github.com/iamspect/iamspect/internal/sandbox"
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+// A credential report that never finishes: polling stops after
+// CredentialReportWait with a gap, and everything else is collected.
+func TestCredentialReportWaitIsBounded(t *testing.T) {
+	srv, err := sandbox.New(demo.Snapshot(), sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	generating := 0
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if strings.Contains(string(body), "Action=GenerateCredentialReport") {
+			generating++
+			w.Header().Set("Content-Type", "text/xml")
+			io.WriteString(w, `<GenerateCredentialReportResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><GenerateCredentialReportResult><State>INPROGRESS</State></GenerateCredentialReportResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GenerateCredentialReportResponse>`)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		srv.ServeHTTP(w, r)
+	}))
+	defer ts.Close()
+	o := sandboxOptions(t, ts.URL, NewCounter(), aws.RetryModeStandard)
+	o.CredentialReportPoll = 5 * time.Millisecond
+	o.CredentialReportWait = 200 * time.Millisecond
+	start := time.Now()
+	got, err := Collect(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %s", d)
+	}
+	a := got.Account(demo.AccountID)
+	g := got.GapsFor(a.ID, snapshot.InputCredentialReport)
+	if a.Has(snapshot.InputCredentialReport) || len(g) != 1 || !strings.Contains(g[0].Reason, "not ready after") {
+		t.Fatalf("gaps = %+v", g)
+	}
+	if generating < 3 || generating > 10 {
+		t.Errorf("GenerateCredentialReport polled %d times, want a few with backoff", generating)
+	}
+	if !a.Has(snapshot.InputAuthorizationDetails) {
+		t.Error("authorization details missing")
+	}
+}
+
+// --role-arn: every call runs as the assumed role, in its account.
+func TestAssumeAuditRole(t *testing.T) {
+	_, url := startSandbox(t, demo.Snapshot(), sandbox.Options{})
+	cfg, err := LoadConfig(context.Background(), ConfigOptions{
+		Region: "us-east-1", BaseEndpoint: url, RetryMode: aws.RetryModeStandard,
+		Credentials: credentials.NewStaticCredentialsProvider(sandbox.DummyAccessKeyID, sandbox.DummySecretAccessKey, ""),
+		RoleARN:     "arn:aws:iam::" + demo.MemberAccountID + ":role/OrganizationAccountAccessRole", SessionName: "audit-test",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := CallerIdentity(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id.Account != demo.MemberAccountID || !strings.Contains(id.ARN, "audit-test") {
+		t.Fatalf("identity = %+v", id)
+	}
+	s, err := Collect(context.Background(), Options{Config: cfg, Caller: &id, CredentialReportPoll: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Accounts) != 1 || s.Accounts[0].ID != demo.MemberAccountID || s.Source.Caller != id.ARN {
+		t.Fatalf("accounts = %v, source = %+v", s.Accounts, s.Source)
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	var buf bytes.Buffer
+	c := NewCounter()
+	p := newProgress(&buf, c)
+	p.add("123456789012", 3)
+	p.done("123456789012")
+	p.draw(true)
+	p.finish()
+	if !strings.Contains(buf.String(), "collecting 1 account(s): 1/3 inputs, 0 API calls") || !strings.HasSuffix(buf.String(), "\r\x1b[K") {
+		t.Errorf("progress = %q", buf.String())
+	}
+	var none *progress = newProgress(nil, c) // not a terminal: silent, and safe to call
+	none.add("x", 1)
+	none.done("x")
+	none.finish()
+}

@@ -1,0 +1,134 @@
+package rules
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/iamspect/iamspect/internal/access"
+	"github.com/iamspect/iamspect/internal/policy"
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+// modelCache keeps one effective-permission model per account for the
+// duration of a scan, so that the policy rules compile each document once
+// between them. The scanner hands every rule the same *Context.
+type modelCache struct {
+	mu     sync.Mutex
+	cache  *policy.Cache
+	models map[*snapshot.Account]*access.Model
+}
+
+// model returns the effective-permission model of account a, built once
+// per scan (every time when ctx is nil).
+func (c *Context) model(s *snapshot.Snapshot, a *snapshot.Account) *access.Model {
+	if c == nil {
+		return access.Build(s, a, nil)
+	}
+	if c.models == nil {
+		c.models = &modelCache{cache: policy.NewCache(), models: map[*snapshot.Account]*access.Model{}}
+	}
+	mc := c.models
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	m, ok := mc.models[a]
+	if !ok {
+		m = access.Build(s, a, mc.cache)
+		mc.models[a] = m
+	}
+	return m
+}
+
+// principalResult builds a result about a user, group or role.
+func (r *Rule) principalResult(status Status, a *snapshot.Account, p *access.Principal, format string, args ...any) Result {
+	typ := TypeRole
+	switch p.Kind {
+	case access.KindUser:
+		typ = TypeUser
+	case access.KindGroup:
+		typ = TypeGroup
+	}
+	res := r.Result(status, a.ID, typ, p.ARN, p.Name, format, args...)
+	switch {
+	case p.User != nil:
+		res.Tags = p.User.Tags
+	case p.Role != nil:
+		res.Tags = p.Role.Tags
+	}
+	return res
+}
+
+// policyResult builds a result about a managed policy.
+func (r *Rule) policyResult(status Status, a *snapshot.Account, mp *snapshot.ManagedPolicy, format string, args ...any) Result {
+	return r.Result(status, a.ID, TypePolicy, mp.ARN, mp.Name, format, args...)
+}
+
+// kindLabel names a principal for messages: "IAM user alice".
+func kindLabel(p *access.Principal) string {
+	switch p.Kind {
+	case access.KindUser:
+		return "IAM user " + p.Name
+	case access.KindGroup:
+		return "IAM group " + p.Name
+	}
+	return "Role " + p.Name
+}
+
+// sourceLabel names a policy source for messages.
+func sourceLabel(src access.Source) string {
+	switch src.Kind {
+	case access.SourceInline:
+		return "inline policy " + src.Name
+	case access.SourceGroupInline:
+		return "inline policy " + src.Name + " of group " + src.Via
+	case access.SourceGroupManaged:
+		return managedLabel(src.ARN, src.Name) + " through group " + src.Via
+	case access.SourceBoundary:
+		return "permissions boundary " + src.Name
+	case access.SourceSCP:
+		return "SCP " + src.Name
+	}
+	return managedLabel(src.ARN, src.Name)
+}
+
+func managedLabel(arn, name string) string {
+	if snapshot.IsAWSManagedPolicyARN(arn) {
+		return "AWS managed policy " + name
+	}
+	return "managed policy " + name
+}
+
+// ownSources returns the principal's own identity policies: inline and
+// directly attached managed policies (not those inherited from groups, which
+// are reported on the group).
+func ownSources(p *access.Principal) []access.Source {
+	var out []access.Source
+	for _, s := range p.Sources {
+		if s.Kind == access.SourceInline || s.Kind == access.SourceManaged {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// attachedPrincipals returns the principals a managed policy is attached to
+// directly, by label.
+func attachedPrincipals(m *access.Model, arn string) []string {
+	var out []string
+	for _, p := range m.Principals {
+		for _, s := range p.Sources {
+			if s.Kind == access.SourceManaged && s.ARN == arn {
+				out = append(out, kindLabel(p))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// summarize renders at most n items, then "and N more".
+func summarize(items []string, n int) string {
+	if len(items) <= n {
+		return joinList(items)
+	}
+	return strings.Join(items[:n], ", ") + " and " + plural(len(items)-n, "more", "more")
+}

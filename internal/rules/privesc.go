@@ -1,0 +1,208 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/iamspect/iamspect/internal/access"
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+// PrivilegeEscalation fails each user and role that can raise its own
+// privileges with one of the methods of access.Methods (the merged
+// pathfinding.cloud, Cloudsplaining, Prowler, Parliament and Rhino
+// catalogues), or through a chain of role assumptions and such methods.
+var PrivilegeEscalation = Rule{
+	ID:       "privilege-escalation",
+	Title:    "User or role can escalate its own privileges",
+	Severity: High,
+	Description: "Some permissions are worth more than they look: a principal allowed iam:PutUserPolicy on " +
+		"itself, iam:CreatePolicyVersion on a policy attached to it, iam:PassRole on an administrator role " +
+		"together with ec2:RunInstances or lambda:CreateFunction, iam:CreateAccessKey on an administrator, " +
+		"or sts:AssumeRole on a more privileged role can turn itself into something it was never meant to " +
+		"be. iamspect checks every user and role (not service-linked roles) against " +
+		fmt.Sprint(len(access.Methods)) + " escalation methods merged from five public catalogues " +
+		"(pathfinding.cloud, Cloudsplaining, Prowler, Parliament, Rhino Security Labs), judging the " +
+		"principal's combined policies — all its inline, managed and group policies together, its " +
+		"permissions boundary and SCPs — with resources and conditions evaluated at the snapshot's time. " +
+		"A method counts only when every action it needs is allowed on the resource it needs (a customer " +
+		"cannot rewrite an AWS managed policy; a passed role must trust the service it is passed to and " +
+		"hold more than the principal). Denies cancel allows; NotAction grants count. The result names the " +
+		"methods, the exact actions and the statements that allow them, the target (the role passed or " +
+		"assumed, the user whose credentials could be taken, the policy that could be rewritten), and the " +
+		"shortest chain to administrator. Principals that are already administrators pass with a note: " +
+		"their problem is principal-admin-access, not escalation.",
+	Frameworks: with(with(map[Framework][]string{}, WellArch, "SEC03-BP02", "SEC03-BP04"), NIST80053, "AC-6", "AC-6(1)", "AC-5"),
+	Remediation: Remediation{
+		Summary: "Remove the permission that enables each listed method, or narrow it: scope iam:PassRole to the roles the principal must pass (with an iam:PassedToService condition), scope iam:* write actions to resources the principal does not use itself, never allow iam:CreatePolicyVersion / Attach*Policy / Put*Policy on the principal's own policies, and require a permissions boundary for principals that must manage IAM. Narrow the trust policies of privileged roles to the principals that need them.",
+		Console: "IAM console > Users or Roles > select the principal > Permissions: edit the policy and statement named in the result (remove the action, or replace \"Resource\": \"*\" with the specific ARNs). For a role target, edit the target role's trust policy (Trust relationships tab).",
+		CLI: "aws iam get-policy-version --policy-arn POLICY_ARN --version-id $(aws iam get-policy --policy-arn POLICY_ARN --query Policy.DefaultVersionId --output text)\n" +
+			"aws iam create-policy-version --policy-arn POLICY_ARN --policy-document file://narrowed.json --set-as-default\n" +
+			"aws iam put-user-policy --user-name NAME --policy-name INLINE --policy-document file://narrowed.json   # inline policies\n" +
+			"aws iam put-user-permissions-boundary --user-name NAME --permissions-boundary BOUNDARY_ARN   # or put-role-permissions-boundary",
+		Terraform: "In the aws_iam_policy / aws_iam_*_policy document, drop the escalating action or scope it:\n" +
+			"statement {\n  actions   = [\"iam:PassRole\"]\n  resources = [aws_iam_role.app.arn]\n  condition {\n    test     = \"StringEquals\"\n    variable = \"iam:PassedToService\"\n    values   = [\"ec2.amazonaws.com\"]\n  }\n}\n" +
+			"and set permissions_boundary on aws_iam_user / aws_iam_role for principals that administer IAM.",
+	},
+	References: []string{
+		"https://pathfinding.cloud/",
+		"https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/",
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html",
+		"https://github.com/iamspect/iamspect/blob/main/docs/privilege-escalation.md",
+	},
+	Needs:        policyNeeds,
+	CheckAccount: checkPrivilegeEscalation,
+}
+
+func checkPrivilegeEscalation(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result {
+	m := ctx.model(s, a)
+	an := access.Analyze(m, ctx.Now(s, a))
+	chains := an.AdminChains()
+	var out []Result
+	for _, p := range m.Principals {
+		if p.Kind == access.KindGroup || (p.Kind == access.KindRole && p.Role.ServiceLinked()) {
+			continue
+		}
+		out = append(out, privescResult(r, a, an, p, chains[p.ARN]))
+	}
+	if len(out) == 0 {
+		out = append(out, r.accountResult(Pass, a, "The account has no user or role to check."))
+	}
+	return out
+}
+
+func privescResult(r *Rule, a *snapshot.Account, an *access.Analysis, p *access.Principal, chains []access.Chain) Result {
+	if an.IsAdmin(p) {
+		return r.principalResult(Pass, a, p, "%s is already administrator: escalation is moot (principal-admin-access and policy-admin-attached report the access itself).", kindLabel(p))
+	}
+	fs := an.Escalations(p)
+	if len(fs) == 0 && len(chains) == 0 {
+		if probs := ownProblems(p); len(probs) > 0 {
+			return r.principalResult(Unknown, a, p, "%s can use none of the %d escalation methods with the policies that could be read, but %s.", kindLabel(p), len(access.Methods), joinList(probs))
+		}
+		note := ""
+		if len(p.Problems) > 0 {
+			note = " Not counted: " + joinList(p.Problems) + "."
+		}
+		return r.principalResult(Pass, a, p, "%s can use none of the %d escalation methods, and no role it can assume leads to administrator.%s", kindLabel(p), len(access.Methods), note)
+	}
+	return r.principalResult(Fail, a, p, "%s", EscalationMessage(p, fs, chains))
+}
+
+// EscalationMessage describes a principal's escalation findings and chains
+// in one paragraph: the methods (ID and name), their targets, the actions
+// and the statements that allow each, and the shortest chains to
+// administrator. It is shared with the explain command's text output.
+func EscalationMessage(p *access.Principal, fs []access.Finding, chains []access.Chain) string {
+	var b strings.Builder
+	groups := groupFindings(fs)
+	toAdmin := len(chains) > 0
+	fmt.Fprintf(&b, "%s can escalate its privileges", kindLabel(p))
+	if toAdmin {
+		b.WriteString(" to administrator")
+	}
+	if len(groups) == 0 {
+		b.WriteString(".")
+	} else {
+		ids := make([]string, len(groups))
+		for i, g := range groups {
+			ids[i] = g[0].Method.ID
+		}
+		fmt.Fprintf(&b, " with %s: %s.", plural(len(groups), "method", "methods"), strings.Join(ids, ", "))
+	}
+	const detailed = 5
+	for i, g := range groups {
+		if i == detailed {
+			fmt.Fprintf(&b, " Details of the other %d methods: iamspect explain %s.", len(groups)-detailed, p.ARN)
+			break
+		}
+		b.WriteString(" " + describeMethod(g))
+	}
+	if toAdmin {
+		cs := make([]string, len(chains))
+		for i, c := range chains {
+			cs[i] = c.String()
+		}
+		fmt.Fprintf(&b, " Shortest path to administrator: %s.", strings.Join(cs, "; or "))
+	}
+	return b.String()
+}
+
+// groupFindings gathers the findings of each method (they are sorted by
+// method ID).
+func groupFindings(fs []access.Finding) [][]access.Finding {
+	var out [][]access.Finding
+	for _, f := range fs {
+		if n := len(out); n > 0 && out[n-1][0].Method == f.Method {
+			out[n-1] = append(out[n-1], f)
+			continue
+		}
+		out = append(out, []access.Finding{f})
+	}
+	return out
+}
+
+// describeMethod renders one method's findings: "[ec2-001 Pass a role to a
+// new EC2 instance] target role ec2-admin (administrator, trusts
+// ec2.amazonaws.com): iam:PassRole on role/ec2-admin (inline policy "x"
+// Statement[0]); ec2:RunInstances on * (...)."
+func describeMethod(fs []access.Finding) string {
+	m := fs[0].Method
+	var b strings.Builder
+	fmt.Fprintf(&b, "[%s %s]", m.ID, m.Name)
+	var targets []string
+	for _, f := range fs {
+		if f.TargetName == "" {
+			continue
+		}
+		t := f.TargetKind + " " + f.TargetName
+		var notes []string
+		if f.ToAdmin {
+			notes = append(notes, "to administrator")
+		}
+		if f.Via != "" {
+			if strings.HasSuffix(f.Via, ".amazonaws.com") {
+				notes = append(notes, "trusts "+f.Via)
+			} else {
+				notes = append(notes, "through policy "+f.Via[strings.LastIndexByte(f.Via, '/')+1:])
+			}
+		}
+		if len(notes) > 0 {
+			t += " (" + strings.Join(notes, ", ") + ")"
+		}
+		if !slices.Contains(targets, t) {
+			targets = append(targets, t)
+		}
+	}
+	if len(targets) > 0 {
+		b.WriteString(" target " + summarize(targets, 3))
+	}
+	b.WriteString(": ")
+	// The grants of the first finding stand for all (they differ only in
+	// the target's ARN).
+	var steps []string
+	for _, g := range fs[0].Grants {
+		s := g.Action + " on " + shortResource(g.Resource)
+		if len(g.Statements) > 0 {
+			s += " (" + strings.Join(g.Statements, ", ") + ")"
+		}
+		if g.Conditional {
+			s += " [" + g.Conditions + "]"
+		}
+		steps = append(steps, s)
+	}
+	b.WriteString(strings.Join(steps, "; ") + ".")
+	return b.String()
+}
+
+func shortResource(arn string) string {
+	if strings.HasPrefix(arn, "arn:") {
+		if i := strings.LastIndexByte(arn, ':'); i >= 0 {
+			return arn[i+1:]
+		}
+	}
+	return arn
+}

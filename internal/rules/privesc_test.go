@@ -1,0 +1,205 @@
+package rules_test
+
+import (
+	"context"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/iamspect/iamspect/internal/importer"
+	"github.com/iamspect/iamspect/internal/rules"
+	"github.com/iamspect/iamspect/internal/scan"
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+func peInline(name, doc string) []snapshot.InlinePolicy {
+	return []snapshot.InlinePolicy{{Name: name, Document: snapshot.RawJSON(doc)}}
+}
+
+const (
+	peShared      = "../../../shared/data/"
+	peAdmin       = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
+	peTrustEC2    = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
+	peTrustRoot   = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
+	peAdminPolicy = "arn:aws:iam::aws:policy/AdministratorAccess"
+)
+
+func withAdminPolicy(b *snapshot.Builder) {
+	b.Account().Policies = append(b.Account().Policies, &snapshot.ManagedPolicy{Name: "AdministratorAccess",
+		ARN: peAdminPolicy, Document: snapshot.RawJSON(peAdmin), IsAttachable: true})
+}
+
+func TestPrivilegeEscalation(t *testing.T) {
+	runCases(t, &rules.PrivilegeEscalation, []ruleCase{
+		{name: "inline policy on itself", res: "dev", want: rules.Fail,
+			contains: `[iam-007 Inline policy on its own user] target user dev (to administrator): iam:PutUserPolicy on user/dev (inline policy "self" Statement[0] (Sid "Self"))`,
+			setup: func(b *snapshot.Builder) {
+				b.User("dev", daysAgo(10)).User.InlinePolicies = peInline("self",
+					`{"Version":"2012-10-17","Statement":[{"Sid":"Self","Effect":"Allow","Action":"iam:PutUserPolicy","Resource":"arn:aws:iam::123456789012:user/${aws:username}"}]}`)
+			}},
+		{name: "pass an admin role to EC2, from two policies", res: "ci", want: rules.Fail,
+			contains: "[ec2-001 Pass a role to a new EC2 instance] target role ec2-admin (to administrator, trusts ec2.amazonaws.com)",
+			setup: func(b *snapshot.Builder) {
+				withAdminPolicy(b)
+				u := b.User("ci", daysAgo(10)).User
+				u.InlinePolicies = []snapshot.InlinePolicy{
+					{Name: "pass", Document: snapshot.RawJSON(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/ec2-*"}]}`)},
+					{Name: "run", Document: snapshot.RawJSON(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}]}`)},
+				}
+				b.Role("ec2-admin", peTrustEC2).AttachedPolicies = []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: peAdminPolicy}}
+			}},
+		{name: "the same, cancelled by a Deny", res: "ci", want: rules.Pass,
+			setup: func(b *snapshot.Builder) {
+				withAdminPolicy(b)
+				u := b.User("ci", daysAgo(10)).User
+				u.InlinePolicies = peInline("pass",
+					`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:PassRole","ec2:RunInstances"],"Resource":"*"},{"Effect":"Deny","Action":"iam:PassRole","Resource":"*"}]}`)
+				b.Role("ec2-admin", peTrustEC2).AttachedPolicies = []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: peAdminPolicy}}
+			}},
+		{name: "CreatePolicyVersion on AWS managed policies only", res: "dev", want: rules.Pass,
+			setup: func(b *snapshot.Builder) {
+				b.User("dev", daysAgo(10)).User.InlinePolicies = peInline("pv",
+					`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:CreatePolicyVersion","Resource":"arn:aws:iam::aws:policy/*"}]}`)
+			}},
+		{name: "chain through an assumable role", res: "alice", want: rules.Fail,
+			contains: "Shortest path to administrator: user/alice -[sts:AssumeRole]-> role/deployer -[iam-009]-> administrator",
+			setup: func(b *snapshot.Builder) {
+				b.User("alice", daysAgo(10)).User.InlinePolicies = peInline("assume",
+					`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`)
+				b.Role("deployer", peTrustRoot).InlinePolicies = peInline("attach",
+					`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:AttachRolePolicy","Resource":"arn:aws:iam::123456789012:role/deployer"}]}`)
+			}},
+		{name: "administrator already", res: "boss", want: rules.Pass, contains: "already administrator",
+			setup: func(b *snapshot.Builder) {
+				withAdminPolicy(b)
+				b.User("boss", daysAgo(10)).User.AttachedPolicies = []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: peAdminPolicy}}
+			}},
+		{name: "read-only user", res: "reader", want: rules.Pass, contains: "none of the",
+			setup: func(b *snapshot.Builder) {
+				b.User("reader", daysAgo(10)).User.InlinePolicies = peInline("ro",
+					`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:Get*","iam:Get*","iam:List*"],"Resource":"*"}]}`)
+			}},
+		{name: "service-linked roles are skipped", res: "", want: rules.Pass,
+			setup: func(b *snapshot.Builder) {
+				r := b.Role("AWSServiceRoleForX", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"x.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)
+				r.Path = "/aws-service-role/x.amazonaws.com/"
+				r.InlinePolicies = peInline("x", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PutRolePolicy","Resource":"*"}]}`)
+			}},
+	})
+}
+
+// realEscalations imports one of the shared authorization-details files and
+// returns "principal name" -> FAIL message for privilege-escalation, and
+// the names that pass.
+func realEscalations(t *testing.T, file string) (map[string]string, []string) {
+	t.Helper()
+	path := peShared + "authz-details/" + file
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("shared data not available: %v", err)
+	}
+	s, err := importer.Import(importer.Options{AuthzDetails: []string{path}, Now: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := scan.Run(context.Background(), s, scan.Options{Rules: []*rules.Rule{&rules.PrivilegeEscalation}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fails := map[string]string{}
+	var passes []string
+	for _, r := range out.Results {
+		switch r.Status {
+		case rules.Fail:
+			fails[r.ResourceName] = r.Message
+		case rules.Pass:
+			passes = append(passes, r.ResourceName)
+		default:
+			t.Errorf("%s: %s: %s", r.ResourceName, r.Status, r.Message)
+		}
+	}
+	// Stable: a second run gives the same results in the same order.
+	again, _ := scan.Run(context.Background(), s, scan.Options{Rules: []*rules.Rule{&rules.PrivilegeEscalation}})
+	if !reflect.DeepEqual(out.Results, again.Results) {
+		t.Error("results differ between two runs")
+	}
+	return fails, passes
+}
+
+// Cloudsplaining's example account, checked by hand:
+//   - obama (AdministratorAccess) and userwithlotsofpermissions (group admin,
+//     AdministratorAccess) are administrators: PASS, escalation is moot.
+//   - biden holds AWSLambdaFullAccess, whose iam:PassRole is limited to
+//     lambda.amazonaws.com, but no role trusts Lambda: nothing to pass. PASS.
+//   - MyRole and MyOtherRole allow iam:PassRole on * with instance-profile
+//     actions, but not ec2:RunInstances (and ec2:AssociateIamInstanceProfile
+//     is in none of the five catalogues): PASS.
+//   - OverprivilegedEC2's inline policy SupYo allows iam:CreateAccessKey on
+//     *: it can mint keys for obama and userwithlotsofpermissions
+//     (administrators) and biden (more privileged: Lambda and RDS full
+//     access). The snapshot has no credential report, so key counts are
+//     unknown and the method is kept (iam-002). Cloudsplaining flags the
+//     same policy for CreateAccessKey.
+func TestPrivilegeEscalationCloudsplainingExample(t *testing.T) {
+	fails, passes := realEscalations(t, "cloudsplaining-test-example-authz-details.json")
+	if len(fails) != 1 || !strings.HasPrefix(fails["OverprivilegedEC2"],
+		"Role OverprivilegedEC2 can escalate its privileges to administrator with 1 method: iam-002.") {
+		t.Fatalf("fails = %v", fails)
+	}
+	msg := fails["OverprivilegedEC2"]
+	for _, want := range []string{
+		"target user biden, user obama (to administrator) and user userwithlotsofpermissions (to administrator)",
+		`iam:CreateAccessKey on user/biden (inline policy "SupYo" Statement[0] (Sid "VisualEditor0"))`,
+		"Shortest path to administrator: role/OverprivilegedEC2 -[iam-002]-> user/obama; or role/OverprivilegedEC2 -[iam-002]-> user/userwithlotsofpermissions",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q:\n%s", want, msg)
+		}
+	}
+	for _, n := range []string{"obama", "userwithlotsofpermissions", "biden", "MyRole", "MyOtherRole"} {
+		if !peContains(passes, n) {
+			t.Errorf("%s does not pass (passes: %v)", n, passes)
+		}
+	}
+}
+
+// CloudMapper's demo account, checked by hand: bad_role trusts {"AWS": "*"}
+// and holds an inline "*" on "*" policy, so every other user and role of
+// the account can assume it without any identity permission (a trust
+// policy that names the caller, here through "*", suffices within the
+// account) — sts-001 for all of them. bad_role itself is administrator.
+func TestPrivilegeEscalationCloudmapperDemo(t *testing.T) {
+	fails, passes := realEscalations(t, "cloudmapper-demo-authz-details.json")
+	want := []string{"USER", "USER_WITH_BAD_INLINE_POLICY", "exfiller", "level1", "level3"}
+	if len(fails) != len(want) {
+		t.Errorf("fails = %v, want %v", peKeys(fails), want)
+	}
+	for _, n := range want {
+		msg := fails[n]
+		if !strings.Contains(msg, "[sts-001 Assume a more privileged role] target role bad_role (to administrator): sts:AssumeRole on role/bad_role (trust policy of bad_role Statement[0])") ||
+			!strings.Contains(msg, "-[sts:AssumeRole]-> role/bad_role") {
+			t.Errorf("%s: %q", n, msg)
+		}
+	}
+	if !peContains(passes, "bad_role") {
+		t.Errorf("bad_role does not pass: %v", passes)
+	}
+}
+
+func peContains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func peKeys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

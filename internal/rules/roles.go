@@ -1,0 +1,128 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+// RoleUnused fails roles not assumed for RoleUnusedDays.
+var RoleUnused = Rule{
+	ID:       "role-unused",
+	Title:    "Role not used recently",
+	Severity: Low,
+	Description: "A role nobody has assumed for a long time (90 days by default, role_unused_days) keeps its " +
+		"permissions and its trust open for nothing: delete it, or record why it is kept (break-glass, " +
+		"disaster recovery) in a suppression. The age comes from RoleLastUsed; a role never used fails when " +
+		"it was created longer ago than the threshold, and a younger one passes. IAM tracks use for about " +
+		"400 days. Service-linked roles are skipped (delete the service's resources, then the role, from the " +
+		"service).",
+	Frameworks: with(with(map[Framework][]string{}, WellArch, "SEC03-BP04", "SEC03-BP06"), NIST80053, "AC-2", "AC-2(3)"),
+	Remediation: Remediation{
+		Summary: "Confirm the role is not needed, then delete it (detach its policies, delete inline policies and instance profiles first).",
+		Console: "IAM console > Roles > sort by Last activity > select the role > Delete.",
+		CLI: "aws iam get-role --role-name NAME --query Role.RoleLastUsed\n" +
+			"aws iam list-attached-role-policies --role-name NAME\n" +
+			"aws iam detach-role-policy --role-name NAME --policy-arn ARN\n" +
+			"aws iam delete-role --role-name NAME",
+		Terraform: "Remove the aws_iam_role and its aws_iam_role_policy_attachment resources.",
+	},
+	References: []string{
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_manage_delete.html",
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_access-advisor.html",
+	},
+	Needs:        policyNeeds,
+	CheckAccount: checkRoleUnused,
+}
+
+func checkRoleUnused(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result {
+	now := ctx.Now(s, a)
+	limit := ctx.Config.RoleUnusedDays
+	if limit <= 0 {
+		limit = Defaults().RoleUnusedDays
+	}
+	var out []Result
+	for _, ro := range a.Roles {
+		if ro.ServiceLinked() {
+			continue
+		}
+		switch {
+		case ro.LastUsed != nil && !ro.LastUsed.Date.IsZero():
+			d := daysBetween(ro.LastUsed.Date, now)
+			if d >= limit {
+				out = append(out, r.roleResult(Fail, a, ro, "Role %s was last used %d days ago (%s), more than %d days.", ro.Name, d, day(ro.LastUsed.Date), limit))
+			} else {
+				out = append(out, r.roleResult(Pass, a, ro, "Role %s was used %d days ago.", ro.Name, d))
+			}
+		case ro.CreatedAt.IsZero():
+			out = append(out, r.roleResult(Unknown, a, ro, "Role %s has no recorded use and no creation date.", ro.Name))
+		default:
+			d := daysBetween(ro.CreatedAt, now)
+			if d >= limit {
+				out = append(out, r.roleResult(Fail, a, ro, "Role %s has never been used since it was created %d days ago (%s).", ro.Name, d, day(ro.CreatedAt)))
+			} else {
+				out = append(out, r.roleResult(Pass, a, ro, "Role %s has not been used yet but was created only %d days ago.", ro.Name, d))
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, r.accountResult(Pass, a, "The account has no role other than service-linked roles."))
+	}
+	return out
+}
+
+// RoleSessionDurationLong fails roles whose MaxSessionDuration exceeds
+// RoleMaxSessionHours.
+var RoleSessionDurationLong = Rule{
+	ID:       "role-session-duration-long",
+	Title:    "Role allows long sessions",
+	Severity: Low,
+	Description: "MaxSessionDuration above 4 hours (role_max_session_hours) lets credentials obtained from the " +
+		"role stay valid for up to 12 hours: a leaked session, or a person who has left, keeps access for " +
+		"that long, which erodes the benefit of temporary credentials. Service-linked roles are skipped.",
+	Frameworks: with(with(map[Framework][]string{}, WellArch, "SEC02-BP02"), NIST80053, "AC-12"),
+	Remediation: Remediation{
+		Summary: "Lower the role's maximum session duration to what its users need (1 hour is the default).",
+		Console: "IAM console > Roles > the role > Summary > Maximum session duration > Edit.",
+		CLI:     "aws iam update-role --role-name NAME --max-session-duration 3600",
+		Terraform: "resource \"aws_iam_role\" \"r\" {\n  max_session_duration = 3600\n}",
+	},
+	References: []string{
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html#id_roles_update-session-duration",
+	},
+	Needs:        policyNeeds,
+	CheckAccount: checkSessionDuration,
+}
+
+func checkSessionDuration(r *Rule, ctx *Context, _ *snapshot.Snapshot, a *snapshot.Account) []Result {
+	hours := ctx.Config.RoleMaxSessionHours
+	if hours <= 0 {
+		hours = Defaults().RoleMaxSessionHours
+	}
+	var out []Result
+	for _, ro := range a.Roles {
+		if ro.ServiceLinked() {
+			continue
+		}
+		d := ro.MaxSessionDuration
+		if d == 0 {
+			d = 3600 // IAM's default when unset
+		}
+		if d > hours*3600 {
+			out = append(out, r.roleResult(Fail, a, ro, "Role %s allows sessions of %s, more than %d hours.", ro.Name, hoursText(d), hours))
+		} else {
+			out = append(out, r.roleResult(Pass, a, ro, "Role %s allows sessions of at most %s.", ro.Name, hoursText(d)))
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, r.accountResult(Pass, a, "The account has no role other than service-linked roles."))
+	}
+	return out
+}
+
+func hoursText(seconds int) string {
+	if seconds%3600 == 0 {
+		return plural(seconds/3600, "hour", "hours")
+	}
+	return fmt.Sprintf("%d minutes", seconds/60)
+}

@@ -1,0 +1,80 @@
+package sandbox
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/iamspect/iamspect/internal/demo"
+)
+
+// TestEnvWithSDKConfigLoader checks that the printed environment is all the
+// SDK's default config loader needs.
+func TestEnvWithSDKConfigLoader(t *testing.T) {
+	_, u := serve(t, demo.Snapshot(), Options{})
+	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	for _, kv := range Env(u) {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	cfg, err := config.LoadDefaultConfig(ctx(t), config.WithRetryer(connRetryer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := must[*sts.GetCallerIdentityOutput](t)(sts.NewFromConfig(cfg).GetCallerIdentity(ctx(t), nil))
+	if *me.Account != demo.AccountID {
+		t.Fatalf("account %s", *me.Account)
+	}
+	must[*iam.GetAccountSummaryOutput](t)(iam.NewFromConfig(cfg).GetAccountSummary(ctx(t), nil))
+}
+
+// TestRawProtocolErrors covers requests no SDK sends.
+func TestRawProtocolErrors(t *testing.T) {
+	_, u := serve(t, demo.Snapshot(), Options{})
+	post := func(body string, header map[string]string) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, u, strings.NewReader(body))
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	if code, body := post("Action=DeleteUser&Version=2010-05-08&UserName=x", form); code != 400 || !strings.Contains(body, "<Code>InvalidAction</Code>") {
+		t.Errorf("unknown IAM action: %d %s", code, body)
+	}
+	// Unsigned Query requests are routed by Version.
+	if code, body := post("Action=GetCallerIdentity&Version=2011-06-15", form); code != 200 || !strings.Contains(body, "<GetCallerIdentityResponse") {
+		t.Errorf("unsigned STS: %d %s", code, body)
+	}
+	if code, body := post("{}", map[string]string{"X-Amz-Target": "AWSOrganizationsV20161128.DeleteOrganization", "Content-Type": contentJSON11}); code != 400 || !strings.Contains(body, "UnknownOperationException") {
+		t.Errorf("unknown Organizations action: %d %s", code, body)
+	}
+	if code, body := post("{", map[string]string{"X-Amz-Target": "SWBExternalService.ListInstances", "Content-Type": contentJSON11}); code != 400 || !strings.Contains(body, "SerializationException") {
+		t.Errorf("bad JSON: %d %s", code, body)
+	}
+	if code, _ := post("hello", nil); code != 400 {
+		t.Errorf("unknown service: %d", code)
+	}
+	resp, err := http.Post(u+"/_sandbox/stats", "text/plain", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST stats: %d", resp.StatusCode)
+	}
+}
