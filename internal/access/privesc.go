@@ -511,7 +511,7 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 			}
 		}
 	case TargetPassRole, TargetServiceRole:
-		for _, r := range a.rolesTrusting(m.Services) {
+		for _, r := range a.rolesTrusting(m.Services, m.Target == TargetServiceRole) {
 			if r.role == p || !a.Outranks(r.role, p) {
 				continue
 			}
@@ -732,11 +732,17 @@ type serviceRole struct {
 
 // rolesTrusting lists the roles whose trust policy admits one of the
 // services (the first such service is kept), in model order.
-func (a *Analysis) rolesTrusting(services []string) []serviceRole {
+// With named, only roles whose trust policy names the service count: an
+// existing Lambda function or instance runs as a role made for it, not as
+// a role that trusts "*" (which a new resource could still be given).
+func (a *Analysis) rolesTrusting(services []string, named bool) []serviceRole {
 	var out []serviceRole
 	seen := map[*Principal]bool{}
 	for _, svc := range services {
 		for _, r := range a.trustingService(svc) {
+			if named && !namesService(a.trusts[r], svc) {
+				continue
+			}
 			if !seen[r] {
 				seen[r] = true
 				out = append(out, serviceRole{r, svc})
@@ -758,6 +764,15 @@ func (a *Analysis) trustingService(svc string) []*Principal {
 	}
 	v, _ := a.serviceRoles.LoadOrStore(svc, out)
 	return v.([]*Principal)
+}
+
+func namesService(t *policy.Policy, svc string) bool {
+	for _, st := range t.Doc.Statements {
+		if st.Effect == policy.Allow && st.Principal != nil && slices.Contains(st.Principal.Service, svc) {
+			return true
+		}
+	}
+	return false
 }
 
 // TrustAdmitsService reports whether a trust policy lets the service

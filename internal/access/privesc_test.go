@@ -169,8 +169,13 @@ func (f *fixture) build() (*Analysis, *Principal) {
 		}
 		f.victim = r.ARN
 	}
+	if f.m.Target == TargetIdentityCenter && f.victimOK {
+		a.IdentityCenter = &snapshot.IdentityCenter{Instances: []snapshot.IdentityCenterInstance{
+			{ARN: "arn:aws:sso:::instance/ssoins-1111", IdentityStoreID: "d-1111", OwnerAccountID: acct}}}
+	}
 	m := Build(f.b.Build(), a, nil)
 	an := Analyze(m, now)
+	an.IncludeRetired = true
 	return an, m.Principal(f.attacker)
 }
 
@@ -278,6 +283,27 @@ func TestEveryMethod(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Retired methods stay in the catalogue but are not reported by default.
+func TestRetiredMethodsSkipped(t *testing.T) {
+	n := 0
+	for _, m := range Methods {
+		if m.Retired == "" {
+			continue
+		}
+		n++
+		an, p := newFixture(m).build()
+		an.IncludeRetired = false
+		for _, f := range an.Escalations(p) {
+			if f.Method == m {
+				t.Errorf("%s is retired (%s) but reported", m.ID, m.Retired)
+			}
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d retired methods, want the 3 CodeStar ones", n)
 	}
 }
 

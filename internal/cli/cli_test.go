@@ -9,8 +9,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/iamspect/iamspect/internal/demo"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -21,6 +24,24 @@ var (
 	authzFile  = data + "/authz-details/cloudmapper-demo-authz-details.json"
 	reportFile = data + "/credential-reports/cloudmapper-demo-get-credential-report.json"
 )
+
+// demoSnapshotFile writes the demo snapshot once and returns its path.
+var demoSnapshotFile = sync.OnceValue(func() string {
+	dir, err := os.MkdirTemp("", "iamspect-cli-test")
+	if err != nil {
+		panic(err)
+	}
+	path := filepath.Join(dir, "demo.json")
+	f, err := os.Create(path)
+	if err != nil {
+		panic(err)
+	}
+	defer f.Close()
+	if err := demo.Snapshot().Write(f); err != nil {
+		panic(err)
+	}
+	return path
+})
 
 func init() {
 	now = func() time.Time { return time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC) }
@@ -42,9 +63,16 @@ func TestExitCodes(t *testing.T) {
 	}{
 		{"demo always 0", []string{"demo"}, ExitOK},
 		{"demo json", []string{"demo", "--format", "json"}, ExitOK},
-		{"both files: failures", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile}, ExitFindings},
-		{"only critical gate still fails (root key)", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--fail-on", "critical"}, ExitFindings},
-		{"fail-on none", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--fail-on", "none"}, ExitOK},
+		// Two files leave the password policy, Identity Center and the rest
+		// unread: those rules are UNKNOWN, so the scan is incomplete.
+		{"both files: incomplete", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile}, ExitIncomplete},
+		{"both files, allowed: failures", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--allow-incomplete"}, ExitFindings},
+		{"critical gate still fails (root key)", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--allow-incomplete", "--fail-on", "critical"}, ExitFindings},
+		{"fail-on none", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--allow-incomplete", "--fail-on", "none"}, ExitOK},
+		{"users missing from the report: incomplete even for the seven", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile,
+			"--rules", "iam-user-unnecessary,iam-user-password-and-access-keys,iam-user-console-without-mfa,iam-access-key-not-rotated,iam-access-key-unused,root-access-keys,root-mfa-disabled"}, ExitIncomplete},
+		{"complete snapshot with failures", []string{"scan", "--snapshot", demoSnapshotFile()}, ExitFindings},
+		{"complete snapshot, nothing at or above critical... except root", []string{"scan", "--snapshot", demoSnapshotFile(), "--rules", "iam-user-no-hardware-mfa", "--fail-on", "medium"}, ExitOK},
 		{"authz only: incomplete", []string{"scan", "--authz-details", authzFile}, ExitIncomplete},
 		{"authz only, allowed", []string{"scan", "--authz-details", authzFile, "--allow-incomplete"}, ExitFindings},
 		{"authz only, allowed, fail-on none", []string{"scan", "--authz-details", authzFile, "--allow-incomplete", "--fail-on", "none"}, ExitOK},

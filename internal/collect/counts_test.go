@@ -26,14 +26,19 @@ func perUserCollector(users, roles int) int {
 	return pages(users) + pages(roles) + 10*users + 3*roles
 }
 
-func countCalls(t *testing.T, users, roles int) (*snapshot.Snapshot, map[string]int) {
-	t.Helper()
+// genSingle is one account outside any organisation.
+func genSingle(users, roles int) *snapshot.Snapshot {
 	served := genOrg(1, users, roles)
 	served.Organization = nil
-	served.Accounts[0].Collected = slices.DeleteFunc(served.Accounts[0].Collected, func(in snapshot.Input) bool {
-		return in == snapshot.InputOrganization || in == snapshot.InputOrganizationsFeatures
-	})
-	served.Accounts[0].OrganizationsFeatures = nil
+	a := served.Accounts[0]
+	a.Collected = slices.DeleteFunc(a.Collected, func(in snapshot.Input) bool { return in == snapshot.InputOrganizationsFeatures })
+	a.OrganizationsFeatures = nil
+	return served
+}
+
+func countCalls(t *testing.T, users, roles int) (*snapshot.Snapshot, map[string]int) {
+	t.Helper()
+	served := genSingle(users, roles)
 	got, _, c := collectSandbox(t, served, sandbox.Options{}, nil)
 	return got, c.Calls()
 }
@@ -76,8 +81,7 @@ func TestCallCountsDoNotGrowWithUsers(t *testing.T) {
 //
 //	go test ./internal/collect -run '^$' -bench Collect2000 -benchtime 3x
 func BenchmarkCollect2000(b *testing.B) {
-	served := genOrg(1, 2000, 2000)
-	served.Organization = nil
+	served := genSingle(2000, 2000)
 	for b.Loop() {
 		got, _, c := collectSandbox(b, served, sandbox.Options{}, nil)
 		if len(got.Accounts[0].Users) != 2000 {

@@ -49,6 +49,7 @@ func Snapshot() *snapshot.Snapshot {
 	a.Roles = roles()
 	a.Policies = policies()
 	a.Roles, a.Policies = append(a.Roles, moreRoles()...), append(a.Policies, morePolicies()...) // trust.go
+	a.Roles, a.Policies = append(a.Roles, privescRoles()...), append(a.Policies, privescPolicies()...) // privesc.go
 	a.PasswordPolicy = &snapshot.PasswordPolicy{MinimumPasswordLength: 8, RequireLowercaseCharacters: true,
 		RequireNumbers: true, AllowUsersToChangePassword: true}
 	a.VirtualMFADevices = []snapshot.VirtualMFADevice{

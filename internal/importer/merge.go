@@ -103,7 +103,6 @@ func ImportWithWarnings(opts Options) (*snapshot.Snapshot, []Warning, error) {
 		CollectedAt:   opts.Now.UTC(),
 		Source:        snapshot.Source{Kind: "files", Files: in.files, Tool: opts.Tool},
 		Accounts:      []*snapshot.Account{acct},
-		Gaps:          missingGaps(acct, opts.Dir),
 	}
 	return snap, warnings, nil
 }
@@ -242,24 +241,4 @@ func AssignMFATypes(acct *snapshot.Account) {
 			r.MFADevices = []snapshot.MFADevice{{Type: snapshot.MFAHardware}}
 		}
 	}
-}
-
-// missingGaps records, for every input a file import can provide, that it
-// was not provided, so reports can say which file would have answered.
-func missingGaps(acct *snapshot.Account, dir string) []snapshot.Gap {
-	var gaps []snapshot.Gap
-	seen := map[snapshot.Input]bool{}
-	for _, c := range Commands() {
-		if c.File == "" || seen[c.Input] || acct.Has(c.Input) {
-			continue
-		}
-		seen[c.Input] = true
-		reason := "not provided"
-		if dir != "" {
-			reason = "no " + c.File + " in " + dir
-		}
-		gaps = append(gaps, snapshot.Gap{AccountID: acct.ID, Input: c.Input, API: c.Input.API(),
-			File: c.File, Reason: reason})
-	}
-	return gaps
 }

@@ -54,10 +54,9 @@ func ssoNotFound(msg string) *apiError {
 // ssoRequest is the common input of the permission set actions.
 type ssoRequest struct {
 	jsonPaging
-	InstanceArn        string
-	PermissionSetArn   string
-	AccountId          string
-	ProvisioningStatus string
+	InstanceArn      string
+	PermissionSetArn string
+	AccountId        string
 }
 
 // instanceID is the last part of an instance ARN (ssoins-...).

@@ -28,11 +28,16 @@ func scanFiles(t *testing.T, opts importer.Options) map[string]rules.Status {
 		t.Fatal(err)
 	}
 	got := map[string]rules.Status{}
+	arns := map[string]string{}
 	for _, r := range out.Results {
 		key := r.RuleID + "/" + r.ResourceName
-		if _, dup := got[key]; dup {
-			t.Fatalf("duplicate result %s", key)
+		if prev, dup := arns[key]; dup {
+			if prev == r.ResourceARN {
+				t.Fatalf("duplicate result %s", key)
+			}
+			key += "@" + r.ResourceType // a user and a group may share a name
 		}
+		arns[key] = r.ResourceARN
 		got[key] = r.Status
 	}
 	return got
