@@ -272,9 +272,47 @@ func (a *Analysis) grant(p *Principal, r policy.Result, action, resource string,
 				add(m)
 			}
 		}
-		g.Conditions = r.Explain()
+		g.Conditions = conditionText(r)
 	}
 	return g
+}
+
+// conditionText renders what a conditional result depends on, without the
+// statement references (Grant.Statements has them): "Bool
+// aws:MultiFactorAuthPresent "true"", alternatives joined by "or", clauses
+// by "and", Denies that may apply after "unless".
+func conditionText(r policy.Result) string {
+	match := func(m policy.Match) string {
+		parts := make([]string, len(m.Unknown))
+		for i, c := range m.Unknown {
+			parts[i] = c.String()
+		}
+		return strings.Join(parts, " and ")
+	}
+	var clauses []string
+	for _, cl := range r.AllowIf {
+		var alts []string
+		for _, m := range cl {
+			if t := match(m); !slices.Contains(alts, t) {
+				alts = append(alts, t)
+			}
+		}
+		clauses = append(clauses, strings.Join(alts, " or "))
+	}
+	out := strings.Join(clauses, ", and ")
+	var unless []string
+	for _, m := range r.DenyIf {
+		if t := match(m); !slices.Contains(unless, t) {
+			unless = append(unless, t)
+		}
+	}
+	if len(unless) > 0 {
+		if out != "" {
+			out += " "
+		}
+		out += "unless " + strings.Join(unless, " or ")
+	}
+	return out
 }
 
 // counts: only identity policies (and the extra resource policy) grant;

@@ -61,6 +61,8 @@ func commands(stdout, stderr io.Writer) []*cobra.Command {
 		newScanCommand(stdout, stderr),
 		newCollectCommand(stdout, stderr),
 		newDemoCommand(stdout, stderr),
+		newWhoCanCommand(stdout, stderr),
+		newExplainCommand(stdout, stderr),
 		newRulesCommand(stdout),
 		newSandboxCommand(stdout, stderr),
 		newExportCommandsCommand(stdout),

@@ -106,7 +106,7 @@ func (c *Counter) Print(w io.Writer) {
 	total, totalAttempts := 0, 0
 	fmt.Fprintln(w, "iamspect: AWS API calls:")
 	for _, k := range keys {
-		fmt.Fprintf(w, "  %-52s %6d", k, calls[k])
+		fmt.Fprintf(w, "  %-56s %6d", k, calls[k])
 		if a := attempts[k]; a > calls[k] {
 			fmt.Fprintf(w, "  (%d attempts)", a)
 		}
@@ -114,5 +114,5 @@ func (c *Counter) Print(w io.Writer) {
 		total += calls[k]
 		totalAttempts += attempts[k]
 	}
-	fmt.Fprintf(w, "  %-52s %6d  (%d attempts)\n", "total", total, totalAttempts)
+	fmt.Fprintf(w, "  %-56s %6d  (%d attempts)\n", "total", total, totalAttempts)
 }

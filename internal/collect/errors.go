@@ -13,7 +13,6 @@ import (
 // error code and message, or what went wrong on the network. AWS error
 // messages name the caller and the action, never credentials.
 func Reason(err error) string {
-	var ae *smithy.GenericAPIError
 	var api smithy.APIError
 	switch {
 	case errors.As(err, &api):
@@ -22,8 +21,6 @@ func Reason(err error) string {
 			return api.ErrorCode()
 		}
 		return oneLine(api.ErrorCode() + ": " + msg)
-	case errors.As(err, &ae):
-		return oneLine(ae.Error())
 	case errors.Is(err, context.DeadlineExceeded):
 		return "timed out"
 	}
@@ -60,11 +57,6 @@ func hasCode(err error, codes ...string) bool {
 		}
 	}
 	return false
-}
-
-// isAccessDenied reports the error codes AWS uses for a missing permission.
-func isAccessDenied(err error) bool {
-	return hasCode(err, "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError")
 }
 
 func oneLine(s string) string {

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
@@ -132,14 +131,10 @@ func collectMember(ctx context.Context, acctID, partition string, caller Identit
 			if ctx.Err() != nil {
 				return nil, nil, ctx.Err()
 			}
-			return unreachable(acctID, partition, roleARN, err), unreachableGaps(acctID, roleARN, err), nil
+			return &snapshot.Account{ID: acctID, Partition: partition, Collected: []snapshot.Input{}}, unreachableGaps(acctID, roleARN, err), nil
 		}
 	}
 	return collectAccount(ctx, cfg, acctID, partition, o, prog)
-}
-
-func unreachable(acctID, partition, _ string, _ error) *snapshot.Account {
-	return &snapshot.Account{ID: acctID, Partition: partition, Collected: []snapshot.Input{}}
 }
 
 func unreachableGaps(acctID, roleARN string, err error) []snapshot.Gap {
@@ -174,5 +169,3 @@ func shareOrganizationsFeatures(s *snapshot.Snapshot, org *snapshot.Organization
 		})
 	}
 }
-
-var _ = aws.String

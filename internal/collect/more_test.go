@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -104,4 +105,29 @@ func TestProgressLine(t *testing.T) {
 	none.add("x", 1)
 	none.done("x")
 	none.finish()
+}
+
+// A member account scanned on its own, which may not list the organisation,
+// gets a gap that says where to scan from.
+func TestMemberAccountOrganizationGap(t *testing.T) {
+	served := genOrg(2, 1, 1)
+	member := served.Accounts[1]
+	member.Collected = slices.DeleteFunc(member.Collected, func(in snapshot.Input) bool { return in == snapshot.InputOrganization })
+	_, url := startSandbox(t, served, sandbox.Options{})
+	cfg, err := LoadConfig(context.Background(), ConfigOptions{
+		Region: "us-east-1", BaseEndpoint: url, RetryMode: aws.RetryModeStandard,
+		Credentials: credentials.NewStaticCredentialsProvider(sandbox.DummyAccessKeyID, sandbox.DummySecretAccessKey, ""),
+		RoleARN:     "arn:aws:iam::" + member.ID + ":role/OrganizationAccountAccessRole",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Collect(context.Background(), Options{Config: cfg, CredentialReportPoll: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := s.GapsFor(member.ID, snapshot.InputOrganization)
+	if len(g) != 1 || !strings.Contains(g[0].Reason, "scan with --org from there") || s.Organization == nil || s.Organization.ManagementAccount != "100000000000" {
+		t.Fatalf("gaps = %+v, organization = %+v", g, s.Organization)
+	}
 }

@@ -3,6 +3,7 @@ package collect
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -19,9 +20,9 @@ import (
 // calls grow with OUs, not accounts) and SCPs with content and targets.
 //
 // An account outside any organisation has none (collected). A member account
-// that may not list the organisation gets only what DescribeOrganization
-// shows and no gap unless required is set (with --org, where the listing is
-// the point).
+// that may not list the organisation gets what DescribeOrganization shows,
+// and a gap that says to scan from the management account with --org
+// (required is set with --org, where the listing is the point).
 func collectOrganization(ctx context.Context, cfg aws.Config, a *snapshot.Account, required bool) (*snapshot.Organization, []snapshot.Gap, error) {
 	client := organizations.NewFromConfig(cfg)
 	gap := func(err error) []snapshot.Gap { return gapFor(a.ID, snapshot.InputOrganization, err) }
@@ -42,11 +43,12 @@ func collectOrganization(ctx context.Context, cfg aws.Config, a *snapshot.Accoun
 		if ctx.Err() != nil {
 			return nil, nil, ctx.Err()
 		}
-		if required || org.ManagementAccount == a.ID {
-			return org, gap(err), nil
+		if !required && org.ManagementAccount != a.ID {
+			// A member account: say where the organisation can be read.
+			err = fmt.Errorf("account %s is a member of organisation %s, whose accounts, OUs and SCPs only its management account %s (or a delegated administrator) can list: scan with --org from there (%s)",
+				a.ID, org.ID, org.ManagementAccount, Reason(err))
 		}
-		// A member account: the organisation is listed from its management account.
-		return org, nil, nil
+		return org, gap(err), nil
 	}
 	a.MarkCollected(snapshot.InputOrganization)
 	return org, nil, nil

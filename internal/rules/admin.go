@@ -45,11 +45,12 @@ var PolicyAdminAttached = Rule{
 
 func checkAdminAttached(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result {
 	m := ctx.model(s, a)
+	isAdmin := adminMemo()
 	var out []Result
 	for _, pr := range m.Principals {
 		var admin []string
 		for _, src := range ownSources(pr) {
-			if policy.IsAdminPolicy(src.Policy) {
+			if isAdmin(src.Policy) {
 				admin = append(admin, sourceLabel(src)+adminStatement(src.Policy))
 			}
 		}
@@ -66,6 +67,20 @@ func checkAdminAttached(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot
 		out = append(out, r.accountResult(Pass, a, "The account has no user, group or role."))
 	}
 	return out
+}
+
+// adminMemo returns policy.IsAdminPolicy memoised per policy: one scan
+// meets the same managed policy on many principals.
+func adminMemo() func(*policy.Policy) bool {
+	memo := map[*policy.Policy]bool{}
+	return func(p *policy.Policy) bool {
+		v, ok := memo[p]
+		if !ok {
+			v = policy.IsAdminPolicy(p)
+			memo[p] = v
+		}
+		return v
+	}
 }
 
 // adminStatement names the statements of an admin policy that allow

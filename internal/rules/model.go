@@ -110,19 +110,18 @@ func ownSources(p *access.Principal) []access.Source {
 	return out
 }
 
-// attachedPrincipals returns the principals a managed policy is attached to
-// directly, by label.
-func attachedPrincipals(m *access.Model, arn string) []string {
-	var out []string
+// attachmentIndex maps each managed policy ARN to the principals it is
+// attached to directly, by label.
+func attachmentIndex(m *access.Model) map[string][]string {
+	idx := map[string][]string{}
 	for _, p := range m.Principals {
 		for _, s := range p.Sources {
-			if s.Kind == access.SourceManaged && s.ARN == arn {
-				out = append(out, kindLabel(p))
-				break
+			if s.Kind == access.SourceManaged {
+				idx[s.ARN] = append(idx[s.ARN], kindLabel(p))
 			}
 		}
 	}
-	return out
+	return idx
 }
 
 // summarize renders at most n items, then "and N more".

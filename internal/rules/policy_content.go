@@ -39,6 +39,7 @@ func contentCheck(what string, j judge, blocked func(p *access.Principal) bool) 
 			return f
 		}
 		var out []Result
+		var attached map[string][]string
 		for _, mp := range a.Policies {
 			if mp.AWSManaged() {
 				continue
@@ -49,7 +50,10 @@ func contentCheck(what string, j judge, blocked func(p *access.Principal) bool) 
 				continue
 			}
 			if f := judged(p); len(f) > 0 {
-				out = append(out, r.policyResult(Fail, a, mp, "Managed policy %s %s; %s.", mp.Name, strings.Join(f, "; "), attachmentNote(m, mp)))
+				if attached == nil {
+					attached = attachmentIndex(m)
+				}
+				out = append(out, r.policyResult(Fail, a, mp, "Managed policy %s %s; %s.", mp.Name, strings.Join(f, "; "), attachmentNote(attached[mp.ARN], mp)))
 			} else {
 				out = append(out, r.policyResult(Pass, a, mp, "Managed policy %s has no statement that %s.", mp.Name, what))
 			}
@@ -86,8 +90,7 @@ func contentCheck(what string, j judge, blocked func(p *access.Principal) bool) 
 }
 
 // attachmentNote says where a customer managed policy is attached.
-func attachmentNote(m *access.Model, mp *snapshot.ManagedPolicy) string {
-	who := attachedPrincipals(m, mp.ARN)
+func attachmentNote(who []string, mp *snapshot.ManagedPolicy) string {
 	if len(who) == 0 {
 		if mp.AttachmentCount > 0 {
 			return fmt.Sprintf("it is attached to %s", plural(mp.AttachmentCount, "principal", "principals"))

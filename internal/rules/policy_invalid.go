@@ -40,12 +40,17 @@ var PolicyInvalid = Rule{
 
 // docErrors parses and validates one document; it returns the errors and
 // the warnings, each rendered for messages.
-func docErrors(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account, name string, raw []byte) (errs, warns []string) {
+func docErrors(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account, memo map[*policy.Policy][]policy.Issue, name string, raw []byte) (errs, warns []string) {
 	p, err := ctx.model(s, a).Cache.Compile(name, raw)
 	if err != nil {
 		return []string{"does not parse: " + err.Error()}, nil
 	}
-	for _, is := range policy.Validate(p.Doc) {
+	issues, ok := memo[p]
+	if !ok {
+		issues = policy.Validate(p.Doc)
+		memo[p] = issues
+	}
+	for _, is := range issues {
 		if is.Severity == policy.SeverityError {
 			errs = append(errs, is.String())
 		} else {
@@ -57,6 +62,7 @@ func docErrors(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account, name str
 
 func checkPolicyInvalid(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result {
 	var out []Result
+	memo := map[*policy.Policy][]policy.Issue{} // the cache hands out one *Policy per distinct document
 	for _, mp := range a.Policies {
 		if mp.AWSManaged() {
 			continue
@@ -65,7 +71,7 @@ func checkPolicyInvalid(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot
 			out = append(out, r.policyResult(Unknown, a, mp, "Managed policy %s: its document is not in the snapshot.", mp.Name))
 			continue
 		}
-		errs, warns := docErrors(ctx, s, a, mp.ARN, mp.Document)
+		errs, warns := docErrors(ctx, s, a, memo, mp.ARN, mp.Document)
 		if len(errs) > 0 {
 			out = append(out, r.policyResult(Fail, a, mp, "Managed policy %s has %s: %s.", mp.Name, plural(len(errs), "error", "errors"), strings.Join(errs, "; ")))
 		} else {
@@ -75,14 +81,14 @@ func checkPolicyInvalid(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot
 	judge := func(typ, arn, name, label string, inline []snapshot.InlinePolicy, trust []byte) {
 		var errs, warns []string
 		for _, ip := range inline {
-			e, w := docErrors(ctx, s, a, "inline:"+ip.Name, ip.Document)
+			e, w := docErrors(ctx, s, a, memo, "inline:"+ip.Name, ip.Document)
 			for _, x := range e {
 				errs = append(errs, "inline policy "+ip.Name+" "+x)
 			}
 			warns = append(warns, w...)
 		}
 		if len(trust) > 0 {
-			e, w := docErrors(ctx, s, a, "trust:"+arn, trust)
+			e, w := docErrors(ctx, s, a, memo, "trust:"+arn, trust)
 			for _, x := range e {
 				errs = append(errs, "trust policy "+x)
 			}

@@ -190,7 +190,7 @@ func describeMethod(fs []access.Finding) string {
 			s += " (" + strings.Join(g.Statements, ", ") + ")"
 		}
 		if g.Conditional {
-			s += " [" + g.Conditions + "]"
+			s += " [only if " + g.Conditions + "]"
 		}
 		steps = append(steps, s)
 	}
