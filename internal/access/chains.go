@@ -1,8 +1,10 @@
 package access
 
 import (
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/iamspect/iamspect/internal/policy"
@@ -174,6 +176,7 @@ func (a *Analysis) computeChains() {
 			actors = append(actors, p)
 		}
 	}
+	a.precompute(actors)
 	// Forward edges, and distances to admin by a breadth-first search over
 	// the reversed edges from every administrator and from AdminNode (the
 	// sink), all at distance 0.
@@ -188,7 +191,7 @@ func (a *Analysis) computeChains() {
 			queue = append(queue, p)
 			continue
 		}
-		es := a.edges(p)
+		es := sortEdges(a.edges(p))
 		fwd[p] = es
 		for _, e := range es {
 			to := e.to
@@ -216,7 +219,7 @@ func (a *Analysis) computeChains() {
 			continue
 		}
 		var chains []Chain
-		for _, e := range sortEdges(fwd[p]) {
+		for _, e := range fwd[p] {
 			if len(chains) == 3 {
 				break
 			}
@@ -251,7 +254,7 @@ func (a *Analysis) follow(n *Principal, fwd map[*Principal][]edge) []Hop {
 	for a.adminDist[n] > 0 {
 		d := a.adminDist[n]
 		next := false
-		for _, e := range sortEdges(fwd[n]) {
+		for _, e := range fwd[n] {
 			if e.to == nil && d == 1 {
 				return append(hops, Hop{From: n.ARN, To: AdminNode, Via: e.via, Conditional: e.conditional})
 			}
@@ -273,17 +276,45 @@ func (a *Analysis) follow(n *Principal, fwd map[*Principal][]edge) []Hop {
 // sortEdges orders edges deterministically: unconditional first, then
 // AdminNode before principals, then by target ARN and method.
 func sortEdges(es []edge) []edge {
-	out := slices.Clone(es)
-	key := func(e edge) string {
-		k := "1"
-		if !e.conditional {
-			k = "0"
+	slices.SortStableFunc(es, func(x, y edge) int {
+		if x.conditional != y.conditional {
+			if x.conditional {
+				return 1
+			}
+			return -1
 		}
-		if e.to == nil {
-			return k + "0" + e.via
+		if (x.to == nil) != (y.to == nil) {
+			if x.to == nil {
+				return -1
+			}
+			return 1
 		}
-		return k + "1" + e.to.ARN + " " + e.via
+		if x.to != nil {
+			if c := strings.Compare(x.to.ARN, y.to.ARN); c != 0 {
+				return c
+			}
+		}
+		return strings.Compare(x.via, y.via)
+	})
+	return es
+}
+
+// precompute finds the escalations of every actor on all CPUs (each
+// principal's results are cached behind its own sync.Once, so workers never
+// compute one twice).
+func (a *Analysis) precompute(actors []*Principal) {
+	var wg sync.WaitGroup
+	next := make(chan *Principal)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for p := range next {
+				a.Escalations(p)
+			}
+		})
 	}
-	slices.SortStableFunc(out, func(x, y edge) int { return strings.Compare(key(x), key(y)) })
-	return out
+	for _, p := range actors {
+		next <- p
+	}
+	close(next)
+	wg.Wait()
 }

@@ -31,6 +31,10 @@ type Analysis struct {
 	Now   time.Time
 	// IncludeRetired also checks methods whose service is gone (tests).
 	IncludeRetired bool
+	// MaxTargets caps the targets reported per method and principal
+	// (administrator targets first); 0 means DefaultMaxTargets. The last
+	// finding kept has More set when others were left out.
+	MaxTargets int
 
 	states   map[*Principal]*pstate
 	groups   map[string]*Principal // by group name
@@ -43,6 +47,7 @@ type Analysis struct {
 	byTrustAccount map[string][]*Principal // account root -> roles
 	trustAnyone    []*Principal            // roles trusting "*" (or NotPrincipal)
 	serviceRoles   sync.Map                // service principal -> []*Principal
+	ordered        sync.Map                // &list[0] -> admin-first copy (adminFirst)
 
 	chainsOnce sync.Once
 	chains     map[string][]Chain
@@ -120,6 +125,9 @@ type Finding struct {
 	// method lets the principal grant itself or its target anything).
 	ToAdmin bool    `json:"to_admin"`
 	Grants  []Grant `json:"grants"`
+	// More: further targets of the same method were left out (see
+	// Analysis.MaxTargets).
+	More bool `json:"more_targets,omitempty"`
 }
 
 // Conditional reports whether some step holds only under conditions.
@@ -131,6 +139,9 @@ func (f Finding) Conditional() bool {
 	}
 	return false
 }
+
+// DefaultMaxTargets is the default of Analysis.MaxTargets.
+const DefaultMaxTargets = 10
 
 // Analyze prepares the analysis of a model; now is the snapshot's reference
 // time, used for date conditions.
@@ -157,21 +168,23 @@ func Analyze(m *Model, now time.Time) *Analysis {
 }
 
 func (a *Analysis) baseContext(p *Principal) map[string][]string {
+	// Keys in lower case, as the evaluator would make them (it then has
+	// nothing to convert).
 	ctx := map[string][]string{
-		"aws:CurrentTime": {a.Now.Format(time.RFC3339)},
-		"aws:EpochTime":   {strconv.FormatInt(a.Now.Unix(), 10)},
+		"aws:currenttime": {a.Now.Format(time.RFC3339)},
+		"aws:epochtime":   {strconv.FormatInt(a.Now.Unix(), 10)},
 	}
 	var tags []snapshot.Tag
 	switch p.Kind {
 	case KindUser:
-		ctx["aws:PrincipalType"] = []string{"User"}
+		ctx["aws:principaltype"] = []string{"User"}
 		tags = p.User.Tags
 	case KindRole:
-		ctx["aws:PrincipalType"] = []string{"AssumedRole"}
+		ctx["aws:principaltype"] = []string{"AssumedRole"}
 		tags = p.Role.Tags
 	}
 	for _, t := range tags {
-		ctx["aws:PrincipalTag/"+t.Key] = []string{t.Value}
+		ctx[strings.ToLower("aws:PrincipalTag/"+t.Key)] = []string{t.Value}
 	}
 	return ctx
 }
@@ -237,7 +250,7 @@ func (a *Analysis) eval(s *pstate, set *policy.Set, action, resource, passedTo s
 		for k, v := range s.ctx {
 			ctx[k] = v
 		}
-		ctx["iam:PassedToService"] = []string{passedTo}
+		ctx["iam:passedtoservice"] = []string{passedTo}
 	}
 	return set.Evaluate(&policy.Request{Principal: s.p.ARN, Action: action, Resource: resource, Context: ctx})
 }
@@ -471,11 +484,22 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 		}
 	}
 	var out []Finding
+	limit := a.MaxTargets
+	if limit <= 0 {
+		limit = DefaultMaxTargets
+	}
+	full := false // the cap is reached: one more qualifying target sets More
 	emit := func(f Finding, targetSteps []Grant) {
+		if full {
+			out[len(out)-1].More = true
+			return
+		}
 		f.Method = m
 		f.Grants = mergeGrants(m, common, targetSteps)
 		out = append(out, f)
+		full = len(out) == limit
 	}
+	done := func() bool { return full && out[len(out)-1].More }
 	switch m.Target {
 	case TargetNone:
 		emit(Finding{}, nil)
@@ -515,7 +539,10 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 		}
 	case TargetUser:
 		grants := m.grantsTarget()
-		for _, u := range a.users {
+		for _, u := range a.adminFirst(a.users) {
+			if done() {
+				break
+			}
 			if u == p || !userPrereq(a.Model.Account, u.User, m.Prereq) || (!grants && !a.Outranks(u, p)) {
 				continue
 			}
@@ -526,14 +553,18 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 	case TargetRole, TargetAssumableRole:
 		var cands []*Principal
 		if m.Target == TargetRole {
-			cands = a.roles
+			cands = a.adminFirst(a.roles)
 		} else {
 			for _, as := range a.Assumable(p) {
 				cands = append(cands, as.Role)
 			}
+			slices.SortStableFunc(cands, func(x, y *Principal) int { return a.adminRank(x) - a.adminRank(y) })
 		}
 		grants := m.grantsTarget()
 		for _, r := range cands {
+			if done() {
+				break
+			}
 			if r == p || !a.roleQualifies(s, r, m, grants) {
 				continue
 			}
@@ -550,6 +581,9 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 		}
 	case TargetPassRole, TargetServiceRole:
 		for _, r := range a.rolesTrusting(m.Services, m.Target == TargetServiceRole) {
+			if done() {
+				break
+			}
 			if r.role == p || !a.Outranks(r.role, p) {
 				continue
 			}
@@ -787,7 +821,33 @@ func (a *Analysis) rolesTrusting(services []string, named bool) []serviceRole {
 			}
 		}
 	}
+	slices.SortStableFunc(out, func(x, y serviceRole) int { return a.adminRank(x.role) - a.adminRank(y.role) })
 	return out
+}
+
+// adminRank orders administrators first.
+func (a *Analysis) adminRank(p *Principal) int {
+	if a.IsAdmin(p) {
+		return 0
+	}
+	return 1
+}
+
+// adminFirst returns the principals with administrators first, else in
+// their order. The orderings of the analysis's user and role lists are
+// computed once.
+func (a *Analysis) adminFirst(ps []*Principal) []*Principal {
+	if len(ps) == 0 {
+		return ps
+	}
+	key := &ps[0]
+	if v, ok := a.ordered.Load(key); ok {
+		return v.([]*Principal)
+	}
+	out := slices.Clone(ps)
+	slices.SortStableFunc(out, func(x, y *Principal) int { return a.adminRank(x) - a.adminRank(y) })
+	v, _ := a.ordered.LoadOrStore(key, out)
+	return v.([]*Principal)
 }
 
 func (a *Analysis) trustingService(svc string) []*Principal {

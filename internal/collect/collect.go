@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/iamspect/iamspect/internal/importer"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
@@ -186,7 +187,11 @@ func collectAccount(ctx context.Context, cfg aws.Config, accountID, partition st
 		}
 		gaps = append(gaps, gapFor(accountID, snapshot.InputSSHKeys, err)...)
 	}
-	inferMFADevices(acct)
+	// MFA device types from the credential report and the virtual device
+	// list (users with MFA and no virtual device have a hardware one).
+	if acct.Has(snapshot.InputCredentialReport) {
+		importer.AssignMFATypes(acct)
+	}
 	if acct.Root == nil && acct.Has(snapshot.InputAuthorizationDetails) {
 		acct.Root = &snapshot.Root{ARN: acct.RootARN()}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -111,170 +110,145 @@ func (c *iamCollector) roleSettings(ctx context.Context) (func(*snapshot.Account
 	}, nil
 }
 
-func (c *iamCollector) passwordPolicy(ctx context.Context) (func(*snapshot.Account) error, error) {
-	out, err := c.client.GetAccountPasswordPolicy(ctx, &iam.GetAccountPasswordPolicyInput{})
-	if err != nil && !hasCode(err, "NoSuchEntity") {
-		return nil, apiErr("iam:GetAccountPasswordPolicy", err)
+// viaImporter JSON-encodes an SDK output (its field names are the AWS member
+// names, as in AWS CLI output) and hands it to the importer's decoder, so
+// that live and file input convert the same way.
+func viaImporter[T any](api string, out any, decode func([]byte) (T, error)) (T, error) {
+	var zero T
+	data, err := json.Marshal(out)
+	if err != nil {
+		return zero, apiErr(api, fmt.Errorf("encode: %w", err))
 	}
-	var pp *snapshot.PasswordPolicy
-	if err == nil && out.PasswordPolicy != nil {
-		pp = convertPasswordPolicy(out.PasswordPolicy)
+	v, err := decode(data)
+	if err != nil {
+		return zero, apiErr(api, fmt.Errorf("decode: %w", err))
 	}
-	return func(a *snapshot.Account) error {
-		a.PasswordPolicy = pp // nil: the account has no password policy
-		a.MarkCollected(snapshot.InputPasswordPolicy)
-		return nil
-	}, nil
+	return v, nil
 }
 
-func convertPasswordPolicy(p *types.PasswordPolicy) *snapshot.PasswordPolicy {
-	return &snapshot.PasswordPolicy{
-		MinimumPasswordLength:      int(aws.ToInt32(p.MinimumPasswordLength)),
-		RequireSymbols:             p.RequireSymbols,
-		RequireNumbers:             p.RequireNumbers,
-		RequireUppercaseCharacters: p.RequireUppercaseCharacters,
-		RequireLowercaseCharacters: p.RequireLowercaseCharacters,
-		AllowUsersToChangePassword: p.AllowUsersToChangePassword,
-		ExpirePasswords:            p.ExpirePasswords,
-		MaxPasswordAge:             int(aws.ToInt32(p.MaxPasswordAge)),
-		PasswordReusePrevention:    int(aws.ToInt32(p.PasswordReusePrevention)),
-		HardExpiry:                 aws.ToBool(p.HardExpiry),
+func (c *iamCollector) passwordPolicy(ctx context.Context) (func(*snapshot.Account) error, error) {
+	const api = "iam:GetAccountPasswordPolicy"
+	out, err := c.client.GetAccountPasswordPolicy(ctx, &iam.GetAccountPasswordPolicyInput{})
+	if hasCode(err, "NoSuchEntity") {
+		// No password policy: AWS's defaults apply.
+		return func(a *snapshot.Account) error { importer.ApplyPasswordPolicy(a, nil); return nil }, nil
 	}
+	if err != nil {
+		return nil, apiErr(api, err)
+	}
+	pp, err := viaImporter(api, out, importer.DecodePasswordPolicy)
+	if err != nil {
+		return nil, err
+	}
+	return func(a *snapshot.Account) error { importer.ApplyPasswordPolicy(a, pp); return nil }, nil
 }
 
 func (c *iamCollector) accountSummary(ctx context.Context) (func(*snapshot.Account) error, error) {
+	const api = "iam:GetAccountSummary"
 	out, err := c.client.GetAccountSummary(ctx, &iam.GetAccountSummaryInput{})
 	if err != nil {
-		return nil, apiErr("iam:GetAccountSummary", err)
+		return nil, apiErr(api, err)
 	}
-	m := make(map[string]int, len(out.SummaryMap))
-	for k, v := range out.SummaryMap {
-		m[k] = int(v)
+	sum, err := viaImporter(api, out, importer.DecodeAccountSummary)
+	if err != nil {
+		return nil, err
 	}
-	return func(a *snapshot.Account) error {
-		a.Summary = m
-		a.MarkCollected(snapshot.InputAccountSummary)
-		return nil
-	}, nil
+	return func(a *snapshot.Account) error { importer.ApplyAccountSummary(a, sum); return nil }, nil
 }
 
 func (c *iamCollector) virtualMFADevices(ctx context.Context) (func(*snapshot.Account) error, error) {
-	var devs []snapshot.VirtualMFADevice
+	const api = "iam:ListVirtualMFADevices"
+	all := &iam.ListVirtualMFADevicesOutput{}
 	p := iam.NewListVirtualMFADevicesPaginator(c.client, &iam.ListVirtualMFADevicesInput{
 		AssignmentStatus: types.AssignmentStatusTypeAny, MaxItems: aws.Int32(pageSize)})
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, apiErr("iam:ListVirtualMFADevices", err)
+			return nil, apiErr(api, err)
 		}
 		for _, d := range out.VirtualMFADevices {
-			// Only the serial, owner and date: the seed and QR code, which
-			// this call never returns anyway, are secrets.
-			v := snapshot.VirtualMFADevice{Serial: aws.ToString(d.SerialNumber), EnabledAt: utc(d.EnableDate)}
-			if d.User != nil {
-				v.UserARN = aws.ToString(d.User.Arn)
-			}
-			devs = append(devs, v)
+			// Never pass on a seed or QR code (this call does not return
+			// them, but they are secrets if it ever did).
+			d.Base32StringSeed, d.QRCodePNG = nil, nil
+			all.VirtualMFADevices = append(all.VirtualMFADevices, d)
 		}
 	}
-	return func(a *snapshot.Account) error {
-		a.VirtualMFADevices = devs
-		a.MarkCollected(snapshot.InputVirtualMFADevices)
-		return nil
-	}, nil
+	devs, err := viaImporter(api, all, importer.DecodeVirtualMFADevices)
+	if err != nil {
+		return nil, err
+	}
+	return func(a *snapshot.Account) error { importer.ApplyVirtualMFADevices(a, devs); return nil }, nil
 }
 
 // oidcProviders lists the providers and reads each (one call per provider:
-// accounts have a handful).
+// accounts have a handful), in the combined form the importer reads.
 func (c *iamCollector) oidcProviders(ctx context.Context) (func(*snapshot.Account) error, error) {
 	list, err := c.client.ListOpenIDConnectProviders(ctx, &iam.ListOpenIDConnectProvidersInput{})
 	if err != nil {
 		return nil, apiErr("iam:ListOpenIDConnectProviders", err)
 	}
-	var provs []snapshot.OIDCProvider
+	type detail struct {
+		Arn *string
+		*iam.GetOpenIDConnectProviderOutput
+	}
+	var combined struct{ OpenIDConnectProviderList []detail }
+	combined.OpenIDConnectProviderList = []detail{}
 	for _, e := range list.OpenIDConnectProviderList {
-		arn := aws.ToString(e.Arn)
 		out, err := c.client.GetOpenIDConnectProvider(ctx, &iam.GetOpenIDConnectProviderInput{OpenIDConnectProviderArn: e.Arn})
 		if err != nil {
 			return nil, apiErr("iam:GetOpenIDConnectProvider", err)
 		}
-		provs = append(provs, snapshot.OIDCProvider{
-			ARN: arn, URL: oidcURL(aws.ToString(out.Url)),
-			ClientIDs: out.ClientIDList, Thumbprints: out.ThumbprintList,
-			CreatedAt: utc(out.CreateDate), Tags: convertTags(out.Tags),
-		})
+		combined.OpenIDConnectProviderList = append(combined.OpenIDConnectProviderList, detail{e.Arn, out})
 	}
-	return func(a *snapshot.Account) error {
-		a.OIDCProviders = provs
-		a.MarkCollected(snapshot.InputOIDCProviders)
-		return nil
-	}, nil
-}
-
-// oidcURL returns the issuer URL with its scheme: IAM returns the host and
-// path only ("token.actions.githubusercontent.com").
-func oidcURL(u string) string {
-	if u == "" || strings.Contains(u, "://") {
-		return u
+	provs, err := viaImporter("iam:ListOpenIDConnectProviders", combined, importer.DecodeOIDCProviders)
+	if err != nil {
+		return nil, err
 	}
-	return "https://" + u
+	return func(a *snapshot.Account) error { importer.ApplyOIDCProviders(a, provs...); return nil }, nil
 }
 
 func (c *iamCollector) samlProviders(ctx context.Context) (func(*snapshot.Account) error, error) {
+	const api = "iam:ListSAMLProviders"
 	out, err := c.client.ListSAMLProviders(ctx, &iam.ListSAMLProvidersInput{})
 	if err != nil {
-		return nil, apiErr("iam:ListSAMLProviders", err)
+		return nil, apiErr(api, err)
 	}
-	var provs []snapshot.SAMLProvider
-	for _, p := range out.SAMLProviderList {
-		arn := aws.ToString(p.Arn)
-		provs = append(provs, snapshot.SAMLProvider{ARN: arn, Name: arn[strings.LastIndexByte(arn, '/')+1:],
-			ValidUntil: utc(p.ValidUntil), CreatedAt: utc(p.CreateDate)})
+	provs, err := viaImporter(api, out, importer.DecodeSAMLProviders)
+	if err != nil {
+		return nil, err
 	}
-	return func(a *snapshot.Account) error {
-		a.SAMLProviders = provs
-		a.MarkCollected(snapshot.InputSAMLProviders)
-		return nil
-	}, nil
+	return func(a *snapshot.Account) error { importer.ApplySAMLProviders(a, provs); return nil }, nil
 }
 
 func (c *iamCollector) serverCertificates(ctx context.Context) (func(*snapshot.Account) error, error) {
-	var certs []snapshot.ServerCertificate
+	const api = "iam:ListServerCertificates"
+	all := &iam.ListServerCertificatesOutput{}
 	p := iam.NewListServerCertificatesPaginator(c.client, &iam.ListServerCertificatesInput{MaxItems: aws.Int32(pageSize)})
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, apiErr("iam:ListServerCertificates", err)
+			return nil, apiErr(api, err)
 		}
-		for _, m := range out.ServerCertificateMetadataList {
-			certs = append(certs, snapshot.ServerCertificate{
-				Name: aws.ToString(m.ServerCertificateName), ID: aws.ToString(m.ServerCertificateId),
-				ARN: aws.ToString(m.Arn), Path: aws.ToString(m.Path),
-				Expiration: utc(m.Expiration), UploadedAt: utc(m.UploadDate),
-			})
-		}
+		all.ServerCertificateMetadataList = append(all.ServerCertificateMetadataList, out.ServerCertificateMetadataList...)
 	}
-	return func(a *snapshot.Account) error {
-		a.ServerCertificates = certs
-		a.MarkCollected(snapshot.InputServerCertificates)
-		return nil
-	}, nil
+	certs, err := viaImporter(api, all, importer.DecodeServerCertificates)
+	if err != nil {
+		return nil, err
+	}
+	return func(a *snapshot.Account) error { importer.ApplyServerCertificates(a, certs); return nil }, nil
 }
 
 func (c *iamCollector) accountAliases(ctx context.Context) (func(*snapshot.Account) error, error) {
+	const api = "iam:ListAccountAliases"
 	out, err := c.client.ListAccountAliases(ctx, &iam.ListAccountAliasesInput{})
 	if err != nil {
-		return nil, apiErr("iam:ListAccountAliases", err)
+		return nil, apiErr(api, err)
 	}
-	alias := ""
-	if len(out.AccountAliases) > 0 {
-		alias = out.AccountAliases[0] // an account has at most one alias
+	aliases, err := viaImporter(api, out, importer.DecodeAccountAliases)
+	if err != nil {
+		return nil, err
 	}
-	return func(a *snapshot.Account) error {
-		a.Alias = alias
-		a.MarkCollected(snapshot.InputAccountAliases)
-		return nil
-	}, nil
+	return func(a *snapshot.Account) error { importer.ApplyAccountAliases(a, aliases); return nil }, nil
 }
 
 // organizationsFeatures reads the centralised root access features. An
@@ -299,12 +273,4 @@ func (c *iamCollector) organizationsFeatures(ctx context.Context) (func(*snapsho
 		a.MarkCollected(snapshot.InputOrganizationsFeatures)
 		return nil
 	}, nil
-}
-
-func convertTags(in []types.Tag) []snapshot.Tag {
-	var out []snapshot.Tag
-	for _, t := range in {
-		out = append(out, snapshot.Tag{Key: aws.ToString(t.Key), Value: aws.ToString(t.Value)})
-	}
-	return out
 }

@@ -37,7 +37,9 @@ import (
 //  8. Data of inputs the served account does not mark collected (the
 //     demo's member account has an alias and a summary) is not served:
 //     the sandbox answers AccessDenied instead.
-//  9. Gaps for inputs the served account lacks: the sandbox answers
+//  9. OIDC provider URLs are what IAM returns (and the AWS CLI prints):
+//     the issuer's host and path, without "https://".
+//  10. Gaps for inputs the served account lacks: the sandbox answers
 //     AccessDenied for them, so the collection records a gap with that
 //     reason (the served snapshot has the input missing, without a gap).
 func normalizeServed(s *snapshot.Snapshot) *snapshot.Snapshot {
@@ -73,6 +75,9 @@ func normalizeServed(s *snapshot.Snapshot) *snapshot.Snapshot {
 			if p.AWSManaged() {
 				p.ID = ""
 			}
+		}
+		for i := range a.OIDCProviders {
+			a.OIDCProviders[i].URL = a.OIDCProviders[i].Host()
 		}
 	}
 	for _, a := range s.Accounts {
@@ -299,7 +304,7 @@ func checkRoundTrip(t *testing.T, served, got *snapshot.Snapshot) {
 	t.Helper()
 	assertSameSnapshot(t, normalizeServed(served), normalizeCollected(got, served))
 	assertSameResults(t, scanResults(t, normalizeServed(served)), scanResults(t, normalizeCollected(got, served)))
-	// Without normalisations 1-4 and 6-9, the verdicts are the same too.
+	// Without normalisations 1-4 and 6-10, the verdicts are the same too.
 	if w, g := statusKeys(scanResults(t, markOrgCollected(served))), statusKeys(scanResults(t, got)); !slices.Equal(w, g) {
 		for i := range min(len(w), len(g)) {
 			if w[i] != g[i] {

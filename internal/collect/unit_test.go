@@ -127,39 +127,6 @@ func TestSelectAccounts(t *testing.T) {
 	}
 }
 
-func TestInferMFADevices(t *testing.T) {
-	yes, no := true, false
-	a := &snapshot.Account{ID: "123456789012", Partition: "aws",
-		Users: []*snapshot.User{
-			{Name: "v", ARN: "arn:aws:iam::123456789012:user/v", MFAActive: &yes},
-			{Name: "h", ARN: "arn:aws:iam::123456789012:user/h", MFAActive: &yes},
-			{Name: "n", ARN: "arn:aws:iam::123456789012:user/n", MFAActive: &no},
-		},
-		Root:              &snapshot.Root{ARN: "arn:aws:iam::123456789012:root", MFAActive: true},
-		VirtualMFADevices: []snapshot.VirtualMFADevice{{Serial: "arn:aws:iam::123456789012:mfa/v", UserARN: "arn:aws:iam::123456789012:user/v"}},
-	}
-	a.MarkCollected(snapshot.InputCredentialReport)
-	before := *a.Users[1]
-	inferMFADevices(a) // without the virtual device list: types unknown
-	if len(a.Users[1].MFADevices) != 0 || len(before.MFADevices) != 0 {
-		t.Fatalf("typed devices without the virtual list: %+v", a.Users[1].MFADevices)
-	}
-	a.MarkCollected(snapshot.InputVirtualMFADevices)
-	inferMFADevices(a)
-	if d := a.Users[0].MFADevices; len(d) != 1 || d[0].Type != snapshot.MFAVirtual || d[0].Serial != "arn:aws:iam::123456789012:mfa/v" {
-		t.Errorf("virtual: %+v", d)
-	}
-	if d := a.Users[1].MFADevices; len(d) != 1 || d[0].Type != snapshot.MFAHardware {
-		t.Errorf("hardware: %+v", d)
-	}
-	if len(a.Users[2].MFADevices) != 0 {
-		t.Errorf("no MFA: %+v", a.Users[2].MFADevices)
-	}
-	if d := a.Root.MFADevices; len(d) != 1 || d[0].Type != snapshot.MFAHardware {
-		t.Errorf("root: %+v", d)
-	}
-}
-
 func TestProbeCandidates(t *testing.T) {
 	a := &snapshot.Account{Users: []*snapshot.User{
 		{Name: "console", Password: &snapshot.Password{Enabled: true}},
@@ -169,14 +136,5 @@ func TestProbeCandidates(t *testing.T) {
 	got := probeCandidates(a)
 	if len(got) != 1 || got[0].Name != "bare" {
 		t.Fatalf("candidates = %v", got)
-	}
-}
-
-func TestOIDCURL(t *testing.T) {
-	for in, want := range map[string]string{"token.actions.githubusercontent.com": "https://token.actions.githubusercontent.com",
-		"https://gitlab.com": "https://gitlab.com", "": ""} {
-		if got := oidcURL(in); got != want {
-			t.Errorf("oidcURL(%q) = %q", in, got)
-		}
 	}
 }

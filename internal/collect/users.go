@@ -3,8 +3,6 @@ package collect
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -174,52 +172,4 @@ func (c *iamCollector) sshKeys(ctx context.Context, a *snapshot.Account) error {
 		}
 		return func() { u.SSHKeys = keys }, nil
 	})
-}
-
-// inferMFADevices fills in users' and root's MFA devices from what bulk
-// calls show: the virtual MFA device list names each virtual device's user;
-// a user (or root) whose credential report says MFA is active but who has no
-// virtual device has a hardware device (a TOTP token or a FIDO security key),
-// whose serial only per-user calls would show, so it is left empty.
-func inferMFADevices(a *snapshot.Account) {
-	if !a.Has(snapshot.InputCredentialReport) {
-		return
-	}
-	virtual := map[string][]snapshot.MFADevice{}
-	if a.Has(snapshot.InputVirtualMFADevices) {
-		for _, d := range a.VirtualMFADevices {
-			if d.UserARN != "" {
-				virtual[d.UserARN] = append(virtual[d.UserARN], snapshot.MFADevice{Serial: d.Serial, Type: snapshot.MFAVirtual, EnabledAt: d.EnabledAt})
-			}
-		}
-	}
-	devices := func(arn string, active bool) []snapshot.MFADevice {
-		if !active {
-			return nil
-		}
-		if v := virtual[arn]; len(v) > 0 {
-			return slices.Clone(v)
-		}
-		if !a.Has(snapshot.InputVirtualMFADevices) {
-			return nil // the type is unknown without the virtual device list
-		}
-		return []snapshot.MFADevice{{Type: snapshot.MFAHardware}}
-	}
-	for _, u := range a.Users {
-		if len(u.MFADevices) == 0 && u.MFAActive != nil {
-			u.MFADevices = devices(u.ARN, *u.MFAActive)
-		}
-	}
-	if r := a.Root; r != nil && len(r.MFADevices) == 0 {
-		r.MFADevices = devices(rootVirtualARN(a, r.ARN), r.MFAActive)
-	}
-}
-
-// rootVirtualARN is the ARN the virtual MFA list uses for root: the root
-// user appears as arn:aws:iam::ID:root.
-func rootVirtualARN(a *snapshot.Account, arn string) string {
-	if strings.HasSuffix(arn, ":root") {
-		return arn
-	}
-	return a.RootARN()
 }

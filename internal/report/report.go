@@ -20,21 +20,61 @@ const SchemaVersion = "1"
 
 // Report is a finished scan, ready to render.
 type Report struct {
-	SchemaVersion string           `json:"schema_version"`
-	Tool          Tool             `json:"tool"`
-	GeneratedAt   time.Time        `json:"generated_at"`
-	AsOf          *time.Time       `json:"as_of,omitempty"`
-	Source        snapshot.Source  `json:"source"`
-	Accounts      []Account        `json:"accounts"`
-	Summary       Summary          `json:"summary"`
-	Results       []rules.Result   `json:"results"`
-	Gaps          []snapshot.Gap   `json:"gaps"`
-	Errors        []scan.RuleError `json:"errors,omitempty"`
+	SchemaVersion string          `json:"schema_version"`
+	Tool          Tool            `json:"tool"`
+	GeneratedAt   time.Time       `json:"generated_at"`
+	AsOf          *time.Time      `json:"as_of,omitempty"`
+	Source        snapshot.Source `json:"source"`
+	Accounts      []Account       `json:"accounts"`
+	Summary       Summary         `json:"summary"`
+	Results       []rules.Result  `json:"results"`
+	// Rules describes each rule that produced a result, so a reader of the
+	// report alone can tell what a rule ID means and how to fix it.
+	Rules  []RuleInfo       `json:"rules"`
+	Gaps   []snapshot.Gap   `json:"gaps"`
+	Errors []scan.RuleError `json:"errors,omitempty"`
 	// Compliance is the per-control report of --compliance FRAMEWORK.
 	Compliance *compliance.Report `json:"compliance,omitempty"`
 	// Suppressions says what --suppressions muted, and which entries expired
 	// or matched nothing.
 	Suppressions *suppress.Summary `json:"suppressions,omitempty"`
+}
+
+// RuleInfo is the part of a rule's metadata a report carries.
+type RuleInfo struct {
+	ID          string         `json:"id"`
+	Title       string         `json:"title"`
+	Severity    rules.Severity `json:"severity"`
+	Remediation string         `json:"remediation"`
+	References  []string       `json:"references,omitempty"`
+}
+
+// ruleInfos describes the rules that produced the results, sorted by ID.
+func ruleInfos(rs []rules.Result) []RuleInfo {
+	seen := map[string]bool{}
+	out := []RuleInfo{}
+	for _, r := range rs {
+		if seen[r.RuleID] {
+			continue
+		}
+		seen[r.RuleID] = true
+		if rule := rules.ByID(r.RuleID); rule != nil {
+			out = append(out, RuleInfo{ID: rule.ID, Title: rule.Title, Severity: rule.Severity,
+				Remediation: rule.Remediation.Summary, References: rule.References})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Title returns a rule's title from the report, or "" if unknown.
+func (r *Report) Title(ruleID string) string {
+	for _, info := range r.Rules {
+		if info.ID == ruleID {
+			return info.Title
+		}
+	}
+	return ""
 }
 
 // Tool names the program that wrote the report.
@@ -87,6 +127,7 @@ func New(s *snapshot.Snapshot, out *scan.Outcome, toolVersion string, generatedA
 		r.Accounts = append(r.Accounts, Account{ID: a.ID, Alias: a.Alias})
 	}
 	sort.Slice(r.Accounts, func(i, j int) bool { return r.Accounts[i].ID < r.Accounts[j].ID })
+	r.Rules = ruleInfos(r.Results)
 	r.Summary = Summarize(r.Results)
 	r.Summary.Complete = r.Summary.Unknown == 0 && len(r.Gaps) == 0 && len(r.Errors) == 0
 	return r

@@ -93,16 +93,20 @@ var RoleTrustAnyPrincipal = Rule{
 
 func judgeAnyPrincipal(_ *Context, _ *snapshot.Snapshot, _ *snapshot.Account, t roleTrust) ([]string, string) {
 	var fails, pins []string
-	for _, action := range []string{actAssumeRole, actWebIdentity, actSAML} {
-		for _, st := range t.allowsFor(action) {
-			if !wildcardPrincipal(st) || !usable(st) {
+	for _, st := range t.doc.Statements {
+		if st.Effect != policy.Allow || !wildcardPrincipal(st) || !usable(st) {
+			continue
+		}
+		for _, action := range []string{actAssumeRole, actWebIdentity, actSAML} {
+			if !grants(st, action) {
 				continue
 			}
 			if ok, by := t.anyPrincipalPinned(st, action); ok {
 				pins = append(pins, st.Ref()+" is pinned by "+by)
-				continue
+			} else {
+				fails = append(fails, fmt.Sprintf("%s allows %s to any principal with no condition pinning the caller's account or organisation", st.Ref(), action))
 			}
-			fails = append(fails, fmt.Sprintf("%s allows %s to any principal with no condition pinning the caller's account or organisation", st.Ref(), action))
+			break // one verdict per statement, on the first assume action it grants
 		}
 	}
 	if len(pins) > 0 {

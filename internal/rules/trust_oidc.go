@@ -305,9 +305,6 @@ func (t roleTrust) oidcGrants() []oidcGrant {
 			cs, closed := t.constraints(st, key, actWebIdentity)
 			g.closed = closed
 			g.scope = missingScope(g.kind)
-			if !usable(st) {
-				g.scope = scopeNever
-			}
 			for _, c := range cs {
 				best := scopeNever
 				for _, v := range c.values {
@@ -328,6 +325,9 @@ func (t roleTrust) oidcGrants() []oidcGrant {
 				if best == scopeNever {
 					break
 				}
+			}
+			if !usable(st) {
+				g.scope = scopeNever // another condition can never be true
 			}
 			auds, _ := t.constraints(st, host+":aud", actWebIdentity)
 			oauds, _ := t.constraints(st, host+":oaud", actWebIdentity) // Google's original audience

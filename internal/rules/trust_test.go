@@ -148,6 +148,8 @@ func TestTrustOIDCAudience(t *testing.T) {
 			`{"StringEquals":{"token.actions.githubusercontent.com/acme-corp:aud":"sts.amazonaws.com","token.actions.githubusercontent.com/acme-corp:sub":"repo:acme/app:environment:prod"}}`)}, map[string]rules.Status{noAud: P}},
 		{"eks without aud", []string{oidcStmt("oidc.eks.eu-west-1.amazonaws.com/id/ABC", `{"StringEquals":{"oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub":"system:serviceaccount:a:b"}}`)}, map[string]rules.Status{noAud: F}},
 		{"never-matching statement is not judged", []string{oidcStmt("token.actions.githubusercontent.com", `{"StringEquals":{"token.actions.githubusercontent.com:sub":"repo:acme/*"}}`)}, map[string]rules.Status{noAud: P, never: F}},
+		{"unknown operator beside a wide sub", []string{oidcStmt("token.actions.githubusercontent.com", `{"StringLike":{"token.actions.githubusercontent.com:sub":"*"},"StringEqualz":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}}`)},
+			map[string]rules.Status{never: F, unscoped: P, broad: P}},
 		{"unknown operator never matches", []string{oidcStmt("token.actions.githubusercontent.com", `{"StringEqualz":{"token.actions.githubusercontent.com:sub":"repo:acme/app:environment:prod"}}`)}, map[string]rules.Status{never: F, unscoped: P}},
 	})
 }
@@ -193,6 +195,7 @@ func TestTrustAnyPrincipal(t *testing.T) {
 			`{"Effect":"Deny","Principal":"*","Action":"sts:AssumeRole","Condition":{"StringNotEquals":{"aws:PrincipalOrgID":"o-abc123"}}}`}, st(P)},
 		{"NotPrincipal Allow", []string{`{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::999988887777:root"},"Action":"sts:AssumeRole"}`}, st(F)},
 		{"literal wildcard account never matches", []string{any(`"*"`, `{"StringEquals":{"aws:PrincipalAccount":"*"}}`)}, map[string]rules.Status{id: P, never: F}},
+		{"sts:* to anyone: one verdict for the statement", []string{`{"Effect":"Allow","Principal":"*","Action":"sts:*"}`}, st(F)},
 		{"named account", []string{any(`{"AWS":"arn:aws:iam::111122223333:root"}`, "")}, st(P)},
 		{"pinned + unpinned statement", []string{any(`"*"`, `{"StringEquals":{"aws:PrincipalOrgID":"o-abc123"}}`), any(`{"AWS":"*"}`, "")}, st(F)},
 	})
@@ -336,4 +339,22 @@ func resultFor(t *testing.T, r *rules.Rule, s *snapshot.Snapshot, cfg rules.Conf
 	}
 	t.Fatalf("%s: no result for %s", r.ID, name)
 	return rules.Result{}
+}
+
+// The rule IDs rules.md marks as fixed in this family.
+func TestPolicyAndTrustFixedIDs(t *testing.T) {
+	for _, id := range []string{"policy-admin-attached", "policy-passrole-wildcard", "role-trust-any-principal", "role-trust-oidc-unscoped"} {
+		if rules.ByID(id) == nil {
+			t.Errorf("fixed rule ID %s missing", id)
+		}
+	}
+}
+
+func TestAnyPrincipalOneVerdictPerStatement(t *testing.T) {
+	b := snapshot.NewBuilder(acct, refNow)
+	b.Role("r", trustDoc(`{"Sid":"Open","Effect":"Allow","Principal":"*","Action":"sts:*"}`))
+	res := resultFor(t, &rules.RoleTrustAnyPrincipal, b.Build(), rules.Defaults(), "r")
+	if n := strings.Count(res.Message, `Sid "Open"`); n != 1 {
+		t.Errorf("statement named %d times: %s", n, res.Message)
+	}
 }

@@ -85,20 +85,35 @@ func (p *printer) header(r *report.Report) {
 	p.printf("\n")
 }
 
+// section prints one severity's failing results, grouped by rule so that a
+// reader sees each problem once with every resource it affects.
 func (p *printer) section(r *report.Report, sev rules.Severity) {
-	var rs []rules.Result
+	var order []string
+	byRule := map[string][]rules.Result{}
+	total := 0
 	for _, res := range r.Results {
-		if res.Status == rules.Fail && res.Severity == sev {
-			rs = append(rs, res)
+		if res.Status != rules.Fail || res.Severity != sev {
+			continue
 		}
+		if _, ok := byRule[res.RuleID]; !ok {
+			order = append(order, res.RuleID)
+		}
+		byRule[res.RuleID] = append(byRule[res.RuleID], res)
+		total++
 	}
-	if len(rs) == 0 {
+	if total == 0 {
 		return
 	}
-	p.printf("%s (%d)\n", p.paint(sevColor[sev], strings.ToUpper(string(sev))), len(rs))
-	for _, res := range rs {
-		p.printf("  %s  %-36s %s\n", p.paint(sevColor[sev], "FAIL"), res.RuleID, p.label(res))
-		p.printf("        %s\n", res.Message)
+	p.printf("%s (%d)\n", p.paint(sevColor[sev], strings.ToUpper(string(sev))), total)
+	for _, id := range order {
+		head := id
+		if title := r.Title(id); title != "" {
+			head += " — " + title
+		}
+		p.printf("  %s (%d)\n", p.paint(bold, head), len(byRule[id]))
+		for _, res := range byRule[id] {
+			p.printf("    %s %s: %s\n", p.paint(sevColor[sev], "✗"), p.label(res), res.Message)
+		}
 	}
 	p.printf("\n")
 }
