@@ -34,7 +34,14 @@ func (a *Analysis) computeAssumable(s *pstate) []Assumption {
 	cands := append([]*Principal{}, a.byTrustARN[p.ARN]...)
 	cands = append(cands, a.trustAnyone...)
 	if acct := policy.AccountOf(p.ARN); acct != "" && allowed(a.eval(s, p.Set, "sts:AssumeRole", "", "")) {
-		cands = append(cands, a.byTrustAccount[acct]...)
+		// A trust naming the account root needs the identity allow too:
+		// only the roles the identity policies name are candidates.
+		keep := targetFilter(p, "sts:AssumeRole", a.rolesByARN)
+		for _, r := range a.byTrustAccount[acct] {
+			if keep == nil || keep[r] {
+				cands = append(cands, r)
+			}
+		}
 	}
 	var out []Assumption
 	seen := map[*Principal]bool{}

@@ -48,6 +48,9 @@ type Analysis struct {
 	trustAnyone    []*Principal            // roles trusting "*" (or NotPrincipal)
 	serviceRoles   sync.Map                // service principal -> []*Principal
 	ordered        sync.Map                // &list[0] -> admin-first copy (adminFirst)
+	trusting       sync.Map                // services + named -> []serviceRole
+	usersByARN     byARN
+	rolesByARN     byARN
 
 	chainsOnce sync.Once
 	chains     map[string][]Chain
@@ -149,6 +152,7 @@ func Analyze(m *Model, now time.Time) *Analysis {
 	a := &Analysis{Model: m, Now: now.UTC(), states: make(map[*Principal]*pstate, len(m.Principals)),
 		groups: map[string]*Principal{}, trusts: map[*Principal]*policy.Policy{}, problems: map[*Principal]string{},
 		byTrustARN: map[string][]*Principal{}, byTrustAccount: map[string][]*Principal{}}
+	defer func() { a.usersByARN, a.rolesByARN = sortedByARN(a.users), sortedByARN(a.roles) }()
 	for _, p := range m.Principals {
 		a.states[p] = &pstate{p: p, ctx: a.baseContext(p)}
 		switch p.Kind {
@@ -500,6 +504,17 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 		full = len(out) == limit
 	}
 	done := func() bool { return full && out[len(out)-1].More }
+	// The first step on the target narrows the candidates (filter.go).
+	var keep map[*Principal]bool
+	narrow := func(list byARN) {
+		for _, st := range m.Steps {
+			if st.On == OnTarget || st.On == OnPassRole {
+				keep = targetFilter(p, st.Action, list)
+				return
+			}
+		}
+	}
+	skip := func(t *Principal) bool { return keep != nil && !keep[t] }
 	switch m.Target {
 	case TargetNone:
 		emit(Finding{}, nil)
@@ -539,11 +554,12 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 		}
 	case TargetUser:
 		grants := m.grantsTarget()
+		narrow(a.usersByARN)
 		for _, u := range a.adminFirst(a.users) {
 			if done() {
 				break
 			}
-			if u == p || !userPrereq(a.Model.Account, u.User, m.Prereq) || (!grants && !a.Outranks(u, p)) {
+			if u == p || skip(u) || !userPrereq(a.Model.Account, u.User, m.Prereq) || (!grants && !a.Outranks(u, p)) {
 				continue
 			}
 			if gs, ok := a.targetSteps(s, m, u.ARN, nil, ""); ok {
@@ -554,6 +570,7 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 		var cands []*Principal
 		if m.Target == TargetRole {
 			cands = a.adminFirst(a.roles)
+			narrow(a.rolesByARN)
 		} else {
 			for _, as := range a.Assumable(p) {
 				cands = append(cands, as.Role)
@@ -565,7 +582,7 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 			if done() {
 				break
 			}
-			if r == p || !a.roleQualifies(s, r, m, grants) {
+			if r == p || skip(r) || !a.roleQualifies(s, r, m, grants) {
 				continue
 			}
 			pols := []string{""}
@@ -580,11 +597,12 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 			}
 		}
 	case TargetPassRole, TargetServiceRole:
+		narrow(a.rolesByARN)
 		for _, r := range a.rolesTrusting(m.Services, m.Target == TargetServiceRole) {
 			if done() {
 				break
 			}
-			if r.role == p || !a.Outranks(r.role, p) {
+			if r.role == p || skip(r.role) || !a.Outranks(r.role, p) {
 				continue
 			}
 			gs, ok := a.targetSteps(s, m, r.role.ARN, r.role, "", r.service)
@@ -808,6 +826,18 @@ type serviceRole struct {
 // existing Lambda function or instance runs as a role made for it, not as
 // a role that trusts "*" (which a new resource could still be given).
 func (a *Analysis) rolesTrusting(services []string, named bool) []serviceRole {
+	key := strings.Join(services, " ")
+	if named {
+		key += " named"
+	}
+	if v, ok := a.trusting.Load(key); ok {
+		return v.([]serviceRole)
+	}
+	v, _ := a.trusting.LoadOrStore(key, a.computeRolesTrusting(services, named))
+	return v.([]serviceRole)
+}
+
+func (a *Analysis) computeRolesTrusting(services []string, named bool) []serviceRole {
 	var out []serviceRole
 	seen := map[*Principal]bool{}
 	for _, svc := range services {

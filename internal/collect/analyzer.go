@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
@@ -20,21 +21,7 @@ func analyzerTask(cfg aws.Config, o *Options) task {
 		var all []snapshot.AccessAnalyzer
 		var errs []error
 		for _, region := range o.Regions {
-			client := accessanalyzer.NewFromConfig(cfg, func(ao *accessanalyzer.Options) { ao.Region = region })
-			p := accessanalyzer.NewListAnalyzersPaginator(client, &accessanalyzer.ListAnalyzersInput{})
-			var got []snapshot.AccessAnalyzer
-			var err error
-			for p.HasMorePages() {
-				var out *accessanalyzer.ListAnalyzersOutput
-				out, err = p.NextPage(ctx)
-				if err != nil {
-					break
-				}
-				for _, a := range out.Analyzers {
-					got = append(got, snapshot.AccessAnalyzer{ARN: aws.ToString(a.Arn), Name: aws.ToString(a.Name),
-						Region: region, Type: string(a.Type), Status: string(a.Status)})
-				}
-			}
+			got, err := listAnalyzers(ctx, cfg, region)
 			if err != nil {
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
@@ -55,6 +42,29 @@ func analyzerTask(cfg aws.Config, o *Options) task {
 			return nil
 		}, nil
 	}}
+}
+
+// regionTimeout bounds the time spent on one region, so that an unreachable
+// regional endpoint becomes a gap instead of minutes of retried dials.
+const regionTimeout = time.Minute
+
+func listAnalyzers(ctx context.Context, cfg aws.Config, region string) ([]snapshot.AccessAnalyzer, error) {
+	ctx, cancel := context.WithTimeout(ctx, regionTimeout)
+	defer cancel()
+	client := accessanalyzer.NewFromConfig(cfg, func(ao *accessanalyzer.Options) { ao.Region = region })
+	p := accessanalyzer.NewListAnalyzersPaginator(client, &accessanalyzer.ListAnalyzersInput{})
+	var got []snapshot.AccessAnalyzer
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range out.Analyzers {
+			got = append(got, snapshot.AccessAnalyzer{ARN: aws.ToString(a.Arn), Name: aws.ToString(a.Name),
+				Region: region, Type: string(a.Type), Status: string(a.Status)})
+		}
+	}
+	return got, nil
 }
 
 func mergeRegions(have, add []string) []string {

@@ -118,3 +118,20 @@ func TestUnreachableMemberAccount(t *testing.T) {
 		t.Errorf("--exclude-accounts: got %d accounts", len(got.Accounts))
 	}
 }
+
+// Server errors (HTTP 500/503) are retried like throttling.
+func TestServerErrorsAreRetried(t *testing.T) {
+	served := consistent(demo.Snapshot())
+	got, _, c := collectSandbox(t, served, sandbox.Options{FailRate: 0.2, ThrottleRate: 0.1, Seed: 5}, demoOptions(served))
+	checkRoundTrip(t, served, got)
+	if c.Total("") >= total(c.Attempts()) {
+		t.Error("no request was retried")
+	}
+}
+
+func total(m map[string]int) (n int) {
+	for _, v := range m {
+		n += v
+	}
+	return n
+}

@@ -3,7 +3,9 @@ package collect
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -129,5 +131,46 @@ func TestMemberAccountOrganizationGap(t *testing.T) {
 	g := s.GapsFor(member.ID, snapshot.InputOrganization)
 	if len(g) != 1 || !strings.Contains(g[0].Reason, "scan with --org from there") || s.Organization == nil || s.Organization.ManagementAccount != "100000000000" {
 		t.Fatalf("gaps = %+v, organization = %+v", g, s.Organization)
+	}
+}
+
+// unreachableRegion fails every request signed for one region, as a
+// network error (the region's endpoint cannot be reached).
+type unreachableRegion struct{ region string }
+
+func (u unreachableRegion) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.Contains(r.Header.Get("Authorization"), "/"+u.region+"/") {
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// An unreachable region is a gap naming the region; the other regions'
+// analyzers are kept.
+func TestUnreachableRegionIsAGap(t *testing.T) {
+	served := consistent(demo.Snapshot())
+	_, url := startSandbox(t, served, sandbox.Options{})
+	cfg, err := LoadConfig(context.Background(), ConfigOptions{
+		Region: "us-east-1", BaseEndpoint: url, RetryMode: aws.RetryModeStandard, MaxAttempts: 2, MaxBackoff: time.Millisecond,
+		Credentials: credentials.NewStaticCredentialsProvider(sandbox.DummyAccessKeyID, sandbox.DummySecretAccessKey, ""),
+		HTTPClient:  &http.Client{Transport: unreachableRegion{"eu-west-1"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Collect(context.Background(), Options{Config: cfg, Regions: []string{"us-east-1", "eu-west-1"}, CredentialReportPoll: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := s.Account(demo.AccountID)
+	g := s.GapsFor(a.ID, snapshot.InputAccessAnalyzer)
+	if a.Has(snapshot.InputAccessAnalyzer) || len(g) != 1 || !strings.Contains(g[0].Reason, "region eu-west-1") || !strings.Contains(g[0].Reason, "connection refused") {
+		t.Fatalf("gaps = %+v", g)
+	}
+	if len(a.AccessAnalyzers) != 1 || a.AccessAnalyzers[0].Region != "us-east-1" {
+		t.Errorf("analyzers = %+v", a.AccessAnalyzers)
+	}
+	if !a.Has(snapshot.InputAuthorizationDetails) || !a.Has(snapshot.InputCredentialReport) {
+		t.Error("global inputs missing")
 	}
 }

@@ -54,6 +54,7 @@ func Snapshot() *snapshot.Snapshot {
 		RequireNumbers: true, AllowUsersToChangePassword: true}
 	a.VirtualMFADevices = []snapshot.VirtualMFADevice{
 		{Serial: arn("mfa", "alice.martin"), UserARN: arn("user", "alice.martin"), EnabledAt: daysAgo(700)},
+		{Serial: arn("mfa", "erin.intern"), UserARN: arn("user", "erin.intern"), EnabledAt: daysAgo(19)},
 		{Serial: arn("mfa", "old-phone"), EnabledAt: nil},
 	}
 	a.OIDCProviders = []snapshot.OIDCProvider{{

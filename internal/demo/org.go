@@ -52,6 +52,7 @@ func memberAccount() *snapshot.Account {
 		snapshot.InputServerCertificates, snapshot.InputIdentityCenter,
 		snapshot.InputSSHKeys, snapshot.InputServiceCredentials,
 		snapshot.InputAccessAnalyzer, snapshot.InputOrganization, snapshot.InputOrganizationsFeatures,
+		snapshot.InputAccountAliases, snapshot.InputAccountSummary,
 	} {
 		a.MarkCollected(in)
 	}

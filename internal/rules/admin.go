@@ -51,7 +51,7 @@ func checkAdminAttached(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot
 		var admin []string
 		for _, src := range ownSources(pr) {
 			if isAdmin(src.Policy) {
-				admin = append(admin, sourceLabel(src)+adminStatement(src.Policy))
+				admin = append(admin, sourceLabelWith(src, adminStatement(src.Policy)))
 			}
 		}
 		switch {
@@ -222,7 +222,7 @@ func adminVia(p *access.Principal) string {
 		}
 		all = append(all, sourceLabel(src))
 		if policy.IsAdminPolicy(src.Policy) {
-			admin = append(admin, sourceLabel(src))
+			admin = append(admin, sourceLabelWith(src, adminStatement(src.Policy)))
 		}
 	}
 	if len(admin) > 0 {

@@ -74,20 +74,24 @@ func kindLabel(p *access.Principal) string {
 }
 
 // sourceLabel names a policy source for messages.
-func sourceLabel(src access.Source) string {
+func sourceLabel(src access.Source) string { return sourceLabelWith(src, "") }
+
+// sourceLabelWith names a policy source with extra text (such as the
+// statements at fault) right after the policy name.
+func sourceLabelWith(src access.Source, extra string) string {
 	switch src.Kind {
 	case access.SourceInline:
-		return "inline policy " + src.Name
+		return "inline policy " + src.Name + extra
 	case access.SourceGroupInline:
-		return "inline policy " + src.Name + " of group " + src.Via
+		return "inline policy " + src.Name + extra + " of group " + src.Via
 	case access.SourceGroupManaged:
-		return managedLabel(src.ARN, src.Name) + " through group " + src.Via
+		return managedLabel(src.ARN, src.Name) + extra + " through group " + src.Via
 	case access.SourceBoundary:
-		return "permissions boundary " + src.Name
+		return "permissions boundary " + src.Name + extra
 	case access.SourceSCP:
-		return "SCP " + src.Name
+		return "SCP " + src.Name + extra
 	}
-	return managedLabel(src.ARN, src.Name)
+	return managedLabel(src.ARN, src.Name) + extra
 }
 
 func managedLabel(arn, name string) string {

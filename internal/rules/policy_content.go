@@ -147,8 +147,8 @@ var SensitiveServices = []string{"access-analyzer", "account", "cloudtrail", "co
 func serviceWildcards(p *policy.Policy) []string {
 	var out []string
 	for _, st := range p.Doc.Statements {
-		if st.Effect != policy.Allow {
-			continue
+		if st.Effect != policy.Allow || len(unknownOperators(st)) > 0 {
+			continue // a condition that can never be true grants nothing
 		}
 		var hits []string
 		for _, a := range st.Action {
@@ -172,7 +172,7 @@ func serviceWildcards(p *policy.Policy) []string {
 func notActionOnAll(p *policy.Policy) []string {
 	var out []string
 	for _, st := range p.Doc.Statements {
-		if st.Effect != policy.Allow {
+		if st.Effect != policy.Allow || len(unknownOperators(st)) > 0 {
 			continue
 		}
 		everyRes := st.NotResource != nil

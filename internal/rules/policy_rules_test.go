@@ -181,6 +181,9 @@ func TestPolicyServiceWildcard(t *testing.T) {
 		{name: "iam:Get* is not a service wildcard", res: "iam-read", want: rules.Pass, setup: func(b *snapshot.Builder) {
 			customer(b, "iam-read", doc(`{"Effect":"Allow","Action":"iam:Get*","Resource":"*"}`), 1)
 		}},
+		{name: "never-true condition grants nothing", res: "odd", want: rules.Pass, setup: func(b *snapshot.Builder) {
+			customer(b, "odd", doc(`{"Effect":"Allow","Action":"iam:*","Resource":"*","Condition":{"StringEqualz":{"aws:username":"x"}}}`), 1)
+		}},
 		{name: "Deny iam:* is fine", res: "deny", want: rules.Pass, setup: func(b *snapshot.Builder) {
 			customer(b, "deny", doc(`{"Effect":"Deny","Action":"iam:*","Resource":"*"}`), 1)
 		}},

@@ -15,7 +15,7 @@ var RoleUnused = Rule{
 		"permissions and its trust open for nothing: delete it, or record why it is kept (break-glass, " +
 		"disaster recovery) in a suppression. The age comes from RoleLastUsed; a role never used fails when " +
 		"it was created longer ago than the threshold, and a younger one passes. IAM tracks use for about " +
-		"400 days. Service-linked roles are skipped (delete the service's resources, then the role, from the " +
+		"400 days; exports made before AWS added RoleLastUsed to the authorization details carry no date at all, so there the age since creation decides. Service-linked roles are skipped (delete the service's resources, then the role, from the " +
 		"service).",
 	Frameworks: with(with(map[Framework][]string{}, WellArch, "SEC03-BP04", "SEC03-BP06"), NIST80053, "AC-2", "AC-2(3)"),
 	Remediation: Remediation{
@@ -59,9 +59,9 @@ func checkRoleUnused(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Ac
 		default:
 			d := daysBetween(ro.CreatedAt, now)
 			if d >= limit {
-				out = append(out, r.roleResult(Fail, a, ro, "Role %s has never been used since it was created %d days ago (%s).", ro.Name, d, day(ro.CreatedAt)))
+				out = append(out, r.roleResult(Fail, a, ro, "Role %s has no recorded use (RoleLastUsed is empty) and was created %d days ago (%s).", ro.Name, d, day(ro.CreatedAt)))
 			} else {
-				out = append(out, r.roleResult(Pass, a, ro, "Role %s has not been used yet but was created only %d days ago.", ro.Name, d))
+				out = append(out, r.roleResult(Pass, a, ro, "Role %s has no recorded use but was created only %d days ago.", ro.Name, d))
 			}
 		}
 	}

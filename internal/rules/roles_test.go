@@ -21,7 +21,7 @@ func TestRoleUnused(t *testing.T) {
 	runCases(t, &rules.RoleUnused, []ruleCase{
 		{name: "last used 100 days ago", res: "r", want: rules.Fail, contains: "100 days", setup: mk(400, daysAgoP(100))},
 		{name: "used 10 days ago", res: "r", want: rules.Pass, setup: mk(400, daysAgoP(10))},
-		{name: "never used, created 200 days ago", res: "r", want: rules.Fail, contains: "never been used", setup: mk(200, nil)},
+		{name: "never used, created 200 days ago", res: "r", want: rules.Fail, contains: "no recorded use", setup: mk(200, nil)},
 		{name: "never used, created 10 days ago", res: "r", want: rules.Pass, setup: mk(10, nil)},
 		{name: "threshold from the config", res: "r", want: rules.Pass, setup: mk(400, daysAgoP(100)), cfg: func(c *rules.Config) { c.RoleUnusedDays = 180 }},
 		{name: "service-linked roles are skipped", want: rules.Pass, setup: func(b *snapshot.Builder) {

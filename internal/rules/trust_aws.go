@@ -143,6 +143,13 @@ func (t roleTrust) crossAccountGrants(own string) []crossGrant {
 // externalIDOrMFA reports whether the statement requires sts:ExternalId or
 // MFA (its own condition, or a Deny refusing callers without MFA).
 func (t roleTrust) externalIDOrMFA(st *policy.Statement) (bool, string) {
+	if cs, _ := t.constraints(st, "sts:ExternalId", actAssumeRole); len(cs) > 0 {
+		for _, c := range cs {
+			if !c.ifExists {
+				return true, "sts:ExternalId" // in the statement, or a Deny of any other ID
+			}
+		}
+	}
 	for _, c := range st.Conditions {
 		if !c.Known() || c.Negated() || c.IfExists {
 			continue
@@ -178,8 +185,9 @@ var RoleTrustCrossAccountNoExternalID = Rule{
 	Description: "A role that another AWS account can assume should require sts:ExternalId (for third " +
 		"parties acting for several customers, it prevents the confused-deputy problem) or MFA (for people " +
 		"switching roles). Accounts of the same organisation (when the snapshot holds it) are not counted. " +
-		"A Bool aws:MultiFactorAuthPresent \"true\" or a NumericLessThan aws:MultiFactorAuthAge condition, " +
-		"or a Deny of callers without MFA, satisfies the rule; IfExists forms do not. Service-linked roles " +
+		"An sts:ExternalId condition (or a Deny of every other external ID), a Bool " +
+		"aws:MultiFactorAuthPresent \"true\" or a NumericLessThan aws:MultiFactorAuthAge condition, or a Deny of " +
+		"callers without MFA satisfies the rule; IfExists forms in the Allow do not. Service-linked roles " +
 		"are skipped.",
 	Frameworks: with(with(with(map[Framework][]string{}, WellArch, "SEC03-BP07", "SEC03-BP09"), NIST80053, "AC-3", "AC-20"), Conformity, "IAM-050"),
 	Remediation: Remediation{

@@ -220,6 +220,8 @@ func TestTrustCrossAccount(t *testing.T) {
 		{"vendor without external ID", trustAcct("444455556666", ""), false, nil, F, F},
 		{"vendor with external ID", trustAcct("444455556666", `{"StringEquals":{"sts:ExternalId":"n0rthw1nd"}}`), false, nil, P, F},
 		{"known vendor", trustAcct("444455556666", `{"StringEquals":{"sts:ExternalId":"n0rthw1nd"}}`), false, []string{"444455556666"}, P, P},
+		{"Deny of any other external ID", trustAcct("444455556666", "") + `,{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"sts:AssumeRole","Condition":{"StringNotEquals":{"sts:ExternalId":"n0rthw1nd"}}}`, false, nil, P, F},
+		{"Deny without MFA", trustAcct("444455556666", "") + `,{"Effect":"Deny","Principal":"*","Action":"sts:AssumeRole","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}`, false, nil, P, F},
 		{"MFA required", trustAcct("444455556666", `{"Bool":{"aws:MultiFactorAuthPresent":"true"}}`), false, nil, P, F},
 		{"BoolIfExists MFA is not required", trustAcct("444455556666", `{"BoolIfExists":{"aws:MultiFactorAuthPresent":"true"}}`), false, nil, F, F},
 		{"bare account ID", `{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"sts:AssumeRole"}`, false, nil, F, F},

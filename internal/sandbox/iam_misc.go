@@ -269,15 +269,27 @@ func listServiceSpecificCredentials(s *Server, c *call) (any, *apiError) {
 		ServiceSpecificCredentialId string `xml:"ServiceSpecificCredentialId"`
 		ServiceName                 string `xml:"ServiceName"`
 	}
-	u, e := c.user()
-	if e != nil {
-		return nil, e
+	// AllUsers=true lists every user's credentials in one call, as the
+	// real API does; otherwise one user's (the caller's when unnamed).
+	users := c.acct.Users
+	if c.form.Get("AllUsers") != "true" {
+		u, e := c.user()
+		if e != nil {
+			return nil, e
+		}
+		users = []*snapshot.User{u}
 	}
 	service := c.form.Get("ServiceName")
-	var creds []snapshot.ServiceCredential
-	for _, sc := range u.ServiceCredentials {
-		if service == "" || sc.ServiceName == service {
-			creds = append(creds, sc)
+	type owned struct {
+		user *snapshot.User
+		cred snapshot.ServiceCredential
+	}
+	var creds []owned
+	for _, u := range users {
+		for _, sc := range u.ServiceCredentials {
+			if service == "" || sc.ServiceName == service {
+				creds = append(creds, owned{u, sc})
+			}
 		}
 	}
 	page, paging, e := iamPage(c, creds)
@@ -285,8 +297,8 @@ func listServiceSpecificCredentials(s *Server, c *call) (any, *apiError) {
 		return nil, e
 	}
 	var out []entry
-	for _, sc := range page {
-		out = append(out, entry{u.Name, sc.Status, u.Name + "-at-" + c.acct.ID, dateOrCreated(sc.CreatedAt, u), sc.ID, sc.ServiceName})
+	for _, o := range page {
+		out = append(out, entry{o.user.Name, o.cred.Status, o.user.Name + "-at-" + c.acct.ID, dateOrCreated(o.cred.CreatedAt, o.user), o.cred.ID, o.cred.ServiceName})
 	}
 	return struct {
 		ServiceSpecificCredentials []entry `xml:"ServiceSpecificCredentials>member"`

@@ -320,6 +320,10 @@ func TestIAMLists(t *testing.T) {
 	if len(ssc.ServiceSpecificCredentials) != 1 || *ssc.ServiceSpecificCredentials[0].ServiceName != "codecommit.amazonaws.com" {
 		t.Fatalf("service credentials: %+v", ssc.ServiceSpecificCredentials)
 	}
+	all := must[*iam.ListServiceSpecificCredentialsOutput](t)(c.ListServiceSpecificCredentials(ctx(t), &iam.ListServiceSpecificCredentialsInput{AllUsers: aws.Bool(true)}))
+	if len(all.ServiceSpecificCredentials) != 1 || *all.ServiceSpecificCredentials[0].UserName != "alice" {
+		t.Fatalf("AllUsers service credentials: %+v", all.ServiceSpecificCredentials)
+	}
 	ssh := must[*iam.ListSSHPublicKeysOutput](t)(c.ListSSHPublicKeys(ctx(t), &iam.ListSSHPublicKeysInput{UserName: aws.String("alice")}))
 	if len(ssh.SSHPublicKeys) != 1 || *ssh.SSHPublicKeys[0].SSHPublicKeyId != "APKAEXAMPLE000000001" {
 		t.Fatalf("SSH keys: %+v", ssh.SSHPublicKeys)
