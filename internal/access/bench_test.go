@@ -3,6 +3,7 @@ package access
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 	"time"
 
@@ -91,12 +92,18 @@ func genAccount(users, roles, policies int) *snapshot.Snapshot {
 // analyzeAll is what the privilege-escalation rule does: build the model,
 // find every user's and role's methods, and the chains to administrator.
 func analyzeAll(s *snapshot.Snapshot) (findings, chains int) {
+	f, c, _ := analyzeAllKeep(s)
+	return f, c
+}
+
+func analyzeAllKeep(s *snapshot.Snapshot) (findings, chains int, an *Analysis) {
 	m := Build(s, s.Accounts[0], nil)
-	an := Analyze(m, now)
+	an = Analyze(m, now)
+	chains = len(an.AdminChains())
 	for _, p := range m.Principals {
 		findings += len(an.Escalations(p))
 	}
-	return findings, len(an.AdminChains())
+	return findings, chains, an
 }
 
 func benchmarkAccount(b *testing.B, users, roles, policies int) {
@@ -109,6 +116,16 @@ func benchmarkAccount(b *testing.B, users, roles, policies int) {
 	}
 	b.ReportMetric(float64(f), "findings")
 	b.ReportMetric(float64(c), "chains")
+	// The heap the finished analysis holds (model, caches, findings).
+	b.StopTimer()
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, _, an := analyzeAllKeep(s)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(an)
+	b.ReportMetric(float64(after.HeapAlloc-min(before.HeapAlloc, after.HeapAlloc))/(1<<20), "live-MB")
 }
 
 // go test ./internal/access -run '^$' -bench Escalation -benchtime 3x

@@ -2,8 +2,10 @@ package access
 
 import (
 	"encoding/json"
+	"flag"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -55,6 +57,38 @@ func readJSON(t *testing.T, path string, v any) {
 		t.Fatal(err)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the method table in docs/privilege-escalation.md")
+
+const (
+	docPath    = "../../docs/privilege-escalation.md"
+	beginTable = "<!-- methods:begin (generated: go test ./internal/access -run TestMethodsDoc -update) -->\n"
+	endTable   = "<!-- methods:end -->"
+)
+
+// TestMethodsDoc keeps the method table of docs/privilege-escalation.md in
+// step with the catalogue.
+func TestMethodsDoc(t *testing.T) {
+	data, err := os.ReadFile(docPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	i, j := strings.Index(doc, beginTable), strings.Index(doc, endTable)
+	if i < 0 || j < i {
+		t.Fatalf("%s lacks the method table markers", docPath)
+	}
+	want := doc[:i+len(beginTable)] + MethodsMarkdown() + doc[j:]
+	if want == doc {
+		return
+	}
+	if !*update {
+		t.Fatalf("the method table in %s is stale: run go test ./internal/access -run TestMethodsDoc -update", docPath)
+	}
+	if err := os.WriteFile(docPath, []byte(want), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -28,18 +28,22 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "iamspect",
 		Short: "Audit AWS IAM for long-term credentials, weak sign-in and risky access",
-		Long: `iamspect audits the IAM security posture of an AWS account or organisation.
+		Long: `iamspect audits the IAM security posture of an AWS account or organisation:
+IAM users and their long-term credentials, MFA, root hygiene, password policy,
+admin and wildcard grants, privilege-escalation paths, role trust policies,
+federation and guardrails. It reports, for every check, FAIL, PASS, MUTED
+(suppressed) or UNKNOWN (could not be checked, and why). It only reads: it
+never changes anything in AWS.
 
-It reads IAM state (from AWS CLI output files, a saved snapshot, or the built-in
-demo), checks it against a catalogue of rules, and reports what fails, what
-passes and what could not be checked. It never changes anything in AWS.
-
-Start with the demo:
+Start with the demo (no AWS access needed):
   iamspect demo
 
-Audit your own account from AWS CLI files (see 'iamspect export-commands'):
+Audit the account of your current AWS credentials, or a whole organisation:
+  iamspect scan
+  iamspect scan --org --profile management-audit
+
+Audit offline from AWS CLI output files (see 'iamspect export-commands'):
   iamspect scan --from ./iam-export
-  iamspect scan --authz-details authz.json --credential-report report.json
 
 Exit codes: 0 nothing failing at or above --fail-on; 1 failing results;
 2 usage or input error; 3 incomplete scan (missing inputs) unless --allow-incomplete.`,

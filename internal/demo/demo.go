@@ -48,7 +48,7 @@ func Snapshot() *snapshot.Snapshot {
 	a.Groups = groups()
 	a.Roles = roles()
 	a.Policies = policies()
-	a.Roles, a.Policies = append(a.Roles, moreRoles()...), append(a.Policies, morePolicies()...) // trust.go
+	a.Roles, a.Policies = append(a.Roles, moreRoles()...), append(a.Policies, morePolicies()...)       // trust.go
 	a.Roles, a.Policies = append(a.Roles, privescRoles()...), append(a.Policies, privescPolicies()...) // privesc.go
 	a.PasswordPolicy = &snapshot.PasswordPolicy{MinimumPasswordLength: 8, RequireLowercaseCharacters: true,
 		RequireNumbers: true, AllowUsersToChangePassword: true}
@@ -66,7 +66,8 @@ func Snapshot() *snapshot.Snapshot {
 		ARN: arn("oidc-provider", "gitlab.com"), URL: "https://gitlab.com", ClientIDs: []string{"https://gitlab.com"},
 		CreatedAt: daysAgo(420),
 	})
-	a.OIDCProviders = append(a.OIDCProviders, moreOIDCProviders()...) // trust.go
+	// Terraform Cloud's provider (trust.go).
+	a.OIDCProviders = append(a.OIDCProviders, moreOIDCProviders()...)
 	a.SAMLProviders = []snapshot.SAMLProvider{{ // the old ADFS federation, certificate about to lapse
 		ARN: arn("saml-provider", "LegacyADFS"), Name: "LegacyADFS", ValidUntil: daysAgo(-12), CreatedAt: daysAgo(1800),
 	}}

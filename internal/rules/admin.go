@@ -176,7 +176,9 @@ var coreAdminActions = []string{"iam:AttachRolePolicy", "iam:PutRolePolicy", "ia
 // identity policies and boundary allow everything, the SCPs' Allow
 // statements let everything through, and the SCP Denies leave the core
 // administrator powers in place (in some context, e.g. allowed regions).
-type scpRelaxer struct{ allowOnly map[*policy.Policy]*policy.Policy }
+type scpRelaxer struct {
+	allowOnly map[*policy.Policy]*policy.Policy
+}
 
 func (x *scpRelaxer) adminDespiteSCPDenies(set *policy.Set) bool {
 	if len(set.SCPs) == 0 {

@@ -288,9 +288,9 @@ var PolicyAssumeRoleWildcard = Rule{
 		"a Deny removes the permission.",
 	Frameworks: with(with(map[Framework][]string{}, WellArch, "SEC03-BP02", "SEC03-BP07"), NIST80053, "AC-6"),
 	Remediation: Remediation{
-		Summary: "Limit sts:AssumeRole to the ARNs of the roles the principal must assume.",
-		Console: "IAM console > Policies > edit the statement: Resource = the role ARNs (arn:aws:iam::ACCOUNT:role/NAME).",
-		CLI:     "aws iam create-policy-version --policy-arn ARN --policy-document file://assume-scoped.json --set-as-default",
+		Summary:   "Limit sts:AssumeRole to the ARNs of the roles the principal must assume.",
+		Console:   "IAM console > Policies > edit the statement: Resource = the role ARNs (arn:aws:iam::ACCOUNT:role/NAME).",
+		CLI:       "aws iam create-policy-version --policy-arn ARN --policy-document file://assume-scoped.json --set-as-default",
 		Terraform: "statement {\n  actions   = [\"sts:AssumeRole\"]\n  resources = [\"arn:aws:iam::111122223333:role/deploy\"]\n}",
 	},
 	References: []string{

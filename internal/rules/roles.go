@@ -82,9 +82,9 @@ var RoleSessionDurationLong = Rule{
 		"that long, which erodes the benefit of temporary credentials. Service-linked roles are skipped.",
 	Frameworks: with(with(map[Framework][]string{}, WellArch, "SEC02-BP02"), NIST80053, "AC-12"),
 	Remediation: Remediation{
-		Summary: "Lower the role's maximum session duration to what its users need (1 hour is the default).",
-		Console: "IAM console > Roles > the role > Summary > Maximum session duration > Edit.",
-		CLI:     "aws iam update-role --role-name NAME --max-session-duration 3600",
+		Summary:   "Lower the role's maximum session duration to what its users need (1 hour is the default).",
+		Console:   "IAM console > Roles > the role > Summary > Maximum session duration > Edit.",
+		CLI:       "aws iam update-role --role-name NAME --max-session-duration 3600",
 		Terraform: "resource \"aws_iam_role\" \"r\" {\n  max_session_duration = 3600\n}",
 	},
 	References: []string{

@@ -20,7 +20,7 @@ import (
 
 // Assume actions a trust statement can grant.
 const (
-	actAssumeRole = "sts:AssumeRole"
+	actAssumeRole  = "sts:AssumeRole"
 	actWebIdentity = "sts:AssumeRoleWithWebIdentity"
 	actSAML        = "sts:AssumeRoleWithSAML"
 )

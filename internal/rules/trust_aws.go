@@ -191,9 +191,9 @@ var RoleTrustCrossAccountNoExternalID = Rule{
 		"are skipped.",
 	Frameworks: with(with(with(map[Framework][]string{}, WellArch, "SEC03-BP07", "SEC03-BP09"), NIST80053, "AC-3", "AC-20"), Conformity, "IAM-050"),
 	Remediation: Remediation{
-		Summary: "Add a StringEquals sts:ExternalId condition with the ID the third party gave you, or a Bool aws:MultiFactorAuthPresent \"true\" condition for people.",
-		Console: "IAM console > Roles > the role > Trust relationships > Edit trust policy: add the sts:ExternalId condition.",
-		CLI:     "aws iam update-assume-role-policy --role-name NAME --policy-document file://trust-external-id.json",
+		Summary:   "Add a StringEquals sts:ExternalId condition with the ID the third party gave you, or a Bool aws:MultiFactorAuthPresent \"true\" condition for people.",
+		Console:   "IAM console > Roles > the role > Trust relationships > Edit trust policy: add the sts:ExternalId condition.",
+		CLI:       "aws iam update-assume-role-policy --role-name NAME --policy-document file://trust-external-id.json",
 		Terraform: "condition {\n  test     = \"StringEquals\"\n  variable = \"sts:ExternalId\"\n  values   = [var.vendor_external_id]\n}",
 	},
 	References: []string{
@@ -294,9 +294,9 @@ var RoleTrustServiceConfusedDeputy = Rule{
 		"EC2 (instance profiles) is exempt. Service-linked roles are skipped: AWS owns their trust policies.",
 	Frameworks: with(with(map[Framework][]string{}, WellArch, "SEC03-BP07"), NIST80053, "AC-3"),
 	Remediation: Remediation{
-		Summary: "Add a StringEquals aws:SourceAccount condition with your account ID (or ArnLike aws:SourceArn with the resource ARN) to the service statement.",
-		Console: "IAM console > Roles > the role > Trust relationships > Edit trust policy: add the aws:SourceAccount condition.",
-		CLI:     "aws iam update-assume-role-policy --role-name NAME --policy-document file://trust-source-account.json",
+		Summary:   "Add a StringEquals aws:SourceAccount condition with your account ID (or ArnLike aws:SourceArn with the resource ARN) to the service statement.",
+		Console:   "IAM console > Roles > the role > Trust relationships > Edit trust policy: add the aws:SourceAccount condition.",
+		CLI:       "aws iam update-assume-role-policy --role-name NAME --policy-document file://trust-source-account.json",
 		Terraform: "condition {\n  test     = \"StringEquals\"\n  variable = \"aws:SourceAccount\"\n  values   = [data.aws_caller_identity.current.account_id]\n}",
 	},
 	References: []string{

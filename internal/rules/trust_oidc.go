@@ -542,9 +542,9 @@ var RoleTrustSAMLMissingAudience = Rule{
 		"Service-linked roles are skipped.",
 	Frameworks: with(trustFrameworks(), NIST80053, "IA-8"),
 	Remediation: Remediation{
-		Summary: "Add \"StringEquals\": {\"SAML:aud\": \"https://signin.aws.amazon.com/saml\"} to the trust statement.",
-		Console: "IAM console > Roles > the role > Trust relationships > Edit trust policy: add the SAML:aud condition.",
-		CLI:     "aws iam update-assume-role-policy --role-name NAME --policy-document file://trust-saml-aud.json",
+		Summary:   "Add \"StringEquals\": {\"SAML:aud\": \"https://signin.aws.amazon.com/saml\"} to the trust statement.",
+		Console:   "IAM console > Roles > the role > Trust relationships > Edit trust policy: add the SAML:aud condition.",
+		CLI:       "aws iam update-assume-role-policy --role-name NAME --policy-document file://trust-saml-aud.json",
 		Terraform: "condition {\n  test     = \"StringEquals\"\n  variable = \"SAML:aud\"\n  values   = [\"https://signin.aws.amazon.com/saml\"]\n}",
 	},
 	References: []string{

@@ -1,0 +1,35 @@
+package cli
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/iamspect/iamspect/internal/rules"
+)
+
+// The README lists the rules and promises two set-up commands; keep both true.
+func TestReadmeListsEveryRuleAndTheSetupCommands(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	for _, r := range rules.Catalog() {
+		if !strings.Contains(readme, "`"+r.ID+"`") {
+			t.Errorf("README does not list rule %s", r.ID)
+		}
+	}
+	for _, cmd := range []string{"go run ./cmd/iamspect demo", "go vet ./... && go test ./..."} {
+		if !strings.Contains(readme, cmd) {
+			t.Errorf("README lacks the set-up command %q", cmd)
+		}
+	}
+	ci, err := os.ReadFile("../../.ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ci), "go vet ./... && go test ./...") {
+		t.Error(".ci/run does not run the README's test command")
+	}
+}
