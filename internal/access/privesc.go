@@ -63,7 +63,7 @@ type pstate struct {
 	ctx map[string][]string
 
 	powerOnce sync.Once
-	power     []bool
+	power     []uint64
 
 	assumeOnce sync.Once
 	assumable  []Assumption
@@ -383,24 +383,36 @@ var powerActions = func() []string {
 	return out
 }()
 
-// power returns which powerActions the set allows on some resource.
-func (a *Analysis) powerOf(s *pstate) []bool {
+// powerOf returns which powerActions the principal's set allows on some
+// resource, as a bitset.
+func (a *Analysis) powerOf(s *pstate) []uint64 {
 	s.powerOnce.Do(func() { s.power = a.computePower(s, s.p.Set) })
 	return s.power
 }
 
-func (a *Analysis) computePower(s *pstate, set *policy.Set) []bool {
-	out := make([]bool, len(powerActions))
-	if set == s.p.Set && a.IsAdmin(s.p) || set.IsAdmin() {
-		for i := range out {
-			out[i] = true
-		}
-		return out
-	}
+func (a *Analysis) computePower(s *pstate, set *policy.Set) []uint64 {
+	out := make([]uint64, (len(powerActions)+63)/64)
+	all := set == s.p.Set && a.IsAdmin(s.p) || set.IsAdmin()
 	for i, act := range powerActions {
-		out[i] = allowed(a.eval(s, set, act, "", ""))
+		// An action no identity Allow statement names cannot be allowed:
+		// skip the evaluation.
+		if all || (mayAllow(set, act) && allowed(a.eval(s, set, act, "", ""))) {
+			out[i/64] |= 1 << (i % 64)
+		}
 	}
 	return out
+}
+
+// mayAllow reports whether some identity Allow statement covers the action.
+func mayAllow(set *policy.Set, action string) bool {
+	for _, pol := range set.Identity {
+		for _, st := range pol.Doc.Statements {
+			if st.Effect == policy.Allow && coversAction(st, action) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Outranks reports whether target holds something p does not: it is
@@ -417,9 +429,9 @@ func (a *Analysis) Outranks(target, p *Principal) bool {
 	return exceeds(a.powerOf(a.state(target)), a.powerOf(a.state(p)))
 }
 
-func exceeds(t, p []bool) bool {
+func exceeds(t, p []uint64) bool {
 	for i := range t {
-		if t[i] && !p[i] {
+		if t[i]&^p[i] != 0 {
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/iamspect/iamspect/internal/policy"
@@ -271,6 +272,30 @@ func judgeEKS(v string) (scope, string) {
 	return scopePinned, ""
 }
 
+// foreignClaim finds a condition that requires a claim of another OIDC
+// issuer (a key "HOST:claim" whose HOST is not this provider's): tokens of
+// this provider never carry it, so the statement never matches for it. The
+// classic case is a GitHub Enterprise provider
+// (token.actions.githubusercontent.com/SLUG) with conditions written for
+// the public issuer's keys.
+func foreignClaim(st *policy.Statement, host string) string {
+	for _, c := range st.Conditions {
+		i := strings.LastIndex(c.Key, ":")
+		if i <= 0 || !c.Known() || c.Negated() || c.IfExists {
+			continue
+		}
+		issuer := c.Key[:i]
+		if !strings.Contains(issuer, ".") || strings.EqualFold(issuer, host) {
+			continue // a global or service key (aws:, sts:, ...), or this provider's
+		}
+		if c.Operator == "Null" && !slices.ContainsFunc(c.Values, func(v string) bool { return strings.EqualFold(v, "false") }) {
+			continue // Null "true": the key must be absent, which it is
+		}
+		return fmt.Sprintf("the condition on %s names a claim of issuer %s, which tokens of %s never carry", c.Key, issuer, host)
+	}
+	return ""
+}
+
 // oidcGrant is one provider trusted by one Allow statement, judged.
 type oidcGrant struct {
 	st    *policy.Statement
@@ -328,6 +353,10 @@ func (t roleTrust) oidcGrants() []oidcGrant {
 			}
 			if !usable(st) {
 				g.scope = scopeNever // another condition can never be true
+			}
+			if why := foreignClaim(st, host); why != "" {
+				g.scope = scopeNever
+				g.never = append(g.never, why)
 			}
 			auds, _ := t.constraints(st, host+":aud", actWebIdentity)
 			oauds, _ := t.constraints(st, host+":oaud", actWebIdentity) // Google's original audience
@@ -479,7 +508,9 @@ var RoleTrustConditionNeverMatches = Rule{
 		"through it, which is safe but usually hides a mistake the author will \"fix\" by widening the " +
 		"trust. Typical causes: a \"*\" under StringEquals (compared literally — use StringLike), a " +
 		"malformed GitHub subject (\"repo:org/repo:ref:main\" instead of \"ref:refs/heads/main\", or a " +
-		"job_workflow_ref written into the subject), an unknown condition operator. Values that can never " +
+		"job_workflow_ref written into the subject), a condition on a claim of another issuer (a GitHub " +
+		"Enterprise provider token.actions.githubusercontent.com/SLUG checked with the public issuer's keys), an " +
+		"unknown condition operator. Values that can never " +
 		"match inside a list that also holds good values are reported too. Service-linked roles are skipped.",
 	Frameworks: with(with(map[Framework][]string{}, WellArch, "SEC03-BP07"), NIST80053, "CM-6"),
 	Remediation: Remediation{

@@ -108,7 +108,9 @@ func TestTrustOIDCScope(t *testing.T) {
 		{"enterprise slug pinned", []string{oidcStmt("token.actions.githubusercontent.com/acme-corp",
 			`{"StringEquals":{"token.actions.githubusercontent.com/acme-corp:aud":"sts.amazonaws.com","token.actions.githubusercontent.com/acme-corp:sub":"repo:acme/app:environment:prod"}}`)}, oidcStatus(P, P, P)},
 		{"enterprise slug with sub on the wrong key", []string{oidcStmt("token.actions.githubusercontent.com/acme-corp",
-			`{"StringEquals":{"token.actions.githubusercontent.com/acme-corp:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":"repo:acme/*"}}`)}, oidcStatus(F, F, P)},
+			`{"StringEquals":{"token.actions.githubusercontent.com/acme-corp:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":"repo:acme/*"}}`)}, oidcStatus(P, P, F)},
+		{"enterprise slug: public issuer's keys never match, the slug's own sub is missing", []string{oidcStmt("token.actions.githubusercontent.com/acme-corp",
+			`{"StringEquals":{"token.actions.githubusercontent.com/acme-corp:aud":"sts.amazonaws.com"}}`), ghEquals("repo:acme/app:environment:prod")}, oidcStatus(F, F, P)},
 		// GitLab.
 		{"gitlab pinned", []string{oidcStmt("gitlab.com", subCond("gitlab.com", "StringEquals", "project_path:acme/app:ref_type:branch:ref:main"))}, oidcStatus(P, P, P)},
 		{"gitlab group-wide", []string{oidcStmt("gitlab.com", subCond("gitlab.com", "StringLike", "project_path:acme/*"))}, oidcStatus(P, F, P)},
