@@ -26,7 +26,12 @@ type judge func(p *policy.Policy) []string
 // contentCheck runs a judge over the account's policies. blocked, when set,
 // tells whether the principal's effective permissions (boundary, SCPs,
 // Denies in other policies) take the finding away; it returns the reason.
-func contentCheck(what string, j judge, blocked func(p *access.Principal) bool) func(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result {
+//
+// leaveAdmin skips administrator policies (Allow * on *): every narrower
+// finding in them is implied by the admin grant, which policy-admin-attached
+// and policy-unattached-admin already report, so repeating it here would
+// only inflate the count.
+func contentCheck(what string, j judge, blocked func(p *access.Principal) bool, leaveAdmin bool) func(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result {
 	return func(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result {
 		m := ctx.model(s, a)
 		memo := map[*policy.Policy][]string{}
@@ -49,6 +54,10 @@ func contentCheck(what string, j judge, blocked func(p *access.Principal) bool) 
 				out = append(out, r.policyResult(Unknown, a, mp, "Managed policy %s could not be read (%v); see policy-invalid.", mp.Name, err))
 				continue
 			}
+			if leaveAdmin && policy.IsAdminPolicy(p) {
+				out = append(out, r.policyResult(Pass, a, mp, "Managed policy %s grants full administrator access, which policy-admin-attached and policy-unattached-admin report; it is not counted again here.", mp.Name))
+				continue
+			}
 			if f := judged(p); len(f) > 0 {
 				if attached == nil {
 					attached = attachmentIndex(m)
@@ -59,18 +68,25 @@ func contentCheck(what string, j judge, blocked func(p *access.Principal) bool) 
 			}
 		}
 		for _, pr := range m.Principals {
-			var found []string
+			var found, admin []string
 			n := 0
 			for _, src := range ownSources(pr) {
 				if src.Kind == access.SourceManaged && !snapshot.IsAWSManagedPolicyARN(src.ARN) {
 					continue // reported on the customer managed policy itself
 				}
 				n++
+				if leaveAdmin && policy.IsAdminPolicy(src.Policy) {
+					admin = append(admin, sourceLabel(src))
+					continue
+				}
 				if f := judged(src.Policy); len(f) > 0 {
 					found = append(found, sourceLabel(src)+": "+strings.Join(f, "; "))
 				}
 			}
 			switch {
+			case len(found) == 0 && len(admin) > 0:
+				out = append(out, r.principalResult(Pass, a, pr, "%s holds an administrator policy (%s), which policy-admin-attached reports; no other inline or AWS managed policy of its own %s.",
+					kindLabel(pr), strings.Join(admin, ", "), what))
 			case len(found) == 0 && n == 0:
 				out = append(out, r.principalResult(Pass, a, pr, "%s has no inline or AWS managed policy of its own that %s.", kindLabel(pr), what))
 			case len(found) == 0:
@@ -219,7 +235,7 @@ var PolicyServiceWildcard = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html",
 	},
 	Needs:        policyNeeds,
-	CheckAccount: contentCheck("allows every action of a sensitive service", serviceWildcards, nil),
+	CheckAccount: contentCheck("allows every action of a sensitive service", serviceWildcards, nil, false),
 }
 
 // PolicyAllowNotAction flags Allow statements with NotAction or NotResource
@@ -246,7 +262,7 @@ var PolicyAllowNotAction = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html",
 	},
 	Needs:        policyNeeds,
-	CheckAccount: contentCheck("allows with NotAction or NotResource on every resource", notActionOnAll, nil),
+	CheckAccount: contentCheck("allows with NotAction or NotResource on every resource", notActionOnAll, nil, false),
 }
 
 // PolicyPassRoleWildcard flags iam:PassRole on "*".
@@ -273,7 +289,7 @@ var PolicyPassRoleWildcard = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PassedToService",
 	},
 	Needs:        policyNeeds,
-	CheckAccount: contentCheck("allows iam:PassRole on every resource", allowsOnEverything("iam:PassRole"), blockedFor("iam:PassRole")),
+	CheckAccount: contentCheck("allows iam:PassRole on every resource", allowsOnEverything("iam:PassRole"), blockedFor("iam:PassRole"), true),
 }
 
 // PolicyAssumeRoleWildcard flags sts:AssumeRole on "*".
@@ -298,5 +314,5 @@ var PolicyAssumeRoleWildcard = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
 	},
 	Needs:        policyNeeds,
-	CheckAccount: contentCheck("allows sts:AssumeRole on every resource", allowsOnEverything("sts:AssumeRole"), blockedFor("sts:AssumeRole")),
+	CheckAccount: contentCheck("allows sts:AssumeRole on every resource", allowsOnEverything("sts:AssumeRole"), blockedFor("sts:AssumeRole"), true),
 }

@@ -247,6 +247,18 @@ func TestPolicyPassRoleWildcard(t *testing.T) {
 		{name: "inline on a role", res: "r", want: rules.Fail, setup: withRole("r", func(b *snapshot.Builder, r *snapshot.Role) {
 			r.InlinePolicies = inline("pass", doc(`{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}`))
 		})},
+		// An administrator policy implies PassRole on *; policy-admin-attached
+		// reports it, so it is not counted twice.
+		{name: "admin customer policy left to the admin rules", res: "everything", want: rules.Pass, contains: "policy-admin-attached", setup: func(b *snapshot.Builder) {
+			customer(b, "everything", doc(`{"Effect":"Allow","Action":"*","Resource":"*"}`), 1)
+		}},
+		{name: "admin inline policy on a role left to the admin rules", res: "r", want: rules.Pass, contains: "administrator policy", setup: withRole("r", func(b *snapshot.Builder, r *snapshot.Role) {
+			r.InlinePolicies = inline("all", doc(`{"Effect":"Allow","Action":"*","Resource":"*"}`))
+		})},
+		{name: "admin plus a separate PassRole grant still fails", res: "r", want: rules.Fail, contains: "inline policy pass", setup: withRole("r", func(b *snapshot.Builder, r *snapshot.Role) {
+			r.InlinePolicies = append(inline("all", doc(`{"Effect":"Allow","Action":"*","Resource":"*"}`)),
+				inline("pass", doc(`{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}`))...)
+		})},
 	})
 }
 
