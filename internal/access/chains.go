@@ -43,34 +43,88 @@ func (a *Analysis) computeAssumable(s *pstate) []Assumption {
 			}
 		}
 	}
+	// When no statement of the principal's policies that covers
+	// sts:AssumeRole names a particular resource, the answer depends on the
+	// trust policy only: roles with the same trust document share one
+	// evaluation. (Principals allowed sts:AssumeRole on "*" meet every
+	// role that trusts the account, so this is what keeps them cheap.)
+	var memo map[string]policy.Result
+	if roleIndependent(p.Set, "sts:AssumeRole") {
+		memo = map[string]policy.Result{}
+	}
 	var out []Assumption
 	seen := map[*Principal]bool{}
 	for _, r := range cands {
-		if r == p || seen[r] {
+		if r == p || seen[r] || a.trusts[r] == nil {
 			continue
 		}
 		seen[r] = true
-		if g, ok := a.assumeGrant(s, r); ok {
-			out = append(out, Assumption{Role: r, Grant: g})
+		var res policy.Result
+		if memo != nil {
+			k := string(r.Role.TrustPolicy)
+			var ok bool
+			if res, ok = memo[k]; !ok {
+				res = a.assumeResult(s, r)
+				memo[k] = res
+			}
+		} else {
+			res = a.assumeResult(s, r)
+		}
+		if allowed(res) {
+			out = append(out, Assumption{Role: r, Conditional: res.Decision == policy.ConditionallyAllowed})
 		}
 	}
 	slices.SortFunc(out, func(x, y Assumption) int { return strings.Compare(x.Role.ARN, y.Role.ARN) })
 	return out
 }
 
-// assumeGrant evaluates sts:AssumeRole on role r for the principal, with the
-// role's trust policy as the resource policy.
+// roleIndependent reports whether every statement of the set that covers
+// action applies to all resources alike (Resource "*" or none).
+func roleIndependent(set *policy.Set, action string) bool {
+	layers := append([][]*policy.Policy{set.Identity, set.Boundary}, set.SCPs...)
+	for _, l := range layers {
+		for _, pol := range l {
+			for _, st := range pol.Doc.Statements {
+				if !coversAction(st, action) {
+					continue
+				}
+				if st.NotResource != nil {
+					return false
+				}
+				for _, r := range st.Resource {
+					if r != "*" {
+						return false
+					}
+				}
+			}
+		}
+	}
+	return true
+}
+
+// assumeResult evaluates sts:AssumeRole on role r for the principal, with
+// the role's trust policy as the resource policy.
+func (a *Analysis) assumeResult(s *pstate, r *Principal) policy.Result {
+	set := &policy.Set{Identity: s.p.Set.Identity, Boundary: s.p.Set.Boundary, SCPs: s.p.Set.SCPs, Resource: []*policy.Policy{a.trusts[r]}}
+	return a.eval(s, set, "sts:AssumeRole", r.ARN, "")
+}
+
+// assumeGrant is assumeResult as a Grant naming the statements.
 func (a *Analysis) assumeGrant(s *pstate, r *Principal) (Grant, bool) {
-	t := a.trusts[r]
-	if r == nil || t == nil {
+	if r == nil || a.trusts[r] == nil {
 		return Grant{}, false
 	}
-	set := &policy.Set{Identity: s.p.Set.Identity, Boundary: s.p.Set.Boundary, SCPs: s.p.Set.SCPs, Resource: []*policy.Policy{t}}
-	res := a.eval(s, set, "sts:AssumeRole", r.ARN, "")
+	res := a.assumeResult(s, r)
 	if !allowed(res) {
 		return Grant{}, false
 	}
-	return a.grant(s.p, res, "sts:AssumeRole", r.ARN, t), true
+	return a.grant(s.p, res, "sts:AssumeRole", r.ARN, a.trusts[r]), true
+}
+
+// AssumeGrant explains an assumption: the statements that allow it.
+func (a *Analysis) AssumeGrant(p *Principal, as Assumption) Grant {
+	g, _ := a.assumeGrant(a.state(p), as.Role)
+	return g
 }
 
 // Hop is one step of a chain: From becomes To by Via (a method ID, or
@@ -133,7 +187,7 @@ type edge struct {
 func (a *Analysis) edges(p *Principal) []edge {
 	var out []edge
 	for _, as := range a.Assumable(p) {
-		out = append(out, edge{to: as.Role, via: "sts:AssumeRole", conditional: as.Grant.Conditional})
+		out = append(out, edge{to: as.Role, via: "sts:AssumeRole", conditional: as.Conditional})
 	}
 	for _, f := range a.Escalations(p) {
 		if f.Method.ID == "sts-001" {

@@ -95,10 +95,12 @@ func (a *Analysis) IsAdmin(p *Principal) bool {
 	return s.admin
 }
 
-// Assumption is a role a principal can assume, with how.
+// Assumption is a role a principal can assume (Analysis.AssumeGrant
+// tells how).
 type Assumption struct {
-	Role  *Principal
-	Grant Grant
+	Role *Principal
+	// Conditional: only when conditions hold (MFA, external ID, ...).
+	Conditional bool
 }
 
 // Grant is one step of a method as the principal's policies answer it.

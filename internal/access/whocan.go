@@ -92,7 +92,7 @@ func (a *Analysis) WhoCanBecome(target *Principal) []Becomer {
 		if target.Kind == KindRole {
 			for _, as := range a.Assumable(p) {
 				if as.Role == target {
-					out = append(out, Becomer{ARN: p.ARN, Name: p.Name, Kind: p.Kind, Via: "sts:AssumeRole", Conditional: as.Grant.Conditional})
+					out = append(out, Becomer{ARN: p.ARN, Name: p.Name, Kind: p.Kind, Via: "sts:AssumeRole", Conditional: as.Conditional})
 				}
 			}
 		}

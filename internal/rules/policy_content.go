@@ -275,7 +275,8 @@ var PolicyPassRoleWildcard = Rule{
 		"wildcard action or through NotResource), it lets the holder run code as any role in the " +
 		"account, administrator roles included: a classic privilege-escalation path. Customer managed " +
 		"policies are reported on the policy; inline and AWS managed policies on the principal that " +
-		"holds them, which passes when its boundary, an SCP or a Deny removes the permission.",
+		"holds them, which passes when its boundary, an SCP or a Deny removes the permission. " +
+		"Administrator policies (Allow * on *) are left to policy-admin-attached and policy-unattached-admin.",
 	Frameworks: with(with(map[Framework][]string{}, WellArch, "SEC03-BP02"), NIST80053, "AC-6", "AC-6(1)"),
 	Remediation: Remediation{
 		Summary: "Limit iam:PassRole to the ARNs of the roles the workload must pass, and add an iam:PassedToService condition.",
@@ -301,7 +302,8 @@ var PolicyAssumeRoleWildcard = Rule{
 		"in, here and in other accounts: every role that trusts the account root becomes reachable. " +
 		"Name the roles instead. Customer managed policies are reported on the policy; inline and AWS " +
 		"managed policies on the principal that holds them, which passes when its boundary, an SCP or " +
-		"a Deny removes the permission.",
+		"a Deny removes the permission. Administrator policies (Allow * on *) are left to " +
+		"policy-admin-attached and policy-unattached-admin.",
 	Frameworks: with(with(map[Framework][]string{}, WellArch, "SEC03-BP02", "SEC03-BP07"), NIST80053, "AC-6"),
 	Remediation: Remediation{
 		Summary:   "Limit sts:AssumeRole to the ARNs of the roles the principal must assume.",
