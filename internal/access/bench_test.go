@@ -81,6 +81,9 @@ func genAccount(users, roles, policies int) *snapshot.Snapshot {
 			trust = trustARN(iamARN("user", fmt.Sprintf("u%d", rng.IntN(users))))
 		}
 		r := b.Role(fmt.Sprintf("team-%d-r%d", i%40, i), trust)
+		if trust == trustService("ec2.amazonaws.com") {
+			r.InstanceProfiles = []string{iamARN("instance-profile", r.Name)}
+		}
 		r.AttachedPolicies = refs(1 + rng.IntN(3))
 		if i%50 == 0 {
 			r.AttachedPolicies = append(r.AttachedPolicies, snapshot.PolicyRef{Name: "AdministratorAccess", ARN: adminARN})

@@ -169,3 +169,60 @@ func TestAdminChains(t *testing.T) {
 		t.Errorf("AdminChains: %d, want %d", len(got), len(chains))
 	}
 }
+
+// Conditions on keys the snapshot cannot know still grant nothing when they
+// contradict each other or can never match.
+func TestUnsatisfiableConditions(t *testing.T) {
+	cases := []struct {
+		name string
+		cond map[string]any
+		want bool
+	}{
+		{"two regions at once", map[string]any{"StringEquals": map[string]any{"aws:RequestedRegion": "eu-west-1"}, "StringNotEquals": map[string]any{"aws:RequestedRegion": "eu-west-1"}}, false},
+		{"Bool that is neither true nor false", map[string]any{"Bool": map[string]any{"aws:MultiFactorAuthPresent": "yes"}}, false},
+		{"empty value list", map[string]any{"StringEquals": map[string]any{"aws:RequestedRegion": []string{}}}, false},
+		{"one region", map[string]any{"StringEquals": map[string]any{"aws:RequestedRegion": "eu-west-1"}}, true},
+		{"region allowed, another excluded", map[string]any{"StringEquals": map[string]any{"aws:RequestedRegion": []string{"eu-west-1", "us-east-1"}}, "StringNotEquals": map[string]any{"aws:RequestedRegion": "eu-west-1"}}, true},
+		{"wildcards are not judged", map[string]any{"StringLike": map[string]any{"aws:RequestedRegion": "eu-*"}, "StringNotLike": map[string]any{"aws:RequestedRegion": "eu-*"}}, true},
+		{"MFA", map[string]any{"Bool": map[string]any{"aws:MultiFactorAuthPresent": "true"}}, true},
+	}
+	for _, c := range cases {
+		ac := newAccount()
+		ac.user("dev", stmt{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*", "Condition": c.cond})
+		an := ac.analyze()
+		got := len(an.Escalations(an.Model.Principal(iamARN("user", "dev")))) > 0
+		if got != c.want {
+			t.Errorf("%s: fires = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// An EC2 role without an instance profile can be neither the role of an
+// existing instance nor given to a new one, unless the principal can create
+// the profile.
+func TestInstanceProfileNeeded(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		profile  bool
+		extra    []string
+		wantPass bool // ec2-001
+		wantSSM  bool // ssm-002
+	}{
+		{"with a profile", true, nil, true, true},
+		{"without", false, nil, false, false},
+		{"without, but can create one", false, []string{"iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile"}, true, false},
+	} {
+		ac := newAccount()
+		ac.user("dev", stmt{"Effect": "Allow", "Action": append([]string{"iam:PassRole", "ec2:RunInstances", "ssm:SendCommand"}, c.extra...), "Resource": "*"})
+		r := ac.role("ec2-admin", trustService("ec2.amazonaws.com"))
+		r.AttachedPolicies = []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: adminARN}}
+		if c.profile {
+			r.InstanceProfiles = []string{iamARN("instance-profile", "ec2-admin")}
+		}
+		an := ac.analyze()
+		got := methodIDs(an.Escalations(an.Model.Principal(iamARN("user", "dev"))))
+		if slices.Contains(got, "ec2-001") != c.wantPass || slices.Contains(got, "ssm-002") != c.wantSSM {
+			t.Errorf("%s: methods %v", c.name, got)
+		}
+	}
+}

@@ -548,6 +548,17 @@ func sortMethods(ms []Method) []*Method {
 	return out
 }
 
+// ActiveMethods counts the methods that are checked (not retired).
+func ActiveMethods() int {
+	n := 0
+	for _, m := range Methods {
+		if m.Retired == "" {
+			n++
+		}
+	}
+	return n
+}
+
 // MethodByID finds a method of the catalogue.
 func MethodByID(id string) *Method {
 	for _, m := range Methods {

@@ -157,6 +157,9 @@ func (f *fixture) build() (*Analysis, *Principal) {
 		}
 		r := f.b.Role("victim", trust)
 		r.AttachedPolicies = []snapshot.PolicyRef{victimPolicy}
+		if len(f.m.Services) > 0 && f.m.Services[0] == "ec2.amazonaws.com" {
+			r.InstanceProfiles = []string{iamARN("instance-profile", "victim")}
+		}
 		if f.m.onTargetPolicy() {
 			// The admin grant comes from elsewhere; the rewritable policy is
 			// a harmless customer one.
@@ -191,10 +194,11 @@ func (f *fixture) findings() []Finding {
 }
 
 // firstTargetStep returns the index of the first step that is not OnAny, or
-// -1.
+// -1. (For OnAssume, the identity statement is limited: the target's trust
+// names the account root, so the identity allow is needed.)
 func (f *fixture) firstTargetStep() int {
 	for i, s := range f.m.Steps {
-		if s.On != OnAny && s.On != OnAssume {
+		if s.On != OnAny {
 			return i
 		}
 	}

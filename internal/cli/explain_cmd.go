@@ -140,7 +140,7 @@ func writeExplanation(w io.Writer, e *access.Explanation) error {
 		case e.Admin:
 			b.WriteString("  moot: already administrator\n")
 		case len(e.Escalations) == 0:
-			fmt.Fprintf(&b, "  none of the %d methods is usable\n", len(access.Methods))
+			fmt.Fprintf(&b, "  none of the %d methods is usable\n", access.ActiveMethods())
 		}
 		for _, f := range e.Escalations {
 			line := "  " + f.Method.ID + "  " + f.Method.Name

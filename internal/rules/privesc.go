@@ -22,7 +22,7 @@ var PrivilegeEscalation = Rule{
 		"together with ec2:RunInstances or lambda:CreateFunction, iam:CreateAccessKey on an administrator, " +
 		"or sts:AssumeRole on a more privileged role can turn itself into something it was never meant to " +
 		"be. iamspect checks every user and role (not service-linked roles) against " +
-		fmt.Sprint(len(access.Methods)) + " escalation methods merged from five public catalogues " +
+		fmt.Sprint(access.ActiveMethods()) + " escalation methods merged from five public catalogues " +
 		"(pathfinding.cloud, Cloudsplaining, Prowler, Parliament, Rhino Security Labs), judging the " +
 		"principal's combined policies — all its inline, managed and group policies together, its " +
 		"permissions boundary and SCPs — with resources and conditions evaluated at the snapshot's time. " +
@@ -81,22 +81,22 @@ func privescResult(r *Rule, a *snapshot.Account, an *access.Analysis, p *access.
 	fs := an.Escalations(p)
 	if len(fs) == 0 && len(chains) == 0 {
 		if probs := ownProblems(p); len(probs) > 0 {
-			return r.principalResult(Unknown, a, p, "%s can use none of the %d escalation methods with the policies that could be read, but %s.", kindLabel(p), len(access.Methods), joinList(probs))
+			return r.principalResult(Unknown, a, p, "%s can use none of the %d escalation methods with the policies that could be read, but %s.", kindLabel(p), access.ActiveMethods(), joinList(probs))
 		}
 		note := ""
 		if len(p.Problems) > 0 {
 			note = " Not counted: " + joinList(p.Problems) + "."
 		}
-		return r.principalResult(Pass, a, p, "%s can use none of the %d escalation methods, and no role it can assume leads to administrator.%s", kindLabel(p), len(access.Methods), note)
+		return r.principalResult(Pass, a, p, "%s can use none of the %d escalation methods, and no role it can assume leads to administrator.%s", kindLabel(p), access.ActiveMethods(), note)
 	}
-	return r.principalResult(Fail, a, p, "%s", EscalationMessage(p, fs, chains))
+	return r.principalResult(Fail, a, p, "%s", escalationMessage(p, fs, chains))
 }
 
-// EscalationMessage describes a principal's escalation findings and chains
+// escalationMessage describes a principal's escalation findings and chains
 // in one paragraph: the methods (ID and name), their targets, the actions
 // and the statements that allow each, and the shortest chains to
-// administrator. It is shared with the explain command's text output.
-func EscalationMessage(p *access.Principal, fs []access.Finding, chains []access.Chain) string {
+// administrator.
+func escalationMessage(p *access.Principal, fs []access.Finding, chains []access.Chain) string {
 	var b strings.Builder
 	groups := groupFindings(fs)
 	toAdmin := len(chains) > 0
@@ -116,7 +116,7 @@ func EscalationMessage(p *access.Principal, fs []access.Finding, chains []access
 	const detailed = 5
 	for i, g := range groups {
 		if i == detailed {
-			fmt.Fprintf(&b, " Details of the other %d methods: iamspect explain %s.", len(groups)-detailed, p.ARN)
+			fmt.Fprintf(&b, " Details of the other %s: iamspect explain %s.", plural(len(groups)-detailed, "method", "methods"), p.ARN)
 			break
 		}
 		b.WriteString(" " + describeMethod(g))

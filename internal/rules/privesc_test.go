@@ -48,7 +48,9 @@ func TestPrivilegeEscalation(t *testing.T) {
 					{Name: "pass", Document: snapshot.RawJSON(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::123456789012:role/ec2-*"}]}`)},
 					{Name: "run", Document: snapshot.RawJSON(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}]}`)},
 				}
-				b.Role("ec2-admin", peTrustEC2).AttachedPolicies = []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: peAdminPolicy}}
+				r := b.Role("ec2-admin", peTrustEC2)
+				r.AttachedPolicies = []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: peAdminPolicy}}
+				r.InstanceProfiles = []string{"arn:aws:iam::123456789012:instance-profile/ec2-admin"}
 			}},
 		{name: "the same, cancelled by a Deny", res: "ci", want: rules.Pass,
 			setup: func(b *snapshot.Builder) {
@@ -56,7 +58,9 @@ func TestPrivilegeEscalation(t *testing.T) {
 				u := b.User("ci", daysAgo(10)).User
 				u.InlinePolicies = peInline("pass",
 					`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:PassRole","ec2:RunInstances"],"Resource":"*"},{"Effect":"Deny","Action":"iam:PassRole","Resource":"*"}]}`)
-				b.Role("ec2-admin", peTrustEC2).AttachedPolicies = []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: peAdminPolicy}}
+				r := b.Role("ec2-admin", peTrustEC2)
+				r.AttachedPolicies = []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: peAdminPolicy}}
+				r.InstanceProfiles = []string{"arn:aws:iam::123456789012:instance-profile/ec2-admin"}
 			}},
 		{name: "CreatePolicyVersion on AWS managed policies only", res: "dev", want: rules.Pass,
 			setup: func(b *snapshot.Builder) {

@@ -1,0 +1,350 @@
+package access
+
+// The method checks: which catalogue methods a principal can use, on which
+// targets.
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/iamspect/iamspect/internal/policy"
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+// Escalations returns the methods the principal can use, sorted by method
+// ID then target. Administrators and groups get none (escalation is moot,
+// or a group cannot act); service-linked roles are skipped.
+func (a *Analysis) Escalations(p *Principal) []Finding {
+	if p.Kind == KindGroup || (p.Kind == KindRole && p.Role.ServiceLinked()) || a.IsAdmin(p) {
+		return nil
+	}
+	s := a.state(p)
+	s.findOnce.Do(func() { s.findings = a.findAll(s) })
+	return s.findings
+}
+
+func (a *Analysis) findAll(s *pstate) []Finding {
+	var out []Finding
+	memo := map[string]policy.Result{}
+	anyRes := func(action string) policy.Result {
+		if r, ok := memo[action]; ok {
+			return r
+		}
+		r := a.eval(s, s.p.Set, action, "", "")
+		memo[action] = r
+		return r
+	}
+	for _, m := range Methods {
+		if !m.AppliesTo(string(s.p.Kind)) || (m.Retired != "" && !a.IncludeRetired) {
+			continue
+		}
+		out = append(out, a.tryMethod(s, m, anyRes)...)
+	}
+	slices.SortStableFunc(out, func(x, y Finding) int {
+		if c := strings.Compare(x.Method.ID, y.Method.ID); c != 0 {
+			return c
+		}
+		return strings.Compare(x.TargetARN+x.Via, y.TargetARN+y.Via)
+	})
+	return out
+}
+
+// tryMethod checks one method for one principal.
+func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Result) []Finding {
+	p := s.p
+	// Steps on "some resource" first: they do not depend on the target,
+	// and most principals fail here.
+	var common []Grant
+	for _, st := range m.Steps {
+		switch st.On {
+		case OnAny:
+			r := anyRes(st.Action)
+			if !allowed(r) {
+				return nil
+			}
+			common = append(common, a.grant(p, r, st.Action, ""))
+		case OnAssume:
+			// The trust policy may admit the principal without any
+			// identity permission: no precheck.
+		default:
+			if !allowed(anyRes(st.Action)) {
+				return nil
+			}
+		}
+	}
+	var out []Finding
+	limit := a.MaxTargets
+	if limit <= 0 {
+		limit = DefaultMaxTargets
+	}
+	full := false // the cap is reached: one more qualifying target sets More
+	emit := func(f Finding, targetSteps []Grant) {
+		if full {
+			out[len(out)-1].More = true
+			return
+		}
+		f.Method = m
+		f.Grants = mergeGrants(m, common, targetSteps)
+		out = append(out, f)
+		full = len(out) == limit
+	}
+	done := func() bool { return full && out[len(out)-1].More }
+	// The first step on the target narrows the candidates (filter.go).
+	var keep map[*Principal]bool
+	narrow := func(list byARN) {
+		for _, st := range m.Steps {
+			if st.On == OnTarget || st.On == OnPassRole {
+				keep = targetFilter(p, st.Action, list)
+				return
+			}
+		}
+	}
+	skip := func(t *Principal) bool { return keep != nil && !keep[t] }
+	switch m.Target {
+	case TargetNone:
+		emit(Finding{}, nil)
+	case TargetIdentityCenter:
+		if inst := a.identityCenter(); inst != "" {
+			emit(Finding{TargetARN: inst, TargetName: inst[strings.LastIndexByte(inst, '/')+1:], TargetKind: "identity-center", ToAdmin: true}, nil)
+		}
+	case TargetSelf:
+		if m.Prereq == PrereqBoundary && p.Set.Boundary == nil {
+			return nil
+		}
+		if gs, ok := a.targetSteps(s, m, p.ARN, nil, ""); ok {
+			emit(Finding{TargetARN: p.ARN, TargetName: p.Name, TargetKind: string(p.Kind), ToAdmin: m.Prereq != PrereqBoundary}, gs)
+		}
+	case TargetSelfPolicy:
+		for _, arn := range a.customerPolicies(s) {
+			if gs, ok := a.targetSteps(s, m, "", nil, arn); ok {
+				emit(Finding{TargetARN: arn, TargetName: policyName(arn), TargetKind: "policy", ToAdmin: m.ID == "iam-001"}, gs)
+			}
+		}
+	case TargetSelfGroup:
+		for _, gn := range p.User.Groups {
+			if g := a.groups[gn]; g != nil {
+				if gs, ok := a.targetSteps(s, m, g.ARN, nil, ""); ok {
+					emit(Finding{TargetARN: g.ARN, TargetName: g.Name, TargetKind: "group", ToAdmin: true}, gs)
+				}
+			}
+		}
+	case TargetGroup:
+		for _, g := range a.sortedGroups() {
+			if slices.Contains(p.User.Groups, g.Name) || !a.groupRaises(s, g) {
+				continue
+			}
+			if gs, ok := a.targetSteps(s, m, g.ARN, nil, ""); ok {
+				emit(Finding{TargetARN: g.ARN, TargetName: g.Name, TargetKind: "group", ToAdmin: g.Set.IsAdmin()}, gs)
+			}
+		}
+	case TargetUser:
+		grants := m.grantsTarget()
+		narrow(a.usersByARN)
+		for _, u := range a.adminFirst(a.users) {
+			if done() {
+				break
+			}
+			if u == p || skip(u) || !userPrereq(a.Model.Account, u.User, m.Prereq) || (!grants && !a.Outranks(u, p)) {
+				continue
+			}
+			if gs, ok := a.targetSteps(s, m, u.ARN, nil, ""); ok {
+				emit(Finding{TargetARN: u.ARN, TargetName: u.Name, TargetKind: "user", ToAdmin: grants || a.IsAdmin(u)}, gs)
+			}
+		}
+	case TargetRole, TargetAssumableRole:
+		var cands []*Principal
+		if m.Target == TargetRole {
+			cands = a.adminFirst(a.roles)
+			narrow(a.rolesByARN)
+		} else {
+			for _, as := range a.Assumable(p) {
+				cands = append(cands, as.Role)
+			}
+			slices.SortStableFunc(cands, func(x, y *Principal) int { return a.adminRank(x) - a.adminRank(y) })
+		}
+		grants := m.grantsTarget()
+		for _, r := range cands {
+			if done() {
+				break
+			}
+			if r == p || skip(r) || !a.roleQualifies(s, r, m, grants) {
+				continue
+			}
+			pols := []string{""}
+			if m.onTargetPolicy() {
+				pols = a.customerPoliciesOf(r)
+			}
+			for _, pol := range pols {
+				if gs, ok := a.targetSteps(s, m, r.ARN, r, pol); ok {
+					emit(Finding{TargetARN: r.ARN, TargetName: r.Name, TargetKind: "role", Via: pol,
+						ToAdmin: grants || a.IsAdmin(r)}, gs)
+				}
+			}
+		}
+	case TargetPassRole, TargetServiceRole:
+		narrow(a.rolesByARN)
+		for _, r := range a.rolesTrusting(m.Services, m.Target == TargetServiceRole) {
+			if done() {
+				break
+			}
+			if r.role == p || skip(r.role) || !a.Outranks(r.role, p) || !a.instanceReady(s, r, m.Target == TargetPassRole, anyRes) {
+				continue
+			}
+			gs, ok := a.targetSteps(s, m, r.role.ARN, r.role, "", r.service)
+			if ok {
+				emit(Finding{TargetARN: r.role.ARN, TargetName: r.role.Name, TargetKind: "role", Via: r.service, ToAdmin: a.IsAdmin(r.role)}, gs)
+			}
+		}
+	}
+	return out
+}
+
+// roleQualifies: a role target must be more privileged than the principal
+// unless the method grants it new permissions; boundary methods need a
+// boundary whose removal gains something.
+func (a *Analysis) roleQualifies(s *pstate, r *Principal, m *Method, grants bool) bool {
+	if m.Prereq == PrereqBoundary {
+		if r.Set.Boundary == nil {
+			return false
+		}
+		unbound := &policy.Set{Identity: r.Set.Identity, SCPs: r.Set.SCPs}
+		if (&policy.Set{Identity: r.Set.Identity}).IsAdmin() {
+			return !a.IsAdmin(s.p)
+		}
+		return exceeds(a.computePower(a.state(r), unbound), a.powerOf(s))
+	}
+	return grants || a.Outranks(r, s.p)
+}
+
+// groupRaises: joining the group adds something the user lacks (the group's
+// policies under the user's own boundary and SCPs).
+func (a *Analysis) groupRaises(s *pstate, g *Principal) bool {
+	joined := &policy.Set{Identity: append(slices.Clip(s.p.Set.Identity), g.Set.Identity...),
+		Boundary: s.p.Set.Boundary, SCPs: s.p.Set.SCPs}
+	if (&policy.Set{Identity: joined.Identity, Boundary: joined.Boundary}).IsAdmin() {
+		return true
+	}
+	return exceeds(a.computePower(s, joined), a.powerOf(s))
+}
+
+// targetSteps evaluates the target-dependent steps. targetARN is the user,
+// group or role; pol the customer policy for OnSelfPolicy/OnTargetPolicy;
+// passedTo the service for OnPassRole.
+func (a *Analysis) targetSteps(s *pstate, m *Method, targetARN string, role *Principal, pol string, passedTo ...string) ([]Grant, bool) {
+	var out []Grant
+	for _, st := range m.Steps {
+		var r policy.Result
+		var res string
+		var extra []*policy.Policy
+		switch st.On {
+		case OnAny:
+			continue
+		case OnSelf:
+			res = s.p.ARN
+			r = a.eval(s, s.p.Set, st.Action, res, "")
+		case OnSelfPolicy, OnTargetPolicy:
+			res = pol
+			if res == "" {
+				return nil, false
+			}
+			r = a.eval(s, s.p.Set, st.Action, res, "")
+		case OnSelfGroup, OnTarget:
+			res = targetARN
+			r = a.eval(s, s.p.Set, st.Action, res, "")
+		case OnPassRole:
+			res = targetARN
+			svc := ""
+			if len(passedTo) > 0 {
+				svc = passedTo[0]
+			}
+			r = a.eval(s, s.p.Set, st.Action, res, svc)
+		case OnAssume:
+			res = targetARN
+			as, ok := a.assumeGrant(s, role)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, as)
+			continue
+		}
+		if !allowed(r) {
+			return nil, false
+		}
+		out = append(out, a.grant(s.p, r, st.Action, res, extra...))
+	}
+	return out, true
+}
+
+// mergeGrants puts the grants back in step order.
+func mergeGrants(m *Method, common, target []Grant) []Grant {
+	out := make([]Grant, 0, len(m.Steps))
+	ci, ti := 0, 0
+	for _, st := range m.Steps {
+		if st.On == OnAny {
+			if ci < len(common) {
+				out = append(out, common[ci])
+				ci++
+			}
+		} else if ti < len(target) {
+			out = append(out, target[ti])
+			ti++
+		}
+	}
+	return out
+}
+
+// grantsTarget reports whether the method gives its target any permission
+// the attacker wants (attach, put, rewrite a policy), so that the target
+// need not be more privileged beforehand.
+func (m *Method) grantsTarget() bool {
+	for _, s := range m.Steps {
+		switch strings.ToLower(s.Action) {
+		case "iam:attachrolepolicy", "iam:putrolepolicy", "iam:attachuserpolicy", "iam:putuserpolicy", "iam:createpolicyversion":
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Method) onTargetPolicy() bool {
+	for _, s := range m.Steps {
+		if s.On == OnTargetPolicy {
+			return true
+		}
+	}
+	return false
+}
+
+// userPrereq checks a user target's credentials against the method. Without
+// the credential report the state is unknown and the method is kept.
+func userPrereq(acct *snapshot.Account, u *snapshot.User, pr Prereq) bool {
+	if !acct.Has(snapshot.InputCredentialReport) || u.Password == nil {
+		return true
+	}
+	keys := len(u.AccessKeys)
+	switch pr {
+	case PrereqKeySlot:
+		return keys < 2
+	case PrereqTwoKeys:
+		return keys >= 2
+	case PrereqNoPassword:
+		return !u.Password.Enabled
+	case PrereqPassword:
+		return u.Password.Enabled
+	}
+	return true
+}
+
+// instanceReady: an EC2 instance runs as a role only through an instance
+// profile. When the snapshot lists instance profiles (authorization
+// details) and the role has none, an existing instance cannot be running as
+// it, and a new one can be launched with it only if the principal can make
+// the profile itself (iam:CreateInstanceProfile and
+// iam:AddRoleToInstanceProfile).
+func (a *Analysis) instanceReady(s *pstate, r serviceRole, passing bool, anyRes func(string) policy.Result) bool {
+	if r.service != "ec2.amazonaws.com" || len(r.role.Role.InstanceProfiles) > 0 ||
+		!a.Model.Account.Has(snapshot.InputAuthorizationDetails) {
+		return true
+	}
+	return passing && allowed(anyRes("iam:CreateInstanceProfile")) && allowed(anyRes("iam:AddRoleToInstanceProfile"))
+}

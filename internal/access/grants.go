@@ -1,0 +1,109 @@
+package access
+
+// Grants: how a step is explained (the statements that allow it, the
+// conditions it depends on).
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/iamspect/iamspect/internal/policy"
+)
+
+// grant turns an allowing result into a Grant naming the statements.
+func (a *Analysis) grant(p *Principal, r policy.Result, action, resource string, extra ...*policy.Policy) Grant {
+	g := Grant{Action: action, Resource: resource, Conditional: r.Decision == policy.ConditionallyAllowed}
+	if resource == "" {
+		g.Resource = "*"
+	}
+	seen := map[string]bool{}
+	add := func(m policy.Match) {
+		if !a.counts(p, m.Policy, extra) {
+			return
+		}
+		ref := a.describe(p, m.Policy) + " " + m.Statement.Ref()
+		if !seen[ref] {
+			seen[ref] = true
+			g.Statements = append(g.Statements, ref)
+		}
+	}
+	for _, m := range r.Allows {
+		add(m)
+	}
+	if g.Conditional {
+		for _, cl := range r.AllowIf {
+			for _, m := range cl {
+				add(m)
+			}
+		}
+		g.Conditions = conditionText(r)
+	}
+	return g
+}
+
+// conditionText renders what a conditional result depends on, without the
+// statement references (Grant.Statements has them): "Bool
+// aws:MultiFactorAuthPresent "true"", alternatives joined by "or", clauses
+// by "and", Denies that may apply after "unless".
+func conditionText(r policy.Result) string {
+	match := func(m policy.Match) string {
+		parts := make([]string, len(m.Unknown))
+		for i, c := range m.Unknown {
+			parts[i] = c.String()
+		}
+		return strings.Join(parts, " and ")
+	}
+	var clauses []string
+	for _, cl := range r.AllowIf {
+		var alts []string
+		for _, m := range cl {
+			if t := match(m); !slices.Contains(alts, t) {
+				alts = append(alts, t)
+			}
+		}
+		clauses = append(clauses, strings.Join(alts, " or "))
+	}
+	out := strings.Join(clauses, ", and ")
+	var unless []string
+	for _, m := range r.DenyIf {
+		if t := match(m); !slices.Contains(unless, t) {
+			unless = append(unless, t)
+		}
+	}
+	if len(unless) > 0 {
+		if out != "" {
+			out += " "
+		}
+		out += "unless " + strings.Join(unless, " or ")
+	}
+	return out
+}
+
+// counts: only identity policies (and the extra resource policy) grant;
+// boundary and SCP allows merely permit.
+func (a *Analysis) counts(p *Principal, pol *policy.Policy, extra []*policy.Policy) bool {
+	return slices.Contains(p.Set.Identity, pol) || slices.Contains(extra, pol)
+}
+
+// describe names a policy for messages, from the principal's sources.
+func (a *Analysis) describe(p *Principal, pol *policy.Policy) string {
+	for _, s := range p.Sources {
+		if s.Policy != pol {
+			continue
+		}
+		switch s.Kind {
+		case SourceGroupInline, SourceGroupManaged:
+			return fmt.Sprintf("policy %q (group %s)", s.Name, s.Via)
+		case SourceInline:
+			return fmt.Sprintf("inline policy %q", s.Name)
+		}
+		return fmt.Sprintf("policy %q", s.Name)
+	}
+	if strings.HasPrefix(pol.Name, "trust:") {
+		return "trust policy of " + roleName(strings.TrimPrefix(pol.Name, "trust:"))
+	}
+	return fmt.Sprintf("policy %q", pol.Name)
+}
+
+func roleName(arn string) string { return arn[strings.LastIndexByte(arn, '/')+1:] }

@@ -1,0 +1,87 @@
+package access
+
+// Power: which principal holds more than another.
+
+import (
+	"strings"
+
+	"github.com/iamspect/iamspect/internal/policy"
+)
+
+// powerActions are the actions whose reach decides whether one principal
+// holds more than another: the catalogue's actions and the sensitive
+// actions list.
+var powerActions = func() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(a string) {
+		if k := strings.ToLower(a); !seen[k] {
+			seen[k] = true
+			out = append(out, a)
+		}
+	}
+	for _, m := range Methods {
+		for _, s := range m.Steps {
+			add(s.Action)
+		}
+	}
+	for _, a := range sensitiveActions {
+		add(a)
+	}
+	return out
+}()
+
+// powerOf returns which powerActions the principal's set allows on some
+// resource, as a bitset.
+func (a *Analysis) powerOf(s *pstate) []uint64 {
+	s.powerOnce.Do(func() { s.power = a.computePower(s, s.p.Set) })
+	return s.power
+}
+
+func (a *Analysis) computePower(s *pstate, set *policy.Set) []uint64 {
+	out := make([]uint64, (len(powerActions)+63)/64)
+	all := set == s.p.Set && a.IsAdmin(s.p) || set.IsAdmin()
+	for i, act := range powerActions {
+		// An action no identity Allow statement names cannot be allowed:
+		// skip the evaluation.
+		if all || (mayAllow(set, act) && allowed(a.eval(s, set, act, "", ""))) {
+			out[i/64] |= 1 << (i % 64)
+		}
+	}
+	return out
+}
+
+// mayAllow reports whether some identity Allow statement covers the action.
+func mayAllow(set *policy.Set, action string) bool {
+	for _, pol := range set.Identity {
+		for _, st := range pol.Doc.Statements {
+			if st.Effect == policy.Allow && coversAction(st, action) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Outranks reports whether target holds something p does not: it is
+// administrator and p is not, or it is allowed one of the escalation or
+// sensitive actions (on some resource) that p is not. A role that can only
+// do what p can already do is a lateral move, not an escalation.
+func (a *Analysis) Outranks(target, p *Principal) bool {
+	if target == p {
+		return false
+	}
+	if a.IsAdmin(target) {
+		return !a.IsAdmin(p)
+	}
+	return exceeds(a.powerOf(a.state(target)), a.powerOf(a.state(p)))
+}
+
+func exceeds(t, p []uint64) bool {
+	for i := range t {
+		if t[i]&^p[i] != 0 {
+			return true
+		}
+	}
+	return false
+}

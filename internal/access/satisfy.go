@@ -1,0 +1,116 @@
+package access
+
+import (
+	"strings"
+
+	"github.com/iamspect/iamspect/internal/policy"
+)
+
+// A condition on a key the snapshot cannot know (the region asked for, MFA,
+// a request tag) leaves a step conditional. Some such conditions still can
+// never hold together: "StringEquals aws:RequestedRegion eu-west-1" beside
+// "StringEquals aws:RequestedRegion us-east-1", or "Bool
+// aws:MultiFactorAuthPresent yes" (a Bool key is only ever true or false).
+// satisfiable finds those, so that they grant nothing. It is conservative:
+// whenever it cannot be sure (wildcards, numbers, dates, addresses,
+// IfExists, set operators, policy variables) it assumes the conditions can
+// hold.
+
+// satisfiable reports whether an allowing result can hold in some request.
+func satisfiable(r policy.Result) bool {
+	switch r.Decision {
+	case policy.Allowed:
+		return true
+	case policy.ConditionallyAllowed:
+	default:
+		return false
+	}
+	for _, cl := range r.AllowIf {
+		ok := false
+		for _, m := range cl {
+			if matchSatisfiable(m) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// matchSatisfiable checks one statement's open conditions, key by key: some
+// single value of the key must satisfy every condition on it.
+func matchSatisfiable(m policy.Match) bool {
+	byKey := map[string][]policy.Condition{}
+	for _, c := range m.Unknown {
+		if c.Operator == "Resource" {
+			continue // an unresolved policy variable in Resource
+		}
+		k := strings.ToLower(c.Key)
+		byKey[k] = append(byKey[k], c)
+	}
+	for _, cs := range byKey {
+		cands, decidable := candidates(cs)
+		if !decidable {
+			continue
+		}
+		found := false
+		for _, v := range cands {
+			if holdsAll(cs, v) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// candidates returns the values worth trying for one key: the literal
+// values of its positive conditions (and "true"/"false" for Bool), or
+// decidable=false when the key's conditions are beyond this check.
+func candidates(cs []policy.Condition) (out []string, decidable bool) {
+	positive := false
+	for _, c := range cs {
+		if !c.Known() || c.Qualifier != "" || c.IfExists {
+			return nil, false
+		}
+		for _, v := range c.Values {
+			if strings.Contains(v, "${") {
+				return nil, false
+			}
+		}
+		switch c.Operator {
+		case "StringEquals", "StringEqualsIgnoreCase", "ArnEquals", "ArnLike", "StringLike":
+			for _, v := range c.Values {
+				if (c.Operator == "StringLike" || c.Operator == "ArnLike" || c.Operator == "ArnEquals") && strings.ContainsAny(v, "*?") {
+					return nil, false
+				}
+			}
+			positive = true
+			out = append(out, c.Values...)
+		case "Bool":
+			positive = true
+			out = append(out, "true", "false")
+		case "StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike":
+			// A constraint only: checked against the candidates.
+		default:
+			return nil, false
+		}
+	}
+	return out, positive
+}
+
+func holdsAll(cs []policy.Condition, v string) bool {
+	for _, c := range cs {
+		ok, unknown := policy.EvalCondition(c, &policy.Request{Context: map[string][]string{c.Key: {v}}}, false)
+		if !ok || unknown {
+			return false
+		}
+	}
+	return true
+}
