@@ -123,8 +123,10 @@ var PrincipalAdminAccess = Rule{
 		"a role's policies, after Deny statements, the permissions boundary and the service control " +
 		"policies of the organisation (when the snapshot holds them). A principal that can perform every " +
 		"action on every resource fails, whether one administrator policy or a combination of policies " +
-		"gets it there. A Deny that only applies under a condition (for example without MFA) does not " +
-		"remove administrator status.",
+		"gets it there. A principal that can assume, directly or through other roles, a role that is an " +
+		"administrator fails too, and the message shows the chain (user/alice -[sts:AssumeRole]-> " +
+		"role/deploy); chains that need an escalation trick are left to privilege-escalation. A Deny that " +
+		"only applies under a condition (for example without MFA) does not remove administrator status.",
 	Frameworks: with(with(with(with(cis("1.16", "1.15", "2.14"),
 		FSBP, "IAM.1"), WellArch, "SEC03-BP02"), NIST80053, "AC-6", "AC-6(5)"), Conformity, "IAM-045"),
 	Remediation: Remediation{
@@ -150,6 +152,8 @@ func checkPrincipalAdmin(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapsho
 			out = append(out, r.principalResult(Fail, a, pr, "%s can perform every action on every resource %s.", kindLabel(pr), adminVia(pr)))
 		case relax.adminDespiteSCPDenies(pr.Set):
 			out = append(out, r.principalResult(Fail, a, pr, "%s can perform every action on every resource %s, apart from the few actions the organisation's SCPs deny.", kindLabel(pr), adminVia(pr)))
+		case assumeChainToAdmin(ctx.analysis(s, a), pr) != "":
+			out = append(out, r.principalResult(Fail, a, pr, "%s is not an administrator by its own policies, but can become one by assuming roles: %s.", kindLabel(pr), assumeChainToAdmin(ctx.analysis(s, a), pr)))
 		case len(pr.Problems) > 0:
 			out = append(out, r.principalResult(Unknown, a, pr, "%s is not an administrator through the policies that could be read, but %s.", kindLabel(pr), joinList(pr.Problems)))
 		default:
@@ -160,6 +164,32 @@ func checkPrincipalAdmin(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapsho
 		out = append(out, r.accountResult(Pass, a, "The account has no user, group or role."))
 	}
 	return out
+}
+
+// assumeChainToAdmin returns the shortest chain by which the principal
+// reaches an administrator role through sts:AssumeRole alone, unconditionally,
+// or "". Chains that need an escalation method are privilege-escalation's to
+// report; here only access the principal already has counts.
+func assumeChainToAdmin(an *access.Analysis, pr *access.Principal) string {
+	if pr.Kind == access.KindGroup {
+		return ""
+	}
+	for _, c := range an.AdminChains()[pr.ARN] {
+		if len(c.Hops) == 0 || c.End == access.AdminNode {
+			continue
+		}
+		ok := true
+		for _, h := range c.Hops {
+			if !strings.HasPrefix(h.Via, "sts:AssumeRole") || h.Conditional {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return c.String()
+		}
+	}
+	return ""
 }
 
 // coreAdminActions are the powers an administrator keeps whatever

@@ -13,9 +13,28 @@ import (
 // duration of a scan, so that the policy rules compile each document once
 // between them. The scanner hands every rule the same *Context.
 type modelCache struct {
-	mu     sync.Mutex
-	cache  *policy.Cache
-	models map[*snapshot.Account]*access.Model
+	mu       sync.Mutex
+	cache    *policy.Cache
+	models   map[*snapshot.Account]*access.Model
+	analyses map[*snapshot.Account]*access.Analysis
+}
+
+// analysis returns the escalation and role-chain analysis of account a,
+// shared by privilege-escalation and principal-admin-access in one scan.
+func (c *Context) analysis(s *snapshot.Snapshot, a *snapshot.Account) *access.Analysis {
+	m := c.model(s, a)
+	if c == nil {
+		return access.Analyze(m, s.ReferenceTime(a))
+	}
+	mc := c.models
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	an, ok := mc.analyses[a]
+	if !ok {
+		an = access.Analyze(m, c.Now(s, a))
+		mc.analyses[a] = an
+	}
+	return an
 }
 
 // model returns the effective-permission model of account a, built once
@@ -25,7 +44,8 @@ func (c *Context) model(s *snapshot.Snapshot, a *snapshot.Account) *access.Model
 		return access.Build(s, a, nil)
 	}
 	if c.models == nil {
-		c.models = &modelCache{cache: policy.NewCache(), models: map[*snapshot.Account]*access.Model{}}
+		c.models = &modelCache{cache: policy.NewCache(), models: map[*snapshot.Account]*access.Model{},
+			analyses: map[*snapshot.Account]*access.Analysis{}}
 	}
 	mc := c.models
 	mc.mu.Lock()

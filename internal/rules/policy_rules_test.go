@@ -342,3 +342,36 @@ func TestPolicyInvalid(t *testing.T) {
 		}},
 	})
 }
+
+// A principal that can assume an administrator role already has
+// administrator access (issue: chains user → role → admin).
+func TestPrincipalAdminAccessThroughRoleChain(t *testing.T) {
+	deployerTrust := func(who string) string {
+		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + who + `"},"Action":"sts:AssumeRole"}]}`
+	}
+	devARN := "arn:aws:iam::" + acct + ":user/dev"
+	assume := doc(`{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::` + acct + `:role/*"}`)
+	runCases(t, &rules.PrincipalAdminAccess, []ruleCase{
+		{name: "user assumes an admin role that trusts it", res: "dev", want: rules.Fail, contains: "user/dev -[sts:AssumeRole]-> role/deployer", setup: func(b *snapshot.Builder) {
+			ref := awsManaged(b, "AdministratorAccess", adminJSON)
+			b.Role("deployer", deployerTrust(devARN)).AttachedPolicies = []snapshot.PolicyRef{ref}
+			b.User("dev", daysAgo(10)).User.InlinePolicies = inline("assume", assume)
+		}},
+		{name: "two hops: user → jump role → admin role", res: "dev", want: rules.Fail, contains: "role/jump -[sts:AssumeRole]-> role/deployer", setup: func(b *snapshot.Builder) {
+			ref := awsManaged(b, "AdministratorAccess", adminJSON)
+			b.Role("deployer", deployerTrust("arn:aws:iam::"+acct+":role/jump")).AttachedPolicies = []snapshot.PolicyRef{ref}
+			b.Role("jump", deployerTrust(devARN)).InlinePolicies = inline("assume", assume)
+			b.User("dev", daysAgo(10)).User.InlinePolicies = inline("assume", assume)
+		}},
+		{name: "the admin role does not trust the user", res: "dev", want: rules.Pass, setup: func(b *snapshot.Builder) {
+			ref := awsManaged(b, "AdministratorAccess", adminJSON)
+			b.Role("deployer", deployerTrust("arn:aws:iam::"+acct+":user/someone-else")).AttachedPolicies = []snapshot.PolicyRef{ref}
+			b.User("dev", daysAgo(10)).User.InlinePolicies = inline("assume", assume)
+		}},
+		{name: "trusted via the account root but no identity permission", res: "dev", want: rules.Pass, setup: func(b *snapshot.Builder) {
+			ref := awsManaged(b, "AdministratorAccess", adminJSON)
+			b.Role("deployer", deployerTrust("arn:aws:iam::"+acct+":root")).AttachedPolicies = []snapshot.PolicyRef{ref}
+			b.User("dev", daysAgo(10))
+		}},
+	})
+}

@@ -59,7 +59,7 @@ var PrivilegeEscalation = Rule{
 
 func checkPrivilegeEscalation(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result {
 	m := ctx.model(s, a)
-	an := access.Analyze(m, ctx.Now(s, a))
+	an := ctx.analysis(s, a)
 	chains := an.AdminChains()
 	var out []Result
 	for _, p := range m.Principals {
