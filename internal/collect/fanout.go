@@ -15,7 +15,7 @@ import (
 // allInputs are the inputs a live collection gathers per account; an
 // unreachable member account has a gap for each.
 var allInputs = []snapshot.Input{
-	snapshot.InputAuthorizationDetails, snapshot.InputCredentialReport, snapshot.InputPasswordPolicy,
+	snapshot.InputAuthorizationDetails, snapshot.InputRoleDetails, snapshot.InputCredentialReport, snapshot.InputPasswordPolicy,
 	snapshot.InputAccountSummary, snapshot.InputVirtualMFADevices, snapshot.InputOIDCProviders,
 	snapshot.InputSAMLProviders, snapshot.InputServerCertificates, snapshot.InputAccountAliases,
 	snapshot.InputSSHKeys, snapshot.InputServiceCredentials, snapshot.InputOrganizationsFeatures,

@@ -33,7 +33,7 @@ func Snapshot() *snapshot.Snapshot {
 		CredentialReportGeneratedAt: &CollectedAt,
 	}
 	for _, in := range []snapshot.Input{
-		snapshot.InputAuthorizationDetails, snapshot.InputCredentialReport,
+		snapshot.InputAuthorizationDetails, snapshot.InputRoleDetails, snapshot.InputCredentialReport,
 		snapshot.InputPasswordPolicy, snapshot.InputAccountSummary,
 		snapshot.InputVirtualMFADevices, snapshot.InputOIDCProviders,
 		snapshot.InputSAMLProviders, snapshot.InputServerCertificates,

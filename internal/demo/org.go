@@ -46,7 +46,7 @@ func memberAccount() *snapshot.Account {
 	a := &snapshot.Account{ID: MemberAccountID, Alias: "northwind-sandbox", Partition: "aws",
 		Regions: []string{"us-east-1"}, CredentialReportGeneratedAt: &CollectedAt}
 	for _, in := range []snapshot.Input{
-		snapshot.InputAuthorizationDetails, snapshot.InputCredentialReport,
+		snapshot.InputAuthorizationDetails, snapshot.InputRoleDetails, snapshot.InputCredentialReport,
 		snapshot.InputPasswordPolicy, snapshot.InputVirtualMFADevices,
 		snapshot.InputOIDCProviders, snapshot.InputSAMLProviders,
 		snapshot.InputServerCertificates, snapshot.InputIdentityCenter,

@@ -22,6 +22,7 @@ const (
 	KindSAMLProviders      Kind = "SAML provider list"
 	KindAccountAliases     Kind = "account alias list"
 	KindServerCertificates Kind = "server certificate list"
+	KindRoles              Kind = "role list"
 	KindAWSError           Kind = "AWS CLI error message"
 	KindSnapshot           Kind = "iamspect snapshot"
 )
@@ -42,6 +43,7 @@ var kindKeys = []struct {
 	{KindSAMLProviders, []string{"SAMLProviderList"}},
 	{KindAccountAliases, []string{"AccountAliases"}},
 	{KindServerCertificates, []string{"ServerCertificateMetadataList"}},
+	{KindRoles, []string{"Roles"}},
 }
 
 // Detect guesses what a file holds: a credential report CSV by its header,

@@ -36,6 +36,9 @@ func Commands() []Command {
 		{File: "credential-report.json", Kind: KindCredentialReport, Input: snapshot.InputCredentialReport,
 			Command:     "aws iam get-credential-report --output json > credential-report.json",
 			Description: "Passwords, MFA, access keys and certificates of every user and of the root user."},
+		{File: "roles.json", Kind: KindRoles, Input: snapshot.InputRoleDetails,
+			Command:     "aws iam list-roles --output json > roles.json",
+			Description: "Each role's maximum session duration and description, which the authorization details leave out."},
 		{File: "password-policy.json", Kind: KindPasswordPolicy, Input: snapshot.InputPasswordPolicy,
 			Command:     "aws iam get-account-password-policy --output json > password-policy.json 2>&1 || true",
 			Description: "The account password policy; when none is set the file holds the NoSuchEntity error, which means \"no policy\"."},
@@ -103,6 +106,8 @@ func ResolveDir(dir string) (Options, []string, error) {
 			o.AccountAliases = path
 		case lower == "server-certificates.json":
 			o.ServerCertificates = path
+		case lower == "roles.json":
+			o.Roles = path
 		default:
 			unknown = append(unknown, name)
 		}

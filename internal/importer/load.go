@@ -22,6 +22,7 @@ type decoded struct {
 	saml       *SAMLProvidersOutput
 	aliases    *AccountAliasesOutput
 	certs      *ServerCertificatesOutput
+	roles      *RolesOutput
 	oidcRead   bool
 	arnSource  map[string]string // account ID -> first file naming it
 	partition  string
@@ -86,6 +87,14 @@ func load(o Options) (*decoded, error) {
 			return err
 		}},
 		{o.AccountAliases, func(b []byte) (err error) { d.aliases, err = DecodeAccountAliases(b); return err }},
+		{o.Roles, func(b []byte) (err error) {
+			if d.roles, err = DecodeRoles(b); err == nil {
+				for _, r := range d.roles.Roles {
+					d.note(o.Roles, r.Arn)
+				}
+			}
+			return err
+		}},
 		{o.ServerCertificates, func(b []byte) (err error) {
 			if d.certs, err = DecodeServerCertificates(b); err == nil {
 				for _, c := range d.certs.ServerCertificateMetadataList {

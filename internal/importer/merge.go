@@ -24,6 +24,7 @@ type Options struct {
 	SAMLProviders      string
 	AccountAliases     string
 	ServerCertificates string
+	Roles              string // list-roles: maximum session durations and descriptions
 
 	// AccountID is checked against the ARNs in the files; it is required
 	// only when no file names the account.
@@ -122,7 +123,7 @@ func fillFromDir(o, d Options) Options {
 		{&o.CredentialReport, d.CredentialReport}, {&o.PasswordPolicy, d.PasswordPolicy},
 		{&o.AccountSummary, d.AccountSummary}, {&o.VirtualMFADevices, d.VirtualMFADevices},
 		{&o.SAMLProviders, d.SAMLProviders}, {&o.AccountAliases, d.AccountAliases},
-		{&o.ServerCertificates, d.ServerCertificates},
+		{&o.ServerCertificates, d.ServerCertificates}, {&o.Roles, d.Roles},
 	} {
 		if *p.dst == "" {
 			*p.dst = p.src
@@ -165,6 +166,9 @@ func (d *decoded) apply(acct *snapshot.Account) error {
 	}
 	if d.certs != nil {
 		ApplyServerCertificates(acct, d.certs)
+	}
+	if d.roles != nil {
+		ApplyRoles(acct, d.roles)
 	}
 	if d.oidcRead {
 		ApplyOIDCProviders(acct, d.oidc...)

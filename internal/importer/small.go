@@ -292,3 +292,52 @@ func ApplyServerCertificates(acct *snapshot.Account, out *ServerCertificatesOutp
 	}
 	acct.MarkCollected(snapshot.InputServerCertificates)
 }
+
+// --- roles ---
+
+// RolesOutput is `aws iam list-roles` output. Only what the authorization
+// details lack is read from it.
+type RolesOutput struct {
+	Roles []AWSRoleSettings `json:"Roles"`
+}
+
+// AWSRoleSettings mirrors the parts of AWS's Role that
+// GetAccountAuthorizationDetails does not return.
+type AWSRoleSettings struct {
+	RoleName           string `json:"RoleName"`
+	Arn                string `json:"Arn"`
+	Description        string `json:"Description"`
+	MaxSessionDuration int    `json:"MaxSessionDuration"`
+}
+
+// DecodeRoles parses list-roles output.
+func DecodeRoles(data []byte) (*RolesOutput, error) {
+	var out RolesOutput
+	err := decodeJSON(data, KindRoles, "Roles", "the output of `aws iam list-roles` ({\"Roles\": [...]})", &out)
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ApplyRoles fills in the maximum session duration and description of the
+// roles the authorization details listed (matched by ARN) and marks
+// InputRoleDetails collected. Roles only in the list are not added: their
+// policies would be unknown.
+func ApplyRoles(acct *snapshot.Account, out *RolesOutput) {
+	byARN := map[string]AWSRoleSettings{}
+	if out != nil {
+		for _, r := range out.Roles {
+			byARN[r.Arn] = r
+		}
+	}
+	for _, r := range acct.Roles {
+		if s, ok := byARN[r.ARN]; ok {
+			r.MaxSessionDuration = s.MaxSessionDuration
+			if r.Description == "" {
+				r.Description = s.Description
+			}
+		}
+	}
+	acct.MarkCollected(snapshot.InputRoleDetails)
+}

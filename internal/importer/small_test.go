@@ -2,6 +2,7 @@ package importer
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,5 +143,32 @@ func TestTimeJSON(t *testing.T) {
 		if err := json.Unmarshal([]byte(bad), &v); err == nil {
 			t.Errorf("%s accepted", bad)
 		}
+	}
+}
+
+func TestRolesFillWhatAuthorizationDetailsLack(t *testing.T) {
+	acct := &snapshot.Account{ID: "123456789012", Roles: []*snapshot.Role{
+		{Name: "long", ARN: "arn:aws:iam::123456789012:role/long"},
+		{Name: "not-listed", ARN: "arn:aws:iam::123456789012:role/not-listed"},
+	}}
+	out, err := DecodeRoles([]byte(`{"Roles": [
+		{"RoleName": "long", "Arn": "arn:aws:iam::123456789012:role/long", "MaxSessionDuration": 43200, "Description": "vendor access",
+		 "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}, "CreateDate": "2024-01-01T00:00:00+00:00"},
+		{"RoleName": "other", "Arn": "arn:aws:iam::123456789012:role/other", "MaxSessionDuration": 3600}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ApplyRoles(acct, out)
+	if r := acct.Role("long"); r.MaxSessionDuration != 43200 || r.Description != "vendor access" {
+		t.Errorf("long: %+v", r)
+	}
+	if acct.Role("not-listed").MaxSessionDuration != 0 || acct.Role("other") != nil {
+		t.Error("roles outside the authorization details must not be invented, nor durations guessed")
+	}
+	if !acct.Has(snapshot.InputRoleDetails) {
+		t.Error("role_details not marked collected")
+	}
+	if _, err := DecodeRoles([]byte(`{"UserDetailList": []}`)); err == nil || !strings.Contains(err.Error(), "authorization details") {
+		t.Errorf("wrong kind of file: %v", err)
 	}
 }

@@ -90,7 +90,8 @@ var RoleSessionDurationLong = Rule{
 	References: []string{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-settings.html#id_roles_update-session-duration",
 	},
-	Needs:        policyNeeds,
+	// Authorization details do not carry MaxSessionDuration: ListRoles does.
+	Needs:        []snapshot.Input{snapshot.InputAuthorizationDetails, snapshot.InputRoleDetails},
 	CheckAccount: checkSessionDuration,
 }
 
@@ -106,7 +107,12 @@ func checkSessionDuration(r *Rule, ctx *Context, _ *snapshot.Snapshot, a *snapsh
 		}
 		d := ro.MaxSessionDuration
 		if d == 0 {
-			d = 3600 // IAM's default when unset
+			// AWS always reports a duration (at least an hour), so zero means
+			// the role was missing from the ListRoles data: not checked.
+			res := r.roleResult(Unknown, a, ro, "Role %s's maximum session duration is not known: it was not in the role list (iam:ListRoles, or roles.json offline).", ro.Name)
+			res.MissingInputs = []snapshot.Input{snapshot.InputRoleDetails}
+			out = append(out, res)
+			continue
 		}
 		if d > hours*3600 {
 			out = append(out, r.roleResult(Fail, a, ro, "Role %s allows sessions of %s, more than %d hours.", ro.Name, hoursText(d), hours))

@@ -1,10 +1,13 @@
 package rules_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/iamspect/iamspect/internal/rules"
+	"github.com/iamspect/iamspect/internal/scan"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
@@ -39,7 +42,19 @@ func TestRoleSessionDurationLong(t *testing.T) {
 		{name: "12 hours", res: "r", want: rules.Fail, contains: "12 hours", setup: mk(43200)},
 		{name: "4 hours", res: "r", want: rules.Pass, setup: mk(14400)},
 		{name: "4 hours 30", res: "r", want: rules.Fail, contains: "270 minutes", setup: mk(16200)},
-		{name: "unset means 1 hour", res: "r", want: rules.Pass, setup: mk(0)},
+		// AWS always reports a duration, so 0 means the role list did not
+		// cover the role: never a PASS.
+		{name: "missing from the role list is unknown", res: "r", want: rules.Unknown, contains: "roles.json", setup: mk(0)},
 		{name: "threshold from the config", res: "r", want: rules.Pass, setup: mk(43200), cfg: func(c *rules.Config) { c.RoleMaxSessionHours = 12 }},
 	})
+	// Without the role list at all the whole rule is UNKNOWN for the account.
+	b := snapshot.NewBuilder(acct, refNow).Without(snapshot.InputRoleDetails)
+	b.Role("r", `{"Version":"2012-10-17","Statement":[]}`).MaxSessionDuration = 43200
+	out, err := scan.Run(context.Background(), b.Build(), scan.Options{Rules: []*rules.Rule{&rules.RoleSessionDurationLong}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Results) != 1 || out.Results[0].Status != rules.Unknown || !strings.Contains(out.Results[0].Message, "iam:ListRoles") {
+		t.Fatalf("without role details: %+v", out.Results)
+	}
 }

@@ -10,7 +10,7 @@ import (
 // sandbox gives back the same gaps.
 var apiInputs = map[string]snapshot.Input{
 	"iam:GetAccountAuthorizationDetails": snapshot.InputAuthorizationDetails,
-	"iam:ListRoles":                      snapshot.InputAuthorizationDetails,
+	"iam:ListRoles":                      snapshot.InputRoleDetails,
 	"iam:GenerateCredentialReport":       snapshot.InputCredentialReport,
 	"iam:GetCredentialReport":            snapshot.InputCredentialReport,
 	"iam:GetAccountPasswordPolicy":       snapshot.InputPasswordPolicy,

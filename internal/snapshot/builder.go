@@ -3,8 +3,8 @@ package snapshot
 import "time"
 
 // Builder assembles snapshots for tests and the demo without JSON fixtures.
-// A new builder's account has authorization details and a credential report
-// collected; Without removes inputs to test UNKNOWN paths.
+// A new builder's account has authorization details, role details and a
+// credential report collected; Without removes inputs to test UNKNOWN paths.
 type Builder struct {
 	snap *Snapshot
 	acct *Account
@@ -13,7 +13,7 @@ type Builder struct {
 // NewBuilder starts a one-account snapshot collected at the given time.
 func NewBuilder(accountID string, collectedAt time.Time) *Builder {
 	a := &Account{ID: accountID, Partition: "aws",
-		Collected: []Input{InputAuthorizationDetails, InputCredentialReport}}
+		Collected: []Input{InputAuthorizationDetails, InputCredentialReport, InputRoleDetails}}
 	a.Root = &Root{ARN: a.RootARN()}
 	s := &Snapshot{SchemaVersion: SchemaVersion, CollectedAt: collectedAt,
 		Source: Source{Kind: "builder"}, Accounts: []*Account{a}}

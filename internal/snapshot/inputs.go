@@ -8,8 +8,11 @@ type Input string
 
 // The inputs a snapshot can hold.
 const (
-	InputAuthorizationDetails  Input = "authorization_details"
-	InputCredentialReport      Input = "credential_report"
+	InputAuthorizationDetails Input = "authorization_details"
+	InputCredentialReport     Input = "credential_report"
+	// InputRoleDetails is what ListRoles adds to the authorization details:
+	// each role's maximum session duration and description.
+	InputRoleDetails           Input = "role_details"
 	InputPasswordPolicy        Input = "password_policy"
 	InputAccountSummary        Input = "account_summary"
 	InputVirtualMFADevices     Input = "virtual_mfa_devices"
@@ -30,6 +33,7 @@ const (
 var inputSources = map[Input][2]string{
 	InputAuthorizationDetails:  {"iam:GetAccountAuthorizationDetails", "--authz-details FILE or authz-details.json"},
 	InputCredentialReport:      {"iam:GetCredentialReport", "--credential-report FILE or credential-report.json"},
+	InputRoleDetails:           {"iam:ListRoles", "roles.json"},
 	InputPasswordPolicy:        {"iam:GetAccountPasswordPolicy", "password-policy.json"},
 	InputAccountSummary:        {"iam:GetAccountSummary", "account-summary.json"},
 	InputVirtualMFADevices:     {"iam:ListVirtualMFADevices", "virtual-mfa-devices.json"},
