@@ -61,11 +61,12 @@ func (a *Analysis) computeAssumable(s *pstate) []Assumption {
 		seen[r] = true
 		var res policy.Result
 		if memo != nil {
-			k := string(r.Role.TrustPolicy)
+			// Indexing with string(bytes) directly does not allocate; the
+			// key is copied only when a new trust document is stored.
 			var ok bool
-			if res, ok = memo[k]; !ok {
+			if res, ok = memo[string(r.Role.TrustPolicy)]; !ok {
 				res = a.assumeResult(s, r)
-				memo[k] = res
+				memo[string(r.Role.TrustPolicy)] = res
 			}
 		} else {
 			res = a.assumeResult(s, r)
