@@ -4,16 +4,13 @@
 package config
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"regexp"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/iamspect/iamspect/internal/rules"
+	"github.com/iamspect/iamspect/internal/yamlstrict"
 )
 
 // File is the configuration file's shape.
@@ -64,10 +61,8 @@ func Load(path string) (rules.Config, error) {
 // Parse decodes configuration YAML; errors carry "line N".
 func Parse(data []byte) (rules.Config, error) {
 	var f File
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		return rules.Config{}, cleanYAMLError(err)
+	if err := yamlstrict.Decode(data, &f); err != nil {
+		return rules.Config{}, err
 	}
 	t := f.Thresholds
 	c := rules.Config{
@@ -102,24 +97,4 @@ func Parse(data []byte) (rules.Config, error) {
 		}
 	}
 	return c.WithDefaults(), nil
-}
-
-// cleanYAMLError drops yaml.v3's "yaml: unmarshal errors:" prefix.
-func cleanYAMLError(err error) error {
-	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		return errors.New(joinLines(te.Errors))
-	}
-	return err
-}
-
-func joinLines(ss []string) string {
-	var b bytes.Buffer
-	for i, s := range ss {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(s)
-	}
-	return b.String()
 }

@@ -1,10 +1,8 @@
 package suppress
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"regexp"
 	"slices"
@@ -15,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/iamspect/iamspect/internal/rules"
+	"github.com/iamspect/iamspect/internal/yamlstrict"
 )
 
 // Load reads a suppression file in iamspect's format or Prowler's mutelist
@@ -73,13 +72,7 @@ var accountPattern = regexp.MustCompile(`^[0-9*?]{1,12}$`)
 
 func parseNative(data []byte, doc *yaml.Node, file string) (*Set, error) {
 	var f nativeFile
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			return nil, errors.New(strings.Join(te.Errors, "; "))
-		}
+	if err := yamlstrict.Decode(data, &f); err != nil {
 		return nil, err
 	}
 	lines := entryLines(doc)
@@ -159,13 +152,7 @@ type prowlerCheck struct {
 
 func parseProwler(data []byte, doc *yaml.Node, file string) (*Set, error) {
 	var f prowlerFile
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			return nil, errors.New(strings.Join(te.Errors, "; "))
-		}
+	if err := yamlstrict.Decode(data, &f); err != nil {
 		return nil, err
 	}
 	lines := prowlerLines(doc)

@@ -74,7 +74,7 @@ func TestExpiryUsesReferenceTime(t *testing.T) {
 
 func TestErrorsNameFileAndLine(t *testing.T) {
 	for _, tc := range []struct{ doc, want string }{
-		{"suppressions:\n  - rule: x\n    reason: y\n    resorce: z\n", "line 4"},
+		{"suppressions:\n  - rule: x\n    reason: y\n    resorce: z\n", `line 4: unknown key "resorce"`},
 		{"suppressions:\n  - rule: x\n  - rule: y\n    reason: ok\n", "line 2"},
 		{"suppressions:\n  - rule: x\n    reason: y\n    expires: soon\n", "line 2"},
 		{"suppressions:\n  - rule: x\n    reason: y\n    resource: /[/\n", "line 2"},
