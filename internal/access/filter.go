@@ -93,9 +93,10 @@ func (l byARN) match(patterns []string) map[*Principal]bool {
 		if i := strings.IndexAny(pat, "*?"); i >= 0 {
 			prefix = pat[:i]
 		}
+		m := policy.NewARNMatcher(pat)
 		lo := sort.Search(len(l), func(i int) bool { return l[i].ARN >= prefix })
 		for i := lo; i < len(l) && strings.HasPrefix(l[i].ARN, prefix); i++ {
-			if policy.MatchARN(pat, l[i].ARN) {
+			if m.Match(l[i].ARN) {
 				out[l[i]] = true
 			}
 		}

@@ -60,6 +60,10 @@ type Analysis struct {
 type pstate struct {
 	p   *Principal
 	ctx map[string][]string
+	// req is a prepared request for p with ctx; passed holds the prepared
+	// variants with iam:PassedToService set, by service.
+	req    policy.Request
+	passed sync.Map
 
 	powerOnce sync.Once
 	power     []uint64
@@ -155,7 +159,7 @@ func Analyze(m *Model, now time.Time) *Analysis {
 		byTrustARN: map[string][]*Principal{}, byTrustAccount: map[string][]*Principal{}}
 	defer func() { a.usersByARN, a.rolesByARN = sortedByARN(a.users), sortedByARN(a.roles) }()
 	for _, p := range m.Principals {
-		a.states[p] = &pstate{p: p, ctx: a.baseContext(p)}
+		a.states[p] = newPState(p, a.baseContext(p))
 		switch p.Kind {
 		case KindUser:
 			a.users = append(a.users, p)
@@ -244,20 +248,32 @@ func (a *Analysis) state(p *Principal) *pstate {
 	}
 	// A principal not of this model (a test's combined set): analyse it
 	// without caching across calls.
-	return &pstate{p: p, ctx: a.baseContext(p)}
+	return newPState(p, a.baseContext(p))
 }
 
 // eval asks the principal's set about one request.
 func (a *Analysis) eval(s *pstate, set *policy.Set, action, resource, passedTo string) policy.Result {
-	ctx := s.ctx
+	req := s.req
 	if passedTo != "" {
-		ctx = make(map[string][]string, len(s.ctx)+1)
-		for k, v := range s.ctx {
-			ctx[k] = v
+		if v, ok := s.passed.Load(passedTo); ok {
+			req = v.(policy.Request)
+		} else {
+			ctx := make(map[string][]string, len(s.ctx)+1)
+			for k, v := range s.ctx {
+				ctx[k] = v
+			}
+			ctx["iam:passedtoservice"] = []string{passedTo}
+			req = policy.Request{Principal: s.p.ARN, Context: ctx}.Prepare()
+			s.passed.Store(passedTo, req)
 		}
-		ctx["iam:passedtoservice"] = []string{passedTo}
 	}
-	return set.Evaluate(&policy.Request{Principal: s.p.ARN, Action: action, Resource: resource, Context: ctx})
+	req.Action, req.Resource = action, resource
+	return set.Evaluate(&req)
+}
+
+// newPState starts a principal's state with its request prepared once.
+func newPState(p *Principal, ctx map[string][]string) *pstate {
+	return &pstate{p: p, ctx: ctx, req: policy.Request{Principal: p.ARN, Context: ctx}.Prepare()}
 }
 
 // allowed: allowed outright, or under conditions that can hold together

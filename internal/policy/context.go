@@ -21,6 +21,28 @@ type Request struct {
 	Context       map[string][]string
 	Absent        []string
 	ClosedContext bool
+
+	// prepared is the condition context built by Prepare.
+	prepared *evalContext
+}
+
+// Prepare returns the request with its condition context built once, so
+// that copies of it that change only Action and Resource skip that work when
+// evaluated — what a caller asking many questions for one principal wants.
+// Principal, Context, Absent and ClosedContext must not change afterwards
+// (Context's map included).
+func (r Request) Prepare() Request {
+	r.prepared = nil
+	r.prepared = newEvalContext(&r)
+	return r
+}
+
+// evalContext returns the prepared context, or builds one.
+func (r *Request) evalContext() *evalContext {
+	if r.prepared != nil {
+		return r.prepared
+	}
+	return newEvalContext(r)
 }
 
 type keyState uint8

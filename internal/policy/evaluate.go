@@ -316,7 +316,7 @@ func (e *evalReq) statement(cs *cstmt, deny bool) (tri, []Condition, bool) {
 func (s *Set) Evaluate(req *Request) Result {
 	action := strings.ToLower(req.Action)
 	svc, _, _ := strings.Cut(action, ":")
-	e := &evalReq{principal: req.Principal, action: action, svc: svc, resource: req.Resource, ctx: newEvalContext(req)}
+	e := &evalReq{principal: req.Principal, action: action, svc: svc, resource: req.Resource, ctx: req.evalContext()}
 
 	var res Result
 	collect := func(l layer) formula {

@@ -466,3 +466,24 @@ func TestEvalConditionHelpers(t *testing.T) {
 		t.Errorf("other org: ok=%v unknown=%v", ok, unknown)
 	}
 }
+
+// A prepared request must decide exactly as a fresh one: every decision
+// case, asked with a prepared copy of its request.
+func TestPreparedRequestDecidesTheSame(t *testing.T) {
+	for _, c := range allEvalCases() {
+		s := buildSet(t, c)
+		prepared := c.req.Prepare()
+		a, b := s.Evaluate(&c.req), s.Evaluate(&prepared)
+		if a.Decision != b.Decision || a.Explain() != b.Explain() {
+			t.Errorf("%s: fresh %s, prepared %s", c.name, a.Explain(), b.Explain())
+		}
+		// Copies that swap the action and resource keep the context.
+		other := prepared
+		other.Action, other.Resource = "ec2:RunInstances", "*"
+		fresh := c.req
+		fresh.Action, fresh.Resource = "ec2:RunInstances", "*"
+		if x, y := s.Evaluate(&fresh), s.Evaluate(&other); x.Decision != y.Decision {
+			t.Errorf("%s (swapped action): fresh %v, prepared %v", c.name, x.Decision, y.Decision)
+		}
+	}
+}

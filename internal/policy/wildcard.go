@@ -115,10 +115,16 @@ func newARNGlob(g glob) arnGlob {
 	if g.plain || g.universal() {
 		return a
 	}
-	parts := strings.SplitN(g.text, ":", 6)
-	if len(parts) != 6 {
-		return a
+	var parts [6]string
+	rest := g.text
+	for i := 0; i < 5; i++ {
+		seg, after, ok := strings.Cut(rest, ":")
+		if !ok {
+			return a
+		}
+		parts[i], rest = seg, after
 	}
+	parts[5] = rest
 	off := 0
 	for i, part := range parts {
 		if g.lit != nil {
@@ -156,4 +162,14 @@ func (a arnGlob) match(arn string) bool {
 
 // MatchARN reports whether arn matches pattern the way ArnLike and the
 // Resource element compare: per colon-separated segment, case-sensitively.
+// To match one pattern against many ARNs, compile it once with NewARNMatcher.
 func MatchARN(pattern, arn string) bool { return newARNGlob(newGlob(pattern)).match(arn) }
+
+// ARNMatcher is an ARN pattern compiled once for many matches.
+type ARNMatcher struct{ g arnGlob }
+
+// NewARNMatcher compiles pattern for Match.
+func NewARNMatcher(pattern string) ARNMatcher { return ARNMatcher{newARNGlob(newGlob(pattern))} }
+
+// Match reports whether arn matches the pattern, as MatchARN does.
+func (m ARNMatcher) Match(arn string) bool { return m.g.match(arn) }

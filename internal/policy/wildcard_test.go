@@ -106,3 +106,17 @@ func TestMatchPathological(t *testing.T) {
 		t.Errorf("pathological match took %v", d)
 	}
 }
+
+func TestARNMatcherAgreesWithMatchARN(t *testing.T) {
+	patterns := []string{"*", "arn:aws:iam::123456789012:role/*", "arn:aws:iam::*:role/app-?", "arn:aws:s3:::bucket/*", "not-an-arn*", "arn:aws:iam::1:role/a:b*"}
+	arns := []string{"arn:aws:iam::123456789012:role/app-1", "arn:aws:iam::123456789012:role/x", "arn:aws:iam::999:role/app-2",
+		"arn:aws:s3:::bucket/key:with:colons", "not-an-arn-at-all", "arn:aws:iam::1:role/a:bc", "arn:aws:iam"}
+	for _, p := range patterns {
+		m := NewARNMatcher(p)
+		for _, a := range arns {
+			if m.Match(a) != MatchARN(p, a) {
+				t.Errorf("%q vs %q: matcher %v, MatchARN %v", p, a, m.Match(a), MatchARN(p, a))
+			}
+		}
+	}
+}
