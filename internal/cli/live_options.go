@@ -58,7 +58,7 @@ func (o *liveOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&o.accounts, "accounts", nil, "live, --org: only these member account `IDS` (comma-separated)")
 	fs.StringSliceVar(&o.excludeAccounts, "exclude-accounts", nil, "live, --org: skip these member account `IDS` (comma-separated)")
 	fs.IntVar(&o.parallel, "parallel", 4, "live: collect `N` accounts at a time, and run up to N API calls at a time within each")
-	fs.StringSliceVar(&o.regions, "regions", nil, "live: `REGIONS` to list IAM Access Analyzer analyzers in (default: --region)")
+	fs.StringSliceVar(&o.regions, "regions", nil, "live: `REGIONS` to list IAM Access Analyzer analyzers in (default: every region enabled for the account, from account:ListRegions)")
 	fs.StringVar(&o.ssoRegion, "sso-region", "", "live: `REGION` of the IAM Identity Center instance (default: --region)")
 	fs.IntVar(&o.maxProbedUsers, "max-probed-users", 200, "live: list SSH keys for at most `N` users without password or access key (see docs/permissions.md)")
 	fs.DurationVar(&o.reportWait, "credential-report-wait", 3*time.Minute, "live: wait at most `DURATION` for AWS to generate the credential report")

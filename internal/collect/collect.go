@@ -25,7 +25,8 @@ type Options struct {
 	// Config, so that Collect does not ask again.
 	Caller *Identity
 
-	// Regions to look for Access Analyzer analyzers in; default Config.Region.
+	// Regions to look for Access Analyzer analyzers in; default: every
+	// region enabled for the account (account:ListRegions).
 	Regions []string
 	// SSORegion is the region of the IAM Identity Center instance; default
 	// Config.Region.
@@ -67,9 +68,6 @@ func (o *Options) defaults() {
 	}
 	if o.MemberRole == "" {
 		o.MemberRole = DefaultMemberRole
-	}
-	if len(o.Regions) == 0 {
-		o.Regions = []string{o.Config.Region}
 	}
 	if o.SSORegion == "" {
 		o.SSORegion = o.Config.Region

@@ -84,10 +84,6 @@ func normalizeServed(s *snapshot.Snapshot) *snapshot.Snapshot {
 		dropUncollected(a)
 	}
 	sortIdentityCenter(s)
-	regions := allRegions(s)
-	for _, a := range s.Accounts {
-		a.Regions = regions
-	}
 	return markOrgCollected(s)
 }
 
@@ -139,10 +135,9 @@ func allRegions(s *snapshot.Snapshot) []string {
 }
 
 // demoOptions collects the demo as it is served: the whole organisation,
-// in every region it names.
+// each account in the regions account:ListRegions reports enabled.
 func demoOptions(served *snapshot.Snapshot) func(*Options) {
 	return func(o *Options) {
-		o.Regions = allRegions(served)
 		o.Org = served.Organization != nil
 	}
 }

@@ -29,7 +29,7 @@ func arn(kind, name string) string { return "arn:aws:iam::" + AccountID + ":" + 
 func Snapshot() *snapshot.Snapshot {
 	a := &snapshot.Account{
 		ID: AccountID, Alias: "northwind-prod", Partition: "aws",
-		Regions:                     []string{"us-east-1", "eu-west-1"},
+		Regions:                     []string{"eu-west-1", "us-east-1"},
 		CredentialReportGeneratedAt: &CollectedAt,
 	}
 	for _, in := range []snapshot.Input{

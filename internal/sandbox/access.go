@@ -25,6 +25,7 @@ var apiInputs = map[string]snapshot.Input{
 	"iam:ListServiceSpecificCredentials": snapshot.InputServiceCredentials,
 	"iam:ListOrganizationsFeatures":      snapshot.InputOrganizationsFeatures,
 	"access-analyzer:ListAnalyzers":      snapshot.InputAccessAnalyzer,
+	"account:ListRegions":                snapshot.InputAccessAnalyzer,
 }
 
 // inputFor returns the input an action provides, if any.

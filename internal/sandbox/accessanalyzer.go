@@ -15,8 +15,11 @@ var accessAnalyzerHandlers = map[string]handler{
 
 // restAction maps a REST request to its action.
 func restAction(method, path string) string {
-	if method == http.MethodGet && path == "/analyzer" {
+	switch {
+	case method == http.MethodGet && path == "/analyzer":
 		return "ListAnalyzers"
+	case method == http.MethodPost && path == "/listRegions":
+		return "ListRegions"
 	}
 	return ""
 }

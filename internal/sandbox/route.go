@@ -17,6 +17,7 @@ const (
 	svcSSO            = "sso"
 	svcIdentityStore  = "identitystore"
 	svcAccessAnalyzer = "access-analyzer"
+	svcAccount        = "account"
 )
 
 // protocol is an AWS wire protocol.
@@ -59,6 +60,7 @@ var (
 	signingNames = map[string]string{
 		"iam": svcIAM, "sts": svcSTS, "organizations": svcOrganizations,
 		"sso": svcSSO, "identitystore": svcIdentityStore, "access-analyzer": svcAccessAnalyzer,
+		"account": svcAccount,
 	}
 	targetPrefixes = map[string]string{
 		"AWSOrganizationsV20161128": svcOrganizations,
@@ -69,11 +71,12 @@ var (
 	handlers      = map[string]map[string]handler{
 		svcIAM: iamHandlers, svcSTS: stsHandlers, svcOrganizations: orgHandlers,
 		svcSSO: ssoHandlers, svcIdentityStore: identityStoreHandlers,
-		svcAccessAnalyzer: accessAnalyzerHandlers,
+		svcAccessAnalyzer: accessAnalyzerHandlers, svcAccount: accountHandlers,
 	}
 	protocols = map[string]protocol{
 		svcIAM: protoQuery, svcSTS: protoQuery, svcOrganizations: protoJSON,
 		svcSSO: protoJSON, svcIdentityStore: protoJSON, svcAccessAnalyzer: protoRESTJSON,
+		svcAccount: protoRESTJSON,
 	}
 )
 
@@ -92,6 +95,9 @@ func (c *call) identify() *apiError {
 	}
 	if c.service == "" && c.r.URL.Path == "/analyzer" {
 		c.service = svcAccessAnalyzer
+	}
+	if c.service == "" && c.r.URL.Path == "/listRegions" {
+		c.service = svcAccount
 	}
 	if c.service == "" || protocols[c.service] == protoQuery {
 		if err := c.parseForm(); err != nil {

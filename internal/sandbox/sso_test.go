@@ -2,10 +2,13 @@ package sandbox
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/accessanalyzer"
+	"github.com/aws/aws-sdk-go-v2/service/account"
+	accounttypes "github.com/aws/aws-sdk-go-v2/service/account/types"
 	"github.com/aws/aws-sdk-go-v2/service/identitystore"
 	idstypes "github.com/aws/aws-sdk-go-v2/service/identitystore/types"
 	"github.com/aws/aws-sdk-go-v2/service/ssoadmin"
@@ -155,4 +158,29 @@ func TestAccessAnalyzer(t *testing.T) {
 	if len(out.Analyzers) != 0 {
 		t.Fatalf("ap-south-1 analyzers: %+v", out.Analyzers)
 	}
+}
+
+func TestListRegions(t *testing.T) {
+	s := demo.Snapshot()
+	_, u := serve(t, s, Options{})
+	cfg := sdkConfig(u, DummyAccessKeyID, DummySecretAccessKey, "")
+	out := must[*account.ListRegionsOutput](t)(account.NewFromConfig(cfg).ListRegions(ctx(t), &account.ListRegionsInput{
+		RegionOptStatusContains: []accounttypes.RegionOptStatus{accounttypes.RegionOptStatusEnabled, accounttypes.RegionOptStatusEnabledByDefault}}))
+	var names []string
+	for _, r := range out.Regions {
+		names = append(names, *r.RegionName)
+	}
+	if strings.Join(names, ",") != "eu-west-1,us-east-1" {
+		t.Fatalf("regions %v", names)
+	}
+	// A filter that excludes ENABLED_BY_DEFAULT leaves nothing.
+	out = must[*account.ListRegionsOutput](t)(account.NewFromConfig(cfg).ListRegions(ctx(t), &account.ListRegionsInput{
+		RegionOptStatusContains: []accounttypes.RegionOptStatus{accounttypes.RegionOptStatusDisabled}}))
+	if len(out.Regions) != 0 {
+		t.Fatalf("disabled regions %v", out.Regions)
+	}
+	_, u = serve(t, s, Options{Deny: []string{"account:ListRegions"}})
+	cfg = sdkConfig(u, DummyAccessKeyID, DummySecretAccessKey, "")
+	_, err := account.NewFromConfig(cfg).ListRegions(ctx(t), nil)
+	wantCode(t, err, "AccessDeniedException")
 }
