@@ -88,7 +88,7 @@ func checkIdentityCenterNotEnabled(r *Rule, _ *Context, s *snapshot.Snapshot) []
 	var out []Result
 	for _, a := range s.Accounts {
 		if !knowsUsers(a) {
-			out = append(out, r.unknownResult(a, snapshot.InputAuthorizationDetails))
+			out = append(out, r.unknownResult(s, a, snapshot.InputAuthorizationDetails))
 			continue
 		}
 		if len(a.Users) == 0 {
@@ -99,7 +99,7 @@ func checkIdentityCenterNotEnabled(r *Rule, _ *Context, s *snapshot.Snapshot) []
 		users := plural(len(a.Users), "IAM user", "IAM users")
 		switch {
 		case c.instances == 0 && !a.Has(snapshot.InputIdentityCenter):
-			out = append(out, r.unknownResult(a, snapshot.InputIdentityCenter))
+			out = append(out, r.unknownResult(s, a, snapshot.InputIdentityCenter))
 		case c.instances == 0:
 			out = append(out, r.accountResult(Fail, a, "The account has %s and no IAM Identity Center instance (in the account or its organisation).", users))
 		case !c.usable():
@@ -161,7 +161,7 @@ func checkFederationNotConfigured(r *Rule, _ *Context, s *snapshot.Snapshot) []R
 		}
 		switch {
 		case len(missing) > 0:
-			out = append(out, r.unknownResult(a, missing...))
+			out = append(out, r.unknownResult(s, a, missing...))
 		case c.instances > 0:
 			out = append(out, r.accountResult(Fail, a, "IAM Identity Center exists but assigns nothing in this account, and the account has no SAML or OIDC provider."))
 		default:

@@ -13,14 +13,27 @@ import (
 // unknownResult is an account-level UNKNOWN naming the missing inputs, for
 // checks that decide themselves what they lack (Check rules, or inputs needed
 // only in some cases).
-func (r *Rule) unknownResult(a *snapshot.Account, missing ...snapshot.Input) Result {
-	parts := make([]string, 0, len(missing))
-	for _, in := range missing {
-		parts = append(parts, in.Describe())
-	}
-	res := r.accountResult(Unknown, a, "Not checked: this rule needs %s, which the snapshot does not have.", strings.Join(parts, "; "))
+func (r *Rule) unknownResult(s *snapshot.Snapshot, a *snapshot.Account, missing ...snapshot.Input) Result {
+	res := r.accountResult(Unknown, a, "%s", NotChecked(s, a.ID, "needs", missing))
 	res.MissingInputs = missing
 	return res
+}
+
+// NotChecked words an UNKNOWN for missing inputs: what each input is, how to
+// provide it, and why it is missing when a gap says so. needs is "needs" or
+// "needs one of". The scanner uses it too, so every such message reads alike.
+func NotChecked(s *snapshot.Snapshot, accountID, needs string, missing []snapshot.Input) string {
+	parts := make([]string, 0, len(missing))
+	for _, in := range missing {
+		p := in.Describe()
+		if s != nil {
+			for _, g := range s.GapsFor(accountID, in) {
+				p += " — " + g.Reason
+			}
+		}
+		parts = append(parts, p)
+	}
+	return fmt.Sprintf("Not checked: this rule %s %s, which this scan does not have.", needs, strings.Join(parts, "; "))
 }
 
 // groupResult builds a result about an IAM group.

@@ -20,7 +20,7 @@ func orgScope(r *Rule, s *snapshot.Snapshot, standalone string) []Result {
 		if a.Has(snapshot.InputOrganization) {
 			out = append(out, r.accountResult(Pass, a, "The account is not part of an AWS Organization: %s", standalone))
 		} else {
-			out = append(out, r.unknownResult(a, snapshot.InputOrganization))
+			out = append(out, r.unknownResult(s, a, snapshot.InputOrganization))
 		}
 	}
 	return out
@@ -78,7 +78,7 @@ func checkOrgIAMUsers(r *Rule, _ *Context, s *snapshot.Snapshot) []Result {
 	for _, a := range ms {
 		switch {
 		case !knowsUsers(a):
-			out = append(out, r.unknownResult(a, snapshot.InputAuthorizationDetails))
+			out = append(out, r.unknownResult(s, a, snapshot.InputAuthorizationDetails))
 		case len(a.Users) > 0:
 			out = append(out, r.accountResult(Fail, a, "Member account %s has %s (%d of %d scanned member accounts keep IAM users).",
 				a.ID, plural(len(a.Users), "IAM user", "IAM users"), withUsers, len(ms)))
@@ -124,7 +124,7 @@ func checkOrgRootCentralized(r *Rule, _ *Context, s *snapshot.Snapshot) []Result
 	enabled, known := orgFeatureEnabled(s, "RootCredentialsManagement")
 	switch {
 	case !enabled && !known:
-		res := r.orgResult(Unknown, o, "Not checked: this rule needs %s, which the snapshot does not have.", snapshot.InputOrganizationsFeatures.Describe())
+		res := r.orgResult(Unknown, o, "%s", NotChecked(s, o.ManagementAccount, "needs", []snapshot.Input{snapshot.InputOrganizationsFeatures}))
 		res.MissingInputs = []snapshot.Input{snapshot.InputOrganizationsFeatures}
 		return []Result{res}
 	case !enabled:
@@ -135,7 +135,7 @@ func checkOrgRootCentralized(r *Rule, _ *Context, s *snapshot.Snapshot) []Result
 	for _, a := range members(s) {
 		switch {
 		case !a.Has(snapshot.InputCredentialReport) || a.Root == nil:
-			out = append(out, r.unknownResult(a, snapshot.InputCredentialReport))
+			out = append(out, r.unknownResult(s, a, snapshot.InputCredentialReport))
 		case rootCredentialsRemoved(s, a):
 			out = append(out, r.rootResult(Pass, a, removedNote))
 		default:

@@ -104,14 +104,6 @@ func unknownFor(r *rules.Rule, s *snapshot.Snapshot, a *snapshot.Account) (rules
 	if len(missing) == 0 {
 		return rules.Result{}, false
 	}
-	var parts []string
-	for _, in := range missing {
-		p := in.Describe()
-		for _, g := range s.GapsFor(a.ID, in) {
-			p += " — " + g.Reason
-		}
-		parts = append(parts, p)
-	}
 	what := "needs"
 	if len(r.NeedsAny) > 0 && len(a.Missing(r.Needs...)) == 0 {
 		what = "needs one of"
@@ -120,8 +112,7 @@ func unknownFor(r *rules.Rule, s *snapshot.Snapshot, a *snapshot.Account) (rules
 	if a.Alias != "" {
 		name = a.Alias
 	}
-	res := r.Result(rules.Unknown, a.ID, rules.TypeAccount, a.RootARN(), name,
-		"Not checked: this rule %s %s, and the scan did not have it.", what, strings.Join(parts, "; "))
+	res := r.Result(rules.Unknown, a.ID, rules.TypeAccount, a.RootARN(), name, "%s", rules.NotChecked(s, a.ID, what, missing))
 	res.MissingInputs = missing
 	return res, true
 }

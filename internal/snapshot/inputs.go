@@ -55,11 +55,15 @@ func (in Input) API() string { return inputSources[in][0] }
 // File returns how an offline import provides the input, or "" if it cannot.
 func (in Input) File() string { return inputSources[in][1] }
 
-// Describe says how to provide the input, for UNKNOWN messages.
+// Describe says how to provide the input, for UNKNOWN messages: the API a
+// live scan calls and the file an offline import reads, or that only a live
+// scan can collect it.
 func (in Input) Describe() string {
 	s := string(in) + " (" + in.API()
 	if f := in.File(); f != "" {
 		s += "; offline: " + f
+	} else {
+		s += "; collected by live scans only"
 	}
 	return s + ")"
 }

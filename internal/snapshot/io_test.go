@@ -63,6 +63,9 @@ func TestInputDescribeNamesAPIAndFile(t *testing.T) {
 	if !strings.Contains(d, "iam:GetCredentialReport") || !strings.Contains(d, "--credential-report") {
 		t.Fatal(d)
 	}
+	if d := snapshot.InputIdentityCenter.Describe(); !strings.Contains(d, "sso:ListInstances") || !strings.Contains(d, "live scans only") {
+		t.Fatal(d)
+	}
 }
 
 func TestServiceLinked(t *testing.T) {
