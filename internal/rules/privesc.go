@@ -66,7 +66,11 @@ func checkPrivilegeEscalation(r *Rule, ctx *Context, s *snapshot.Snapshot, a *sn
 		if p.Kind == access.KindGroup || (p.Kind == access.KindRole && p.Role.ServiceLinked()) {
 			continue
 		}
-		out = append(out, privescResult(r, a, an, p, chains[p.ARN]))
+		res := privescResult(r, a, an, p, chains[p.ARN])
+		if res.Status == Fail {
+			res.Message += openRoleNote(ctx, s, a, an.Escalations(p))
+		}
+		out = append(out, res)
 	}
 	if len(out) == 0 {
 		out = append(out, r.accountResult(Pass, a, "The account has no user or role to check."))
@@ -205,4 +209,28 @@ func shortResource(arn string) string {
 		}
 	}
 	return arn
+}
+
+// openRoleNote points at target roles whose trust policy lets any principal
+// in: an escalation through such a role is open to everyone, not only to this
+// principal, and the fix belongs in that role's trust policy.
+func openRoleNote(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account, fs []access.Finding) string {
+	var open []string
+	for _, f := range fs {
+		if f.TargetKind != string(access.KindRole) || slices.Contains(open, f.TargetName) {
+			continue
+		}
+		for _, ro := range a.Roles {
+			if ro.ARN != f.TargetARN {
+				continue
+			}
+			if fails, _ := judgeAnyPrincipal(ctx, s, a, trustOf(ctx, s, a, ro)); len(fails) > 0 {
+				open = append(open, f.TargetName)
+			}
+		}
+	}
+	if len(open) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" Role %s trusts any principal, so this path is open to everyone: fix its trust policy (role-trust-any-principal).", joinList(open))
 }

@@ -207,3 +207,40 @@ func peKeys(m map[string]string) []string {
 	}
 	return out
 }
+
+// An escalation through a role anyone can assume names that role's trust
+// policy as the fix; one through a role trusting only the user does not.
+func TestPrivilegeEscalationThroughOpenRolePointsAtTheTrustPolicy(t *testing.T) {
+	open := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`
+	onlyDev := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/dev"},"Action":"sts:AssumeRole"}]}`
+	runCases(t, &rules.PrivilegeEscalation, []ruleCase{
+		{name: "role open to anyone", res: "dev", want: rules.Fail, contains: "Role shared trusts any principal, so this path is open to everyone",
+			setup: func(b *snapshot.Builder) {
+				withAdminPolicy(b)
+				b.Role("shared", open).AttachedPolicies = []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: peAdminPolicy}}
+				b.User("dev", daysAgo(10))
+			}},
+		{name: "role trusting the user only", res: "dev", want: rules.Fail, contains: "role/dev-admin",
+			setup: func(b *snapshot.Builder) {
+				withAdminPolicy(b)
+				b.Role("dev-admin", onlyDev).AttachedPolicies = []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: peAdminPolicy}}
+				b.User("dev", daysAgo(10))
+			}},
+		{name: "no role to assume", res: "dev", want: rules.Pass, setup: func(b *snapshot.Builder) {
+			b.User("dev", daysAgo(10))
+		}},
+	})
+	b := snapshot.NewBuilder("123456789012", refNow)
+	withAdminPolicy(b)
+	b.Role("dev-admin", onlyDev).AttachedPolicies = []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: peAdminPolicy}}
+	b.User("dev", daysAgo(10))
+	out, err := scan.Run(context.Background(), b.Build(), scan.Options{Rules: []*rules.Rule{&rules.PrivilegeEscalation}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range out.Results {
+		if strings.Contains(r.Message, "open to everyone") {
+			t.Errorf("%s: %s", r.ResourceName, r.Message)
+		}
+	}
+}
