@@ -227,6 +227,14 @@ func expandPattern(p actionPat) *expansion {
 	return v.(*expansion)
 }
 
+// matchesSomeAction reports whether an action pattern matches at least one
+// catalogue action, without listing them (Validate asks this of every
+// wildcard action of every policy).
+func matchesSomeAction(pattern string) bool {
+	e := expandPattern(newActionPat(pattern))
+	return e.bits != nil || len(e.idx) > 0
+}
+
 // ExpandActions returns the catalogue actions matching an action pattern
 // such as "iam:*" or "s3:Get*", ignoring case.
 func ExpandActions(pattern string) []iamdata.Action {

@@ -142,7 +142,7 @@ func (v *validator) action(path, a string) {
 		return
 	}
 	if strings.ContainsAny(name, "*?") {
-		if len(ExpandActions(a)) == 0 {
+		if !matchesSomeAction(a) {
 			v.err(path, CodeUnknownAction, "%q matches no known %s action", a, svc)
 		}
 		return

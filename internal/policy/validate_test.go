@@ -93,3 +93,11 @@ func TestOperatorsList(t *testing.T) {
 		t.Errorf("Operators() = %v", ops)
 	}
 }
+
+func TestMatchesSomeActionAgreesWithExpandActions(t *testing.T) {
+	for _, p := range []string{"s3:Get*", "iam:*", "s3:NoSuch*", "ec2:Describe?nstances", "*", "kms:*Key*", "sts:Assume*", "iam:Zz*"} {
+		if got, want := matchesSomeAction(p), len(ExpandActions(p)) > 0; got != want {
+			t.Errorf("%s: matchesSomeAction %v, ExpandActions says %v", p, got, want)
+		}
+	}
+}

@@ -167,29 +167,44 @@ func checkPrincipalAdmin(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapsho
 }
 
 // assumeChainToAdmin returns the shortest chain by which the principal
-// reaches an administrator role through sts:AssumeRole alone, unconditionally,
-// or "". Chains that need an escalation method are privilege-escalation's to
-// report; here only access the principal already has counts.
+// reaches an administrator role through unconditional sts:AssumeRole alone,
+// or "". It walks only role-assumption edges (breadth first, so the chain is
+// shortest): chains that need an escalation trick are privilege-escalation's
+// to report, and computing those for every principal would cost far more.
 func assumeChainToAdmin(an *access.Analysis, pr *access.Principal) string {
 	if pr.Kind == access.KindGroup {
 		return ""
 	}
-	for _, c := range an.AdminChains()[pr.ARN] {
-		if len(c.Hops) == 0 || c.End == access.AdminNode {
-			continue
-		}
-		ok := true
-		for _, h := range c.Hops {
-			if !strings.HasPrefix(h.Via, "sts:AssumeRole") || h.Conditional {
-				ok = false
-				break
+	prev := map[*access.Principal]*access.Principal{pr: nil}
+	queue := []*access.Principal{pr}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		for _, as := range an.Assumable(cur) {
+			next := as.Role
+			if as.Conditional || next.Role.ServiceLinked() {
+				continue
 			}
-		}
-		if ok {
-			return c.String()
+			if _, seen := prev[next]; seen {
+				continue
+			}
+			prev[next] = cur
+			if an.IsAdmin(next) {
+				return chainTo(pr, next, prev).String()
+			}
+			queue = append(queue, next)
 		}
 	}
 	return ""
+}
+
+// chainTo rebuilds the path from start to end from BFS parent links.
+func chainTo(start, end *access.Principal, prev map[*access.Principal]*access.Principal) access.Chain {
+	var hops []access.Hop
+	for n := end; n != start; n = prev[n] {
+		hops = append([]access.Hop{{From: prev[n].ARN, To: n.ARN, Via: "sts:AssumeRole"}}, hops...)
+	}
+	return access.Chain{Start: start.ARN, End: end.ARN, Hops: hops}
 }
 
 // coreAdminActions are the powers an administrator keeps whatever
