@@ -121,19 +121,6 @@ func dropUncollected(a *snapshot.Account) {
 	}
 }
 
-// allRegions lists every account's regions, for Options.Regions.
-func allRegions(s *snapshot.Snapshot) []string {
-	var out []string
-	for _, a := range s.Accounts {
-		for _, r := range a.Regions {
-			if !slices.Contains(out, r) {
-				out = append(out, r)
-			}
-		}
-	}
-	return out
-}
-
 // demoOptions collects the demo as it is served: the whole organisation,
 // each account in the regions account:ListRegions reports enabled.
 func demoOptions(served *snapshot.Snapshot) func(*Options) {

@@ -37,11 +37,6 @@ func (e *InputError) Error() string {
 
 func (e *InputError) Unwrap() error { return e.Err }
 
-// inputErrorf builds an InputError without position.
-func inputErrorf(file, format string, args ...any) *InputError {
-	return &InputError{File: file, Msg: fmt.Sprintf(format, args...)}
-}
-
 // withFile sets the file name on an InputError that the decoders (which only
 // see bytes) returned without one; other errors are wrapped into one.
 func withFile(file string, err error) error {

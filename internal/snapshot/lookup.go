@@ -100,7 +100,7 @@ func (s *Snapshot) ReferenceTime(a *Account) time.Time {
 	return s.CollectedAt
 }
 
-// Tag returns the value of a tag and whether it is set.
+// TagValue returns the value of a tag and whether it is set.
 func TagValue(tags []Tag, key string) (string, bool) {
 	for _, t := range tags {
 		if t.Key == key {
