@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
@@ -269,8 +270,11 @@ func ApplyAuthorizationDetails(acct *snapshot.Account, pages ...*AuthzDetails) e
 			"but no further page was given; run the command without --max-items/--no-paginate, or pass every page", truncated, len(pages))}
 	}
 	seen := map[string]bool{}
+	// Users already present came from a credential report applied first:
+	// they take the listed details; those not listed are marked as such.
+	earlier := map[string]*snapshot.User{}
 	for _, u := range acct.Users {
-		seen[u.ARN] = true
+		earlier[u.ARN] = u
 	}
 	for _, g := range acct.Groups {
 		seen[g.ARN] = true
@@ -293,9 +297,15 @@ func ApplyAuthorizationDetails(acct *snapshot.Account, pages ...*AuthzDetails) e
 			continue
 		}
 		for i := range p.UserDetailList {
-			if u := &p.UserDetailList[i]; first(u.Arn) {
-				acct.Users = append(acct.Users, convertUser(u))
+			u := &p.UserDetailList[i]
+			if !first(u.Arn) {
+				continue
 			}
+			if prev := earlier[u.Arn]; prev != nil {
+				mergeUserDetails(prev, convertUser(u))
+				continue
+			}
+			acct.Users = append(acct.Users, convertUser(u))
 		}
 		for i := range p.GroupDetailList {
 			if g := &p.GroupDetailList[i]; first(g.Arn) {
@@ -313,8 +323,22 @@ func ApplyAuthorizationDetails(acct *snapshot.Account, pages ...*AuthzDetails) e
 			}
 		}
 	}
+	for arn, u := range earlier {
+		if !seen[arn] {
+			u.MarkNotIn(snapshot.InputAuthorizationDetails)
+		}
+	}
 	acct.MarkCollected(snapshot.InputAuthorizationDetails)
 	return nil
+}
+
+// mergeUserDetails copies what the authorization details say of a user into
+// one first seen in the credential report, keeping its credential fields.
+func mergeUserDetails(dst, src *snapshot.User) {
+	dst.Name, dst.ID, dst.Path, dst.CreatedAt = src.Name, src.ID, src.Path, src.CreatedAt
+	dst.Groups, dst.AttachedPolicies, dst.InlinePolicies = src.Groups, src.AttachedPolicies, src.InlinePolicies
+	dst.Tags, dst.PermissionsBoundary = src.Tags, src.PermissionsBoundary
+	dst.NotIn = slices.DeleteFunc(dst.NotIn, func(in snapshot.Input) bool { return in == snapshot.InputAuthorizationDetails })
 }
 
 func convertUser(u *UserDetail) *snapshot.User {

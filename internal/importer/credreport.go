@@ -300,6 +300,9 @@ func ApplyCredentialReport(acct *snapshot.Account, rep *CredentialReport) error 
 		u := byARN[row.ARN]
 		if u == nil {
 			u = &snapshot.User{Name: row.User, ARN: row.ARN, Path: pathFromARN(row.ARN)}
+			if acct.Has(snapshot.InputAuthorizationDetails) {
+				u.MarkNotIn(snapshot.InputAuthorizationDetails)
+			}
 			if row.CreatedAt != nil {
 				u.CreatedAt = *row.CreatedAt
 			}
@@ -312,6 +315,15 @@ func ApplyCredentialReport(acct *snapshot.Account, rep *CredentialReport) error 
 		u.MFAActive = &mfa
 		u.AccessKeys = accessKeys(row)
 		u.SigningCertificates = certs(row)
+	}
+	listed := map[string]bool{}
+	for i := range rep.Rows {
+		listed[rep.Rows[i].ARN] = true
+	}
+	for _, u := range acct.Users {
+		if !listed[u.ARN] {
+			u.MarkNotIn(snapshot.InputCredentialReport)
+		}
 	}
 	if rep.GeneratedTime != nil {
 		t := *rep.GeneratedTime

@@ -337,6 +337,8 @@ func ApplyRoles(acct *snapshot.Account, out *RolesOutput) {
 			if r.Description == "" {
 				r.Description = s.Description
 			}
+		} else {
+			r.MarkNotIn(snapshot.InputRoleDetails)
 		}
 	}
 	acct.MarkCollected(snapshot.InputRoleDetails)

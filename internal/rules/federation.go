@@ -422,7 +422,7 @@ func checkSAMLExpiring(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.
 		switch {
 		case p.ValidUntil == nil:
 			res := r.Result(Unknown, a.ID, TypeSAML, p.ARN, name, "SAML provider %s: its metadata expiry date was not collected.", name)
-			res.MissingInputs = []snapshot.Input{snapshot.InputSAMLProviders}
+			res.MissingInputs = inputNames(snapshot.InputSAMLProviders)
 			out = append(out, res)
 		case !p.ValidUntil.After(now):
 			out = append(out, r.Result(Fail, a.ID, TypeSAML, p.ARN, name, "SAML provider %s: its metadata expired on %s.", name, day(*p.ValidUntil)))

@@ -148,7 +148,7 @@ func TestCredentialRulesUnknownWithoutCredentialReport(t *testing.T) {
 			b.User("u", ago(10)).Password(ago(1), nil)
 			got := run(t, r, b.Build())
 			check(t, got, map[string]want{"123456789012": {rules.Unknown, "credential_report (iam:GetCredentialReport"}})
-			if m := got["123456789012"].MissingInputs; len(m) != 1 || m[0] != snapshot.InputCredentialReport {
+			if m := got["123456789012"].MissingInputs; len(m) != 1 || m[0] != string(snapshot.InputCredentialReport) {
 				t.Errorf("missing inputs %v", m)
 			}
 		})

@@ -28,7 +28,7 @@ func plural(n int, one, many string) string {
 // userResult builds a result about an IAM user.
 func (r *Rule) userResult(status Status, a *snapshot.Account, u *snapshot.User, format string, args ...any) Result {
 	res := r.Result(status, a.ID, TypeUser, u.ARN, u.Name, format, args...)
-	res.Tags = u.Tags
+	res.Tags = tagMap(u.Tags)
 	return res
 }
 
@@ -65,6 +65,28 @@ func (r *Rule) notInReport(a *snapshot.Account, u *snapshot.User) (Result, bool)
 		return Result{}, false
 	}
 	res := r.userResult(Unknown, a, u, "IAM user %s is not in the credential report (created after the report was generated, or the files are from different times), so its credentials could not be checked.", u.Name)
-	res.MissingInputs = []snapshot.Input{snapshot.InputCredentialReport}
+	res.MissingInputs = inputNames(snapshot.InputCredentialReport)
 	return res, true
+}
+
+// inputNames lists inputs by name for Result.MissingInputs.
+func inputNames(ins ...snapshot.Input) []string {
+	out := make([]string, len(ins))
+	for i, in := range ins {
+		out[i] = string(in)
+	}
+	return out
+}
+
+// tagMap turns a resource's tags into the map results carry for
+// suppression matching.
+func tagMap(tags []snapshot.Tag) map[string]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		m[t.Key] = t.Value
+	}
+	return m
 }

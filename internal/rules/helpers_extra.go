@@ -15,7 +15,7 @@ import (
 // only in some cases).
 func (r *Rule) unknownResult(s *snapshot.Snapshot, a *snapshot.Account, missing ...snapshot.Input) Result {
 	res := r.accountResult(Unknown, a, "%s", NotChecked(s, a.ID, "needs", missing))
-	res.MissingInputs = missing
+	res.MissingInputs = inputNames(missing...)
 	return res
 }
 

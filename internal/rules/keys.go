@@ -58,7 +58,7 @@ func checkKeyNotRotated(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot
 			out = append(out, r.userResult(Fail, a, u, "IAM user %s: %s; the limit is %d days.", u.Name, joinList(old), limit))
 		case len(undated) > 0:
 			res := r.userResult(Unknown, a, u, "IAM user %s: the creation date of %s is not in the credential report.", u.Name, joinList(undated))
-			res.MissingInputs = []snapshot.Input{snapshot.InputCredentialReport}
+			res.MissingInputs = inputNames(snapshot.InputCredentialReport)
 			out = append(out, res)
 		default:
 			out = append(out, r.userResult(Pass, a, u, "IAM user %s: every active access key is at most %d days old.", u.Name, limit))
@@ -123,7 +123,7 @@ func checkKeyUnused(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Acc
 			out = append(out, r.userResult(Fail, a, u, "IAM user %s: %s; the limit is %d days.", u.Name, joinList(stale), limit))
 		case len(undated) > 0:
 			res := r.userResult(Unknown, a, u, "IAM user %s: neither last use nor creation date of %s is in the credential report.", u.Name, joinList(undated))
-			res.MissingInputs = []snapshot.Input{snapshot.InputCredentialReport}
+			res.MissingInputs = inputNames(snapshot.InputCredentialReport)
 			out = append(out, res)
 		default:
 			out = append(out, r.userResult(Pass, a, u, "IAM user %s: every active access key was used in the last %d days.", u.Name, limit))

@@ -70,9 +70,9 @@ func (r *Rule) principalResult(status Status, a *snapshot.Account, p *access.Pri
 	res := r.Result(status, a.ID, typ, p.ARN, p.Name, format, args...)
 	switch {
 	case p.User != nil:
-		res.Tags = p.User.Tags
+		res.Tags = tagMap(p.User.Tags)
 	case p.Role != nil:
-		res.Tags = p.Role.Tags
+		res.Tags = tagMap(p.Role.Tags)
 	}
 	return res
 }

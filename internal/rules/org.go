@@ -125,7 +125,7 @@ func checkOrgRootCentralized(r *Rule, _ *Context, s *snapshot.Snapshot) []Result
 	switch {
 	case !enabled && !known:
 		res := r.orgResult(Unknown, o, "%s", NotChecked(s, o.ManagementAccount, "needs", []snapshot.Input{snapshot.InputOrganizationsFeatures}))
-		res.MissingInputs = []snapshot.Input{snapshot.InputOrganizationsFeatures}
+		res.MissingInputs = inputNames(snapshot.InputOrganizationsFeatures)
 		return []Result{res}
 	case !enabled:
 		return []Result{r.orgResult(Fail, o, "Organisation %s has not enabled centralised root access (RootCredentialsManagement), so its %d member accounts keep their own root credentials.",
@@ -189,7 +189,7 @@ func checkOrgIAMUserGuardrail(r *Rule, _ *Context, s *snapshot.Snapshot) []Resul
 	}
 	if len(scps) == 0 {
 		res := r.orgResult(Unknown, o, "Not checked: the snapshot holds no service control policies for organisation %s (every organisation with SCPs has at least FullAWSAccess).", o.ID)
-		res.MissingInputs = []snapshot.Input{snapshot.InputOrganization}
+		res.MissingInputs = inputNames(snapshot.InputOrganization)
 		return []Result{res}
 	}
 	denied := map[string][]string{}

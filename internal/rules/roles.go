@@ -110,7 +110,7 @@ func checkSessionDuration(r *Rule, ctx *Context, _ *snapshot.Snapshot, a *snapsh
 			// AWS always reports a duration (at least an hour), so zero means
 			// the role was missing from the ListRoles data: not checked.
 			res := r.roleResult(Unknown, a, ro, "Role %s's maximum session duration is not known: it was not in the role list (iam:ListRoles, or roles.json offline).", ro.Name)
-			res.MissingInputs = []snapshot.Input{snapshot.InputRoleDetails}
+			res.MissingInputs = inputNames(snapshot.InputRoleDetails)
 			out = append(out, res)
 			continue
 		}

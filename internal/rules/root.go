@@ -85,6 +85,6 @@ func checkRootMFA(r *Rule, _ *Context, _ *snapshot.Snapshot, a *snapshot.Account
 // rootMissing reports a credential report without a <root_account> row.
 func rootMissing(r *Rule, a *snapshot.Account) Result {
 	res := r.rootResult(Unknown, a, "The credential report has no <root_account> row, so the root user could not be checked.")
-	res.MissingInputs = []snapshot.Input{snapshot.InputCredentialReport}
+	res.MissingInputs = inputNames(snapshot.InputCredentialReport)
 	return res
 }

@@ -46,7 +46,7 @@ func checkRootHardwareMFA(r *Rule, _ *Context, s *snapshot.Snapshot, a *snapshot
 	switch {
 	case !known:
 		res := r.rootResult(Unknown, a, "The root user has MFA, but its device type is unknown without the list of virtual MFA devices.")
-		res.MissingInputs = []snapshot.Input{snapshot.InputVirtualMFADevices}
+		res.MissingInputs = inputNames(snapshot.InputVirtualMFADevices)
 		return []Result{res}
 	case hw:
 		return []Result{r.rootResult(Pass, a, "The root user has a hardware MFA device or security key.")}

@@ -1,101 +1,61 @@
 package rules
 
 import (
+	"context"
 	"fmt"
-	"strings"
+	"slices"
 	"time"
+
+	"github.com/iamspect/iamspect/internal/finding"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
-// Severity ranks how bad a failing result is.
-type Severity string
+// The result vocabulary lives in the leaf package finding; the rules use it
+// under these names so a check reads as rules.Fail, rules.TypeUser, etc.
+type (
+	Severity = finding.Severity
+	Status   = finding.Status
+	Result   = finding.Result
+	Evidence = finding.Evidence
+)
 
-// The severities, from worst to least.
+// Severities and statuses, re-exported from finding.
 const (
-	Critical Severity = "critical"
-	High     Severity = "high"
-	Medium   Severity = "medium"
-	Low      Severity = "low"
-	Info     Severity = "info"
+	Critical = finding.Critical
+	High     = finding.High
+	Medium   = finding.Medium
+	Low      = finding.Low
+	Info     = finding.Info
+
+	Fail    = finding.Fail
+	Pass    = finding.Pass
+	Muted   = finding.Muted
+	Unknown = finding.Unknown
+)
+
+// Resource types, re-exported from finding.
+const (
+	TypeUser       = finding.TypeUser
+	TypeRoot       = finding.TypeRoot
+	TypeRole       = finding.TypeRole
+	TypeGroup      = finding.TypeGroup
+	TypePolicy     = finding.TypePolicy
+	TypeAccessKey  = finding.TypeAccessKey
+	TypeAccount    = finding.TypeAccount
+	TypeOrg        = finding.TypeOrg
+	TypeOIDC       = finding.TypeOIDC
+	TypeSAML       = finding.TypeSAML
+	TypeServerCert = finding.TypeServerCert
+	TypePermSet    = finding.TypePermSet
+	TypeAnalyzer   = finding.TypeAnalyzer
 )
 
 // Severities lists every severity, worst first.
-var Severities = []Severity{Critical, High, Medium, Low, Info}
-
-// Rank orders severities: critical is 5, info 1, anything else 0.
-func (s Severity) Rank() int {
-	switch s {
-	case Critical:
-		return 5
-	case High:
-		return 4
-	case Medium:
-		return 3
-	case Low:
-		return 2
-	case Info:
-		return 1
-	}
-	return 0
-}
+var Severities = finding.Severities
 
 // ParseSeverity accepts a severity name in any case.
-func ParseSeverity(s string) (Severity, error) {
-	sev := Severity(strings.ToLower(strings.TrimSpace(s)))
-	if sev.Rank() == 0 {
-		return "", fmt.Errorf("unknown severity %q (want critical, high, medium, low or info)", s)
-	}
-	return sev, nil
-}
-
-// Status is a result's outcome.
-type Status string
-
-// The statuses a result can have.
-const (
-	Fail    Status = "FAIL"
-	Pass    Status = "PASS"
-	Muted   Status = "MUTED"
-	Unknown Status = "UNKNOWN"
-)
-
-// Resource types used in results (CloudFormation-style names, as Security Hub
-// and OCSF consumers expect).
-const (
-	TypeUser       = "AWS::IAM::User"
-	TypeRoot       = "AWS::IAM::Root"
-	TypeRole       = "AWS::IAM::Role"
-	TypeGroup      = "AWS::IAM::Group"
-	TypePolicy     = "AWS::IAM::ManagedPolicy"
-	TypeAccessKey  = "AWS::IAM::AccessKey"
-	TypeAccount    = "AWS::Account"
-	TypeOrg        = "AWS::Organizations::Organization"
-	TypeOIDC       = "AWS::IAM::OIDCProvider"
-	TypeSAML       = "AWS::IAM::SAMLProvider"
-	TypeServerCert = "AWS::IAM::ServerCertificate"
-	TypePermSet    = "AWS::SSO::PermissionSet"
-	TypeAnalyzer   = "AWS::AccessAnalyzer::Analyzer"
-)
-
-// Result is one rule's verdict on one resource.
-type Result struct {
-	RuleID       string   `json:"rule_id"`
-	Status       Status   `json:"status"`
-	Severity     Severity `json:"severity"`
-	AccountID    string   `json:"account_id"`
-	ResourceType string   `json:"resource_type"`
-	ResourceARN  string   `json:"resource_arn"`
-	ResourceName string   `json:"resource_name"`
-	Message      string   `json:"message"`
-	Fingerprint  string   `json:"fingerprint"`
-	// MissingInputs names what an UNKNOWN result lacked.
-	MissingInputs []snapshot.Input `json:"missing_inputs,omitempty"`
-	// MuteReason is the suppression's reason for a MUTED result.
-	MuteReason string `json:"mute_reason,omitempty"`
-	// Tags are the resource's tags, for suppression matching; not reported.
-	Tags []snapshot.Tag `json:"-"`
-}
+func ParseSeverity(s string) (Severity, error) { return finding.ParseSeverity(s) }
 
 // Framework identifies a compliance framework (e.g. "cis-aws-v3.0").
 type Framework string
@@ -114,6 +74,9 @@ type Context struct {
 	AsOf time.Time
 	// Config holds thresholds.
 	Config Config
+	// Ctx carries the scan's cancellation into long analyses; nil means
+	// context.Background().
+	Ctx    context.Context
 	models *modelCache // effective-permission models shared by the rules of one scan (model.go)
 }
 
@@ -124,6 +87,25 @@ func (c *Context) Now(s *snapshot.Snapshot, a *snapshot.Account) time.Time {
 		return c.AsOf
 	}
 	return s.ReferenceTime(a)
+}
+
+// Covers names per-principal inputs: Users lists the inputs a check reads
+// about each IAM user (authorization details, credential report), Roles the
+// inputs it reads about each role (authorization details, role details).
+type Covers struct {
+	Users []snapshot.Input
+	Roles []snapshot.Input
+}
+
+// Inputs lists every input of c once.
+func (c Covers) Inputs() []snapshot.Input {
+	out := slices.Clone(c.Users)
+	for _, in := range c.Roles {
+		if !slices.Contains(out, in) {
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 // Rule is one check with its metadata.
@@ -140,6 +122,12 @@ type Rule struct {
 	Needs []snapshot.Input
 	// NeedsAny lists inputs of which at least one must be present.
 	NeedsAny []snapshot.Input
+	// Covers declares the principals the check judges one by one and the
+	// inputs it reads about each. The scanner answers UNKNOWN for every
+	// principal one of those inputs did not list, and drops whatever the
+	// check said about it, so no rule can PASS (or FAIL) a principal it
+	// has no evidence for. The inputs count as Needs too.
+	Covers Covers
 	// CheckAccount judges one account; it receives its own rule to build results. Exactly one of CheckAccount and Check
 	// is set.
 	CheckAccount func(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result

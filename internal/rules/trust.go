@@ -202,7 +202,7 @@ func trustRoles(a *snapshot.Account) []*snapshot.Role {
 // roleResult builds a result about a role.
 func (r *Rule) roleResult(status Status, a *snapshot.Account, ro *snapshot.Role, format string, args ...any) Result {
 	res := r.Result(status, a.ID, TypeRole, ro.ARN, ro.Name, format, args...)
-	res.Tags = ro.Tags
+	res.Tags = tagMap(ro.Tags)
 	return res
 }
 

@@ -155,7 +155,7 @@ func checkConsoleWithoutMFA(r *Rule, _ *Context, _ *snapshot.Snapshot, a *snapsh
 			out = append(out, r.userResult(Pass, a, u, "IAM user %s has no console password.", u.Name))
 		case u.MFAActive == nil:
 			res := r.userResult(Unknown, a, u, "IAM user %s has a console password but its MFA state is not in the credential report.", u.Name)
-			res.MissingInputs = []snapshot.Input{snapshot.InputCredentialReport}
+			res.MissingInputs = inputNames(snapshot.InputCredentialReport)
 			out = append(out, res)
 		case !*u.MFAActive:
 			out = append(out, r.userResult(Fail, a, u, "IAM user %s has a console password and no MFA device.", u.Name))

@@ -37,7 +37,7 @@ func checkUserWithoutMFA(r *Rule, _ *Context, _ *snapshot.Snapshot, a *snapshot.
 		switch {
 		case u.MFAActive == nil:
 			res := r.userResult(Unknown, a, u, "IAM user %s: its MFA state is not in the credential report.", u.Name)
-			res.MissingInputs = []snapshot.Input{snapshot.InputCredentialReport}
+			res.MissingInputs = inputNames(snapshot.InputCredentialReport)
 			out = append(out, res)
 		case !*u.MFAActive:
 			out = append(out, r.userResult(Fail, a, u, "IAM user %s has no MFA device.", u.Name))
@@ -85,7 +85,7 @@ func checkUserNoHardwareMFA(r *Rule, _ *Context, _ *snapshot.Snapshot, a *snapsh
 		switch {
 		case !known:
 			res := r.userResult(Unknown, a, u, "IAM user %s has MFA, but its device type is unknown without the list of virtual MFA devices.", u.Name)
-			res.MissingInputs = []snapshot.Input{snapshot.InputVirtualMFADevices}
+			res.MissingInputs = inputNames(snapshot.InputVirtualMFADevices)
 			out = append(out, res)
 		case hw:
 			out = append(out, r.userResult(Pass, a, u, "IAM user %s has a hardware MFA device or security key.", u.Name))

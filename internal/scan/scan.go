@@ -1,14 +1,11 @@
 package scan
 
 import (
-	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"slices"
-	"strings"
+	"runtime/debug"
 
+	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/rules"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
@@ -20,14 +17,17 @@ type Options struct {
 	Context rules.Context
 	// Suppress, when set, sees every finished result and may mute it
 	// (suppress.Set.Apply).
-	Suppress func(*rules.Result)
+	Suppress func(*finding.Result)
 }
 
 // Outcome is what a scan produced.
 type Outcome struct {
-	Results []rules.Result
+	Results []finding.Result
 	// Errors are rules that crashed; their results are missing.
 	Errors []RuleError
+	// Coverage lists the principals that an input the account has did not
+	// list, so that the rules reading that input answered UNKNOWN for them.
+	Coverage []CoverageGap
 }
 
 // RuleError is a rule that failed to run.
@@ -35,10 +35,13 @@ type RuleError struct {
 	RuleID    string `json:"rule_id"`
 	AccountID string `json:"account_id,omitempty"`
 	Error     string `json:"error"`
+	// Stack is the panic's stack, for --verbose output; never in reports.
+	Stack string `json:"-"`
 }
 
 // Run applies the rules to the snapshot. It never reads the wall clock: ages
-// come from the snapshot or Options.Context.AsOf.
+// come from the snapshot or Options.Context.AsOf. It stops between rules and
+// inside long analyses when ctx is cancelled, returning ctx's error.
 func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, error) {
 	rs := opts.Rules
 	if rs == nil {
@@ -46,14 +49,15 @@ func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, err
 	}
 	rc := opts.Context
 	rc.Config = rc.Config.WithDefaults()
-	out := &Outcome{}
+	rc.Ctx = ctx
+	out := &Outcome{Coverage: coverageGaps(s)}
 	for _, r := range rs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		switch {
 		case r.Check != nil:
-			res, err := runSafely(func() []rules.Result { return r.Check(r, &rc, s) })
+			res, err := runSafely(func() []finding.Result { return r.Check(r, &rc, s) })
 			out.add(r, "", res, err)
 		case r.CheckAccount != nil:
 			for _, a := range s.Accounts {
@@ -61,51 +65,100 @@ func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, err
 					out.Results = append(out.Results, u)
 					continue
 				}
-				res, err := runSafely(func() []rules.Result { return r.CheckAccount(r, &rc, s, a) })
+				res, err := runSafely(func() []finding.Result { return r.CheckAccount(r, &rc, s, a) })
+				if err == nil {
+					res = enforceCoverage(r, s, a, res)
+				}
 				out.add(r, a.ID, res, err)
 			}
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	for i := range out.Results {
-		finish(&out.Results[i])
+		out.Results[i].Finish()
 		if opts.Suppress != nil {
 			opts.Suppress(&out.Results[i])
 		}
 	}
-	Sort(out.Results)
+	finding.Sort(out.Results)
 	return out, nil
 }
 
-func (o *Outcome) add(r *rules.Rule, accountID string, res []rules.Result, err error) {
+func (o *Outcome) add(r *rules.Rule, accountID string, res []finding.Result, err error) {
 	if err != nil {
-		o.Errors = append(o.Errors, RuleError{RuleID: r.ID, AccountID: accountID, Error: err.Error()})
+		re := RuleError{RuleID: r.ID, AccountID: accountID, Error: err.Error()}
+		var p panicError
+		if asPanic(err, &p) {
+			re.Stack = p.stack
+		}
+		o.Errors = append(o.Errors, re)
 		return
 	}
 	o.Results = append(o.Results, res...)
 }
 
+// panicError is a rule's panic, with the stack where it happened.
+type panicError struct {
+	value any
+	stack string
+}
+
+func (p panicError) Error() string { return fmt.Sprintf("rule panicked: %v", p.value) }
+
+func asPanic(err error, p *panicError) bool {
+	pe, ok := err.(panicError)
+	if ok {
+		*p = pe
+	}
+	return ok
+}
+
 // runSafely turns a panic inside a rule into an error for that rule alone.
-func runSafely(f func() []rules.Result) (res []rules.Result, err error) {
+func runSafely(f func() []finding.Result) (res []finding.Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("rule panicked: %v", p)
+			err = panicError{value: p, stack: string(debug.Stack())}
 		}
 	}()
 	return f(), nil
 }
 
+// needs is every input a rule needs in an account: its Needs plus the
+// inputs it reads per principal.
+func needs(r *rules.Rule) []snapshot.Input {
+	out := append([]snapshot.Input(nil), r.Needs...)
+	for _, in := range r.Covers.Inputs() {
+		if !contains(out, in) {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+func contains(ins []snapshot.Input, in snapshot.Input) bool {
+	for _, x := range ins {
+		if x == in {
+			return true
+		}
+	}
+	return false
+}
+
 // unknownFor returns an UNKNOWN result when the account lacks inputs the
 // rule needs, naming them and the gaps that explain why.
-func unknownFor(r *rules.Rule, s *snapshot.Snapshot, a *snapshot.Account) (rules.Result, bool) {
-	missing := a.Missing(r.Needs...)
+func unknownFor(r *rules.Rule, s *snapshot.Snapshot, a *snapshot.Account) (finding.Result, bool) {
+	need := needs(r)
+	missing := a.Missing(need...)
 	if len(r.NeedsAny) > 0 && len(a.Missing(r.NeedsAny...)) == len(r.NeedsAny) {
 		missing = append(missing, r.NeedsAny...)
 	}
 	if len(missing) == 0 {
-		return rules.Result{}, false
+		return finding.Result{}, false
 	}
 	what := "needs"
-	if len(r.NeedsAny) > 0 && len(a.Missing(r.Needs...)) == 0 {
+	if len(r.NeedsAny) > 0 && len(a.Missing(need...)) == 0 {
 		what = "needs one of"
 	}
 	name := a.ID
@@ -113,45 +166,14 @@ func unknownFor(r *rules.Rule, s *snapshot.Snapshot, a *snapshot.Account) (rules
 		name = a.Alias
 	}
 	res := r.Result(rules.Unknown, a.ID, rules.TypeAccount, a.RootARN(), name, "%s", rules.NotChecked(s, a.ID, what, missing))
-	res.MissingInputs = missing
+	res.MissingInputs = names(missing)
 	return res, true
 }
 
-// finish fills in defaults and the fingerprint.
-func finish(r *rules.Result) {
-	if r.Fingerprint == "" {
-		r.Fingerprint = Fingerprint(r.RuleID, r.AccountID, r.ResourceARN)
+func names(ins []snapshot.Input) []string {
+	out := make([]string, len(ins))
+	for i, in := range ins {
+		out[i] = string(in)
 	}
-}
-
-// Fingerprint identifies a result across scans: rule, account and resource.
-func Fingerprint(ruleID, accountID, resourceARN string) string {
-	sum := sha256.Sum256([]byte(ruleID + "\x00" + accountID + "\x00" + resourceARN))
-	return hex.EncodeToString(sum[:16])
-}
-
-// Sort orders results: failures first, worst severity first, then by rule,
-// account and resource, so output is stable.
-func Sort(rs []rules.Result) {
-	slices.SortStableFunc(rs, func(a, b rules.Result) int {
-		return cmp.Or(
-			cmp.Compare(statusRank(b.Status), statusRank(a.Status)),
-			cmp.Compare(b.Severity.Rank(), a.Severity.Rank()),
-			strings.Compare(a.RuleID, b.RuleID),
-			strings.Compare(a.AccountID, b.AccountID),
-			strings.Compare(a.ResourceARN, b.ResourceARN),
-		)
-	})
-}
-
-func statusRank(s rules.Status) int {
-	switch s {
-	case rules.Fail:
-		return 4
-	case rules.Unknown:
-		return 3
-	case rules.Muted:
-		return 2
-	}
-	return 1
+	return out
 }

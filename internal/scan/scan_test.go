@@ -45,36 +45,6 @@ func TestUnknownNamesGapReason(t *testing.T) {
 	}
 }
 
-func TestFingerprintStableAndDistinct(t *testing.T) {
-	a := scan.Fingerprint("r", "1", "arn:x")
-	if a != scan.Fingerprint("r", "1", "arn:x") {
-		t.Fatal("not stable")
-	}
-	for _, other := range []string{scan.Fingerprint("r", "2", "arn:x"), scan.Fingerprint("r2", "1", "arn:x"), scan.Fingerprint("r", "1", "arn:y"),
-		scan.Fingerprint("r", "1a", "rn:x")} {
-		if other == a {
-			t.Fatal("collision")
-		}
-	}
-}
-
-func TestSortPutsWorstFirst(t *testing.T) {
-	rs := []rules.Result{
-		{RuleID: "a", Status: rules.Pass, Severity: rules.Critical},
-		{RuleID: "b", Status: rules.Fail, Severity: rules.Low},
-		{RuleID: "c", Status: rules.Fail, Severity: rules.Critical},
-		{RuleID: "d", Status: rules.Unknown, Severity: rules.High},
-	}
-	scan.Sort(rs)
-	var got []string
-	for _, r := range rs {
-		got = append(got, r.RuleID)
-	}
-	if strings.Join(got, "") != "cbda" {
-		t.Fatalf("order %v", got)
-	}
-}
-
 func TestCanceledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -23,6 +23,10 @@ type User struct {
 	SigningCertificates []SigningCert       `json:"signing_certificates,omitempty"`
 	SSHKeys             []SSHKey            `json:"ssh_keys,omitempty"`
 	ServiceCredentials  []ServiceCredential `json:"service_credentials,omitempty"`
+
+	// NotIn lists inputs the account collected that did not list this user
+	// (see coverage.go); rules reading them answer UNKNOWN for it.
+	NotIn []Input `json:"not_in,omitempty"`
 }
 
 // Password is a user's console password (login profile).
@@ -147,6 +151,9 @@ type Role struct {
 	// RoleLastUsed) — only meaningful when the authorization details input
 	// was collected.
 	LastUsed *RoleLastUsed `json:"last_used,omitempty"`
+
+	// NotIn lists inputs the account collected that did not list this role.
+	NotIn []Input `json:"not_in,omitempty"`
 }
 
 // RoleLastUsed is when and where a role was last assumed.

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/iamspect/iamspect/internal/rules"
-	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
 // Entry is one suppression.
@@ -91,7 +90,7 @@ func (e *Entry) Matches(r *rules.Result) bool {
 		return false
 	}
 	for k, v := range e.Tags {
-		got, ok := snapshot.TagValue(r.Tags, k)
+		got, ok := r.Tags[k]
 		if !ok || !Glob(v, got) {
 			return false
 		}

@@ -27,7 +27,7 @@ const native = `suppressions:
 
 func fail(rule, arn string, tags ...snapshot.Tag) rules.Result {
 	return rules.Result{RuleID: rule, Status: rules.Fail, AccountID: "123456789012", ResourceARN: arn,
-		ResourceName: arn[strings.LastIndex(arn, "/")+1:], Tags: tags}
+		ResourceName: arn[strings.LastIndex(arn, "/")+1:], Tags: tagMap(tags)}
 }
 
 func TestNative(t *testing.T) {
@@ -161,4 +161,12 @@ func TestConformityAlias(t *testing.T) {
 	if r.Status != rules.Muted || other.Status != rules.Fail {
 		t.Errorf("%s %s", r.Status, other.Status)
 	}
+}
+
+func tagMap(tags []snapshot.Tag) map[string]string {
+	m := map[string]string{}
+	for _, t := range tags {
+		m[t.Key] = t.Value
+	}
+	return m
 }
