@@ -162,6 +162,11 @@ func DecodeAuthorizationDetails(data []byte) ([]*AuthzDetails, error) {
 		if p == nil {
 			return nil, &InputError{Msg: fmt.Sprintf("page %d is null; expected %s", i+1, authzExpected)}
 		}
+	}
+	if err := checkAuthzKeys(data); err != nil {
+		return nil, err
+	}
+	for i, p := range pages {
 		if err := p.normalize(); err != nil {
 			if len(pages) > 1 {
 				err.Msg = fmt.Sprintf("page %d: %s", i+1, err.Msg)
@@ -437,4 +442,41 @@ func boundary(b *PermissionsBoundary) *snapshot.PolicyRef {
 	}
 	name := b.PermissionsBoundaryArn[strings.LastIndexByte(b.PermissionsBoundaryArn, '/')+1:]
 	return &snapshot.PolicyRef{Name: name, ARN: b.PermissionsBoundaryArn}
+}
+
+// authzKeys are the lists get-account-authorization-details always prints.
+var authzKeys = []string{"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"}
+
+// checkAuthzKeys refuses a document (or page) that holds none of the lists:
+// `{}` or `null` is not an empty account, and scanning it as one would let
+// every rule pass over identities it never saw.
+func checkAuthzKeys(data []byte) *InputError {
+	var pages []map[string]json.RawMessage
+	if firstByte(data) == '[' {
+		if json.Unmarshal(data, &pages) != nil {
+			return nil // already reported by the typed decode
+		}
+	} else {
+		var one map[string]json.RawMessage
+		if json.Unmarshal(data, &one) != nil {
+			return nil
+		}
+		pages = []map[string]json.RawMessage{one}
+	}
+	for i, p := range pages {
+		found := false
+		for _, k := range authzKeys {
+			if _, ok := p[k]; ok {
+				found = true
+			}
+		}
+		if !found {
+			where := ""
+			if len(pages) > 1 {
+				where = fmt.Sprintf("page %d: ", i+1)
+			}
+			return &InputError{Msg: where + "no UserDetailList, GroupDetailList, RoleDetailList or Policies: this is not the output of 'aws iam get-account-authorization-details' (even an empty account's output lists them)"}
+		}
+	}
+	return nil
 }

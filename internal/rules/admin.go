@@ -40,6 +40,7 @@ var PolicyAdminAttached = Rule{
 	},
 	References:   adminRefs,
 	Needs:        policyNeeds,
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputAuthorizationDetails}},
 	CheckAccount: checkAdminAttached,
 }
 
@@ -139,6 +140,7 @@ var PrincipalAdminAccess = Rule{
 	},
 	References:   adminRefs,
 	Needs:        policyNeeds,
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputAuthorizationDetails}},
 	CheckAccount: checkPrincipalAdmin,
 }
 
@@ -384,6 +386,7 @@ var PolicyCloudShellFullAccess = Rule{
 		"https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-27",
 	},
 	Needs:        policyNeeds,
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputAuthorizationDetails}},
 	CheckAccount: checkCloudShell,
 }
 

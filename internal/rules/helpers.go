@@ -57,18 +57,6 @@ func joinList(items []string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
-// notInReport returns an UNKNOWN result when the credential report has no
-// row for the user (it was created after the report, or the files come from
-// different times), so no credential rule judges credentials it never saw.
-func (r *Rule) notInReport(a *snapshot.Account, u *snapshot.User) (Result, bool) {
-	if u.Password != nil {
-		return Result{}, false
-	}
-	res := r.userResult(Unknown, a, u, "IAM user %s is not in the credential report (created after the report was generated, or the files are from different times), so its credentials could not be checked.", u.Name)
-	res.MissingInputs = inputNames(snapshot.InputCredentialReport)
-	return res, true
-}
-
 // inputNames lists inputs by name for Result.MissingInputs.
 func inputNames(ins ...snapshot.Input) []string {
 	out := make([]string, len(ins))

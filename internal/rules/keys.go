@@ -27,6 +27,7 @@ var AccessKeyNotRotated = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_console",
 	},
 	Needs:        []snapshot.Input{snapshot.InputCredentialReport},
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputCredentialReport}},
 	CheckAccount: checkKeyNotRotated,
 }
 
@@ -34,10 +35,6 @@ func checkKeyNotRotated(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot
 	now, limit := ctx.Now(s, a), ctx.Config.AccessKeyMaxAgeDays
 	var out []Result
 	for _, u := range a.Users {
-		if res, ok := r.notInReport(a, u); ok {
-			out = append(out, res)
-			continue
-		}
 		active := u.ActiveAccessKeys()
 		if len(active) == 0 {
 			out = append(out, r.userResult(Pass, a, u, "IAM user %s has no active access key.", u.Name))
@@ -87,6 +84,7 @@ var AccessKeyUnused = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html",
 	},
 	Needs:        []snapshot.Input{snapshot.InputCredentialReport},
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputCredentialReport}},
 	CheckAccount: checkKeyUnused,
 }
 
@@ -94,10 +92,6 @@ func checkKeyUnused(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Acc
 	now, limit := ctx.Now(s, a), ctx.Config.UnusedCredentialDays
 	var out []Result
 	for _, u := range a.Users {
-		if res, ok := r.notInReport(a, u); ok {
-			out = append(out, res)
-			continue
-		}
 		active := u.ActiveAccessKeys()
 		if len(active) == 0 {
 			out = append(out, r.userResult(Pass, a, u, "IAM user %s has no active access key.", u.Name))

@@ -235,6 +235,7 @@ var PolicyServiceWildcard = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html",
 	},
 	Needs:        policyNeeds,
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputAuthorizationDetails}},
 	CheckAccount: contentCheck("allows every action of a sensitive service", serviceWildcards, nil, false),
 }
 
@@ -262,6 +263,7 @@ var PolicyAllowNotAction = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html",
 	},
 	Needs:        policyNeeds,
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputAuthorizationDetails}},
 	CheckAccount: contentCheck("allows with NotAction or NotResource on every resource", notActionOnAll, nil, false),
 }
 
@@ -290,6 +292,7 @@ var PolicyPassRoleWildcard = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PassedToService",
 	},
 	Needs:        policyNeeds,
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputAuthorizationDetails}},
 	CheckAccount: contentCheck("allows iam:PassRole on every resource", allowsOnEverything("iam:PassRole"), blockedFor("iam:PassRole"), true),
 }
 
@@ -316,5 +319,6 @@ var PolicyAssumeRoleWildcard = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
 	},
 	Needs:        policyNeeds,
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputAuthorizationDetails}},
 	CheckAccount: contentCheck("allows sts:AssumeRole on every resource", allowsOnEverything("sts:AssumeRole"), blockedFor("sts:AssumeRole"), true),
 }

@@ -35,6 +35,7 @@ var PolicyInvalid = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html",
 	},
 	Needs:        policyNeeds,
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputAuthorizationDetails}},
 	CheckAccount: checkPolicyInvalid,
 }
 

@@ -54,6 +54,7 @@ var PrivilegeEscalation = Rule{
 		"https://github.com/iamspect/iamspect/blob/main/docs/privilege-escalation.md",
 	},
 	Needs:        policyNeeds,
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputAuthorizationDetails}},
 	CheckAccount: checkPrivilegeEscalation,
 }
 

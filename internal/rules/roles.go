@@ -92,6 +92,7 @@ var RoleSessionDurationLong = Rule{
 	},
 	// Authorization details do not carry MaxSessionDuration: ListRoles does.
 	Needs:        []snapshot.Input{snapshot.InputAuthorizationDetails, snapshot.InputRoleDetails},
+	Covers:       Covers{Roles: []snapshot.Input{snapshot.InputRoleDetails}},
 	CheckAccount: checkSessionDuration,
 }
 

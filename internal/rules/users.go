@@ -94,16 +94,13 @@ var UserPasswordAndAccessKeys = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#bp-workloads-use-roles",
 	},
 	Needs:        []snapshot.Input{snapshot.InputCredentialReport},
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputCredentialReport}},
 	CheckAccount: checkPasswordAndKeys,
 }
 
 func checkPasswordAndKeys(r *Rule, _ *Context, _ *snapshot.Snapshot, a *snapshot.Account) []Result {
 	var out []Result
 	for _, u := range a.Users {
-		if res, ok := r.notInReport(a, u); ok {
-			out = append(out, res)
-			continue
-		}
 		keys := len(u.ActiveAccessKeys())
 		switch {
 		case u.HasConsolePassword() && keys > 0:
@@ -140,16 +137,13 @@ var UserConsoleWithoutMFA = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html",
 	},
 	Needs:        []snapshot.Input{snapshot.InputCredentialReport},
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputCredentialReport}},
 	CheckAccount: checkConsoleWithoutMFA,
 }
 
 func checkConsoleWithoutMFA(r *Rule, _ *Context, _ *snapshot.Snapshot, a *snapshot.Account) []Result {
 	var out []Result
 	for _, u := range a.Users {
-		if res, ok := r.notInReport(a, u); ok {
-			out = append(out, res)
-			continue
-		}
 		switch {
 		case !u.HasConsolePassword():
 			out = append(out, r.userResult(Pass, a, u, "IAM user %s has no console password.", u.Name))

@@ -28,6 +28,7 @@ var UserWithoutMFA = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable.html",
 	},
 	Needs:        []snapshot.Input{snapshot.InputCredentialReport},
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputCredentialReport}},
 	CheckAccount: checkUserWithoutMFA,
 }
 
@@ -67,6 +68,7 @@ var UserNoHardwareMFA = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable_fido.html",
 	},
 	Needs:        []snapshot.Input{snapshot.InputCredentialReport},
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputCredentialReport}},
 	CheckAccount: checkUserNoHardwareMFA,
 }
 
@@ -117,6 +119,7 @@ var ConsolePasswordUnused = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_admin-change-user.html",
 	},
 	Needs:        []snapshot.Input{snapshot.InputCredentialReport},
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputCredentialReport}},
 	CheckAccount: checkConsolePasswordUnused,
 }
 
@@ -170,6 +173,7 @@ var UserMultipleActiveKeys = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_console",
 	},
 	Needs:        []snapshot.Input{snapshot.InputCredentialReport},
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputCredentialReport}},
 	CheckAccount: checkMultipleActiveKeys,
 }
 
@@ -212,6 +216,7 @@ var AccessKeyCreatedAtSetup = Rule{
 		"https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-sso.html",
 	},
 	Needs:        []snapshot.Input{snapshot.InputCredentialReport},
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputCredentialReport}},
 	CheckAccount: checkKeyCreatedAtSetup,
 }
 
@@ -261,6 +266,7 @@ var UserInactive = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_users_remove.html",
 	},
 	Needs:        []snapshot.Input{snapshot.InputCredentialReport},
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputCredentialReport}},
 	CheckAccount: checkUserInactive,
 }
 
@@ -317,6 +323,7 @@ var UserDirectPolicies = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html",
 	},
 	Needs:        []snapshot.Input{snapshot.InputAuthorizationDetails},
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputAuthorizationDetails}},
 	CheckAccount: checkUserDirectPolicies,
 }
 
@@ -413,6 +420,7 @@ var SigningCertificateActive = Rule{
 		"https://docs.aws.amazon.com/cli/latest/reference/iam/update-signing-certificate.html",
 	},
 	Needs:        []snapshot.Input{snapshot.InputCredentialReport},
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputCredentialReport}},
 	CheckAccount: checkSigningCertificate,
 }
 

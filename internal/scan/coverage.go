@@ -123,11 +123,24 @@ func missingFor(a *snapshot.Account, ins []snapshot.Input, covered func(snapshot
 func principalUnknown(r *rules.Rule, s *snapshot.Snapshot, a *snapshot.Account, typ, kind, arn, name string, miss []snapshot.Input) finding.Result {
 	var what []string
 	for _, in := range miss {
-		what = append(what, in.Describe())
+		what = append(what, inputNoun(in)+" ("+in.Describe()+")")
 	}
 	res := r.Result(rules.Unknown, a.ID, typ, arn, name,
 		"Not checked: %s %s is not in %s, which this scan otherwise has (it was created or deleted between the exports, or the files are from different times).",
 		kind, name, strings.Join(what, " or "))
 	res.MissingInputs = names(miss)
 	return res
+}
+
+// inputNoun names a per-principal input as a person would.
+func inputNoun(in snapshot.Input) string {
+	switch in {
+	case snapshot.InputCredentialReport:
+		return "the credential report"
+	case snapshot.InputAuthorizationDetails:
+		return "the authorization details"
+	case snapshot.InputRoleDetails:
+		return "the role list"
+	}
+	return string(in)
 }
