@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/iamspect/iamspect/internal/outfile"
 	"github.com/iamspect/iamspect/internal/snapshot"
 	"github.com/iamspect/iamspect/internal/version"
 )
@@ -63,27 +61,15 @@ the reason), so a later scan answers UNKNOWN for it instead of PASS.`,
 	return cmd
 }
 
-// writeSnapshot writes to stdout, or to a temporary file renamed over path
-// so that a failed run never leaves a truncated snapshot.
+// writeSnapshot writes to stdout, or to path through internal/outfile: a
+// new file appears only once complete, readable by its owner only (it lists
+// users, key ages and policies); an existing one is written through.
 func writeSnapshot(stdout io.Writer, path string, s *snapshot.Snapshot) error {
 	if path == "" || path == "-" {
 		return s.Write(stdout)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".iamspect-snapshot-*")
-	if err != nil {
-		return usage(fmt.Errorf("--output: %w", err))
+	if err := outfile.Write(path, 0o600, s.Write); err != nil {
+		return fmt.Errorf("writing the snapshot to %s: %w", path, err)
 	}
-	defer os.Remove(tmp.Name())
-	if err := s.Write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	// A snapshot lists users, keys' ages and policies: readable by its owner only.
-	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
-		return err
-	}
-	return errors.Join(os.Rename(tmp.Name(), path))
+	return nil
 }

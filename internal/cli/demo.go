@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/iamspect/iamspect/internal/demo"
+	"github.com/iamspect/iamspect/internal/engine"
 )
 
 func newDemoCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -35,7 +36,7 @@ flags as 'iamspect scan'.`,
 			if err := ro.Validate(); err != nil {
 				return err
 			}
-			_, err := scanAndReport(cmd.Context(), stdout, stderr, demo.Snapshot(), &out, &ro)
+			_, err := scanAndReport(cmd.Context(), stdout, stderr, engine.InMemory{Snapshot: demo.Snapshot()}, &out, &ro, false)
 			return err
 		},
 	}

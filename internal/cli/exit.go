@@ -1,10 +1,16 @@
 package cli
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"syscall"
 
+	"github.com/iamspect/iamspect/internal/engine"
+	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/report"
-	"github.com/iamspect/iamspect/internal/rules"
 )
 
 // Exit codes. They are decided here and nowhere else (docs/output.md).
@@ -18,6 +24,13 @@ const (
 	// ExitIncomplete: the scan has gaps, UNKNOWN results or rule errors,
 	// and --allow-incomplete was not given.
 	ExitIncomplete = 3
+	// ExitFailure: iamspect itself failed (the report could not be
+	// written, an internal error): not the input's fault, not a verdict.
+	ExitFailure = 4
+	// ExitInterrupted and ExitTerminated: SIGINT and SIGTERM stopped the
+	// run (128 + the signal number, as shells report it).
+	ExitInterrupted = 128 + int(syscall.SIGINT)
+	ExitTerminated  = 128 + int(syscall.SIGTERM)
 )
 
 // usageError marks errors caused by the command line or its input files.
@@ -39,20 +52,47 @@ type exitStatus struct{ code int }
 
 func (e exitStatus) Error() string { return "exit status" }
 
-// codeFor maps a command's error to the process exit code.
-func codeFor(err error) int {
+// signalled is the cancellation cause when a signal stops the run.
+type signalled struct{ sig os.Signal }
+
+func (s signalled) Error() string { return "interrupted by " + s.sig.String() }
+
+// codeFor maps a command's error to the process exit code and the message
+// to print ("" for none). A cancelled run whose context names a signal
+// exits 130 or 143 whatever error the cancellation surfaced as.
+func codeFor(ctx context.Context, err error) (int, string) {
 	if err == nil {
-		return ExitOK
+		return ExitOK, ""
 	}
 	var st exitStatus
 	if errors.As(err, &st) {
-		return st.code
+		return st.code, ""
 	}
-	return ExitUsage
+	var sig signalled
+	if errors.As(context.Cause(ctx), &sig) {
+		code := ExitInterrupted
+		if sig.sig == syscall.SIGTERM {
+			code = ExitTerminated
+		}
+		return code, fmt.Sprintf("%s; stopped before the scan finished, no report written", sig.Error())
+	}
+	var ue usageError
+	var ie *engine.InputError
+	if errors.As(err, &ue) || errors.As(err, &ie) {
+		return ExitUsage, oneLine(err.Error())
+	}
+	return ExitFailure, "error: " + oneLine(err.Error())
+}
+
+// report prints the message for an exit code, if any.
+func reportExit(stderr io.Writer, msg string) {
+	if msg != "" {
+		fmt.Fprintf(stderr, "iamspect: %s\n", msg)
+	}
 }
 
 // scanExitCode decides the exit code of a finished scan.
-func scanExitCode(r *report.Report, failOn rules.Severity, allowIncomplete bool) int {
+func scanExitCode(r *report.Report, failOn finding.Severity, allowIncomplete bool) int {
 	if !r.Summary.Complete && !allowIncomplete {
 		return ExitIncomplete
 	}
@@ -60,7 +100,7 @@ func scanExitCode(r *report.Report, failOn rules.Severity, allowIncomplete bool)
 		return ExitOK
 	}
 	for _, res := range r.Results {
-		if res.Status == rules.Fail && res.Severity.Rank() >= failOn.Rank() {
+		if res.Status == finding.Fail && res.Severity.Rank() >= failOn.Rank() {
 			return ExitFindings
 		}
 	}

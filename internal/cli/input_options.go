@@ -1,13 +1,13 @@
 package cli
 
 import (
+	"context"
 	"errors"
-	"fmt"
 	"io"
 
 	"github.com/spf13/pflag"
 
-	"github.com/iamspect/iamspect/internal/importer"
+	"github.com/iamspect/iamspect/internal/engine"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
@@ -42,21 +42,18 @@ func (o *inputOptions) Validate() error {
 	return nil
 }
 
+// source is the engine source the flags name.
+func (o *inputOptions) source() engine.Source {
+	if o.snapshotFile != "" {
+		return engine.SnapshotFile{Path: o.snapshotFile}
+	}
+	return engine.Files{AuthzDetails: o.authzDetails, CredentialReport: o.credentialReport, Dir: o.fromDir, Now: now}
+}
+
 // Load reads the snapshot the flags describe. Warnings (files in --from that
 // iamspect does not know) go to stderr so nothing is skipped silently.
-func (o *inputOptions) Load(stderr io.Writer) (*snapshot.Snapshot, error) {
-	if o.snapshotFile != "" {
-		s, err := snapshot.Load(o.snapshotFile)
-		return s, usage(err)
-	}
-	s, warnings, err := importer.ImportWithWarnings(importer.Options{
-		AuthzDetails:     o.authzDetails,
-		CredentialReport: o.credentialReport,
-		Dir:              o.fromDir,
-		Now:              now(),
-	})
-	for _, w := range warnings {
-		fmt.Fprintf(stderr, "iamspect: warning: %s\n", w)
-	}
-	return s, usage(err)
+func (o *inputOptions) Load(ctx context.Context, stderr io.Writer) (*snapshot.Snapshot, error) {
+	s, warnings, err := o.source().Load(ctx)
+	warn(stderr, warnings)
+	return s, err
 }

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/iamspect/iamspect/internal/collect"
+	"github.com/iamspect/iamspect/internal/engine"
 	"github.com/iamspect/iamspect/internal/snapshot"
 	"github.com/iamspect/iamspect/internal/version"
 )
@@ -184,11 +185,21 @@ func validateInputOrLive(cmd interface{ Flags() *pflag.FlagSet }, in *inputOptio
 	return live.Validate(cmd.Flags(), !in.given())
 }
 
-// loadInputOrLive reads the named files or snapshot, or collects from AWS
-// when none is named.
-func loadInputOrLive(ctx context.Context, stderr io.Writer, in *inputOptions, live *liveOptions) (*snapshot.Snapshot, error) {
+// sourceOf is the engine source of the flags: the named files or
+// snapshot, or a live collection from AWS when none is named.
+func sourceOf(stderr io.Writer, in *inputOptions, live *liveOptions) engine.Source {
 	if in.given() {
-		return in.Load(stderr)
+		return in.source()
 	}
-	return live.Collect(ctx, stderr)
+	return engine.SourceFunc(func(ctx context.Context) (*snapshot.Snapshot, []string, error) {
+		s, err := live.Collect(ctx, stderr)
+		return s, nil, err
+	})
+}
+
+// loadInputOrLive reads the snapshot the flags name, warnings to stderr.
+func loadInputOrLive(ctx context.Context, stderr io.Writer, in *inputOptions, live *liveOptions) (*snapshot.Snapshot, error) {
+	s, warnings, err := sourceOf(stderr, in, live).Load(ctx)
+	warn(stderr, warnings)
+	return s, err
 }

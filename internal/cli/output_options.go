@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/iamspect/iamspect/internal/outfile"
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/report/jsonreport"
 	"github.com/iamspect/iamspect/internal/report/table"
@@ -80,30 +80,18 @@ func parseAsOf(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("--as-of %q: want a date like 2024-05-01 or an RFC 3339 time like 2024-05-01T12:00:00Z", s)
 }
 
-// write renders the report to stdout or --output.
+// write renders the report to stdout or --output. A new file appears only
+// once complete; an existing file, symlink, FIFO or device is written
+// through, never replaced (internal/outfile).
 func (o *outputOptions) write(stdout io.Writer, r *report.Report) error {
-	if o.output == "" {
+	if o.output == "" || o.output == "-" {
 		return o.render(stdout, r, o.useColor(stdout))
 	}
-	// Write beside the target and rename, so a failed run never leaves a
-	// truncated report that a pipeline might read as complete.
-	dir := filepath.Dir(o.output)
-	tmp, err := os.CreateTemp(dir, ".iamspect-report-*")
+	err := outfile.Write(o.output, 0o644, func(w io.Writer) error { return o.render(w, r, o.color == "always") })
 	if err != nil {
-		return usage(fmt.Errorf("--output: %w", err))
+		return fmt.Errorf("writing the report to %s: %w", o.output, err)
 	}
-	defer os.Remove(tmp.Name())
-	if err := o.render(tmp, r, o.color == "always"); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), o.output)
+	return nil
 }
 
 func (o *outputOptions) render(w io.Writer, r *report.Report, color bool) error {

@@ -7,20 +7,37 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
+
+// Main runs iamspect as a process: the first SIGINT or SIGTERM cancels the
+// run, which then exits 130 or 143; a second one kills it at once.
+func Main(args []string, stdout, stderr io.Writer) int {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		if sig, ok := <-sigs; ok {
+			signal.Reset(os.Interrupt, syscall.SIGTERM)
+			cancel(signalled{sig})
+		}
+	}()
+	return Run(ctx, args, stdout, stderr)
+}
 
 // Run executes iamspect with the given arguments and returns the exit code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRootCommand(stdout, stderr)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
-	code := codeFor(err)
-	if err != nil && code == ExitUsage {
-		fmt.Fprintf(stderr, "iamspect: %s\n", oneLine(err.Error()))
-	}
+	code, msg := codeFor(ctx, root.ExecuteContext(ctx))
+	reportExit(stderr, msg)
 	return code
 }
 
@@ -46,7 +63,9 @@ Audit offline from AWS CLI output files (see 'iamspect export-commands'):
   iamspect scan --from ./iam-export
 
 Exit codes: 0 nothing failing at or above --fail-on; 1 failing results;
-2 usage or input error; 3 incomplete scan (missing inputs) unless --allow-incomplete.`,
+2 usage or input error; 3 incomplete scan (missing inputs) unless
+--allow-incomplete; 4 iamspect failed (e.g. the report could not be written);
+130/143 interrupted by SIGINT/SIGTERM.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -67,6 +86,7 @@ func commands(stdout, stderr io.Writer) []*cobra.Command {
 		newDemoCommand(stdout, stderr),
 		newWhoCanCommand(stdout, stderr),
 		newExplainCommand(stdout, stderr),
+		newReportCommand(stdout),
 		newRulesCommand(stdout),
 		newSandboxCommand(stdout, stderr),
 		newExportCommandsCommand(stdout),
@@ -79,7 +99,15 @@ func oneLine(s string) string {
 	return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ")
 }
 
-// exactArgs is cobra.ExactArgs with usage-error classification.
+// exactFile accepts exactly one argument, a file name.
+func exactFile(cmd *cobra.Command, args []string) error {
+	if len(args) != 1 {
+		return usage(fmt.Errorf("%s takes one FILE argument, got %d", cmd.CommandPath(), len(args)))
+	}
+	return nil
+}
+
+// noArgs is cobra.NoArgs with usage-error classification.
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
 		return usage(fmt.Errorf("%s takes no arguments, got %q", cmd.CommandPath(), strings.Join(args, " ")))

@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -12,10 +11,8 @@ import (
 
 	"github.com/iamspect/iamspect/internal/compliance"
 	"github.com/iamspect/iamspect/internal/config"
-	"github.com/iamspect/iamspect/internal/report"
+	"github.com/iamspect/iamspect/internal/engine"
 	"github.com/iamspect/iamspect/internal/rules"
-	"github.com/iamspect/iamspect/internal/scan"
-	"github.com/iamspect/iamspect/internal/snapshot"
 	"github.com/iamspect/iamspect/internal/suppress"
 )
 
@@ -85,40 +82,10 @@ func (o *ruleOptions) Validate() error {
 	return usage(errors.Join(errs...))
 }
 
-// scanOptions returns the scanner options for a snapshot; the suppression
-// set is judged at the scan's reference time (--as-of, else the snapshot's
-// collection time).
-func (o *ruleOptions) scanOptions(s *snapshot.Snapshot, asOf time.Time) scan.Options {
-	opts := scan.Options{Rules: o.selected, Context: rules.Context{AsOf: asOf, Config: o.cfg}}
-	if o.supp != nil {
-		ref := asOf
-		if ref.IsZero() {
-			ref = s.CollectedAt
-		}
-		opts.Suppress = o.supp.At(ref).Apply
-	}
-	return opts
-}
-
-// decorate adds the compliance and suppression sections to a report and
-// warns on stderr about expired or unused suppressions.
-func (o *ruleOptions) decorate(rep *report.Report, stderr io.Writer) {
-	if o.fw != nil {
-		rep.Compliance = compliance.Evaluate(*o.fw, o.selected, rep.Results)
-	}
-	if o.supp != nil {
-		sum := o.supp.Summarize(o.suppressions)
-		rep.Suppressions = sum
-		for _, e := range sum.Expired {
-			fmt.Fprintf(stderr, "iamspect: warning: suppression %s (%s) expired on %s and no longer applies\n", e.Where(), e.Rule, e.Expires.Format("2006-01-02"))
-		}
-		for _, e := range sum.Unused {
-			fmt.Fprintf(stderr, "iamspect: warning: suppression %s (%s) matched no failing result\n", e.Where(), e.Rule)
-		}
-		for _, w := range sum.Warnings {
-			fmt.Fprintf(stderr, "iamspect: warning: %s\n", w)
-		}
-	}
+// engineOptions turns the flags into the engine's options.
+func (o *ruleOptions) engineOptions(asOf time.Time) engine.Options {
+	return engine.Options{Rules: o.selected, Config: o.cfg, AsOf: asOf,
+		Suppressions: o.supp, SuppressionsFile: o.suppressions, Compliance: o.fw, Clock: now}
 }
 
 // selectRules applies --rules, --exclude-rules, --severity and --framework.

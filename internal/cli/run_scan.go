@@ -2,34 +2,43 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"time"
 
+	"github.com/iamspect/iamspect/internal/engine"
 	"github.com/iamspect/iamspect/internal/report"
-	"github.com/iamspect/iamspect/internal/rules"
-	"github.com/iamspect/iamspect/internal/scan"
-	"github.com/iamspect/iamspect/internal/snapshot"
-	"github.com/iamspect/iamspect/internal/version"
 )
 
-// now is the wall clock for the report's generated_at only; rules never see it.
+// now is the wall clock, for the report's generated_at and the collection
+// time of file imports only; rules never see it. Tests replace it.
 var now = time.Now
 
-// scanAndReport runs the rules over a snapshot, writes the report and
-// returns the scan's exit status as an error (nil for exit 0).
-// ro may be nil (every rule, default thresholds, no suppressions).
-func scanAndReport(ctx context.Context, stdout, stderr io.Writer, s *snapshot.Snapshot, out *outputOptions, ro *ruleOptions) (*report.Report, error) {
+// scanAndReport is what scan and demo share: the engine judges the source,
+// warnings go to stderr, the report to stdout or --output.
+func scanAndReport(ctx context.Context, stdout, stderr io.Writer, src engine.Source, out *outputOptions, ro *ruleOptions, verbose bool) (*report.Report, error) {
 	if ro == nil {
-		ro = &ruleOptions{cfg: rules.Defaults()}
+		ro = &ruleOptions{}
 	}
-	outcome, err := scan.Run(ctx, s, ro.scanOptions(s, out.asOfTime))
+	res, err := engine.Run(ctx, src, ro.engineOptions(out.asOfTime))
 	if err != nil {
 		return nil, err
 	}
-	rep := report.New(s, outcome, version.String(), now(), out.asOfTime)
-	ro.decorate(rep, stderr)
-	if err := out.write(stdout, rep); err != nil {
+	warn(stderr, res.Warnings)
+	if verbose {
+		for _, st := range res.Stacks {
+			fmt.Fprintf(stderr, "iamspect: %s\n", st)
+		}
+	}
+	if err := out.write(stdout, res.Report); err != nil {
 		return nil, err
 	}
-	return rep, nil
+	return res.Report, nil
+}
+
+// warn prints warnings one per line on stderr.
+func warn(stderr io.Writer, warnings []string) {
+	for _, w := range warnings {
+		fmt.Fprintf(stderr, "iamspect: warning: %s\n", w)
+	}
 }

@@ -50,11 +50,7 @@ scan; --as-of sets another point in time.`,
 			if err := ro.Validate(); err != nil {
 				return err
 			}
-			s, err := loadInputOrLive(cmd.Context(), stderr, &in, &live)
-			if err != nil {
-				return err
-			}
-			rep, err := scanAndReport(cmd.Context(), stdout, stderr, s, &out, &ro)
+			rep, err := scanAndReport(cmd.Context(), stdout, stderr, sourceOf(stderr, &in, &live), &out, &ro, live.verbose)
 			if err != nil {
 				return err
 			}

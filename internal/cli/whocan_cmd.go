@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,7 +55,7 @@ func (o *accessOptions) load(stderr io.Writer, hint string) (*snapshot.Snapshot,
 		s = demo.Snapshot()
 	} else {
 		var err error
-		if s, err = o.in.Load(stderr); err != nil {
+		if s, err = o.in.Load(context.Background(), stderr); err != nil {
 			return nil, nil, err
 		}
 	}

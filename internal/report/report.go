@@ -5,8 +5,11 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"time"
+
+	"github.com/iamspect/iamspect/internal/finding"
 
 	"github.com/iamspect/iamspect/internal/compliance"
 	"github.com/iamspect/iamspect/internal/rules"
@@ -15,24 +18,32 @@ import (
 	"github.com/iamspect/iamspect/internal/suppress"
 )
 
-// SchemaVersion is the version of the JSON report shape (docs/output.md).
-const SchemaVersion = "1"
+// SchemaVersion is the version of the JSON report shape this build writes
+// (docs/output.md), MAJOR.MINOR: a minor version only adds optional fields,
+// which older readers ignore; a major version changes or removes fields, and
+// Load migrates every older major to this one (migrate.go).
+const SchemaVersion = "2.0"
 
-// Report is a finished scan, ready to render.
+// Report is a finished scan, ready to render. It is self-contained: every
+// writer renders it without the live rule catalogue, so a report saved by
+// one version renders in any format with a later one.
 type Report struct {
-	SchemaVersion string          `json:"schema_version"`
-	Tool          Tool            `json:"tool"`
-	GeneratedAt   time.Time       `json:"generated_at"`
-	AsOf          *time.Time      `json:"as_of,omitempty"`
-	Source        snapshot.Source `json:"source"`
-	Accounts      []Account       `json:"accounts"`
-	Summary       Summary         `json:"summary"`
-	Results       []rules.Result  `json:"results"`
+	SchemaVersion string           `json:"schema_version"`
+	Tool          Tool             `json:"tool"`
+	GeneratedAt   time.Time        `json:"generated_at"`
+	AsOf          *time.Time       `json:"as_of,omitempty"`
+	Source        snapshot.Source  `json:"source"`
+	Accounts      []Account        `json:"accounts"`
+	Summary       Summary          `json:"summary"`
+	Results       []finding.Result `json:"results"`
 	// Rules describes each rule that produced a result, so a reader of the
 	// report alone can tell what a rule ID means and how to fix it.
 	Rules  []RuleInfo       `json:"rules"`
 	Gaps   []snapshot.Gap   `json:"gaps"`
 	Errors []scan.RuleError `json:"errors,omitempty"`
+	// Coverage names principals an input did not list (their per-principal
+	// results are UNKNOWN).
+	Coverage []scan.CoverageGap `json:"coverage,omitempty"`
 	// Compliance is the per-control report of --compliance FRAMEWORK.
 	Compliance *compliance.Report `json:"compliance,omitempty"`
 	// Suppressions says what --suppressions muted, and which entries expired
@@ -40,17 +51,42 @@ type Report struct {
 	Suppressions *suppress.Summary `json:"suppressions,omitempty"`
 }
 
-// RuleInfo is the part of a rule's metadata a report carries.
+// RuleInfo is the metadata of a rule that a report carries.
 type RuleInfo struct {
-	ID          string         `json:"id"`
-	Title       string         `json:"title"`
-	Severity    rules.Severity `json:"severity"`
-	Remediation string         `json:"remediation"`
-	References  []string       `json:"references,omitempty"`
+	ID          string           `json:"id"`
+	Title       string           `json:"title"`
+	Description string           `json:"description,omitempty"`
+	Severity    finding.Severity `json:"severity"`
+	Remediation Remediation      `json:"remediation"`
+	References  []string         `json:"references,omitempty"`
+	// Frameworks maps framework IDs to the controls the rule checks.
+	Frameworks map[string][]string `json:"frameworks,omitempty"`
 }
 
-// ruleInfos describes the rules that produced the results, sorted by ID.
-func ruleInfos(rs []rules.Result) []RuleInfo {
+// Remediation says how to fix a failing result.
+type Remediation struct {
+	Summary   string `json:"summary"`
+	Console   string `json:"console,omitempty"`
+	CLI       string `json:"cli,omitempty"`
+	Terraform string `json:"terraform,omitempty"`
+}
+
+// RuleInfoOf copies a catalogue rule's metadata into a report.
+func RuleInfoOf(r *rules.Rule) RuleInfo {
+	info := RuleInfo{ID: r.ID, Title: r.Title, Description: r.Description, Severity: r.Severity,
+		Remediation: Remediation(r.Remediation), References: slices.Clone(r.References)}
+	if len(r.Frameworks) > 0 {
+		info.Frameworks = map[string][]string{}
+		for fw, cs := range r.Frameworks {
+			info.Frameworks[string(fw)] = slices.Clone(cs)
+		}
+	}
+	return info
+}
+
+// ruleInfos describes the rules that produced the results, sorted by ID;
+// lookup finds a rule by ID (the catalogue, or the rules the scan ran).
+func ruleInfos(rs []finding.Result, lookup func(string) *rules.Rule) []RuleInfo {
 	seen := map[string]bool{}
 	out := []RuleInfo{}
 	for _, r := range rs {
@@ -58,21 +94,28 @@ func ruleInfos(rs []rules.Result) []RuleInfo {
 			continue
 		}
 		seen[r.RuleID] = true
-		if rule := rules.ByID(r.RuleID); rule != nil {
-			out = append(out, RuleInfo{ID: rule.ID, Title: rule.Title, Severity: rule.Severity,
-				Remediation: rule.Remediation.Summary, References: rule.References})
+		if rule := lookup(r.RuleID); rule != nil {
+			out = append(out, RuleInfoOf(rule))
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
 
+// Rule returns a rule's metadata from the report, or nil.
+func (r *Report) Rule(ruleID string) *RuleInfo {
+	for i := range r.Rules {
+		if r.Rules[i].ID == ruleID {
+			return &r.Rules[i]
+		}
+	}
+	return nil
+}
+
 // Title returns a rule's title from the report, or "" if unknown.
 func (r *Report) Title(ruleID string) string {
-	for _, info := range r.Rules {
-		if info.ID == ruleID {
-			return info.Title
-		}
+	if info := r.Rule(ruleID); info != nil {
+		return info.Title
 	}
 	return ""
 }
@@ -97,7 +140,7 @@ type Summary struct {
 	Muted   int `json:"muted"`
 	Unknown int `json:"unknown"`
 	// FailBySeverity counts failing results per severity.
-	FailBySeverity map[rules.Severity]int `json:"fail_by_severity"`
+	FailBySeverity map[finding.Severity]int `json:"fail_by_severity"`
 	// Complete is false when the scan has gaps, UNKNOWN results or rule errors.
 	Complete bool `json:"complete"`
 }
@@ -112,9 +155,10 @@ func New(s *snapshot.Snapshot, out *scan.Outcome, toolVersion string, generatedA
 		Results:       out.Results,
 		Gaps:          s.Gaps,
 		Errors:        out.Errors,
+		Coverage:      out.Coverage,
 	}
 	if r.Results == nil {
-		r.Results = []rules.Result{}
+		r.Results = []finding.Result{}
 	}
 	if r.Gaps == nil {
 		r.Gaps = []snapshot.Gap{}
@@ -127,25 +171,25 @@ func New(s *snapshot.Snapshot, out *scan.Outcome, toolVersion string, generatedA
 		r.Accounts = append(r.Accounts, Account{ID: a.ID, Alias: a.Alias})
 	}
 	sort.Slice(r.Accounts, func(i, j int) bool { return r.Accounts[i].ID < r.Accounts[j].ID })
-	r.Rules = ruleInfos(r.Results)
+	r.Rules = ruleInfos(r.Results, rules.ByID)
 	r.Summary = Summarize(r.Results)
 	r.Summary.Complete = r.Summary.Unknown == 0 && len(r.Gaps) == 0 && len(r.Errors) == 0
 	return r
 }
 
 // Summarize counts results by status and failing results by severity.
-func Summarize(rs []rules.Result) Summary {
-	s := Summary{Total: len(rs), FailBySeverity: map[rules.Severity]int{}}
+func Summarize(rs []finding.Result) Summary {
+	s := Summary{Total: len(rs), FailBySeverity: map[finding.Severity]int{}}
 	for _, r := range rs {
 		switch r.Status {
-		case rules.Fail:
+		case finding.Fail:
 			s.Fail++
 			s.FailBySeverity[r.Severity]++
-		case rules.Pass:
+		case finding.Pass:
 			s.Pass++
-		case rules.Muted:
+		case finding.Muted:
 			s.Muted++
-		case rules.Unknown:
+		case finding.Unknown:
 			s.Unknown++
 		}
 	}

@@ -1,0 +1,130 @@
+package outfile
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func text(s string) func(io.Writer) error {
+	return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
+}
+
+func TestNewFileIsCreatedWithMode(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "r.json")
+	if err := Write(p, 0o600, text("hello")); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(p)
+	st, _ := os.Stat(p)
+	if string(b) != "hello" || st.Mode().Perm() != 0o600 {
+		t.Fatalf("content %q mode %v", b, st.Mode())
+	}
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(p), ".iamspect-*"))
+	if len(left) != 0 {
+		t.Fatalf("temporary files left: %v", left)
+	}
+}
+
+func TestFailedRenderLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "r.json")
+	boom := errors.New("boom")
+	err := Write(p, 0o644, func(w io.Writer) error { io.WriteString(w, "partial"); return boom })
+	if !errors.Is(err, boom) {
+		t.Fatalf("err %v", err)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 0 {
+		t.Fatalf("left %v", ents)
+	}
+	// An existing file is untouched by a failed render.
+	os.WriteFile(p, []byte("old"), 0o644)
+	Write(p, 0o644, func(w io.Writer) error { return boom })
+	if b, _ := os.ReadFile(p); string(b) != "old" {
+		t.Fatalf("existing file changed to %q", b)
+	}
+}
+
+func TestExistingFileKeepsInodeModeAndLinks(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "r.json")
+	os.WriteFile(p, []byte("a much longer old content"), 0o640)
+	other := filepath.Join(dir, "hardlink")
+	if err := os.Link(p, other); err != nil {
+		t.Skip("no hard links here")
+	}
+	before, _ := os.Stat(p)
+	if err := Write(p, 0o600, text("new")); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.Stat(p)
+	if !os.SameFile(before, after) || after.Mode().Perm() != 0o640 {
+		t.Fatalf("file replaced or mode changed: %v", after.Mode())
+	}
+	if b, _ := os.ReadFile(other); string(b) != "new" {
+		t.Fatalf("hard link sees %q", b)
+	}
+}
+
+func TestSymlinkIsWrittenThrough(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "target")
+	os.WriteFile(target, nil, 0o644)
+	link := filepath.Join(dir, "link")
+	os.Symlink(target, link)
+	if err := Write(link, 0o644, text("via link")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Lstat(link); fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatal("symlink replaced by a file")
+	}
+	if b, _ := os.ReadFile(target); string(b) != "via link" {
+		t.Fatalf("target has %q", b)
+	}
+}
+
+func TestFIFOReceivesTheBytes(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(p, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		f, err := os.Open(p)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(f)
+		f.Close()
+		got <- string(b)
+	}()
+	if err := Write(p, 0o644, text("through the pipe")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case s := <-got:
+		if s != "through the pipe" {
+			t.Fatalf("reader got %q", s)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("reader got nothing")
+	}
+	if fi, _ := os.Lstat(p); fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Fatal("FIFO replaced")
+	}
+}
+
+func TestDeviceIsWrittenThrough(t *testing.T) {
+	if err := Write("/dev/null", 0o644, text("discard")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Lstat("/dev/null"); fi.Mode()&os.ModeDevice == 0 {
+		t.Fatal("/dev/null is no longer a device")
+	}
+}
