@@ -66,7 +66,7 @@ func TestCatalogMetadata(t *testing.T) {
 				}
 			}
 		}
-		if rules.ByID(r.ID) != r {
+		if got := rules.ByID(r.ID); got == nil || got.ID != r.ID || got.Title != r.Title {
 			t.Errorf("%s: ByID does not find it", r.ID)
 		}
 	}
@@ -119,5 +119,30 @@ func TestDocsUpToDate(t *testing.T) {
 		if _, ok := want[e.Name()]; !ok && strings.HasSuffix(e.Name(), ".md") {
 			t.Errorf("docs/rules/%s documents no rule in the catalogue: run go test ./internal/rules -update", e.Name())
 		}
+	}
+}
+
+// A caller changing what Catalog or ByID returned changes nothing for the
+// next caller: the catalogue is immutable for the life of the process.
+func TestCatalogIsImmutable(t *testing.T) {
+	first := rules.Catalog()
+	first[0].Severity = "bogus"
+	first[0].References = append(first[0].References[:0], "changed")
+	for fw := range first[0].Frameworks {
+		first[0].Frameworks[fw][0] = "changed"
+	}
+	r := rules.ByID(first[0].ID)
+	r.Title = "changed"
+	again := rules.Catalog()
+	if again[0].Severity == "bogus" || again[0].Title == "changed" || slices.Contains(again[0].References, "changed") {
+		t.Fatalf("catalogue changed through a copy: %+v", again[0])
+	}
+	for fw, cs := range again[0].Frameworks {
+		if slices.Contains(cs, "changed") {
+			t.Fatalf("framework %s changed through a copy", fw)
+		}
+	}
+	if rules.ByID("no-such-rule") != nil {
+		t.Fatal("unknown ID found")
 	}
 }
