@@ -49,14 +49,14 @@ func resourcePatterns(p *Principal, action string) (patterns []string, all bool)
 func coversAction(st *policy.Statement, action string) bool {
 	if st.NotAction != nil && st.Action == nil {
 		for _, a := range st.NotAction {
-			if globFold(a, action) {
+			if policy.MatchWildcardFold(a, action) {
 				return false
 			}
 		}
 		return true
 	}
 	for _, a := range st.Action {
-		if globFold(a, action) {
+		if policy.MatchWildcardFold(a, action) {
 			return true
 		}
 	}
@@ -112,39 +112,4 @@ func targetFilter(p *Principal, action string, list byARN) map[*Principal]bool {
 		return nil
 	}
 	return list.match(pats)
-}
-
-// globFold matches an IAM action pattern ('*' any run, '?' one character)
-// against an action, ignoring ASCII case, without allocating (greedy
-// two-pointer matching with backtracking to the last star).
-func globFold(pattern, s string) bool {
-	p, i := 0, 0
-	star, mark := -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || lower(pattern[p]) == lower(s[i])):
-			p++
-			i++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
-}
-
-func lower(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
 }

@@ -59,19 +59,3 @@ func TestWhoCanAndExplain(t *testing.T) {
 		t.Errorf("ops becomable by %v, want %v", by, want)
 	}
 }
-
-func TestGlobFold(t *testing.T) {
-	for _, c := range []struct {
-		p, s string
-		want bool
-	}{
-		{"iam:*", "iam:PassRole", true}, {"IAM:passrole", "iam:PassRole", true}, {"iam:Pass*", "iam:PassRole", true},
-		{"iam:?assRole", "iam:PassRole", true}, {"*", "s3:GetObject", true}, {"s3:*Object", "s3:GetObject", true},
-		{"iam:Put*Policy", "iam:PutUserPolicy", true}, {"iam:Put*Policy", "iam:PutUserPermissionsBoundary", false},
-		{"iam:PassRole", "iam:PassRoles", false}, {"sts:*", "iam:PassRole", false}, {"", "", true}, {"*a*b", "xaxb", true},
-	} {
-		if got := globFold(c.p, c.s); got != c.want {
-			t.Errorf("globFold(%q, %q) = %v", c.p, c.s, got)
-		}
-	}
-}

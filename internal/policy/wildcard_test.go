@@ -120,3 +120,19 @@ func TestARNMatcherAgreesWithMatchARN(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchWildcardFoldActions(t *testing.T) {
+	for _, c := range []struct {
+		p, s string
+		want bool
+	}{
+		{"iam:*", "iam:PassRole", true}, {"IAM:passrole", "iam:PassRole", true}, {"iam:Pass*", "iam:PassRole", true},
+		{"iam:?assRole", "iam:PassRole", true}, {"*", "s3:GetObject", true}, {"s3:*Object", "s3:GetObject", true},
+		{"iam:Put*Policy", "iam:PutUserPolicy", true}, {"iam:Put*Policy", "iam:PutUserPermissionsBoundary", false},
+		{"iam:PassRole", "iam:PassRoles", false}, {"sts:*", "iam:PassRole", false}, {"", "", true}, {"*a*b", "xaxb", true},
+	} {
+		if got := MatchWildcardFold(c.p, c.s); got != c.want {
+			t.Errorf("MatchWildcardFold(%q, %q) = %v", c.p, c.s, got)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
@@ -241,35 +242,7 @@ func stringOrList(v json.RawMessage) ([]string, error) {
 
 // actionMatches reports whether an IAM action pattern (with * and ?) matches
 // an action, case-insensitively as IAM compares actions.
-func actionMatches(pattern, action string) bool {
-	return wildcard(strings.ToLower(pattern), strings.ToLower(action))
-}
-
-// wildcard matches s against a pattern where * is any run and ? one character.
-func wildcard(p, s string) bool {
-	star, match := -1, 0
-	i, j := 0, 0
-	for j < len(s) {
-		switch {
-		case i < len(p) && (p[i] == '?' || p[i] == s[j]):
-			i++
-			j++
-		case i < len(p) && p[i] == '*':
-			star, match = i, j
-			i++
-		case star >= 0:
-			i = star + 1
-			match++
-			j = match
-		default:
-			return false
-		}
-	}
-	for i < len(p) && p[i] == '*' {
-		i++
-	}
-	return i == len(p)
-}
+func actionMatches(pattern, action string) bool { return policy.MatchWildcardFold(pattern, action) }
 
 // statementDenies reports whether a Deny statement covers the action.
 func statementDenies(st miniStatement, action string) bool {

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/rules"
 )
 
@@ -154,29 +155,6 @@ func (s *Set) Summarize(file string) *Summary {
 }
 
 // Glob matches s against a pattern where * matches any run of characters
-// (including "/" and ":") and ? one character. A pattern without wildcards
-// must equal s.
-func Glob(pattern, s string) bool {
-	star, match := -1, 0
-	i, j := 0, 0
-	for j < len(s) {
-		switch {
-		case i < len(pattern) && (pattern[i] == '?' || pattern[i] == s[j]):
-			i++
-			j++
-		case i < len(pattern) && pattern[i] == '*':
-			star, match = i, j
-			i++
-		case star >= 0:
-			i = star + 1
-			match++
-			j = match
-		default:
-			return false
-		}
-	}
-	for i < len(pattern) && pattern[i] == '*' {
-		i++
-	}
-	return i == len(pattern)
-}
+// (including "/" and ":") and ? one character, case-sensitively. A pattern
+// without wildcards must equal s. It is the policy language's matcher.
+func Glob(pattern, s string) bool { return policy.MatchWildcard(pattern, s) }
