@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
 // Markdown renders a rule's documentation page (docs/rules/ID.md). The pages
@@ -59,10 +61,36 @@ func (r *Rule) InputsNeeded() string {
 		}
 		parts = append(parts, "one of "+strings.Join(any, " or "))
 	}
+	text := ""
+	if len(parts) > 0 {
+		text = "Needs " + strings.Join(parts, ", ") + ". When an input is missing the rule reports UNKNOWN, never PASS."
+	}
+	if per := coverText(r.Covers); per != "" {
+		text = strings.TrimSpace(text + " " + per)
+	}
+	return text
+}
+
+// coverText says which per-principal inputs the rule reads.
+func coverText(c Covers) string {
+	var parts []string
+	names := func(ins []snapshot.Input) string {
+		var q []string
+		for _, in := range ins {
+			q = append(q, "`"+string(in)+"`")
+		}
+		return strings.Join(q, " and ")
+	}
+	if len(c.Users) > 0 {
+		parts = append(parts, "each IAM user from "+names(c.Users))
+	}
+	if len(c.Roles) > 0 {
+		parts = append(parts, "each role from "+names(c.Roles))
+	}
 	if len(parts) == 0 {
 		return ""
 	}
-	return "Needs " + strings.Join(parts, ", ") + ". When an input is missing the rule reports UNKNOWN, never PASS."
+	return "It judges " + strings.Join(parts, ", and ") + ": a principal that input did not list (created between two exports, or files from different times) is UNKNOWN, whatever else the scan knows of it."
 }
 
 // FrameworkList returns the rule's frameworks in rules.Frameworks order.
@@ -94,6 +122,28 @@ func IndexMarkdown(rs []*Rule) string {
 		}
 		fmt.Fprintf(&b, "| [`%s`](%s.md) | %s | %s | %s |\n", r.ID, r.ID, r.Severity, r.Title, strings.Join(fws, "; "))
 	}
+	b.WriteString(coverageSection)
 	b.WriteString("\n---\nGenerated from the rule catalogue (`go test ./internal/rules -update`); do not edit.\n")
 	return b.String()
 }
+
+// coverageSection explains per-principal coverage in the index.
+const coverageSection = `
+## UNKNOWN, never PASS: how inputs are checked
+
+A rule names the inputs it reads. When the scanned account lacks one (a file
+not given, an API call denied), the rule answers one UNKNOWN for the account
+naming the input, the API that provides it and the file an offline scan reads,
+plus the reason the collection failed when there is one.
+
+Some inputs list principals one by one: the authorization details and the
+credential report list users, the role list (` + "`role_details`" + `) lists roles. Files
+taken minutes apart, or a user created between two API calls, leave a
+principal in one of them and not in the other. A rule declares which of these
+inputs it reads about each principal (the *Inputs* section of its page); the
+scanner, not the rule, answers UNKNOWN for every principal such an input did
+not list, and drops anything the rule said about it. The scan prints a warning
+naming those principals and the JSON report lists them under ` + "`coverage`" + `.
+A catalogue-wide test adds such "ghost" principals to the demo organisation and
+fails if any rule gives them a verdict.
+`
