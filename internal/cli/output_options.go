@@ -14,8 +14,7 @@ import (
 
 	"github.com/iamspect/iamspect/internal/outfile"
 	"github.com/iamspect/iamspect/internal/report"
-	"github.com/iamspect/iamspect/internal/report/jsonreport"
-	"github.com/iamspect/iamspect/internal/report/table"
+	"github.com/iamspect/iamspect/internal/report/formats"
 	"github.com/iamspect/iamspect/internal/rules"
 )
 
@@ -35,7 +34,7 @@ type outputOptions struct {
 }
 
 func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.format, "format", "f", "table", "report format: "+strings.Join(report.Formats, ", "))
+	fs.StringVarP(&o.format, "format", "f", "table", "report `FORMAT`: "+strings.Join(formats.Names(), ", "))
 	fs.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	fs.StringVar(&o.failOn, "fail-on", "low", "exit 1 when a result fails at or above this `SEVERITY` (critical, high, medium, low, info, none)")
 	fs.BoolVar(&o.allowIncomplete, "allow-incomplete", false, "exit 0/1 even when inputs were missing (instead of 3)")
@@ -46,8 +45,8 @@ func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
 
 func (o *outputOptions) Validate() error {
 	var errs []error
-	if !slices.Contains(report.Formats, o.format) {
-		errs = append(errs, report.ErrUnknownFormat{Format: o.format, Known: report.Formats})
+	if _, err := formats.Get(o.format); err != nil {
+		errs = append(errs, fmt.Errorf("--format: %w", err))
 	}
 	if strings.EqualFold(o.failOn, "none") {
 		o.failOnSeverity = ""
@@ -95,12 +94,11 @@ func (o *outputOptions) write(stdout io.Writer, r *report.Report) error {
 }
 
 func (o *outputOptions) render(w io.Writer, r *report.Report, color bool) error {
-	switch o.format {
-	case "json":
-		return jsonreport.Write(w, r)
-	default:
-		return table.Write(w, r, table.Options{Color: color, ShowPassing: o.showPassing})
+	f, err := formats.Get(o.format)
+	if err != nil {
+		return err
 	}
+	return f.Write(w, r, formats.Options{Color: color, ShowPassing: o.showPassing})
 }
 
 func (o *outputOptions) useColor(w io.Writer) bool {

@@ -3,8 +3,6 @@
 package report
 
 import (
-	"fmt"
-	"io"
 	"slices"
 	"sort"
 	"time"
@@ -194,25 +192,4 @@ func Summarize(rs []finding.Result) Summary {
 		}
 	}
 	return s
-}
-
-// Writer renders a report in one format.
-type Writer interface {
-	Write(w io.Writer, r *Report) error
-}
-
-// WriterFunc adapts a function to Writer.
-type WriterFunc func(w io.Writer, r *Report) error
-
-// Write calls f.
-func (f WriterFunc) Write(w io.Writer, r *Report) error { return f(w, r) }
-
-// ErrUnknownFormat is returned for an unsupported --format value.
-type ErrUnknownFormat struct {
-	Format string
-	Known  []string
-}
-
-func (e ErrUnknownFormat) Error() string {
-	return fmt.Sprintf("unknown format %q (supported: %v)", e.Format, e.Known)
 }

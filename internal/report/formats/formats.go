@@ -1,0 +1,60 @@
+// Package formats is the registry of report formats: one entry per format,
+// each backed by its own writer package under internal/report. The CLI looks
+// formats up here and never switches on a format name itself; adding a format
+// is a writer package and one line below.
+package formats
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/iamspect/iamspect/internal/report"
+	"github.com/iamspect/iamspect/internal/report/jsonreport"
+	"github.com/iamspect/iamspect/internal/report/table"
+)
+
+// Options are the rendering choices a person can make; a format ignores
+// those that do not apply to it.
+type Options struct {
+	// Color: ANSI colours (the table, on a terminal).
+	Color bool
+	// ShowPassing lists every passing result instead of a count per rule.
+	ShowPassing bool
+}
+
+// Format is one output format.
+type Format struct {
+	Name        string
+	Description string
+	Write       func(w io.Writer, r *report.Report, o Options) error
+}
+
+// all lists the formats in the order help shows them.
+var all = []Format{
+	{Name: "table", Description: "for people: failures grouped by severity and rule, then unknown, muted, passing, gaps",
+		Write: func(w io.Writer, r *report.Report, o Options) error {
+			return table.Write(w, r, table.Options{Color: o.Color, ShowPassing: o.ShowPassing})
+		}},
+	{Name: "json", Description: "for programs: the versioned, self-contained report (docs/output.md)",
+		Write: func(w io.Writer, r *report.Report, _ Options) error { return jsonreport.Write(w, r) }},
+}
+
+// Names lists the format names, in help order.
+func Names() []string {
+	out := make([]string, len(all))
+	for i, f := range all {
+		out[i] = f.Name
+	}
+	return out
+}
+
+// Get finds a format by name.
+func Get(name string) (Format, error) {
+	for _, f := range all {
+		if f.Name == name {
+			return f, nil
+		}
+	}
+	return Format{}, fmt.Errorf("unknown format %q (supported: %s)", name, strings.Join(Names(), ", "))
+}
