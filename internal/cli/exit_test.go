@@ -124,10 +124,10 @@ func TestProcessInterruptedDuringLiveScan(t *testing.T) {
 
 // A report saved by schema 1 renders as a table and as JSON at the current
 // schema, with the exit code its results call for.
-func TestReportCommandRendersOldReport(t *testing.T) {
+func TestConvertRendersOldReport(t *testing.T) {
 	old := "../report/testdata/report-schema1.json"
 	var stdout, stderr bytes.Buffer
-	code := Run(context.Background(), []string{"report", old}, &stdout, &stderr)
+	code := Run(context.Background(), []string{"convert", old}, &stdout, &stderr)
 	if code != ExitFindings {
 		t.Fatalf("exit %d, want 1; stderr %q", code, stderr.String())
 	}
@@ -135,7 +135,7 @@ func TestReportCommandRendersOldReport(t *testing.T) {
 		t.Fatalf("table:\n%s", stdout.String())
 	}
 	stdout.Reset()
-	if code := Run(context.Background(), []string{"report", old, "--format", "json", "--fail-on", "none"}, &stdout, &stderr); code != 0 {
+	if code := Run(context.Background(), []string{"convert", old, "--format", "json", "--fail-on", "none"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
 	r := decodeReport(t, stdout.String())
@@ -144,7 +144,7 @@ func TestReportCommandRendersOldReport(t *testing.T) {
 	}
 	stdout.Reset()
 	stderr.Reset()
-	if code := Run(context.Background(), []string{"report", "no-such.json"}, &stdout, &stderr); code != ExitUsage || !strings.Contains(stderr.String(), "no-such.json") {
+	if code := Run(context.Background(), []string{"convert", "no-such.json"}, &stdout, &stderr); code != ExitUsage || !strings.Contains(stderr.String(), "no-such.json") {
 		t.Fatalf("missing file: exit %d, %q", code, stderr.String())
 	}
 }

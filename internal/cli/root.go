@@ -86,7 +86,7 @@ func commands(stdout, stderr io.Writer) []*cobra.Command {
 		newDemoCommand(stdout, stderr),
 		newWhoCanCommand(stdout, stderr),
 		newExplainCommand(stdout, stderr),
-		newReportCommand(stdout),
+		newConvertCommand(stdout),
 		newRulesCommand(stdout),
 		newSandboxCommand(stdout, stderr),
 		newExportCommandsCommand(stdout),

@@ -9,11 +9,11 @@ import (
 	"github.com/iamspect/iamspect/internal/report"
 )
 
-func newReportCommand(stdout io.Writer) *cobra.Command {
+func newConvertCommand(stdout io.Writer) *cobra.Command {
 	var out outputOptions
 	cmd := &cobra.Command{
-		Use:   "report FILE",
-		Short: "Render a saved JSON report in another format",
+		Use:   "convert REPORT.json",
+		Short: "Render a saved JSON report in another format, without rescanning",
 		Long: `Read a JSON report that 'iamspect scan --format json' wrote, by this or an
 earlier version of iamspect, and render it again in any format. The report
 carries the metadata of every rule it mentions, so it renders without
@@ -22,8 +22,8 @@ rescanning and without the rule catalogue of the running version.
 The exit code follows the report as it was scanned: --fail-on and
 --allow-incomplete apply as for 'iamspect scan'.`,
 		Example: `  iamspect scan --from ./iam-export --format json -o report.json
-  iamspect report report.json
-  iamspect report report.json --format json -o migrated.json`,
+  iamspect convert report.json
+  iamspect convert report.json --format json -o migrated.json`,
 		Args: exactFile,
 		RunE: func(_ *cobra.Command, args []string) error {
 			if err := out.Validate(); err != nil {
