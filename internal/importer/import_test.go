@@ -204,3 +204,61 @@ func writeTemp(t *testing.T, name, content string) string {
 	}
 	return p
 }
+
+// The importer reads every file the input registry names: each has a kind
+// (for format detection and hints) and an Options field to fill, and the
+// importer knows no file the registry does not declare.
+func TestRegistryFilesHaveKindsAndTargets(t *testing.T) {
+	declared := map[string]bool{}
+	for _, s := range snapshot.Specs() {
+		if len(s.Files) > 0 && dirTargets[s.Input] == nil {
+			t.Errorf("%s: the registry names files %v but ResolveDir has no Options field for them", s.Input, s.Files)
+		}
+		if len(s.Files) == 0 && dirTargets[s.Input] != nil {
+			t.Errorf("%s: ResolveDir fills a field for an input without files", s.Input)
+		}
+		for _, f := range s.Files {
+			declared[f] = true
+			if fileKinds[f] == KindUnknown {
+				t.Errorf("%s: no Kind for %s", s.Input, f)
+			}
+		}
+	}
+	for f := range fileKinds {
+		if !declared[f] {
+			t.Errorf("fileKinds names %s, which no registry input declares", f)
+		}
+	}
+	// Every declared file is found in a folder.
+	dir := t.TempDir()
+	for f := range declared {
+		name := strings.ReplaceAll(f, "*", "7")
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("{}"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, "credential-report.csv")); err != nil {
+		t.Fatal(err)
+	}
+	o, unknown, err := ResolveDir(dir)
+	if err != nil || len(unknown) > 0 {
+		t.Fatalf("unknown %v, err %v", unknown, err)
+	}
+	if len(o.AuthzDetails) != 2 || len(o.OIDCProviders) != 2 || o.CredentialReport == "" || o.Roles == "" ||
+		o.PasswordPolicy == "" || o.AccountSummary == "" || o.VirtualMFADevices == "" || o.SAMLProviders == "" ||
+		o.ServerCertificates == "" || o.AccountAliases == "" {
+		t.Errorf("not every file was assigned: %+v", o)
+	}
+}
+
+func TestResolveDirRejectsTwoReports(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"credential-report.json", "credential-report.csv"} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("{}"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := ResolveDir(dir); err == nil || !strings.Contains(err.Error(), "keep one") {
+		t.Fatalf("err = %v", err)
+	}
+}

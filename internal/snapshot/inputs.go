@@ -28,33 +28,6 @@ const (
 	InputOrganization          Input = "organization"
 )
 
-// inputSources says how a user provides each input: the AWS API a live scan
-// calls, and the file an offline import reads (see docs/snapshot.md).
-var inputSources = map[Input][2]string{
-	InputAuthorizationDetails:  {"iam:GetAccountAuthorizationDetails", "--authz-details FILE or authz-details.json"},
-	InputCredentialReport:      {"iam:GetCredentialReport", "--credential-report FILE or credential-report.json"},
-	InputRoleDetails:           {"iam:ListRoles", "roles.json"},
-	InputPasswordPolicy:        {"iam:GetAccountPasswordPolicy", "password-policy.json"},
-	InputAccountSummary:        {"iam:GetAccountSummary", "account-summary.json"},
-	InputVirtualMFADevices:     {"iam:ListVirtualMFADevices", "virtual-mfa-devices.json"},
-	InputOIDCProviders:         {"iam:ListOpenIDConnectProviders", "oidc-providers.json"},
-	InputSAMLProviders:         {"iam:ListSAMLProviders", "saml-providers.json"},
-	InputServerCertificates:    {"iam:ListServerCertificates", "server-certificates.json"},
-	InputAccountAliases:        {"iam:ListAccountAliases", "account-aliases.json"},
-	InputSSHKeys:               {"iam:ListSSHPublicKeys", ""},
-	InputServiceCredentials:    {"iam:ListServiceSpecificCredentials", ""},
-	InputOrganizationsFeatures: {"iam:ListOrganizationsFeatures", ""},
-	InputIdentityCenter:        {"sso:ListInstances", ""},
-	InputAccessAnalyzer:        {"access-analyzer:ListAnalyzers", ""},
-	InputOrganization:          {"organizations:DescribeOrganization", ""},
-}
-
-// API returns the AWS API that provides the input.
-func (in Input) API() string { return inputSources[in][0] }
-
-// File returns how an offline import provides the input, or "" if it cannot.
-func (in Input) File() string { return inputSources[in][1] }
-
 // Describe says how to provide the input, for UNKNOWN messages: the API a
 // live scan calls and the file an offline import reads, or that only a live
 // scan can collect it.
