@@ -130,12 +130,10 @@ func Collect(ctx context.Context, o Options) (*snapshot.Snapshot, error) {
 	return s, nil
 }
 
-// task fetches one input. fetch returns a function that applies the result
-// to the account; applies run one after another in task order, after all
-// fetches, so no two goroutines touch the account at once.
+// task fetches one input (see fetchFunc).
 type task struct {
 	input snapshot.Input
-	fetch func(ctx context.Context) (apply func(*snapshot.Account) error, err error)
+	fetch fetchFunc
 }
 
 // collectAccount collects one account with cfg's credentials. A returned
@@ -146,8 +144,7 @@ func collectAccount(ctx context.Context, cfg aws.Config, accountID, partition st
 	}
 	acct := &snapshot.Account{ID: accountID, Partition: partition, Collected: []snapshot.Input{}}
 	c := newIAMCollector(cfg, o)
-	tasks := c.tasks()
-	tasks = append(tasks, ssoTask(cfg, o), analyzerTask(cfg, o))
+	tasks := accountTasks(&accountEnv{cfg: cfg, o: o, iam: c})
 	prog.add(accountID, len(tasks))
 
 	results := make([]func(*snapshot.Account) error, len(tasks))

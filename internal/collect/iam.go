@@ -28,22 +28,6 @@ func newIAMCollector(cfg aws.Config, o *Options) *iamCollector {
 // pageSize is the largest page IAM list calls allow.
 const pageSize = 1000
 
-func (c *iamCollector) tasks() []task {
-	return []task{
-		{snapshot.InputAuthorizationDetails, c.authorizationDetails},
-		{snapshot.InputRoleDetails, c.roleSettings},
-		{snapshot.InputCredentialReport, c.credentialReport},
-		{snapshot.InputPasswordPolicy, c.passwordPolicy},
-		{snapshot.InputAccountSummary, c.accountSummary},
-		{snapshot.InputVirtualMFADevices, c.virtualMFADevices},
-		{snapshot.InputOIDCProviders, c.oidcProviders},
-		{snapshot.InputSAMLProviders, c.samlProviders},
-		{snapshot.InputServerCertificates, c.serverCertificates},
-		{snapshot.InputAccountAliases, c.accountAliases},
-		{snapshot.InputOrganizationsFeatures, c.organizationsFeatures},
-	}
-}
-
 // authorizationDetails reads every page of GetAccountAuthorizationDetails
 // and hands them, JSON-encoded with the AWS member names, to the importer,
 // so live and file input convert the same way.
