@@ -4,29 +4,19 @@ import (
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
-// apiInputs maps each served action to the snapshot input it provides. An
-// action whose input the served account lacks (not collected, or recorded
-// as a gap) is answered with AccessDenied, so that collecting from the
-// sandbox gives back the same gaps.
-var apiInputs = map[string]snapshot.Input{
-	"iam:GetAccountAuthorizationDetails": snapshot.InputAuthorizationDetails,
-	"iam:ListRoles":                      snapshot.InputRoleDetails,
-	"iam:GenerateCredentialReport":       snapshot.InputCredentialReport,
-	"iam:GetCredentialReport":            snapshot.InputCredentialReport,
-	"iam:GetAccountPasswordPolicy":       snapshot.InputPasswordPolicy,
-	"iam:GetAccountSummary":              snapshot.InputAccountSummary,
-	"iam:ListVirtualMFADevices":          snapshot.InputVirtualMFADevices,
-	"iam:ListOpenIDConnectProviders":     snapshot.InputOIDCProviders,
-	"iam:GetOpenIDConnectProvider":       snapshot.InputOIDCProviders,
-	"iam:ListSAMLProviders":              snapshot.InputSAMLProviders,
-	"iam:ListServerCertificates":         snapshot.InputServerCertificates,
-	"iam:ListAccountAliases":             snapshot.InputAccountAliases,
-	"iam:ListSSHPublicKeys":              snapshot.InputSSHKeys,
-	"iam:ListServiceSpecificCredentials": snapshot.InputServiceCredentials,
-	"iam:ListOrganizationsFeatures":      snapshot.InputOrganizationsFeatures,
-	"access-analyzer:ListAnalyzers":      snapshot.InputAccessAnalyzer,
-	"account:ListRegions":                snapshot.InputAccessAnalyzer,
-}
+// apiInputs maps each served action to the snapshot input it provides,
+// from the input registry (snapshot.Specs). An action whose input the served
+// account lacks (not collected, or recorded as a gap) is answered with
+// AccessDenied, so that collecting from the sandbox gives back the same gaps.
+var apiInputs = func() map[string]snapshot.Input {
+	m := map[string]snapshot.Input{}
+	for _, s := range snapshot.Specs() {
+		for _, a := range s.APIs {
+			m[a] = s.Input
+		}
+	}
+	return m
+}()
 
 // inputFor returns the input an action provides, if any.
 func inputFor(c *call) (snapshot.Input, bool) {
