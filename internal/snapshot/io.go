@@ -13,16 +13,25 @@ import (
 // hostile or accidental multi-gigabyte inputs.
 const MaxFileSize = 512 << 20
 
-// Write encodes the snapshot as indented JSON.
+// Write encodes the snapshot as indented JSON, at this build's
+// SchemaVersion (the shape of the types is that version's, whatever version
+// the snapshot was read from).
 func (s *Snapshot) Write(w io.Writer) error {
+	out := *s
+	out.SchemaVersion = SchemaVersion
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(s)
+	return enc.Encode(&out)
 }
 
-// Decode reads a snapshot, rejecting unknown fields and other schema versions
-// so that a misread never passes silently.
+// Decode reads a snapshot of any version this build knows (see migrate.go)
+// and returns it at SchemaVersion. A snapshot of this or an older minor
+// version is decoded strictly: an unknown field is an error, so a misread
+// never passes silently. One of a newer minor version (from a newer
+// iamspect) is decoded leniently: the fields this build does not know are
+// ignored, as the versioning policy promises they are optional. Another
+// major version is refused with an error naming it.
 func Decode(r io.Reader) (*Snapshot, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
 	if err != nil {
@@ -43,11 +52,14 @@ func Decode(r io.Reader) (*Snapshot, error) {
 	if probe.SchemaVersion == nil {
 		return nil, errors.New("not an iamspect snapshot: no schema_version field (did you mean --authz-details or --from?)")
 	}
-	if *probe.SchemaVersion != SchemaVersion {
-		return nil, fmt.Errorf("snapshot schema_version %q is not supported (this build reads %q)", *probe.SchemaVersion, SchemaVersion)
+	v, newer, err := checkVersion(*probe.SchemaVersion)
+	if err != nil {
+		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
+	if !newer {
+		dec.DisallowUnknownFields()
+	}
 	var s Snapshot
 	if err := dec.Decode(&s); err != nil {
 		return nil, describeJSONError(data, err)
@@ -57,6 +69,12 @@ func Decode(r io.Reader) (*Snapshot, error) {
 			return nil, fmt.Errorf("accounts[%d]: missing id", i)
 		}
 	}
+	if !newer {
+		if err := migrate(&s, v); err != nil {
+			return nil, err
+		}
+	}
+	s.SchemaVersion = SchemaVersion
 	return &s, nil
 }
 

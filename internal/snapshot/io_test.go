@@ -2,6 +2,7 @@ package snapshot_test
 
 import (
 	"bytes"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -81,6 +82,12 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"schema_version":"1","collected_at":"2024-05-01T00:00:00Z","accounts":[{"id":"1","collected":["credential_report"],"users":[{"name":"a","arn":"arn:aws:iam::1:user/a","created_at":"2024-01-01T00:00:00Z"}]}]}`))
 	f.Add([]byte(`{"schema_version":"1"}`))
 	f.Add([]byte(`[]`))
+	f.Add([]byte(`{"schema_version":"1.9","accounts":[{"id":"1","collected":["role_details"],"roles":[{"name":"r","x":1}],"y":[]}]}`))
+	f.Add([]byte(`{"schema_version":"1.0","accounts":[{"id":"1","collected":["credential_report","role_details"],"users":[null],"roles":[null]}]}`))
+	f.Add([]byte(`{"schema_version":"2"}`))
+	if data, err := os.ReadFile("testdata/demo-v1.json"); err == nil {
+		f.Add(data)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := snapshot.Decode(bytes.NewReader(data))
 		if err == nil && s == nil {

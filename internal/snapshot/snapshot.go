@@ -4,10 +4,6 @@ import (
 	"time"
 )
 
-// SchemaVersion is the version of the snapshot JSON written by this build.
-// Readers accept this version only; a change that breaks readers bumps it.
-const SchemaVersion = "1"
-
 // Snapshot is the IAM state of one or more AWS accounts at one point in time.
 type Snapshot struct {
 	SchemaVersion string        `json:"schema_version"`
