@@ -26,6 +26,7 @@ type ruleView struct {
 }
 
 func viewOf(r *rules.Rule) ruleView {
+	r = r.WithThresholds(rules.Defaults())
 	v := ruleView{ID: r.ID, Title: r.Title, Severity: r.Severity, Description: r.Description,
 		Frameworks: r.Frameworks, Remediation: r.Remediation, References: r.References}
 	if v.Frameworks == nil {
@@ -125,6 +126,7 @@ func withShowFlags(cmd *cobra.Command, format *string) *cobra.Command {
 }
 
 func writeRuleText(w io.Writer, r *rules.Rule) error {
+	r = r.WithThresholds(rules.Defaults())
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s  [%s]\n%s\n\n", r.ID, r.Severity, r.Title)
 	fmt.Fprintf(&b, "Why it matters\n  %s\n\n", r.Description)

@@ -1,13 +1,17 @@
 // Package config reads iamspect's YAML configuration file (--config): the
-// thresholds rules use. Unknown keys are errors that name the file and line,
-// so a typo never silently leaves a default in place.
+// thresholds rules use. The keys under `thresholds:` are those of the rules'
+// threshold table (rules.Thresholds), with its limits. Unknown keys are errors
+// that name the file and line, so a typo never silently leaves a default in
+// place.
 package config
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/iamspect/iamspect/internal/rules"
 	"github.com/iamspect/iamspect/internal/yamlstrict"
@@ -20,26 +24,10 @@ import (
 //	  ...
 //	known_accounts: ["444455556666"]
 type File struct {
-	Thresholds    Thresholds `yaml:"thresholds"`
-	KnownAccounts []string   `yaml:"known_accounts"`
-}
-
-// Thresholds are the numeric settings (zero or absent = default).
-type Thresholds struct {
-	AccessKeyMaxAgeDays          int `yaml:"access_key_max_age_days"`
-	UnusedCredentialDays         int `yaml:"unused_credential_days"`
-	InactiveUserDays             int `yaml:"inactive_user_days"`
-	RootUsageWindowDays          int `yaml:"root_usage_window_days"`
-	SSHKeyMaxAgeDays             int `yaml:"ssh_key_max_age_days"`
-	RoleUnusedDays               int `yaml:"role_unused_days"`
-	RoleMaxSessionHours          int `yaml:"role_max_session_hours"`
-	PermissionSetMaxSessionHours int `yaml:"permission_set_max_session_hours"`
-	SAMLExpiryWarningDays        int `yaml:"saml_expiry_warning_days"`
-	AdminGroupMaxMembers         int `yaml:"admin_group_max_members"`
-	AdminMaxAccounts             int `yaml:"admin_max_accounts"`
-	MinPasswordLength            int `yaml:"min_password_length"`
-	PasswordReusePrevention      int `yaml:"password_reuse_prevention"`
-	MaxPasswordAgeDays           int `yaml:"max_password_age_days"`
+	// Thresholds maps rules.Threshold keys to values (zero or absent =
+	// default); read by thresholdsFrom.
+	Thresholds    yaml.Node `yaml:"thresholds"`
+	KnownAccounts []string  `yaml:"known_accounts"`
 }
 
 var accountID = regexp.MustCompile(`^\d{12}$`)
@@ -64,32 +52,12 @@ func Parse(data []byte) (rules.Config, error) {
 	if err := yamlstrict.Decode(data, &f); err != nil {
 		return rules.Config{}, err
 	}
-	t := f.Thresholds
-	c := rules.Config{
-		AccessKeyMaxAgeDays: t.AccessKeyMaxAgeDays, UnusedCredentialDays: t.UnusedCredentialDays,
-		InactiveUserDays: t.InactiveUserDays, RootUsageWindowDays: t.RootUsageWindowDays,
-		SSHKeyMaxAgeDays: t.SSHKeyMaxAgeDays, RoleUnusedDays: t.RoleUnusedDays,
-		RoleMaxSessionHours: t.RoleMaxSessionHours, PermissionSetMaxSessionHours: t.PermissionSetMaxSessionHours,
-		SAMLExpiryWarningDays: t.SAMLExpiryWarningDays, AdminGroupMaxMembers: t.AdminGroupMaxMembers,
-		AdminMaxAccounts: t.AdminMaxAccounts, MinPasswordLength: t.MinPasswordLength,
-		PasswordReusePrevention: t.PasswordReusePrevention, MaxPasswordAgeDays: t.MaxPasswordAgeDays,
-		KnownAccounts: f.KnownAccounts,
+	c := rules.Config{KnownAccounts: f.KnownAccounts}
+	if err := thresholdsFrom(&f.Thresholds, &c); err != nil {
+		return rules.Config{}, err
 	}
-	for name, v := range map[string]int{
-		"access_key_max_age_days": c.AccessKeyMaxAgeDays, "unused_credential_days": c.UnusedCredentialDays,
-		"inactive_user_days": c.InactiveUserDays, "root_usage_window_days": c.RootUsageWindowDays,
-		"ssh_key_max_age_days": c.SSHKeyMaxAgeDays, "role_unused_days": c.RoleUnusedDays,
-		"role_max_session_hours": c.RoleMaxSessionHours, "permission_set_max_session_hours": c.PermissionSetMaxSessionHours,
-		"saml_expiry_warning_days": c.SAMLExpiryWarningDays, "admin_group_max_members": c.AdminGroupMaxMembers,
-		"admin_max_accounts": c.AdminMaxAccounts, "min_password_length": c.MinPasswordLength,
-		"password_reuse_prevention": c.PasswordReusePrevention, "max_password_age_days": c.MaxPasswordAgeDays,
-	} {
-		if v < 0 {
-			return rules.Config{}, fmt.Errorf("thresholds.%s: %d is negative", name, v)
-		}
-	}
-	if c.RoleMaxSessionHours > 12 || c.PermissionSetMaxSessionHours > 12 {
-		return rules.Config{}, errors.New("session limits above 12 hours cannot fail: AWS allows at most 12")
+	if err := c.Validate(); err != nil {
+		return rules.Config{}, err
 	}
 	for _, id := range c.KnownAccounts {
 		if !accountID.MatchString(id) {
@@ -97,4 +65,40 @@ func Parse(data []byte) (rules.Config, error) {
 		}
 	}
 	return c.WithDefaults(), nil
+}
+
+// thresholdsFrom sets the thresholds the `thresholds:` mapping names.
+func thresholdsFrom(n *yaml.Node, c *rules.Config) error {
+	switch {
+	case n.Kind == 0, n.Kind == yaml.ScalarNode && n.Tag == "!!null":
+		return nil
+	case n.Kind != yaml.MappingNode:
+		return fmt.Errorf("line %d: thresholds must be a mapping of names to numbers", n.Line)
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		t, ok := rules.ThresholdByKey(k.Value)
+		if !ok {
+			return fmt.Errorf("line %d: unknown key %q in thresholds (known: %s)", k.Line, k.Value, knownKeys())
+		}
+		if seen[t.Key] {
+			return fmt.Errorf("line %d: thresholds.%s is set twice", k.Line, t.Key)
+		}
+		seen[t.Key] = true
+		var val int
+		if err := v.Decode(&val); err != nil || v.Kind != yaml.ScalarNode {
+			return fmt.Errorf("line %d: thresholds.%s: %q is not a whole number of %s", v.Line, t.Key, v.Value, t.Unit)
+		}
+		t.Set(c, val)
+	}
+	return nil
+}
+
+func knownKeys() string {
+	var keys []string
+	for _, t := range rules.Thresholds() {
+		keys = append(keys, t.Key)
+	}
+	return strings.Join(keys, ", ")
 }

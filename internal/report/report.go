@@ -169,7 +169,13 @@ func New(s *snapshot.Snapshot, out *scan.Outcome, toolVersion string, generatedA
 		r.Accounts = append(r.Accounts, Account{ID: a.ID, Alias: a.Alias})
 	}
 	sort.Slice(r.Accounts, func(i, j int) bool { return r.Accounts[i].ID < r.Accounts[j].ID })
-	r.Rules = ruleInfos(r.Results, rules.ByID)
+	// Rule texts name the thresholds the scan ran with, not the defaults.
+	r.Rules = ruleInfos(r.Results, func(id string) *rules.Rule {
+		if rule := rules.ByID(id); rule != nil {
+			return rule.WithThresholds(out.Config)
+		}
+		return nil
+	})
 	r.Summary = Summarize(r.Results)
 	r.Summary.Complete = r.Summary.Unknown == 0 && len(r.Gaps) == 0 && len(r.Errors) == 0
 	return r

@@ -1,8 +1,10 @@
 package rules
 
-// Config holds the thresholds rules use; Defaults gives iamspect's values.
-// A config file (--config, package internal/config) sets them; fields left
-// at zero take the default (WithDefaults).
+// Config holds the thresholds rules use. Each numeric field is declared,
+// with its default, limits and documentation, in the thresholds table
+// (thresholds.go); Defaults, WithDefaults and Validate read that table. A
+// config file (--config, package internal/config) sets them; fields left at
+// zero take the default.
 type Config struct {
 	// AccessKeyMaxAgeDays: an active key older than this is not rotated.
 	AccessKeyMaxAgeDays int `yaml:"access_key_max_age_days" json:"access_key_max_age_days"`
@@ -37,49 +39,4 @@ type Config struct {
 	// KnownAccounts lists AWS account IDs outside the organisation that are
 	// trusted on purpose (vendors, partners).
 	KnownAccounts []string `yaml:"known_accounts" json:"known_accounts,omitempty"`
-}
-
-// Defaults returns the default thresholds (CIS: 90-day rotation, 45 days unused).
-func Defaults() Config {
-	return Config{
-		AccessKeyMaxAgeDays:          90,
-		UnusedCredentialDays:         45,
-		InactiveUserDays:             90,
-		RootUsageWindowDays:          30,
-		SSHKeyMaxAgeDays:             90,
-		RoleUnusedDays:               90,
-		RoleMaxSessionHours:          4,
-		PermissionSetMaxSessionHours: 8,
-		SAMLExpiryWarningDays:        30,
-		AdminGroupMaxMembers:         10,
-		AdminMaxAccounts:             5,
-		MinPasswordLength:            14,
-		PasswordReusePrevention:      24,
-		MaxPasswordAgeDays:           90,
-	}
-}
-
-// WithDefaults returns c with every zero threshold replaced by its default.
-func (c Config) WithDefaults() Config {
-	d := Defaults()
-	fill := func(v *int, def int) {
-		if *v == 0 {
-			*v = def
-		}
-	}
-	fill(&c.AccessKeyMaxAgeDays, d.AccessKeyMaxAgeDays)
-	fill(&c.UnusedCredentialDays, d.UnusedCredentialDays)
-	fill(&c.InactiveUserDays, d.InactiveUserDays)
-	fill(&c.RootUsageWindowDays, d.RootUsageWindowDays)
-	fill(&c.SSHKeyMaxAgeDays, d.SSHKeyMaxAgeDays)
-	fill(&c.RoleUnusedDays, d.RoleUnusedDays)
-	fill(&c.RoleMaxSessionHours, d.RoleMaxSessionHours)
-	fill(&c.PermissionSetMaxSessionHours, d.PermissionSetMaxSessionHours)
-	fill(&c.SAMLExpiryWarningDays, d.SAMLExpiryWarningDays)
-	fill(&c.AdminGroupMaxMembers, d.AdminGroupMaxMembers)
-	fill(&c.AdminMaxAccounts, d.AdminMaxAccounts)
-	fill(&c.MinPasswordLength, d.MinPasswordLength)
-	fill(&c.PasswordReusePrevention, d.PasswordReusePrevention)
-	fill(&c.MaxPasswordAgeDays, d.MaxPasswordAgeDays)
-	return c
 }

@@ -13,6 +13,7 @@ import (
 // Markdown renders a rule's documentation page (docs/rules/ID.md). The pages
 // are generated from the catalogue: run `go test ./internal/rules -update`.
 func (r *Rule) Markdown() string {
+	r = r.WithThresholds(Defaults())
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", r.ID)
 	fmt.Fprintf(&b, "**%s**\n\n", r.Title)

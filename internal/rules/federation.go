@@ -196,11 +196,11 @@ var PermissionSetSessionLong = Rule{
 	Severity: Low,
 	Description: "Temporary credentials are only as temporary as their session. A 12-hour session stolen " +
 		"from a laptop or a shell history works for the rest of the day; keep sessions to a working " +
-		"block (8 hours by default) and shorter for administrative sets.",
+		"block ({{permission_set_max_session_hours}} hours, permission_set_max_session_hours) and shorter for administrative sets.",
 	Frameworks: with(with(map[Framework][]string{},
 		WellArch, "SEC02-BP02"), NIST80053, "AC-12"),
 	Remediation: Remediation{
-		Summary:   "Lower the permission set's session duration (for example PT4H for administrators, at most PT8H).",
+		Summary:   "Lower the permission set's session duration (for example PT4H for administrators, at most PT{{permission_set_max_session_hours}}H).",
 		Console:   "IAM Identity Center console > Permission sets > select the set > Edit > Session duration.",
 		CLI:       "aws sso-admin update-permission-set --instance-arn INSTANCE_ARN --permission-set-arn PS_ARN --session-duration PT4H\naws sso-admin provision-permission-set --instance-arn INSTANCE_ARN --permission-set-arn PS_ARN --target-type ALL_PROVISIONED_ACCOUNTS",
 		Terraform: "aws_ssoadmin_permission_set: session_duration = \"PT4H\"",

@@ -12,7 +12,7 @@ var AccessKeyNotRotated = Rule{
 	Title:    "Active access key has not been rotated",
 	Severity: Medium,
 	Description: "The longer an access key lives, the more places it has been copied to and the longer " +
-		"a leaked copy stays useful. Keys should be replaced regularly (90 days by default), and better " +
+		"a leaked copy stays useful. Keys should be replaced regularly (every {{access_key_max_age_days}} days, access_key_max_age_days), and better " +
 		"still replaced by roles that issue temporary credentials.",
 	Frameworks: with(with(with(with(cis("1.14", "1.13", "2.12"),
 		FSBP, "IAM.3"), WellArch, "SEC02-BP05"), NIST80053, "IA-5(1)"), Conformity, "IAM-001", "IAM-002", "IAM-038"),
@@ -71,7 +71,7 @@ var AccessKeyUnused = Rule{
 	Title:    "Active access key has not been used recently",
 	Severity: Medium,
 	Description: "An active key that nobody uses is pure risk: it can still be stolen and used, and no " +
-		"one would notice its absence. Deactivate keys unused for 45 days (by default), then delete them.",
+		"one would notice its absence. Deactivate keys unused for {{unused_credential_days}} days (unused_credential_days), then delete them.",
 	Frameworks: with(with(with(cis("1.12", "1.11", "2.11"),
 		FSBP, "IAM.22", "IAM.8"), WellArch, "SEC02-BP05", "SEC03-BP04"), NIST80053, "AC-2(3)"),
 	Remediation: Remediation{

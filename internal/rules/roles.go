@@ -11,7 +11,7 @@ var RoleUnused = Rule{
 	ID:       "role-unused",
 	Title:    "Role not used recently",
 	Severity: Low,
-	Description: "A role nobody has assumed for a long time (90 days by default, role_unused_days) keeps its " +
+	Description: "A role nobody has assumed for a long time ({{role_unused_days}} days, role_unused_days) keeps its " +
 		"permissions and its trust open for nothing: delete it, or record why it is kept (break-glass, " +
 		"disaster recovery) in a suppression. The age comes from RoleLastUsed; a role never used fails when " +
 		"it was created longer ago than the threshold, and a younger one passes. IAM tracks use for about " +
@@ -77,7 +77,7 @@ var RoleSessionDurationLong = Rule{
 	ID:       "role-session-duration-long",
 	Title:    "Role allows long sessions",
 	Severity: Low,
-	Description: "MaxSessionDuration above 4 hours (role_max_session_hours) lets credentials obtained from the " +
+	Description: "MaxSessionDuration above {{role_max_session_hours}} hours (role_max_session_hours) lets credentials obtained from the " +
 		"role stay valid for up to 12 hours: a leaked session, or a person who has left, keeps access for " +
 		"that long, which erodes the benefit of temporary credentials. Service-linked roles are skipped.",
 	Frameworks: with(with(map[Framework][]string{}, WellArch, "SEC02-BP02"), NIST80053, "AC-12"),

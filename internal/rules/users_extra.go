@@ -105,7 +105,7 @@ var ConsolePasswordUnused = Rule{
 	Severity: Medium,
 	Description: "A console password that nobody uses is a way in that nobody watches: its owner may have " +
 		"left or moved on, and a guessed or leaked password would not be missed. Remove passwords unused " +
-		"for 45 days (by default), including ones never used since they were set.",
+		"for {{unused_credential_days}} days (unused_credential_days), including ones never used since they were set.",
 	Frameworks: with(with(with(with(cis("1.12", "1.11", "2.11"),
 		FSBP, "IAM.8", "IAM.22"), WellArch, "SEC02-BP05", "SEC03-BP04"), NIST80053, "AC-2(3)"), Conformity, "IAM-028"),
 	Remediation: Remediation{

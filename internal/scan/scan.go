@@ -28,6 +28,9 @@ type Outcome struct {
 	// Coverage lists the principals that an input the account has did not
 	// list, so that the rules reading that input answered UNKNOWN for them.
 	Coverage []CoverageGap
+	// Config is the thresholds the rules ran with (defaults filled in), for
+	// rule texts that name them (rules.Rule.WithThresholds).
+	Config rules.Config
 }
 
 // RuleError is a rule that failed to run.
@@ -50,7 +53,7 @@ func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, err
 	rc := opts.Context
 	rc.Config = rc.Config.WithDefaults()
 	rc.Ctx = ctx
-	out := &Outcome{Coverage: coverageGaps(s)}
+	out := &Outcome{Coverage: coverageGaps(s), Config: rc.Config}
 	for _, r := range rs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
