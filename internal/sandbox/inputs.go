@@ -11,9 +11,9 @@ import (
 // TestHandlersMatchRegistry fails on a handler that is neither here nor in
 // the registry, and on a registered action without a handler.
 var otherActions = map[string]string{
-	"sts:GetCallerIdentity":                      "who the credentials are, asked before collecting",
-	"sts:AssumeRole":                             "member accounts with --org, and other tools' role chains",
-	"iam:ListMFADevices":                         "per-user MFA devices (hardware serials), for tools that list them user by user",
+	"sts:GetCallerIdentity":                       "who the credentials are, asked before collecting",
+	"sts:AssumeRole":                              "member accounts with --org, and other tools' role chains",
+	"iam:ListMFADevices":                          "per-user MFA devices (hardware serials), for tools that list them user by user",
 	"identitystore:ListGroupMembershipsForMember": "a user's groups, for tools that walk the directory by user",
 	"organizations:DescribeAccount":               "one member account, for tools that describe accounts one by one",
 	"organizations:ListChildren":                  "the organisation tree, for tools that walk it by parent",
