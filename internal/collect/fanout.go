@@ -12,14 +12,17 @@ import (
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
-// allInputs are the inputs a live collection gathers per account; an
+// memberInputs are the inputs a live collection gathers per account (every
+// registered input but the organisation's, in registry order); an
 // unreachable member account has a gap for each.
-var allInputs = []snapshot.Input{
-	snapshot.InputAuthorizationDetails, snapshot.InputRoleDetails, snapshot.InputCredentialReport, snapshot.InputPasswordPolicy,
-	snapshot.InputAccountSummary, snapshot.InputVirtualMFADevices, snapshot.InputOIDCProviders,
-	snapshot.InputSAMLProviders, snapshot.InputServerCertificates, snapshot.InputAccountAliases,
-	snapshot.InputSSHKeys, snapshot.InputServiceCredentials, snapshot.InputOrganizationsFeatures,
-	snapshot.InputIdentityCenter, snapshot.InputAccessAnalyzer,
+func memberInputs() []snapshot.Input {
+	var out []snapshot.Input
+	for _, in := range snapshot.Inputs() {
+		if collectors[in].stage != stageOrganization {
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 // collectOrg lists the organisation from the caller's (management or
@@ -105,7 +108,7 @@ func selectAccounts(org *snapshot.Organization, caller string, o *Options) ([]st
 			if !members[want] && org == nil {
 				reason = "the organisation could not be listed"
 			}
-			for _, in := range allInputs {
+			for _, in := range memberInputs() {
 				gaps = append(gaps, snapshot.Gap{AccountID: want, Input: in, API: "organizations:ListAccounts", Reason: "--accounts " + want + ": " + reason})
 			}
 		}
@@ -140,7 +143,7 @@ func collectMember(ctx context.Context, acctID, partition string, caller Identit
 func unreachableGaps(acctID, roleARN string, err error) []snapshot.Gap {
 	reason := "cannot assume " + roleARN + ": " + Reason(err)
 	var out []snapshot.Gap
-	for _, in := range allInputs {
+	for _, in := range memberInputs() {
 		out = append(out, snapshot.Gap{AccountID: acctID, Input: in, API: "sts:AssumeRole", Reason: reason})
 	}
 	return out

@@ -16,7 +16,7 @@ func genDaysAgo(n int) *time.Time {
 }
 
 // allCollected are the inputs a generated account has.
-var allCollected = append(append([]snapshot.Input{}, allInputs...), snapshot.InputOrganization)
+var allCollected = snapshot.Inputs()
 
 // genAccount builds an account with users and roles in the shapes a live
 // collection returns (credential report slots, no access key IDs).

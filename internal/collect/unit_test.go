@@ -118,7 +118,7 @@ func TestSelectAccounts(t *testing.T) {
 		t.Errorf("all: %v %v", ids, gaps)
 	}
 	ids, gaps = selectAccounts(org, "111111111111", &Options{Accounts: []string{"333333333333", "222222222222"}, ExcludeAccounts: []string{"444444444444"}})
-	if !slices.Equal(ids, []string{"333333333333"}) || len(gaps) != len(allInputs) || gaps[0].AccountID != "222222222222" {
+	if !slices.Equal(ids, []string{"333333333333"}) || len(gaps) != len(memberInputs()) || gaps[0].AccountID != "222222222222" {
 		t.Errorf("selected: %v %v", ids, gaps)
 	}
 	ids, _ = selectAccounts(nil, "111111111111", &Options{})
