@@ -26,7 +26,7 @@ func TestReportRemediationUsesConfiguredThreshold(t *testing.T) {
 			t.Fatal(err)
 		}
 		rep := report.New(s, out, "test", time.Unix(0, 0), time.Time{})
-		if len(rep.Rules) != 1 || !strings.Contains(rep.Rules[0].Remediation, tc.want) {
+		if len(rep.Rules) != 1 || !strings.Contains(rep.Rules[0].Remediation.Summary, tc.want) {
 			t.Errorf("min_password_length %d: rules = %+v, want %q", tc.min, rep.Rules, tc.want)
 		}
 	}
