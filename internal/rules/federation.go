@@ -251,8 +251,9 @@ var AdminAssignmentBroad = Rule{
 	ID:       "identity-center-admin-assignment-broad",
 	Title:    "Administrator permission set is assigned broadly",
 	Severity: Low,
-	Description: "An AdministratorAccess permission set given to a large group, or to one principal across " +
-		"many accounts, makes full control of those accounts the everyday default. Give most people " +
+	Description: "An AdministratorAccess permission set given to a large group (more than {{admin_group_max_members}} " +
+		"members, admin_group_max_members), or to one principal in many accounts (more than {{admin_max_accounts}}, " +
+		"admin_max_accounts), makes full control of those accounts the everyday default. Give most people " +
 		"narrower sets, and keep administrator access to a small group, or grant it only when needed.",
 	Frameworks: with(with(map[Framework][]string{},
 		WellArch, "SEC03-BP02"), NIST80053, "AC-6", "AC-6(5)"),
