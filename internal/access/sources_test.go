@@ -7,19 +7,19 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/iamspect/iamspect/internal/testutil/shareddata"
 )
 
-const shared = "../../../shared/data/"
-
 // loadSources reads the five public catalogues the method list is derived
-// from (see /work/shared/data/README.md) and returns one Ref per entry.
+// from (see ../shared/data/README.md beside the repository) and returns one Ref per entry.
 func loadSources(t *testing.T) []Ref {
 	t.Helper()
 	var out []Ref
 	var paths struct {
 		Paths []struct{ ID string } `json:"paths"`
 	}
-	readJSON(t, shared+"privesc-catalogs/pathfinding-cloud-paths-compact.json", &paths)
+	readJSON(t, shareddata.Path(t, "privesc-catalogs/pathfinding-cloud-paths-compact.json"), &paths)
 	for _, p := range paths.Paths {
 		out = append(out, Ref{pf, p.ID})
 	}
@@ -31,7 +31,7 @@ func loadSources(t *testing.T) []Ref {
 			Methods []struct{ N int } `json:"methods"`
 		} `json:"rhino"`
 	}
-	readJSON(t, shared+"privesc-catalogs/privesc-methods-by-tool.json", &tools)
+	readJSON(t, shareddata.Path(t, "privesc-catalogs/privesc-methods-by-tool.json"), &tools)
 	for n := range tools.Cloudsplaining.Methods {
 		out = append(out, Ref{cs, n})
 	}
@@ -50,9 +50,6 @@ func loadSources(t *testing.T) []Ref {
 func readJSON(t *testing.T, path string, v any) {
 	t.Helper()
 	data, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		t.Skipf("shared data not available: %v", err)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,16 +4,13 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/iamspect/iamspect/internal/iamdata"
+	"github.com/iamspect/iamspect/internal/testutil/shareddata"
 )
-
-// The shared data folder sits beside the repository (see ../shared/README.md).
-var sharedData = filepath.Join("..", "..", "..", "shared", "data")
 
 type managedPolicy struct {
 	Name     string          `json:"name"`
@@ -29,10 +26,7 @@ var (
 
 func loadManaged(t testing.TB) []managedPolicy {
 	t.Helper()
-	path := filepath.Join(sharedData, "managed-policies", "iam-dataset-aws-managed-policies.json.gz")
-	if _, err := os.Stat(path); err != nil {
-		t.Skip("shared data not present")
-	}
+	path := shareddata.Path(t, "managed-policies/iam-dataset-aws-managed-policies.json.gz")
 	managedOnce.Do(func() {
 		f, err := os.Open(path)
 		if err != nil {
@@ -60,9 +54,9 @@ func loadManaged(t testing.TB) []managedPolicy {
 // loadVersion reads `aws iam get-policy-version` output.
 func loadVersion(t testing.TB, name string) *Policy {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(sharedData, "managed-policies", name))
+	b, err := os.ReadFile(shareddata.Path(t, "managed-policies/"+name))
 	if err != nil {
-		t.Skip("shared data not present")
+		t.Fatal(err)
 	}
 	var out struct {
 		PolicyVersion struct {

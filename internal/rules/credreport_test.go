@@ -10,14 +10,15 @@ import (
 
 	"github.com/iamspect/iamspect/internal/rules"
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/testutil/shareddata"
 )
 
-// loadCredentialReport turns testdata/cloudmapper-credential-report.json
-// into a one-account snapshot with a minimal CSV parse of its own, so this
+// loadCredentialReport turns the cloudmapper demo credential report (third-party,
+// read in place from ../shared/data; skipped when absent) into a one-account snapshot with a minimal CSV parse of its own, so this
 // test checks the rules, not the importer.
 func loadCredentialReport(t *testing.T) *snapshot.Snapshot {
 	t.Helper()
-	data, err := os.ReadFile("testdata/cloudmapper-credential-report.json")
+	data, err := os.ReadFile(shareddata.Path(t, "credential-reports/cloudmapper-demo-get-credential-report.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package rules_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"github.com/iamspect/iamspect/internal/importer"
 	"github.com/iamspect/iamspect/internal/rules"
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/testutil/shareddata"
 )
 
 const (
@@ -84,10 +84,7 @@ func TestPolicyAdminAttached(t *testing.T) {
 }
 
 func TestPolicyAdminAttachedCloudsplaining(t *testing.T) {
-	file := "../../../shared/data/authz-details/cloudsplaining-test-example-authz-details.json"
-	if _, err := os.Stat(file); err != nil {
-		t.Skip("shared data not present")
-	}
+	file := shareddata.Path(t, "authz-details/cloudsplaining-test-example-authz-details.json")
 	s, err := importer.Import(importer.Options{AuthzDetails: []string{file}, Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)

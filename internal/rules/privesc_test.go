@@ -2,7 +2,6 @@ package rules_test
 
 import (
 	"context"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/iamspect/iamspect/internal/rules"
 	"github.com/iamspect/iamspect/internal/scan"
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/testutil/shareddata"
 )
 
 func peInline(name, doc string) []snapshot.InlinePolicy {
@@ -19,7 +19,6 @@ func peInline(name, doc string) []snapshot.InlinePolicy {
 }
 
 const (
-	peShared      = "../../../shared/data/"
 	peAdmin       = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
 	peTrustEC2    = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 	peTrustRoot   = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
@@ -99,10 +98,7 @@ func TestPrivilegeEscalation(t *testing.T) {
 // the names that pass.
 func realEscalations(t *testing.T, file string) (map[string]string, []string) {
 	t.Helper()
-	path := peShared + "authz-details/" + file
-	if _, err := os.Stat(path); err != nil {
-		t.Skipf("shared data not available: %v", err)
-	}
+	path := shareddata.Path(t, "authz-details/"+file)
 	s, err := importer.Import(importer.Options{AuthzDetails: []string{path}, Now: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)

@@ -11,9 +11,8 @@ import (
 	"github.com/iamspect/iamspect/internal/rules"
 	"github.com/iamspect/iamspect/internal/scan"
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/testutil/shareddata"
 )
-
-const shared = "../../../shared/data/"
 
 // scanFiles imports real AWS CLI files and returns "rule/resource" → status.
 func scanFiles(t *testing.T, opts importer.Options) map[string]rules.Status {
@@ -53,8 +52,8 @@ func scanFiles(t *testing.T, opts importer.Options) map[string]rules.Status {
 //	USER, USER_WITH_BAD_INLINE_POLICY   only in the authorization details
 func TestCloudmapperFilesByHand(t *testing.T) {
 	got := scanFiles(t, importer.Options{
-		AuthzDetails:     []string{shared + "authz-details/cloudmapper-demo-authz-details.json"},
-		CredentialReport: shared + "credential-reports/cloudmapper-demo-get-credential-report.json",
+		AuthzDetails:     []string{shareddata.Path(t, "authz-details/cloudmapper-demo-authz-details.json")},
+		CredentialReport: shareddata.Path(t, "credential-reports/cloudmapper-demo-get-credential-report.json"),
 	})
 	want := map[string]rules.Status{
 		"root-access-keys/<root_account>":                          rules.Fail,
@@ -86,7 +85,7 @@ func TestCloudmapperFilesByHand(t *testing.T) {
 // credential rule may pass without the credential report.
 func TestCloudsplainingAuthzOnly(t *testing.T) {
 	got := scanFiles(t, importer.Options{
-		AuthzDetails: []string{shared + "authz-details/cloudsplaining-test-example-authz-details.json"},
+		AuthzDetails: []string{shareddata.Path(t, "authz-details/cloudsplaining-test-example-authz-details.json")},
 	})
 	for _, u := range []string{"obama", "biden", "userwithlotsofpermissions"} {
 		if got["iam-user-unnecessary/"+u] != rules.Fail {
