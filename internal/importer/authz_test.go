@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/testutil/shareddata"
 )
 
 var now = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -22,15 +23,24 @@ func mustRead(t testing.TB, path string) []byte {
 	return b
 }
 
-// importFiles runs Import on testdata files.
+// testdataPath puts relative paths under testdata; absolute ones (the
+// third-party files in ../shared/data) stay as they are.
+func testdataPath(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join("testdata", p)
+}
+
+// importFiles runs Import on testdata files (or absolute paths).
 func importFiles(t *testing.T, o Options) *snapshot.Account {
 	t.Helper()
 	o.Now = now
 	for i, p := range o.AuthzDetails {
-		o.AuthzDetails[i] = filepath.Join("testdata", p)
+		o.AuthzDetails[i] = testdataPath(p)
 	}
 	if o.CredentialReport != "" {
-		o.CredentialReport = filepath.Join("testdata", o.CredentialReport)
+		o.CredentialReport = testdataPath(o.CredentialReport)
 	}
 	s, err := Import(o)
 	if err != nil {
@@ -50,16 +60,102 @@ func date(s string) time.Time {
 	return t
 }
 
-func TestCloudsplainingAuthzDetails(t *testing.T) {
-	a := importFiles(t, Options{AuthzDetails: []string{"cloudsplaining-authz-details.json"}})
+// TestFixtureAuthzDetails reads the project's hand-written
+// get-account-authorization-details output (testdata/fixtures).
+func TestFixtureAuthzDetails(t *testing.T) {
+	a := importFiles(t, Options{AuthzDetails: []string{"fixtures/authz-details.json"}})
+	if a.ID != "123456789012" || a.Partition != "aws" {
+		t.Errorf("account = %q/%q", a.ID, a.Partition)
+	}
+	if len(a.Users) != 4 || len(a.Groups) != 3 || len(a.Roles) != 4 || len(a.Policies) != 6 {
+		t.Fatalf("users/groups/roles/policies = %d/%d/%d/%d, want 4/3/4/6", len(a.Users), len(a.Groups), len(a.Roles), len(a.Policies))
+	}
+	if !a.Has(snapshot.InputAuthorizationDetails) || a.Has(snapshot.InputCredentialReport) {
+		t.Errorf("collected = %v", a.Collected)
+	}
+	maria := a.User("maria")
+	if maria == nil || len(maria.Groups) != 1 || maria.Groups[0] != "developers" || len(maria.InlinePolicies) != 1 || len(maria.AttachedPolicies) != 1 ||
+		maria.AttachedPolicies[0].ARN != "arn:aws:iam::aws:policy/ReadOnlyAccess" {
+		t.Fatalf("maria = %+v", maria)
+	}
+	if !maria.CreatedAt.Equal(time.Date(2021, 3, 13, 18, 42, 9, 0, time.UTC)) || maria.ARN != "arn:aws:iam::123456789012:user/maria" {
+		t.Errorf("maria created %v arn %s", maria.CreatedAt, maria.ARN)
+	}
+	if v, _ := snapshot.TagValue(maria.Tags, "team"); v != "analytics" {
+		t.Errorf("maria tags = %v", maria.Tags)
+	}
+	if got := string(maria.InlinePolicies[0].Document); got != `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:ChangePassword","Resource":"arn:aws:iam::123456789012:user/${aws:username}"}}` {
+		t.Errorf("maria inline (single Statement and Action) = %s", got)
+	}
+	if maria.Password != nil || maria.MFAActive != nil {
+		t.Errorf("credentials set without a credential report: %+v", maria)
+	}
+	if ci := a.User("ci-bot"); ci.Path != "/automation/" || len(ci.Groups) != 0 || ci.InlinePolicies != nil && len(ci.InlinePolicies) != 0 {
+		t.Errorf("ci-bot (no UserPolicyList, no Tags) = %+v", ci)
+	}
+	if g := a.Group("developers"); g == nil || len(g.InlinePolicies) != 1 || g.InlinePolicies[0].Name != "logs-read" {
+		t.Errorf("developers = %+v", g)
+	}
+	if g := a.Group("former-contractors"); g == nil || len(g.AttachedPolicies) != 0 || len(g.InlinePolicies) != 0 {
+		t.Errorf("former-contractors = %+v", g)
+	}
+	web := a.Role("web-server")
+	if web.LastUsed == nil || !web.LastUsed.Date.Equal(date("2026-01-04T06:00:00Z")) || web.LastUsed.Region != "eu-west-1" {
+		t.Errorf("web-server last used = %+v", web.LastUsed)
+	}
+	if len(web.InstanceProfiles) != 1 || web.InstanceProfiles[0] != "arn:aws:iam::123456789012:instance-profile/web-server" {
+		t.Errorf("instance profiles = %v", web.InstanceProfiles)
+	}
+	if got := string(web.TrustPolicy); got != `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}` {
+		t.Errorf("web-server trust policy not compact decoded JSON: %s", got)
+	}
+	for _, name := range []string{"partner-audit", "AWSServiceRoleForSupport"} {
+		if r := a.Role(name); r == nil || r.LastUsed != nil {
+			t.Errorf("%s has RoleLastUsed {} but LastUsed = %+v", name, r)
+		}
+	}
+	if sl := a.Role("AWSServiceRoleForSupport"); !sl.ServiceLinked() || sl.Path != "/aws-service-role/support.amazonaws.com/" {
+		t.Errorf("support role = %+v", sl)
+	}
+	pub := a.Role("public-share")
+	if got := string(pub.TrustPolicy); got != `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}` {
+		t.Errorf("public-share trust (Principal \"*\") = %s", got)
+	}
+	if pub.ServiceLinked() || !pub.CreatedAt.Equal(date("2023-03-09T10:41:45Z")) {
+		t.Errorf("public-share = %+v", pub)
+	}
+	if got := string(pub.InlinePolicies[0].Document); got != `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}` {
+		t.Errorf("public-share inline = %s", got)
+	}
+	if got := string(a.Role("partner-audit").TrustPolicy); !strings.Contains(got, `"AWS":["arn:aws:iam::444455556666:root","arn:aws:iam::777788889999:role/auditor"]`) ||
+		!strings.Contains(got, `"sts:ExternalId":"example-external-id"`) {
+		t.Errorf("partner-audit trust (Principal list, condition) = %s", got)
+	}
+	// Two versions; the default (v3) is the second in the list.
+	ci := a.Policy("arn:aws:iam::123456789012:policy/ci-deploy")
+	if ci == nil || ci.DefaultVersionID != "v3" || !strings.Contains(string(ci.Document), `"iam:PassRole"`) || strings.Contains(string(ci.Document), `"s3:*"`) {
+		t.Fatalf("ci-deploy = %+v, document %s", ci, ci.Document)
+	}
+	if ci.PermissionsBoundaryUsageCount != 0 || ci.AttachmentCount != 1 || ci.CreatedAt == nil || !ci.CreatedAt.Equal(date("2022-11-20T14:00:00Z")) {
+		t.Errorf("ci-deploy counts (null PermissionsBoundaryUsageCount) and dates: %+v", ci)
+	}
+	if sup := a.Policy("arn:aws:iam::aws:policy/aws-service-role/AWSSupportServiceRolePolicy"); sup == nil || sup.IsAttachable {
+		t.Errorf("AWSSupportServiceRolePolicy IsAttachable should be false: %+v", sup)
+	}
+	if legacy := a.Policy("arn:aws:iam::123456789012:policy/legacy/legacy-full-access"); legacy == nil || legacy.AttachmentCount != 0 || !strings.Contains(string(legacy.Document), `"NotAction":"iam:*"`) {
+		t.Errorf("legacy-full-access = %+v", legacy)
+	}
+}
+
+// TestSharedCloudsplainingAuthzDetails reads a third-party dump in place.
+func TestSharedCloudsplainingAuthzDetails(t *testing.T) {
+	path := shareddata.Path(t, "authz-details/cloudsplaining-test-example-authz-details.json")
+	a := importFiles(t, Options{AuthzDetails: []string{path}})
 	if a.ID != "012345678901" || a.Partition != "aws" {
 		t.Errorf("account = %q/%q", a.ID, a.Partition)
 	}
 	if len(a.Users) != 3 || len(a.Groups) != 2 || len(a.Roles) != 3 || len(a.Policies) != 32 {
 		t.Fatalf("users/groups/roles/policies = %d/%d/%d/%d, want 3/2/3/32", len(a.Users), len(a.Groups), len(a.Roles), len(a.Policies))
-	}
-	if !a.Has(snapshot.InputAuthorizationDetails) || a.Has(snapshot.InputCredentialReport) {
-		t.Errorf("collected = %v", a.Collected)
 	}
 	biden := a.User("biden")
 	if biden == nil || len(biden.Groups) != 1 || biden.Groups[0] != "biden" || len(biden.InlinePolicies) != 1 || len(biden.AttachedPolicies) != 1 {
@@ -68,33 +164,23 @@ func TestCloudsplainingAuthzDetails(t *testing.T) {
 	if !biden.CreatedAt.Equal(date("2019-12-18T19:10:08Z")) {
 		t.Errorf("biden created %v (Python-style date)", biden.CreatedAt)
 	}
-	if biden.Password != nil || biden.MFAActive != nil {
-		t.Errorf("credentials set without a credential report: %+v", biden)
-	}
 	ec2 := a.Role("OverprivilegedEC2")
 	if ec2.LastUsed == nil || !ec2.LastUsed.Date.Equal(date("2019-01-20T18:48:00Z")) || ec2.LastUsed.Region != "us-east-1" {
 		t.Errorf("OverprivilegedEC2 last used = %+v", ec2.LastUsed)
 	}
-	if len(ec2.InstanceProfiles) != 1 || ec2.InstanceProfiles[0] != "arn:aws:iam::012345678901:instance-profile/OverprivilegedEC2" {
-		t.Errorf("instance profiles = %v", ec2.InstanceProfiles)
-	}
 	if r := a.Role("MyRole"); r.LastUsed != nil {
 		t.Errorf("MyRole has RoleLastUsed {} but LastUsed = %+v", r.LastUsed)
 	}
-	if !strings.Contains(string(ec2.TrustPolicy), `"Service":"ec2.amazonaws.com"`) {
-		t.Errorf("trust policy not compact decoded JSON: %s", ec2.TrustPolicy)
-	}
 	// Two versions: v11 is the default.
 	cc := a.Policy("arn:aws:iam::aws:policy/AWSCodeCommitPowerUser")
-	var want struct{ Statement []json.RawMessage }
-	if cc == nil || cc.DefaultVersionID != "v11" || json.Unmarshal(cc.Document, &want) != nil || len(want.Statement) == 0 {
-		t.Fatalf("AWSCodeCommitPowerUser = %+v", cc)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	raw := mustRead(t, "cloudsplaining-authz-details.json")
 	pages, _ := DecodeAuthorizationDetails(raw)
 	for _, p := range pages[0].Policies {
 		if p.PolicyName == "AWSCodeCommitPowerUser" {
-			if string(p.PolicyVersionList[0].Document) != string(cc.Document) || p.PolicyVersionList[0].VersionId != "v11" {
+			if string(p.PolicyVersionList[0].Document) != string(cc.Document) || p.PolicyVersionList[0].VersionId != "v11" || cc.DefaultVersionID != "v11" {
 				t.Errorf("document is not the v11 one")
 			}
 		}
@@ -107,8 +193,9 @@ func TestCloudsplainingAuthzDetails(t *testing.T) {
 	}
 }
 
-func TestCloudmapperAuthzDetails(t *testing.T) {
-	a := importFiles(t, Options{AuthzDetails: []string{"cloudmapper-authz-details.json"}})
+// TestSharedCloudmapperAuthzDetails reads a third-party dump in place.
+func TestSharedCloudmapperAuthzDetails(t *testing.T) {
+	a := importFiles(t, Options{AuthzDetails: []string{shareddata.Path(t, "authz-details/cloudmapper-demo-authz-details.json")}})
 	// Users and groups in this file carry the placeholder account "aws"; the
 	// roles name the real one.
 	if a.ID != "123456789012" {
@@ -120,9 +207,6 @@ func TestCloudmapperAuthzDetails(t *testing.T) {
 	bad := a.Role("bad_role")
 	if got := string(bad.TrustPolicy); got != `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"AWS":"*"}}],"Version":"2012-10-17"}` {
 		t.Errorf("bad_role trust = %s", got)
-	}
-	if bad.Path != "" || bad.ServiceLinked() {
-		t.Errorf("bad_role path %q", bad.Path)
 	}
 	if got := string(a.Role("exfiller").InlinePolicies[0].Document); got != `{"Statement":[{"Action":"s3:*","Effect":"Allow","Resource":"*"}],"Version":"2012-10-17"}` {
 		t.Errorf("exfiller inline = %s", got)
@@ -139,26 +223,41 @@ func TestCloudmapperAuthzDetails(t *testing.T) {
 // The URL-encoded (raw API) form with Python-style dates must give exactly
 // the same snapshot as the CLI's decoded form.
 func TestURLEncodedDocumentsMatchDecoded(t *testing.T) {
-	plain := importFiles(t, Options{AuthzDetails: []string{"cloudmapper-authz-details.json"}})
-	enc := importFiles(t, Options{AuthzDetails: []string{"variants/cloudmapper-authz-details-urlencoded.json"}})
+	plain := importFiles(t, Options{AuthzDetails: []string{"fixtures/authz-details.json"}})
+	enc := importFiles(t, Options{AuthzDetails: []string{"fixtures/authz-details-urlencoded.json"}})
+	if !strings.Contains(string(mustRead(t, "fixtures/authz-details-urlencoded.json")), `"PolicyDocument": "%7B%0A`) {
+		t.Fatal("the variant holds no URL-encoded document")
+	}
 	a, _ := json.Marshal(plain)
 	b, _ := json.Marshal(enc)
 	if string(a) != string(b) {
 		t.Errorf("URL-encoded import differs:\n%s\n%s", a, b)
 	}
+	if len(enc.Users) != 4 || len(enc.Policies) != 6 || len(enc.Roles[0].TrustPolicy) == 0 {
+		t.Errorf("URL-encoded import is short: %d users, %d policies", len(enc.Users), len(enc.Policies))
+	}
 }
 
+// Three pages (IsTruncated/Marker, dates with Z, one role on two pages), as
+// three files or one JSON array, give the snapshot of the single file.
 func TestPagesAsFilesAndArray(t *testing.T) {
-	whole := importFiles(t, Options{AuthzDetails: []string{"cloudsplaining-authz-details.json"}})
-	files := importFiles(t, Options{AuthzDetails: []string{"authz-pages/authz-details-1.json", "authz-pages/authz-details-2.json"}})
-	array := importFiles(t, Options{AuthzDetails: []string{"variants/cloudsplaining-authz-details-pages-array.json"}})
+	whole := importFiles(t, Options{AuthzDetails: []string{"fixtures/authz-details.json"}})
+	files := importFiles(t, Options{AuthzDetails: []string{"fixtures/authz-pages/authz-details-1.json",
+		"fixtures/authz-pages/authz-details-2.json", "fixtures/authz-pages/authz-details-3.json"}})
+	array := importFiles(t, Options{AuthzDetails: []string{"fixtures/authz-details-pages-array.json"}})
 	w, _ := json.Marshal(whole)
 	for name, got := range map[string]*snapshot.Account{"files": files, "array": array} {
 		g, _ := json.Marshal(got)
 		if string(g) != string(w) {
-			t.Errorf("%s: paged import differs from the single file (role repeated on both pages must be deduplicated)", name)
+			t.Errorf("%s: paged import differs from the single file (role repeated on both pages must be deduplicated)\n%s\n%s", name, g, w)
+		}
+		if len(got.Roles) != 4 || len(got.Policies) != 6 {
+			t.Errorf("%s: %d roles %d policies", name, len(got.Roles), len(got.Policies))
 		}
 	}
+	// A page that says more follow, alone, is an incomplete dump.
+	_, err := Import(Options{Now: now, AuthzDetails: []string{"testdata/fixtures/authz-pages/authz-details-1.json"}})
+	checkInputError(t, err, "authorization details are incomplete")
 }
 
 func TestSingleValuesAndDefaultVersion(t *testing.T) {

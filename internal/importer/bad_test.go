@@ -12,9 +12,9 @@ import (
 // TestBadInput checks that every kind of bad input gives one *InputError
 // naming the file, the position where one exists, and what was expected.
 func TestBadInput(t *testing.T) {
-	credJSON := string(mustRead(t, "cloudmapper-credential-report.json"))
-	credCSV := string(mustRead(t, "variants/cloudmapper-credential-report.csv"))
-	authz := string(mustRead(t, "cloudmapper-authz-details.json"))
+	credJSON := string(mustRead(t, "fixtures/credential-report.json"))
+	credCSV := string(mustRead(t, "fixtures/credential-report.csv"))
+	authz := string(mustRead(t, "fixtures/authz-details.json"))
 	hdr := "user,arn,user_creation_time,password_enabled,mfa_active,access_key_1_active,access_key_2_active\n"
 	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
@@ -33,7 +33,7 @@ func TestBadInput(t *testing.T) {
 		{"authz missing arn", "authz", `{"UserDetailList":[{"UserName":"a"}]}`, "UserDetailList[0] has no Arn", 0, 0},
 		{"authz is credential report json", "authz", credJSON, "this looks like a credential report, not authorization details; pass it with --credential-report", 0, 0},
 		{"authz is credential report csv", "authz", credCSV, "pass it with --credential-report", 0, 0},
-		{"authz is reordered csv", "authz", string(mustRead(t, "variants/cloudmapper-credential-report-reordered.csv")), "pass it with --credential-report", 0, 0},
+		{"authz is reordered csv", "authz", string(mustRead(t, "fixtures/credential-report-reordered.csv")), "pass it with --credential-report", 0, 0},
 		{"authz empty", "authz", "", "empty file; expected authorization details", 0, 0},
 		{"authz whitespace", "authz", " \n\t\n", "empty file", 0, 0},
 		{"authz empty array", "authz", "[]", "empty JSON array", 0, 0},
@@ -118,8 +118,8 @@ func checkInputError(t *testing.T, err error, want string) *InputError {
 }
 
 func TestBadImportSetups(t *testing.T) {
-	cs := "testdata/cloudsplaining-authz-details.json"
-	cmReport := "testdata/cloudmapper-credential-report.json"
+	cs := "testdata/fixtures/authz-details.json"
+	cmReport := "testdata/from-dir/credential-report.json"
 	big := writeTemp(t, "big.json", `{"UserDetailList":[]}`+strings.Repeat(" ", 2048))
 	both := t.TempDir()
 	for _, n := range []string{"credential-report.json", "credential-report.csv"} {
@@ -137,8 +137,8 @@ func TestBadImportSetups(t *testing.T) {
 		want string
 	}{
 		{"accounts disagree", Options{AuthzDetails: []string{cs}, CredentialReport: cmReport},
-			"different AWS accounts: 012345678901 (in cloudsplaining-authz-details.json), 123456789012 (in cloudmapper-credential-report.json)"},
-		{"account id mismatch", Options{AuthzDetails: []string{cs}, AccountID: "999999999999"}, "is for account 012345678901, not 999999999999"},
+			"different AWS accounts: 111122223333 (in credential-report.json), 123456789012 (in authz-details.json)"},
+		{"account id mismatch", Options{AuthzDetails: []string{cs}, AccountID: "999999999999"}, "is for account 123456789012, not 999999999999"},
 		{"no account", Options{PasswordPolicy: writeTemp(t, "password-policy.json", "{}")}, "no file names the AWS account"},
 		{"not found", Options{AuthzDetails: []string{"testdata/nope.json"}}, "file not found"},
 		{"folder as file", Options{CredentialReport: "testdata"}, "is a folder"},

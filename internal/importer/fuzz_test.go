@@ -10,8 +10,8 @@ import (
 // what they accept can be merged into an account.
 
 func FuzzCredentialReport(f *testing.F) {
-	for _, p := range []string{"cloudmapper-credential-report.json", "variants/cloudmapper-credential-report-base64.json",
-		"variants/cloudmapper-credential-report.csv", "variants/cloudmapper-credential-report-reordered.csv",
+	for _, p := range []string{"fixtures/credential-report.json", "fixtures/credential-report-base64.json",
+		"fixtures/credential-report.csv", "fixtures/credential-report-reordered.csv",
 		"variants/root-password-enabled.csv", "from-dir/credential-report.json"} {
 		f.Add(mustRead(f, p))
 	}
@@ -37,8 +37,8 @@ func FuzzCredentialReport(f *testing.F) {
 }
 
 func FuzzAuthorizationDetails(f *testing.F) {
-	for _, p := range []string{"cloudmapper-authz-details.json", "variants/cloudmapper-authz-details-urlencoded.json",
-		"authz-pages/authz-details-1.json", "from-dir/authz-details.json"} {
+	for _, p := range []string{"fixtures/authz-details.json", "fixtures/authz-details-urlencoded.json",
+		"fixtures/authz-pages/authz-details-2.json", "fixtures/authz-details-pages-array.json", "from-dir/authz-details.json"} {
 		f.Add(mustRead(f, p))
 	}
 	f.Add([]byte(`[{"RoleDetailList":[{"RoleName":"r","Arn":"arn:aws:iam::1:role/r","RoleLastUsed":{},"AssumeRolePolicyDocument":"%7B%7D"}]}]`))

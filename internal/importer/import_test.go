@@ -95,7 +95,7 @@ func TestImportDir(t *testing.T) {
 
 // Only what was provided is marked collected.
 func TestPartialInputsNotMarked(t *testing.T) {
-	s, err := Import(Options{CredentialReport: "testdata/cloudmapper-credential-report.json", Now: now})
+	s, err := Import(Options{CredentialReport: "testdata/fixtures/credential-report.json", Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -99,11 +99,14 @@ func TestParseTime(t *testing.T) {
 
 func TestDetect(t *testing.T) {
 	for file, want := range map[string]Kind{
-		"cloudsplaining-authz-details.json":                               KindAuthzDetails,
-		"cloudmapper-credential-report.json":                              KindCredentialReport,
-		"variants/cloudmapper-credential-report-base64.json":              KindCredentialReport,
-		"variants/cloudmapper-credential-report.csv":                      KindCredentialReport,
-		"variants/cloudsplaining-authz-details-pages-array.json":          KindAuthzDetails,
+		"fixtures/authz-details.json":                                     KindAuthzDetails,
+		"fixtures/authz-details-urlencoded.json":                          KindAuthzDetails,
+		"fixtures/authz-pages/authz-details-3.json":                       KindAuthzDetails,
+		"fixtures/credential-report.json":                                 KindCredentialReport,
+		"fixtures/credential-report-base64.json":                          KindCredentialReport,
+		"fixtures/credential-report.csv":                                  KindCredentialReport,
+		"fixtures/credential-report-reordered.csv":                        KindCredentialReport,
+		"fixtures/authz-details-pages-array.json":                         KindAuthzDetails,
 		"from-dir/virtual-mfa-devices.json":                               KindVirtualMFADevices,
 		"from-dir/oidc-provider-token.actions.githubusercontent.com.json": KindOIDCProvider,
 		"from-dir/notes.txt":                                              KindUnknown,
@@ -117,10 +120,10 @@ func TestDetect(t *testing.T) {
 // Files saved by some Windows tools start with a UTF-8 byte order mark.
 func TestByteOrderMark(t *testing.T) {
 	bom := []byte("\xef\xbb\xbf")
-	if _, err := DecodeAuthorizationDetails(append(bom, mustRead(t, "cloudmapper-authz-details.json")...)); err != nil {
+	if _, err := DecodeAuthorizationDetails(append(bom, mustRead(t, "fixtures/authz-details.json")...)); err != nil {
 		t.Error(err)
 	}
-	for _, f := range []string{"cloudmapper-credential-report.json", "variants/cloudmapper-credential-report.csv"} {
+	for _, f := range []string{"fixtures/credential-report.json", "fixtures/credential-report.csv", "fixtures/credential-report-reordered.csv"} {
 		if _, err := DecodeCredentialReportFile(append(bom, mustRead(t, f)...)); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
