@@ -18,11 +18,13 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-const data = "../../../shared/data"
-
-var (
-	authzFile  = data + "/authz-details/cloudmapper-demo-authz-details.json"
-	reportFile = data + "/credential-reports/cloudmapper-demo-get-credential-report.json"
+// The project's own AWS CLI fixtures (see internal/importer/testdata/README.md):
+// account 123456789012, whose credential report (generated 2026-01-05 10:00
+// UTC) lacks the user new-hire, created after it.
+const (
+	fixtures   = "../importer/testdata/fixtures"
+	authzFile  = fixtures + "/authz-details.json"
+	reportFile = fixtures + "/credential-report-base64.json"
 )
 
 // demoSnapshotFile writes the demo snapshot once and returns its path.
@@ -60,37 +62,41 @@ func TestExitCodes(t *testing.T) {
 		name string
 		args []string
 		code int
+		want string // in stdout or stderr: an exit code alone can come from another failure
 	}{
-		{"demo always 0", []string{"demo"}, ExitOK},
-		{"demo json", []string{"demo", "--format", "json"}, ExitOK},
+		{"demo always 0", []string{"demo"}, ExitOK, ""},
+		{"demo json", []string{"demo", "--format", "json"}, ExitOK, ""},
 		// Two files leave the password policy, Identity Center and the rest
 		// unread: those rules are UNKNOWN, so the scan is incomplete.
-		{"both files: incomplete", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile}, ExitIncomplete},
-		{"both files, allowed: failures", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--allow-incomplete"}, ExitFindings},
-		{"critical gate still fails (root key)", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--allow-incomplete", "--fail-on", "critical"}, ExitFindings},
-		{"fail-on none", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--allow-incomplete", "--fail-on", "none"}, ExitOK},
+		{"both files: incomplete", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile}, ExitIncomplete, "unknown — incomplete scan"},
+		{"both files, allowed: failures", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--allow-incomplete"}, ExitFindings, "2 critical"},
+		{"critical gate still fails (root key)", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--allow-incomplete", "--fail-on", "critical"}, ExitFindings, "root-access-keys"},
+		{"fail-on none", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--allow-incomplete", "--fail-on", "none"}, ExitOK, "41 failing"},
 		{"users missing from the report: incomplete even for the seven", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile,
-			"--rules", "iam-user-unnecessary,iam-user-password-and-access-keys,iam-user-console-without-mfa,iam-access-key-not-rotated,iam-access-key-unused,root-access-keys,root-mfa-disabled"}, ExitIncomplete},
-		{"complete snapshot with failures", []string{"scan", "--snapshot", demoSnapshotFile()}, ExitFindings},
-		{"complete snapshot, failures only below --fail-on", []string{"scan", "--snapshot", demoSnapshotFile(), "--rules", "iam-user-no-hardware-mfa", "--fail-on", "medium"}, ExitOK},
-		{"authz only: incomplete", []string{"scan", "--authz-details", authzFile}, ExitIncomplete},
-		{"authz only, allowed", []string{"scan", "--authz-details", authzFile, "--allow-incomplete"}, ExitFindings},
-		{"authz only, allowed, fail-on none", []string{"scan", "--authz-details", authzFile, "--allow-incomplete", "--fail-on", "none"}, ExitOK},
-		{"no input", []string{"scan"}, ExitUsage},
-		{"unknown flag", []string{"scan", "--nope"}, ExitUsage},
-		{"bad format", []string{"demo", "--format", "xml"}, ExitUsage},
-		{"bad fail-on", []string{"demo", "--fail-on", "severe"}, ExitUsage},
-		{"bad as-of", []string{"demo", "--as-of", "yesterday"}, ExitUsage},
-		{"missing file", []string{"scan", "--authz-details", "/nonexistent.json"}, ExitUsage},
-		{"wrong kind of file", []string{"scan", "--authz-details", reportFile}, ExitUsage},
-		{"stray argument", []string{"demo", "extra"}, ExitUsage},
-		{"snapshot and files", []string{"scan", "--snapshot", "x.json", "--from", "dir"}, ExitUsage},
+			"--rules", "iam-user-unnecessary,iam-user-password-and-access-keys,iam-user-console-without-mfa,iam-access-key-not-rotated,iam-access-key-unused,root-access-keys,root-mfa-disabled"}, ExitIncomplete, "not in the credential report"},
+		{"complete snapshot with failures", []string{"scan", "--snapshot", demoSnapshotFile()}, ExitFindings, ""},
+		{"complete snapshot, failures only below --fail-on", []string{"scan", "--snapshot", demoSnapshotFile(), "--rules", "iam-user-no-hardware-mfa", "--fail-on", "medium"}, ExitOK, ""},
+		{"authz only: incomplete", []string{"scan", "--authz-details", authzFile}, ExitIncomplete, "incomplete scan"},
+		{"authz only, allowed", []string{"scan", "--authz-details", authzFile, "--allow-incomplete"}, ExitFindings, ""},
+		{"authz only, allowed, fail-on none", []string{"scan", "--authz-details", authzFile, "--allow-incomplete", "--fail-on", "none"}, ExitOK, ""},
+		{"no input", []string{"scan"}, ExitUsage, ""},
+		{"unknown flag", []string{"scan", "--nope"}, ExitUsage, ""},
+		{"bad format", []string{"demo", "--format", "xml"}, ExitUsage, ""},
+		{"bad fail-on", []string{"demo", "--fail-on", "severe"}, ExitUsage, ""},
+		{"bad as-of", []string{"demo", "--as-of", "yesterday"}, ExitUsage, ""},
+		{"missing file", []string{"scan", "--authz-details", "/nonexistent.json"}, ExitUsage, "file not found"},
+		{"wrong kind of file", []string{"scan", "--authz-details", reportFile}, ExitUsage, "pass it with --credential-report"},
+		{"stray argument", []string{"demo", "extra"}, ExitUsage, ""},
+		{"snapshot and files", []string{"scan", "--snapshot", "x.json", "--from", "dir"}, ExitUsage, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			code, _, stderr := runCLI(t, c.args...)
+			code, stdout, stderr := runCLI(t, c.args...)
 			if code != c.code {
 				t.Fatalf("exit %d, want %d; stderr: %s", code, c.code, stderr)
+			}
+			if !strings.Contains(stdout+stderr, c.want) {
+				t.Errorf("output lacks %q:\n%s\n%s", c.want, stdout, stderr)
 			}
 			if c.code == ExitUsage {
 				lines := strings.Split(strings.TrimSpace(stderr), "\n")
@@ -175,16 +181,19 @@ func TestOutputFile(t *testing.T) {
 }
 
 func TestAsOfChangesAges(t *testing.T) {
-	// The cloudmapper report is from 2019-05-07 15:40: auditor_tmp's key was
-	// created minutes before, so it is fresh then and 365 whole days old at
-	// midnight on 2020-05-07 (a leap year, minus the 15 hours).
+	// The fixture report is from 2026-01-05 10:00: ci-bot's key was rotated
+	// on 2025-12-20 14:06, so it is 15 days old then and 365 whole days old
+	// at midnight on 2026-12-21.
 	args := []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--format", "json"}
 	_, before, _ := runCLI(t, args...)
-	_, after, _ := runCLI(t, append(args, "--as-of", "2020-05-07")...)
-	if strings.Contains(before, "auditor_tmp: access key 1 is") {
+	_, after, _ := runCLI(t, append(args, "--as-of", "2026-12-21")...)
+	if !strings.Contains(before, `"resource_name": "ci-bot"`) {
+		t.Fatalf("ci-bot is not in the report:\n%.2000s", before)
+	}
+	if strings.Contains(before, "ci-bot: access key 1 is") {
 		t.Error("fresh key reported as old")
 	}
-	if !strings.Contains(after, "auditor_tmp: access key 1 is 365 days old") {
+	if !strings.Contains(after, "ci-bot: access key 1 is 365 days old") {
 		t.Error("--as-of did not age the key")
 	}
 }

@@ -168,9 +168,27 @@ func TestCollectFromFiles(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	want, _, _ := runCLI(t, "scan", "--authz-details", authzFile, "--credential-report", reportFile, "--format", "json")
-	got, _, _ := runCLI(t, "scan", "--snapshot", snap, "--format", "json")
-	if want != got && want != 0 {
-		t.Fatalf("scan exit codes differ: files %d, snapshot %d", want, got)
+	// The snapshot must scan exactly like the files: same exit code, same
+	// results (an exit code alone would match for very different reports).
+	wantCode, wantOut, _ := runCLI(t, "scan", "--authz-details", authzFile, "--credential-report", reportFile, "--format", "json")
+	gotCode, gotOut, _ := runCLI(t, "scan", "--snapshot", snap, "--format", "json")
+	if wantCode != gotCode {
+		t.Errorf("scan exit codes differ: files %d, snapshot %d", wantCode, gotCode)
+	}
+	results := func(out string) string {
+		var rep struct {
+			Results json.RawMessage `json:"results"`
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("%v\n%.500s", err, out)
+		}
+		return string(rep.Results)
+	}
+	want, got := results(wantOut), results(gotOut)
+	if len(want) < 1000 || !strings.Contains(want, `"resource_name": "ci-bot"`) {
+		t.Fatalf("the file scan found too little:\n%.1000s", want)
+	}
+	if want != got {
+		t.Errorf("results from the snapshot differ from those of the files")
 	}
 }

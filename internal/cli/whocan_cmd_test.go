@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -17,7 +18,7 @@ func TestWhoCan(t *testing.T) {
 		}
 	}
 
-	code, out, errOut = runCLI(t, "who-can", "sts:AssumeRole", "--resource", "arn:aws:iam::123456789012:role/bad_role",
+	code, out, errOut = runCLI(t, "who-can", "sts:AssumeRole", "--resource", "arn:aws:iam::123456789012:role/public-share",
 		"--authz-details", authzFile, "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -32,9 +33,37 @@ func TestWhoCan(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	// bad_role trusts {"AWS": "*"}: every other user and role can assume it.
-	if got.Account != "123456789012" || len(got.Principals) != 5 {
+	// public-share trusts "*": every other user and role of the account can
+	// assume it through its trust policy; ops-admin also through its
+	// administrator policy.
+	if got.Account != "123456789012" || len(got.Principals) != 7 {
 		t.Errorf("got %+v", got)
+	}
+	for _, p := range got.Principals {
+		if p.Name == "public-share" || !slices.Contains(p.Statements, "trust policy of public-share Statement[0]") {
+			t.Errorf("%s: %v", p.Name, p.Statements)
+		}
+		if p.Name == "ops-admin" && !slices.Contains(p.Statements, `policy "AdministratorAccess" (group admins) Statement[0]`) {
+			t.Errorf("ops-admin: %v", p.Statements)
+		}
+	}
+	// iam:PassRole on web-server: ci-bot through its ci-deploy policy (the
+	// default version v3, not v2), and the administrator.
+	code, out, errOut = runCLI(t, "who-can", "iam:PassRole", "--resource", "arn:aws:iam::123456789012:role/web-server",
+		"--authz-details", authzFile, "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	got.Principals = nil
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var names []string
+	for _, p := range got.Principals {
+		names = append(names, p.Name)
+	}
+	if strings.Join(names, " ") != "ci-bot ops-admin" {
+		t.Errorf("who can pass web-server: %v", names)
 	}
 }
 
@@ -67,19 +96,28 @@ func TestExplain(t *testing.T) {
 	}
 }
 
+// Each usage error exits 2 with one line that says what was wrong (an exit
+// code alone would also pass when the command failed for another reason).
 func TestAccessCommandErrors(t *testing.T) {
-	for _, args := range [][]string{
-		{"explain", "nobody", "--demo"},
-		{"explain", "--demo"},
-		{"who-can", "--demo"},
-		{"who-can", "PassRole", "--demo"},
-		{"who-can", "iam:PassRole", "--demo", "--format", "xml"},
-		{"who-can", "iam:PassRole", "--demo", "--authz-details", authzFile},
-		{"who-can", "iam:PassRole"},
-		{"explain", "alice", "--demo", "--account", "999999999999"},
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"explain", "nobody", "--demo"}, "nobody"},
+		{[]string{"explain", "--demo"}, "takes one principal"},
+		{[]string{"who-can", "--demo"}, "takes one ACTION"},
+		{[]string{"who-can", "PassRole", "--demo"}, "PassRole"},
+		{[]string{"who-can", "iam:PassRole", "--demo", "--format", "xml"}, "xml"},
+		{[]string{"who-can", "iam:PassRole", "--demo", "--authz-details", authzFile}, "--demo"},
+		{[]string{"who-can", "iam:PassRole"}, "--"},
+		{[]string{"explain", "alice", "--demo", "--account", "999999999999"}, "999999999999"},
 	} {
-		if code, _, _ := runCLI(t, args...); code != ExitUsage {
-			t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)
+		code, out, errOut := runCLI(t, c.args...)
+		if code != ExitUsage {
+			t.Errorf("%v: exit %d, want %d", c.args, code, ExitUsage)
+		}
+		if out != "" || !strings.HasPrefix(errOut, "iamspect: ") || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: stdout %q, stderr %q; want one error line naming %q", c.args, out, errOut, c.want)
 		}
 	}
 }
