@@ -13,7 +13,7 @@ import (
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
-// TestAWSCLIFilesScanLikeTheSnapshot is the offline path end to end: Debian's
+// TestAWSCLIFilesScanLikeTheSnapshot is the offline path end to end: the
 // AWS CLI dumps the sandbox's authorization details, credential report and
 // role list exactly as an auditor's client would, the file importer reads
 // them, and every rule gives the same verdict as on the served snapshot
@@ -21,9 +21,7 @@ import (
 // something (this test found that the authorization details lack roles'
 // maximum session durations, hence the role list).
 func TestAWSCLIFilesScanLikeTheSnapshot(t *testing.T) {
-	if _, err := os.Stat(awsCLI); err != nil {
-		t.Skip("no " + awsCLI + " (apt-get install awscli)")
-	}
+	awsCLI(t)
 	if testing.Short() {
 		t.Skip("slow: starts the AWS CLI several times")
 	}

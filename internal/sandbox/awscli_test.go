@@ -16,14 +16,20 @@ import (
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
-// awsCLI is Debian's AWS CLI v2; other installs on PATH are not used.
-const awsCLI = "/usr/bin/aws"
+// awsCLI finds the AWS CLI on PATH (.ci/run installs Debian's) and skips
+// the test, saying how to install it, when there is none.
+func awsCLI(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("aws")
+	if err != nil {
+		t.Skipf("AWS CLI not found on PATH (%v): skipping %s; install it with apt-get install awscli", err, t.Name())
+	}
+	return path
+}
 
 // TestAWSCLI runs the real AWS CLI against the sandbox, when installed.
 func TestAWSCLI(t *testing.T) {
-	if _, err := os.Stat(awsCLI); err != nil {
-		t.Skip("no " + awsCLI + " (apt-get install awscli)")
-	}
+	awsCLI(t)
 	if testing.Short() {
 		t.Skip("slow: starts the AWS CLI several times")
 	}
@@ -141,10 +147,13 @@ func runCLI(t *testing.T, url, home string, args ...string) (map[string]any, []b
 	t.Helper()
 	ctx, cancel := contextTimeout(30 * time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, awsCLI, append([]string{"--endpoint-url", url, "--output", "json"}, args...)...)
-	cmd.Env = []string{"HOME=" + home, "PATH=/usr/bin:/bin",
+	bin := awsCLI(t)
+	cmd := exec.CommandContext(ctx, bin, append([]string{"--endpoint-url", url, "--output", "json"}, args...)...)
+	// PATH as found: an AWS CLI installed by pip or pyenv runs through a
+	// wrapper that needs it.
+	cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"),
 		"AWS_ACCESS_KEY_ID=" + DummyAccessKeyID, "AWS_SECRET_ACCESS_KEY=" + DummySecretAccessKey,
-		"AWS_REGION=us-east-1", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
+		"AWS_REGION=us-east-1", "AWS_DEFAULT_REGION=us-east-1", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
 		"AWS_PAGER=", "AWS_MAX_ATTEMPTS=1"}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
