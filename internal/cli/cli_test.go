@@ -198,29 +198,6 @@ func TestAsOfChangesAges(t *testing.T) {
 	}
 }
 
-// The golden reports pin the demo's table and JSON output; regenerate with
-// go test ./internal/cli -update after an intended change.
-func TestGoldenDemoReports(t *testing.T) {
-	for _, format := range []string{"table", "json"} {
-		_, out, _ := runCLI(t, "demo", "--format", format, "--color", "never")
-		out = redact(out)
-		golden := filepath.Join("testdata", "demo."+format+".golden")
-		if *update {
-			if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (run with -update to create)", err)
-		}
-		if string(want) != out {
-			t.Errorf("%s output differs from %s (run go test ./internal/cli -update if intended)\n%s", format, golden, out)
-		}
-	}
-}
-
 var versionRe = regexp.MustCompile(`("version": "|iamspect )[^" \n]+`)
 
 func redact(s string) string { return versionRe.ReplaceAllString(s, "${1}VERSION") }
