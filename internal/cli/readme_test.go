@@ -20,7 +20,7 @@ func TestReadmeListsEveryRuleAndTheSetupCommands(t *testing.T) {
 			t.Errorf("README does not list rule %s", r.ID)
 		}
 	}
-	for _, cmd := range []string{"go run ./cmd/iamspect demo", "go vet ./... && go test ./..."} {
+	for _, cmd := range []string{"go run ./cmd/iamspect demo", "./test.sh"} {
 		if !strings.Contains(readme, cmd) {
 			t.Errorf("README lacks the set-up command %q", cmd)
 		}
@@ -29,7 +29,16 @@ func TestReadmeListsEveryRuleAndTheSetupCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(ci), "go vet ./... && go test ./...") {
-		t.Error(".ci/run does not run the README's test command")
+	if !strings.Contains(string(ci), "\n./test.sh\n") {
+		t.Error(".ci/run does not run the README's test command ./test.sh")
+	}
+	script, err := os.ReadFile("../../test.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []string{"gofmt -l", "go vet ./...", "staticcheck", "go test \"$@\" ./..."} {
+		if !strings.Contains(string(script), step) {
+			t.Errorf("test.sh does not run %q", step)
+		}
 	}
 }

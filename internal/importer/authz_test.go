@@ -90,7 +90,7 @@ func TestFixtureAuthzDetails(t *testing.T) {
 	if maria.Password != nil || maria.MFAActive != nil {
 		t.Errorf("credentials set without a credential report: %+v", maria)
 	}
-	if ci := a.User("ci-bot"); ci.Path != "/automation/" || len(ci.Groups) != 0 || ci.InlinePolicies != nil && len(ci.InlinePolicies) != 0 {
+	if ci := a.User("ci-bot"); ci.Path != "/automation/" || len(ci.Groups) != 0 || len(ci.InlinePolicies) != 0 {
 		t.Errorf("ci-bot (no UserPolicyList, no Tags) = %+v", ci)
 	}
 	if g := a.Group("developers"); g == nil || len(g.InlinePolicies) != 1 || g.InlinePolicies[0].Name != "logs-read" {
