@@ -36,7 +36,7 @@ func TestReadmeListsEveryRuleAndTheSetupCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, step := range []string{"gofmt -l", "go vet ./...", "staticcheck", "go test \"$@\" ./..."} {
+	for _, step := range []string{"gofmt -l", "go vet ./...", "staticcheck", "golangci-lint", "go test \"$@\" ./..."} {
 		if !strings.Contains(string(script), step) {
 			t.Errorf("test.sh does not run %q", step)
 		}

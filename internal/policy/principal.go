@@ -172,7 +172,7 @@ func (p *Principal) matches(principal string) (hit, viaAccount bool) {
 		case matchDirect:
 			return true, false
 		case matchAccount:
-			hit, viaAccount = true, true
+			hit = true
 		}
 	}
 	if hit {
