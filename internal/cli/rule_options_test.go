@@ -32,8 +32,8 @@ func TestRuleSelectionFlags(t *testing.T) {
 	if !seen["root-access-keys"] || seen["root-mfa-disabled"] || seen["iam-user-unnecessary"] {
 		t.Errorf("selected %v", seen)
 	}
-	if code, _, _ := runCLI(t, "demo", "--framework", "cis-aws-v9"); code != ExitUsage {
-		t.Errorf("unknown framework: exit %d", code)
+	if code, _, stderr := runCLI(t, "demo", "--framework", "cis-aws-v9"); code != ExitUsage || !strings.Contains(stderr, "cis-aws-v9") {
+		t.Errorf("unknown framework: exit %d, stderr %q (want 2 and the framework named)", code, stderr)
 	}
 }
 
