@@ -22,7 +22,8 @@ import (
 // and conditions: the request context holds the snapshot's time
 // (aws:CurrentTime, aws:EpochTime), the principal's ARN, account, user name
 // and tags, and for iam:PassRole the service the role is passed to
-// (iam:PassedToService). A condition the context decides false grants
+// (iam:PassedToService); aws:TokenIssueTime is bounded by the snapshot's
+// time (policy.Request.Now). A condition the context decides false grants
 // nothing; one it cannot decide (MFA, source IP) leaves the step
 // "conditional", reported with the conditions.
 type Analysis struct {
@@ -159,7 +160,7 @@ func Analyze(m *Model, now time.Time) *Analysis {
 		byTrustARN: map[string][]*Principal{}, byTrustAccount: map[string][]*Principal{}}
 	defer func() { a.usersByARN, a.rolesByARN = sortedByARN(a.users), sortedByARN(a.roles) }()
 	for _, p := range m.Principals {
-		a.states[p] = newPState(p, a.baseContext(p))
+		a.states[p] = newPState(p, a.baseContext(p), a.Now)
 		switch p.Kind {
 		case KindUser:
 			a.users = append(a.users, p)
@@ -248,7 +249,7 @@ func (a *Analysis) state(p *Principal) *pstate {
 	}
 	// A principal not of this model (a test's combined set): analyse it
 	// without caching across calls.
-	return newPState(p, a.baseContext(p))
+	return newPState(p, a.baseContext(p), a.Now)
 }
 
 // eval asks the principal's set about one request.
@@ -263,7 +264,7 @@ func (a *Analysis) eval(s *pstate, set *policy.Set, action, resource, passedTo s
 				ctx[k] = v
 			}
 			ctx["iam:passedtoservice"] = []string{passedTo}
-			req = policy.Request{Principal: s.p.ARN, Context: ctx}.Prepare()
+			req = policy.Request{Principal: s.p.ARN, Context: ctx, Now: s.req.Now}.Prepare()
 			s.passed.Store(passedTo, req)
 		}
 	}
@@ -271,9 +272,10 @@ func (a *Analysis) eval(s *pstate, set *policy.Set, action, resource, passedTo s
 	return set.Evaluate(&req)
 }
 
-// newPState starts a principal's state with its request prepared once.
-func newPState(p *Principal, ctx map[string][]string) *pstate {
-	return &pstate{p: p, ctx: ctx, req: policy.Request{Principal: p.ARN, Context: ctx}.Prepare()}
+// newPState starts a principal's state with its request prepared once. now
+// also bounds aws:TokenIssueTime (policy.Request.Now).
+func newPState(p *Principal, ctx map[string][]string, now time.Time) *pstate {
+	return &pstate{p: p, ctx: ctx, req: policy.Request{Principal: p.ARN, Context: ctx, Now: now}.Prepare()}
 }
 
 // allowed: allowed outright, or under conditions that can hold together

@@ -1,7 +1,9 @@
 package policy
 
 import (
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Request is one authorisation question.
@@ -21,6 +23,12 @@ type Request struct {
 	Context       map[string][]string
 	Absent        []string
 	ClosedContext bool
+	// Now is the evaluation time (the scan's reference time, never the
+	// wall clock). When set, aws:CurrentTime and aws:EpochTime take it as
+	// their value unless Context gives them, and aws:TokenIssueTime, whose
+	// exact value no snapshot can know, is bounded by it (see timeBound):
+	// a date condition the bound decides is decided.
+	Now time.Time
 
 	// prepared is the condition context built by Prepare.
 	prepared *evalContext
@@ -60,6 +68,8 @@ type evalContext struct {
 	values map[string][]string
 	absent map[string]bool
 	closed bool
+	// bounds are the ranges of date keys whose values are not known.
+	bounds map[string]timeBound
 }
 
 func newEvalContext(r *Request) *evalContext {
@@ -74,6 +84,14 @@ func newEvalContext(r *Request) *evalContext {
 		c.absent = make(map[string]bool, len(r.Absent))
 		for _, k := range r.Absent {
 			c.absent[strings.ToLower(k)] = true
+		}
+	}
+	if !r.Now.IsZero() {
+		now := r.Now.UTC()
+		c.derive("aws:currenttime", now.Format(time.RFC3339))
+		c.derive("aws:epochtime", strconv.FormatInt(now.Unix(), 10))
+		if _, set := c.values[keyTokenIssueTime]; !set && !c.absent[keyTokenIssueTime] {
+			c.bounds = map[string]timeBound{keyTokenIssueTime: tokenIssueBound(r, now)}
 		}
 	}
 	if a, ok := SplitARN(r.Principal); ok {

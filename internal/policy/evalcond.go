@@ -60,6 +60,9 @@ func (cc *ccond) eval(ctx *evalContext) tri {
 	}
 	reqVals, st := ctx.lookup(cc.cond.Key)
 	if st == keyUnknown {
+		if t, ok := cc.evalBounded(ctx); ok {
+			return t
+		}
 		return triUnknown
 	}
 	if op.family == famNull {
