@@ -104,9 +104,11 @@ func roleIndependent(set *policy.Set, action string) bool {
 }
 
 // assumeResult evaluates sts:AssumeRole on role r for the principal, with
-// the role's trust policy as the resource policy.
+// the role's trust policy as the resource policy, which must admit the
+// principal (an identity-policy allow alone assumes nothing).
 func (a *Analysis) assumeResult(s *pstate, r *Principal) policy.Result {
-	set := &policy.Set{Identity: s.p.Set.Identity, Boundary: s.p.Set.Boundary, SCPs: s.p.Set.SCPs, Resource: []*policy.Policy{a.trusts[r]}}
+	set := &policy.Set{Identity: s.p.Set.Identity, Boundary: s.p.Set.Boundary, SCPs: s.p.Set.SCPs,
+		Resource: []*policy.Policy{a.trusts[r]}, ResourceRequired: true}
 	return a.eval(s, set, "sts:AssumeRole", r.ARN, "")
 }
 

@@ -108,7 +108,7 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 			emit(Finding{TargetARN: inst, TargetName: inst[strings.LastIndexByte(inst, '/')+1:], TargetKind: "identity-center", ToAdmin: true}, nil)
 		}
 	case TargetSelf:
-		if m.Prereq == PrereqBoundary && p.Set.Boundary == nil {
+		if (m.Prereq == PrereqBoundary && p.Set.Boundary == nil) || cannotModify(m, p) {
 			return nil
 		}
 		if gs, ok := a.targetSteps(s, m, p.ARN, nil, ""); ok {
@@ -203,6 +203,9 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 // unless the method grants it new permissions; boundary methods need a
 // boundary whose removal gains something.
 func (a *Analysis) roleQualifies(s *pstate, r *Principal, m *Method, grants bool) bool {
+	if cannotModify(m, r) {
+		return false
+	}
 	if m.Prereq == PrereqBoundary {
 		if r.Set.Boundary == nil {
 			return false

@@ -102,7 +102,11 @@ policies from every source, permissions boundary, SCPs) allow ACTION, on
 the statements that allow it and, when the answer depends on the request
 (MFA, source IP, tags), the conditions. Conditions on time are decided at the
 snapshot's time. For sts:AssumeRole on a role of the account, the role's
-trust policy is taken into account too.`,
+trust policy must admit the principal, as AWS requires even within the
+account: a trust naming the principal suffices, one naming the account also
+needs the principal's own allow. ACTION must be an action IAM defines: a
+misspelt one is refused with the nearest names, and a wildcard must match
+exactly one action.`,
 		Example: `  iamspect who-can iam:PassRole --demo
   iamspect who-can s3:GetObject --resource arn:aws:s3:::backups/db.dump --from ./iam-export
   iamspect who-can sts:AssumeRole --resource arn:aws:iam::111122223333:role/report-builder-lambda --demo --format json`,
@@ -116,11 +120,19 @@ trust policy is taken into account too.`,
 			if err := opts.Validate(); err != nil {
 				return err
 			}
+			action, err := access.ResolveAction(args[0])
+			if err != nil {
+				return usage(err)
+			}
+			if !strings.EqualFold(action, args[0]) {
+				fmt.Fprintf(stderr, "who-can: %s matches one action: %s\n", args[0], action)
+			}
+			args[0] = action
 			s, a, err := opts.load(stderr, resource)
 			if err != nil {
 				return err
 			}
-			perms := analyze(s, a).WhoCan(args[0], resource)
+			perms := analyze(s, a).WhoCan(action, resource)
 			if opts.format == "json" {
 				if perms == nil {
 					perms = []access.Permission{}

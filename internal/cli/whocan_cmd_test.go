@@ -121,3 +121,39 @@ func TestAccessCommandErrors(t *testing.T) {
 		}
 	}
 }
+
+// Issue 9 item 15: the demo's vendor-monitoring role trusts only account
+// 444455556666; nobody of the demo account can assume it, administrators
+// included, and explain agrees. A misspelt action or a wildcard matching
+// several actions is refused with the names it could mean.
+func TestWhoCanAssumeHonoursTrustAndRefusesUnknownActions(t *testing.T) {
+	const vendor = "arn:aws:iam::111122223333:role/vendor-monitoring"
+	code, out, errOut := runCLI(t, "who-can", "sts:AssumeRole", "--resource", vendor, "--demo")
+	if code != 0 || !strings.Contains(out, "No user or role is allowed.") {
+		t.Errorf("exit %d: %s%s", code, out, errOut)
+	}
+	_, out, _ = runCLI(t, "explain", vendor, "--demo", "--format", "json")
+	var e struct {
+		BecomableBy []struct{ Name, Via string } `json:"becomable_by"`
+	}
+	if err := json.Unmarshal([]byte(out), &e); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range e.BecomableBy {
+		if b.Via == "sts:AssumeRole" {
+			t.Errorf("explain: %s can assume vendor-monitoring", b.Name)
+		}
+	}
+	code, _, errOut = runCLI(t, "who-can", "iam:PassRol", "--demo")
+	if code != 2 || !strings.Contains(errOut, "did you mean iam:PassRole?") {
+		t.Errorf("iam:PassRol: exit %d, stderr %q", code, errOut)
+	}
+	code, _, errOut = runCLI(t, "who-can", "iam:Put*", "--demo")
+	if code != 2 || !strings.Contains(errOut, `"iam:Put*" matches 6 actions`) {
+		t.Errorf("iam:Put*: exit %d, stderr %q", code, errOut)
+	}
+	code, out, errOut = runCLI(t, "who-can", "iam:Pass*", "--demo")
+	if code != 0 || !strings.Contains(errOut, "iam:Pass* matches one action: iam:PassRole") || !strings.Contains(out, "build-runner") {
+		t.Errorf("iam:Pass*: exit %d\n%s%s", code, out, errOut)
+	}
+}

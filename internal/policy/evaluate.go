@@ -20,6 +20,13 @@ type Set struct {
 	SCPs [][]*Policy
 	// Resource holds the resource-based policy of the target, if any.
 	Resource []*Policy
+	// ResourceRequired: the resource policy must admit the caller even in
+	// the caller's own account, as a role's trust policy must for
+	// sts:AssumeRole (an identity-policy allow alone never lets anyone
+	// assume a role). A Resource policy that names the caller suffices on
+	// its own; one that names only the caller's account needs the
+	// identity-policy allow as well.
+	ResourceRequired bool
 
 	adminOnce sync.Once
 	admin     bool
@@ -330,12 +337,17 @@ func (s *Set) Evaluate(req *Request) Result {
 		identity = and(identity, collect(e.layer(s.Boundary)))
 	}
 	allow := identity
-	if s.Resource != nil {
+	if s.Resource != nil || s.ResourceRequired {
 		rp := e.layer(s.Resource)
 		collect(rp)
-		if crossAccount(req.Principal, req.Resource) {
+		switch {
+		case crossAccount(req.Principal, req.Resource):
 			allow = and(allow, rp.allow)
-		} else {
+		case s.ResourceRequired:
+			// the resource policy admits the caller, directly or through
+			// its account (then the identity side must allow too)
+			allow = and(rp.allow, or(allow, rp.direct))
+		default:
 			// identity ∨ direct ∨ (identity ∧ via-account) = identity ∨ direct
 			allow = or(allow, rp.direct)
 		}
