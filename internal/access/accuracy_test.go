@@ -80,3 +80,71 @@ func TestResolveAction(t *testing.T) {
 		}
 	}
 }
+
+// Item 11: joining a group whose policies hold iam:* (not administrator by
+// itself) lets the user attach anything to itself: an escalation to
+// administrator through the group, shown as a two-hop chain.
+func TestGroupHopCarriesTheGroupsPower(t *testing.T) {
+	ac := newAccount()
+	ac.user("alice", stmt{"Effect": "Allow", "Action": "iam:AddUserToGroup", "Resource": iamARN("group", "iam-managers")})
+	ac.group("iam-managers", stmt{"Effect": "Allow", "Action": "iam:*", "Resource": "*"})
+	ac.group("readers", stmt{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
+	ac.user("bob", stmt{"Effect": "Allow", "Action": "iam:AddUserToGroup", "Resource": iamARN("group", "readers")})
+	an := ac.analyze()
+
+	alice := an.Model.Principal(iamARN("user", "alice"))
+	fs := an.Escalations(alice)
+	if len(fs) != 1 || fs[0].Method.ID != "iam-013" || !fs[0].ToAdmin || fs[0].Then != "iam-007" {
+		t.Fatalf("alice: %+v", fs)
+	}
+	chains := an.AdminChains()[alice.ARN]
+	if len(chains) != 1 || chains[0].String() != "user/alice -[iam-013]-> group/iam-managers -[iam-007]-> administrator" {
+		t.Errorf("alice's chains: %v", chains)
+	}
+	// Joining a group that only reads S3 raises bob, but not to administrator.
+	bob := an.Model.Principal(iamARN("user", "bob"))
+	if fs := an.Escalations(bob); len(fs) != 1 || fs[0].ToAdmin || fs[0].Then != "" {
+		t.Errorf("bob: %+v", fs)
+	}
+	if c := an.AdminChains()[bob.ARN]; c != nil {
+		t.Errorf("bob reaches administrator: %v", c)
+	}
+}
+
+// Item 10: IAM refuses to change an Identity Center role (/aws-reserved/)
+// for anyone but AWS, as for service-linked roles: rewriting its trust or
+// attaching a policy to it is no escalation; assuming it, where its trust
+// allows, still is, and so is a new version of a customer managed policy it
+// uses (the customer owns that policy).
+func TestReservedRolesAreNotRewritten(t *testing.T) {
+	ac := newAccount()
+	sso := ac.role("AWSReservedSSO_AdministratorAccess_0123456789abcdef", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::`+acct+`:saml-provider/AWSSSO_0123456789abcdef_DO_NOT_DELETE"},"Action":["sts:AssumeRoleWithSAML","sts:TagSession"],"Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}]}`)
+	sso.Path = "/aws-reserved/sso.amazonaws.com/"
+	sso.ARN = iamARN("role", "aws-reserved/sso.amazonaws.com/"+sso.Name)
+	sso.AttachedPolicies = []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: adminARN}}
+	ac.user("editor", stmt{"Effect": "Allow", "Action": []string{"iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePolicy"}, "Resource": iamARN("role", "aws-reserved/sso.amazonaws.com/*")},
+		stmt{"Effect": "Allow", "Action": []string{"iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePolicy"}, "Resource": "*"})
+	an := ac.analyze()
+	editor := an.Model.Principal(iamARN("user", "editor"))
+	if fs := an.Escalations(editor); len(fs) != 0 {
+		t.Errorf("editor escalates through a reserved role: %v", methodIDs(fs))
+	}
+	// The same role outside /aws-reserved/ is an escalation target.
+	ac2 := newAccount()
+	plain := ac2.role("ops-admin", trustAccount)
+	plain.AttachedPolicies = []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: adminARN}}
+	ac2.user("editor", stmt{"Effect": "Allow", "Action": "iam:UpdateAssumeRolePolicy", "Resource": "*"})
+	an2 := ac2.analyze()
+	if fs := an2.Escalations(an2.Model.Principal(iamARN("user", "editor"))); !slices.Contains(methodIDs(fs), "iam-012") {
+		t.Errorf("editor on a plain role: %v", methodIDs(fs))
+	}
+}
+
+// group adds a group with one inline policy holding the statements.
+func (ac *account) group(name string, sts ...stmt) *snapshot.Group {
+	g := &snapshot.Group{Name: name, ARN: iamARN("group", name), Path: "/", CreatedAt: now.AddDate(-1, 0, 0),
+		InlinePolicies: []snapshot.InlinePolicy{{Name: name + "-inline", Document: doc(sts...)}}}
+	a := ac.b.Account()
+	a.Groups = append(a.Groups, g)
+	return g
+}

@@ -182,6 +182,22 @@ type edge struct {
 	to          *Principal // nil: AdminNode
 	via         string
 	conditional bool
+	// group, then: an edge to AdminNode by joining a group (iam-013) runs
+	// through the group, then the method its membership enables (grouphop.go).
+	group, then string
+}
+
+// hops renders an edge from p as chain hops: one, or two for a group hop
+// ("-[iam-013]-> group/ops -[iam-008]-> administrator").
+func (e edge) hops(from string) []Hop {
+	to := AdminNode
+	if e.to != nil {
+		to = e.to.ARN
+	}
+	if e.group == "" {
+		return []Hop{{From: from, To: to, Via: e.via, Conditional: e.conditional}}
+	}
+	return []Hop{{From: from, To: e.group, Via: e.via, Conditional: e.conditional}, {From: e.group, To: to, Via: e.then}}
 }
 
 // edges are the ways a principal becomes another principal (or admin):
@@ -208,6 +224,9 @@ func (a *Analysis) edges(p *Principal) []edge {
 		case f.ToAdmin:
 			// The principal (or its target, once rewritten) can be made
 			// administrator: the chain ends here.
+			if f.TargetKind == "group" && f.Then != "" {
+				e.group, e.then = f.TargetARN, f.Then
+			}
 		default:
 			continue
 		}
@@ -293,12 +312,12 @@ func (a *Analysis) computeChains() {
 				if d != 1 {
 					continue
 				}
-				hops, end = []Hop{{From: p.ARN, To: AdminNode, Via: e.via, Conditional: e.conditional}}, AdminNode
+				hops, end = e.hops(p.ARN), AdminNode
 			} else {
 				if nd, ok := dist[e.to]; !ok || nd != d-1 {
 					continue
 				}
-				hops = append([]Hop{{From: p.ARN, To: e.to.ARN, Via: e.via, Conditional: e.conditional}}, a.follow(e.to, fwd)...)
+				hops = append(e.hops(p.ARN), a.follow(e.to, fwd)...)
 				end = hops[len(hops)-1].To
 			}
 			if slices.ContainsFunc(chains, func(c Chain) bool { return c.Hops[0].To == hops[0].To }) {
@@ -320,7 +339,7 @@ func (a *Analysis) follow(n *Principal, fwd map[*Principal][]edge) []Hop {
 		next := false
 		for _, e := range fwd[n] {
 			if e.to == nil && d == 1 {
-				return append(hops, Hop{From: n.ARN, To: AdminNode, Via: e.via, Conditional: e.conditional})
+				return append(hops, e.hops(n.ARN)...)
 			}
 			if e.to != nil {
 				if nd, ok := a.adminDist[e.to]; ok && nd == d-1 {

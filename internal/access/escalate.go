@@ -129,12 +129,16 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 			}
 		}
 	case TargetGroup:
+		if s.hypothetical {
+			return nil
+		}
 		for _, g := range a.sortedGroups() {
 			if slices.Contains(p.User.Groups, g.Name) || !a.groupRaises(s, g) {
 				continue
 			}
 			if gs, ok := a.targetSteps(s, m, g.ARN, nil, ""); ok {
-				emit(Finding{TargetARN: g.ARN, TargetName: g.Name, TargetKind: "group", ToAdmin: g.Set.IsAdmin()}, gs)
+				then := a.joinGain(s, g)
+				emit(Finding{TargetARN: g.ARN, TargetName: g.Name, TargetKind: "group", ToAdmin: then != "", Then: then}, gs)
 			}
 		}
 	case TargetUser:
@@ -144,7 +148,7 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 			if done() {
 				break
 			}
-			if u == p || skip(u) || !userPrereq(a.Model.Account, u.User, m.Prereq) || (!grants && !a.Outranks(u, p)) {
+			if u.ARN == p.ARN || skip(u) || !userPrereq(a.Model.Account, u.User, m.Prereq) || (!grants && !a.Outranks(u, p)) {
 				continue
 			}
 			if gs, ok := a.targetSteps(s, m, u.ARN, nil, ""); ok {

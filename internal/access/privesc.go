@@ -51,6 +51,7 @@ type Analysis struct {
 	trusting       sync.Map                // services + named -> []serviceRole
 	usersByARN     byARN
 	rolesByARN     byARN
+	hypo           sync.Map // *Principal -> *pstate: a user as if it had joined a group (grouphop.go)
 
 	chainsOnce sync.Once
 	chains     map[string][]Chain
@@ -80,6 +81,10 @@ type pstate struct {
 
 	adminOnce sync.Once
 	admin     bool
+
+	// hypothetical: a user as if it had joined a group; its group methods
+	// are not followed further.
+	hypothetical bool
 }
 
 // IsAdmin reports whether the principal is administrator within its
@@ -131,9 +136,15 @@ type Finding struct {
 	// by iam-016 / iam-020.
 	Via string `json:"via,omitempty"`
 	// ToAdmin: the method yields administrator (the target is admin, or the
-	// method lets the principal grant itself or its target anything).
-	ToAdmin bool    `json:"to_admin"`
-	Grants  []Grant `json:"grants"`
+	// method lets the principal grant itself or its target anything, or the
+	// group joined makes its members administrators or lets them become
+	// one).
+	ToAdmin bool `json:"to_admin"`
+	// Then, for a group joined (iam-013) with ToAdmin: Membership when the
+	// group's policies make the user administrator, else the method the
+	// user can use once a member to become one ("iam-008").
+	Then   string  `json:"then,omitempty"`
+	Grants []Grant `json:"grants"`
 	// More: further targets of the same method were left out (see
 	// Analysis.MaxTargets).
 	More bool `json:"more_targets,omitempty"`
@@ -246,6 +257,9 @@ func (a *Analysis) Trust(r *Principal) *policy.Policy { return a.trusts[r] }
 func (a *Analysis) state(p *Principal) *pstate {
 	if s := a.states[p]; s != nil {
 		return s
+	}
+	if s, ok := a.hypo.Load(p); ok {
+		return s.(*pstate)
 	}
 	// A principal not of this model (a test's combined set): analyse it
 	// without caching across calls.

@@ -168,6 +168,15 @@ func describeMethod(fs []access.Finding) string {
 		if f.ToAdmin {
 			notes = append(notes, "to administrator")
 		}
+		switch f.Then {
+		case "":
+		case access.Membership:
+			notes = append(notes, "its members are administrators")
+		default:
+			if m := access.MethodByID(f.Then); m != nil {
+				notes = append(notes, "a member can then use "+m.ID+" "+lowerFirst(m.Name))
+			}
+		}
 		if f.Via != "" {
 			if strings.HasSuffix(f.Via, ".amazonaws.com") {
 				notes = append(notes, "trusts "+f.Via)
@@ -234,4 +243,12 @@ func openRoleNote(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account, fs []
 		return ""
 	}
 	return fmt.Sprintf(" Role %s trusts any principal, so this path is open to everyone: fix its trust policy (role-trust-any-principal).", joinList(open))
+}
+
+// lowerFirst lower-cases a method name's first letter for use mid-sentence.
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }

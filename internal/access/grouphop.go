@@ -1,0 +1,65 @@
+package access
+
+// Group hops: joining a group (iam:AddUserToGroup, iam-013) gives the user
+// the group's policies, and with them whatever those policies let it do
+// next. A group holding iam:* is not itself an administrator, but a member
+// of it can attach AdministratorAccess to itself: joining it is an
+// escalation to administrator, through the group.
+
+import (
+	"slices"
+
+	"github.com/iamspect/iamspect/internal/policy"
+)
+
+// Membership is the Then of a group hop whose group alone makes its
+// members administrators.
+const Membership = "membership"
+
+// joinGain tells whether user s.p, once a member of group g, is
+// administrator (then Membership) or can reach administrator with one
+// method of the catalogue (then that method's ID, unconditional methods
+// first). "" means joining raises the user without making it
+// administrator.
+func (a *Analysis) joinGain(s *pstate, g *Principal) string {
+	p := s.p
+	joined := &policy.Set{Identity: append(slices.Clip(p.Set.Identity), g.Set.Identity...), Boundary: p.Set.Boundary, SCPs: p.Set.SCPs}
+	if g.Set.IsAdmin() || (&policy.Set{Identity: joined.Identity, Boundary: joined.Boundary}).IsAdmin() {
+		return Membership
+	}
+	u := *p.User
+	u.Groups = append(slices.Clip(u.Groups), g.Name)
+	hp := &Principal{ARN: p.ARN, Name: p.Name, Kind: KindUser, User: &u, Set: joined,
+		Sources: append(slices.Clip(p.Sources), g.Sources...), Problems: p.Problems}
+	hs := newPState(hp, s.ctx, a.Now)
+	hs.hypothetical = true
+	a.hypo.Store(hp, hs)
+	defer a.hypo.Delete(hp)
+	memo := map[string]policy.Result{}
+	anyRes := func(action string) policy.Result {
+		if r, ok := memo[action]; ok {
+			return r
+		}
+		r := a.eval(hs, joined, action, "", "")
+		memo[action] = r
+		return r
+	}
+	conditional := ""
+	for _, m := range Methods {
+		if m.Target == TargetGroup || !m.AppliesTo(string(KindUser)) || (m.Retired != "" && !a.IncludeRetired) {
+			continue
+		}
+		for _, f := range a.tryMethod(hs, m, anyRes) {
+			if !f.ToAdmin {
+				continue
+			}
+			if !f.Conditional() {
+				return m.ID
+			}
+			if conditional == "" {
+				conditional = m.ID
+			}
+		}
+	}
+	return conditional
+}
