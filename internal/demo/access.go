@@ -14,6 +14,10 @@ func groups() []*snapshot.Group {
 			AttachedPolicies: []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: adminARN}}},
 		{Name: "Engineers", ID: "AGPAEXAMPLEENGINEER1", ARN: arn("group", "Engineers"), Path: "/", CreatedAt: *daysAgo(1500),
 			AttachedPolicies: []snapshot.PolicyRef{{Name: "ReadOnlyAccess", ARN: readOnlyARN}, {Name: "AWSCloudShellFullAccess", ARN: cloudShellARN}},
+			// "Manage our own policies" on policy/*: every engineer can write a
+			// new version of any customer managed policy, including those of
+			// the CI roles and user ci-deploy it is not itself using
+			// (principal-can-grant-permissions).
 			InlinePolicies: []snapshot.InlinePolicy{{Name: "self-service-iam",
 				Document: snapshot.RawJSON(`{"Version":"2012-10-17","Statement":[{"Sid":"ManageOwnPolicies","Effect":"Allow","Action":["iam:CreatePolicyVersion","iam:SetDefaultPolicyVersion"],"Resource":"arn:aws:iam::111122223333:policy/*"}]}`)}}},
 		{Name: "Analysts", ID: "AGPAEXAMPLEANALYST1", ARN: arn("group", "Analysts"), Path: "/", CreatedAt: *daysAgo(1400),

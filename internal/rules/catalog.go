@@ -92,6 +92,7 @@ func allRules() []*Rule {
 		&PasswordPolicyReuse,
 		&PermissionSetSessionLong,
 		&PrivilegeEscalation,
+		&PrincipalCanGrantPermissions,
 		&RootNoHardwareMFA,
 		&RootRecentlyUsed,
 		&RootSigningCertificates,

@@ -1,0 +1,259 @@
+package access
+
+// Empowerment: a principal that can change other principals' permissions
+// (rule principal-can-grant-permissions). Attaching or putting a policy on
+// another user, group or role, adding users to a group, writing a new
+// version of a customer managed policy, rewriting a role's trust: none of
+// these raises the principal itself when it cannot use the target, so they
+// are not privilege escalation — but each can make someone else an
+// administrator.
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/iamspect/iamspect/internal/policy"
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+// Empowerment is one change a principal may make to another principal's
+// permissions.
+type Empowerment struct {
+	Action string `json:"action"`
+	// TargetARN / TargetName / TargetKind: the user, group or role changed,
+	// or the customer managed policy rewritten (kind "policy").
+	TargetARN  string `json:"target_arn"`
+	TargetName string `json:"target"`
+	TargetKind string `json:"target_kind"`
+	// Empowers names the principals whose permissions change: the target,
+	// a group's members, the principals a policy is attached to (ARNs).
+	Empowers []string `json:"empowers,omitempty"`
+	// Admin: the change can make a principal administrator-equivalent (any
+	// inline policy, AdministratorAccess allowed as the policy attached, a
+	// new policy version, a group or role that is administrator already),
+	// and no permissions boundary on the target stops it.
+	Admin bool  `json:"admin"`
+	Grant Grant `json:"grant"`
+}
+
+// empowerActions are the permission-changing actions by target kind.
+var empowerActions = map[string][]string{
+	"user":   {"iam:AttachUserPolicy", "iam:PutUserPolicy"},
+	"group":  {"iam:AttachGroupPolicy", "iam:PutGroupPolicy", "iam:AddUserToGroup"},
+	"role":   {"iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy"},
+	"policy": {"iam:CreatePolicyVersion"},
+}
+
+// AdministratorAccessARN is the AWS managed administrator policy, the
+// iam:PolicyARN an attach grant is tried with.
+const AdministratorAccessARN = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+// Empowerments lists the changes principal p can make to the permissions of
+// principals other than itself, on targets it cannot use itself: not
+// itself, its own groups or the policies attached to it, nor any target of
+// its escalation findings (privilege-escalation reports those). Sorted
+// administrator-capable first, then by target and action. Administrators
+// and groups get none.
+func (a *Analysis) Empowerments(p *Principal) []Empowerment {
+	if p.Kind == KindGroup || (p.Kind == KindRole && p.Role.ServiceLinked()) || a.IsAdmin(p) {
+		return nil
+	}
+	s := a.state(p)
+	own := map[string]bool{p.ARN: true}
+	for _, f := range a.Escalations(p) {
+		own[f.TargetARN] = true
+		if f.Via != "" && strings.HasPrefix(f.Via, "arn:") {
+			own[f.Via] = true
+		}
+	}
+	for _, arn := range a.customerPolicies(s) {
+		own[arn] = true
+	}
+	if p.Kind == KindUser {
+		for _, gn := range p.User.Groups {
+			if g := a.groups[gn]; g != nil {
+				own[g.ARN] = true
+			}
+		}
+	}
+	var out []Empowerment
+	for _, kind := range []string{"user", "group", "role", "policy"} {
+		for _, act := range empowerActions[kind] {
+			if kind == "group" && act == "iam:AddUserToGroup" && p.Kind == KindUser {
+				continue // a user may add itself: iam-013 judges that
+			}
+			if !allowed(a.eval(s, p.Set, act, "", "")) {
+				continue
+			}
+			out = append(out, a.empowerTargets(s, kind, act, own)...)
+		}
+	}
+	slices.SortStableFunc(out, func(x, y Empowerment) int {
+		if x.Admin != y.Admin {
+			if x.Admin {
+				return -1
+			}
+			return 1
+		}
+		if c := strings.Compare(x.TargetARN, y.TargetARN); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Action, y.Action)
+	})
+	return out
+}
+
+type empowerTarget struct {
+	arn, name string
+	p         *Principal // nil for a policy
+	empowers  []*Principal
+}
+
+func (a *Analysis) empowerCandidates(kind string) []empowerTarget {
+	var out []empowerTarget
+	switch kind {
+	case "user":
+		for _, u := range a.users {
+			out = append(out, empowerTarget{u.ARN, u.Name, u, []*Principal{u}})
+		}
+	case "group":
+		for _, g := range a.sortedGroups() {
+			out = append(out, empowerTarget{g.ARN, g.Name, g, a.members(g)})
+		}
+	case "role":
+		for _, r := range a.roles {
+			if !Unmodifiable(r.Role) {
+				out = append(out, empowerTarget{r.ARN, r.Name, r, []*Principal{r}})
+			}
+		}
+	case "policy":
+		for _, mp := range a.Model.Account.Policies {
+			if mp.ARN == "" || strings.HasPrefix(mp.ARN, "arn:aws:iam::aws:") || strings.Contains(mp.ARN, ":iam::aws:policy/") {
+				continue
+			}
+			out = append(out, empowerTarget{mp.ARN, mp.Name, nil, a.attachedTo(mp.ARN)})
+		}
+	}
+	return out
+}
+
+func (a *Analysis) empowerTargets(s *pstate, kind, act string, own map[string]bool) []Empowerment {
+	var out []Empowerment
+	// When no statement covering the action names a resource, every
+	// target gets the same answer: evaluate once.
+	var memo *policy.Result
+	independent := roleIndependent(s.p.Set, act)
+	for _, t := range a.empowerCandidates(kind) {
+		if own[t.arn] || (kind == "role" && act == "iam:UpdateAssumeRolePolicy" && a.assumes(s.p, t.p)) {
+			continue
+		}
+		var r policy.Result
+		if independent && memo != nil {
+			r = *memo
+		} else {
+			r = a.eval(s, s.p.Set, act, t.arn, "")
+			if independent {
+				memo = &r
+			}
+		}
+		if !allowed(r) {
+			continue
+		}
+		e := Empowerment{Action: act, TargetARN: t.arn, TargetName: t.name, TargetKind: kind, Grant: a.grant(s.p, r, act, t.arn)}
+		empowers := t.empowers
+		if act == "iam:AddUserToGroup" {
+			// whoever is added: the users not in the group yet
+			empowers = slices.DeleteFunc(slices.Clone(a.users), func(u *Principal) bool { return slices.Contains(t.empowers, u) })
+		}
+		for _, q := range empowers {
+			if q != s.p {
+				e.Empowers = append(e.Empowers, q.ARN)
+			}
+		}
+		e.Admin = a.empowersAdmin(s, act, t)
+		out = append(out, e)
+	}
+	return out
+}
+
+// empowersAdmin: can the change make a principal administrator-equivalent?
+// An attach grant is asked again with iam:PolicyARN set to
+// AdministratorAccess, so that a grant limited to named policies
+// (ArnEquals iam:PolicyARN) is not taken for more than it is.
+func (a *Analysis) empowersAdmin(s *pstate, act string, t empowerTarget) bool {
+	switch strings.ToLower(act) {
+	case "iam:addusertogroup":
+		return t.p.Set.IsAdmin()
+	case "iam:updateassumerolepolicy":
+		return a.IsAdmin(t.p)
+	case "iam:createpolicyversion":
+		for _, q := range t.empowers {
+			if unbounded(q) {
+				return true
+			}
+		}
+		return false
+	case "iam:attachuserpolicy", "iam:attachgrouppolicy", "iam:attachrolepolicy":
+		ctx := make(map[string][]string, len(s.ctx)+1)
+		for k, v := range s.ctx {
+			ctx[k] = v
+		}
+		ctx["iam:policyarn"] = []string{AdministratorAccessARN}
+		req := policy.Request{Principal: s.p.ARN, Action: act, Resource: t.arn, Context: ctx, Now: a.Now}
+		if !allowed(s.p.Set.Evaluate(&req)) {
+			return false
+		}
+	}
+	if t.p.Kind == KindGroup {
+		// future members are unknown: only present, bounded ones stop it
+		return len(t.empowers) == 0 || slices.ContainsFunc(t.empowers, unbounded)
+	}
+	return unbounded(t.p)
+}
+
+// unbounded: no permissions boundary keeps the principal from being made
+// administrator (none, or one that allows everything).
+func unbounded(p *Principal) bool {
+	return p.Set.Boundary == nil || (&policy.Set{Identity: p.Set.Boundary}).IsAdmin()
+}
+
+// members returns the users in group g.
+func (a *Analysis) members(g *Principal) []*Principal {
+	var out []*Principal
+	for _, u := range a.users {
+		if slices.Contains(u.User.Groups, g.Name) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// attachedTo returns the users, groups' members and roles a managed
+// policy is attached to.
+func (a *Analysis) attachedTo(arn string) []*Principal {
+	var out []*Principal
+	has := func(refs []snapshot.PolicyRef) bool { return slices.ContainsFunc(refs, func(r snapshot.PolicyRef) bool { return r.ARN == arn }) }
+	for _, p := range a.Model.Principals {
+		var attached bool
+		switch p.Kind {
+		case KindUser:
+			attached = has(p.User.AttachedPolicies)
+			for _, gn := range p.User.Groups {
+				if g := a.groups[gn]; g != nil && has(g.Group.AttachedPolicies) {
+					attached = true
+				}
+			}
+		case KindRole:
+			attached = !p.Role.ServiceLinked() && has(p.Role.AttachedPolicies)
+		}
+		if attached {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// assumes: p can assume role r.
+func (a *Analysis) assumes(p, r *Principal) bool {
+	return slices.ContainsFunc(a.Assumable(p), func(as Assumption) bool { return as.Role == r })
+}

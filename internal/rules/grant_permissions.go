@@ -1,0 +1,146 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/iamspect/iamspect/internal/access"
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+// PrincipalCanGrantPermissions fails users and roles that can change other
+// principals' permissions on targets they cannot use themselves: not
+// self-escalation (privilege-escalation does not report it), but a way to
+// make someone else an administrator.
+var PrincipalCanGrantPermissions = Rule{
+	ID:       "principal-can-grant-permissions",
+	Title:    "User or role can change other principals' permissions",
+	Severity: High,
+	Description: "A principal allowed iam:AttachRolePolicy, iam:PutUserPolicy, iam:AttachGroupPolicy, " +
+		"iam:AddUserToGroup, iam:CreatePolicyVersion or iam:UpdateAssumeRolePolicy on other users, groups, " +
+		"roles or customer managed policies can hand out permissions it does not hold itself. When it cannot " +
+		"use those targets — it cannot assume the role, is not in the group, the policy is not attached to it — " +
+		"this is not privilege escalation, and privilege-escalation does not report it; but whoever controls " +
+		"the principal (a CI job, a vendor, a leaked key) can make another principal an administrator and " +
+		"use that one instead, or let an outside account into a role. iamspect evaluates each of these " +
+		"actions on every other user, group, role and customer managed policy with the principal's combined " +
+		"policies (boundary, SCPs, Denies and conditions included), leaves out the targets the principal can " +
+		"use itself and roles AWS does not let anyone change (service-linked and Identity Center roles), and " +
+		"names the principals it could empower. Severity is high when some change can reach administrator " +
+		"(any inline policy; an attach grant that allows AdministratorAccess, checked with iam:PolicyARN; a new " +
+		"version of a policy attached to a principal without a limiting boundary; adding users to an " +
+		"administrator group; opening the trust of an administrator role), medium otherwise. Administrators " +
+		"pass with a note: principal-admin-access reports them.",
+	Frameworks: with(with(map[Framework][]string{}, WellArch, "SEC03-BP02", "SEC03-BP04"), NIST80053, "AC-5", "AC-6", "AC-6(1)"),
+	Remediation: Remediation{
+		Summary: "Scope the permission-changing actions to the principals this one must manage, and limit what it may hand out: allow iam:Attach*Policy only with an ArnEquals iam:PolicyARN condition naming the policies it may attach, require an iam:PermissionsBoundary condition on the targets, and drop iam:Put*Policy, iam:CreatePolicyVersion and iam:UpdateAssumeRolePolicy unless the principal administers IAM on purpose (then treat it as an administrator).",
+		Console: "IAM console > Users or Roles > select the principal > Permissions: edit the statement named in the result (narrow Resource to the principals it manages, add the iam:PolicyARN / iam:PermissionsBoundary condition).",
+		CLI: "aws iam get-role-policy --role-name NAME --policy-name POLICY   # or get-user-policy / get-policy-version\n" +
+			"aws iam put-role-policy --role-name NAME --policy-name POLICY --policy-document file://scoped.json\n" +
+			"aws iam create-policy-version --policy-arn POLICY_ARN --policy-document file://scoped.json --set-as-default",
+		Terraform: "statement {\n  actions   = [\"iam:AttachRolePolicy\"]\n  resources = [\"arn:aws:iam::ACCOUNT:role/app-*\"]\n" +
+			"  condition {\n    test     = \"ArnEquals\"\n    variable = \"iam:PolicyARN\"\n    values   = [aws_iam_policy.app.arn]\n  }\n" +
+			"  condition {\n    test     = \"StringEquals\"\n    variable = \"iam:PermissionsBoundary\"\n    values   = [aws_iam_policy.boundary.arn]\n  }\n}",
+	},
+	References: []string{
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html#access_policies_boundaries-delegate",
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PolicyARN",
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
+		"https://github.com/iamspect/iamspect/blob/main/docs/privilege-escalation.md",
+	},
+	Needs:        policyNeeds,
+	CheckAccount: checkCanGrantPermissions,
+}
+
+func checkCanGrantPermissions(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result {
+	m := ctx.model(s, a)
+	an := ctx.analysis(s, a)
+	var out []Result
+	for _, p := range m.Principals {
+		if p.Kind == access.KindGroup || (p.Kind == access.KindRole && p.Role.ServiceLinked()) {
+			continue
+		}
+		out = append(out, grantResult(r, a, an, p))
+	}
+	if len(out) == 0 {
+		out = append(out, r.accountResult(Pass, a, "The account has no user or role to check."))
+	}
+	return out
+}
+
+func grantResult(r *Rule, a *snapshot.Account, an *access.Analysis, p *access.Principal) Result {
+	if an.IsAdmin(p) {
+		return r.principalResult(Pass, a, p, "%s is administrator: it can change anyone's permissions, and principal-admin-access reports that.", kindLabel(p))
+	}
+	es := an.Empowerments(p)
+	if len(es) == 0 {
+		if probs := ownProblems(p); len(probs) > 0 {
+			return r.principalResult(Unknown, a, p, "%s can change no other principal's permissions with the policies that could be read, but %s.", kindLabel(p), joinList(probs))
+		}
+		return r.principalResult(Pass, a, p, "%s can change no other principal's permissions (beyond what privilege-escalation reports).", kindLabel(p))
+	}
+	res := r.principalResult(Fail, a, p, "%s", empowerMessage(an, p, es))
+	if !es[0].Admin { // administrator-capable changes sort first
+		res.Severity = Medium
+	}
+	return res
+}
+
+// empowerMessage: what the principal can change, on which targets, by
+// which statements, and the principals it could empower.
+func empowerMessage(an *access.Analysis, p *access.Principal, es []access.Empowerment) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s can change the permissions of principals it cannot use itself", kindLabel(p))
+	if es[0].Admin {
+		b.WriteString(", and could make them administrators")
+	}
+	b.WriteString(":")
+	// One clause per action, in the order first met (administrator-capable
+	// first).
+	var order []string
+	byAction := map[string][]access.Empowerment{}
+	for _, e := range es {
+		if _, ok := byAction[e.Action]; !ok {
+			order = append(order, e.Action)
+		}
+		byAction[e.Action] = append(byAction[e.Action], e)
+	}
+	for i, act := range order {
+		list := byAction[act]
+		var targets []string
+		for _, e := range list {
+			t := e.TargetKind + " " + e.TargetName
+			if e.Admin {
+				t += " (to administrator)"
+			}
+			targets = append(targets, t)
+		}
+		sep := ";"
+		if i == len(order)-1 {
+			sep = "."
+		}
+		g := list[0].Grant
+		fmt.Fprintf(&b, " %s on %s", act, summarize(targets, 4))
+		if len(g.Statements) > 0 {
+			fmt.Fprintf(&b, " (%s)", strings.Join(g.Statements, ", "))
+		}
+		if g.Conditional {
+			fmt.Fprintf(&b, " [only if %s]", g.Conditions)
+		}
+		b.WriteString(sep)
+	}
+	var names []string
+	seen := map[string]bool{}
+	for _, e := range es {
+		for _, arn := range e.Empowers {
+			if !seen[arn] {
+				seen[arn] = true
+				names = append(names, shortResource(arn))
+			}
+		}
+	}
+	if len(names) > 0 {
+		fmt.Fprintf(&b, " Principals it could empower: %s.", summarize(names, 8))
+	}
+	return b.String()
+}
