@@ -232,7 +232,9 @@ func (a *Analysis) members(g *Principal) []*Principal {
 // policy is attached to.
 func (a *Analysis) attachedTo(arn string) []*Principal {
 	var out []*Principal
-	has := func(refs []snapshot.PolicyRef) bool { return slices.ContainsFunc(refs, func(r snapshot.PolicyRef) bool { return r.ARN == arn }) }
+	has := func(refs []snapshot.PolicyRef) bool {
+		return slices.ContainsFunc(refs, func(r snapshot.PolicyRef) bool { return r.ARN == arn })
+	}
 	for _, p := range a.Model.Principals {
 		var attached bool
 		switch p.Kind {
