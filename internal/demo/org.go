@@ -56,9 +56,13 @@ func memberAccount() *snapshot.Account {
 	} {
 		a.MarkCollected(in)
 	}
+	// The sandbox's root MFA is an authenticator app on whoever set the
+	// account up (root-no-hardware-mfa).
+	rootMFA := "arn:aws:iam::" + MemberAccountID + ":mfa/root-account-mfa-device"
 	a.Root = &snapshot.Root{ARN: snapshot.RootARN("aws", MemberAccountID), CreatedAt: daysAgo(900),
 		PasswordEnabled: yes(), PasswordLastChanged: daysAgo(900), MFAActive: true,
-		MFADevices: []snapshot.MFADevice{{Type: snapshot.MFAHardware}}}
+		MFADevices: []snapshot.MFADevice{{Serial: rootMFA, Type: snapshot.MFAVirtual, EnabledAt: daysAgo(900)}}}
+	a.VirtualMFADevices = append(a.VirtualMFADevices, snapshot.VirtualMFADevice{Serial: rootMFA, UserARN: a.Root.ARN, EnabledAt: daysAgo(900)})
 	a.Users = []*snapshot.User{{ // Created for a quick experiment and kept.
 		Name: "sandbox-admin", ID: "AIDAEXAMPLESANDBOX01", ARN: memberARN("user", "sandbox-admin"), Path: "/",
 		CreatedAt: *daysAgo(150), Groups: []string{"SandboxAdmins"},

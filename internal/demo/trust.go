@@ -11,6 +11,7 @@ import "github.com/iamspect/iamspect/internal/snapshot"
 const (
 	trustTerraformNoAud = `{"Version":"2012-10-17","Statement":[{"Sid":"TerraformCloud","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/app.terraform.io"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"app.terraform.io:sub":"organization:northwind:project:platform:workspace:prod-network:run_phase:*"}}}]}`
 	trustGitHubLiteral  = `{"Version":"2012-10-17","Statement":[{"Sid":"ReleaseFromMain","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:sub":"repo:northwind/*"}}}]}`
+	trustGitHubOrgWide  = `{"Version":"2012-10-17","Statement":[{"Sid":"AnyNorthwindRepo","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":"repo:northwind/*"}}}]}`
 	trustADFS           = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:saml-provider/LegacyADFS"},"Action":"sts:AssumeRoleWithSAML"}]}`
 	// AWSSupportServiceRolePolicy, abridged: read-only calls for AWS Support.
 	supportSLRDoc = `{"Version":"2012-10-17","Statement":[{"Sid":"AWSSupportServiceRolePermissions","Effect":"Allow","Action":["iam:GetRole","iam:ListRoles","iam:GetAccountSummary","ec2:DescribeInstances","ec2:DescribeVolumes","cloudtrail:DescribeTrails","s3:ListAllMyBuckets"],"Resource":"*"}]}`
@@ -29,6 +30,14 @@ func moreRoles() []*snapshot.Role {
 			Description: "Publishes releases (never worked: see its trust policy)", CreatedAt: *daysAgo(60),
 			TrustPolicy: snapshot.RawJSON(trustGitHubLiteral), MaxSessionDuration: 3600,
 			AttachedPolicies: []snapshot.PolicyRef{{Name: "ReadOnlyAccess", ARN: readOnlyARN}}},
+		// Any repository of the northwind organisation may publish the docs
+		// site (role-trust-oidc-broad).
+		{Name: "github-actions-docs", ID: "AROAEXAMPLEGHDOCS001", ARN: arn("role", "github-actions-docs"), Path: "/",
+			Description: "Publishes the documentation site", CreatedAt: *daysAgo(90),
+			TrustPolicy: snapshot.RawJSON(trustGitHubOrgWide), MaxSessionDuration: 3600,
+			InlinePolicies: []snapshot.InlinePolicy{{Name: "publish-docs",
+				Document: snapshot.RawJSON(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject","s3:DeleteObject"],"Resource":"arn:aws:s3:::northwind-docs/*"}]}`)}},
+			LastUsed: &snapshot.RoleLastUsed{Date: *daysAgo(3), Region: "eu-west-1"}},
 		{Name: "adfs-analysts", ID: "AROAEXAMPLEADFSANLST", ARN: arn("role", "adfs-analysts"), Path: "/",
 			Description: "Analysts signing in through the old ADFS", CreatedAt: *daysAgo(1700),
 			TrustPolicy: snapshot.RawJSON(trustADFS), MaxSessionDuration: 3600,

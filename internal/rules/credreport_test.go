@@ -125,7 +125,7 @@ func TestCloudmapperCredentialReportByHand(t *testing.T) {
 		"iam-user-without-mfa/auditor_tmp":            rules.Fail,
 		"iam-user-without-mfa/user":                   rules.Fail,
 		"iam-user-no-hardware-mfa/auditor_tmp":        rules.Pass, // no console password
-		"iam-user-no-hardware-mfa/user":               rules.Fail,
+		"iam-user-no-hardware-mfa/user":               rules.Pass, // no MFA at all: iam-user-console-without-mfa's finding
 		"iam-console-password-unused/auditor_tmp":     rules.Pass,
 		"iam-console-password-unused/user":            rules.Fail,
 		"iam-user-multiple-active-keys/auditor_tmp":   rules.Pass,

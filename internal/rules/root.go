@@ -52,8 +52,12 @@ var RootMFADisabled = Rule{
 	Severity: Critical,
 	Description: "Whoever holds the root password, or can reset it through the account's email address, " +
 		"controls the whole account. MFA on root stops a stolen or reset password from being enough.",
-	Frameworks: with(with(with(with(cis("1.5", "1.4", "2.5"),
-		FSBP, "IAM.9"), WellArch, "SEC02-BP01"), NIST80053, "IA-2(1)"), Conformity, "IAM-014"),
+	// A root user without any MFA has no hardware MFA either: the hardware
+	// MFA controls (CIS 1.6/1.5/2.6, IAM.6) count this rule too, since
+	// root-no-hardware-mfa leaves that case to it (one cause, one finding).
+	Frameworks: with(with(with(with(with(with(with(cis("1.5", "1.4", "2.5"),
+		FSBP, "IAM.9", "IAM.6"), WellArch, "SEC02-BP01"), NIST80053, "IA-2(1)"), Conformity, "IAM-014"),
+		CISv3, "1.6"), CISv5, "1.5"), CISv7, "2.6"),
 	Remediation: Remediation{
 		Summary: "Sign in as root and register an MFA device (a hardware security key is best); in an organisation, consider removing member accounts' root credentials with centralised root access.",
 		Console: "Sign in as the root user > account menu > Security credentials > Multi-factor authentication (MFA) > Assign MFA device.",

@@ -8,14 +8,18 @@ import (
 
 const removedNote = "Centralised root access has removed this account's root credentials."
 
-// RootNoHardwareMFA fails a root user whose MFA is virtual only (or absent).
+// RootNoHardwareMFA fails a root user whose MFA is virtual only. A root
+// user without any MFA is root-mfa-disabled's finding: this rule then
+// passes as not applicable, naming it.
 var RootNoHardwareMFA = Rule{
 	ID:       "root-no-hardware-mfa",
 	Title:    "Root user has no hardware MFA",
 	Severity: High,
 	Description: "An authenticator app on a phone can be cloned, restored from a backup or phished. For " +
 		"the one identity that can do everything, including closing the account, use a FIDO security key " +
-		"or hardware token kept in a safe place.",
+		"or hardware token kept in a safe place. A root user with no MFA at all is reported once, by " +
+		"root-mfa-disabled (which also counts for the hardware MFA controls); this rule then passes as not " +
+		"applicable.",
 	Frameworks: with(with(with(cis("1.6", "1.5", "2.6"),
 		FSBP, "IAM.6"), WellArch, "SEC02-BP01"), NIST80053, "IA-2(1)", "IA-2(8)"),
 	Remediation: Remediation{
@@ -40,7 +44,7 @@ func checkRootHardwareMFA(r *Rule, _ *Context, s *snapshot.Snapshot, a *snapshot
 	case !root.MFAActive && root.PasswordEnabled != nil && !*root.PasswordEnabled:
 		return []Result{r.rootResult(Pass, a, "The root user has no password, so it cannot sign in.")}
 	case !root.MFAActive:
-		return []Result{r.rootResult(Fail, a, "The root user has no MFA device at all.")}
+		return []Result{r.rootResult(Pass, a, "Not applicable: the root user has no MFA device at all, which root-mfa-disabled reports (this rule judges the kind of device once there is one).")}
 	}
 	hw, known := hasHardwareMFA(a, a.RootARN(), root.MFADevices, true)
 	switch {

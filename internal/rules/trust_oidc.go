@@ -423,8 +423,9 @@ var RoleTrustOIDCBroad = Rule{
 		"service account, a Bitbucket workspace or CircleCI organisation with no subject condition) lets every " +
 		"repository of that owner assume the role; one pinned to a repository but any ref " +
 		"(\"repo:org/app:*\") lets any branch — including an unreviewed one — use it. Pin the repository and " +
-		"the branch or deployment environment. Roles open to every owner also fail here (and under " +
-		"role-trust-oidc-unscoped). Service-linked roles are skipped.",
+		"the branch or deployment environment. A statement open to every owner is " +
+		"role-trust-oidc-unscoped's finding, not repeated here: such a role passes this rule with a note " +
+		"naming that finding. Service-linked roles are skipped.",
 	Frameworks: with(trustFrameworks(), NIST80053, "AC-6"),
 	Remediation: Remediation{
 		Summary: "Narrow the :sub condition to one repository and a protected branch or deployment environment (repo:OWNER/REPO:environment:production).",
@@ -435,7 +436,28 @@ var RoleTrustOIDCBroad = Rule{
 	},
 	References:   oidcRefs,
 	Needs:        policyNeeds,
-	CheckAccount: trustCheck(judgeOIDCScope(scopeAny, scopeAnyRef)),
+	CheckAccount: trustCheck(judgeOIDCBroad),
+}
+
+// judgeOIDCBroad fails grants pinned to an owner or a repository but not
+// narrower; grants open to every owner are role-trust-oidc-unscoped's
+// finding, named in the passing message instead (one cause, one finding).
+func judgeOIDCBroad(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account, t roleTrust) ([]string, string) {
+	fails, pass := judgeOIDCScope(scopeOwner, scopeAnyRef)(ctx, s, a, t)
+	if len(fails) > 0 {
+		return fails, pass
+	}
+	var open []string
+	for _, g := range t.oidcGrants() {
+		if g.live() && g.scope == scopeAny {
+			open = append(open, g.label())
+		}
+	}
+	if len(open) > 0 {
+		return nil, "no OIDC trust is pinned to an owner but left open within it; " + joinList(open) +
+			" is open to every owner, which role-trust-oidc-unscoped reports"
+	}
+	return nil, pass
 }
 
 // judgeOIDCScope fails grants whose scope lies in [lo, hi].

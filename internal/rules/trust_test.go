@@ -75,10 +75,10 @@ func TestTrustOIDCScope(t *testing.T) {
 	denyAll := `{"Effect":"Deny","Principal":"*","Action":"sts:*"}`
 	cases := []trustCase{
 		// GitHub: the owner must be pinned.
-		{"github no sub", []string{oidcStmt("token.actions.githubusercontent.com", `{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}}`)}, oidcStatus(F, F, P)},
-		{"github sub *", []string{gh("StringLike", "*")}, oidcStatus(F, F, P)},
-		{"github repo:*", []string{gh("StringLike", "repo:*")}, oidcStatus(F, F, P)},
-		{"github repo:org* matches other owners", []string{gh("StringLike", "repo:acme*")}, oidcStatus(F, F, P)},
+		{"github no sub", []string{oidcStmt("token.actions.githubusercontent.com", `{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}}`)}, oidcStatus(F, P, P)},
+		{"github sub *", []string{gh("StringLike", "*")}, oidcStatus(F, P, P)},
+		{"github repo:*", []string{gh("StringLike", "repo:*")}, oidcStatus(F, P, P)},
+		{"github repo:org* matches other owners", []string{gh("StringLike", "repo:acme*")}, oidcStatus(F, P, P)},
 		{"github repo:org/* is owner-wide", []string{gh("StringLike", "repo:acme/*")}, oidcStatus(P, F, P)},
 		{"github repo:org/repo:* any ref", []string{gh("StringLike", "repo:acme/app:*")}, oidcStatus(P, F, P)},
 		{"github any branch", []string{gh("StringLike", "repo:acme/app:ref:refs/heads/*")}, oidcStatus(P, F, P)},
@@ -89,7 +89,7 @@ func TestTrustOIDCScope(t *testing.T) {
 		{"github tag", []string{ghEquals("repo:acme/app:ref:refs/tags/v1.2.0")}, oidcStatus(P, P, P)},
 		{"github immutable form pinned", []string{ghEquals("repo:acme@1234567/app@7654321:ref:refs/heads/main")}, oidcStatus(P, P, P)},
 		{"github immutable form owner-wide", []string{gh("StringLike", "repo:acme@1234567/*")}, oidcStatus(P, F, P)},
-		{"github list: one wide value opens it", []string{oidcStmt("token.actions.githubusercontent.com", `{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":["repo:acme/app:ref:refs/heads/main","repo:*"]}}`)}, oidcStatus(F, F, P)},
+		{"github list: one wide value opens it", []string{oidcStmt("token.actions.githubusercontent.com", `{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":["repo:acme/app:ref:refs/heads/main","repo:*"]}}`)}, oidcStatus(F, P, P)},
 		// StringEquals compares "*" literally: unusable, not exposed.
 		{"github StringEquals repo:org/* never matches", []string{ghEquals("repo:acme/*")}, oidcStatus(P, P, F)},
 		{"github StringEquals * never matches", []string{ghEquals("*")}, oidcStatus(P, P, F)},
@@ -101,7 +101,7 @@ func TestTrustOIDCScope(t *testing.T) {
 		{"job_workflow_ref claim beside a pinned sub", []string{oidcStmt("token.actions.githubusercontent.com",
 			`{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com","token.actions.githubusercontent.com:sub":"repo:acme/app:environment:prod","token.actions.githubusercontent.com:job_workflow_ref":"acme/wf/.github/workflows/d.yml@refs/heads/main"}}`)}, oidcStatus(P, P, P)},
 		// Statements are alternatives; Denies close.
-		{"scoped + unscoped statement", []string{ghEquals("repo:acme/app:ref:refs/heads/main"), gh("StringLike", "repo:*")}, oidcStatus(F, F, P)},
+		{"scoped + unscoped statement", []string{ghEquals("repo:acme/app:ref:refs/heads/main"), gh("StringLike", "repo:*")}, oidcStatus(F, P, P)},
 		{"scoped + unscoped + Deny refusing other subjects", []string{ghEquals("repo:acme/app:ref:refs/heads/main"), gh("StringLike", "repo:*"), denyOthers}, oidcStatus(P, P, P)},
 		{"unscoped + Deny everything", []string{gh("StringLike", "*"), denyAll}, oidcStatus(P, P, P)},
 		// GitHub Enterprise issuer (slug in the key).
@@ -110,17 +110,17 @@ func TestTrustOIDCScope(t *testing.T) {
 		{"enterprise slug with sub on the wrong key", []string{oidcStmt("token.actions.githubusercontent.com/acme-corp",
 			`{"StringEquals":{"token.actions.githubusercontent.com/acme-corp:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":"repo:acme/*"}}`)}, oidcStatus(P, P, F)},
 		{"enterprise slug: public issuer's keys never match, the slug's own sub is missing", []string{oidcStmt("token.actions.githubusercontent.com/acme-corp",
-			`{"StringEquals":{"token.actions.githubusercontent.com/acme-corp:aud":"sts.amazonaws.com"}}`), ghEquals("repo:acme/app:environment:prod")}, oidcStatus(F, F, P)},
+			`{"StringEquals":{"token.actions.githubusercontent.com/acme-corp:aud":"sts.amazonaws.com"}}`), ghEquals("repo:acme/app:environment:prod")}, oidcStatus(F, P, P)},
 		// GitLab.
 		{"gitlab pinned", []string{oidcStmt("gitlab.com", subCond("gitlab.com", "StringEquals", "project_path:acme/app:ref_type:branch:ref:main"))}, oidcStatus(P, P, P)},
 		{"gitlab group-wide", []string{oidcStmt("gitlab.com", subCond("gitlab.com", "StringLike", "project_path:acme/*"))}, oidcStatus(P, F, P)},
 		{"gitlab any ref", []string{oidcStmt("gitlab.com", subCond("gitlab.com", "StringLike", "project_path:acme/app:*"))}, oidcStatus(P, F, P)},
-		{"gitlab any project", []string{oidcStmt("gitlab.com", subCond("gitlab.com", "StringLike", "project_path:*"))}, oidcStatus(F, F, P)},
-		{"gitlab no sub", []string{oidcStmt("gitlab.com", `{"StringEquals":{"gitlab.com:aud":"https://gitlab.com"}}`)}, oidcStatus(F, F, P)},
+		{"gitlab any project", []string{oidcStmt("gitlab.com", subCond("gitlab.com", "StringLike", "project_path:*"))}, oidcStatus(F, P, P)},
+		{"gitlab no sub", []string{oidcStmt("gitlab.com", `{"StringEquals":{"gitlab.com:aud":"https://gitlab.com"}}`)}, oidcStatus(F, P, P)},
 		// Terraform Cloud.
 		{"terraform pinned workspace", []string{oidcStmt("app.terraform.io", subCond("app.terraform.io", "StringLike", "organization:acme:project:infra:workspace:prod:run_phase:*"))}, oidcStatus(P, P, P)},
 		{"terraform organisation-wide", []string{oidcStmt("app.terraform.io", subCond("app.terraform.io", "StringLike", "organization:acme:*"))}, oidcStatus(P, F, P)},
-		{"terraform any organisation", []string{oidcStmt("app.terraform.io", subCond("app.terraform.io", "StringLike", "organization:*"))}, oidcStatus(F, F, P)},
+		{"terraform any organisation", []string{oidcStmt("app.terraform.io", subCond("app.terraform.io", "StringLike", "organization:*"))}, oidcStatus(F, P, P)},
 		// Bitbucket and CircleCI issuers are per workspace / organisation.
 		{"bitbucket no sub is workspace-wide", []string{oidcStmt("api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc", `{"StringEquals":{"api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc:aud":"ari:cloud:bitbucket::workspace/1"}}`)}, oidcStatus(P, F, P)},
 		{"bitbucket repository pinned", []string{oidcStmt("api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc", subCond("api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc", "StringLike", "{8c3e9a2b-1111-2222-3333-444455556666}:*"))}, oidcStatus(P, P, P)},
@@ -129,16 +129,38 @@ func TestTrustOIDCScope(t *testing.T) {
 		// EKS IRSA.
 		{"eks service account pinned", []string{oidcStmt("oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789", subCond("oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789", "StringEquals", "system:serviceaccount:payments:api"))}, oidcStatus(P, P, P)},
 		{"eks namespace-wide", []string{oidcStmt("oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789", subCond("oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789", "StringLike", "system:serviceaccount:payments:*"))}, oidcStatus(P, F, P)},
-		{"eks any namespace", []string{oidcStmt("oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789", subCond("oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789", "StringLike", "system:serviceaccount:*"))}, oidcStatus(F, F, P)},
-		{"eks no sub", []string{oidcStmt("oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789", `{"StringEquals":{"oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789:aud":"sts.amazonaws.com"}}`)}, oidcStatus(F, F, P)},
+		{"eks any namespace", []string{oidcStmt("oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789", subCond("oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789", "StringLike", "system:serviceaccount:*"))}, oidcStatus(F, P, P)},
+		{"eks no sub", []string{oidcStmt("oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789", `{"StringEquals":{"oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789:aud":"sts.amazonaws.com"}}`)}, oidcStatus(F, P, P)},
 		// Unknown providers: a sub without wildcard is scoped.
 		{"generic pinned", []string{oidcStmt("idp.example.com", subCond("idp.example.com", "StringEquals", "workload-42"))}, oidcStatus(P, P, P)},
-		{"generic sub *", []string{oidcStmt("idp.example.com", subCond("idp.example.com", "StringLike", "*"))}, oidcStatus(F, F, P)},
-		{"generic no sub", []string{oidcStmt("idp.example.com", `{"StringEquals":{"idp.example.com:aud":"x"}}`)}, oidcStatus(F, F, P)},
+		{"generic sub *", []string{oidcStmt("idp.example.com", subCond("idp.example.com", "StringLike", "*"))}, oidcStatus(F, P, P)},
+		{"generic no sub", []string{oidcStmt("idp.example.com", `{"StringEquals":{"idp.example.com:aud":"x"}}`)}, oidcStatus(F, P, P)},
 		// Not OIDC at all.
 		{"no OIDC trust", []string{`{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}`}, oidcStatus(P, P, P)},
 	}
 	runTrustCases(t, cases)
+}
+
+// Issue 9 item 14: one cause, one finding. A statement open to every owner
+// is role-trust-oidc-unscoped's finding; role-trust-oidc-broad passes and
+// says which finding covers it, and still fails a second, owner-wide
+// statement (another cause).
+func TestTrustOIDCBroadDoesNotRepeatUnscoped(t *testing.T) {
+	b := snapshot.NewBuilder(acct, refNow)
+	role("open", gh("StringLike", "repo:*"))(b)
+	role("two-causes", gh("StringLike", "repo:*"), gh("StringLike", "repo:acme/*"))(b)
+	s := b.Build()
+	res := resultFor(t, rules.ByID(broad), s, rules.Defaults(), "open")
+	if res.Status != rules.Pass || !strings.Contains(res.Message, "Statement[0] trusts GitHub Actions (token.actions.githubusercontent.com) is open to every owner, which role-trust-oidc-unscoped reports") {
+		t.Errorf("open: %s %s", res.Status, res.Message)
+	}
+	if u := resultFor(t, rules.ByID(unscoped), s, rules.Defaults(), "open"); u.Status != rules.Fail {
+		t.Errorf("unscoped on open: %s", u.Status)
+	}
+	res = resultFor(t, rules.ByID(broad), s, rules.Defaults(), "two-causes")
+	if res.Status != rules.Fail || !strings.Contains(res.Message, "Statement[1]") || strings.Contains(res.Message, "Statement[0]") {
+		t.Errorf("two-causes: %s %s", res.Status, res.Message)
+	}
 }
 
 func TestTrustOIDCAudience(t *testing.T) {

@@ -126,7 +126,7 @@ var UserConsoleWithoutMFA = Rule{
 		"With MFA a stolen password is not enough to sign in. Phishing-resistant devices (passkeys, " +
 		"security keys) are best.",
 	Frameworks: with(with(with(with(cis("1.10", "1.9", "2.10"),
-		FSBP, "IAM.5"), WellArch, "SEC02-BP01"), NIST80053, "IA-2(1)"), Conformity, "IAM-013"),
+		FSBP, "IAM.5"), WellArch, "SEC02-BP01"), NIST80053, "IA-2(1)", "IA-2(8)"), Conformity, "IAM-013"),
 	Remediation: Remediation{
 		Summary: "Have the user register an MFA device (a passkey or security key is best), or remove the console password if nobody signs in as this user.",
 		Console: "IAM console > Users > select the user > Security credentials > Multi-factor authentication > Assign MFA device.",

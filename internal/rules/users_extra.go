@@ -56,7 +56,8 @@ var UserNoHardwareMFA = Rule{
 	Severity: Low,
 	Description: "Authenticator apps generate codes that a convincing phishing page can ask for and relay. " +
 		"FIDO security keys and passkeys are bound to the real AWS sign-in page and cannot be relayed, so " +
-		"they are the stronger choice for people who sign in to the console.",
+		"they are the stronger choice for people who sign in to the console. A console user with no MFA at " +
+		"all is reported once, by iam-user-console-without-mfa; this rule then passes as not applicable.",
 	Frameworks: with(with(map[Framework][]string{},
 		WellArch, "SEC02-BP01"), NIST80053, "IA-2(1)", "IA-2(8)"),
 	Remediation: Remediation{
@@ -79,8 +80,14 @@ func checkUserNoHardwareMFA(r *Rule, _ *Context, _ *snapshot.Snapshot, a *snapsh
 			out = append(out, r.userResult(Pass, a, u, "IAM user %s has no console password.", u.Name))
 			continue
 		}
-		if u.MFAActive == nil || !*u.MFAActive {
-			out = append(out, r.userResult(Fail, a, u, "IAM user %s signs in to the console without any MFA device, let alone a hardware one.", u.Name))
+		switch {
+		case u.MFAActive == nil:
+			res := r.userResult(Unknown, a, u, "IAM user %s has a console password but its MFA state is not in the credential report.", u.Name)
+			res.MissingInputs = []snapshot.Input{snapshot.InputCredentialReport}
+			out = append(out, res)
+			continue
+		case !*u.MFAActive:
+			out = append(out, r.userResult(Pass, a, u, "Not applicable: IAM user %s signs in to the console without any MFA device, which iam-user-console-without-mfa reports (this rule judges the kind of device once there is one).", u.Name))
 			continue
 		}
 		hw, known := hasHardwareMFA(a, u.ARN, u.MFADevices, false)
