@@ -9,6 +9,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/rules"
@@ -19,6 +20,9 @@ type Options struct {
 	Color bool
 	// ShowPassing lists every PASS result instead of a count per rule.
 	ShowPassing bool
+	// Width is the line width long messages are wrapped to (0:
+	// DefaultWidth), with continuation lines indented under the message.
+	Width int
 }
 
 const (
@@ -112,7 +116,9 @@ func (p *printer) section(r *report.Report, sev rules.Severity) {
 		}
 		p.printf("  %s (%d)\n", p.paint(bold, head), len(byRule[id]))
 		for _, res := range byRule[id] {
-			p.printf("    %s %s: %s\n", p.paint(sevColor[sev], "✗"), p.label(res), res.Message)
+			lead := "    ✗ " + p.label(res) + ": "
+			p.printf("    %s %s: %s\n", p.paint(sevColor[sev], "✗"), p.label(res),
+				wrap(res.Message, utf8.RuneCountInString(lead), 8, p.opt.Width))
 		}
 	}
 	p.printf("\n")
@@ -130,7 +136,7 @@ func (p *printer) unknown(r *report.Report) {
 	}
 	p.printf("%s (%d) — not checked, input missing\n", p.paint(bold, "UNKNOWN"), len(rs))
 	for _, res := range rs {
-		p.printf("  %-42s %s\n        %s\n", res.RuleID, p.label(res), res.Message)
+		p.printf("  %-42s %s\n        %s\n", res.RuleID, p.label(res), wrap(res.Message, 8, 8, p.opt.Width))
 	}
 	p.printf("\n")
 }
