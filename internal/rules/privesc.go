@@ -62,16 +62,36 @@ func checkPrivilegeEscalation(r *Rule, ctx *Context, s *snapshot.Snapshot, a *sn
 	m := ctx.model(s, a)
 	an := ctx.analysis(s, a)
 	chains := an.AdminChains()
+	open := openRoles(ctx, s, a)
+	exposed := map[string][]*access.Principal{} // open role ARN -> principals it raises
 	var out []Result
+	index := map[string]int{} // principal ARN -> its result
 	for _, p := range m.Principals {
 		if p.Kind == access.KindGroup || (p.Kind == access.KindRole && p.Role.ServiceLinked()) {
 			continue
 		}
-		res := privescResult(r, a, an, p, chains[p.ARN])
-		if res.Status == Fail {
-			res.Message += openRoleNote(ctx, s, a, an.Escalations(p))
+		fs, viaOpen := splitOpen(an.Escalations(p), open)
+		for _, f := range viaOpen {
+			exposed[f.TargetARN] = append(exposed[f.TargetARN], p)
 		}
-		out = append(out, res)
+		index[p.ARN] = len(out)
+		out = append(out, privescResult(r, a, an, p, fs, viaOpen, ownChains(chains[p.ARN], open)))
+	}
+	// A role anyone can assume is reported once, on that role, with the
+	// principals it raises (instead of once per principal).
+	for _, ro := range a.Roles {
+		ps := exposed[ro.ARN]
+		i, ok := index[ro.ARN]
+		if len(ps) == 0 || !ok {
+			continue
+		}
+		res := &out[i]
+		msg := exposureMessage(an, m.Principal(ro.ARN), ps)
+		if res.Status == Fail {
+			res.Message = msg + " " + res.Message
+		} else {
+			*res = r.principalResult(Fail, a, m.Principal(ro.ARN), "%s", msg)
+		}
 	}
 	if len(out) == 0 {
 		out = append(out, r.accountResult(Pass, a, "The account has no user or role to check."))
@@ -79,35 +99,129 @@ func checkPrivilegeEscalation(r *Rule, ctx *Context, s *snapshot.Snapshot, a *sn
 	return out
 }
 
-func privescResult(r *Rule, a *snapshot.Account, an *access.Analysis, p *access.Principal, chains []access.Chain) Result {
+// openRoles returns the roles whose trust policy lets any principal in
+// (role-trust-any-principal fails them), by ARN.
+func openRoles(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) map[string]bool {
+	open := map[string]bool{}
+	for _, ro := range trustRoles(a) {
+		t := trustOf(ctx, s, a, ro)
+		if t.doc == nil || t.err != nil {
+			continue
+		}
+		if fails, _ := judgeAnyPrincipal(ctx, s, a, t); len(fails) > 0 {
+			open[ro.ARN] = true
+		}
+	}
+	return open
+}
+
+// splitOpen separates the assumptions of roles anyone can assume (sts-001
+// on an open role) from the principal's own findings.
+func splitOpen(fs []access.Finding, open map[string]bool) (own, viaOpen []access.Finding) {
+	for _, f := range fs {
+		if f.Method.ID == "sts-001" && open[f.TargetARN] {
+			viaOpen = append(viaOpen, f)
+		} else {
+			own = append(own, f)
+		}
+	}
+	return own, viaOpen
+}
+
+// ownChains drops the chains that start by assuming a role anyone can
+// assume: they are reported on that role.
+func ownChains(cs []access.Chain, open map[string]bool) []access.Chain {
+	var out []access.Chain
+	for _, c := range cs {
+		if h := c.Hops[0]; h.Via == "sts:AssumeRole" && open[h.To] {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// exposureMessage describes an open role's exposure: what it gives and to
+// whom.
+func exposureMessage(an *access.Analysis, role *access.Principal, ps []*access.Principal) string {
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = shortResource(p.ARN)
+	}
+	gain := "more than they hold"
+	if an.IsAdmin(role) {
+		gain = "administrator"
+	} else if g := gainText(an, role, ps[0]); g != "" {
+		gain = g
+	}
+	return fmt.Sprintf("Role %s trusts any principal, so every principal of the account can assume it and gain %s: %s %s. "+
+		"This is one finding for all of them: fix the role's trust policy (role-trust-any-principal).",
+		role.Name, gain, plural(len(ps), "principal is raised:", "principals are raised:"), summarize(names, 10))
+}
+
+// gainText names what becoming target gives p: "s3:GetObject and
+// s3:PutObject", or "" when nothing is listed.
+func gainText(an *access.Analysis, target, p *access.Principal) string {
+	names, total := an.Gains(target, p, 4)
+	if total == 0 {
+		return ""
+	}
+	if total > len(names) {
+		return strings.Join(names, ", ") + " and " + plural(total-len(names), "more action", "more actions")
+	}
+	return joinList(names)
+}
+
+func privescResult(r *Rule, a *snapshot.Account, an *access.Analysis, p *access.Principal, fs, viaOpen []access.Finding, chains []access.Chain) Result {
 	if an.IsAdmin(p) {
 		return r.principalResult(Pass, a, p, "%s is already administrator: escalation is moot (principal-admin-access and policy-admin-attached report the access itself).", kindLabel(p))
 	}
-	fs := an.Escalations(p)
+	note := openNote(viaOpen)
 	if len(fs) == 0 && len(chains) == 0 {
 		if probs := ownProblems(p); len(probs) > 0 {
-			return r.principalResult(Unknown, a, p, "%s can use none of the %d escalation methods with the policies that could be read, but %s.", kindLabel(p), access.ActiveMethods(), joinList(probs))
+			return r.principalResult(Unknown, a, p, "%s can use none of the %d escalation methods with the policies that could be read, but %s.%s", kindLabel(p), access.ActiveMethods(), joinList(probs), note)
 		}
-		note := ""
+		if note != "" {
+			return r.principalResult(Pass, a, p, "%s has no escalation of its own.%s", kindLabel(p), note)
+		}
+		extra := ""
 		if len(p.Problems) > 0 {
-			note = " Not counted: " + joinList(p.Problems) + "."
+			extra = " Not counted: " + joinList(p.Problems) + "."
 		}
-		return r.principalResult(Pass, a, p, "%s can use none of the %d escalation methods, and no role it can assume leads to administrator.%s", kindLabel(p), access.ActiveMethods(), note)
+		return r.principalResult(Pass, a, p, "%s can use none of the %d escalation methods, and no role it can assume leads to administrator.%s", kindLabel(p), access.ActiveMethods(), extra)
 	}
-	return r.principalResult(Fail, a, p, "%s", escalationMessage(p, fs, chains))
+	return r.principalResult(Fail, a, p, "%s%s", escalationMessage(an, p, fs, chains), note)
+}
+
+// openNote points at the open roles a principal can assume, reported on
+// those roles.
+func openNote(viaOpen []access.Finding) string {
+	if len(viaOpen) == 0 {
+		return ""
+	}
+	var names []string
+	for _, f := range viaOpen {
+		if !slices.Contains(names, f.TargetName) {
+			names = append(names, f.TargetName)
+		}
+	}
+	return fmt.Sprintf(" It can also assume role %s, which trusts any principal: that path is open to every principal of the account and is reported once, on the role.", joinList(names))
 }
 
 // escalationMessage describes a principal's escalation findings and chains
-// in one paragraph: the methods (ID and name), their targets, the actions
-// and the statements that allow each, and the shortest chains to
-// administrator.
-func escalationMessage(p *access.Principal, fs []access.Finding, chains []access.Chain) string {
+// in one paragraph: what it gains, the methods (ID and name) with the most
+// useful first (those reaching administrator), their targets
+// (administrators first), the actions and the statements that allow each,
+// and the shortest chains to administrator.
+func escalationMessage(an *access.Analysis, p *access.Principal, fs []access.Finding, chains []access.Chain) string {
 	var b strings.Builder
 	groups := groupFindings(fs)
 	toAdmin := len(chains) > 0
 	fmt.Fprintf(&b, "%s can escalate its privileges", kindLabel(p))
 	if toAdmin {
 		b.WriteString(" to administrator")
+	} else if g := unionGains(an, p, fs); g != "" {
+		b.WriteString(", gaining " + g + ",")
 	}
 	if len(groups) == 0 {
 		b.WriteString(".")
@@ -124,7 +238,7 @@ func escalationMessage(p *access.Principal, fs []access.Finding, chains []access
 			fmt.Fprintf(&b, " Details of the other %s: iamspect explain %s.", plural(len(groups)-detailed, "method", "methods"), p.ARN)
 			break
 		}
-		b.WriteString(" " + describeMethod(g))
+		b.WriteString(" " + describeMethod(an, p, g))
 	}
 	if toAdmin {
 		cs := make([]string, len(chains))
@@ -136,8 +250,40 @@ func escalationMessage(p *access.Principal, fs []access.Finding, chains []access
 	return b.String()
 }
 
+// unionGains names what the principal's non-administrator targets give it
+// together (at most four actions).
+func unionGains(an *access.Analysis, p *access.Principal, fs []access.Finding) string {
+	var names []string
+	more := 0
+	for _, f := range fs {
+		t := an.Model.Principal(f.TargetARN)
+		if t == nil || t == p {
+			continue
+		}
+		ns, total := an.Gains(t, p, 8)
+		for _, n := range ns {
+			if !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+		more = max(more, total-len(ns))
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	if len(names) > 4 {
+		more += len(names) - 4
+		names = names[:4]
+	}
+	if more > 0 {
+		return strings.Join(names, ", ") + " and " + plural(more, "more action", "more actions")
+	}
+	return joinList(names)
+}
+
 // groupFindings gathers the findings of each method (they are sorted by
-// method ID).
+// method ID), then puts the methods that reach administrator first and,
+// within a method, the administrator targets first.
 func groupFindings(fs []access.Finding) [][]access.Finding {
 	var out [][]access.Finding
 	for _, f := range fs {
@@ -147,6 +293,16 @@ func groupFindings(fs []access.Finding) [][]access.Finding {
 		}
 		out = append(out, []access.Finding{f})
 	}
+	rank := func(f access.Finding) int {
+		if f.ToAdmin {
+			return 0
+		}
+		return 1
+	}
+	for _, g := range out {
+		slices.SortStableFunc(g, func(x, y access.Finding) int { return rank(x) - rank(y) })
+	}
+	slices.SortStableFunc(out, func(x, y []access.Finding) int { return rank(x[0]) - rank(y[0]) })
 	return out
 }
 
@@ -154,7 +310,7 @@ func groupFindings(fs []access.Finding) [][]access.Finding {
 // new EC2 instance] target role ec2-admin (administrator, trusts
 // ec2.amazonaws.com): iam:PassRole on role/ec2-admin (inline policy "x"
 // Statement[0]); ec2:RunInstances on * (...)."
-func describeMethod(fs []access.Finding) string {
+func describeMethod(an *access.Analysis, p *access.Principal, fs []access.Finding) string {
 	m := fs[0].Method
 	var b strings.Builder
 	fmt.Fprintf(&b, "[%s %s]", m.ID, m.Name)
@@ -167,6 +323,10 @@ func describeMethod(fs []access.Finding) string {
 		var notes []string
 		if f.ToAdmin {
 			notes = append(notes, "to administrator")
+		} else if t := an.Model.Principal(f.TargetARN); t != nil && t != p {
+			if g := gainText(an, t, p); g != "" {
+				notes = append(notes, "gains "+g)
+			}
 		}
 		switch f.Then {
 		case "":
@@ -219,30 +379,6 @@ func shortResource(arn string) string {
 		}
 	}
 	return arn
-}
-
-// openRoleNote points at target roles whose trust policy lets any principal
-// in: an escalation through such a role is open to everyone, not only to this
-// principal, and the fix belongs in that role's trust policy.
-func openRoleNote(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account, fs []access.Finding) string {
-	var open []string
-	for _, f := range fs {
-		if f.TargetKind != string(access.KindRole) || slices.Contains(open, f.TargetName) {
-			continue
-		}
-		for _, ro := range a.Roles {
-			if ro.ARN != f.TargetARN {
-				continue
-			}
-			if fails, _ := judgeAnyPrincipal(ctx, s, a, trustOf(ctx, s, a, ro)); len(fails) > 0 {
-				open = append(open, f.TargetName)
-			}
-		}
-	}
-	if len(open) == 0 {
-		return ""
-	}
-	return fmt.Sprintf(" Role %s trusts any principal, so this path is open to everyone: fix its trust policy (role-trust-any-principal).", joinList(open))
 }
 
 // lowerFirst lower-cases a method name's first letter for use mid-sentence.
