@@ -182,10 +182,12 @@ type edge struct {
 	to          *Principal // nil: AdminNode
 	via         string
 	conditional bool
-	// group, then: an edge to AdminNode by joining a group (iam-013) runs
-	// through the group, then the method its membership enables (grouphop.go).
-	group, then string
+	// group: an edge to AdminNode by joining a group (iam-013) runs through
+	// the group, then the method its membership enables (grouphop.go).
+	group *groupVia
 }
+
+type groupVia struct{ arn, then string }
 
 // hops renders an edge from p as chain hops: one, or two for a group hop
 // ("-[iam-013]-> group/ops -[iam-008]-> administrator").
@@ -194,10 +196,10 @@ func (e edge) hops(from string) []Hop {
 	if e.to != nil {
 		to = e.to.ARN
 	}
-	if e.group == "" {
+	if e.group == nil {
 		return []Hop{{From: from, To: to, Via: e.via, Conditional: e.conditional}}
 	}
-	return []Hop{{From: from, To: e.group, Via: e.via, Conditional: e.conditional}, {From: e.group, To: to, Via: e.then}}
+	return []Hop{{From: from, To: e.group.arn, Via: e.via, Conditional: e.conditional}, {From: e.group.arn, To: to, Via: e.group.then}}
 }
 
 // edges are the ways a principal becomes another principal (or admin):
@@ -225,7 +227,7 @@ func (a *Analysis) edges(p *Principal) []edge {
 			// The principal (or its target, once rewritten) can be made
 			// administrator: the chain ends here.
 			if f.TargetKind == "group" && f.Then != "" {
-				e.group, e.then = f.TargetARN, f.Then
+				e.group = &groupVia{f.TargetARN, f.Then}
 			}
 		default:
 			continue

@@ -109,7 +109,17 @@ type empowerTarget struct {
 	empowers  []*Principal
 }
 
+// empowerCandidates returns the targets of one kind, computed once per
+// analysis.
 func (a *Analysis) empowerCandidates(kind string) []empowerTarget {
+	if v, ok := a.empowerCands.Load(kind); ok {
+		return v.([]empowerTarget)
+	}
+	v, _ := a.empowerCands.LoadOrStore(kind, a.computeEmpowerCandidates(kind))
+	return v.([]empowerTarget)
+}
+
+func (a *Analysis) computeEmpowerCandidates(kind string) []empowerTarget {
 	var out []empowerTarget
 	switch kind {
 	case "user":
@@ -127,11 +137,12 @@ func (a *Analysis) empowerCandidates(kind string) []empowerTarget {
 			}
 		}
 	case "policy":
+		attached := a.attachments()
 		for _, mp := range a.Model.Account.Policies {
-			if mp.ARN == "" || strings.HasPrefix(mp.ARN, "arn:aws:iam::aws:") || strings.Contains(mp.ARN, ":iam::aws:policy/") {
+			if mp.ARN == "" || snapshot.IsAWSManagedPolicyARN(mp.ARN) {
 				continue
 			}
-			out = append(out, empowerTarget{mp.ARN, mp.Name, nil, a.attachedTo(mp.ARN)})
+			out = append(out, empowerTarget{mp.ARN, mp.Name, nil, attached[mp.ARN]})
 		}
 	}
 	return out
@@ -228,28 +239,28 @@ func (a *Analysis) members(g *Principal) []*Principal {
 	return out
 }
 
-// attachedTo returns the users, groups' members and roles a managed
-// policy is attached to.
-func (a *Analysis) attachedTo(arn string) []*Principal {
-	var out []*Principal
-	has := func(refs []snapshot.PolicyRef) bool {
-		return slices.ContainsFunc(refs, func(r snapshot.PolicyRef) bool { return r.ARN == arn })
+// attachments maps each managed policy ARN to the users (directly or
+// through a group) and roles it is attached to, in model order.
+func (a *Analysis) attachments() map[string][]*Principal {
+	out := map[string][]*Principal{}
+	add := func(refs []snapshot.PolicyRef, p *Principal) {
+		for _, r := range refs {
+			if l := out[r.ARN]; len(l) == 0 || l[len(l)-1] != p {
+				out[r.ARN] = append(l, p)
+			}
+		}
 	}
 	for _, p := range a.Model.Principals {
-		var attached bool
-		switch p.Kind {
-		case KindUser:
-			attached = has(p.User.AttachedPolicies)
+		switch {
+		case p.Kind == KindUser:
+			add(p.User.AttachedPolicies, p)
 			for _, gn := range p.User.Groups {
-				if g := a.groups[gn]; g != nil && has(g.Group.AttachedPolicies) {
-					attached = true
+				if g := a.groups[gn]; g != nil {
+					add(g.Group.AttachedPolicies, p)
 				}
 			}
-		case KindRole:
-			attached = !p.Role.ServiceLinked() && has(p.Role.AttachedPolicies)
-		}
-		if attached {
-			out = append(out, p)
+		case p.Kind == KindRole && !p.Role.ServiceLinked():
+			add(p.Role.AttachedPolicies, p)
 		}
 	}
 	return out

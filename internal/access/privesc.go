@@ -52,6 +52,7 @@ type Analysis struct {
 	usersByARN     byARN
 	rolesByARN     byARN
 	hypo           sync.Map // *Principal -> *pstate: a user as if it had joined a group (grouphop.go)
+	empowerCands   sync.Map // target kind -> []empowerTarget (empower.go)
 
 	chainsOnce sync.Once
 	chains     map[string][]Chain

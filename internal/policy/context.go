@@ -68,8 +68,10 @@ type evalContext struct {
 	values map[string][]string
 	absent map[string]bool
 	closed bool
-	// bounds are the ranges of date keys whose values are not known.
-	bounds map[string]timeBound
+	// token bounds aws:TokenIssueTime when its value is not known
+	// (hasToken).
+	token    timeBound
+	hasToken bool
 }
 
 func newEvalContext(r *Request) *evalContext {
@@ -91,7 +93,7 @@ func newEvalContext(r *Request) *evalContext {
 		c.derive("aws:currenttime", now.Format(time.RFC3339))
 		c.derive("aws:epochtime", strconv.FormatInt(now.Unix(), 10))
 		if _, set := c.values[keyTokenIssueTime]; !set && !c.absent[keyTokenIssueTime] {
-			c.bounds = map[string]timeBound{keyTokenIssueTime: tokenIssueBound(r, now)}
+			c.token, c.hasToken = tokenIssueBound(r, now), true
 		}
 	}
 	if a, ok := SplitARN(r.Principal); ok {

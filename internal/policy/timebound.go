@@ -63,13 +63,10 @@ func isRoleSession(r *Request) bool {
 // bounded; ok is false when no bound applies or the bound does not decide.
 func (cc *ccond) evalBounded(ctx *evalContext) (tri, bool) {
 	op := cc.cond.op
-	if ctx == nil || ctx.bounds == nil || op.family != famDate {
+	if ctx == nil || !ctx.hasToken || op.family != famDate || !strings.EqualFold(cc.cond.Key, keyTokenIssueTime) {
 		return triUnknown, false
 	}
-	b, ok := ctx.bounds[strings.ToLower(cc.cond.Key)]
-	if !ok {
-		return triUnknown, false
-	}
+	b := ctx.token
 	// Present: some policy value matches (negated: none does). The key is
 	// single-valued, so the set qualifiers reduce to the same test.
 	present := triFalse
