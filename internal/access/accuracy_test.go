@@ -1,10 +1,13 @@
 package access
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/iamspect/iamspect/internal/demo"
+	"github.com/iamspect/iamspect/internal/importer"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
@@ -147,4 +150,53 @@ func (ac *account) group(name string, sts ...stmt) *snapshot.Group {
 	a := ac.b.Account()
 	a.Groups = append(a.Groups, g)
 	return g
+}
+
+// Item 15: who-can sts:AssumeRole and explain agree on every role of the
+// demo organisation and of the real CloudMapper and Cloudsplaining
+// accounts.
+func TestWhoCanAssumeAgreesWithExplain(t *testing.T) {
+	check := func(t *testing.T, s *snapshot.Snapshot) {
+		for _, acct := range s.Accounts {
+			an := Analyze(Build(s, acct, nil), now)
+			canAssume := map[string][]string{} // role -> principals, from explain
+			for _, p := range an.Model.Principals {
+				if p.Kind == KindGroup {
+					continue
+				}
+				for _, r := range an.Explain(p).CanAssume {
+					canAssume[r] = append(canAssume[r], p.ARN)
+				}
+			}
+			for _, r := range an.Model.Principals {
+				if r.Kind != KindRole {
+					continue
+				}
+				var who []string
+				for _, p := range an.WhoCan("sts:AssumeRole", r.ARN) {
+					who = append(who, p.ARN)
+				}
+				slices.Sort(who)
+				want := canAssume[r.ARN]
+				slices.Sort(want)
+				if !slices.Equal(who, want) {
+					t.Errorf("%s: who-can %v, explain %v", r.ARN, who, want)
+				}
+			}
+		}
+	}
+	t.Run("demo", func(t *testing.T) { check(t, demo.Snapshot()) })
+	for _, f := range []string{"cloudmapper-demo-authz-details.json", "cloudsplaining-test-example-authz-details.json"} {
+		t.Run(f, func(t *testing.T) {
+			path := shared + "authz-details/" + f
+			if _, err := os.Stat(path); err != nil {
+				t.Skipf("shared data not available: %v", err)
+			}
+			s, err := importer.Import(importer.Options{AuthzDetails: []string{path}, Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, s)
+		})
+	}
 }
