@@ -49,6 +49,7 @@ var PrincipalCanGrantPermissions = Rule{
 		"https://github.com/iamspect/iamspect/blob/main/docs/privilege-escalation.md",
 	},
 	Needs:        policyNeeds,
+	Covers:       Covers{Users: []snapshot.Input{snapshot.InputAuthorizationDetails}},
 	CheckAccount: checkCanGrantPermissions,
 }
 

@@ -83,7 +83,7 @@ func checkUserNoHardwareMFA(r *Rule, _ *Context, _ *snapshot.Snapshot, a *snapsh
 		switch {
 		case u.MFAActive == nil:
 			res := r.userResult(Unknown, a, u, "IAM user %s has a console password but its MFA state is not in the credential report.", u.Name)
-			res.MissingInputs = []snapshot.Input{snapshot.InputCredentialReport}
+			res.MissingInputs = inputNames(snapshot.InputCredentialReport)
 			out = append(out, res)
 			continue
 		case !*u.MFAActive:
