@@ -31,8 +31,15 @@ var PrivilegeEscalation = Rule{
 		"hold more than the principal). Denies cancel allows; NotAction grants count. The result names the " +
 		"methods, the exact actions and the statements that allow them, the target (the role passed or " +
 		"assumed, the user whose credentials could be taken, the policy that could be rewritten), and the " +
-		"shortest chain to administrator. Principals that are already administrators pass with a note: " +
-		"their problem is principal-admin-access, not escalation.",
+		"shortest chain to administrator, the most useful targets (administrators) first and, for the " +
+		"others, what they add. Conditions are decided where the snapshot's time decides them, " +
+		"aws:TokenIssueTime included (temporary credentials are at most 36 hours old). Roles only AWS may " +
+		"change (service-linked roles, IAM Identity Center's /aws-reserved/ roles) are never the target of a " +
+		"method that rewrites a role. Joining a group counts with what its policies then allow: a group " +
+		"holding iam:* is a way to administrator. A role that any principal may assume is reported once, on " +
+		"that role, naming the principals it raises. Changing other principals' permissions without being " +
+		"able to use them is principal-can-grant-permissions, not escalation. Principals that are already " +
+		"administrators pass with a note: their problem is principal-admin-access, not escalation.",
 	Frameworks: with(with(map[Framework][]string{}, WellArch, "SEC03-BP02", "SEC03-BP04"), NIST80053, "AC-6", "AC-6(1)", "AC-5"),
 	Remediation: Remediation{
 		Summary: "Remove the permission that enables each listed method, or narrow it: scope iam:PassRole to the roles the principal must pass (with an iam:PassedToService condition), scope iam:* write actions to resources the principal does not use itself, never allow iam:CreatePolicyVersion / Attach*Policy / Put*Policy on the principal's own policies, and require a permissions boundary for principals that must manage IAM. Narrow the trust policies of privileged roles to the principals that need them.",
