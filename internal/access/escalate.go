@@ -133,6 +133,9 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 			return nil
 		}
 		for _, g := range a.sortedGroups() {
+			if done() {
+				break
+			}
 			if slices.Contains(p.User.Groups, g.Name) || !a.groupRaises(s, g) {
 				continue
 			}

@@ -45,7 +45,22 @@ func (a *Analysis) joinGain(s *pstate, g *Principal) string {
 		return r
 	}
 	conditional := ""
-	for _, m := range Methods {
+	// Methods on the user itself first: they are cheap, and the usual way
+	// a group's IAM permissions lead to administrator.
+	self := func(m *Method) bool {
+		return m.Target == TargetSelf || m.Target == TargetSelfPolicy || m.Target == TargetSelfGroup
+	}
+	ordered := slices.Clone(Methods)
+	slices.SortStableFunc(ordered, func(x, y *Method) int {
+		switch {
+		case self(x) == self(y):
+			return 0
+		case self(x):
+			return -1
+		}
+		return 1
+	})
+	for _, m := range ordered {
 		if m.Target == TargetGroup || !m.AppliesTo(string(KindUser)) || (m.Retired != "" && !a.IncludeRetired) {
 			continue
 		}
