@@ -148,7 +148,11 @@ func writeExplanation(w io.Writer, e *access.Explanation) error {
 				line += " -> " + f.TargetKind + " " + f.TargetName
 			}
 			if f.ToAdmin {
-				line += "  [to administrator]"
+				line += "  [to administrator"
+				if f.Then != "" && f.Then != access.Membership {
+					line += ", then " + f.Then
+				}
+				line += "]"
 			}
 			if f.Conditional() {
 				line += "  [conditional]"

@@ -2,9 +2,14 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
 func TestWhoCan(t *testing.T) {
@@ -155,5 +160,37 @@ func TestWhoCanAssumeHonoursTrustAndRefusesUnknownActions(t *testing.T) {
 	code, out, errOut = runCLI(t, "who-can", "iam:Pass*", "--demo")
 	if code != 0 || !strings.Contains(errOut, "iam:Pass* matches one action: iam:PassRole") || !strings.Contains(out, "build-runner") {
 		t.Errorf("iam:Pass*: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// Issue 9 item 11 through the CLI: explain shows the group hop to
+// administrator and the method its membership enables.
+func TestExplainGroupHop(t *testing.T) {
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	b := snapshot.NewBuilder("123456789012", now)
+	b.User("alice", now.AddDate(0, -1, 0)).User.InlinePolicies = []snapshot.InlinePolicy{{Name: "join",
+		Document: snapshot.RawJSON(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:AddUserToGroup","Resource":"arn:aws:iam::123456789012:group/iam-managers"}]}`)}}
+	b.Account().Groups = append(b.Account().Groups, &snapshot.Group{Name: "iam-managers", ARN: "arn:aws:iam::123456789012:group/iam-managers", Path: "/",
+		InlinePolicies: []snapshot.InlinePolicy{{Name: "iam-all", Document: snapshot.RawJSON(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"}]}`)}}})
+	path := filepath.Join(t.TempDir(), "snapshot.json")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Build().Write(f); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	code, out, errOut := runCLI(t, "explain", "arn:aws:iam::123456789012:user/alice", "--snapshot", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"iam-013  Join a more privileged group -> group iam-managers  [to administrator, then iam-007]",
+		"user/alice -[iam-013]-> group/iam-managers -[iam-007]-> administrator",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explain lacks %q:\n%s", want, out)
+		}
 	}
 }
