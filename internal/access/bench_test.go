@@ -147,3 +147,23 @@ func TestGeneratedAccountSmall(t *testing.T) {
 		t.Errorf("small generated account took %s", d)
 	}
 }
+
+// What rule principal-can-grant-permissions adds once the escalations are
+// known: every principal's changes to other principals' permissions.
+// go test ./internal/access -run '^$' -bench Empowerments -benchtime 3x
+func BenchmarkEmpowermentsHalf(b *testing.B) {
+	s := genAccount(500, 2500, 1000)
+	m := Build(s, s.Accounts[0], nil)
+	an := Analyze(m, now)
+	an.AdminChains()
+	b.ResetTimer()
+	var n int
+	for b.Loop() {
+		an.empowerCands.Clear()
+		n = 0
+		for _, p := range m.Principals {
+			n += len(an.Empowerments(p))
+		}
+	}
+	b.ReportMetric(float64(n), "empowerments")
+}

@@ -46,7 +46,9 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 		}
 		return strings.Compare(x.TargetARN+x.Via, y.TargetARN+y.Via)
 	})
-	return out
+	// The findings are kept for the whole scan: drop the spare capacity
+	// that appending left.
+	return slices.Clone(out)
 }
 
 // tryMethod checks one method for one principal.
