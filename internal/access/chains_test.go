@@ -185,6 +185,13 @@ func TestUnsatisfiableConditions(t *testing.T) {
 		{"region allowed, another excluded", map[string]any{"StringEquals": map[string]any{"aws:RequestedRegion": []string{"eu-west-1", "us-east-1"}}, "StringNotEquals": map[string]any{"aws:RequestedRegion": "eu-west-1"}}, true},
 		{"wildcards are not judged", map[string]any{"StringLike": map[string]any{"aws:RequestedRegion": "eu-*"}, "StringNotLike": map[string]any{"aws:RequestedRegion": "eu-*"}}, true},
 		{"MFA", map[string]any{"Bool": map[string]any{"aws:MultiFactorAuthPresent": "true"}}, true},
+		// Ranges (now is 2026-06-01T12:00Z; each bound alone is inside the
+		// 36 hours a token may be old, so only the pair decides).
+		{"token issued after 06:00 and before 04:00", map[string]any{"DateGreaterThan": map[string]any{"aws:TokenIssueTime": "2026-06-01T06:00:00Z"}, "DateLessThan": map[string]any{"aws:TokenIssueTime": "2026-06-01T04:00:00Z"}}, false},
+		{"token issued between 04:00 and 06:00", map[string]any{"DateGreaterThan": map[string]any{"aws:TokenIssueTime": "2026-06-01T04:00:00Z"}, "DateLessThan": map[string]any{"aws:TokenIssueTime": "2026-06-01T06:00:00Z"}}, true},
+		{"MFA younger than an hour and older than two", map[string]any{"NumericLessThan": map[string]any{"aws:MultiFactorAuthAge": "3600"}, "NumericGreaterThan": map[string]any{"aws:MultiFactorAuthAge": "7200"}}, false},
+		{"MFA age strictly between 3599 and 3600", map[string]any{"NumericLessThan": map[string]any{"aws:MultiFactorAuthAge": "3600"}, "NumericGreaterThan": map[string]any{"aws:MultiFactorAuthAge": "3599"}}, true},
+		{"MFA age exactly 3600 but not 3600", map[string]any{"NumericEquals": map[string]any{"aws:MultiFactorAuthAge": "3600"}, "NumericNotEquals": map[string]any{"aws:MultiFactorAuthAge": "3600"}}, false},
 	}
 	for _, c := range cases {
 		ac := newAccount()

@@ -1,7 +1,10 @@
 package access
 
 import (
+	"math"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/iamspect/iamspect/internal/policy"
 )
@@ -11,10 +14,12 @@ import (
 // never hold together: "StringEquals aws:RequestedRegion eu-west-1" beside
 // "StringEquals aws:RequestedRegion us-east-1", or "Bool
 // aws:MultiFactorAuthPresent yes" (a Bool key is only ever true or false).
-// satisfiable finds those, so that they grant nothing. It is conservative:
-// whenever it cannot be sure (wildcards, numbers, dates, addresses,
-// IfExists, set operators, policy variables) it assumes the conditions can
-// hold.
+// satisfiable finds those, so that they grant nothing; for dates and
+// numbers it finds ranges that do not meet ("DateGreaterThan
+// aws:TokenIssueTime 2026-06-01" beside "DateLessThan aws:TokenIssueTime
+// 2026-01-01"). It is conservative: whenever it cannot be sure (wildcards,
+// addresses, IfExists, set operators, policy variables) it assumes the
+// conditions can hold.
 
 // satisfiable reports whether an allowing result can hold in some request.
 func satisfiable(r policy.Result) bool {
@@ -96,7 +101,31 @@ func candidates(cs []policy.Condition) (out []string, decidable bool) {
 		case "Bool":
 			positive = true
 			out = append(out, "true", "false")
-		case "StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike":
+		case "DateEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals":
+			// A range: its bounds and the instants just beside them are
+			// enough to find a value inside an intersection of ranges.
+			for _, v := range c.Values {
+				t, ok := policy.ParseDate(v)
+				if !ok {
+					return nil, false
+				}
+				for _, d := range []time.Duration{0, -time.Nanosecond, time.Nanosecond} {
+					out = append(out, t.Add(d).Format(time.RFC3339Nano))
+				}
+			}
+			positive = true
+		case "NumericEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals":
+			for _, v := range c.Values {
+				f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				if err != nil {
+					return nil, false
+				}
+				for _, x := range []float64{f, math.Nextafter(f, math.Inf(-1)), math.Nextafter(f, math.Inf(1))} {
+					out = append(out, strconv.FormatFloat(x, 'g', -1, 64))
+				}
+			}
+			positive = true
+		case "StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike", "DateNotEquals", "NumericNotEquals":
 			// A constraint only: checked against the candidates.
 		default:
 			return nil, false

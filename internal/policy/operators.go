@@ -213,6 +213,10 @@ func parseNumber(s string) (float64, bool) {
 	return f, err == nil
 }
 
+// ParseDate reads a Date operator's value as IAM does: the ISO 8601 forms
+// it accepts, or epoch seconds.
+func ParseDate(s string) (time.Time, bool) { return parseDate(s) }
+
 // parseDate accepts the ISO 8601 forms IAM accepts, and epoch seconds.
 func parseDate(s string) (time.Time, bool) {
 	s = strings.TrimSpace(s)
