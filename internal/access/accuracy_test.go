@@ -1,7 +1,6 @@
 package access
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +8,7 @@ import (
 	"github.com/iamspect/iamspect/internal/demo"
 	"github.com/iamspect/iamspect/internal/importer"
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/testutil/shareddata"
 )
 
 // Regression tests for issue 9's wrong verdicts, on accounts built with the
@@ -186,12 +186,16 @@ func TestWhoCanAssumeAgreesWithExplain(t *testing.T) {
 		}
 	}
 	t.Run("demo", func(t *testing.T) { check(t, demo.Snapshot()) })
+	t.Run("project fixture", func(t *testing.T) {
+		s, err := importer.Import(importer.Options{AuthzDetails: []string{"../importer/testdata/fixtures/authz-details.json"}, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, s)
+	})
 	for _, f := range []string{"cloudmapper-demo-authz-details.json", "cloudsplaining-test-example-authz-details.json"} {
 		t.Run(f, func(t *testing.T) {
-			path := shared + "authz-details/" + f
-			if _, err := os.Stat(path); err != nil {
-				t.Skipf("shared data not available: %v", err)
-			}
+			path := shareddata.Path(t, "authz-details/"+f)
 			s, err := importer.Import(importer.Options{AuthzDetails: []string{path}, Now: now})
 			if err != nil {
 				t.Fatal(err)
