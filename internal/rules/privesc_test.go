@@ -198,14 +198,6 @@ func peContains(list []string, s string) bool {
 	return false
 }
 
-func peKeys(m map[string]string) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
-
 // An escalation through a role anyone can assume is reported once, on that
 // role, naming its trust policy as the fix; one through a role trusting
 // only the user stays on the user.
