@@ -11,6 +11,7 @@ import (
 
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/report/jsonreport"
+	"github.com/iamspect/iamspect/internal/report/sarif"
 	"github.com/iamspect/iamspect/internal/report/table"
 )
 
@@ -38,6 +39,10 @@ var all = []Format{
 		}},
 	{Name: "json", Description: "for programs: the versioned, self-contained report (docs/output.md)",
 		Write: func(w io.Writer, r *report.Report, _ Options) error { return jsonreport.Write(w, r) }},
+	{Name: "sarif", Description: "SARIF 2.1.0 for GitHub code scanning (upload-sarif) and other SARIF viewers",
+		Write: func(w io.Writer, r *report.Report, o Options) error {
+			return sarif.Write(w, r, sarif.Options{ShowPassing: o.ShowPassing})
+		}},
 }
 
 // Names lists the format names, in help order.

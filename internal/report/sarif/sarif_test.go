@@ -1,0 +1,212 @@
+package sarif_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/iamspect/iamspect/internal/finding"
+	"github.com/iamspect/iamspect/internal/report"
+	"github.com/iamspect/iamspect/internal/report/internal/reporttest"
+	"github.com/iamspect/iamspect/internal/report/sarif"
+)
+
+func render(t *testing.T, r *report.Report, o sarif.Options) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := sarif.Write(&buf, r, o); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func validator(t *testing.T) *schemaValidator {
+	t.Helper()
+	data, err := os.ReadFile(reporttest.SharedPath(t, "schemas/sarif/sarif-schema-2.1.0.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := newSchemaValidator(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// The SARIF of the whole demo, and of the golden subset with every status,
+// validates against the official SARIF 2.1.0 schema.
+func TestValidAgainstOfficialSchema(t *testing.T) {
+	v := validator(t)
+	for name, doc := range map[string][]byte{
+		"full demo":         render(t, reporttest.Full(t), sarif.Options{}),
+		"full demo passing": render(t, reporttest.Full(t), sarif.Options{ShowPassing: true}),
+		"every status":      render(t, reporttest.Demo(t, ""), sarif.Options{ShowPassing: true}),
+		"empty":             render(t, &report.Report{Tool: report.Tool{Name: "iamspect", Version: "v1"}}, sarif.Options{}),
+	} {
+		errs, err := v.Validate(doc)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, e := range errs {
+			t.Errorf("%s: %s", name, e)
+		}
+	}
+}
+
+// The validator is not a rubber stamp: it rejects broken documents.
+func TestValidatorRejectsInvalidSARIF(t *testing.T) {
+	v := validator(t)
+	good := render(t, reporttest.Demo(t, ""), sarif.Options{})
+	breakers := map[string]func(m map[string]any){
+		"no version":        func(m map[string]any) { delete(m, "version") },
+		"bad version":       func(m map[string]any) { m["version"] = "2.0.0" },
+		"unknown top-level": func(m map[string]any) { m["extra"] = 1 },
+		"bad level": func(m map[string]any) {
+			run(m)["results"].([]any)[0].(map[string]any)["level"] = "fatal"
+		},
+		"message without text": func(m map[string]any) {
+			run(m)["results"].([]any)[0].(map[string]any)["message"] = map[string]any{}
+		},
+		"negative start line": func(m map[string]any) {
+			loc := run(m)["results"].([]any)[0].(map[string]any)["locations"].([]any)[0].(map[string]any)
+			loc["physicalLocation"].(map[string]any)["region"] = map[string]any{"startLine": -3}
+		},
+		"duplicate tags": func(m map[string]any) {
+			rule := run(m)["tool"].(map[string]any)["driver"].(map[string]any)["rules"].([]any)[0].(map[string]any)
+			rule["properties"].(map[string]any)["tags"] = []any{"security", "security"}
+		},
+		"suppression kind": func(m map[string]any) {
+			run(m)["results"].([]any)[0].(map[string]any)["suppressions"] = []any{map[string]any{"kind": "someday"}}
+		},
+	}
+	for name, breakIt := range breakers {
+		var m map[string]any
+		if err := json.Unmarshal(good, &m); err != nil {
+			t.Fatal(err)
+		}
+		breakIt(m)
+		doc, _ := json.Marshal(m)
+		errs, err := v.Validate(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(errs) == 0 {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func run(m map[string]any) map[string]any { return m["runs"].([]any)[0].(map[string]any) }
+
+// Structural checks that need no schema file.
+func TestStructure(t *testing.T) {
+	r := reporttest.Demo(t, "")
+	var log sarif.Log
+	if err := json.Unmarshal(render(t, r, sarif.Options{}), &log); err != nil {
+		t.Fatal(err)
+	}
+	if log.Version != "2.1.0" || len(log.Runs) != 1 {
+		t.Fatalf("version %q, %d runs", log.Version, len(log.Runs))
+	}
+	ru := log.Runs[0]
+	if len(ru.Tool.Driver.Rules) != len(r.Rules) {
+		t.Errorf("%d rules, report has %d", len(ru.Tool.Driver.Rules), len(r.Rules))
+	}
+	for i, d := range ru.Tool.Driver.Rules {
+		info := r.Rules[i]
+		if d.ID != info.ID || d.ShortDescription.Text != info.Title || d.HelpURI != info.References[0] ||
+			!strings.Contains(d.Help.Text, info.Remediation.Summary) || !strings.Contains(d.Help.Markdown, info.Remediation.CLI) {
+			t.Errorf("rule %s: %+v", info.ID, d)
+		}
+		if d.Properties["security-severity"] != sarif.SecuritySeverity(info.Severity) {
+			t.Errorf("rule %s: security-severity %v", d.ID, d.Properties["security-severity"])
+		}
+		tags, _ := d.Properties["tags"].([]any)
+		if len(tags) == 0 || tags[0] != "security" {
+			t.Errorf("rule %s: tags %v", d.ID, tags)
+		}
+	}
+	counts := map[string]int{}
+	for _, res := range ru.Results {
+		status := res.Properties["status"].(string)
+		counts[status]++
+		if res.RuleIndex == nil || ru.Tool.Driver.Rules[*res.RuleIndex].ID != res.RuleID {
+			t.Errorf("%s: ruleIndex %v", res.RuleID, res.RuleIndex)
+		}
+		loc := res.Locations[0]
+		if loc.PhysicalLocation.ArtifactLocation.URI == "" || loc.PhysicalLocation.ArtifactLocation.URIBaseID != sarif.BaseID ||
+			!strings.HasPrefix(loc.PhysicalLocation.ArtifactLocation.URI, "aws/") {
+			t.Errorf("%s: physical location %+v", res.RuleID, loc.PhysicalLocation)
+		}
+		if len(loc.LogicalLocations) != 1 || loc.LogicalLocations[0].Kind != "resource" ||
+			!strings.HasPrefix(loc.LogicalLocations[0].FullyQualifiedName, "arn:aws:") {
+			t.Errorf("%s: logical location %+v", res.RuleID, loc.LogicalLocations)
+		}
+		if len(res.PartialFingerprints[sarif.FingerprintKey]) != 32 {
+			t.Errorf("%s: fingerprint %v", res.RuleID, res.PartialFingerprints)
+		}
+		switch status {
+		case "FAIL":
+			if res.Kind != "fail" || (res.Level != "error" && res.Level != "warning") || len(res.Suppressions) != 0 {
+				t.Errorf("FAIL as %s/%s", res.Kind, res.Level)
+			}
+		case "MUTED":
+			if res.Kind != "fail" || len(res.Suppressions) != 1 || res.Suppressions[0].Status != "accepted" ||
+				!strings.Contains(res.Suppressions[0].Justification, "OPS-42") {
+				t.Errorf("MUTED as %+v", res)
+			}
+		case "UNKNOWN":
+			if res.Kind != "open" || res.Level != "none" || res.Properties["missing_inputs"] == nil {
+				t.Errorf("UNKNOWN as %+v", res)
+			}
+		default:
+			t.Errorf("status %s without --show-passing", status)
+		}
+	}
+	want := map[string]int{"FAIL": r.Summary.Fail, "MUTED": r.Summary.Muted, "UNKNOWN": r.Summary.Unknown}
+	for s, n := range want {
+		if n == 0 || counts[s] != n {
+			t.Errorf("%s: %d results, report has %d", s, counts[s], n)
+		}
+	}
+}
+
+// Fingerprints and paths are stable: the same resource gets the same ones
+// whatever the message says.
+func TestStableIdentity(t *testing.T) {
+	res := finding.Result{RuleID: "r", AccountID: "111122223333", ResourceType: finding.TypeUser,
+		ResourceARN: "arn:aws:iam::111122223333:user/ops/a b", ResourceName: "a b/c", Fingerprint: "f"}
+	if got := sarif.PseudoPath(res); got != "aws/111122223333/iam-user/a%20b%2Fc" {
+		t.Errorf("path %q", got)
+	}
+	root := finding.Result{AccountID: "1", ResourceType: finding.TypeRoot, ResourceName: "<root_account>"}
+	if got := sarif.PseudoPath(root); got != "aws/1/iam-root/root" {
+		t.Errorf("root path %q", got)
+	}
+	a := render(t, reporttest.Demo(t, ""), sarif.Options{})
+	r := reporttest.Demo(t, "")
+	for i := range r.Results {
+		r.Results[i].Message += " (reworded)"
+	}
+	b := render(t, r, sarif.Options{})
+	fp := func(doc []byte) []string {
+		var log sarif.Log
+		if err := json.Unmarshal(doc, &log); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, res := range log.Runs[0].Results {
+			out = append(out, res.PartialFingerprints[sarif.FingerprintKey]+res.Locations[0].PhysicalLocation.ArtifactLocation.URI)
+		}
+		return out
+	}
+	if strings.Join(fp(a), ",") != strings.Join(fp(b), ",") {
+		t.Error("fingerprints or paths changed with the message")
+	}
+}
+
+func TestGolden(t *testing.T) {
+	reporttest.Golden(t, "demo.sarif.golden", render(t, reporttest.Demo(t, ""), sarif.Options{}))
+}
