@@ -11,6 +11,7 @@ import (
 
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/report/jsonreport"
+	"github.com/iamspect/iamspect/internal/report/ocsf"
 	"github.com/iamspect/iamspect/internal/report/sarif"
 	"github.com/iamspect/iamspect/internal/report/table"
 )
@@ -42,6 +43,10 @@ var all = []Format{
 	{Name: "sarif", Description: "SARIF 2.1.0 for GitHub code scanning (upload-sarif) and other SARIF viewers",
 		Write: func(w io.Writer, r *report.Report, o Options) error {
 			return sarif.Write(w, r, sarif.Options{ShowPassing: o.ShowPassing})
+		}},
+	{Name: "ocsf", Description: "OCSF 1.8.0 Detection Finding events (Compliance Findings with --compliance) for Security Lake and SIEMs",
+		Write: func(w io.Writer, r *report.Report, o Options) error {
+			return ocsf.Write(w, r, ocsf.Options{ShowPassing: o.ShowPassing})
 		}},
 }
 
