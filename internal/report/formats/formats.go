@@ -10,7 +10,9 @@ import (
 	"strings"
 
 	"github.com/iamspect/iamspect/internal/report"
+	"github.com/iamspect/iamspect/internal/report/csvreport"
 	"github.com/iamspect/iamspect/internal/report/jsonreport"
+	"github.com/iamspect/iamspect/internal/report/junit"
 	"github.com/iamspect/iamspect/internal/report/ocsf"
 	"github.com/iamspect/iamspect/internal/report/sarif"
 	"github.com/iamspect/iamspect/internal/report/table"
@@ -48,6 +50,10 @@ var all = []Format{
 		Write: func(w io.Writer, r *report.Report, o Options) error {
 			return ocsf.Write(w, r, ocsf.Options{ShowPassing: o.ShowPassing})
 		}},
+	{Name: "junit", Description: "JUnit XML for CI test tabs: a suite per rule, a test case per resource",
+		Write: func(w io.Writer, r *report.Report, _ Options) error { return junit.Write(w, r) }},
+	{Name: "csv", Description: "one row per result with fixed columns, for spreadsheets (formula-injection safe)",
+		Write: func(w io.Writer, r *report.Report, _ Options) error { return csvreport.Write(w, r) }},
 }
 
 // Names lists the format names, in help order.
