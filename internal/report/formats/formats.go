@@ -13,6 +13,7 @@ import (
 	"github.com/iamspect/iamspect/internal/report/csvreport"
 	"github.com/iamspect/iamspect/internal/report/jsonreport"
 	"github.com/iamspect/iamspect/internal/report/junit"
+	"github.com/iamspect/iamspect/internal/report/markdown"
 	"github.com/iamspect/iamspect/internal/report/ocsf"
 	"github.com/iamspect/iamspect/internal/report/sarif"
 	"github.com/iamspect/iamspect/internal/report/table"
@@ -54,6 +55,8 @@ var all = []Format{
 		Write: func(w io.Writer, r *report.Report, _ Options) error { return junit.Write(w, r) }},
 	{Name: "csv", Description: "one row per result with fixed columns, for spreadsheets (formula-injection safe)",
 		Write: func(w io.Writer, r *report.Report, _ Options) error { return csvreport.Write(w, r) }},
+	{Name: "markdown", Description: "a summary for $GITHUB_STEP_SUMMARY and pull-request comments (at most 1 MiB)",
+		Write: func(w io.Writer, r *report.Report, _ Options) error { return markdown.Write(w, r, markdown.Options{}) }},
 }
 
 // Names lists the format names, in help order.
