@@ -60,7 +60,7 @@ func TestSummaryCountsAndWorstFirst(t *testing.T) {
 	}
 	for _, sev := range finding.Severities {
 		want := fmt.Sprintf(" | %d |", s.FailBySeverity[sev])
-		if !regexp.MustCompile(`(?m)^\| \S+ `+strings.ToUpper(string(sev)[:1])+string(sev)[1:]+regexp.QuoteMeta(want)).MatchString(md) {
+		if !regexp.MustCompile(`(?m)^\| \S+ ` + strings.ToUpper(string(sev)[:1]) + string(sev)[1:] + regexp.QuoteMeta(want)).MatchString(md) {
 			t.Errorf("no count for %s", sev)
 		}
 	}
