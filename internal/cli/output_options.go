@@ -40,7 +40,7 @@ func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.allowIncomplete, "allow-incomplete", false, "exit 0/1 even when inputs were missing (instead of 3)")
 	fs.StringVar(&o.asOf, "as-of", "", "measure credential ages at this `TIME` (2024-05-01 or RFC 3339) instead of the snapshot's time")
 	fs.StringVar(&o.color, "color", "auto", "colour the table: auto (only on a terminal, unless NO_COLOR is set), always, never")
-	fs.BoolVar(&o.showPassing, "show-passing", false, "table: list every passing result instead of a count per rule")
+	fs.BoolVar(&o.showPassing, "show-passing", false, "list every passing result (table) instead of a count per rule; include PASS results (sarif, ocsf)")
 }
 
 func (o *outputOptions) Validate() error {

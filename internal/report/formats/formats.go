@@ -24,7 +24,8 @@ import (
 type Options struct {
 	// Color: ANSI colours (the table, on a terminal).
 	Color bool
-	// ShowPassing lists every passing result instead of a count per rule.
+	// ShowPassing lists every passing result instead of a count per rule
+	// (table), or adds PASS results (sarif, ocsf).
 	ShowPassing bool
 }
 
