@@ -10,6 +10,7 @@ import (
 	"github.com/iamspect/iamspect/internal/report/internal/reporttest"
 	"github.com/iamspect/iamspect/internal/report/ocsf"
 	"github.com/iamspect/iamspect/internal/rules"
+	"github.com/iamspect/iamspect/internal/testutil/shareddata"
 )
 
 func render(t *testing.T, r *report.Report, o ocsf.Options) []byte {
@@ -23,7 +24,7 @@ func render(t *testing.T, r *report.Report, o ocsf.Options) []byte {
 
 func schema(t *testing.T) *ocsfSchema {
 	t.Helper()
-	s, err := loadOCSF(reporttest.SharedPath(t, "schemas/ocsf-1.8.0"))
+	s, err := loadOCSF(shareddata.Path(t, "schemas/ocsf-1.8.0"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/report/internal/reporttest"
 	"github.com/iamspect/iamspect/internal/report/sarif"
+	"github.com/iamspect/iamspect/internal/testutil/shareddata"
 )
 
 func render(t *testing.T, r *report.Report, o sarif.Options) []byte {
@@ -24,7 +25,7 @@ func render(t *testing.T, r *report.Report, o sarif.Options) []byte {
 
 func validator(t *testing.T) *schemaValidator {
 	t.Helper()
-	data, err := os.ReadFile(reporttest.SharedPath(t, "schemas/sarif/sarif-schema-2.1.0.json"))
+	data, err := os.ReadFile(shareddata.Path(t, "schemas/sarif/sarif-schema-2.1.0.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,7 @@
 // Package reporttest gives the format writers' tests one small, fixed report
-// of the demo organisation, golden-file comparison with -update, and the path
-// of the official schemas in ../shared/data (skipping when they are absent).
-// Only tests import it.
+// of the demo organisation and golden-file comparison with -update. Only
+// tests import it. (The official schemas are read in place through
+// internal/testutil/shareddata.)
 package reporttest
 
 import (
@@ -107,30 +107,4 @@ func Golden(t testing.TB, name string, got []byte) {
 	if !bytes.Equal(want, got) {
 		t.Errorf("output differs from %s (run go test with -update if intended):\n%s", path, got)
 	}
-}
-
-// SharedPath returns <module root>/../shared/data/rel, skipping the test
-// with a clear message when it is absent (a clean clone has nothing beside
-// it). The files are read in place, never copied into the repository.
-func SharedPath(t testing.TB, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skipf("no go.mod above the test: skipping %s, which reads ../shared/data/%s", t.Name(), rel)
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", filepath.FromSlash(rel))
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("third-party data ../shared/data/%s not present (clean clone): skipping %s", rel, t.Name())
-	}
-	return p
 }
