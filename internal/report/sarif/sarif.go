@@ -161,8 +161,13 @@ func ruleName(id string) string {
 	return b.String()
 }
 
-// tags are "security" (GitHub files the alert under security), "iam", the
-// severity, and each framework control as framework/control.
+// MaxTags is GitHub's hard limit on tags per rule: an upload with more is
+// rejected.
+const MaxTags = 20
+
+// tags are "security" (GitHub files the alert under security), "iam",
+// "aws", and each framework control as framework/control, sorted, at most
+// MaxTags.
 func tags(info report.RuleInfo) []string {
 	out := []string{"security", "iam", "aws"}
 	fws := make([]string, 0, len(info.Frameworks))
@@ -176,7 +181,8 @@ func tags(info report.RuleInfo) []string {
 		}
 	}
 	slices.Sort(out[3:])
-	return slices.Compact(out)
+	out = slices.Compact(out)
+	return out[:min(len(out), MaxTags)]
 }
 
 func helpText(info report.RuleInfo) string {

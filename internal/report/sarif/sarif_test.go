@@ -3,6 +3,7 @@ package sarif_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -125,7 +126,7 @@ func TestStructure(t *testing.T) {
 			t.Errorf("rule %s: security-severity %v", d.ID, d.Properties["security-severity"])
 		}
 		tags, _ := d.Properties["tags"].([]any)
-		if len(tags) == 0 || tags[0] != "security" {
+		if len(tags) == 0 || tags[0] != "security" || len(tags) > sarif.MaxTags {
 			t.Errorf("rule %s: tags %v", d.ID, tags)
 		}
 	}
@@ -205,6 +206,19 @@ func TestStableIdentity(t *testing.T) {
 	}
 	if strings.Join(fp(a), ",") != strings.Join(fp(b), ",") {
 		t.Error("fingerprints or paths changed with the message")
+	}
+}
+
+// GitHub rejects a rule with more than 20 tags.
+func TestTagsWithinGitHubLimit(t *testing.T) {
+	info := report.RuleInfo{ID: "r", Severity: finding.High, Frameworks: map[string][]string{}}
+	for i := range 30 {
+		info.Frameworks["fw"] = append(info.Frameworks["fw"], fmt.Sprintf("c%02d", i))
+	}
+	log := sarif.Build(&report.Report{Rules: []report.RuleInfo{info}}, sarif.Options{})
+	tags := log.Runs[0].Tool.Driver.Rules[0].Properties["tags"].([]string)
+	if len(tags) != sarif.MaxTags || tags[0] != "security" || tags[3] != "fw/c00" {
+		t.Errorf("%d tags: %v", len(tags), tags)
 	}
 }
 
