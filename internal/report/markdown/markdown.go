@@ -173,7 +173,7 @@ func (m *writer) topFindings() {
 		m.b.add("No failing findings.\n\n")
 		return
 	}
-	if !m.b.add(fmt.Sprintf("### Top failing findings\n\n| Severity | Rule | Resource | Account | Finding | Fix |\n|:--|:--|:--|:--|:--|:--|\n")) {
+	if !m.b.add("### Top failing findings\n\n| Severity | Rule | Resource | Account | Finding | Fix |\n|:--|:--|:--|:--|:--|:--|\n") {
 		return
 	}
 	shown := 0
