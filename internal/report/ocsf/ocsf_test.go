@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/report/internal/reporttest"
 	"github.com/iamspect/iamspect/internal/report/ocsf"
@@ -192,4 +193,36 @@ func TestEventsFollowResults(t *testing.T) {
 
 func TestGolden(t *testing.T) {
 	reporttest.Golden(t, "demo.ocsf.golden", render(t, reporttest.Demo(t, ""), ocsf.Options{}))
+}
+
+// Structured evidence, when a rule records it, travels in unmapped; a
+// result whose rule has no metadata still gives a valid event.
+func TestEvidenceAndSparseResults(t *testing.T) {
+	age := 740
+	r := reporttest.Demo(t, "")
+	r.Results[0].Evidence = &finding.Evidence{KeyID: "AKIAEXAMPLE", AgeDays: &age, Policy: "arn:aws:iam::aws:policy/AdministratorAccess"}
+	r.Results = append(r.Results, finding.Result{RuleID: "gone", Status: finding.Fail, Severity: finding.Low, AccountID: "1",
+		ResourceARN: "arn:aws:iam::1:root", Fingerprint: "0123456789abcdef0123456789abcdef"})
+	doc := render(t, r, ocsf.Options{})
+	var evs []ocsf.Event
+	if err := json.Unmarshal(doc, &evs); err != nil {
+		t.Fatal(err)
+	}
+	ev, _ := json.Marshal(evs[0].Unmapped["evidence"])
+	if !strings.Contains(string(ev), `"key_id":"AKIAEXAMPLE"`) || !strings.Contains(string(ev), `"age_days":740`) {
+		t.Errorf("evidence %s", ev)
+	}
+	last := evs[len(evs)-1]
+	if last.FindingInfo.Title != "gone" || last.Remediation != nil {
+		t.Errorf("sparse event %+v", last)
+	}
+	if dir := shareddata.Dir(); dir != "" {
+		s := schema(t)
+		raw, _ := decodeEvents(doc)
+		for _, i := range []int{0, len(raw) - 1} {
+			for _, e := range s.ValidateEvent(raw[i], "detection_finding") {
+				t.Errorf("event %d: %s", i, e)
+			}
+		}
+	}
 }

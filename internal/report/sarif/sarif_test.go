@@ -225,3 +225,39 @@ func TestTagsWithinGitHubLimit(t *testing.T) {
 func TestGolden(t *testing.T) {
 	reporttest.Golden(t, "demo.sarif.golden", render(t, reporttest.Demo(t, ""), sarif.Options{}))
 }
+
+// Structured evidence, when a rule records it, travels in the result's
+// properties; UNKNOWN without missing inputs and results of rules the
+// report has no metadata for still render.
+func TestEvidenceAndSparseResults(t *testing.T) {
+	age, limit := 740, 90
+	r := &report.Report{
+		Rules: []report.RuleInfo{{ID: "k", Title: "Key", Severity: finding.Medium}},
+		Results: []finding.Result{
+			{RuleID: "k", Status: finding.Fail, Severity: finding.Medium, AccountID: "1", ResourceType: finding.TypeUser,
+				ResourceARN: "arn:aws:iam::1:user/ci", ResourceName: "ci", Fingerprint: "f",
+				Evidence: &finding.Evidence{KeyID: "AKIAEXAMPLE", AgeDays: &age, Threshold: &limit}},
+			{RuleID: "gone", Status: finding.Unknown, AccountID: "1", ResourceARN: "arn:aws:iam::1:root"},
+		},
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleIndex  *int `json:"ruleIndex"`
+				Properties struct {
+					Evidence *finding.Evidence `json:"evidence"`
+				} `json:"properties"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(render(t, r, sarif.Options{}), &log); err != nil {
+		t.Fatal(err)
+	}
+	res := log.Runs[0].Results
+	if ev := res[0].Properties.Evidence; ev == nil || ev.KeyID != "AKIAEXAMPLE" || *ev.AgeDays != 740 || *ev.Threshold != 90 {
+		t.Errorf("evidence %+v", ev)
+	}
+	if res[1].RuleIndex != nil {
+		t.Errorf("ruleIndex for a rule without metadata: %d", *res[1].RuleIndex)
+	}
+}
