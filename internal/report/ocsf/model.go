@@ -97,11 +97,12 @@ type Remediation struct {
 
 // Compliance is one control's outcome (Compliance Finding only).
 type Compliance struct {
-	Standards    []string `json:"standards"`
-	Control      string   `json:"control"`
-	Desc         string   `json:"desc,omitempty"`
-	StatusID     int      `json:"status_id"`
-	Status       string   `json:"status"`
-	StatusCode   string   `json:"status_code,omitempty"`
-	StatusDetail string   `json:"status_detail,omitempty"`
+	Standards  []string `json:"standards"`
+	Control    string   `json:"control"`
+	Desc       string   `json:"desc,omitempty"`
+	StatusID   int      `json:"status_id"`
+	Status     string   `json:"status"`
+	StatusCode string   `json:"status_code,omitempty"`
+	// StatusDetails replaces status_detail, deprecated since OCSF 1.4.0.
+	StatusDetails []string `json:"status_details,omitempty"`
 }

@@ -205,7 +205,7 @@ func complianceEvent(r *report.Report, c compliance.ControlResult) Event {
 		detail = "a manual control: a person must check it"
 	}
 	ev.Compliance = &Compliance{Standards: []string{fw.Name}, Control: c.ID, Desc: c.Title,
-		StatusID: cst, Status: cstatus, StatusCode: string(c.Status), StatusDetail: detail}
+		StatusID: cst, Status: cstatus, StatusCode: string(c.Status), StatusDetails: []string{detail}}
 	ev.StatusCode = string(c.Status)
 	switch c.Status {
 	case compliance.Fail:

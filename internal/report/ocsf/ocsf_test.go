@@ -109,6 +109,10 @@ func TestValidatorRejectsInvalidEvents(t *testing.T) {
 			ev["cloud"].(map[string]any)["account"].(map[string]any)["type"] = "GCP Project"
 		},
 		"no provider": func(ev map[string]any) { delete(ev["cloud"].(map[string]any), "provider") },
+		"deprecated account type": func(ev map[string]any) {
+			acct := ev["cloud"].(map[string]any)["account"].(map[string]any)
+			acct["type_id"], acct["type"] = json.Number("3"), "AWS IAM User"
+		},
 		"analytic without type_id": func(ev map[string]any) {
 			delete(ev["finding_info"].(map[string]any)["analytic"].(map[string]any), "type_id")
 		},

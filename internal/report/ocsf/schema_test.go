@@ -40,10 +40,13 @@ type attr struct {
 	// Profile is the profile an attribute belongs to ("" for none). In the
 	// source, "profile": null on a class attribute lifts the gate.
 	Profile *string `json:"profile"`
+	// Deprecated is set on attributes (and enum values) OCSF deprecates.
+	Deprecated json.RawMessage `json:"@deprecated"`
 }
 
 type enum struct {
-	Caption string `json:"caption"`
+	Caption    string          `json:"caption"`
+	Deprecated json.RawMessage `json:"@deprecated"`
 }
 
 type dataType struct {
@@ -227,6 +230,9 @@ func overlay(prev attr, body json.RawMessage) (attr, error) {
 	if _, ok := keys["requirement"]; ok {
 		out.Requirement = next.Requirement
 	}
+	if _, ok := keys["@deprecated"]; ok {
+		out.Deprecated = next.Deprecated
+	}
 	if _, ok := keys["profile"]; ok {
 		if next.Profile == nil {
 			empty := ""
@@ -258,6 +264,9 @@ func (s *ocsfSchema) full(name string, a attr) attr {
 	}
 	if a.Sibling == "" {
 		a.Sibling = d.Sibling
+	}
+	if a.Deprecated == nil {
+		a.Deprecated = d.Deprecated
 	}
 	if len(d.Enum) > 0 {
 		merged := maps.Clone(d.Enum)
@@ -364,6 +373,9 @@ func (v *ocsfValidation) object(d *def, obj map[string]any, path string) {
 }
 
 func (v *ocsfValidation) value(a attr, val any, path, name string, parent map[string]any) {
+	if a.Deprecated != nil {
+		v.errorf("%s: attribute %q is deprecated: %s", path, name, a.Deprecated)
+	}
 	if a.IsArray {
 		arr, ok := val.([]any)
 		if !ok {
@@ -385,6 +397,9 @@ func (v *ocsfValidation) value(a attr, val any, path, name string, parent map[st
 		if !ok {
 			v.errorf("%s: %v is not one of %v", path, val, slices.Sorted(maps.Keys(a.Enum)))
 			return
+		}
+		if e.Deprecated != nil {
+			v.errorf("%s: value %s is deprecated: %s", path, key, e.Deprecated)
 		}
 		if a.Sibling != "" && key != "99" {
 			if sib, present := parent[a.Sibling]; present && sib != e.Caption {
