@@ -21,8 +21,11 @@ type Event struct {
 	Status       string `json:"status"`
 	StatusCode   string `json:"status_code,omitempty"`
 	StatusDetail string `json:"status_detail,omitempty"`
-	// Time is when the scan's report was generated.
-	Time        int64          `json:"time"`
+	// Time is when the scan's report was generated, in UTC.
+	Time           int64 `json:"time"`
+	TimezoneOffset int   `json:"timezone_offset"`
+	// IsAlert is true for failing results (Detection Finding only).
+	IsAlert     *bool          `json:"is_alert,omitempty"`
 	Message     string         `json:"message,omitempty"`
 	Comment     string         `json:"comment,omitempty"`
 	Metadata    Metadata       `json:"metadata"`

@@ -135,6 +135,8 @@ func detection(r *report.Report, res finding.Result, aliases map[string]string) 
 	ev.SeverityID, ev.Severity = SeverityID(res.Severity)
 	ev.StatusID, ev.Status = statusID(res.Status)
 	ev.StatusCode = string(res.Status)
+	alert := res.Status == finding.Fail
+	ev.IsAlert = &alert
 	ev.Message = res.Message
 	ev.Metadata.EventCode = res.RuleID
 	ev.Comment = res.MuteReason

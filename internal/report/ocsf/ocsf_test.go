@@ -165,11 +165,11 @@ func TestEventsFollowResults(t *testing.T) {
 		}
 		switch ev.StatusCode {
 		case "FAIL":
-			if ev.StatusID != ocsf.StatusNew {
+			if ev.StatusID != ocsf.StatusNew || ev.IsAlert == nil || !*ev.IsAlert {
 				t.Errorf("FAIL as status %d", ev.StatusID)
 			}
 		case "MUTED":
-			if ev.StatusID != ocsf.StatusSuppressed || !strings.Contains(ev.Comment, "OPS-42") {
+			if ev.StatusID != ocsf.StatusSuppressed || *ev.IsAlert || !strings.Contains(ev.Comment, "OPS-42") {
 				t.Errorf("MUTED as %d %q", ev.StatusID, ev.Comment)
 			}
 		case "UNKNOWN":
