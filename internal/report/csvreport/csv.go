@@ -11,6 +11,7 @@ package csvreport
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"io"
 	"strings"
 
@@ -21,7 +22,7 @@ import (
 // Columns are the header row, in order.
 var Columns = []string{
 	"rule_id", "status", "severity", "account_id", "account_alias", "resource_type", "resource_arn", "resource_name",
-	"message", "fingerprint", "rule_title", "remediation", "missing_inputs", "mute_reason",
+	"message", "fingerprint", "rule_title", "remediation", "missing_inputs", "mute_reason", "evidence",
 }
 
 // Write encodes every result as a row under the header.
@@ -52,12 +53,29 @@ func row(r *report.Report, res finding.Result, aliases map[string]string) []stri
 	cells := []string{
 		res.RuleID, string(res.Status), string(res.Severity), res.AccountID, aliases[res.AccountID], res.ResourceType,
 		res.ResourceARN, res.ResourceName, res.Message, res.Fingerprint, title, fix,
-		strings.Join(res.MissingInputs, ";"), res.MuteReason,
+		strings.Join(res.MissingInputs, ";"), res.MuteReason, evidence(res.Evidence),
 	}
 	for i, c := range cells {
 		cells[i] = Neutralise(c)
 	}
 	return cells
+}
+
+// evidence is the result's structured evidence as compact JSON, or "".
+func evidence(ev *finding.Evidence) string {
+	if ev == nil {
+		return ""
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(ev); err != nil {
+		return ""
+	}
+	if s := strings.TrimSpace(b.String()); s != "{}" {
+		return s
+	}
+	return ""
 }
 
 // Neutralise prefixes a cell that a spreadsheet would evaluate as a

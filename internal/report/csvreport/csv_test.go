@@ -92,6 +92,11 @@ func TestFormulaInjectionAndQuoting(t *testing.T) {
 			t.Errorf("message %q", row[8])
 		}
 	}
+	age := 740
+	r = &report.Report{Results: []finding.Result{{RuleID: "r", Status: finding.Fail, Evidence: &finding.Evidence{KeyID: "AKIAEXAMPLE", AgeDays: &age}}}}
+	if got := parse(t, r)[1][14]; got != `{"key_id":"AKIAEXAMPLE","age_days":740}` {
+		t.Errorf("evidence cell %q", got)
+	}
 	for _, safe := range []string{"", "alice", "a=b", "arn:aws:iam::1:user/-x"} {
 		if got := csvreport.Neutralise(safe); got != safe {
 			t.Errorf("%q changed to %q", safe, got)

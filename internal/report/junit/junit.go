@@ -10,6 +10,7 @@
 package junit
 
 import (
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -163,6 +164,14 @@ func testCase(r *report.Report, res finding.Result) TestCase {
 func failureText(r *report.Report, res finding.Result) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n\nResource: %s\nSeverity: %s\nFingerprint: %s", res.Message, res.ResourceARN, res.Severity, res.Fingerprint)
+	if res.Evidence != nil {
+		var ev strings.Builder
+		enc := json.NewEncoder(&ev)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(res.Evidence); err == nil && strings.TrimSpace(ev.String()) != "{}" {
+			b.WriteString("\nEvidence: " + strings.TrimSpace(ev.String()))
+		}
+	}
 	if info := r.Rule(res.RuleID); info != nil {
 		b.WriteString("\n\nFix: " + info.Remediation.Summary)
 		if info.Remediation.CLI != "" {

@@ -122,7 +122,7 @@ func TestMutedAndUnknownAreSkippedWithTheReason(t *testing.T) {
 func TestHostileTextAndRuleErrors(t *testing.T) {
 	r := &report.Report{
 		Rules: []report.RuleInfo{{ID: "r", Title: "T <&>", Severity: finding.High, Remediation: report.Remediation{Summary: "fix ]]> it"}}},
-		Results: []finding.Result{{RuleID: "r", Status: finding.Fail, Severity: finding.High, AccountID: "1",
+		Results: []finding.Result{{RuleID: "r", Status: finding.Fail, Severity: finding.High, AccountID: "1", Evidence: &finding.Evidence{Policy: "<p>"},
 			ResourceName: "a\"<b>&\x00\x1b\x7f]]>", ResourceARN: "arn:aws:iam::1:user/x", Message: "bad\x01 \"name\" <script>\n"}},
 		Errors: []scan.RuleError{{RuleID: "r", AccountID: "1", Error: "panic: <boom>"}},
 	}
@@ -131,6 +131,9 @@ func TestHostileTextAndRuleErrors(t *testing.T) {
 		t.Errorf("counts %+v", p)
 	}
 	c := p.Suites[0].Cases[0]
+	if !strings.Contains(c.Failure.Text, `Evidence: {"policy":"<p>"}`) {
+		t.Errorf("no evidence in %q", c.Failure.Text)
+	}
 	if !strings.Contains(c.Name, `a"<b>&`) || !strings.Contains(c.Failure.Message, `"name" <script>`) {
 		t.Errorf("text not round-tripped: %q %q", c.Name, c.Failure.Message)
 	}
