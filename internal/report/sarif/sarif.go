@@ -142,8 +142,11 @@ func rule(info report.RuleInfo) Rule {
 	if info.Description != "" {
 		out.FullDescription = &Message{Text: info.Description}
 	}
-	if len(info.References) > 0 {
-		out.HelpURI = info.References[0]
+	for _, ref := range info.References {
+		if u, err := url.Parse(ref); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+			out.HelpURI = ref // the first reference that is an absolute URL
+			break
+		}
 	}
 	return out
 }
