@@ -10,6 +10,8 @@ import (
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/report/internal/reporttest"
 	"github.com/iamspect/iamspect/internal/report/markdown"
+	"github.com/iamspect/iamspect/internal/scan"
+	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
 // cells splits a table row on the pipes that are not escaped.
@@ -151,4 +153,20 @@ func TestStaysWithinGitHubLimit(t *testing.T) {
 
 func TestGolden(t *testing.T) {
 	reporttest.Golden(t, "demo.md.golden", []byte(markdown.Render(reporttest.Demo(t, ""), markdown.Options{})))
+}
+
+func TestGapsAndRuleErrors(t *testing.T) {
+	r := reporttest.Demo(t, "")
+	r.Gaps = append(r.Gaps, snapshot.Gap{AccountID: "222233334444", Input: snapshot.InputCredentialReport,
+		API: "iam:GenerateCredentialReport", Reason: "AccessDenied | <denied>"})
+	r.Errors = append(r.Errors, scan.RuleError{RuleID: "root-access-keys", AccountID: "222233334444", Error: "panic: boom"})
+	md := markdown.Render(r, markdown.Options{})
+	gaps := section(t, md, "### Gaps")
+	errs := section(t, md, "### Rule errors")
+	if len(gaps) != 1 || len(cells(gaps[0])) != 4 || !strings.Contains(gaps[0], "AccessDenied \\| &lt;denied&gt;") {
+		t.Errorf("gaps %q", gaps)
+	}
+	if len(errs) != 1 || !strings.Contains(errs[0], "panic: boom") {
+		t.Errorf("errors %q", errs)
+	}
 }

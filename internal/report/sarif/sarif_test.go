@@ -12,6 +12,8 @@ import (
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/report/internal/reporttest"
 	"github.com/iamspect/iamspect/internal/report/sarif"
+	"github.com/iamspect/iamspect/internal/scan"
+	"github.com/iamspect/iamspect/internal/snapshot"
 	"github.com/iamspect/iamspect/internal/testutil/shareddata"
 )
 
@@ -259,5 +261,33 @@ func TestEvidenceAndSparseResults(t *testing.T) {
 	}
 	if res[1].RuleIndex != nil {
 		t.Errorf("ruleIndex for a rule without metadata: %d", *res[1].RuleIndex)
+	}
+}
+
+// Gaps and rule errors become tool execution notifications; a rule error
+// marks the run unsuccessful. The result stays schema-valid.
+func TestGapsAndErrorsAreNotifications(t *testing.T) {
+	r := reporttest.Demo(t, "")
+	r.Gaps = append(r.Gaps, snapshot.Gap{AccountID: "222233334444", Input: snapshot.InputCredentialReport,
+		API: "iam:GenerateCredentialReport", Reason: "AccessDenied"})
+	r.Errors = append(r.Errors, scan.RuleError{RuleID: "root-access-keys", AccountID: "222233334444", Error: "panic: boom"})
+	doc := render(t, r, sarif.Options{})
+	var log sarif.Log
+	if err := json.Unmarshal(doc, &log); err != nil {
+		t.Fatal(err)
+	}
+	inv := log.Runs[0].Invocations[0]
+	if inv.ExecutionSuccessful || len(inv.Notifications) != 2 || inv.Notifications[0].Level != "warning" ||
+		!strings.Contains(inv.Notifications[0].Message.Text, "AccessDenied") || inv.Notifications[1].AssociatedRule.ID != "root-access-keys" {
+		t.Errorf("invocation %+v", inv)
+	}
+	if shareddata.Dir() != "" {
+		errs, err := validator(t).Validate(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range errs {
+			t.Error(e)
+		}
 	}
 }
