@@ -11,6 +11,8 @@
 package ocsf
 
 import (
+	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -53,32 +55,75 @@ type Options struct {
 
 // Write encodes the events as an indented JSON array.
 func Write(w io.Writer, r *report.Report, o Options) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	bw := bufio.NewWriter(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("  ", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(Events(r, o))
+	n := 0
+	err := each(r, o, func(ev *Event) error {
+		buf.Reset()
+		if err := enc.Encode(ev); err != nil {
+			return err
+		}
+		sep := ",\n  "
+		if n == 0 {
+			sep = "[\n  "
+		}
+		n++
+		if _, err := bw.WriteString(sep); err != nil {
+			return err
+		}
+		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	end := "\n]\n"
+	if n == 0 {
+		end = "[]\n"
+	}
+	if _, err := bw.WriteString(end); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // Events converts the report: Detection Findings in report order, then
 // the Compliance Findings.
 func Events(r *report.Report, o Options) []Event {
 	out := []Event{}
+	_ = each(r, o, func(ev *Event) error { out = append(out, *ev); return nil })
+	return out
+}
+
+// each builds the events one at a time, so Write streams them: a large
+// scan's events are never all in memory (nor is their JSON).
+func each(r *report.Report, o Options, emit func(*Event) error) error {
 	aliases := map[string]string{}
 	for _, a := range r.Accounts {
 		aliases[a.ID] = a.Alias
 	}
+	fixes := map[string]*Remediation{}
 	for _, res := range r.Results {
 		if res.Status == finding.Pass && !o.ShowPassing {
 			continue
 		}
-		out = append(out, detection(r, res, aliases))
+		ev := detection(r, res, aliases, fixes)
+		if err := emit(&ev); err != nil {
+			return err
+		}
 	}
 	if r.Compliance != nil {
 		for _, c := range r.Compliance.Controls {
-			out = append(out, complianceEvent(r, c))
+			ev := complianceEvent(r, c)
+			if err := emit(&ev); err != nil {
+				return err
+			}
 		}
 	}
-	return out
+	return nil
 }
 
 // SeverityID maps an iamspect severity to OCSF severity_id and caption.
@@ -130,7 +175,9 @@ func base(r *report.Report, class int, className string) Event {
 	}
 }
 
-func detection(r *report.Report, res finding.Result, aliases map[string]string) Event {
+// detection is one result's Detection Finding; fixes caches each rule's
+// remediation, which every event of the rule shares.
+func detection(r *report.Report, res finding.Result, aliases map[string]string, fixes map[string]*Remediation) Event {
 	ev := base(r, ClassDetectionFinding, "Detection Finding")
 	ev.SeverityID, ev.Severity = SeverityID(res.Severity)
 	ev.StatusID, ev.Status = statusID(res.Status)
@@ -150,7 +197,10 @@ func detection(r *report.Report, res finding.Result, aliases map[string]string) 
 	if info := r.Rule(res.RuleID); info != nil {
 		ev.FindingInfo.Title = info.Title
 		ev.FindingInfo.Desc = info.Description
-		ev.Remediation = remediation(info)
+		if fixes[info.ID] == nil {
+			fixes[info.ID] = remediation(info)
+		}
+		ev.Remediation = fixes[info.ID]
 		if len(info.Frameworks) > 0 {
 			unmapped["frameworks"] = info.Frameworks
 		}

@@ -230,3 +230,21 @@ func TestEvidenceAndSparseResults(t *testing.T) {
 		}
 	}
 }
+
+// Write streams the same array Events builds, and an empty report is [].
+func TestWriteStreamsTheEvents(t *testing.T) {
+	r := reporttest.Demo(t, "cis-aws-v5.0")
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(ocsf.Events(r, ocsf.Options{ShowPassing: true})); err != nil {
+		t.Fatal(err)
+	}
+	if got := render(t, r, ocsf.Options{ShowPassing: true}); !bytes.Equal(got, want.Bytes()) {
+		t.Error("streamed output differs from encoding Events")
+	}
+	if got := string(render(t, &report.Report{}, ocsf.Options{})); got != "[]\n" {
+		t.Errorf("empty report: %q", got)
+	}
+}

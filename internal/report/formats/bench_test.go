@@ -1,0 +1,63 @@
+package formats_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"testing"
+
+	"github.com/iamspect/iamspect/internal/demo"
+	"github.com/iamspect/iamspect/internal/engine"
+	"github.com/iamspect/iamspect/internal/finding"
+	"github.com/iamspect/iamspect/internal/report"
+	"github.com/iamspect/iamspect/internal/report/formats"
+)
+
+// largeReport repeats the demo's results until it holds n, each with its
+// own resource, so every format renders a big organisation's scan.
+func largeReport(b *testing.B, n int) *report.Report {
+	out, err := engine.Scan(context.Background(), demo.Snapshot(), engine.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := out.Report
+	base := r.Results
+	r.Results = make([]finding.Result, 0, n)
+	for i := 0; len(r.Results) < n; i++ {
+		res := base[i%len(base)]
+		res.ResourceARN = fmt.Sprintf("%s-%d", res.ResourceARN, i)
+		res.ResourceName = fmt.Sprintf("%s-%d", res.ResourceName, i)
+		res.Fingerprint = finding.Fingerprint(res.RuleID, res.AccountID, res.ResourceARN)
+		r.Results = append(r.Results, res)
+	}
+	r.Summary = report.Summarize(r.Results)
+	return r
+}
+
+// countingWriter counts the bytes written.
+type countingWriter struct{ n int64 }
+
+func (c *countingWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+var _ io.Writer = (*countingWriter)(nil)
+
+// BenchmarkFormats renders a 20,000-result report in every format
+// (numbers in docs/performance.md).
+func BenchmarkFormats(b *testing.B) {
+	r := largeReport(b, 20000)
+	for _, name := range formats.Names() {
+		f, _ := formats.Get(name)
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			var size int64
+			for b.Loop() {
+				w := &countingWriter{}
+				if err := f.Write(w, r, formats.Options{ShowPassing: true}); err != nil {
+					b.Fatal(err)
+				}
+				size = w.n
+			}
+			b.ReportMetric(float64(size)/1e6, "MB/op")
+		})
+	}
+}
