@@ -12,7 +12,8 @@
 //     tool could not decide" — and so, as the specification requires for
 //     every kind but "fail", level "none". MUTED results are failures
 //     carrying a suppression (kind "external", status "accepted") with the
-//     suppression's reason as justification; GitHub shows them as dismissed.
+//     suppression's reason as justification (docs/output.md says how to
+//     dismiss them in GitHub).
 package sarif
 
 import (
