@@ -94,7 +94,10 @@ func TestValidatorRejectsInvalidEvents(t *testing.T) {
 		"cloud without the profile": func(ev map[string]any) {
 			ev["metadata"].(map[string]any)["profiles"] = []any{}
 		},
-		"unknown attribute":        func(ev map[string]any) { ev["risk_factor"] = "x" },
+		"unknown attribute": func(ev map[string]any) { ev["risk_factor"] = "x" },
+		"unknown profile": func(ev map[string]any) {
+			ev["metadata"].(map[string]any)["profiles"] = []any{"cloud", "clouds"}
+		},
 		"compliance in detection":  func(ev map[string]any) { ev["compliance"] = map[string]any{"standards": []any{"CIS"}} },
 		"unknown nested attribute": func(ev map[string]any) { ev["finding_info"].(map[string]any)["fingerprint"] = "x" },
 		"bad severity_id":          func(ev map[string]any) { ev["severity_id"] = json.Number("9") },

@@ -287,9 +287,12 @@ func (s *ocsfSchema) ValidateEvent(event map[string]any, className string) []str
 	if md, ok := event["metadata"].(map[string]any); ok {
 		if ps, ok := md["profiles"].([]any); ok {
 			for _, p := range ps {
-				if name, ok := p.(string); ok {
-					v.profiles[name] = true
+				name, _ := p.(string)
+				if _, err := os.Stat(filepath.Join(s.dir, "profiles", name+".json")); name == "" || err != nil {
+					v.errorf("$.metadata.profiles: no profile %q in the schema", p)
+					continue
 				}
+				v.profiles[name] = true
 			}
 		}
 	}
