@@ -3,6 +3,7 @@ package access
 import (
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -24,35 +25,72 @@ func (a *Analysis) Assumable(p *Principal) []Assumption {
 	if p.Kind == KindGroup {
 		return nil
 	}
-	s := a.state(p)
-	s.assumeOnce.Do(func() { s.assumable = a.computeAssumable(s) })
-	return s.assumable
+	sp := a.split(p)
+	if sp.class == nil {
+		return sp.own
+	}
+	out := make([]Assumption, 0, len(sp.own)+len(sp.class.roles))
+	i, j := 0, 0
+	for i < len(sp.own) || j < len(sp.class.roles) {
+		var as Assumption
+		if j >= len(sp.class.roles) || (i < len(sp.own) && sp.own[i].Role.ARN <= sp.class.roles[j].Role.ARN) {
+			as = sp.own[i]
+			i++
+		} else {
+			as = sp.class.roles[j]
+			j++
+		}
+		if as.Role == p || (len(out) > 0 && out[len(out)-1].Role == as.Role) {
+			continue
+		}
+		out = append(out, as)
+	}
+	return out
 }
 
-func (a *Analysis) computeAssumable(s *pstate) []Assumption {
+func (a *Analysis) computeSplit(s *pstate) *assumeSplit {
 	p := s.p
 	cands := append([]*Principal{}, a.byTrustARN[p.ARN]...)
-	cands = append(cands, a.trustAnyone...)
-	if acct := policy.AccountOf(p.ARN); acct != "" && allowed(a.eval(s, p.Set, "sts:AssumeRole", "", "")) {
-		// A trust naming the account root needs the identity allow too:
-		// only the roles the identity policies name are candidates.
-		keep := targetFilter(p, "sts:AssumeRole", a.rolesByARN)
-		for _, r := range a.byTrustAccount[acct] {
-			if keep == nil || keep[r] {
-				cands = append(cands, r)
+	// When no statement of the principal's policies that covers
+	// sts:AssumeRole names a particular resource, the answer depends on the
+	// trust policy only: the roles trusting anyone or the account root are
+	// answered once per distinct trust document, as a class shared with
+	// every principal that gets the same answers (reach.go). Roles naming
+	// the principal itself are its own.
+	indep := roleIndependent(p.Set, "sts:AssumeRole")
+	acct := policy.AccountOf(p.ARN)
+	sp := &assumeSplit{}
+	if indep {
+		x := a.sharedDocs(acct)
+		verdicts := make([]byte, len(x.byDoc))
+		for i, rs := range x.byDoc {
+			res := a.assumeResult(s, rs[0])
+			switch {
+			case !allowed(res):
+			case res.Decision == policy.ConditionallyAllowed:
+				verdicts[i] = 2
+			default:
+				verdicts[i] = 1
+			}
+		}
+		sp.class = a.classFor(x, verdicts)
+	} else {
+		cands = append(cands, a.trustAnyone...)
+		if acct != "" && allowed(a.eval(s, p.Set, "sts:AssumeRole", "", "")) {
+			// A trust naming the account root needs the identity allow too:
+			// only the roles the identity policies name are candidates.
+			keep := targetFilter(p, "sts:AssumeRole", a.rolesByARN)
+			for _, r := range a.byTrustAccount[acct] {
+				if keep == nil || keep[r] {
+					cands = append(cands, r)
+				}
 			}
 		}
 	}
-	// When no statement of the principal's policies that covers
-	// sts:AssumeRole names a particular resource, the answer depends on the
-	// trust policy only: roles with the same trust document share one
-	// evaluation. (Principals allowed sts:AssumeRole on "*" meet every
-	// role that trusts the account, so this is what keeps them cheap.)
 	var memo map[string]policy.Result
-	if roleIndependent(p.Set, "sts:AssumeRole") {
+	if indep {
 		memo = map[string]policy.Result{}
 	}
-	var out []Assumption
 	seen := map[*Principal]bool{}
 	for _, r := range cands {
 		if r == p || seen[r] || a.trusts[r] == nil {
@@ -72,11 +110,11 @@ func (a *Analysis) computeAssumable(s *pstate) []Assumption {
 			res = a.assumeResult(s, r)
 		}
 		if allowed(res) {
-			out = append(out, Assumption{Role: r, Conditional: res.Decision == policy.ConditionallyAllowed})
+			sp.own = append(sp.own, Assumption{Role: r, Conditional: res.Decision == policy.ConditionallyAllowed})
 		}
 	}
-	slices.SortFunc(out, func(x, y Assumption) int { return strings.Compare(x.Role.ARN, y.Role.ARN) })
-	return out
+	slices.SortFunc(sp.own, func(x, y Assumption) int { return strings.Compare(x.Role.ARN, y.Role.ARN) })
+	return sp
 }
 
 // roleIndependent reports whether every statement of the set that covers
@@ -150,6 +188,9 @@ type Chain struct {
 	Start string `json:"start"`
 	End   string `json:"end"`
 	Hops  []Hop  `json:"hops"`
+	// Omitted counts the hops left out between the last of Hops and End
+	// (a chain lists at most maxChainHops).
+	Omitted int `json:"omitted_hops,omitempty"`
 }
 
 // String renders the chain, e.g.
@@ -163,6 +204,9 @@ func (c Chain) String() string {
 			b.WriteString(", conditional")
 		}
 		b.WriteString("]-> " + shortARN(h.To))
+	}
+	if c.Omitted > 0 {
+		b.WriteString(" -[" + strconv.Itoa(c.Omitted) + " more hops]-> " + shortARN(c.End))
 	}
 	return b.String()
 }
@@ -204,11 +248,14 @@ func (e edge) hops(from string) []Hop {
 
 // edges are the ways a principal becomes another principal (or admin):
 // roles it can assume, and usable methods whose target is a user or role
-// (or that grant the principal anything).
+// (or that grant the principal anything). The roles of its shared
+// assumeClass are left to the graph (reach.go), as one edge to the class.
 func (a *Analysis) edges(p *Principal) []edge {
 	var out []edge
-	for _, as := range a.Assumable(p) {
-		out = append(out, edge{to: as.Role, via: "sts:AssumeRole", conditional: as.Conditional})
+	for _, as := range a.split(p).own {
+		if as.Role != p {
+			out = append(out, edge{to: as.Role, via: "sts:AssumeRole", conditional: as.Conditional})
+		}
 	}
 	for _, f := range a.Escalations(p) {
 		if f.Method.ID == "sts-001" {
@@ -255,107 +302,44 @@ func AdminChains(m *Model, now time.Time) map[string][]Chain {
 }
 
 func (a *Analysis) computeChains() {
+	actors := a.actors()
+	a.precompute(actors)
+	g := a.newGraph(actors, false)
+	a.chains = map[string][]Chain{}
+	for _, p := range actors {
+		if g.dist[p] == 0 {
+			continue // administrator already, or no way there
+		}
+		if cs := g.chains(p, 3); len(cs) > 0 {
+			a.chains[p.ARN] = cs
+		}
+	}
+}
+
+// actors are the users and the roles that are not service-linked.
+func (a *Analysis) actors() []*Principal {
 	var actors []*Principal
 	for _, p := range a.Model.Principals {
 		if p.Kind == KindUser || (p.Kind == KindRole && !p.Role.ServiceLinked()) {
 			actors = append(actors, p)
 		}
 	}
-	a.precompute(actors)
-	// Forward edges, and distances to admin by a breadth-first search over
-	// the reversed edges from every administrator and from AdminNode (the
-	// sink), all at distance 0.
-	sink := &Principal{ARN: AdminNode}
-	fwd := make(map[*Principal][]edge, len(actors))
-	rev := map[*Principal][]*Principal{}
-	dist := map[*Principal]int{sink: 0}
-	queue := []*Principal{sink}
-	for _, p := range actors {
-		if a.IsAdmin(p) {
-			dist[p] = 0
-			queue = append(queue, p)
-			continue
-		}
-		es := sortEdges(a.edges(p))
-		fwd[p] = es
-		for _, e := range es {
-			to := e.to
-			if to == nil {
-				to = sink
-			}
-			rev[to] = append(rev[to], p)
-		}
-	}
-	for i := 0; i < len(queue); i++ {
-		n := queue[i]
-		for _, from := range rev[n] {
-			if _, ok := dist[from]; !ok {
-				dist[from] = dist[n] + 1
-				queue = append(queue, from)
-			}
-		}
-	}
-	delete(dist, sink)
-	a.adminDist = dist
-	a.chains = map[string][]Chain{}
-	for _, p := range actors {
-		d, ok := dist[p]
-		if !ok || d == 0 {
-			continue
-		}
-		var chains []Chain
-		for _, e := range fwd[p] {
-			if len(chains) == 3 {
-				break
-			}
-			var hops []Hop
-			end := ""
-			if e.to == nil {
-				if d != 1 {
-					continue
-				}
-				hops, end = e.hops(p.ARN), AdminNode
-			} else {
-				if nd, ok := dist[e.to]; !ok || nd != d-1 {
-					continue
-				}
-				hops = append(e.hops(p.ARN), a.follow(e.to, fwd)...)
-				end = hops[len(hops)-1].To
-			}
-			if slices.ContainsFunc(chains, func(c Chain) bool { return c.Hops[0].To == hops[0].To }) {
-				continue
-			}
-			chains = append(chains, Chain{Start: p.ARN, End: end, Hops: hops})
-		}
-		if len(chains) > 0 {
-			a.chains[p.ARN] = chains
-		}
-	}
+	return actors
 }
 
-// follow walks down the distance gradient from n to administrator.
-func (a *Analysis) follow(n *Principal, fwd map[*Principal][]edge) []Hop {
-	var hops []Hop
-	for a.adminDist[n] > 0 {
-		d := a.adminDist[n]
-		next := false
-		for _, e := range fwd[n] {
-			if e.to == nil && d == 1 {
-				return append(hops, e.hops(n.ARN)...)
-			}
-			if e.to != nil {
-				if nd, ok := a.adminDist[e.to]; ok && nd == d-1 {
-					hops = append(hops, Hop{From: n.ARN, To: e.to.ARN, Via: e.via, Conditional: e.conditional})
-					n, next = e.to, true
-					break
-				}
-			}
-		}
-		if !next {
-			break
-		}
+// AssumeChain returns the shortest chain by which the principal reaches
+// an administrator role through unconditional sts:AssumeRole alone, if
+// any. The distances of every principal are computed once per analysis.
+func (a *Analysis) AssumeChain(p *Principal) (Chain, bool) {
+	if p.Kind == KindGroup {
+		return Chain{}, false
 	}
-	return hops
+	a.assumeGraphOnce.Do(func() { a.assumeGraph = a.newGraph(a.actors(), true) })
+	cs := a.assumeGraph.chains(p, 1)
+	if len(cs) == 0 {
+		return Chain{}, false
+	}
+	return cs[0], true
 }
 
 // sortEdges orders edges deterministically: unconditional first, then

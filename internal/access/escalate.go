@@ -161,23 +161,13 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 			}
 		}
 	case TargetRole, TargetAssumableRole:
-		var cands []*Principal
-		if m.Target == TargetRole {
-			cands = a.adminFirst(a.roles)
-			narrow(a.rolesByARN)
-		} else {
-			for _, as := range a.Assumable(p) {
-				cands = append(cands, as.Role)
-			}
-			slices.SortStableFunc(cands, func(x, y *Principal) int { return a.adminRank(x) - a.adminRank(y) })
-		}
 		grants := m.grantsTarget()
-		for _, r := range cands {
+		try := func(r *Principal) bool {
 			if done() {
-				break
+				return false
 			}
 			if r == p || skip(r) || !a.roleQualifies(s, r, m, grants) {
-				continue
+				return true
 			}
 			pols := []string{""}
 			if m.onTargetPolicy() {
@@ -189,6 +179,19 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 						ToAdmin: grants || a.IsAdmin(r)}, gs)
 				}
 			}
+			return true
+		}
+		if m.Target == TargetRole {
+			narrow(a.rolesByARN)
+			for _, r := range a.adminFirst(a.roles) {
+				if !try(r) {
+					break
+				}
+			}
+		} else {
+			// Administrators first, without listing every role that
+			// trusts anyone for every principal (reach.go).
+			a.eachAssumable(p, func(as Assumption) bool { return try(as.Role) })
 		}
 	case TargetPassRole, TargetServiceRole:
 		narrow(a.rolesByARN)

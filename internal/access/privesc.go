@@ -46,6 +46,7 @@ type Analysis struct {
 	byTrustARN     map[string][]*Principal // AWS principal ARN -> roles trusting it
 	byTrustAccount map[string][]*Principal // account root -> roles
 	trustAnyone    []*Principal            // roles trusting "*" (or NotPrincipal)
+	anyone         anyoneIndex             // trustAnyone by trust document, and classes (reach.go)
 	serviceRoles   sync.Map                // service principal -> []*Principal
 	ordered        sync.Map                // &list[0] -> admin-first copy (adminFirst)
 	trusting       sync.Map                // services + named -> []serviceRole
@@ -54,9 +55,10 @@ type Analysis struct {
 	hypo           sync.Map // *Principal -> *pstate: a user as if it had joined a group (grouphop.go)
 	empowerCands   sync.Map // target kind -> []empowerTarget (empower.go)
 
-	chainsOnce sync.Once
-	chains     map[string][]Chain
-	adminDist  map[*Principal]int
+	chainsOnce      sync.Once
+	chains          map[string][]Chain
+	assumeGraphOnce sync.Once
+	assumeGraph     *graph // unconditional sts:AssumeRole only (AssumeChain)
 }
 
 // pstate is the per-principal cache.
@@ -72,7 +74,7 @@ type pstate struct {
 	power     []uint64
 
 	assumeOnce sync.Once
-	assumable  []Assumption
+	split      *assumeSplit
 
 	findOnce sync.Once
 	findings []Finding

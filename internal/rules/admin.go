@@ -146,6 +146,7 @@ var PrincipalAdminAccess = Rule{
 
 func checkPrincipalAdmin(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result {
 	m := ctx.model(s, a)
+	an := ctx.analysis(s, a)
 	relax := scpRelaxer{}
 	var out []Result
 	for _, pr := range m.Principals {
@@ -154,8 +155,8 @@ func checkPrincipalAdmin(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapsho
 			out = append(out, r.principalResult(Fail, a, pr, "%s can perform every action on every resource %s.", kindLabel(pr), adminVia(pr)))
 		case relax.adminDespiteSCPDenies(pr.Set):
 			out = append(out, r.principalResult(Fail, a, pr, "%s can perform every action on every resource %s, apart from the few actions the organisation's SCPs deny.", kindLabel(pr), adminVia(pr)))
-		case assumeChainToAdmin(ctx.analysis(s, a), pr) != "":
-			out = append(out, r.principalResult(Fail, a, pr, "%s is not an administrator by its own policies, but can become one by assuming roles: %s.", kindLabel(pr), assumeChainToAdmin(ctx.analysis(s, a), pr)))
+		case assumeChainToAdmin(an, pr) != "":
+			out = append(out, r.principalResult(Fail, a, pr, "%s is not an administrator by its own policies, but can become one by assuming roles: %s.", kindLabel(pr), assumeChainToAdmin(an, pr)))
 		case len(pr.Problems) > 0:
 			out = append(out, r.principalResult(Unknown, a, pr, "%s is not an administrator through the policies that could be read, but %s.", kindLabel(pr), joinList(pr.Problems)))
 		default:
@@ -170,43 +171,14 @@ func checkPrincipalAdmin(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapsho
 
 // assumeChainToAdmin returns the shortest chain by which the principal
 // reaches an administrator role through unconditional sts:AssumeRole alone,
-// or "". It walks only role-assumption edges (breadth first, so the chain is
-// shortest): chains that need an escalation trick are privilege-escalation's
-// to report, and computing those for every principal would cost far more.
+// or "". Only role-assumption edges count: chains that need an escalation
+// trick are privilege-escalation's to report. The distances are computed
+// once per account (access.Analysis.AssumeChain), not per principal.
 func assumeChainToAdmin(an *access.Analysis, pr *access.Principal) string {
-	if pr.Kind == access.KindGroup {
-		return ""
-	}
-	prev := map[*access.Principal]*access.Principal{pr: nil}
-	queue := []*access.Principal{pr}
-	for len(queue) > 0 {
-		cur := queue[0]
-		queue = queue[1:]
-		for _, as := range an.Assumable(cur) {
-			next := as.Role
-			if as.Conditional || next.Role.ServiceLinked() {
-				continue
-			}
-			if _, seen := prev[next]; seen {
-				continue
-			}
-			prev[next] = cur
-			if an.IsAdmin(next) {
-				return chainTo(pr, next, prev).String()
-			}
-			queue = append(queue, next)
-		}
+	if c, ok := an.AssumeChain(pr); ok {
+		return c.String()
 	}
 	return ""
-}
-
-// chainTo rebuilds the path from start to end from BFS parent links.
-func chainTo(start, end *access.Principal, prev map[*access.Principal]*access.Principal) access.Chain {
-	var hops []access.Hop
-	for n := end; n != start; n = prev[n] {
-		hops = append([]access.Hop{{From: prev[n].ARN, To: n.ARN, Via: "sts:AssumeRole"}}, hops...)
-	}
-	return access.Chain{Start: start.ARN, End: end.ARN, Hops: hops}
 }
 
 // coreAdminActions are the powers an administrator keeps whatever

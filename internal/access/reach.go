@@ -1,0 +1,409 @@
+package access
+
+import (
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Roles that trust "*" (anyone) are the shape that makes role assumption
+// quadratic: every principal can assume every one of them. The analysis
+// does not give every principal its own list of those roles. For a
+// principal whose sts:AssumeRole statements apply to every resource alike,
+// the answer for such a role depends only on the role's trust document, so
+// the principal's verdict on each distinct trust document (allowed,
+// conditional, denied) decides the whole set. Principals with the same
+// verdicts share one assumeClass: one sorted list of roles, one
+// administrators-first ordering, one node of the reachability graph.
+
+// assumeClass is a set of trust-anyone roles that some principals can all
+// assume.
+type assumeClass struct {
+	roles []Assumption // sorted by ARN
+	ps    []*Principal // the roles alone, same order
+	cond  map[*Principal]bool
+}
+
+// anyoneIndex groups, per account of the assuming principal, the roles
+// that trust anyone or that account's root by trust document.
+type anyoneIndex struct {
+	mu     sync.Mutex
+	byAcct map[string]*docIndex
+}
+
+type docIndex struct {
+	byDoc   [][]*Principal // roles per distinct trust document, each sorted by ARN
+	classes map[string]*assumeClass
+}
+
+// assumeSplit is what a principal can assume: its own candidates (roles
+// naming it or its account, and trust-anyone roles when its policies name
+// particular roles) and a shared class of trust-anyone roles.
+type assumeSplit struct {
+	own   []Assumption // sorted by ARN
+	class *assumeClass // may be nil
+}
+
+// sharedDocs returns the roles a principal of account acct may be able to
+// assume on the strength of their trust document alone (given identity
+// policies that apply to every role alike): those trusting anyone and
+// those trusting the account root, grouped by trust document.
+func (a *Analysis) sharedDocs(acct string) *docIndex {
+	x := &a.anyone
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.byAcct == nil {
+		x.byAcct = map[string]*docIndex{}
+	}
+	if d, ok := x.byAcct[acct]; ok {
+		return d
+	}
+	d := &docIndex{classes: map[string]*assumeClass{}}
+	idx := map[string]int{}
+	seen := map[*Principal]bool{}
+	for _, r := range append(append([]*Principal{}, a.trustAnyone...), a.byTrustAccount[acct]...) {
+		if a.trusts[r] == nil || seen[r] {
+			continue
+		}
+		seen[r] = true
+		k := string(r.Role.TrustPolicy)
+		i, ok := idx[k]
+		if !ok {
+			i = len(d.byDoc)
+			idx[k] = i
+			d.byDoc = append(d.byDoc, nil)
+		}
+		d.byDoc[i] = append(d.byDoc[i], r)
+	}
+	for _, rs := range d.byDoc {
+		slices.SortFunc(rs, func(p, q *Principal) int { return strings.Compare(p.ARN, q.ARN) })
+	}
+	x.byAcct[acct] = d
+	return d
+}
+
+// classFor interns the class of trust-anyone roles with these verdicts
+// (one byte per trust document: 0 denied, 1 allowed, 2 conditional).
+func (a *Analysis) classFor(x *docIndex, verdicts []byte) *assumeClass {
+	a.anyone.mu.Lock()
+	defer a.anyone.mu.Unlock()
+	if c, ok := x.classes[string(verdicts)]; ok {
+		return c
+	}
+	c := &assumeClass{cond: map[*Principal]bool{}}
+	for i, v := range verdicts {
+		for _, r := range x.byDoc[i] {
+			if v != 0 {
+				c.roles = append(c.roles, Assumption{Role: r, Conditional: v == 2})
+				if v == 2 {
+					c.cond[r] = true
+				}
+			}
+		}
+	}
+	if len(c.roles) == 0 {
+		c = nil
+	} else {
+		slices.SortFunc(c.roles, func(p, q Assumption) int { return strings.Compare(p.Role.ARN, q.Role.ARN) })
+		c.ps = make([]*Principal, len(c.roles))
+		for i, as := range c.roles {
+			c.ps[i] = as.Role
+		}
+	}
+	x.classes[string(verdicts)] = c
+	return c
+}
+
+// split returns what the principal can assume, computed once.
+func (a *Analysis) split(p *Principal) *assumeSplit {
+	if p.Kind == KindGroup {
+		return &assumeSplit{}
+	}
+	s := a.state(p)
+	s.assumeOnce.Do(func() { s.split = a.computeSplit(s) })
+	return s.split
+}
+
+// eachAssumable calls fn with the roles p can assume, administrators first
+// (then by ARN), until fn returns false. p itself is left out.
+func (a *Analysis) eachAssumable(p *Principal, fn func(Assumption) bool) {
+	sp := a.split(p)
+	own := make([]Assumption, len(sp.own))
+	copy(own, sp.own)
+	slices.SortStableFunc(own, func(x, y Assumption) int { return a.adminRank(x.Role) - a.adminRank(y.Role) })
+	var shared []*Principal
+	if sp.class != nil {
+		shared = a.adminFirst(sp.class.ps)
+	}
+	seen := map[*Principal]bool{}
+	i, j := 0, 0
+	for i < len(own) || j < len(shared) {
+		var as Assumption
+		if j >= len(shared) || (i < len(own) && lessAdminFirst(a, own[i].Role, shared[j])) {
+			as = own[i]
+			i++
+		} else {
+			r := shared[j]
+			as = Assumption{Role: r, Conditional: sp.class.cond[r]}
+			j++
+		}
+		if as.Role == p || seen[as.Role] {
+			continue
+		}
+		if len(own) > 0 {
+			seen[as.Role] = true
+		}
+		if !fn(as) {
+			return
+		}
+	}
+}
+
+func lessAdminFirst(a *Analysis, x, y *Principal) bool {
+	if rx, ry := a.adminRank(x), a.adminRank(y); rx != ry {
+		return rx < ry
+	}
+	return x.ARN < y.ARN
+}
+
+// maxChainHops caps the hops a Chain lists: a chain through thousands of
+// roles is reported by its first hops, the number left out, and its end.
+const maxChainHops = 8
+
+// graph is the reachability of administrator over the actors: distances
+// by one breadth-first search from every administrator (and AdminNode)
+// over the reversed edges, where a principal's shared assumeClass is one
+// node of weight 0 (so the roles that trust anyone add one edge per role,
+// not one per principal and role).
+type graph struct {
+	a          *Analysis
+	assumeOnly bool // unconditional sts:AssumeRole edges only
+	sink       *Principal
+	fwd        map[*Principal][]edge
+	class      map[*Principal]*assumeClass
+	dist       map[*Principal]int
+	cdist      map[*assumeClass]int
+	best       map[*assumeClass][]edge // class roles at the class's distance, best first
+	step       map[*Principal]edge     // memo: the first hop of the best chain
+	end        map[*Principal]*Principal
+}
+
+func (a *Analysis) newGraph(actors []*Principal, assumeOnly bool) *graph {
+	g := &graph{a: a, assumeOnly: assumeOnly, sink: &Principal{ARN: AdminNode},
+		fwd: map[*Principal][]edge{}, class: map[*Principal]*assumeClass{}, dist: map[*Principal]int{},
+		cdist: map[*assumeClass]int{}, best: map[*assumeClass][]edge{}, step: map[*Principal]edge{}, end: map[*Principal]*Principal{}}
+	rev := map[*Principal][]*Principal{}
+	members := map[*assumeClass][]*Principal{}
+	var level []*Principal
+	if !assumeOnly {
+		g.dist[g.sink] = 0
+		level = append(level, g.sink)
+	}
+	for _, p := range actors {
+		admin := a.IsAdmin(p)
+		if admin && (!assumeOnly || p.Kind == KindRole) {
+			g.dist[p] = 0
+			level = append(level, p)
+			if !assumeOnly {
+				continue
+			}
+		}
+		var es []edge
+		if assumeOnly {
+			for _, as := range a.split(p).own {
+				if !as.Conditional && as.Role != p {
+					es = append(es, edge{to: as.Role, via: "sts:AssumeRole"})
+				}
+			}
+		} else {
+			es = a.edges(p)
+		}
+		g.fwd[p] = sortEdges(es)
+		for _, e := range es {
+			to := e.to
+			if to == nil {
+				to = g.sink
+			}
+			rev[to] = append(rev[to], p)
+		}
+		if c := a.split(p).class; c != nil {
+			g.class[p] = c
+			members[c] = append(members[c], p)
+		}
+	}
+	roleIn := map[*Principal][]*assumeClass{}
+	for c := range members {
+		for _, as := range c.roles {
+			if !assumeOnly || !as.Conditional {
+				roleIn[as.Role] = append(roleIn[as.Role], c)
+			}
+		}
+	}
+	for d := 0; len(level) > 0; d++ {
+		var next []*Principal
+		reach := func(from *Principal) {
+			if _, ok := g.dist[from]; !ok {
+				g.dist[from] = d + 1
+				next = append(next, from)
+			}
+		}
+		for _, n := range level {
+			for _, from := range rev[n] {
+				reach(from)
+			}
+			for _, c := range roleIn[n] {
+				if _, ok := g.cdist[c]; !ok {
+					g.cdist[c] = d
+					for _, from := range members[c] {
+						reach(from)
+					}
+				}
+			}
+		}
+		level = next
+	}
+	for c, d := range g.cdist {
+		var unc, cond []edge
+		for _, as := range c.roles {
+			if g.dist[as.Role] != d || (as.Conditional && (assumeOnly || len(cond) > 3)) || (!as.Conditional && len(unc) > 3) {
+				continue
+			}
+			if dd, ok := g.dist[as.Role]; !ok || dd != d {
+				continue
+			}
+			e := edge{to: as.Role, via: "sts:AssumeRole", conditional: as.Conditional}
+			if as.Conditional {
+				cond = append(cond, e)
+			} else {
+				unc = append(unc, e)
+			}
+		}
+		g.best[c] = append(unc, cond...)
+	}
+	return g
+}
+
+// distOf is the distance of an edge's target (AdminNode is 0).
+func (g *graph) distOf(e edge) (int, bool) {
+	if e.to == nil {
+		return 0, !g.assumeOnly
+	}
+	d, ok := g.dist[e.to]
+	return d, ok
+}
+
+// firstHops are p's edges to the nearest neighbours, best first.
+func (g *graph) firstHops(p *Principal) []edge {
+	var cands []edge
+	cands = append(cands, g.fwd[p]...)
+	if c := g.class[p]; c != nil {
+		for _, e := range g.best[c] {
+			if e.to != p {
+				cands = append(cands, e)
+			}
+		}
+	}
+	m := -1
+	for _, e := range cands {
+		if d, ok := g.distOf(e); ok && (m < 0 || d < m) {
+			m = d
+		}
+	}
+	if m < 0 {
+		return nil
+	}
+	var out []edge
+	for _, e := range cands {
+		if d, ok := g.distOf(e); ok && d == m {
+			out = append(out, e)
+		}
+	}
+	return sortEdges(out)
+}
+
+// next is the first hop of n's best chain (memoised).
+func (g *graph) next(n *Principal) (edge, bool) {
+	if e, ok := g.step[n]; ok {
+		return e, true
+	}
+	hs := g.firstHops(n)
+	if len(hs) == 0 {
+		return edge{}, false
+	}
+	g.step[n] = hs[0]
+	return hs[0], true
+}
+
+// endOf is the administrator (or AdminNode) n's best chain ends at.
+func (g *graph) endOf(n *Principal) string {
+	var path []*Principal
+	cur := n
+	for {
+		if e, ok := g.end[cur]; ok {
+			cur = e
+			break
+		}
+		if g.dist[cur] == 0 {
+			break
+		}
+		e, ok := g.next(cur)
+		if !ok {
+			break
+		}
+		path = append(path, cur)
+		if e.to == nil {
+			cur = g.sink
+			break
+		}
+		cur = e.to
+	}
+	for _, p := range path {
+		g.end[p] = cur
+	}
+	return cur.ARN
+}
+
+// chains returns up to max shortest chains from p with different first
+// hops (none if p cannot reach an administrator).
+func (g *graph) chains(p *Principal, max int) []Chain {
+	if _, ok := g.dist[p]; !ok {
+		return nil
+	}
+	var out []Chain
+	for _, e := range g.firstHops(p) {
+		if len(out) == max {
+			break
+		}
+		first := e.hops(p.ARN)
+		if slices.ContainsFunc(out, func(c Chain) bool { return c.Hops[0].To == first[0].To }) {
+			continue
+		}
+		c := Chain{Start: p.ARN, Hops: first}
+		n := e.to
+		for n != nil && g.dist[n] > 0 {
+			if len(c.Hops) >= maxChainHops && g.dist[n] > 1 {
+				c.Omitted = g.dist[n]
+				c.End = g.endOf(n)
+				break
+			}
+			ne, ok := g.next(n)
+			if !ok {
+				break
+			}
+			c.Hops = append(c.Hops, ne.hops(n.ARN)...)
+			n = ne.to
+		}
+		if c.End == "" {
+			c.End = c.Hops[len(c.Hops)-1].To
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func arnOf(p *Principal) string {
+	if p == nil {
+		return AdminNode
+	}
+	return p.ARN
+}
