@@ -3,6 +3,7 @@ package rules_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,5 +118,53 @@ func BenchmarkBomb(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// The bomb shapes at a small size under the default go test: the verdicts
+// the benchmark's accounts must give, quickly.
+func TestBombShapesSmall(t *testing.T) {
+	find := func(out *scan.Outcome, rule, arn string) rules.Result {
+		for _, r := range out.Results {
+			if r.RuleID == rule && r.ResourceARN == arn {
+				return r
+			}
+		}
+		t.Fatalf("no %s result for %s", rule, arn)
+		return rules.Result{}
+	}
+	start := time.Now()
+	// Every role trusts anyone: every user and non-admin role reaches the
+	// first administrator role (r49) in one hop.
+	out := scanBomb(t, genBombAccount(shapeTrustAnyone, 100))
+	for _, arn := range []string{bombARN("user", "u3"), bombARN("role", "r0"), bombARN("role", "r98")} {
+		r := find(out, "principal-admin-access", arn)
+		if r.Status != rules.Fail || !strings.HasSuffix(r.Message, "-[sts:AssumeRole]-> role/r49.") {
+			t.Errorf("%s: %s %s", arn, r.Status, r.Message)
+		}
+	}
+	// An administrator role reaches another administrator, not itself.
+	if r := find(out, "privilege-escalation", bombARN("role", "r49")); r.Status != rules.Pass {
+		t.Errorf("r49: %s %s", r.Status, r.Message)
+	}
+	// Everyone in one group allowed sts:AssumeRole on *, roles trusting
+	// the account root.
+	out = scanBomb(t, genBombAccount(shapeOneGroup, 500))
+	if r := find(out, "principal-admin-access", bombARN("user", "u150")); r.Status != rules.Fail || !strings.Contains(r.Message, "user/u150 -[sts:AssumeRole]-> role/r49.") {
+		t.Errorf("u150: %s %s", r.Status, r.Message)
+	}
+	// A chain of 40 roles: the message lists 8 hops, then how many more,
+	// then the administrator at the end.
+	out = scanBomb(t, genBombAccount(shapeDeepChain, 40))
+	r := find(out, "principal-admin-access", bombARN("user", "u0"))
+	want := "user/u0 -[sts:AssumeRole]-> role/r0 -[sts:AssumeRole]-> role/r1 -[sts:AssumeRole]-> role/r2 -[sts:AssumeRole]-> role/r3 -[sts:AssumeRole]-> role/r4 -[sts:AssumeRole]-> role/r5 -[sts:AssumeRole]-> role/r6 -[sts:AssumeRole]-> role/r7 -[32 more hops]-> role/r39."
+	if r.Status != rules.Fail || !strings.HasSuffix(r.Message, want) {
+		t.Errorf("u0: %s %s", r.Status, r.Message)
+	}
+	if r := find(out, "principal-admin-access", bombARN("role", "r37")); !strings.HasSuffix(r.Message, "role/r37 -[sts:AssumeRole]-> role/r38 -[sts:AssumeRole]-> role/r39.") {
+		t.Errorf("r37: %s", r.Message)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("small bomb shapes took %s", d)
 	}
 }
