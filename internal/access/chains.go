@@ -304,8 +304,11 @@ func AdminChains(m *Model, now time.Time) map[string][]Chain {
 func (a *Analysis) computeChains() {
 	actors := a.actors()
 	a.precompute(actors)
-	g := a.newGraph(actors, false)
 	a.chains = map[string][]Chain{}
+	if a.cancelled() {
+		return
+	}
+	g := a.newGraph(actors, false)
 	for _, p := range actors {
 		if g.dist[p] == 0 {
 			continue // administrator already, or no way there
@@ -382,6 +385,9 @@ func (a *Analysis) precompute(actors []*Principal) {
 		})
 	}
 	for _, p := range actors {
+		if a.cancelled() {
+			break
+		}
 		next <- p
 	}
 	close(next)

@@ -38,6 +38,9 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 		if !m.AppliesTo(string(s.p.Kind)) || (m.Retired != "" && !a.IncludeRetired) {
 			continue
 		}
+		if a.cancelled() {
+			break
+		}
 		out = append(out, a.tryMethod(s, m, anyRes)...)
 	}
 	slices.SortStableFunc(out, func(x, y Finding) int {

@@ -1,6 +1,7 @@
 package access
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -31,6 +32,10 @@ type Analysis struct {
 	Now   time.Time
 	// IncludeRetired also checks methods whose service is gone (tests).
 	IncludeRetired bool
+	// Ctx, when set, stops the long computations (every principal's
+	// escalations, the chains) early once it is done; the answers are then
+	// incomplete, and the caller must check Ctx.Err().
+	Ctx context.Context
 	// MaxTargets caps the targets reported per method and principal
 	// (administrator targets first); 0 means DefaultMaxTargets. The last
 	// finding kept has More set when others were left out.

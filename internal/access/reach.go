@@ -407,3 +407,6 @@ func arnOf(p *Principal) string {
 	}
 	return p.ARN
 }
+
+// cancelled reports whether the analysis's context is done.
+func (a *Analysis) cancelled() bool { return a.Ctx != nil && a.Ctx.Err() != nil }

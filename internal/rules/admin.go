@@ -150,6 +150,9 @@ func checkPrincipalAdmin(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapsho
 	relax := scpRelaxer{}
 	var out []Result
 	for _, pr := range m.Principals {
+		if ctx.Done() {
+			return nil // the scanner reports the context's error
+		}
 		switch {
 		case pr.Set.IsAdmin():
 			out = append(out, r.principalResult(Fail, a, pr, "%s can perform every action on every resource %s.", kindLabel(pr), adminVia(pr)))

@@ -32,6 +32,7 @@ func (c *Context) analysis(s *snapshot.Snapshot, a *snapshot.Account) *access.An
 	an, ok := mc.analyses[a]
 	if !ok {
 		an = access.Analyze(m, c.Now(s, a))
+		an.Ctx = c.Ctx
 		mc.analyses[a] = an
 	}
 	return an

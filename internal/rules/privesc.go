@@ -74,6 +74,9 @@ func checkPrivilegeEscalation(r *Rule, ctx *Context, s *snapshot.Snapshot, a *sn
 	var out []Result
 	index := map[string]int{} // principal ARN -> its result
 	for _, p := range m.Principals {
+		if ctx.Done() {
+			return nil // the scanner reports the context's error
+		}
 		if p.Kind == access.KindGroup || (p.Kind == access.KindRole && p.Role.ServiceLinked()) {
 			continue
 		}

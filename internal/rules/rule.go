@@ -80,6 +80,11 @@ type Context struct {
 	models *modelCache // effective-permission models shared by the rules of one scan (model.go)
 }
 
+// Done reports whether the scan's context is done (cancelled or past its
+// deadline): a check looping over many principals stops early, and the
+// scanner returns the context's error instead of the partial results.
+func (c *Context) Done() bool { return c != nil && c.Ctx != nil && c.Ctx.Err() != nil }
+
 // Now is the time ages are measured against for one account: --as-of if
 // given, else the snapshot's reference time. Never the wall clock.
 func (c *Context) Now(s *snapshot.Snapshot, a *snapshot.Account) time.Time {
