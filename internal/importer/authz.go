@@ -143,6 +143,11 @@ func DecodeAuthorizationDetails(data []byte) ([]*AuthzDetails, error) {
 	if err := checkKind(data, KindAuthzDetails); err != nil {
 		return nil, err
 	}
+	// Count the entries first, without keeping them: a file far beyond
+	// AWS's quotas is refused before it is decoded (authz_stream.go).
+	if err := checkAuthzQuotas(data); err != nil {
+		return nil, err
+	}
 	var pages []*AuthzDetails
 	if firstByte(data) == '[' {
 		if err := json.Unmarshal(data, &pages); err != nil {
@@ -187,6 +192,18 @@ func (p *AuthzDetails) normalize() *InputError {
 		*raw = d
 		return nil
 	}
+	// Documents far larger than AWS's size quotas (snapshot.Quota) are
+	// refused, naming the quota.
+	inline := func(q snapshot.Quota, where string, ps []PolicyDetail) *InputError {
+		n := 0
+		for _, pd := range ps {
+			n += snapshot.PolicyChars(pd.PolicyDocument)
+		}
+		if err := q.Check(n); err != nil {
+			return &InputError{Msg: fmt.Sprintf("%s: %v", where, err)}
+		}
+		return nil
+	}
 	for i := range p.UserDetailList {
 		u := &p.UserDetailList[i]
 		if u.Arn == "" || u.UserName == "" {
@@ -196,6 +213,9 @@ func (p *AuthzDetails) normalize() *InputError {
 			if err := doc(&u.UserPolicyList[j].PolicyDocument, fmt.Sprintf("user %s inline policy %q", u.UserName, u.UserPolicyList[j].PolicyName)); err != nil {
 				return err
 			}
+		}
+		if err := inline(snapshot.QuotaUserInlineSize, "user "+u.UserName, u.UserPolicyList); err != nil {
+			return err
 		}
 	}
 	for i := range p.GroupDetailList {
@@ -208,6 +228,9 @@ func (p *AuthzDetails) normalize() *InputError {
 				return err
 			}
 		}
+		if err := inline(snapshot.QuotaGroupInlineSize, "group "+g.GroupName, g.GroupPolicyList); err != nil {
+			return err
+		}
 	}
 	for i := range p.RoleDetailList {
 		r := &p.RoleDetailList[i]
@@ -218,11 +241,17 @@ func (p *AuthzDetails) normalize() *InputError {
 			if err := doc(&r.AssumeRolePolicyDocument, "role "+r.RoleName+" AssumeRolePolicyDocument"); err != nil {
 				return err
 			}
+			if err := checkDocQuota(snapshot.QuotaTrustPolicySize, r.AssumeRolePolicyDocument, "role "+r.RoleName+" AssumeRolePolicyDocument"); err != nil {
+				return err
+			}
 		}
 		for j := range r.RolePolicyList {
 			if err := doc(&r.RolePolicyList[j].PolicyDocument, fmt.Sprintf("role %s inline policy %q", r.RoleName, r.RolePolicyList[j].PolicyName)); err != nil {
 				return err
 			}
+		}
+		if err := inline(snapshot.QuotaRoleInlineSize, "role "+r.RoleName, r.RolePolicyList); err != nil {
+			return err
 		}
 	}
 	for i := range p.Policies {
@@ -230,9 +259,16 @@ func (p *AuthzDetails) normalize() *InputError {
 		if mp.Arn == "" {
 			return &InputError{Msg: fmt.Sprintf("Policies[%d] has no Arn", i)}
 		}
+		if err := snapshot.QuotaPolicyVersions.Check(len(mp.PolicyVersionList)); err != nil {
+			return &InputError{Msg: fmt.Sprintf("policy %s: %v", mp.Arn, err)}
+		}
 		for j := range mp.PolicyVersionList {
 			v := &mp.PolicyVersionList[j]
-			if err := doc(&v.Document, fmt.Sprintf("policy %s version %s", mp.Arn, v.VersionId)); err != nil {
+			where := fmt.Sprintf("policy %s version %s", mp.Arn, v.VersionId)
+			if err := doc(&v.Document, where); err != nil {
+				return err
+			}
+			if err := checkDocQuota(snapshot.QuotaManagedPolicySize, v.Document, where); err != nil {
 				return err
 			}
 		}

@@ -156,6 +156,10 @@ func DecodeCredentialReport(data []byte, generated *time.Time) (*CredentialRepor
 	}
 	rep := &CredentialReport{GeneratedTime: generated}
 	seen := map[string]int{}
+	// One row per user and one for the root user: rows far beyond AWS's
+	// user quota are counted, not kept, and the report is refused.
+	limit, rows := snapshot.QuotaUsers.Limit()+1, 0
+	r.ReuseRecord = true
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -168,6 +172,9 @@ func DecodeCredentialReport(data []byte, generated *time.Time) (*CredentialRepor
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
+		if rows++; rows > limit {
+			continue
+		}
 		row, err := parseRow(rec, col, line)
 		if err != nil {
 			return nil, err
@@ -177,6 +184,9 @@ func DecodeCredentialReport(data []byte, generated *time.Time) (*CredentialRepor
 		}
 		seen[row.ARN] = line
 		rep.Rows = append(rep.Rows, row)
+	}
+	if rows > limit {
+		return nil, &InputError{Msg: fmt.Sprintf("%s rows, one per user: %v", snapshot.Comma(rows), snapshot.QuotaUsers.Check(rows-1))}
 	}
 	return rep, nil
 }

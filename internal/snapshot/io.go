@@ -68,6 +68,9 @@ func Decode(r io.Reader) (*Snapshot, error) {
 		if a == nil || a.ID == "" {
 			return nil, fmt.Errorf("accounts[%d]: missing id", i)
 		}
+		if err := a.CheckQuotas(); err != nil {
+			return nil, fmt.Errorf("account %s: %w", a.ID, err)
+		}
 	}
 	if !newer {
 		if err := migrate(&s, v); err != nil {
@@ -85,6 +88,10 @@ func Load(path string) (*Snapshot, error) {
 		return nil, err
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxFileSize {
+		// Refused before reading anything.
+		return nil, fmt.Errorf("%s: snapshot is %d MiB, larger than %d MiB", path, st.Size()>>20, MaxFileSize>>20)
+	}
 	s, err := Decode(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
