@@ -1,0 +1,93 @@
+package jsonreport
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/iamspect/iamspect/internal/report"
+	"github.com/iamspect/iamspect/internal/rules"
+)
+
+func sampleReport(n int) *report.Report {
+	r := &report.Report{SchemaVersion: report.SchemaVersion, GeneratedAt: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC),
+		Accounts: []report.Account{{ID: "123456789012"}}}
+	for i := range n {
+		r.Results = append(r.Results, rules.Result{RuleID: "iam-user-unused", Status: rules.Fail, Severity: rules.Medium,
+			AccountID: "123456789012", ResourceType: rules.TypeUser, ResourceARN: fmt.Sprintf("arn:aws:iam::123456789012:user/u%d", i),
+			ResourceName: fmt.Sprintf("u%d", i), Message: fmt.Sprintf("IAM user u%d <has> not signed in & for 400 days", i), Fingerprint: "abc"})
+	}
+	return r
+}
+
+// The streamed document is byte for byte what encoding/json writes for
+// the whole report.
+func TestWriteEqualsWholeEncoding(t *testing.T) {
+	for _, n := range []int{0, 1, 3} {
+		r := sampleReport(n)
+		if n == 0 {
+			r.Results = []rules.Result{}
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(r); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		if err := Write(&got, r); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%d results: streamed\n%s\nwant\n%s", n, got.String(), want.String())
+		}
+	}
+	r := sampleReport(1)
+	r.Results = nil
+	var got bytes.Buffer
+	if err := Write(&got, r); err != nil || !bytes.Contains(got.Bytes(), []byte(`"results": null`)) {
+		t.Errorf("nil results: %v %s", err, got.String())
+	}
+}
+
+// peakWriter records the largest live heap seen while the report is
+// written.
+type peakWriter struct {
+	size, peak uint64
+}
+
+func (p *peakWriter) Write(b []byte) (int, error) {
+	p.size += uint64(len(b))
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	p.peak = max(p.peak, m.HeapAlloc)
+	return len(b), nil
+}
+
+// A report of 200,000 results (a 200,000-row credential report) is written
+// without holding the encoded document: the heap grows by a small fraction
+// of the document's size.
+func TestWriteBoundedMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large report")
+	}
+	r := sampleReport(200000)
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	base := m.HeapAlloc
+	pw := &peakWriter{}
+	if err := Write(pw, r); err != nil {
+		t.Fatal(err)
+	}
+	size := pw.size
+	grown := int64(pw.peak) - int64(base)
+	t.Logf("document %d MB, heap grew by at most %d MB while writing", size>>20, grown>>20)
+	if grown > int64(size)/4 {
+		t.Errorf("writing a %d MB report grew the heap by %d MB", size>>20, grown>>20)
+	}
+}
