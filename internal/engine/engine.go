@@ -85,6 +85,9 @@ func Scan(ctx context.Context, s *snapshot.Snapshot, o Options) (*Outcome, error
 	if err := checkAsOf(s, o.AsOf); err != nil {
 		return nil, &InputError{Err: err}
 	}
+	if err := rules.CheckDates(s); err != nil {
+		return nil, &InputError{Err: err}
+	}
 	sopts := scan.Options{Rules: o.Rules, Context: rules.Context{AsOf: o.AsOf, Config: o.Config}}
 	if o.Suppressions != nil {
 		ref := o.AsOf
