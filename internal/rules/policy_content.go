@@ -84,6 +84,11 @@ func contentCheck(what string, j judge, blocked func(p *access.Principal) bool, 
 				}
 			}
 			switch {
+			case len(found) == 0 && len(ownProblems(pr)) > 0:
+				// A policy of its own was rejected (over the size limits,
+				// malformed): it may hold exactly what this rule looks for.
+				out = append(out, r.principalResult(Unknown, a, pr, "No inline or AWS managed policy of %s that could be read %s, but %s; see policy-invalid.",
+					kindLabel(pr), what, joinList(ownProblems(pr))))
 			case len(found) == 0 && len(admin) > 0:
 				out = append(out, r.principalResult(Pass, a, pr, "%s holds an administrator policy (%s), which policy-admin-attached reports; no other inline or AWS managed policy of its own %s.",
 					kindLabel(pr), strings.Join(admin, ", "), what))

@@ -372,3 +372,39 @@ func TestPrincipalAdminAccessThroughRoleChain(t *testing.T) {
 		}},
 	})
 }
+
+// A policy the parser rejects (here: more statements than the parser's
+// limit of 5,000) might hold exactly what a policy-content rule looks for:
+// its owner is UNKNOWN, never PASS, for each of them; another principal
+// whose policies could all be read still passes.
+func TestRejectedPolicyIsUnknown(t *testing.T) {
+	var stmts []string
+	for range 5001 {
+		stmts = append(stmts, `{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}`)
+	}
+	huge := doc(stmts...)
+	failing := map[*rules.Rule]string{
+		&rules.PolicyPassRoleWildcard:   `{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}`,
+		&rules.PolicyAssumeRoleWildcard: `{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}`,
+		&rules.PolicyAllowNotAction:     `{"Effect":"Allow","NotAction":"s3:*","Resource":"*"}`,
+		&rules.PolicyServiceWildcard:    `{"Effect":"Allow","Action":"kms:*","Resource":"*"}`,
+	}
+	for r, bad := range failing {
+		t.Run(r.ID, func(t *testing.T) {
+			runCases(t, r, []ruleCase{
+				{name: "readable policy that fails", res: "carol", want: rules.Fail, setup: func(b *snapshot.Builder) {
+					b.User("carol", daysAgo(10)).User.InlinePolicies = inline("bad", doc(bad))
+				}},
+				{name: "inline policy over the limits", res: "alice", want: rules.Unknown, contains: "could be read", setup: func(b *snapshot.Builder) {
+					b.User("alice", daysAgo(10)).User.InlinePolicies = inline("huge", huge)
+				}},
+				{name: "role with a rejected inline policy", res: "r", want: rules.Unknown, contains: "inline policy huge", setup: withRole("r", func(b *snapshot.Builder, r *snapshot.Role) {
+					r.InlinePolicies = inline("huge", huge)
+				})},
+				{name: "readable policies only", res: "bob", want: rules.Pass, setup: func(b *snapshot.Builder) {
+					b.User("bob", daysAgo(10)).User.InlinePolicies = inline("small", doc(`{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}`))
+				}},
+			})
+		})
+	}
+}
