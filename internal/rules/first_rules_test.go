@@ -74,7 +74,7 @@ func keys(m map[string]rules.Result) []string {
 }
 
 func TestUserUnnecessary(t *testing.T) {
-	b := snapshot.NewBuilder("123456789012", t0)
+	b := snapshot.NewBuilder("123456789012", t0).With(snapshot.InputSSHKeys, snapshot.InputServiceCredentials)
 	b.User("person", ago(400)).Password(ago(10), agoP(1)).MFA(snapshot.MFAVirtual)
 	b.User("workload", ago(400)).AccessKey(ago(30), agoP(1))
 	b.User("both", ago(400)).Password(ago(10), nil).AccessKey(ago(30), nil)

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"strings"
 )
 
 // UserUnnecessary fails every IAM user: people should sign in through
@@ -68,7 +69,33 @@ func describeUserKind(a *snapshot.Account, u *snapshot.User) string {
 	case len(u.ServiceCredentials) > 0 || len(u.SSHKeys) > 0:
 		return "holds only service-specific credentials or CodeCommit SSH keys, a known legitimate use of IAM users: if intended, suppress this result with the reason."
 	}
+	if missing := a.Missing(snapshot.InputSSHKeys, snapshot.InputServiceCredentials); len(missing) > 0 {
+		// Offline exports hold neither: the user may be a CodeCommit or
+		// service-credential user, which deleting would break.
+		names := make([]string, len(missing))
+		for i, in := range missing {
+			names[i] = string(in)
+		}
+		return "has no active password or access key, but its " + joinList(missingCredentialKinds(missing)) +
+			" were not collected (" + strings.Join(names, ", ") + "), so it may still be in use: check with " +
+			"aws iam list-ssh-public-keys --user-name " + u.Name + " and aws iam list-service-specific-credentials --user-name " + u.Name +
+			" before deleting it (a live scan collects them)."
+	}
 	return "has no active password or access key: delete it."
+}
+
+// missingCredentialKinds names the credential kinds of missing inputs.
+func missingCredentialKinds(in []snapshot.Input) []string {
+	var out []string
+	for _, i := range in {
+		switch i {
+		case snapshot.InputSSHKeys:
+			out = append(out, "CodeCommit SSH keys")
+		case snapshot.InputServiceCredentials:
+			out = append(out, "service-specific credentials")
+		}
+	}
+	return out
 }
 
 // UserPasswordAndAccessKeys fails users with both a console password and an
