@@ -26,7 +26,31 @@ type Control struct {
 	Mode  Mode   `json:"mode"`
 	// Note explains a manual control or what iamspect does not cover.
 	Note string `json:"note,omitempty"`
+	// Thresholds are the values the control's text names (a 30-day
+	// rotation, 14 characters): its rules are evaluated at them, whatever
+	// the scan's configuration, and a --config looser than them leaves
+	// the control not assessed.
+	Thresholds []Threshold `json:"thresholds,omitempty"`
 }
+
+// Threshold is a value a control requires of one configurable threshold.
+type Threshold struct {
+	// Setting is the threshold's name in the --config file.
+	Setting string `json:"setting"`
+	Value   int    `json:"value"`
+	// AtLeast: the control requires Value or more (a password length);
+	// otherwise Value or less (an age in days).
+	AtLeast bool `json:"at_least,omitempty"`
+}
+
+// atMost and atLeast build thresholds.
+func atMost(setting string, v int) Threshold { return Threshold{Setting: setting, Value: v} }
+func atLeast(setting string, v int) Threshold {
+	return Threshold{Setting: setting, Value: v, AtLeast: true}
+}
+
+// with returns the control with thresholds.
+func (c Control) with(ts ...Threshold) Control { c.Thresholds = ts; return c }
 
 // Framework is a framework and its IAM-relevant controls.
 type Framework struct {
@@ -75,13 +99,13 @@ var cisItems = []cisItem{
 	{"1.5", "1.4", "2.5", auto("", "MFA is enabled for the root user")},
 	{"1.6", "1.5", "2.6", auto("", "Hardware MFA is enabled for the root user")},
 	{"1.7", "1.6", "2.7", auto("", "The root user is not used for everyday tasks")},
-	{"1.8", "1.7", "2.8", auto("", "Password policy requires at least 14 characters")},
-	{"1.9", "1.8", "2.9", auto("", "Password policy prevents password reuse")},
+	{"1.8", "1.7", "2.8", auto("", "Password policy requires at least 14 characters").with(atLeast("min_password_length", 14))},
+	{"1.9", "1.8", "2.9", auto("", "Password policy prevents password reuse").with(atLeast("password_reuse_prevention", 24))},
 	{"1.10", "1.9", "2.10", auto("", "MFA is enabled for every user with a console password")},
 	{"1.11", "1.10", "", auto("", "No access keys are created during initial setup of console users")},
-	{"1.12", "1.11", "2.11", auto("", "Credentials unused for 45 days or more are disabled")},
+	{"1.12", "1.11", "2.11", auto("", "Credentials unused for 45 days or more are disabled").with(atMost("unused_credential_days", 45))},
 	{"1.13", "1.12", "", auto("", "Each user has at most one active access key")},
-	{"1.14", "1.13", "2.12", auto("", "Access keys are rotated every 90 days or less")},
+	{"1.14", "1.13", "2.12", auto("", "Access keys are rotated every 90 days or less").with(atMost("access_key_max_age_days", 90))},
 	{"1.15", "1.14", "2.13", auto("", "Users receive permissions only through groups")},
 	{"1.16", "1.15", "2.14", auto("", "No policy granting full \"*:*\" administrative privileges is attached")},
 	{"1.17", "1.16", "2.15", auto("", "A support role exists to manage incidents with AWS Support")},
@@ -122,25 +146,25 @@ var fsbp = Framework{ID: rules.FSBP, Name: "AWS Foundational Security Best Pract
 	Controls: []Control{
 		auto("IAM.1", "Policies do not allow full \"*\" administrative privileges"),
 		auto("IAM.2", "Users have no policies attached directly"),
-		auto("IAM.3", "Access keys are rotated every 90 days or less"),
+		auto("IAM.3", "Access keys are rotated every 90 days or less").with(atMost("access_key_max_age_days", 90)),
 		auto("IAM.4", "No root user access key exists"),
 		auto("IAM.5", "MFA is enabled for users with a console password"),
 		auto("IAM.6", "Hardware MFA is enabled for the root user"),
 		auto("IAM.7", "The password policy has a strong configuration"),
-		auto("IAM.8", "Unused user credentials are removed (90 days)"),
+		auto("IAM.8", "Unused user credentials are removed (90 days)").with(atMost("unused_credential_days", 90), atMost("inactive_user_days", 90)),
 		auto("IAM.9", "MFA is enabled for the root user"),
 		auto("IAM.10", "The password policy has a strong configuration (AWS Config variant)"),
 		auto("IAM.11", "The password policy requires an upper-case letter"),
 		auto("IAM.12", "The password policy requires a lower-case letter"),
 		auto("IAM.13", "The password policy requires a symbol"),
 		auto("IAM.14", "The password policy requires a number"),
-		auto("IAM.15", "The password policy requires at least 14 characters"),
-		auto("IAM.16", "The password policy prevents password reuse"),
-		auto("IAM.17", "The password policy expires passwords within 90 days"),
+		auto("IAM.15", "The password policy requires at least 14 characters").with(atLeast("min_password_length", 14)),
+		auto("IAM.16", "The password policy prevents password reuse").with(atLeast("password_reuse_prevention", 24)),
+		auto("IAM.17", "The password policy expires passwords within 90 days").with(atMost("max_password_age_days", 90)),
 		auto("IAM.18", "A support role exists to manage incidents with AWS Support"),
 		auto("IAM.19", "MFA is enabled for all users"),
 		auto("IAM.21", "Customer managed policies do not allow wildcard actions for services"),
-		auto("IAM.22", "User credentials unused for 45 days are removed"),
+		auto("IAM.22", "User credentials unused for 45 days are removed").with(atMost("unused_credential_days", 45)),
 		manual("IAM.23", "Access Analyzer analyzers are tagged", "A tagging control: iamspect does not judge tags."),
 		manual("IAM.24", "Roles are tagged", "A tagging control: iamspect does not judge tags."),
 		manual("IAM.25", "Users are tagged", "A tagging control: iamspect does not judge tags."),
@@ -210,15 +234,15 @@ var nist = Framework{ID: rules.NIST80053, Name: "NIST SP 800-53 Revision 5",
 var conformity = Framework{ID: rules.Conformity, Name: "Trend Micro Cloud One Conformity rule IDs (aliases)",
 	URL: "https://www.trendmicro.com/cloudoneconformity/knowledge-base/aws/IAM/",
 	Controls: []Control{
-		auto("IAM-001", "Access key rotation (30 days)"),
-		auto("IAM-002", "Access key rotation (45 days)"),
+		auto("IAM-001", "Access key rotation (30 days)").with(atMost("access_key_max_age_days", 30)),
+		auto("IAM-002", "Access key rotation (45 days)").with(atMost("access_key_max_age_days", 45)),
 		auto("IAM-004", "Unnecessary access keys"),
 		auto("IAM-013", "MFA for IAM users with console password"),
 		auto("IAM-014", "Root account MFA"),
 		auto("IAM-015", "Root account access keys"),
 		auto("IAM-024", "IAM user with password and access keys"),
 		auto("IAM-028", "Inactive console user"),
-		auto("IAM-038", "Access key rotation (90 days)"),
+		auto("IAM-038", "Access key rotation (90 days)").with(atMost("access_key_max_age_days", 90)),
 		auto("IAM-045", "Administrator policies attached"),
 		auto("IAM-050", "Cross-account access without external ID or MFA"),
 		auto("IAM-057", "Untrusted cross-account roles"),

@@ -1,8 +1,10 @@
 package compliance
 
 import (
+	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/iamspect/iamspect/internal/rules"
 )
@@ -23,6 +25,10 @@ const (
 	// NotCovered: an automated control no rule in this scan covers (for
 	// example because --rules left its rules out).
 	NotCovered Status = "not_covered"
+	// NotAssessed: the control names a threshold and the scan's
+	// configuration (--config) is looser than it, so the scan cannot
+	// vouch for the control.
+	NotAssessed Status = "not_assessed"
 )
 
 // ControlResult is one control's outcome.
@@ -51,12 +57,15 @@ type Report struct {
 // controls (pass + fail) that pass; manual, unknown and not covered controls
 // are left out of it and counted separately.
 type Summary struct {
-	Pass       int     `json:"pass"`
-	Fail       int     `json:"fail"`
-	Unknown    int     `json:"unknown"`
-	Manual     int     `json:"manual"`
-	NotCovered int     `json:"not_covered"`
-	Score      float64 `json:"score"`
+	Pass       int `json:"pass"`
+	Fail       int `json:"fail"`
+	Unknown    int `json:"unknown"`
+	Manual     int `json:"manual"`
+	NotCovered int `json:"not_covered"`
+	// NotAssessed counts controls left out because --config loosened a
+	// threshold they name.
+	NotAssessed int     `json:"not_assessed,omitempty"`
+	Score       float64 `json:"score"`
 }
 
 // RulesFor returns the IDs of the given rules mapped to a control.
@@ -71,17 +80,74 @@ func RulesFor(fw rules.Framework, control string, rs []*rules.Rule) []string {
 }
 
 // Evaluate builds the report of a framework from the rules that ran and
-// their results.
+// their results, at iamspect's default thresholds (see EvaluateWith).
 func Evaluate(fw Framework, ran []*rules.Rule, results []rules.Result) *Report {
+	return EvaluateWith(fw, ran, results, Options{Config: rules.Defaults()})
+}
+
+// Options are what EvaluateWith needs to judge controls that name a
+// threshold.
+type Options struct {
+	// Config is the configuration the scan ran with (defaults filled in).
+	Config rules.Config
+	// Rerun runs rules again with another configuration and returns their
+	// results (suppressions applied as in the scan). Nil: controls whose
+	// thresholds differ from Config are not assessed.
+	Rerun func(rs []*rules.Rule, cfg rules.Config) []rules.Result
+}
+
+// EvaluateWith builds the report of a framework from the rules that ran and
+// their results. A control whose text names a threshold (Control.Thresholds)
+// is judged at that threshold: when the scan's configuration differs, its
+// rules run again at the control's values. When --config set a threshold
+// looser than the control requires, the control is not assessed.
+func EvaluateWith(fw Framework, ran []*rules.Rule, results []rules.Result, o Options) *Report {
+	o.Config = o.Config.WithDefaults()
 	byRule := map[string][]rules.Result{}
 	for _, r := range results {
 		byRule[r.RuleID] = append(byRule[r.RuleID], r)
 	}
+	reruns := map[string]map[string][]rules.Result{} // by config key, by rule
 	rep := &Report{Framework: fw.ID, Name: fw.Name, Controls: []ControlResult{}}
 	for _, c := range fw.Controls {
 		cr := ControlResult{ID: c.ID, Title: c.Title, Mode: c.Mode, Note: c.Note, Rules: RulesFor(fw.ID, c.ID, ran)}
+		source := byRule
+		if len(cr.Rules) > 0 && len(c.Thresholds) > 0 {
+			cfg, note, assessable := thresholdConfig(c, o.Config)
+			switch {
+			case !assessable:
+				cr.Status, cr.Note = NotAssessed, note
+				rep.Controls = append(rep.Controls, cr)
+				rep.Summary.NotAssessed++
+				continue
+			case cfg != nil && o.Rerun == nil:
+				cr.Status, cr.Note = NotAssessed, note+" (this scan could not run its rules again at that value)"
+				rep.Controls = append(rep.Controls, cr)
+				rep.Summary.NotAssessed++
+				continue
+			case cfg != nil:
+				key := fmt.Sprintf("%v", *cfg)
+				if reruns[key] == nil {
+					reruns[key] = map[string][]rules.Result{}
+				}
+				var missing []*rules.Rule
+				for _, r := range ran {
+					if slices.Contains(cr.Rules, r.ID) && reruns[key][r.ID] == nil {
+						missing = append(missing, r)
+						reruns[key][r.ID] = []rules.Result{}
+					}
+				}
+				if len(missing) > 0 {
+					for _, res := range o.Rerun(missing, *cfg) {
+						reruns[key][res.RuleID] = append(reruns[key][res.RuleID], res)
+					}
+				}
+				source = reruns[key]
+				cr.Note = note
+			}
+		}
 		for _, id := range cr.Rules {
-			for _, res := range byRule[id] {
+			for _, res := range source[id] {
 				switch res.Status {
 				case rules.Fail:
 					cr.Fail++
@@ -124,4 +190,43 @@ func Evaluate(fw Framework, ran []*rules.Rule, results []rules.Result) *Report {
 		rep.Summary.Score = math.Round(1000*float64(rep.Summary.Pass)/float64(n)) / 10
 	}
 	return rep
+}
+
+// thresholdConfig returns the configuration a control's rules must run
+// with (nil when the scan's own configuration already matches), a note
+// saying at which values the control is judged, and false when the scan's
+// configuration was set looser than the control allows.
+func thresholdConfig(c Control, cfg rules.Config) (*rules.Config, string, bool) {
+	def := rules.Defaults()
+	out := cfg
+	changed := false
+	var at, loose []string
+	for _, t := range c.Thresholds {
+		v, ok := cfg.Threshold(t.Setting)
+		if !ok {
+			continue
+		}
+		d, _ := def.Threshold(t.Setting)
+		looser := v > t.Value
+		if t.AtLeast {
+			looser = v < t.Value
+		}
+		if looser && v != d {
+			loose = append(loose, fmt.Sprintf("%s is %d in --config, looser than the control's %d", t.Setting, v, t.Value))
+			continue
+		}
+		at = append(at, fmt.Sprintf("%s = %d", t.Setting, t.Value))
+		if v != t.Value {
+			out.SetThreshold(t.Setting, t.Value)
+			changed = true
+		}
+	}
+	if len(loose) > 0 {
+		return nil, "Not assessed: " + strings.Join(loose, "; ") + ".", false
+	}
+	note := "Judged at the control's threshold: " + strings.Join(at, ", ") + "."
+	if !changed {
+		return nil, note, true
+	}
+	return &out, note, true
 }

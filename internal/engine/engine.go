@@ -119,7 +119,17 @@ func Scan(ctx context.Context, s *snapshot.Snapshot, o Options) (*Outcome, error
 		if ran == nil {
 			ran = rules.Catalog()
 		}
-		rep.Compliance = compliance.Evaluate(*o.Compliance, ran, rep.Results)
+		// Controls that name a threshold are judged at it: their rules
+		// run again at the control's values (compliance.EvaluateWith).
+		rerun := func(rs []*rules.Rule, cfg rules.Config) []rules.Result {
+			ro := sopts
+			ro.Rules, ro.Context.Config = rs, cfg
+			if again, err := scan.Run(ctx, s, ro); err == nil {
+				return again.Results
+			}
+			return nil
+		}
+		rep.Compliance = compliance.EvaluateWith(*o.Compliance, ran, rep.Results, compliance.Options{Config: res.Config, Rerun: rerun})
 	}
 	if o.Suppressions != nil {
 		rep.Suppressions = o.Suppressions.Summarize(o.SuppressionsFile)

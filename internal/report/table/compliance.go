@@ -1,6 +1,7 @@
 package table
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/iamspect/iamspect/internal/compliance"
@@ -9,7 +10,7 @@ import (
 
 var controlMark = map[compliance.Status]string{
 	compliance.Pass: "PASS", compliance.Fail: "FAIL", compliance.Unknown: "UNKNOWN",
-	compliance.ManualCheck: "MANUAL", compliance.NotCovered: "NOT COVERED",
+	compliance.ManualCheck: "MANUAL", compliance.NotCovered: "NOT COVERED", compliance.NotAssessed: "NOT ASSESSED",
 }
 
 // compliance prints the --compliance section: one line per control.
@@ -24,10 +25,13 @@ func (p *printer) compliance(r *report.Report) {
 		switch ctl.Status {
 		case compliance.Fail:
 			mark = p.paint(sevColor["high"], mark)
-		case compliance.ManualCheck, compliance.NotCovered:
+		case compliance.ManualCheck, compliance.NotCovered, compliance.NotAssessed:
 			mark = p.paint(dim, mark)
 		}
 		detail := strings.Join(ctl.Rules, ", ")
+		if ctl.Status == compliance.NotAssessed {
+			detail = ""
+		}
 		if ctl.Status == compliance.Fail {
 			detail += " — " + plural(ctl.Fail, "failing result")
 		}
@@ -40,8 +44,12 @@ func (p *printer) compliance(r *report.Report) {
 		}
 	}
 	s := c.Summary
-	p.printf("  Score %.1f%% (%d of %d assessed controls pass); %d manual, %d not covered, %d unknown\n\n",
-		s.Score, s.Pass, s.Pass+s.Fail, s.Manual, s.NotCovered, s.Unknown)
+	notAssessed := ""
+	if s.NotAssessed > 0 {
+		notAssessed = fmt.Sprintf(", %d not assessed (--config looser than the control)", s.NotAssessed)
+	}
+	p.printf("  Score %.1f%% (%d of %d assessed controls pass); %d manual, %d not covered, %d unknown%s\n\n",
+		s.Score, s.Pass, s.Pass+s.Fail, s.Manual, s.NotCovered, s.Unknown, notAssessed)
 }
 
 // suppressions lists expired and unused suppression entries.
