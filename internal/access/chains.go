@@ -60,8 +60,13 @@ func (a *Analysis) computeSplit(s *pstate) *assumeSplit {
 	indep := roleIndependent(p.Set, "sts:AssumeRole")
 	acct := policy.AccountOf(p.ARN)
 	sp := &assumeSplit{}
+	var x *docIndex
 	if indep {
-		x := a.sharedDocs(acct)
+		x = a.sharedDocs(acct)
+	} else if sts, key, ok := scopedStatements(p.Set); ok {
+		x = a.scopedDocs(acct, sts, key)
+	}
+	if x != nil {
 		verdicts := make([]byte, len(x.byDoc))
 		for i, rs := range x.byDoc {
 			res := a.assumeResult(s, rs[0])
@@ -74,7 +79,7 @@ func (a *Analysis) computeSplit(s *pstate) *assumeSplit {
 			}
 		}
 		sp.class = a.classFor(x, verdicts)
-	} else {
+	} else { // role by role
 		cands = append(cands, a.trustAnyone...)
 		if acct != "" && allowed(a.eval(s, p.Set, "sts:AssumeRole", "", "")) {
 			// A trust naming the account root needs the identity allow too:

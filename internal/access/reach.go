@@ -1,9 +1,13 @@
 package access
 
 import (
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/iamspect/iamspect/internal/policy"
 )
 
 // Roles that trust "*" (anyone) are the shape that makes role assumption
@@ -29,6 +33,7 @@ type assumeClass struct {
 type anyoneIndex struct {
 	mu     sync.Mutex
 	byAcct map[string]*docIndex
+	scoped map[string]*docIndex // by account and scopedKey
 }
 
 type docIndex struct {
@@ -49,9 +54,13 @@ type assumeSplit struct {
 // policies that apply to every role alike): those trusting anyone and
 // those trusting the account root, grouped by trust document.
 func (a *Analysis) sharedDocs(acct string) *docIndex {
+	a.anyone.mu.Lock()
+	defer a.anyone.mu.Unlock()
+	return a.sharedDocsLocked(acct)
+}
+
+func (a *Analysis) sharedDocsLocked(acct string) *docIndex {
 	x := &a.anyone
-	x.mu.Lock()
-	defer x.mu.Unlock()
 	if x.byAcct == nil {
 		x.byAcct = map[string]*docIndex{}
 	}
@@ -410,3 +419,89 @@ func arnOf(p *Principal) string {
 
 // cancelled reports whether the analysis's context is done.
 func (a *Analysis) cancelled() bool { return a.Ctx != nil && a.Ctx.Err() != nil }
+
+// Principals whose sts:AssumeRole statements name particular roles
+// ("role/team-*") get classes too: within one trust document, the answer
+// for a role depends only on which of those statements match the role's
+// ARN. The roles are grouped once per distinct set of such statements
+// (principals holding the same policies share the statement values, since
+// each document is compiled once) by trust document and match pattern;
+// each principal then evaluates one role per group.
+
+// scopedStatements returns the statements of the set that cover
+// sts:AssumeRole and name particular resources, and a key identifying that
+// set; ok is false when a pattern holds a policy variable (its match would
+// depend on the principal).
+func scopedStatements(set *policy.Set) (sts []*policy.Statement, key string, ok bool) {
+	var b strings.Builder
+	layers := append([][]*policy.Policy{set.Identity, set.Boundary}, set.SCPs...)
+	for _, l := range layers {
+		for _, pol := range l {
+			for _, st := range pol.Doc.Statements {
+				if !coversAction(st, "sts:AssumeRole") {
+					continue
+				}
+				pats := st.Resource
+				if st.NotResource != nil {
+					pats = st.NotResource
+				} else if !slices.ContainsFunc(pats, func(r string) bool { return r != "*" }) {
+					continue // every resource alike
+				}
+				if pol.Doc.VariablesEnabled() && slices.ContainsFunc(pats, func(r string) bool { return strings.Contains(r, "${") }) {
+					return nil, "", false
+				}
+				sts = append(sts, st)
+				fmt.Fprintf(&b, "%p;", st)
+			}
+		}
+	}
+	return sts, b.String(), true
+}
+
+// stmtMatches reports whether a statement's resources cover arn.
+func stmtMatches(st *policy.Statement, arn string) bool {
+	if st.NotResource != nil {
+		return !slices.ContainsFunc(st.NotResource, func(p string) bool { return policy.MatchARN(p, arn) })
+	}
+	return slices.ContainsFunc(st.Resource, func(p string) bool { return policy.MatchARN(p, arn) })
+}
+
+// scopedDocs groups the shared roles of account acct by trust document
+// and by which of the statements match them.
+func (a *Analysis) scopedDocs(acct string, sts []*policy.Statement, key string) *docIndex {
+	a.anyone.mu.Lock()
+	defer a.anyone.mu.Unlock()
+	x := &a.anyone
+	if x.scoped == nil {
+		x.scoped = map[string]*docIndex{}
+	}
+	k := acct + "|" + key
+	if d, ok := x.scoped[k]; ok {
+		return d
+	}
+	base := a.sharedDocsLocked(acct)
+	d := &docIndex{classes: map[string]*assumeClass{}}
+	idx := map[string]int{}
+	mask := make([]byte, len(sts)+1)
+	for i, rs := range base.byDoc {
+		for _, r := range rs {
+			for j, st := range sts {
+				mask[j] = '0'
+				if stmtMatches(st, r.ARN) {
+					mask[j] = '1'
+				}
+			}
+			mask[len(sts)] = '|'
+			g := string(mask) + strconv.Itoa(i)
+			n, ok := idx[g]
+			if !ok {
+				n = len(d.byDoc)
+				idx[g] = n
+				d.byDoc = append(d.byDoc, nil)
+			}
+			d.byDoc[n] = append(d.byDoc[n], r) // stays sorted by ARN
+		}
+	}
+	x.scoped[k] = d
+	return d
+}

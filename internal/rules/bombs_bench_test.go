@@ -19,6 +19,10 @@ const (
 	// trust policy alone suffices within the account); one role in 50 is
 	// administrator; n/5 users.
 	shapeTrustAnyone = "trust-anyone"
+	// shapeTrustAnyoneScoped: shapeTrustAnyone where every role may also
+	// assume the roles whose names start with r1 (an sts:AssumeRole
+	// statement naming particular roles).
+	shapeTrustAnyoneScoped = "trust-anyone-scoped"
 	// shapeOneGroup: n users all in one group whose policy allows
 	// sts:AssumeRole on "*", n/5 roles trusting the account root.
 	shapeOneGroup = "one-group"
@@ -46,11 +50,16 @@ func genBombAccount(shape string, n int) *snapshot.Snapshot {
 	admin := []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: bombAdmin}}
 	work := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::data/*"}]}`
 	switch shape {
-	case shapeTrustAnyone:
+	case shapeTrustAnyone, shapeTrustAnyoneScoped:
 		trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]}`
+		scoped := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::` + bombAcct + `:role/r1*"},` +
+			`{"Effect":"Deny","Action":"sts:AssumeRole","Resource":"arn:aws:iam::` + bombAcct + `:role/r149"}]}`
 		for i := range n {
 			r := b.Role(fmt.Sprintf("r%d", i), trust)
 			r.InlinePolicies = []snapshot.InlinePolicy{{Name: "work", Document: snapshot.RawJSON(work)}}
+			if shape == shapeTrustAnyoneScoped {
+				r.InlinePolicies = append(r.InlinePolicies, snapshot.InlinePolicy{Name: "assume", Document: snapshot.RawJSON(scoped)})
+			}
 			if i%50 == 49 {
 				r.AttachedPolicies = admin
 			}
@@ -108,7 +117,7 @@ func scanBomb(tb testing.TB, s *snapshot.Snapshot) *scan.Outcome {
 
 // go test ./internal/rules -run '^$' -bench Bomb -benchtime 1x
 func BenchmarkBomb(b *testing.B) {
-	for _, shape := range []string{shapeTrustAnyone, shapeOneGroup, shapeDeepChain} {
+	for _, shape := range []string{shapeTrustAnyone, shapeTrustAnyoneScoped, shapeOneGroup, shapeDeepChain} {
 		for _, n := range []int{1250, 2500, 5000} {
 			s := genBombAccount(shape, n)
 			b.Run(fmt.Sprintf("%s/%d", shape, n), func(b *testing.B) {
@@ -146,6 +155,15 @@ func TestBombShapesSmall(t *testing.T) {
 	// An administrator role reaches another administrator, not itself.
 	if r := find(out, "privilege-escalation", bombARN("role", "r49")); r.Status != rules.Pass {
 		t.Errorf("r49: %s %s", r.Status, r.Message)
+	}
+	// The same, with every role denied the administrator role r149 by its
+	// own policy: roles go on to r199, users (no policy) still reach r149.
+	out = scanBomb(t, genBombAccount(shapeTrustAnyoneScoped, 200))
+	if r := find(out, "principal-admin-access", bombARN("role", "r0")); !strings.HasSuffix(r.Message, "role/r0 -[sts:AssumeRole]-> role/r199.") {
+		t.Errorf("scoped r0: %s", r.Message)
+	}
+	if r := find(out, "principal-admin-access", bombARN("user", "u3")); !strings.HasSuffix(r.Message, "user/u3 -[sts:AssumeRole]-> role/r149.") {
+		t.Errorf("scoped u3: %s", r.Message)
 	}
 	// Everyone in one group allowed sts:AssumeRole on *, roles trusting
 	// the account root.
