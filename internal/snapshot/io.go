@@ -56,6 +56,9 @@ func Decode(r io.Reader) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := precheckQuotas(data); err != nil {
+		return nil, err // far beyond AWS's quotas: refused before decoding
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if !newer {
 		dec.DisallowUnknownFields()

@@ -74,3 +74,21 @@ func TestLoadChecksSizeFirst(t *testing.T) {
 		t.Errorf("refusing took %s", d)
 	}
 }
+
+// A snapshot of many tiny entries is refused by counting, before decoding.
+func TestDecodeCountsBeforeDecoding(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"schema_version":"` + SchemaVersion + `","collected_at":"2026-06-01T00:00:00Z","source":{"kind":"builder"},"accounts":[{"id":"123456789012","roles":[`)
+	for i := range 60000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{}`)
+	}
+	b.WriteString(`]}]}`)
+	_, err := Decode(strings.NewReader(b.String()))
+	want := "account 123456789012: 60,000 roles, more than ten times AWS's quota of 5,000 roles per account"
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %s", err, want)
+	}
+}
