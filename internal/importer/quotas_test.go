@@ -11,15 +11,13 @@ import (
 	"time"
 )
 
-const sharedData = "../../../shared/data/"
-
-// realAuthz loads the real authorization details of the shared data set as
-// a generic JSON object, to be grown into inputs beyond AWS's quotas.
+// realAuthz loads the fixture export of get-account-authorization-details
+// as a generic JSON object, to be grown into inputs beyond AWS's quotas.
 func realAuthz(t *testing.T) map[string]any {
 	t.Helper()
-	b, err := os.ReadFile(sharedData + "authz-details/cloudmapper-demo-authz-details.json")
+	b, err := os.ReadFile("testdata/fixtures/authz-details.json")
 	if err != nil {
-		t.Skipf("shared data not available: %v", err)
+		t.Fatal(err)
 	}
 	var d map[string]any
 	if err := json.Unmarshal(b, &d); err != nil {
@@ -103,9 +101,9 @@ func TestQuotasRefuseDocuments(t *testing.T) {
 }
 
 func TestQuotasRefuseCredentialReport(t *testing.T) {
-	b, err := os.ReadFile(sharedData + "credential-reports/cloudmapper-demo-get-credential-report.json")
+	b, err := os.ReadFile("testdata/fixtures/credential-report.json")
 	if err != nil {
-		t.Skipf("shared data not available: %v", err)
+		t.Fatal(err)
 	}
 	var env map[string]any
 	if err := json.Unmarshal(b, &env); err != nil {

@@ -16,12 +16,14 @@ import (
 
 // An offline scan (AWS CLI files) holds neither SSH public keys nor
 // service-specific credentials: iam-user-unnecessary must not tell the
-// operator to delete a user that may live on them. Built from the real
-// cloudmapper export, with auditor_tmp's access key deactivated.
+// operator to delete a user that may live on them. Built from the fixture
+// export (AWS CLI files), with ci-bot's access key deactivated: ci-bot has
+// no password either.
 func TestUserUnnecessaryOfflineAdviceNamesMissingInputs(t *testing.T) {
-	b, err := os.ReadFile(peShared + "credential-reports/cloudmapper-demo-get-credential-report.json")
+	const fixtures = "../importer/testdata/fixtures/"
+	b, err := os.ReadFile(fixtures + "credential-report.json")
 	if err != nil {
-		t.Skipf("shared data: %v", err)
+		t.Fatal(err)
 	}
 	var env map[string]any
 	if err := json.Unmarshal(b, &env); err != nil {
@@ -37,13 +39,13 @@ func TestUserUnnecessaryOfflineAdviceNamesMissingInputs(t *testing.T) {
 	}
 	found := false
 	for _, row := range rows[1:] {
-		if row[col["user"]] == "auditor_tmp" {
+		if row[col["user"]] == "ci-bot" {
 			row[col["access_key_1_active"]] = "false"
 			found = true
 		}
 	}
 	if !found {
-		t.Fatal("auditor_tmp not in the report")
+		t.Fatal("ci-bot not in the report")
 	}
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
@@ -54,15 +56,15 @@ func TestUserUnnecessaryOfflineAdviceNamesMissingInputs(t *testing.T) {
 	if err := os.WriteFile(report, out, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	s, err := importer.Import(importer.Options{AuthzDetails: []string{peShared + "authz-details/cloudmapper-demo-authz-details.json"},
+	s, err := importer.Import(importer.Options{AuthzDetails: []string{fixtures + "authz-details.json"},
 		CredentialReport: report, Now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := run(t, &rules.UserUnnecessary, s)["auditor_tmp"]
+	res := run(t, &rules.UserUnnecessary, s)["ci-bot"]
 	if res.Status != rules.Fail || strings.Contains(res.Message, ": delete it") ||
 		!strings.Contains(res.Message, "were not collected (ssh_keys, service_specific_credentials)") ||
-		!strings.Contains(res.Message, "aws iam list-ssh-public-keys --user-name auditor_tmp") {
-		t.Errorf("auditor_tmp: %s %s", res.Status, res.Message)
+		!strings.Contains(res.Message, "aws iam list-ssh-public-keys --user-name ci-bot") {
+		t.Errorf("ci-bot: %s %s", res.Status, res.Message)
 	}
 }

@@ -37,6 +37,9 @@ func (a *Account) NewestDate() (d Dated, ok bool) {
 		mfas("the root user", r.MFADevices)
 	}
 	for _, u := range a.Users {
+		if u == nil {
+			continue
+		}
 		owner := "user " + u.Name
 		see(&u.CreatedAt, func() string { return owner + " was created" })
 		if p := u.Password; p != nil {
@@ -56,15 +59,24 @@ func (a *Account) NewestDate() (d Dated, ok bool) {
 		}
 	}
 	for _, g := range a.Groups {
+		if g == nil {
+			continue
+		}
 		see(&g.CreatedAt, func() string { return "group " + g.Name + " was created" })
 	}
 	for _, r := range a.Roles {
+		if r == nil {
+			continue
+		}
 		see(&r.CreatedAt, func() string { return "role " + r.Name + " was created" })
 		if r.LastUsed != nil {
 			see(&r.LastUsed.Date, func() string { return "role " + r.Name + " was last used" })
 		}
 	}
 	for _, p := range a.Policies {
+		if p == nil {
+			continue
+		}
 		see(p.CreatedAt, func() string { return "policy " + p.Name + " was created" })
 		see(p.UpdatedAt, func() string { return "policy " + p.Name + " was updated" })
 	}

@@ -93,6 +93,9 @@ func (a *Account) CheckQuotas() error {
 	}
 	customer, aws := 0, 0
 	for _, p := range a.Policies {
+		if p == nil {
+			continue
+		}
 		if IsAWSManagedPolicyARN(p.ARN) {
 			aws++
 		} else {
@@ -119,16 +122,25 @@ func (a *Account) CheckQuotas() error {
 		return nil
 	}
 	for _, u := range a.Users {
+		if u == nil {
+			continue
+		}
 		if err := inline(QuotaUserInlineSize, "user", u.Name, u.InlinePolicies); err != nil {
 			return err
 		}
 	}
 	for _, g := range a.Groups {
+		if g == nil {
+			continue
+		}
 		if err := inline(QuotaGroupInlineSize, "group", g.Name, g.InlinePolicies); err != nil {
 			return err
 		}
 	}
 	for _, r := range a.Roles {
+		if r == nil {
+			continue
+		}
 		if err := inline(QuotaRoleInlineSize, "role", r.Name, r.InlinePolicies); err != nil {
 			return err
 		}
