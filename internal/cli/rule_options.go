@@ -32,10 +32,6 @@ type ruleOptions struct {
 	cfg      rules.Config
 	supp     *suppress.Set
 	fw       *compliance.Framework
-	// rerun runs rules again over the scanned snapshot with another
-	// configuration, for compliance controls that name a threshold (set by
-	// scanAndReport).
-	rerun func(rs []*rules.Rule, cfg rules.Config) []rules.Result
 }
 
 func (o *ruleOptions) AddFlags(fs *pflag.FlagSet) {
