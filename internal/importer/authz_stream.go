@@ -66,7 +66,7 @@ func countPage(dec *json.Decoder, c *authzCounts) bool {
 			return false
 		}
 		key, _ := kt.(string)
-		ok := true
+		var ok bool
 		switch {
 		case strings.EqualFold(key, "UserDetailList"):
 			ok = countList(dec, func(struct{}) { c.users++ })

@@ -110,7 +110,7 @@ func TestQuotasRefuseCredentialReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	csvText := env["Content"].(string)
-	lines := strings.Split(strings.TrimSpace(string(csvText)), "\n")
+	lines := strings.Split(strings.TrimSpace(csvText), "\n")
 	var buf bytes.Buffer
 	buf.WriteString(lines[0] + "\n" + lines[1] + "\n") // header and root
 	row := lines[2]

@@ -34,32 +34,36 @@ func Write(w io.Writer, r *report.Report) error {
 	if i < 0 {
 		return errors.New("jsonreport: results member not found")
 	}
+	// A bufio.Writer keeps its first error and ignores later writes;
+	// Flush returns it.
 	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.Write(doc.Bytes()[:i])
-	bw.WriteString("\n  \"results\": ")
+	put := func(b []byte) { _, _ = bw.Write(b) }
+	puts := func(s string) { _, _ = bw.WriteString(s) }
+	put(doc.Bytes()[:i])
+	puts("\n  \"results\": ")
 	if r.Results == nil {
-		bw.WriteString("null")
+		puts("null")
 	} else if len(r.Results) == 0 {
-		bw.WriteString("[]")
+		puts("[]")
 	} else {
 		var one bytes.Buffer
 		re := json.NewEncoder(&one)
 		re.SetIndent("    ", "  ")
 		re.SetEscapeHTML(false)
-		bw.WriteString("[")
+		puts("[")
 		for k := range r.Results {
 			one.Reset()
 			if err := re.Encode(&r.Results[k]); err != nil {
 				return err
 			}
 			if k > 0 {
-				bw.WriteString(",")
+				puts(",")
 			}
-			bw.WriteString("\n    ")
-			bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
+			puts("\n    ")
+			put(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
 		}
-		bw.WriteString("\n  ]")
+		puts("\n  ]")
 	}
-	bw.Write(doc.Bytes()[i+len(resultsKey):])
+	put(doc.Bytes()[i+len(resultsKey):])
 	return bw.Flush()
 }
