@@ -188,3 +188,22 @@ func TestBombShapesSmall(t *testing.T) {
 		t.Errorf("small bomb shapes took %s", d)
 	}
 }
+
+// The whole catalogue over the bomb shapes (every rule, one scan).
+//
+// go test ./internal/rules -run '^$' -bench BombCatalogue -benchtime 1x
+func BenchmarkBombCatalogue(b *testing.B) {
+	for _, shape := range []string{shapeTrustAnyone, shapeTrustAnyoneScoped, shapeOneGroup, shapeDeepChain} {
+		for _, n := range []int{1250, 2500, 5000} {
+			s := genBombAccount(shape, n)
+			b.Run(fmt.Sprintf("%s/%d", shape, n), func(b *testing.B) {
+				for b.Loop() {
+					out, err := scan.Run(context.Background(), s, scan.Options{})
+					if err != nil || len(out.Errors) > 0 {
+						b.Fatalf("scan: %v %v", err, out.Errors)
+					}
+				}
+			})
+		}
+	}
+}
