@@ -410,13 +410,6 @@ func (g *graph) chains(p *Principal, max int) []Chain {
 	return out
 }
 
-func arnOf(p *Principal) string {
-	if p == nil {
-		return AdminNode
-	}
-	return p.ARN
-}
-
 // cancelled reports whether the analysis's context is done.
 func (a *Analysis) cancelled() bool { return a.Ctx != nil && a.Ctx.Err() != nil }
 
