@@ -202,11 +202,11 @@ func thresholdConfig(c Control, cfg rules.Config) (*rules.Config, string, bool) 
 	changed := false
 	var at, loose []string
 	for _, t := range c.Thresholds {
-		v, ok := cfg.Threshold(t.Setting)
+		th, ok := rules.ThresholdByKey(t.Setting)
 		if !ok {
 			continue
 		}
-		d, _ := def.Threshold(t.Setting)
+		v, d := th.Get(cfg), th.Get(def)
 		looser := v > t.Value
 		if t.AtLeast {
 			looser = v < t.Value
@@ -217,7 +217,7 @@ func thresholdConfig(c Control, cfg rules.Config) (*rules.Config, string, bool) 
 		}
 		at = append(at, fmt.Sprintf("%s = %d", t.Setting, t.Value))
 		if v != t.Value {
-			out.SetThreshold(t.Setting, t.Value)
+			th.Set(&out, t.Value)
 			changed = true
 		}
 	}

@@ -1,11 +1,14 @@
 package rules
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
@@ -77,4 +80,248 @@ func tagMap(tags []snapshot.Tag) map[string]string {
 		m[t.Key] = t.Value
 	}
 	return m
+}
+
+// unknownResult is an account-level UNKNOWN naming the missing inputs, for
+// checks that decide themselves what they lack (Check rules, or inputs needed
+// only in some cases).
+func (r *Rule) unknownResult(s *snapshot.Snapshot, a *snapshot.Account, missing ...snapshot.Input) Result {
+	res := r.accountResult(Unknown, a, "%s", NotChecked(s, a.ID, "needs", missing))
+	res.MissingInputs = inputNames(missing...)
+	return res
+}
+
+// NotChecked words an UNKNOWN for missing inputs: what each input is, how to
+// provide it, and why it is missing when a gap says so. needs is "needs" or
+// "needs one of". The scanner uses it too, so every such message reads alike.
+func NotChecked(s *snapshot.Snapshot, accountID, needs string, missing []snapshot.Input) string {
+	parts := make([]string, 0, len(missing))
+	for _, in := range missing {
+		p := in.Describe()
+		if s != nil {
+			for _, g := range s.GapsFor(accountID, in) {
+				p += " — " + g.Reason
+			}
+		}
+		parts = append(parts, p)
+	}
+	return fmt.Sprintf("Not checked: this rule %s %s, which this scan does not have.", needs, strings.Join(parts, "; "))
+}
+
+// groupResult builds a result about an IAM group.
+func (r *Rule) groupResult(status Status, a *snapshot.Account, g *snapshot.Group, format string, args ...any) Result {
+	return r.Result(status, a.ID, TypeGroup, g.ARN, g.Name, format, args...)
+}
+
+// orgResult builds a result about the organisation.
+func (r *Rule) orgResult(status Status, o *snapshot.Organization, format string, args ...any) Result {
+	arn := o.ARN
+	if arn == "" {
+		arn = "arn:aws:organizations::" + o.ManagementAccount + ":organization/" + o.ID
+	}
+	return r.Result(status, o.ManagementAccount, TypeOrg, arn, o.ID, format, args...)
+}
+
+// knowsUsers reports whether the account's list of IAM users is known.
+func knowsUsers(a *snapshot.Account) bool {
+	return a.Has(snapshot.InputAuthorizationDetails) || a.Has(snapshot.InputCredentialReport)
+}
+
+// consoleUsers returns the users with an enabled console password.
+func consoleUsers(a *snapshot.Account) []*snapshot.User {
+	var out []*snapshot.User
+	for _, u := range a.Users {
+		if u.HasConsolePassword() {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// latest returns the latest of the non-nil times, or nil.
+func latest(ts ...*time.Time) *time.Time {
+	var out *time.Time
+	for _, t := range ts {
+		if t != nil && (out == nil || t.After(*out)) {
+			out = t
+		}
+	}
+	return out
+}
+
+// hasHardwareMFA says whether a principal with active MFA has a hardware
+// device: from its device list when collected, else from the account's
+// virtual MFA devices (an active MFA with no virtual device assigned must be
+// a hardware one). known is false when neither source is available.
+func hasHardwareMFA(a *snapshot.Account, arn string, devices []snapshot.MFADevice, isRoot bool) (hardware, known bool) {
+	if len(devices) > 0 {
+		for _, d := range devices {
+			if d.Type == snapshot.MFAHardware {
+				return true, true
+			}
+		}
+		return false, true
+	}
+	if !a.Has(snapshot.InputVirtualMFADevices) {
+		return false, false
+	}
+	for _, v := range a.VirtualMFADevices {
+		if v.UserARN == arn || (isRoot && v.UserARN != "" && strings.HasSuffix(v.Serial, ":mfa/root-account-mfa-device")) {
+			return false, true
+		}
+	}
+	return true, true
+}
+
+// inOrganization reports whether the account is a member of the snapshot's
+// organisation (the management account included).
+func inOrganization(s *snapshot.Snapshot, accountID string) bool {
+	o := s.Organization
+	if o == nil {
+		return false
+	}
+	if o.ManagementAccount == accountID {
+		return true
+	}
+	return slices.ContainsFunc(o.Accounts, func(m snapshot.OrgAccount) bool { return m.ID == accountID })
+}
+
+// orgFeatureEnabled reports whether any account in the snapshot lists the
+// IAM organisation feature (the list is organisation-wide).
+func orgFeatureEnabled(s *snapshot.Snapshot, feature string) (enabled, known bool) {
+	for _, a := range s.Accounts {
+		if a.Has(snapshot.InputOrganizationsFeatures) {
+			known = true
+		}
+		if slices.Contains(a.OrganizationsFeatures, feature) {
+			return true, true
+		}
+	}
+	return false, known
+}
+
+// rootCredentialsRemoved reports whether centralised root access has taken
+// the account's root credentials away: the organisation has the
+// RootCredentialsManagement feature and root has no password, active key or
+// active certificate.
+func rootCredentialsRemoved(s *snapshot.Snapshot, a *snapshot.Account) bool {
+	root := a.Root
+	if root == nil || root.PasswordEnabled == nil || *root.PasswordEnabled {
+		return false
+	}
+	if enabled, _ := orgFeatureEnabled(s, "RootCredentialsManagement"); !enabled {
+		return false
+	}
+	return !rootHasActiveKeyOrCert(root)
+}
+
+func rootHasActiveKeyOrCert(root *snapshot.Root) bool {
+	for _, k := range root.AccessKeys {
+		if k.Active() {
+			return true
+		}
+	}
+	for _, c := range root.SigningCertificates {
+		if c.Status == snapshot.StatusActive {
+			return true
+		}
+	}
+	return false
+}
+
+// miniStatement is the part of a policy statement the rules in this family
+// read: a deliberately small parse (the full policy language lives in
+// internal/policy).
+type miniStatement struct {
+	Effect    string
+	Action    []string
+	NotAction []string
+	Principal map[string][]string
+}
+
+// parseMiniPolicy decodes a policy document's statements, accepting single
+// values or lists for Statement, Action and principals.
+func parseMiniPolicy(doc []byte) ([]miniStatement, error) {
+	var raw struct {
+		Statement json.RawMessage `json:"Statement"`
+	}
+	if err := json.Unmarshal(doc, &raw); err != nil {
+		return nil, err
+	}
+	var list []map[string]json.RawMessage
+	if len(raw.Statement) > 0 && raw.Statement[0] == '{' {
+		var one map[string]json.RawMessage
+		if err := json.Unmarshal(raw.Statement, &one); err != nil {
+			return nil, err
+		}
+		list = append(list, one)
+	} else if len(raw.Statement) > 0 {
+		if err := json.Unmarshal(raw.Statement, &list); err != nil {
+			return nil, err
+		}
+	}
+	var out []miniStatement
+	for i, m := range list {
+		st := miniStatement{Principal: map[string][]string{}}
+		if err := json.Unmarshal(m["Effect"], &st.Effect); err != nil {
+			return nil, fmt.Errorf("statement %d: Effect: %w", i, err)
+		}
+		var err error
+		if st.Action, err = stringOrList(m["Action"]); err != nil {
+			return nil, fmt.Errorf("statement %d: Action: %w", i, err)
+		}
+		if st.NotAction, err = stringOrList(m["NotAction"]); err != nil {
+			return nil, fmt.Errorf("statement %d: NotAction: %w", i, err)
+		}
+		if p := m["Principal"]; len(p) > 0 {
+			if p[0] == '"' {
+				var s string
+				if err := json.Unmarshal(p, &s); err != nil {
+					return nil, err
+				}
+				st.Principal["*"] = []string{s}
+			} else {
+				var pm map[string]json.RawMessage
+				if err := json.Unmarshal(p, &pm); err != nil {
+					return nil, fmt.Errorf("statement %d: Principal: %w", i, err)
+				}
+				for k, v := range pm {
+					if st.Principal[k], err = stringOrList(v); err != nil {
+						return nil, fmt.Errorf("statement %d: Principal %s: %w", i, k, err)
+					}
+				}
+			}
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+func stringOrList(v json.RawMessage) ([]string, error) {
+	if len(v) == 0 {
+		return nil, nil
+	}
+	if v[0] == '"' {
+		var s string
+		err := json.Unmarshal(v, &s)
+		return []string{s}, err
+	}
+	var l []string
+	err := json.Unmarshal(v, &l)
+	return l, err
+}
+
+// actionMatches reports whether an IAM action pattern (with * and ?) matches
+// an action, case-insensitively as IAM compares actions.
+func actionMatches(pattern, action string) bool { return policy.MatchWildcardFold(pattern, action) }
+
+// statementDenies reports whether a Deny statement covers the action.
+func statementDenies(st miniStatement, action string) bool {
+	if !strings.EqualFold(st.Effect, "Deny") {
+		return false
+	}
+	if len(st.NotAction) > 0 {
+		return !slices.ContainsFunc(st.NotAction, func(p string) bool { return actionMatches(p, action) })
+	}
+	return slices.ContainsFunc(st.Action, func(p string) bool { return actionMatches(p, action) })
 }

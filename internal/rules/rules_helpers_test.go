@@ -98,3 +98,78 @@ func runRule(t *testing.T, r *rules.Rule, s *snapshot.Snapshot, cfg rules.Config
 	}
 	return out.Results
 }
+
+var t0 = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+
+func ago(days int) time.Time { return t0.AddDate(0, 0, -days) }
+
+func agoP(days int) *time.Time {
+	t := ago(days)
+	return &t
+}
+
+// run executes one rule over a snapshot through the real scanner and returns
+// the results keyed by resource name.
+func run(t *testing.T, r *rules.Rule, s *snapshot.Snapshot) map[string]rules.Result {
+	t.Helper()
+	out, err := scan.Run(context.Background(), s, scan.Options{Rules: []*rules.Rule{r}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Errors) > 0 {
+		t.Fatalf("rule errors: %v", out.Errors)
+	}
+	m := map[string]rules.Result{}
+	for _, res := range out.Results {
+		if _, dup := m[res.ResourceName]; dup {
+			t.Fatalf("two results for %s", res.ResourceName)
+		}
+		m[res.ResourceName] = res
+	}
+	return m
+}
+
+type want struct {
+	status  rules.Status
+	message string // substring
+}
+
+func check(t *testing.T, got map[string]rules.Result, wants map[string]want) {
+	t.Helper()
+	for name, w := range wants {
+		res, ok := got[name]
+		if !ok {
+			t.Errorf("%s: no result (have %v)", name, keys(got))
+			continue
+		}
+		if res.Status != w.status {
+			t.Errorf("%s: status %s, want %s (%s)", name, res.Status, w.status, res.Message)
+		}
+		if !strings.Contains(res.Message, w.message) {
+			t.Errorf("%s: message %q lacks %q", name, res.Message, w.message)
+		}
+	}
+	if len(got) != len(wants) {
+		t.Errorf("got %d results %v, want %d", len(got), keys(got), len(wants))
+	}
+}
+
+func keys(m map[string]rules.Result) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	return ks
+}
+
+func TestUserResultsUseUserARN(t *testing.T) {
+	b := snapshot.NewBuilder("123456789012", t0)
+	b.User("alice", ago(10)).Password(ago(1), nil)
+	for _, r := range rules.Catalog() {
+		for _, res := range run(t, r, b.Build()) {
+			if res.ResourceType == rules.TypeUser && res.ResourceARN != "arn:aws:iam::123456789012:user/alice" {
+				t.Errorf("%s: user result ARN %q", r.ID, res.ResourceARN)
+			}
+		}
+	}
+}

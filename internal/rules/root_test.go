@@ -85,3 +85,51 @@ func TestRootRulesPassUnderCentralisedRootAccess(t *testing.T) {
 		})
 	}
 }
+
+func TestRootAccessKeys(t *testing.T) {
+	withKey := snapshot.NewBuilder("123456789012", t0)
+	withKey.Root().AccessKeys = []snapshot.AccessKey{{Slot: 1, Status: "Active"}, {Slot: 2, Status: "Inactive"}}
+	check(t, run(t, &rules.RootAccessKeys, withKey.Build()), map[string]want{
+		"<root_account>": {rules.Fail, "active access key (access key 1)"},
+	})
+	inactive := snapshot.NewBuilder("123456789012", t0)
+	inactive.Root().AccessKeys = []snapshot.AccessKey{{Slot: 1, Status: "Inactive"}}
+	check(t, run(t, &rules.RootAccessKeys, inactive.Build()), map[string]want{
+		"<root_account>": {rules.Pass, "no active access key"},
+	})
+	noRoot := snapshot.NewBuilder("123456789012", t0)
+	noRoot.Account().Root = nil
+	check(t, run(t, &rules.RootAccessKeys, noRoot.Build()), map[string]want{
+		"<root_account>": {rules.Unknown, "no <root_account> row"},
+	})
+}
+
+func TestRootResultARN(t *testing.T) {
+	got := run(t, &rules.RootAccessKeys, snapshot.NewBuilder("123456789012", t0).Build())
+	if arn := got["<root_account>"].ResourceARN; arn != "arn:aws:iam::123456789012:root" {
+		t.Errorf("root ARN %q", arn)
+	}
+}
+
+func TestRootMFADisabled(t *testing.T) {
+	yes, no := true, false
+	cases := []struct {
+		name     string
+		password *bool
+		mfa      bool
+		want     want
+	}{
+		{"not_supported password, no MFA", nil, false, want{rules.Fail, "no MFA device"}},
+		{"password, no MFA", &yes, false, want{rules.Fail, "has a password and no MFA"}},
+		{"password removed centrally", &no, false, want{rules.Pass, "no password"}},
+		{"MFA on", &yes, true, want{rules.Pass, "MFA enabled"}},
+		{"not_supported password, MFA on", nil, true, want{rules.Pass, "MFA enabled"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := snapshot.NewBuilder("123456789012", t0)
+			b.Root().PasswordEnabled, b.Root().MFAActive = c.password, c.mfa
+			check(t, run(t, &rules.RootMFADisabled, b.Build()), map[string]want{"<root_account>": c.want})
+		})
+	}
+}
