@@ -21,7 +21,7 @@ func restAction(method, path string) string {
 	case method == http.MethodPost && path == "/listRegions":
 		return "ListRegions"
 	}
-	return ""
+	return securityHubAction(method, path)
 }
 
 func listAnalyzers(s *Server, c *call) (any, *apiError) {

@@ -62,6 +62,8 @@ type Server struct {
 	reports  map[string]*reportState // by account ID
 	sessions map[string]session      // by access key ID
 	seq      uint64                  // request counter, for request IDs
+
+	securityHub hubStore // securityhub.go
 }
 
 // New returns a server for the snapshot. The snapshot must not be modified

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/iamspect/iamspect/internal/report"
+	"github.com/iamspect/iamspect/internal/report/asff"
 	"github.com/iamspect/iamspect/internal/report/csvreport"
 	"github.com/iamspect/iamspect/internal/report/jsonreport"
 	"github.com/iamspect/iamspect/internal/report/junit"
@@ -27,6 +28,13 @@ type Options struct {
 	// ShowPassing lists every passing result instead of a count per rule
 	// (table), or adds PASS results (sarif, ocsf).
 	ShowPassing bool
+	// Region is the AWS region of ASFF findings and their product ARN
+	// ("" means us-east-1: IAM is global, Security Hub files findings in
+	// one region).
+	Region string
+	// ProductARN overrides ASFF's product ARN (default: the account's own
+	// arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default).
+	ProductARN string
 }
 
 // Format is one output format.
@@ -51,6 +59,10 @@ var all = []Format{
 	{Name: "ocsf", Description: "OCSF 1.8.0 Detection Finding events (Compliance Findings with --compliance) for Security Lake and SIEMs",
 		Write: func(w io.Writer, r *report.Report, o Options) error {
 			return ocsf.Write(w, r, ocsf.Options{ShowPassing: o.ShowPassing})
+		}},
+	{Name: "asff", Description: "AWS Security Finding Format: a JSON array for 'aws securityhub batch-import-findings' (100 per call)",
+		Write: func(w io.Writer, r *report.Report, o Options) error {
+			return asff.Write(w, r, asff.Options{Region: o.Region, ProductARN: o.ProductARN})
 		}},
 	{Name: "junit", Description: "JUnit XML for CI test tabs: a suite per rule, a test case per resource",
 		Write: func(w io.Writer, r *report.Report, _ Options) error { return junit.Write(w, r) }},
