@@ -20,7 +20,7 @@ import (
 // (docs/output.md), MAJOR.MINOR: a minor version only adds optional fields,
 // which older readers ignore; a major version changes or removes fields, and
 // Load migrates every older major to this one (migrate.go).
-const SchemaVersion = "2.0"
+const SchemaVersion = "2.1"
 
 // Report is a finished scan, ready to render. It is self-contained: every
 // writer renders it without the live rule catalogue, so a report saved by
@@ -47,6 +47,9 @@ type Report struct {
 	// Suppressions says what --suppressions muted, and which entries expired
 	// or matched nothing.
 	Suppressions *suppress.Summary `json:"suppressions,omitempty"`
+	// Changes compares the report with a baseline report (--baseline;
+	// schema 2.1).
+	Changes *Changes `json:"changes,omitempty"`
 }
 
 // RuleInfo is the metadata of a rule that a report carries.
