@@ -11,6 +11,7 @@ import (
 	"github.com/iamspect/iamspect/internal/engine"
 	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/report"
+	"github.com/iamspect/iamspect/internal/securityhub"
 )
 
 // Exit codes. They are decided here and nowhere else (docs/output.md).
@@ -27,6 +28,9 @@ const (
 	// ExitFailure: iamspect itself failed (the report could not be
 	// written, an internal error): not the input's fault, not a verdict.
 	ExitFailure = 4
+	// ExitPartialDelivery: the report was written, but Security Hub
+	// (--security-hub) accepted only some of its findings.
+	ExitPartialDelivery = 5
 	// ExitInterrupted and ExitTerminated: SIGINT and SIGTERM stopped the
 	// run (128 + the signal number, as shells report it).
 	ExitInterrupted = 128 + int(syscall.SIGINT)
@@ -75,6 +79,9 @@ func codeFor(ctx context.Context, err error) (int, string) {
 			code = ExitTerminated
 		}
 		return code, fmt.Sprintf("%s; stopped before the scan finished, no report written", sig.Error())
+	}
+	if de, ok := securityhub.IsDeliveryError(err); ok && de.Partial {
+		return ExitPartialDelivery, "error: " + oneLine(err.Error())
 	}
 	var ue usageError
 	var ie *engine.InputError

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -11,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/iamspect/iamspect/internal/report"
 )
 
 // A run cancelled by a signal exits 128+signal with a message saying so,
@@ -31,15 +34,23 @@ func TestSignalledRunExitsWithSignalCode(t *testing.T) {
 }
 
 // A report that cannot be written is iamspect's failure (4), not a usage
-// error, and says where it tried to write.
+// error, and says where it tried to write. (A missing directory is found
+// before the scan runs: a usage error.)
 func TestReportWriteFailureIsExit4(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "no-such-dir", "report.json")
+	missing := filepath.Join(t.TempDir(), "no-such-dir", "report.json")
+	if code := Run(context.Background(), []string{"demo", "--output", missing}, io.Discard, io.Discard); code != ExitUsage {
+		t.Errorf("missing directory: exit %d, want %d", code, ExitUsage)
+	}
+	out := "/dev/full" // every write fails with ENOSPC
+	if _, err := os.Stat(out); err != nil {
+		t.Skip("no /dev/full")
+	}
 	var stdout, stderr bytes.Buffer
 	code := Run(context.Background(), []string{"demo", "--format", "json", "--output", out}, &stdout, &stderr)
 	if code != ExitFailure {
 		t.Fatalf("exit %d, want %d; stderr %q", code, ExitFailure, stderr.String())
 	}
-	if !strings.Contains(stderr.String(), "writing the report to "+out) {
+	if !strings.Contains(stderr.String(), "writing the json report to "+out) {
 		t.Fatalf("stderr %q", stderr.String())
 	}
 }
@@ -139,7 +150,7 @@ func TestConvertRendersOldReport(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	r := decodeReport(t, stdout.String())
-	if r.SchemaVersion != "2.0" || r.Rule("root-access-keys").Remediation.Summary == "" {
+	if r.SchemaVersion != report.SchemaVersion || r.Rule("root-access-keys").Remediation.Summary == "" {
 		t.Fatalf("not migrated: %s %+v", r.SchemaVersion, r.Rule("root-access-keys"))
 	}
 	stdout.Reset()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/iamspect/iamspect/internal/drift"
 	"github.com/iamspect/iamspect/internal/outfile"
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/report/formats"
@@ -27,10 +29,16 @@ type outputOptions struct {
 	asOf            string
 	color           string
 	showPassing     bool
+	reports         []string
+	hubRegion       string
+	hubProductARN   string
+	baseline        string
 
 	// Set by Validate.
 	failOnSeverity rules.Severity
 	asOfTime       time.Time
+	targets        []reportTarget // --report
+	baselineReport *report.Report
 }
 
 func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
@@ -41,6 +49,10 @@ func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.asOf, "as-of", "", "measure credential ages at this `TIME` (2024-05-01 or RFC 3339) instead of the snapshot's time")
 	fs.StringVar(&o.color, "color", "auto", "colour the table: auto (only on a terminal, unless NO_COLOR is set), always, never")
 	fs.BoolVar(&o.showPassing, "show-passing", false, "list every passing result (table) instead of a count per rule; include PASS results (sarif, ocsf)")
+	fs.StringArrayVar(&o.reports, "report", nil, "also write the report in `FORMAT=PATH` (repeatable; PATH - is standard output), e.g. --report html=report.html --report asff=findings.json")
+	fs.StringVar(&o.hubRegion, "security-hub-region", "", "asff and --security-hub: the `REGION` of the findings and their product ARN (default us-east-1)")
+	fs.StringVar(&o.hubProductARN, "security-hub-product-arn", "", "asff and --security-hub: file findings under this product `ARN` instead of the account's own default product")
+	fs.StringVar(&o.baseline, "baseline", "", "compare with this earlier JSON `REPORT`: the report gains what changed (new, resolved, unchanged findings)")
 }
 
 func (o *outputOptions) Validate() error {
@@ -65,8 +77,31 @@ func (o *outputOptions) Validate() error {
 	if !slices.Contains([]string{"auto", "always", "never"}, o.color) {
 		errs = append(errs, fmt.Errorf("--color %q: want auto, always or never", o.color))
 	}
+	targets, err := parseReportTargets(o.reports)
+	errs = append(errs, err)
+	o.targets = targets
+	if err == nil {
+		errs = append(errs, checkTargets(append([]reportTarget{{format: o.format, path: o.output}}, targets...)))
+	}
+	if o.hubRegion != "" && !regionPattern.MatchString(o.hubRegion) {
+		errs = append(errs, fmt.Errorf("--security-hub-region %q: want a region name like eu-west-1", o.hubRegion))
+	}
+	if o.hubProductARN != "" && !strings.HasPrefix(o.hubProductARN, "arn:") {
+		errs = append(errs, fmt.Errorf("--security-hub-product-arn %q: want an ARN like arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default", o.hubProductARN))
+	}
+	if o.baseline != "" && errors.Join(errs...) == nil {
+		base, err := report.Load(o.baseline)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("--baseline: %w", err))
+		}
+		o.baselineReport = base
+	}
 	return usage(errors.Join(errs...))
 }
+
+// regionPattern accepts AWS region names (at most 16 characters, as
+// Security Hub requires).
+var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d{1,2}$`)
 
 // parseAsOf accepts a date (midnight UTC) or an RFC 3339 time.
 func parseAsOf(s string) (time.Time, error) {
@@ -82,23 +117,36 @@ func parseAsOf(s string) (time.Time, error) {
 // write renders the report to stdout or --output. A new file appears only
 // once complete; an existing file, symlink, FIFO or device is written
 // through, never replaced (internal/outfile).
+// Every --report is written the same way, after the -f/-o report; a failed
+// one does not stop the others.
 func (o *outputOptions) write(stdout io.Writer, r *report.Report) error {
-	if o.output == "" || o.output == "-" {
-		return o.render(stdout, r, o.useColor(stdout))
+	if o.baselineReport != nil {
+		r.Changes = drift.Compare(o.baselineReport, r).Changes(o.baseline, o.baselineReport)
 	}
-	err := outfile.Write(o.output, 0o644, func(w io.Writer) error { return o.render(w, r, o.color == "always") })
+	var errs []error
+	for _, t := range append([]reportTarget{{format: o.format, path: o.output}}, o.targets...) {
+		errs = append(errs, o.writeOne(stdout, r, t))
+	}
+	return errors.Join(errs...)
+}
+
+func (o *outputOptions) writeOne(stdout io.Writer, r *report.Report, t reportTarget) error {
+	if t.stdout() {
+		return o.render(stdout, r, t.format, o.useColor(stdout))
+	}
+	err := outfile.Write(t.path, 0o644, func(w io.Writer) error { return o.render(w, r, t.format, o.color == "always") })
 	if err != nil {
-		return fmt.Errorf("writing the report to %s: %w", o.output, err)
+		return fmt.Errorf("writing the %s report to %s: %w", t.format, t.path, err)
 	}
 	return nil
 }
 
-func (o *outputOptions) render(w io.Writer, r *report.Report, color bool) error {
-	f, err := formats.Get(o.format)
+func (o *outputOptions) render(w io.Writer, r *report.Report, format string, color bool) error {
+	f, err := formats.Get(format)
 	if err != nil {
 		return err
 	}
-	return f.Write(w, r, formats.Options{Color: color, ShowPassing: o.showPassing})
+	return f.Write(w, r, formats.Options{Color: color, ShowPassing: o.showPassing, Region: o.hubRegion, ProductARN: o.hubProductARN})
 }
 
 func (o *outputOptions) useColor(w io.Writer) bool {

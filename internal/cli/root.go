@@ -87,6 +87,7 @@ func commands(stdout, stderr io.Writer) []*cobra.Command {
 		newWhoCanCommand(stdout, stderr),
 		newExplainCommand(stdout, stderr),
 		newConvertCommand(stdout),
+		newDiffCommand(stdout),
 		newRulesCommand(stdout),
 		newSandboxCommand(stdout, stderr),
 		newExportCommandsCommand(stdout),

@@ -12,6 +12,8 @@ func newScanCommand(stdout, stderr io.Writer) *cobra.Command {
 		live liveOptions
 		out  outputOptions
 		ro   ruleOptions
+
+		securityHub bool
 	)
 	cmd := &cobra.Command{
 		Use:   "scan",
@@ -38,7 +40,9 @@ scan; --as-of sets another point in time.`,
   iamspect scan --role-arn arn:aws:iam::123456789012:role/iamspect-audit --verbose
   iamspect scan --from ./iam-export
   iamspect scan --authz-details authz.json --credential-report credential-report.json
-  iamspect scan --snapshot snapshot.json --format json --output report.json --fail-on high`,
+  iamspect scan --snapshot snapshot.json --format json --output report.json --fail-on high
+  iamspect scan --report json=report.json --report html=report.html --baseline last-week.json
+  iamspect scan --security-hub --security-hub-region eu-west-1`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validateInputOrLive(cmd, &in, &live); err != nil {
@@ -54,6 +58,11 @@ scan; --as-of sets another point in time.`,
 			if err != nil {
 				return err
 			}
+			if securityHub {
+				if err := deliverToSecurityHub(cmd.Context(), stderr, rep, &live, &out); err != nil {
+					return err
+				}
+			}
 			if code := scanExitCode(rep, out.failOnSeverity, out.allowIncomplete); code != ExitOK {
 				return exitStatus{code}
 			}
@@ -64,5 +73,6 @@ scan; --as-of sets another point in time.`,
 	live.AddFlags(cmd.Flags())
 	out.AddFlags(cmd.Flags())
 	ro.AddFlags(cmd.Flags())
+	cmd.Flags().BoolVar(&securityHub, "security-hub", false, "after writing the report, import its findings into AWS Security Hub (ASFF, 100 per call) and archive iamspect findings that are gone; writes to Security Hub, never to IAM (docs/output.md)")
 	return cmd
 }

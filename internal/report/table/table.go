@@ -69,6 +69,7 @@ func Write(w io.Writer, r *report.Report, opt Options) error {
 	p.gaps(r)
 	p.suppressions(r)
 	p.compliance(r)
+	p.changes(r)
 	p.summary(r)
 	return p.err
 }
