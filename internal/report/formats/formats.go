@@ -12,6 +12,7 @@ import (
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/report/asff"
 	"github.com/iamspect/iamspect/internal/report/csvreport"
+	"github.com/iamspect/iamspect/internal/report/html"
 	"github.com/iamspect/iamspect/internal/report/jsonreport"
 	"github.com/iamspect/iamspect/internal/report/junit"
 	"github.com/iamspect/iamspect/internal/report/markdown"
@@ -70,6 +71,8 @@ var all = []Format{
 		Write: func(w io.Writer, r *report.Report, _ Options) error { return csvreport.Write(w, r) }},
 	{Name: "markdown", Description: "a summary for $GITHUB_STEP_SUMMARY and pull-request comments (at most 1 MiB)",
 		Write: func(w io.Writer, r *report.Report, _ Options) error { return markdown.Write(w, r, markdown.Options{}) }},
+	{Name: "html", Description: "one self-contained page (works offline): summary, filterable and sortable results with evidence and fix, compliance, what changed",
+		Write: func(w io.Writer, r *report.Report, _ Options) error { return html.Write(w, r) }},
 }
 
 // Names lists the format names, in help order.
