@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"github.com/iamspect/iamspect/internal/drift"
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/sandbox"
+	"github.com/iamspect/iamspect/internal/securityhub"
 )
 
 // One scan, several reports: -f/-o plus each --report, every one complete.
@@ -147,5 +150,16 @@ func TestScanToSecurityHub(t *testing.T) {
 		"--security-hub-product-arn", "arn:aws:securityhub:us-east-1:999999999999:product/999999999999/default")
 	if code != ExitFailure || !strings.Contains(errOut, "AccessDeniedException") || !strings.Contains(errOut, "no finding was imported") {
 		t.Errorf("wrong product: exit %d\n%.2000s", code, errOut)
+	}
+}
+
+// A Security Hub delivery that imported some findings exits 5, one that
+// imported none 4.
+func TestDeliveryExitCodes(t *testing.T) {
+	for partial, want := range map[bool]int{true: ExitPartialDelivery, false: ExitFailure} {
+		err := fmt.Errorf("scan: %w", &securityhub.Error{Partial: partial, Outcome: securityhub.Outcome{Imported: 3, Failed: 1}})
+		if code, msg := codeFor(context.Background(), err); code != want || !strings.Contains(msg, "Security Hub") {
+			t.Errorf("partial %v: %d %q", partial, code, msg)
+		}
 	}
 }
