@@ -20,6 +20,8 @@ var otherActions = map[string]string{
 	"organizations:ListParents":                   "the organisation tree, for tools that walk it by child",
 	"organizations:ListPoliciesForTarget":         "the SCPs of one target, for tools that read them per account",
 	"sso:ListPermissionSetsProvisionedToAccount":  "the permission sets of one account, for tools that read them per account",
+	"securityhub:BatchImportFindings":             "scan --security-hub and the asff format deliver findings (securityhub.go): a write, no input",
+	"securityhub:GetFindings":                     "scan --security-hub finds earlier iamspect findings to archive (securityhub.go)",
 }
 
 // Actions returns every action the sandbox answers, as "service:Action",
