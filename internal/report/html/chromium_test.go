@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	stdhtml "html"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -74,9 +76,10 @@ func dumpDOM(t *testing.T, browser, url string) (string, time.Duration) {
 }
 
 var (
-	countRE  = regexp.MustCompile(`<span id="visible-count">(\d+)</span>`)
-	renderRE = regexp.MustCompile(`data-render-ms="(\d+)"`)
-	rowRE    = regexp.MustCompile(`<tr class="row"`)
+	countRE   = regexp.MustCompile(`<span id="visible-count">(\d+)</span>`)
+	renderRE  = regexp.MustCompile(`data-render-ms="(\d+)"`)
+	rowRE     = regexp.MustCompile(`<tr class="row"`)
+	resCellRE = regexp.MustCompile(`<td class="res">([^<]*)</td>`)
 )
 
 // A 20,000-result report opens in headless Chromium in under 5 seconds
@@ -100,10 +103,21 @@ func TestLargeReportInChromium(t *testing.T) {
 	// Two opens keep the test short on a busy machine: everything, and a
 	// text filter with a status and a severity filter.
 	filtered := 0
+	var names []string // of the filtered results, sorted by ARN
+	byARN := map[string]string{}
 	for _, r := range rep.Results {
 		if r.Status == finding.Fail && r.Severity == finding.High && strings.Contains(strings.ToLower(r.ResourceName), "needle") {
 			filtered++
+			byARN[r.ResourceARN] = r.ResourceName
 		}
+	}
+	arns := make([]string, 0, len(byARN))
+	for a := range byARN {
+		arns = append(arns, a)
+	}
+	sort.Strings(arns)
+	for _, a := range arns {
+		names = append(names, byARN[a])
 	}
 	if filtered == 0 {
 		t.Fatal("the generated report has nothing for the filter to find")
@@ -113,7 +127,7 @@ func TestLargeReportInChromium(t *testing.T) {
 		want           int
 	}{
 		{"everything", "", n},
-		{"high failures named needle", "#filter=needle&status=FAIL&severity=high", filtered},
+		{"high failures named needle, by resource", "#filter=needle&status=FAIL&severity=high&sort=resource&dir=asc", filtered},
 	}
 	for _, c := range cases {
 		dom, took := dumpDOM(t, browser, "file://"+file+c.fragment)
@@ -127,6 +141,15 @@ func TestLargeReportInChromium(t *testing.T) {
 		}
 		if rows := len(rowRE.FindAllString(dom, -1)); rows != min(c.want, html.PageSize) {
 			t.Errorf("%s: %d rows in the DOM, want %d", c.name, rows, min(c.want, html.PageSize))
+		}
+		if strings.Contains(c.fragment, "sort=resource") {
+			var shown []string
+			for _, m := range resCellRE.FindAllStringSubmatch(dom, -1) {
+				shown = append(shown, stdhtml.UnescapeString(m[1]))
+			}
+			if strings.Join(shown, ",") != strings.Join(names, ",") {
+				t.Errorf("%s: rows in the order %v, want %v", c.name, shown, names)
+			}
 		}
 		if strings.Contains(dom, `<script id="pwned">`) || strings.Contains(dom, `<img id="pwned2"`) {
 			t.Errorf("%s: hostile text became markup", c.name)
