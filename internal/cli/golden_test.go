@@ -35,6 +35,7 @@ func TestGolden(t *testing.T) {
 		{"compliance.table", []string{"demo", "--color", "never", "--compliance", "cis-aws-v3.0", "--rules", "root-*"}, ExitOK},
 		{"suppressions.table", append(scanFixtures, "--allow-incomplete", "--suppressions", "testdata/suppressions.yaml", "--as-of", "2026-01-05",
 			"--rules", "iam-user-console-without-mfa,iam-user-without-mfa,root-access-keys"), ExitFindings},
+		{"scan.asff", append(scanFixtures, "--allow-incomplete", "--format", "asff", "--rules", "root-access-keys"), ExitFindings},
 		{"suppressions.json", append(scanFixtures, "--allow-incomplete", "--format", "json", "--suppressions", "testdata/suppressions.yaml", "--as-of", "2026-01-05",
 			"--rules", "iam-user-console-without-mfa"), ExitFindings},
 		// Questions.
@@ -54,6 +55,40 @@ func TestGolden(t *testing.T) {
 				t.Fatalf("exit %d, want %d; stderr:\n%s", code, c.code, errOut)
 			}
 			checkGolden(t, c.name, out)
+		})
+	}
+}
+
+// TestGoldenChanges pins what changed between two scans of the fixtures
+// that ran different rules: the report's "what changed" section (--baseline)
+// and 'iamspect diff' in its three formats.
+func TestGoldenChanges(t *testing.T) {
+	dir := t.TempDir()
+	old, cur := filepath.Join(dir, "old.json"), filepath.Join(dir, "new.json")
+	base := []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--allow-incomplete", "-f", "json"}
+	if code, _, errOut := runCLI(t, append(base, "-o", old, "--rules", "root-access-keys,iam-user-console-without-mfa,iam-user-without-mfa")...); code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, append(base, "-o", cur, "--rules", "root-access-keys,role-trust-any-principal", "--baseline", old)...); code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	cases := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"baseline.table", []string{"convert", cur, "--color", "never", "--allow-incomplete", "--fail-on", "none"}, ExitOK},
+		{"diff.table", []string{"diff", old, cur}, ExitOK},
+		{"diff.markdown", []string{"diff", old, cur, "--format", "markdown"}, ExitOK},
+		{"diff.json", []string{"diff", old, cur, "--format", "json", "--fail-on-new", "critical"}, ExitFindings},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errOut := runCLI(t, c.args...)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", code, c.code, errOut)
+			}
+			checkGolden(t, c.name, strings.ReplaceAll(out, dir, "DIR"))
 		})
 	}
 }

@@ -2,6 +2,7 @@ package table
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/report"
@@ -23,7 +24,10 @@ func (p *printer) changes(r *report.Report) {
 	p.printf("  new (%d)\n", len(c.New))
 	for _, res := range r.Results {
 		if res.Status == finding.Fail && isNew[res.Fingerprint] {
-			p.printf("    + %s %s %s: %s\n", p.paint(sevColor[res.Severity], strings.ToUpper(string(res.Severity))), res.RuleID, p.label(res), res.Message)
+			sev := strings.ToUpper(string(res.Severity))
+			lead := "    + " + sev + " " + res.RuleID + " " + p.label(res) + ": "
+			p.printf("    + %s %s %s: %s\n", p.paint(sevColor[res.Severity], sev), res.RuleID, p.label(res),
+				wrap(res.Message, utf8.RuneCountInString(lead), 8, p.opt.Width))
 		}
 	}
 	p.printf("  resolved (%d)\n", len(c.Resolved))
