@@ -38,6 +38,15 @@ func TestEveryFormatRendersTheDemo(t *testing.T) {
 			if !strings.Contains(buf.String(), "failing (") {
 				t.Errorf("table has no summary line")
 			}
+		case "asff":
+			var v []map[string]any
+			if err := json.Unmarshal(buf.Bytes(), &v); err != nil || len(v) != len(out.Report.Results) {
+				t.Errorf("asff: %v, %d findings", err, len(v))
+			}
+		case "html":
+			if !strings.HasPrefix(buf.String(), "<!DOCTYPE html>") || !strings.Contains(buf.String(), `id="iamspect-data"`) {
+				t.Errorf("html: not the page")
+			}
 		}
 	}
 	if _, err := formats.Get("yaml"); err == nil || !strings.Contains(err.Error(), "table, json") {
