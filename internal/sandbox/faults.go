@@ -37,6 +37,8 @@ func throttle(c *call) *apiError {
 		return &apiError{Status: 400, Code: "TooManyRequestsException", Message: "AWS Organizations can't complete your request because another request is already in progress. Try again later."}
 	case svcAccessAnalyzer:
 		return &apiError{Status: 429, Code: "ThrottlingException", Message: "Rate exceeded"}
+	case svcSecurityHub:
+		return &apiError{Status: 429, Code: "LimitExceededException", Message: "Rate exceeded"}
 	default:
 		return &apiError{Status: 400, Code: "ThrottlingException", Message: "Rate exceeded"}
 	}

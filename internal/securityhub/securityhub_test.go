@@ -7,8 +7,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	sh "github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/securityhub/types"
@@ -27,8 +30,12 @@ import (
 // hub serves the demo in a sandbox and returns it with an SDK config
 // pointed at it over real HTTP.
 func hub(t *testing.T) (*sandbox.Server, aws.Config) {
+	return hubWith(t, sandbox.Options{})
+}
+
+func hubWith(t *testing.T, opts sandbox.Options) (*sandbox.Server, aws.Config) {
 	t.Helper()
-	srv, err := sandbox.New(demo.Snapshot(), sandbox.Options{})
+	srv, err := sandbox.New(demo.Snapshot(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,5 +250,30 @@ func TestSandboxLimits(t *testing.T) {
 	slices.Sort(ids)
 	if len(slices.Compact(ids)) != want || pages != (want+29)/30 {
 		t.Errorf("%d findings in %d pages, want %d", len(ids), pages, want)
+	}
+}
+
+// Under throttling (Security Hub's LimitExceededException, 429) the SDK's
+// retryer retries and every finding still arrives once.
+func TestThrottled(t *testing.T) {
+	srv, cfg := hubWith(t, sandbox.Options{ThrottleRate: 0.3, Seed: 7})
+	cfg.Retryer = func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = 12
+			o.MaxBackoff = 20 * time.Millisecond
+			o.RateLimiter = ratelimit.None
+		})
+	}
+	rep := demoReport(t)
+	out, err := securityhub.Run(context.Background(), rep, securityhub.Options{ClientFor: clientFor(cfg)})
+	if err != nil || out.Imported != len(rep.Results) {
+		t.Fatalf("%v %+v", err, out)
+	}
+	if len(srv.SecurityHubFindings()) != len(rep.Results) {
+		t.Errorf("held %d", len(srv.SecurityHubFindings()))
+	}
+	calls := srv.Stats()["securityhub:BatchImportFindings"]
+	if calls <= (len(rep.Results)+99)/100+1 {
+		t.Errorf("%d BatchImportFindings calls: no throttling happened", calls)
 	}
 }
