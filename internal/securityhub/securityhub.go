@@ -31,6 +31,10 @@ type Target struct {
 	Account    string
 	ProductARN string
 	Client     *sh.Client
+	// Rules, when set, limits archiving to the findings of these rules:
+	// those this scan ran. A finding of a rule left out (--rules) is not
+	// resolved by its absence.
+	Rules map[string]bool
 }
 
 // Outcome counts what Security Hub accepted.
@@ -163,7 +167,8 @@ func stale(ctx context.Context, t Target, current map[string]bool) ([]types.AwsS
 			return nil, fmt.Errorf("account %s: listing earlier iamspect findings (securityhub:GetFindings): %w", t.Account, err)
 		}
 		for _, f := range page.Findings {
-			if !current[aws.ToString(f.Id)] && strings.HasPrefix(aws.ToString(f.GeneratorId), asff.GeneratorPrefix) {
+			rule, ok := strings.CutPrefix(aws.ToString(f.GeneratorId), asff.GeneratorPrefix)
+			if ok && !current[aws.ToString(f.Id)] && (t.Rules == nil || t.Rules[rule]) {
 				gone = append(gone, f)
 			}
 		}
@@ -249,6 +254,10 @@ func Run(ctx context.Context, r *report.Report, o Options) (Outcome, error) {
 		}
 		byAccount[f.AwsAccountID] = append(byAccount[f.AwsAccountID], f)
 	}
+	ran := map[string]bool{}
+	for _, res := range r.Results {
+		ran[res.RuleID] = true
+	}
 	var total Outcome
 	for _, acct := range accounts {
 		fs := byAccount[acct]
@@ -268,7 +277,7 @@ func Run(ctx context.Context, r *report.Report, o Options) (Outcome, error) {
 			fmt.Fprintf(log, "iamspect: Security Hub: %s\n", msg)
 			continue
 		}
-		out, err := Deliver(ctx, Target{Account: acct, ProductARN: product, Client: client}, fs, r.GeneratedAt, log)
+		out, err := Deliver(ctx, Target{Account: acct, ProductARN: product, Client: client, Rules: ran}, fs, r.GeneratedAt, log)
 		total.Imported += out.Imported
 		total.Resolved += out.Resolved
 		total.Failed += out.Failed

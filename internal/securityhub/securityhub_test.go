@@ -133,6 +133,17 @@ func TestImportThenResolve(t *testing.T) {
 	if active != len(next.Results) || len(held) != len(rep.Results) {
 		t.Errorf("%d active of %d held, want %d of %d", active, len(held), len(next.Results), len(rep.Results))
 	}
+	// A scan that ran other rules only leaves these rules' findings alone.
+	other := *rep
+	other.Results = nil
+	for _, r := range rep.Results {
+		if r.RuleID == "root-access-keys" {
+			other.Results = append(other.Results, r)
+		}
+	}
+	if out, err := securityhub.Run(ctx, &other, securityhub.Options{ClientFor: clientFor(cfg)}); err != nil || out.Resolved != 0 {
+		t.Fatalf("a scan of one rule resolved %d findings of others (%v)", out.Resolved, err)
+	}
 	// A third run has nothing more to resolve; the fixed finding coming
 	// back reopens it.
 	out, err = securityhub.Run(ctx, rep, securityhub.Options{ClientFor: clientFor(cfg)})
