@@ -84,6 +84,7 @@ type Result struct {
 	Locations           []Location        `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
 	Suppressions        []Suppression     `json:"suppressions,omitempty"`
+	BaselineState       string            `json:"baselineState,omitempty"`
 	Properties          map[string]any    `json:"properties,omitempty"`
 }
 

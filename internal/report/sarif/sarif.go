@@ -14,6 +14,12 @@
 //     carrying a suppression (kind "external", status "accepted") with the
 //     suppression's reason as justification (docs/output.md says how to
 //     dismiss them in GitHub).
+//   - With a baseline (--baseline), every result has a baselineState:
+//     "new" or "unchanged" for a failure, "updated" for a result the
+//     baseline had failing and that now passes, is muted or is unknown,
+//     "unchanged" for the other results; findings the baseline had that
+//     this scan no longer reports at all are added as "absent" results
+//     (kind "pass") with ShowPassing.
 package sarif
 
 import (
@@ -99,6 +105,7 @@ func Build(r *report.Report, o Options) *Log {
 		index[info.ID] = len(ru.Tool.Driver.Rules)
 		ru.Tool.Driver.Rules = append(ru.Tool.Driver.Rules, rule(info))
 	}
+	state := baselineStates(r.Changes)
 	for _, res := range r.Results {
 		if res.Status == finding.Pass && !o.ShowPassing {
 			continue
@@ -107,9 +114,54 @@ func Build(r *report.Report, o Options) *Log {
 		if i, ok := index[res.RuleID]; ok {
 			out.RuleIndex = &i
 		}
+		if state != nil {
+			out.BaselineState = state(res)
+		}
 		ru.Results = append(ru.Results, out)
 	}
+	if r.Changes != nil && o.ShowPassing {
+		for _, gone := range r.Changes.Resolved {
+			if gone.Now != "" {
+				continue
+			}
+			out := result(gone.Result)
+			out.Kind, out.Level, out.Suppressions = "pass", "none", nil
+			out.BaselineState = "absent"
+			out.Message = Message{Text: "No longer reported (the resource or the rule is gone); the baseline said: " + gone.Message}
+			if i, ok := index[gone.RuleID]; ok {
+				out.RuleIndex = &i
+			}
+			ru.Results = append(ru.Results, out)
+		}
+	}
 	return &Log{Schema: SchemaURI, Version: Version, Runs: []Run{ru}}
+}
+
+// baselineStates returns the baselineState of each result of a report
+// compared with a baseline, or nil without one.
+func baselineStates(c *report.Changes) func(finding.Result) string {
+	if c == nil {
+		return nil
+	}
+	isNew := make(map[string]bool, len(c.New))
+	for _, fp := range c.New {
+		isNew[fp] = true
+	}
+	wasFailing := map[string]bool{}
+	for _, list := range [][]report.ChangedResult{c.Resolved, c.Unverified} {
+		for _, res := range list {
+			wasFailing[res.Fingerprint] = true
+		}
+	}
+	return func(res finding.Result) string {
+		switch {
+		case res.Status == finding.Fail && isNew[res.Fingerprint]:
+			return "new"
+		case res.Status != finding.Fail && wasFailing[res.Fingerprint]:
+			return "updated"
+		}
+		return "unchanged"
+	}
 }
 
 func invocation(r *report.Report) Invocation {
