@@ -11,6 +11,8 @@
 package asff
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -135,33 +137,72 @@ type FindingProviderFields struct {
 	Types    []string  `json:"Types,omitempty"`
 }
 
-// Write renders the report as a JSON array of findings, one per result.
+// Write renders the report as a JSON array of findings, one per result,
+// encoding one finding at a time (a 20,000-result report never holds its
+// encoded findings all at once).
 func Write(w io.Writer, r *report.Report, o Options) error {
-	fs, err := Findings(r, o)
+	bw := bufio.NewWriter(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("  ", "  ")
+	enc.SetEscapeHTML(false)
+	n := 0
+	err := each(r, o, func(f Finding) error {
+		buf.Reset()
+		if err := enc.Encode(f); err != nil {
+			return err
+		}
+		sep := ",\n  "
+		if n == 0 {
+			sep = "[\n  "
+		}
+		n++
+		if _, err := bw.WriteString(sep); err != nil {
+			return err
+		}
+		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(fs)
+	end := "\n]\n"
+	if n == 0 {
+		end = "[]\n"
+	}
+	if _, err := bw.WriteString(end); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // Findings converts every result of the report.
 func Findings(r *report.Report, o Options) ([]Finding, error) {
+	out := make([]Finding, 0, len(r.Results))
+	err := each(r, o, func(f Finding) error {
+		out = append(out, f)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// each converts the results one by one, in the report's order.
+func each(r *report.Report, o Options, fn func(Finding) error) error {
 	region := o.Region
 	if region == "" {
 		region = DefaultRegion
 	}
 	if len(region) > MaxResourceRegion {
-		return nil, fmt.Errorf("region %q: longer than Security Hub's %d characters", region, MaxResourceRegion)
+		return fmt.Errorf("region %q: longer than Security Hub's %d characters", region, MaxResourceRegion)
 	}
 	at := r.GeneratedAt
 	if !o.Now.IsZero() {
 		at = o.Now
 	}
 	stamp := at.UTC().Format("2006-01-02T15:04:05.000Z")
-	out := make([]Finding, 0, len(r.Results))
 	seen := map[string]int{}
 	for i := range r.Results {
 		f := convert(r, &r.Results[i], region, o.ProductARN, stamp)
@@ -174,9 +215,11 @@ func Findings(r *report.Report, o Options) ([]Finding, error) {
 		} else {
 			seen[f.ID] = 1
 		}
-		out = append(out, f)
+		if err := fn(f); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // ID is the finding Id of a result's fingerprint.

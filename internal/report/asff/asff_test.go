@@ -228,3 +228,22 @@ func TestAWSCLIImportsTheFile(t *testing.T) {
 		t.Errorf("the CLI imported %d of %d findings; the sandbox holds %d", success, len(fs), len(srv.SecurityHubFindings()))
 	}
 }
+
+// Streaming keeps the shape of one JSON array, also when empty.
+func TestWriteEmptyAndStreamed(t *testing.T) {
+	var buf bytes.Buffer
+	if err := asff.Write(&buf, &report.Report{}, asff.Options{}); err != nil || buf.String() != "[]\n" {
+		t.Fatalf("%q %v", buf.String(), err)
+	}
+	rep := demoReport(t)
+	buf.Reset()
+	if err := asff.Write(&buf, rep, asff.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := asff.Findings(rep, asff.Options{})
+	want, _ := json.MarshalIndent(fs, "", "  ")
+	var a, b any
+	if json.Unmarshal(buf.Bytes(), &a) != nil || json.Unmarshal(want, &b) != nil || fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Error("the streamed array differs from the findings")
+	}
+}
