@@ -13,8 +13,8 @@ import (
 // AWS Security Hub (REST-JSON, signing name "securityhub"): the two calls
 // a finding provider makes, BatchImportFindings (POST /findings/import) and
 // GetFindings (POST /findings), over an in-memory store per server. Imported
-// findings are checked as Security Hub checks them: at most 100 per call
-// (else the whole call fails), and per finding the required attributes,
+// findings are checked as Security Hub checks them: at most 100 per call and
+// 6 MB (else the whole call fails), and per finding the required attributes,
 // enums, length limits, the product ARN of the caller's own account and
 // region, and the 240 KB size — a finding that fails is listed in
 // FailedFindings with an ErrorCode and ErrorMessage, and the others are
@@ -86,6 +86,7 @@ func hubError(status int, code, msg string) *apiError {
 const (
 	hubMaxBatch        = 100
 	hubMaxFindingBytes = 240 * 1024
+	hubMaxRequestBytes = 6 << 20
 )
 
 type importError struct {
@@ -95,6 +96,9 @@ type importError struct {
 }
 
 func batchImportFindings(s *Server, c *call) (any, *apiError) {
+	if len(c.body) > hubMaxRequestBytes {
+		return nil, hubError(413, "InvalidInputException", "the request is larger than the 6 MB BatchImportFindings takes")
+	}
 	var in struct {
 		Findings []json.RawMessage `json:"Findings"`
 	}

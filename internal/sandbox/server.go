@@ -158,8 +158,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.writeResult(out)
 }
 
-// maxBody bounds request bodies; the APIs served take small inputs.
-const maxBody = 1 << 20
+// maxBody bounds request bodies: Security Hub's BatchImportFindings takes
+// the largest (6 MB, securityhub.go); the other APIs take small inputs.
+const maxBody = hubMaxRequestBytes + 1<<20
 
 func (s *Server) requestID() string {
 	s.mu.Lock()

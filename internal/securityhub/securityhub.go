@@ -107,12 +107,13 @@ func importAll(ctx context.Context, t Target, findings []asff.Finding, what stri
 	return importSDK(ctx, t, conv, what, out, log)
 }
 
-// importSDK sends findings in batches of at most 100. A batch whose call
-// fails counts all its findings as failed; FailedFindings are counted one
-// by one. Only a cancelled context stops it early.
+// importSDK sends findings in batches of at most 100 findings and 6 MB
+// (Security Hub's limits per call). A batch whose call fails counts all its
+// findings as failed; FailedFindings are counted one by one. Only a
+// cancelled context stops it early.
 func importSDK(ctx context.Context, t Target, findings []types.AwsSecurityFinding, what string, out *Outcome, log io.Writer) error {
-	for start, n := 0, 1; start < len(findings); start, n = start+asff.MaxBatch, n+1 {
-		batch := findings[start:min(start+asff.MaxBatch, len(findings))]
+	for n, batch := range batches(findings, asff.MaxBatch, asff.MaxBatchBytes-64<<10) {
+		n++
 		resp, err := t.Client.BatchImportFindings(ctx, &sh.BatchImportFindingsInput{Findings: batch})
 		if err != nil {
 			if ctx.Err() != nil {
@@ -139,6 +140,28 @@ func importSDK(ctx context.Context, t Target, findings []types.AwsSecurityFindin
 		}
 	}
 	return nil
+}
+
+// batches splits findings into runs of at most max findings whose JSON
+// adds up to at most maxBytes (a finding larger than that goes alone).
+func batches(findings []types.AwsSecurityFinding, max, maxBytes int) [][]types.AwsSecurityFinding {
+	var out [][]types.AwsSecurityFinding
+	start, size := 0, 0
+	for i, f := range findings {
+		n := 1024 // when it cannot be measured, a typical finding
+		if data, err := json.Marshal(f); err == nil {
+			n = len(data) + 1
+		}
+		if i > start && (i-start == max || size+n > maxBytes) {
+			out = append(out, findings[start:i])
+			start, size = i, 0
+		}
+		size += n
+	}
+	if start < len(findings) {
+		out = append(out, findings[start:])
+	}
+	return out
 }
 
 // stale lists the ACTIVE iamspect findings of the target's account and

@@ -3,6 +3,9 @@ package securityhub_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"maps"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -286,5 +289,43 @@ func TestThrottled(t *testing.T) {
 	calls := srv.Stats()["securityhub:BatchImportFindings"]
 	if calls <= (len(rep.Results)+99)/100+1 {
 		t.Errorf("%d BatchImportFindings calls: no throttling happened", calls)
+	}
+}
+
+// Large findings (80 KB of product fields each) go in batches that stay
+// under Security Hub's 6 MB per call, and all arrive.
+func TestBatchesStayUnderSixMB(t *testing.T) {
+	srv, cfg := hub(t)
+	fs, _ := asff.Findings(demoReport(t), asff.Options{})
+	var big []asff.Finding
+	for _, f := range fs {
+		if f.AwsAccountID != demo.AccountID || len(big) == 150 {
+			continue
+		}
+		for k := range 40 {
+			f.ProductFields = maps.Clone(f.ProductFields)
+			f.ProductFields[fmt.Sprintf("iamspect/Padding%02d", k)] = strings.Repeat("x", asff.MaxFieldValue)
+		}
+		big = append(big, f)
+	}
+	target := securityhub.Target{Account: demo.AccountID, ProductARN: big[0].ProductArn, Client: sh.NewFromConfig(cfg)}
+	out, err := securityhub.Deliver(context.Background(), target, big, time.Now(), io.Discard)
+	if err != nil || out.Imported != len(big) || out.Failed != 0 {
+		t.Fatalf("%v: %d imported, %d failed; %.500v", err, out.Imported, out.Failed, out.Failures)
+	}
+	// One call of 80 of them (7 MB) is refused whole, as by AWS.
+	var whole []types.AwsSecurityFinding
+	for _, f := range big[:80] {
+		g, _ := securityhub.ToSDK(f)
+		whole = append(whole, g)
+	}
+	_, err = sh.NewFromConfig(cfg).BatchImportFindings(context.Background(), &sh.BatchImportFindingsInput{Findings: whole})
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "InvalidInputException" {
+		t.Errorf("a 7 MB call: %v", err)
+	}
+	// 150 findings of ~85 KB: 12 MB, so at least 3 calls, not 2.
+	if n := srv.Stats()["securityhub:BatchImportFindings"]; n < 3 {
+		t.Errorf("%d BatchImportFindings calls for 15 MB of findings", n)
 	}
 }

@@ -53,6 +53,7 @@ const (
 	MaxFieldValue      = 2048
 	MaxResourceRegion  = 16
 	MaxFindingBytes    = 240 * 1024
+	MaxBatchBytes      = 6 << 20 // a BatchImportFindings request
 	MaxResourcesPerRow = 32
 )
 
