@@ -45,7 +45,9 @@
     if ($("f-new")) $("f-new").checked = !!state.new;
     var ths = document.querySelectorAll("#results th[data-sort]");
     for (var i = 0; i < ths.length; i++) {
-      ths[i].className = ths[i].getAttribute("data-sort") === state.sort ? (state.dir === "asc" ? "asc" : "desc") : "";
+      var on = ths[i].getAttribute("data-sort") === state.sort;
+      ths[i].className = on ? (state.dir === "asc" ? "asc" : "desc") : "";
+      ths[i].setAttribute("aria-sort", on ? (state.dir === "asc" ? "ascending" : "descending") : "none");
     }
   }
   function key(r, k) {
@@ -98,6 +100,7 @@
       var idx = visible[n], r = results[idx];
       var tr = el("tr", "row");
       tr.setAttribute("data-i", idx);
+      tr.tabIndex = 0;
       var st = el("td"); st.appendChild(el("span", "st st-" + r.status, r.status));
       if (r.status === "FAIL" && isNew[r.fingerprint]) st.appendChild(el("span", "new-mark", "NEW"));
       tr.appendChild(st);
@@ -156,6 +159,9 @@
     tr.appendChild(td);
     return tr;
   }
+  $("rows").addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && e.target.matches("tr.row")) e.target.click();
+  });
   $("rows").addEventListener("click", function (e) {
     var tr = e.target.closest("tr.row");
     if (!tr) return;
@@ -178,12 +184,15 @@
   $("next").addEventListener("click", function () { state.page++; writeHash(); apply(); window.scrollTo(0, $("findings").offsetTop); });
   var ths = document.querySelectorAll("#results th[data-sort]");
   for (var t = 0; t < ths.length; t++) {
-    ths[t].addEventListener("click", function () {
+    var sortBy = function () {
       var k = this.getAttribute("data-sort");
       if (state.sort === k) state.dir = state.dir === "asc" ? "desc" : "asc";
       else { state.sort = k; state.dir = (k === "severity" || k === "status") ? "desc" : "asc"; }
       syncControls(); changed();
-    });
+    };
+    ths[t].tabIndex = 0;
+    ths[t].addEventListener("click", sortBy);
+    ths[t].addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sortBy.call(this); } });
   }
   window.addEventListener("hashchange", function () { state = readHash(); syncControls(); apply(); });
   state = readHash();
