@@ -463,8 +463,9 @@ func getFindings(s *Server, c *call) (any, *apiError) {
 	var all []map[string]any
 	for _, k := range h.order {
 		f := h.findings[k]
-		// A caller sees the findings of its own account.
-		if f["AwsAccountId"] != c.acct.ID {
+		// A caller sees the findings of its own account, in the region
+		// it asks.
+		if f["AwsAccountId"] != c.acct.ID || f["Region"] != c.region {
 			continue
 		}
 		keep := true
