@@ -37,7 +37,7 @@ func collectOrg(ctx context.Context, s *snapshot.Snapshot, id Identity, o *Optio
 		partition = "aws"
 	}
 	probe := &snapshot.Account{ID: id.Account}
-	org, gaps, err := collectOrganization(ctx, o.Config, probe, true)
+	org, gaps, err := collectOrganizationWithin(ctx, o.Config, probe, true, o)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,9 @@ func collectMember(ctx context.Context, acctID, partition string, caller Identit
 	if acctID != caller.Account {
 		roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, acctID, strings.TrimPrefix(o.MemberRole, "/"))
 		cfg = AssumeRole(o.Config, roleARN, o.ExternalID, o.SessionName)
-		got, err := CallerIdentity(ctx, cfg)
+		actx, cancel := context.WithTimeout(ctx, o.AccountTimeout)
+		got, err := CallerIdentity(actx, cfg)
+		cancel()
 		if err == nil && got.Account != acctID {
 			err = fmt.Errorf("assumed %s but STS reports account %s", roleARN, got.Account)
 		}
@@ -142,9 +144,10 @@ func collectMember(ctx context.Context, acctID, partition string, caller Identit
 
 func unreachableGaps(acctID, roleARN string, err error) []snapshot.Gap {
 	reason := "cannot assume " + roleARN + ": " + Reason(err)
+	code := gapCode(err)
 	var out []snapshot.Gap
 	for _, in := range memberInputs() {
-		out = append(out, snapshot.Gap{AccountID: acctID, Input: in, API: "sts:AssumeRole", Reason: reason})
+		out = append(out, snapshot.Gap{AccountID: acctID, Input: in, API: "sts:AssumeRole", ErrorCode: code, Reason: reason})
 	}
 	return out
 }
