@@ -123,12 +123,13 @@ func Collect(ctx context.Context, o Options) (*snapshot.Snapshot, error) {
 	} else {
 		var a *snapshot.Account
 		var gaps []snapshot.Gap
-		a, gaps, err = collectAccount(ctx, o.Config, id.Account, snapshot.PartitionFromARN(id.ARN), &o, prog)
+		deadline := time.Now().Add(o.AccountTimeout)
+		a, gaps, err = collectAccount(ctx, deadline, o.Config, id.Account, snapshot.PartitionFromARN(id.ARN), &o, prog)
 		if err == nil {
 			s.Accounts = []*snapshot.Account{a}
 			s.Gaps = append(s.Gaps, gaps...)
 			var orgGaps []snapshot.Gap
-			s.Organization, orgGaps, err = collectOrganizationWithin(ctx, o.Config, a, false, &o)
+			s.Organization, orgGaps, err = collectOrganizationWithin(ctx, deadline, o.Config, a, false, &o)
 			s.Gaps = append(s.Gaps, orgGaps...)
 		}
 	}
@@ -145,14 +146,15 @@ type task struct {
 	fetch fetchFunc
 }
 
-// collectAccount collects one account with cfg's credentials. A returned
-// error means ctx ended; everything else is a gap.
-func collectAccount(ctx context.Context, cfg aws.Config, accountID, partition string, o *Options, prog *progress) (*snapshot.Account, []snapshot.Gap, error) {
+// collectAccount collects one account with cfg's credentials, until the
+// account's deadline (its time budget). A returned error means ctx ended;
+// everything else is a gap.
+func collectAccount(ctx context.Context, deadline time.Time, cfg aws.Config, accountID, partition string, o *Options, prog *progress) (*snapshot.Account, []snapshot.Gap, error) {
 	if partition == "" {
 		partition = "aws"
 	}
 	acct := &snapshot.Account{ID: accountID, Partition: partition, Collected: []snapshot.Input{}}
-	actx, cancel := context.WithTimeout(ctx, o.AccountTimeout)
+	actx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	c := newIAMCollector(cfg, o)
 	tasks := accountTasks(&accountEnv{cfg: cfg, o: o, iam: c})
@@ -218,8 +220,8 @@ func budgetErr(o *Options, err error) error {
 
 // collectOrganizationWithin is collectOrganization within the account time
 // budget: when the budget (not ctx) runs out, the organisation is a gap.
-func collectOrganizationWithin(ctx context.Context, cfg aws.Config, a *snapshot.Account, required bool, o *Options) (*snapshot.Organization, []snapshot.Gap, error) {
-	octx, cancel := context.WithTimeout(ctx, o.AccountTimeout)
+func collectOrganizationWithin(ctx context.Context, deadline time.Time, cfg aws.Config, a *snapshot.Account, required bool, o *Options) (*snapshot.Organization, []snapshot.Gap, error) {
+	octx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	org, gaps, err := collectOrganization(octx, cfg, a, required)
 	if err != nil && ctx.Err() == nil {

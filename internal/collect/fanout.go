@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -37,7 +38,7 @@ func collectOrg(ctx context.Context, s *snapshot.Snapshot, id Identity, o *Optio
 		partition = "aws"
 	}
 	probe := &snapshot.Account{ID: id.Account}
-	org, gaps, err := collectOrganizationWithin(ctx, o.Config, probe, true, o)
+	org, gaps, err := collectOrganizationWithin(ctx, time.Now().Add(o.AccountTimeout), o.Config, probe, true, o)
 	if err != nil {
 		return err
 	}
@@ -123,10 +124,11 @@ func selectAccounts(org *snapshot.Organization, caller string, o *Options) ([]st
 // unless it is the caller's own account.
 func collectMember(ctx context.Context, acctID, partition string, caller Identity, o *Options, prog *progress) (*snapshot.Account, []snapshot.Gap, error) {
 	cfg := o.Config
+	deadline := time.Now().Add(o.AccountTimeout)
 	if acctID != caller.Account {
 		roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, acctID, strings.TrimPrefix(o.MemberRole, "/"))
 		cfg = AssumeRole(o.Config, roleARN, o.ExternalID, o.SessionName)
-		actx, cancel := context.WithTimeout(ctx, o.AccountTimeout)
+		actx, cancel := context.WithDeadline(ctx, deadline)
 		got, err := CallerIdentity(actx, cfg)
 		cancel()
 		if err == nil && got.Account != acctID {
@@ -139,7 +141,7 @@ func collectMember(ctx context.Context, acctID, partition string, caller Identit
 			return &snapshot.Account{ID: acctID, Partition: partition, Collected: []snapshot.Input{}}, unreachableGaps(acctID, roleARN, err), nil
 		}
 	}
-	return collectAccount(ctx, cfg, acctID, partition, o, prog)
+	return collectAccount(ctx, deadline, cfg, acctID, partition, o, prog)
 }
 
 func unreachableGaps(acctID, roleARN string, err error) []snapshot.Gap {

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -84,7 +85,10 @@ func (p *FaultProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Unlock()
 	switch fault {
 	case "stall":
-		<-r.Context().Done() // the client gave up, or the server is closing
+		// Read the request to the end, so that the server notices when the
+		// client gives up and hangs up (which ends the request's context).
+		_, _ = io.Copy(io.Discard, r.Body)
+		<-r.Context().Done()
 		return
 	case "reset":
 		p.next.ServeHTTP(httptest.NewRecorder(), r) // the server did the work; the answer is lost
