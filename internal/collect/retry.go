@@ -25,12 +25,14 @@ import (
 //     Retry-After header (seconds) is a floor, still capped by MaxBackoff.
 //   - Throttling, server errors, connection errors, attempt timeouts and
 //     truncated response bodies are retried.
-//   - A client-side limiter per API client starts unlimited; each
-//     throttling answer halves its rate and each success raises it by a
-//     tenth, until it is unlimited again.
+//   - A client-side limiter per API client starts unlimited; while at
+//     least 60% of its last 16 attempts are throttled it halves its rate (at
+//     most once per limiterCutEvery), and otherwise each success raises the
+//     rate by a tenth, until it is unlimited again.
 
-// baseBackoff is the first retry's mean wait doubled.
-const baseBackoff = 200 * time.Millisecond
+// baseBackoff is the ceiling of the wait before the first retry, halved:
+// retry n waits up to baseBackoff·2^n (100 ms, 200 ms, 400 ms, ... 20 s).
+const baseBackoff = 50 * time.Millisecond
 
 // jitterBackoff is exponential backoff with full jitter.
 type jitterBackoff struct {
@@ -140,19 +142,29 @@ func (r *limitedRetryer) GetAttemptToken(ctx context.Context) (func(error) error
 	}, nil
 }
 
-// aimdLimiter paces attempts: unlimited until throttled, then a token rate
-// that halves on each throttle and grows back by a tenth on each success.
+// aimdLimiter paces attempts: unlimited until most recent attempts are
+// throttled, then a token rate that halves (at most every limiterCutEvery)
+// while at least 60% of the last limiterWindow attempts were throttled,
+// and grows by a tenth with each success while fewer were, until it is
+// unlimited again. Throttling that comes and goes at random (which slowing
+// down cannot cure) does not slow the client; throttling because the client
+// is too fast does.
 type aimdLimiter struct {
-	mu     sync.Mutex
-	rate   float64 // attempts per second; 0 = unlimited
-	tokens float64
-	last   time.Time
+	mu      sync.Mutex
+	rate    float64 // attempts per second; 0 = unlimited
+	tokens  float64
+	last    time.Time
+	lastCut time.Time
+	recent  [limiterWindow]bool // last outcomes, true = throttled
+	n       int                 // outcomes seen
 }
 
 const (
-	limiterStart = 20.0  // the first throttle sets this rate
-	limiterMin   = 0.5   // the slowest pace
-	limiterFree  = 200.0 // above this the limiter lets go
+	limiterWindow   = 16
+	limiterStart    = 20.0  // the first cut sets this rate
+	limiterMin      = 1.0   // the slowest pace
+	limiterFree     = 200.0 // above this the limiter lets go
+	limiterCutEvery = 500 * time.Millisecond
 )
 
 // wait blocks until an attempt may start, or ctx ends.
@@ -184,16 +196,27 @@ func (l *aimdLimiter) wait(ctx context.Context) error {
 	}
 }
 
-// observe adjusts the rate after an attempt.
+// observe records an attempt's outcome and adjusts the rate.
 func (l *aimdLimiter) observe(throttled bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.recent[l.n%limiterWindow] = throttled
+	l.n++
+	k := 0
+	for _, t := range l.recent {
+		if t {
+			k++
+		}
+	}
+	busy := l.n >= limiterWindow/2 && 10*k >= 6*min(l.n, limiterWindow)
+	now := time.Now()
 	switch {
-	case throttled && l.rate == 0:
-		l.rate, l.tokens, l.last = limiterStart, 0, time.Now()
-	case throttled:
+	case busy && l.rate == 0:
+		l.rate, l.tokens, l.last, l.lastCut = limiterStart, 0, now, now
+	case busy && now.Sub(l.lastCut) >= limiterCutEvery:
 		l.rate = max(limiterMin, l.rate/2)
-	case l.rate > 0:
+		l.lastCut = now
+	case !throttled && !busy && l.rate > 0:
 		l.rate *= 1.1
 		if l.rate > limiterFree {
 			l.rate = 0
