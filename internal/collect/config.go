@@ -174,6 +174,7 @@ func CallerIdentity(ctx context.Context, cfg aws.Config) (Identity, error) {
 		if r, ok := so.Retryer.(aws.RetryerV2); ok {
 			so.Retryer = &firstCallRetryer{RetryerV2: r}
 		}
+		so.APIOptions = append(so.APIOptions, attemptDeadline(firstCallAttemptTimeout))
 	}).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		if ctx.Err() == nil && isConnectionError(err) && ErrorCode(err) == "" {

@@ -163,6 +163,30 @@ func TestStalledEndpointFailsFast(t *testing.T) {
 	}
 }
 
+// With the default 30 s response timeout, the first call's own per-attempt
+// deadline reports a stalled endpoint in a few attempts of that deadline.
+func TestStalledEndpointFirstCallDeadline(t *testing.T) {
+	old := firstCallAttemptTimeout
+	firstCallAttemptTimeout = 300 * time.Millisecond
+	t.Cleanup(func() { firstCallAttemptTimeout = old })
+	sb, _ := sandbox.New(genSingle(1, 1), sandbox.Options{})
+	proxy := sandbox.NewFaultProxy(sb, sandbox.FaultOptions{StallRate: 1})
+	ts := httptest.NewServer(proxy)
+	t.Cleanup(ts.Close)
+	o := faultOptions(t, ts.URL, func(co *ConfigOptions) { co.ResponseTimeout = 0; co.AttemptTimeout = 0 })
+	start := time.Now()
+	_, err := CallerIdentity(context.Background(), o.Config)
+	if !errors.Is(err, ErrEndpointUnreachable) || !strings.Contains(err.Error(), "no answer within 300ms") {
+		t.Fatalf("err = %v, want ErrEndpointUnreachable after 300ms attempts", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if n := proxy.Stats()["stall"]; n != firstCallConnAttempts {
+		t.Errorf("%d attempts, want %d", n, firstCallConnAttempts)
+	}
+}
+
 // STS answers but every other API stalls: the account's time budget ends
 // the collection, with Timeout gaps, and the rules are UNKNOWN, not PASS.
 func TestStalledAPIsEndWithTheBudget(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
@@ -26,7 +27,7 @@ import (
 //   - Throttling, server errors, connection errors, attempt timeouts and
 //     truncated response bodies are retried.
 //   - A client-side limiter per API client starts unlimited; while at
-//     least 60% of its last 16 attempts are throttled it halves its rate (at
+//     least 75% of its last 16 attempts are throttled it halves its rate (at
 //     most once per limiterCutEvery), and otherwise each success raises the
 //     rate by a tenth, until it is unlimited again.
 
@@ -144,7 +145,7 @@ func (r *limitedRetryer) GetAttemptToken(ctx context.Context) (func(error) error
 
 // aimdLimiter paces attempts: unlimited until most recent attempts are
 // throttled, then a token rate that halves (at most every limiterCutEvery)
-// while at least 60% of the last limiterWindow attempts were throttled,
+// while at least 75% of the last limiterWindow attempts were throttled,
 // and grows by a tenth with each success while fewer were, until it is
 // unlimited again. Throttling that comes and goes at random (which slowing
 // down cannot cure) does not slow the client; throttling because the client
@@ -208,7 +209,7 @@ func (l *aimdLimiter) observe(throttled bool) {
 			k++
 		}
 	}
-	busy := l.n >= limiterWindow/2 && 10*k >= 6*min(l.n, limiterWindow)
+	busy := l.n >= limiterWindow/2 && 4*k >= 3*min(l.n, limiterWindow)
 	now := time.Now()
 	switch {
 	case busy && l.rate == 0:
@@ -281,3 +282,37 @@ func newBuildableClient(connect, header, attempt time.Duration) *awshttp.Buildab
 			tr.ResponseHeaderTimeout = header
 		})
 }
+
+// firstCallAttemptTimeout bounds each attempt of the first call
+// (sts:GetCallerIdentity answers in milliseconds), so that an endpoint that
+// accepts connections and never answers is reported in seconds.
+var firstCallAttemptTimeout = 5 * time.Second
+
+// attemptDeadline is a per-attempt deadline, inserted after the retry
+// middleware: an attempt that runs out of time fails with a timeout, which
+// is retried, while the caller's context goes on.
+func attemptDeadline(d time.Duration) func(*middleware.Stack) error {
+	mw := middleware.FinalizeMiddlewareFunc("iamspectAttemptDeadline", func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+		actx, cancel := context.WithTimeout(ctx, d)
+		defer cancel()
+		out, md, err := next.HandleFinalize(actx, in)
+		if err != nil && actx.Err() != nil && ctx.Err() == nil {
+			err = &attemptTimeoutError{d: d, err: err}
+		}
+		return out, md, err
+	})
+	return func(st *middleware.Stack) error { return st.Finalize.Insert(mw, "Retry", middleware.After) }
+}
+
+// attemptTimeoutError is an attempt that ran out of its time. It does not
+// unwrap: the error inside says the (attempt's) context was canceled, which
+// the retryer would take for the caller giving up.
+type attemptTimeoutError struct {
+	d   time.Duration
+	err error
+}
+
+func (e *attemptTimeoutError) Error() string {
+	return "no answer within " + e.d.String() + ": " + e.err.Error()
+}
+func (e *attemptTimeoutError) Timeout() bool { return true }
