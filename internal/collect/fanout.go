@@ -48,7 +48,7 @@ func collectOrg(ctx context.Context, s *snapshot.Snapshot, id Identity, o *Optio
 	targets, skipped := selectAccounts(org, id.Account, o)
 	s.Gaps = append(s.Gaps, skipped...)
 	if !orgListed {
-		o.Logger.Warn("cannot list the organisation's accounts; collecting only the caller's account", "account", id.Account)
+		o.Logger.Debug("cannot list the organisation's accounts; collecting only the caller's account", "account", id.Account)
 	}
 
 	var mu sync.Mutex
