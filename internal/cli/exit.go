@@ -8,6 +8,7 @@ import (
 	"os"
 	"syscall"
 
+	"github.com/iamspect/iamspect/internal/collect"
 	"github.com/iamspect/iamspect/internal/engine"
 	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/report"
@@ -30,11 +31,14 @@ const (
 	ExitFailure = 4
 	// ExitPartialDelivery: the report was written, but Security Hub
 	// (--security-hub) accepted only some of its findings.
-	ExitPartialDelivery = 5
+	ExitPartialDelivery = 6
 	// ExitInterrupted and ExitTerminated: SIGINT and SIGTERM stopped the
 	// run (128 + the signal number, as shells report it).
 	ExitInterrupted = 128 + int(syscall.SIGINT)
 	ExitTerminated  = 128 + int(syscall.SIGTERM)
+	// ExitUnreachable: the AWS endpoint could not be reached or did not
+	// answer (collect.ErrEndpointUnreachable); nothing was scanned.
+	ExitUnreachable = 5
 )
 
 // usageError marks errors caused by the command line or its input files.
@@ -79,6 +83,9 @@ func codeFor(ctx context.Context, err error) (int, string) {
 			code = ExitTerminated
 		}
 		return code, fmt.Sprintf("%s; stopped before the scan finished, no report written", sig.Error())
+	}
+	if errors.Is(err, collect.ErrEndpointUnreachable) {
+		return ExitUnreachable, oneLine(err.Error())
 	}
 	if de, ok := securityhub.IsDeliveryError(err); ok && de.Partial {
 		return ExitPartialDelivery, "error: " + oneLine(err.Error())

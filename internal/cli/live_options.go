@@ -40,13 +40,14 @@ type liveOptions struct {
 	ssoRegion      string
 	maxProbedUsers int
 	reportWait     time.Duration
+	accountTimeout time.Duration
 	verbose        bool
 }
 
 // liveFlagNames are the flags that only make sense when collecting live.
 var liveFlagNames = []string{"profile", "region", "role-arn", "external-id", "role-session-name", "org",
 	"member-role", "accounts", "exclude-accounts", "parallel", "regions", "sso-region",
-	"max-probed-users", "credential-report-wait"}
+	"max-probed-users", "credential-report-wait", "account-timeout"}
 
 func (o *liveOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.profile, "profile", "", "live: AWS `PROFILE` from ~/.aws/config (default: AWS_PROFILE or the default chain; run 'aws sso login' first for IAM Identity Center profiles)")
@@ -63,6 +64,7 @@ func (o *liveOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.ssoRegion, "sso-region", "", "live: `REGION` of the IAM Identity Center instance (default: --region)")
 	fs.IntVar(&o.maxProbedUsers, "max-probed-users", 200, "live: list SSH keys for at most `N` users without password or access key (see docs/permissions.md)")
 	fs.DurationVar(&o.reportWait, "credential-report-wait", 3*time.Minute, "live: wait at most `DURATION` for AWS to generate the credential report")
+	fs.DurationVar(&o.accountTimeout, "account-timeout", 30*time.Minute, "live: time budget `DURATION` per account; what is not collected when it runs out becomes a gap (UNKNOWN results, exit 3)")
 	fs.BoolVar(&o.verbose, "verbose", false, "print the AWS API calls made (per action) and collection details to standard error")
 }
 
@@ -107,12 +109,16 @@ func (o *liveOptions) Validate(fs *pflag.FlagSet, live bool) error {
 	if o.reportWait <= 0 {
 		errs = append(errs, errors.New("--credential-report-wait must be positive"))
 	}
+	if o.accountTimeout <= 0 {
+		errs = append(errs, errors.New("--account-timeout must be positive"))
+	}
 	return usage(errors.Join(errs...))
 }
 
 // Collect reads the account (or organisation) of the current credentials
 // into a snapshot, telling on stderr who it runs as. Credential problems are
-// usage errors (exit 2): nothing was scanned.
+// usage errors (exit 2): nothing was scanned. An endpoint that cannot be
+// reached is collect.ErrEndpointUnreachable (exit 5).
 func (o *liveOptions) Collect(ctx context.Context, stderr io.Writer) (*snapshot.Snapshot, error) {
 	level := slog.LevelWarn
 	if o.verbose {
@@ -129,6 +135,9 @@ func (o *liveOptions) Collect(ctx context.Context, stderr io.Writer) (*snapshot.
 		return nil, usage(err)
 	}
 	id, err := collect.CallerIdentity(ctx, cfg)
+	if errors.Is(err, collect.ErrEndpointUnreachable) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, usage(err)
 	}
@@ -143,7 +152,7 @@ func (o *liveOptions) Collect(ctx context.Context, stderr io.Writer) (*snapshot.
 		Org: o.org, MemberRole: o.memberRole, ExternalID: o.externalID, SessionName: o.sessionName,
 		Accounts: o.accounts, ExcludeAccounts: o.excludeAccounts,
 		CredentialReportWait: o.reportWait, MaxProbedUsers: o.maxProbedUsers,
-		Logger: logger,
+		AccountTimeout: o.accountTimeout, Logger: logger,
 	}
 	if max := o.maxProbedUsers; max == 0 {
 		opts.MaxProbedUsers = -1 // never probe (Options treats 0 as the default)
@@ -159,6 +168,13 @@ func (o *liveOptions) Collect(ctx context.Context, stderr io.Writer) (*snapshot.
 		return nil, err
 	}
 	s.Source.Tool = version.String()
+	if o.org && !s.OrganizationListed() {
+		reason := "the organisation could not be read"
+		if gs := s.GapsFor(id.Account, snapshot.InputOrganization); len(gs) > 0 {
+			reason = gs[0].API + ": " + gs[0].Reason
+		}
+		fmt.Fprintf(stderr, "iamspect: warning: --org: cannot list the organisation's accounts (%s); no member account was scanned and the organisation rules answer UNKNOWN\n", reason)
+	}
 	if n := len(s.Gaps); n > 0 {
 		fmt.Fprintf(stderr, "iamspect: %d input(s) could not be collected; the rules that need them answer UNKNOWN (see the report's gaps)\n", n)
 	}

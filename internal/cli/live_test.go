@@ -2,11 +2,13 @@ package cli
 
 import (
 	"encoding/json"
+	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/iamspect/iamspect/internal/demo"
 	"github.com/iamspect/iamspect/internal/report"
@@ -190,5 +192,64 @@ func TestCollectFromFiles(t *testing.T) {
 	}
 	if want != got {
 		t.Errorf("results from the snapshot differ from those of the files")
+	}
+}
+
+// scan --org when the organisation cannot be listed: the organisation
+// rules are UNKNOWN, the report has the gap with its AWS error code, stderr
+// says so, and the exit code is 3 (issue 9, item 7).
+func TestLiveScanOrgListingDenied(t *testing.T) {
+	useSandbox(t, sandbox.Options{Deny: []string{"organizations:ListAccounts"}})
+	code, out, errOut := runCLI(t, "scan", "--org", "--format", "json", "--regions", "us-east-1")
+	if code != ExitIncomplete {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, ExitIncomplete, errOut)
+	}
+	if !strings.Contains(errOut, "cannot list the organisation's accounts (organizations:ListAccounts: AccessDeniedException") {
+		t.Errorf("stderr does not say the organisation could not be listed:\n%s", errOut)
+	}
+	r := decodeReport(t, out)
+	gapFound := false
+	for _, g := range r.Gaps {
+		if g.Input == "organization" && g.API == "organizations:ListAccounts" && g.ErrorCode == "AccessDeniedException" {
+			gapFound = true
+		}
+	}
+	if !gapFound {
+		t.Errorf("report gaps lack the organisation listing: %+v", r.Gaps)
+	}
+	seen := map[string]bool{}
+	for _, res := range r.Results {
+		switch res.RuleID {
+		case "org-iam-users-in-member-accounts", "org-no-iam-user-guardrail", "org-root-credentials-not-centralized":
+			seen[res.RuleID] = true
+			if res.Status != rules.Unknown {
+				t.Errorf("%s: %s %q, want UNKNOWN", res.RuleID, res.Status, res.Message)
+			}
+		}
+	}
+	if len(seen) != 3 {
+		t.Errorf("organisation rule results: %v, want all three", seen)
+	}
+}
+
+// An endpoint where nothing listens: exit 5 within seconds, saying so.
+func TestLiveScanUnreachable(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + l.Addr().String()
+	l.Close()
+	for _, kv := range sandbox.Env(url) {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	start := time.Now()
+	code, _, errOut := runCLI(t, "scan")
+	if code != ExitUnreachable || !strings.Contains(errOut, "unreachable") || !strings.Contains(errOut, url) {
+		t.Fatalf("exit %d, stderr %q; want %d naming %s as unreachable", code, errOut, ExitUnreachable, url)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %v to report an unreachable endpoint", d)
 	}
 }

@@ -153,7 +153,7 @@ func TestScanToSecurityHub(t *testing.T) {
 	}
 }
 
-// A Security Hub delivery that imported some findings exits 5, one that
+// A Security Hub delivery that imported some findings exits 6, one that
 // imported none 4.
 func TestDeliveryExitCodes(t *testing.T) {
 	for partial, want := range map[bool]int{true: ExitPartialDelivery, false: ExitFailure} {

@@ -65,8 +65,8 @@ Audit offline from AWS CLI output files (see 'iamspect export-commands'):
 Exit codes: 0 nothing failing at or above --fail-on; 1 failing results;
 2 usage or input error; 3 incomplete scan (missing inputs) unless
 --allow-incomplete; 4 iamspect failed (e.g. the report could not be written);
-5 --security-hub imported only part of the findings; 130/143 interrupted by
-SIGINT/SIGTERM.`,
+5 AWS endpoint unreachable; 6 --security-hub imported only part of the findings;
+130/143 interrupted by SIGINT/SIGTERM.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

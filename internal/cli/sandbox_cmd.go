@@ -25,6 +25,9 @@ type sandboxOptions struct {
 	failRate     float64
 	latency      time.Duration
 	deny         []string
+	throttle     []string
+	rate         float64
+	burst        int
 	seed         int64
 }
 
@@ -35,11 +38,15 @@ func (o *sandboxOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.Float64Var(&o.failRate, "fail-rate", 0, "fraction of requests answered with HTTP 500/503 (0-1)")
 	fs.DurationVar(&o.latency, "latency", 0, "delay added to each request, e.g. 50ms")
 	fs.StringSliceVar(&o.deny, "deny", nil, "`ACTION`s answered with AccessDenied, e.g. iam:GenerateCredentialReport,sso:* (repeatable)")
+	fs.StringSliceVar(&o.throttle, "throttle", nil, "`ACTION`s always answered with the service's throttling error (globs as in --deny; repeatable)")
+	fs.Float64Var(&o.rate, "rate", 0, "throttle like AWS: at most `R` requests a second per account and API (token bucket; 0: no limit); throttled answers carry Retry-After")
+	fs.IntVar(&o.burst, "burst", 0, "with --rate: token bucket size `N` (default: --rate rounded up)")
 	fs.Int64Var(&o.seed, "seed", 1, "seed for the fault rates (same seed, same faults)")
 }
 
 func (o *sandboxOptions) serverOptions() sandbox.Options {
-	return sandbox.Options{ThrottleRate: o.throttleRate, FailRate: o.failRate, Latency: o.latency, Deny: o.deny, Seed: o.seed}
+	return sandbox.Options{ThrottleRate: o.throttleRate, FailRate: o.failRate, Latency: o.latency, Deny: o.deny,
+		Throttle: o.throttle, Rate: o.rate, Burst: o.burst, Seed: o.seed}
 }
 
 func newSandboxCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -59,7 +66,8 @@ or slow down requests, to test how a client copes. Request counts per API are
 served at /_sandbox/stats. Stop it with Ctrl-C. See docs/sandbox.md.`,
 		Example: `  iamspect sandbox                # then, in another shell, run the export lines it prints
   aws --endpoint-url http://127.0.0.1:4566 iam get-account-authorization-details
-  iamspect sandbox --snapshot org.json --throttle-rate 0.2 --deny 'sso:*'`,
+  iamspect sandbox --snapshot org.json --throttle-rate 0.2 --deny 'sso:*'
+  iamspect sandbox --rate 2 --burst 1     # throttle like AWS: 2 requests/s per account and API`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSandbox(cmd.Context(), stdout, stderr, &o)

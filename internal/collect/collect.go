@@ -3,6 +3,7 @@ package collect
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
@@ -50,6 +51,11 @@ type Options struct {
 	CredentialReportWait time.Duration
 	CredentialReportPoll time.Duration
 
+	// AccountTimeout is the time budget of one account (default 30 min):
+	// what is not collected when it runs out becomes a gap (error code
+	// "Timeout") and the collection goes on with the next account.
+	AccountTimeout time.Duration
+
 	// MaxProbedUsers bounds the per-user SSH key and service credential
 	// calls (see users.go; default 200, negative for none).
 	MaxProbedUsers int
@@ -77,6 +83,9 @@ func (o *Options) defaults() {
 	}
 	if o.CredentialReportPoll <= 0 {
 		o.CredentialReportPoll = 2 * time.Second
+	}
+	if o.AccountTimeout <= 0 {
+		o.AccountTimeout = 30 * time.Minute
 	}
 	if o.MaxProbedUsers == 0 {
 		o.MaxProbedUsers = 200
@@ -114,12 +123,13 @@ func Collect(ctx context.Context, o Options) (*snapshot.Snapshot, error) {
 	} else {
 		var a *snapshot.Account
 		var gaps []snapshot.Gap
-		a, gaps, err = collectAccount(ctx, o.Config, id.Account, snapshot.PartitionFromARN(id.ARN), &o, prog)
+		deadline := time.Now().Add(o.AccountTimeout)
+		a, gaps, err = collectAccount(ctx, deadline, o.Config, id.Account, snapshot.PartitionFromARN(id.ARN), &o, prog)
 		if err == nil {
 			s.Accounts = []*snapshot.Account{a}
 			s.Gaps = append(s.Gaps, gaps...)
 			var orgGaps []snapshot.Gap
-			s.Organization, orgGaps, err = collectOrganization(ctx, o.Config, a, false)
+			s.Organization, orgGaps, err = collectOrganizationWithin(ctx, deadline, o.Config, a, false, &o)
 			s.Gaps = append(s.Gaps, orgGaps...)
 		}
 	}
@@ -136,20 +146,23 @@ type task struct {
 	fetch fetchFunc
 }
 
-// collectAccount collects one account with cfg's credentials. A returned
-// error means ctx ended; everything else is a gap.
-func collectAccount(ctx context.Context, cfg aws.Config, accountID, partition string, o *Options, prog *progress) (*snapshot.Account, []snapshot.Gap, error) {
+// collectAccount collects one account with cfg's credentials, until the
+// account's deadline (its time budget). A returned error means ctx ended;
+// everything else is a gap.
+func collectAccount(ctx context.Context, deadline time.Time, cfg aws.Config, accountID, partition string, o *Options, prog *progress) (*snapshot.Account, []snapshot.Gap, error) {
 	if partition == "" {
 		partition = "aws"
 	}
 	acct := &snapshot.Account{ID: accountID, Partition: partition, Collected: []snapshot.Input{}}
+	actx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
 	c := newIAMCollector(cfg, o)
 	tasks := accountTasks(&accountEnv{cfg: cfg, o: o, iam: c})
 	prog.add(accountID, len(tasks))
 
 	results := make([]func(*snapshot.Account) error, len(tasks))
 	errs := make([]error, len(tasks))
-	g, gctx := errgroup.WithContext(ctx)
+	g, gctx := errgroup.WithContext(actx)
 	g.SetLimit(o.Parallel)
 	for i, t := range tasks {
 		g.Go(func() error {
@@ -170,15 +183,21 @@ func collectAccount(ctx context.Context, cfg aws.Config, accountID, partition st
 		if err == nil && results[i] != nil {
 			err = results[i](acct)
 		}
+		if err != nil && actx.Err() != nil {
+			err = budgetErr(o, err)
+		}
 		if err != nil {
 			gaps = append(gaps, gapFor(accountID, t.input, err)...)
 			o.Logger.Debug("input not collected", "account", accountID, "input", t.input, "error", err)
 		}
 	}
 	// Second phase: needs the credential report and authorization details.
-	if err := c.probeUsers(ctx, acct); err != nil {
+	if err := c.probeUsers(actx, acct); err != nil {
 		if ctx.Err() != nil {
 			return nil, nil, ctx.Err()
+		}
+		if actx.Err() != nil {
+			err = budgetErr(o, err)
 		}
 		gaps = append(gaps, gapFor(accountID, snapshot.InputSSHKeys, err)...)
 	}
@@ -191,6 +210,24 @@ func collectAccount(ctx context.Context, cfg aws.Config, accountID, partition st
 		acct.Root = &snapshot.Root{ARN: acct.RootARN()}
 	}
 	return acct, gaps, nil
+}
+
+// budgetErr says that an error came from the account's time budget
+// running out.
+func budgetErr(o *Options, err error) error {
+	return fmt.Errorf("account time budget (%s) used up: %w", o.AccountTimeout, err)
+}
+
+// collectOrganizationWithin is collectOrganization within the account time
+// budget: when the budget (not ctx) runs out, the organisation is a gap.
+func collectOrganizationWithin(ctx context.Context, deadline time.Time, cfg aws.Config, a *snapshot.Account, required bool, o *Options) (*snapshot.Organization, []snapshot.Gap, error) {
+	octx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	org, gaps, err := collectOrganization(octx, cfg, a, required)
+	if err != nil && ctx.Err() == nil {
+		return nil, gapFor(a.ID, snapshot.InputOrganization, apiErr("organizations:DescribeOrganization", budgetErr(o, err))), nil
+	}
+	return org, gaps, err
 }
 
 // APIError is a failed AWS call: the action ("iam:GetCredentialReport") and
@@ -245,7 +282,7 @@ func gapFor(accountID string, in snapshot.Input, err error) []snapshot.Gap {
 	}
 	var out []snapshot.Gap
 	for _, i := range inputs {
-		out = append(out, snapshot.Gap{AccountID: accountID, Input: i, API: api, Reason: Reason(err)})
+		out = append(out, snapshot.Gap{AccountID: accountID, Input: i, API: api, ErrorCode: gapCode(err), Reason: Reason(err)})
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package collect
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -36,14 +37,23 @@ type ConfigOptions struct {
 	SessionName string
 
 	// MaxAttempts bounds retries of one call (default 10: throttling is
-	// expected in large accounts, and the adaptive retryer paces calls).
+	// expected in large accounts).
 	MaxAttempts int
-	// MaxBackoff caps the wait between retries (default 20 s).
+	// MaxBackoff caps the wait between retries (default 20 s); the waits
+	// are exponential with full jitter below it (retry.go).
 	MaxBackoff time.Duration
-	// RetryMode is aws.RetryModeAdaptive (the default: client-side rate
-	// limiting that slows down when AWS throttles) or aws.RetryModeStandard
-	// (retries with backoff only; tests use it to keep throttled runs fast).
+	// RetryMode is aws.RetryModeAdaptive (the default: a client-side rate
+	// limiter that slows down when AWS throttles and speeds up again as
+	// calls succeed) or aws.RetryModeStandard (retries with backoff only).
 	RetryMode aws.RetryMode
+
+	// ConnectTimeout bounds connecting (default 5 s), ResponseTimeout the
+	// wait for a response's headers (default 30 s) and AttemptTimeout one
+	// whole attempt, body included (default 2 min). An attempt that runs
+	// out of time is retried. They apply when HTTPClient is nil.
+	ConnectTimeout  time.Duration
+	ResponseTimeout time.Duration
+	AttemptTimeout  time.Duration
 
 	// For tests and the sandbox: a fixed endpoint for every service, static
 	// credentials and an HTTP client. Production code leaves them empty.
@@ -73,6 +83,8 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
 	}
 	if o.HTTPClient != nil {
 		opts = append(opts, config.WithHTTPClient(o.HTTPClient))
+	} else {
+		opts = append(opts, config.WithHTTPClient(httpClient(o)))
 	}
 	opts = append(opts, config.WithRetryer(newRetryer(o)))
 	if o.Counter != nil {
@@ -93,9 +105,11 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
 	return cfg, nil
 }
 
-// newRetryer returns a factory for the adaptive retryer: it slows the client
-// down when AWS throttles instead of failing. The retry quota is disabled so
-// that a long, heavily throttled collection keeps retrying within MaxAttempts.
+// newRetryer returns a factory for the retryer (retry.go): jittered
+// exponential backoff, extra retryable errors, and in adaptive mode a
+// client-side limiter that slows the client down when AWS throttles and
+// recovers as calls succeed. The retry quota is disabled so that a long,
+// heavily throttled collection keeps retrying within MaxAttempts.
 func newRetryer(o ConfigOptions) func() aws.Retryer {
 	attempts := o.MaxAttempts
 	if attempts <= 0 {
@@ -108,16 +122,15 @@ func newRetryer(o ConfigOptions) func() aws.Retryer {
 	standard := func(so *retry.StandardOptions) {
 		so.MaxAttempts = attempts
 		so.MaxBackoff = backoff
-		so.Backoff = retry.NewExponentialJitterBackoff(backoff)
+		so.Backoff = newJitterBackoff(backoff)
 		so.RateLimiter = ratelimit.None
+		so.Retryables = append(append([]retry.IsErrorRetryable{}, so.Retryables...), retryableExtra)
 	}
 	if o.RetryMode == aws.RetryModeStandard {
 		return func() aws.Retryer { return retry.NewStandard(standard) }
 	}
 	return func() aws.Retryer {
-		return retry.NewAdaptiveMode(func(ao *retry.AdaptiveModeOptions) {
-			ao.StandardOptions = append(ao.StandardOptions, standard)
-		})
+		return &limitedRetryer{RetryerV2: retry.NewStandard(standard), lim: &aimdLimiter{}}
 	}
 }
 
@@ -146,11 +159,31 @@ type Identity struct {
 	UserID  string
 }
 
+// ErrEndpointUnreachable is wrapped by CallerIdentity's error when the
+// endpoint could not be reached or did not answer (refused, reset,
+// unresolvable, or timed out) after a few quick attempts.
+var ErrEndpointUnreachable = errors.New("AWS endpoint unreachable")
+
 // CallerIdentity asks STS who the credentials belong to. It is the first
 // call of every collection, so that credential problems show at once.
+// Throttling and server errors are retried as usual; connection errors only
+// a few times, with short waits, so that an unreachable endpoint is
+// reported in seconds (wrapping ErrEndpointUnreachable).
 func CallerIdentity(ctx context.Context, cfg aws.Config) (Identity, error) {
-	out, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	out, err := sts.NewFromConfig(cfg, func(so *sts.Options) {
+		if r, ok := so.Retryer.(aws.RetryerV2); ok {
+			so.Retryer = &firstCallRetryer{RetryerV2: r}
+		}
+		so.APIOptions = append(so.APIOptions, attemptDeadline(firstCallAttemptTimeout))
+	}).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
+		if ctx.Err() == nil && isConnectionError(err) && ErrorCode(err) == "" {
+			where := "the STS endpoint"
+			if cfg.BaseEndpoint != nil {
+				where = *cfg.BaseEndpoint
+			}
+			return Identity{}, fmt.Errorf("sts:GetCallerIdentity: %w: %s did not answer (%s)", ErrEndpointUnreachable, where, Reason(err))
+		}
 		return Identity{}, fmt.Errorf("sts:GetCallerIdentity: %w", credentialHint(err))
 	}
 	return Identity{Account: aws.ToString(out.Account), ARN: aws.ToString(out.Arn), UserID: aws.ToString(out.UserId)}, nil

@@ -48,6 +48,22 @@ func ErrorCode(err error) string {
 	return ""
 }
 
+// gapCode is the error code a gap records: the AWS error code, else
+// "Timeout" for a call or account budget that ran out of time, else
+// "ConnectionError" when the endpoint could not be reached.
+func gapCode(err error) string {
+	if c := ErrorCode(err); c != "" {
+		return c
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return "Timeout"
+	case isConnectionError(err):
+		return "ConnectionError"
+	}
+	return ""
+}
+
 // hasCode reports whether err is an AWS error with one of the codes.
 func hasCode(err error, codes ...string) bool {
 	c := ErrorCode(err)

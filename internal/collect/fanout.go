@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -37,7 +38,7 @@ func collectOrg(ctx context.Context, s *snapshot.Snapshot, id Identity, o *Optio
 		partition = "aws"
 	}
 	probe := &snapshot.Account{ID: id.Account}
-	org, gaps, err := collectOrganization(ctx, o.Config, probe, true)
+	org, gaps, err := collectOrganizationWithin(ctx, time.Now().Add(o.AccountTimeout), o.Config, probe, true, o)
 	if err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func collectOrg(ctx context.Context, s *snapshot.Snapshot, id Identity, o *Optio
 	targets, skipped := selectAccounts(org, id.Account, o)
 	s.Gaps = append(s.Gaps, skipped...)
 	if !orgListed {
-		o.Logger.Warn("cannot list the organisation's accounts; collecting only the caller's account", "account", id.Account)
+		o.Logger.Debug("cannot list the organisation's accounts; collecting only the caller's account", "account", id.Account)
 	}
 
 	var mu sync.Mutex
@@ -123,10 +124,13 @@ func selectAccounts(org *snapshot.Organization, caller string, o *Options) ([]st
 // unless it is the caller's own account.
 func collectMember(ctx context.Context, acctID, partition string, caller Identity, o *Options, prog *progress) (*snapshot.Account, []snapshot.Gap, error) {
 	cfg := o.Config
+	deadline := time.Now().Add(o.AccountTimeout)
 	if acctID != caller.Account {
 		roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, acctID, strings.TrimPrefix(o.MemberRole, "/"))
 		cfg = AssumeRole(o.Config, roleARN, o.ExternalID, o.SessionName)
-		got, err := CallerIdentity(ctx, cfg)
+		actx, cancel := context.WithDeadline(ctx, deadline)
+		got, err := CallerIdentity(actx, cfg)
+		cancel()
 		if err == nil && got.Account != acctID {
 			err = fmt.Errorf("assumed %s but STS reports account %s", roleARN, got.Account)
 		}
@@ -137,14 +141,15 @@ func collectMember(ctx context.Context, acctID, partition string, caller Identit
 			return &snapshot.Account{ID: acctID, Partition: partition, Collected: []snapshot.Input{}}, unreachableGaps(acctID, roleARN, err), nil
 		}
 	}
-	return collectAccount(ctx, cfg, acctID, partition, o, prog)
+	return collectAccount(ctx, deadline, cfg, acctID, partition, o, prog)
 }
 
 func unreachableGaps(acctID, roleARN string, err error) []snapshot.Gap {
 	reason := "cannot assume " + roleARN + ": " + Reason(err)
+	code := gapCode(err)
 	var out []snapshot.Gap
 	for _, in := range memberInputs() {
-		out = append(out, snapshot.Gap{AccountID: acctID, Input: in, API: "sts:AssumeRole", Reason: reason})
+		out = append(out, snapshot.Gap{AccountID: acctID, Input: in, API: "sts:AssumeRole", ErrorCode: code, Reason: reason})
 	}
 	return out
 }

@@ -32,13 +32,10 @@ func TestThrottledCollectionIsComplete(t *testing.T) {
 	t.Logf("%d calls, %d attempts (server saw %d requests)", total, attempts, server)
 }
 
-// The default, adaptive retryer under the same throttling: slower (after a
-// throttle its client-side rate limiter starts again from about one request
-// a second), so it runs on one small account and is skipped with -short.
+// The default, adaptive retryer (with its client-side limiter, retry.go)
+// under the same throttling: random throttling does not slow it down to a
+// crawl, so it completes about as fast as the standard mode.
 func TestThrottledAdaptive(t *testing.T) {
-	if testing.Short() {
-		t.Skip("adaptive pacing takes tens of seconds")
-	}
 	t.Parallel()
 	served := genSingle(3, 2)
 	got, _, c := collectSandboxMode(t, served, sandbox.Options{ThrottleRate: 0.3, Seed: 11}, aws.RetryModeAdaptive, nil)

@@ -71,9 +71,8 @@ func collectSandbox(t testing.TB, snap *snapshot.Snapshot, sbOpts sandbox.Option
 	return collectSandboxMode(t, snap, sbOpts, aws.RetryModeStandard, mod)
 }
 
-// collectSandboxMode collects with the given retry mode. The adaptive mode's
-// client-side rate limiter slows to about one request a second under heavy
-// throttling, which is right against AWS but slow in tests.
+// collectSandboxMode collects with the given retry mode (the adaptive mode
+// adds the client-side limiter of retry.go).
 func collectSandboxMode(t testing.TB, snap *snapshot.Snapshot, sbOpts sandbox.Options, mode aws.RetryMode, mod func(*Options)) (*snapshot.Snapshot, *sandbox.Server, *Counter) {
 	t.Helper()
 	srv, url := startSandbox(t, snap, sbOpts)

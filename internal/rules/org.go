@@ -8,22 +8,25 @@ import (
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
-// orgScope handles the cases where an organisation rule cannot judge: no
-// organisation data (UNKNOWN, or PASS for an account known to be standalone).
-// It returns nil when the snapshot has an organisation to judge.
-func orgScope(r *Rule, s *snapshot.Snapshot, standalone string) []Result {
-	if s.Organization != nil {
-		return nil
+// orgScope handles the cases where an organisation rule cannot judge, from
+// the one answer the snapshot gives (Snapshot.OrgStatus): an account known
+// to be in no organisation PASSes (there is nothing to guard), any other
+// account is UNKNOWN — the organisation was not collected, or its accounts,
+// OUs and SCPs were not listed. done is false when the snapshot holds a
+// listed organisation to judge.
+func orgScope(r *Rule, s *snapshot.Snapshot, standalone string) (out []Result, done bool) {
+	if s.OrganizationListed() {
+		return nil, false
 	}
-	var out []Result
 	for _, a := range s.Accounts {
-		if a.Has(snapshot.InputOrganization) {
+		switch s.OrgStatus(a.ID) {
+		case snapshot.OrgStandalone:
 			out = append(out, r.accountResult(Pass, a, "The account is not part of an AWS Organization: %s", standalone))
-		} else {
+		default:
 			out = append(out, r.unknownResult(s, a, snapshot.InputOrganization))
 		}
 	}
-	return out
+	return out, true
 }
 
 // members returns the scanned accounts that are organisation members other
@@ -61,12 +64,17 @@ var OrgIAMUsersInMembers = Rule{
 }
 
 func checkOrgIAMUsers(r *Rule, _ *Context, s *snapshot.Snapshot) []Result {
-	if out := orgScope(r, s, "there are no member accounts to compare."); s.Organization == nil {
+	if out, done := orgScope(r, s, "there are no member accounts to compare."); done {
 		return out
 	}
 	ms := members(s)
 	if len(ms) == 0 {
-		return []Result{r.orgResult(Pass, s.Organization, "No member account of organisation %s was scanned.", s.Organization.ID)}
+		// Never PASS over accounts nobody looked at (issue 9, item 4).
+		o := s.Organization
+		res := r.orgResult(Unknown, o, "Not checked: no member account of organisation %s was scanned (the organisation lists %s); scan with --org from the management account %s to check them.",
+			o.ID, plural(max(len(o.Accounts)-1, 0), "member account", "member accounts"), o.ManagementAccount)
+		res.MissingInputs = inputNames(snapshot.InputAuthorizationDetails)
+		return []Result{res}
 	}
 	withUsers := 0
 	for _, a := range ms {
@@ -117,7 +125,7 @@ var OrgRootNotCentralized = Rule{
 }
 
 func checkOrgRootCentralized(r *Rule, _ *Context, s *snapshot.Snapshot) []Result {
-	if out := orgScope(r, s, "centralised root access needs an organisation; see the root-* rules for this account's root user."); s.Organization == nil {
+	if out, done := orgScope(r, s, "centralised root access needs an organisation; see the root-* rules for this account's root user."); done {
 		return out
 	}
 	o := s.Organization
@@ -174,7 +182,7 @@ var OrgNoIAMUserGuardrail = Rule{
 }
 
 func checkOrgIAMUserGuardrail(r *Rule, _ *Context, s *snapshot.Snapshot) []Result {
-	if out := orgScope(r, s, "service control policies need an organisation."); s.Organization == nil {
+	if out, done := orgScope(r, s, "service control policies need an organisation."); done {
 		return out
 	}
 	o := s.Organization

@@ -30,7 +30,10 @@ func inputFor(c *call) (snapshot.Input, bool) {
 	return in, ok
 }
 
-// authorize applies Options.Deny and the snapshot's gaps.
+// authorize applies Options.Deny and the snapshot's gaps: an action whose
+// input the served account did not collect — not in its collected list, or
+// recorded as a gap — is answered with AccessDenied (the gap's reason as
+// the message), never with a fact the snapshot does not hold.
 func (s *Server) authorize(c *call) *apiError {
 	if s.denied(c.key()) {
 		return c.accessDenied(c.notAuthorized("*"))
@@ -39,17 +42,39 @@ func (s *Server) authorize(c *call) *apiError {
 	if !ok {
 		return nil
 	}
-	if gaps := s.snap.GapsFor(c.acct.ID, in); len(gaps) > 0 {
-		msg := gaps[0].Reason
-		if msg == "" {
-			msg = c.notAuthorized("*")
-		}
-		return c.accessDenied(msg)
+	if in == snapshot.InputOrganization {
+		return s.authorizeOrg(c)
 	}
-	// The organisation is snapshot-wide: its absence is answered by the
-	// Organizations handlers (AWSOrganizationsNotInUseException).
-	if in != snapshot.InputOrganization && !c.acct.Has(in) {
-		return c.accessDenied(c.notAuthorized("*"))
+	if len(s.snap.GapsFor(c.acct.ID, in)) > 0 || !c.acct.Has(in) {
+		return s.gapDenied(c, in)
 	}
 	return nil
+}
+
+// authorizeOrg answers the Organizations actions from Snapshot.OrgStatus,
+// the rules' own source of truth: an account known to be in no
+// organisation gets AWSOrganizationsNotInUseException (from the
+// handlers), a member whose organisation was described but not listed may
+// only call DescribeOrganization, and an account whose organisation was
+// not collected gets AccessDenied.
+func (s *Server) authorizeOrg(c *call) *apiError {
+	switch s.snap.OrgStatus(c.acct.ID) {
+	case snapshot.OrgStandalone, snapshot.OrgListed:
+		return nil
+	case snapshot.OrgDescribed:
+		if c.action == "DescribeOrganization" {
+			return nil
+		}
+	}
+	return s.gapDenied(c, snapshot.InputOrganization)
+}
+
+// gapDenied is AccessDenied for an input the served account lacks, with
+// the gap's reason when the snapshot records one.
+func (s *Server) gapDenied(c *call, in snapshot.Input) *apiError {
+	msg := c.notAuthorized("*")
+	if gaps := s.snap.GapsFor(c.acct.ID, in); len(gaps) > 0 && gaps[0].Reason != "" {
+		msg = gaps[0].Reason
+	}
+	return c.accessDenied(msg)
 }

@@ -2,13 +2,18 @@ package sandbox
 
 import (
 	"fmt"
+	"math"
 	"path"
 	"strings"
+	"time"
 )
 
 // inject decides, from the seeded random source, whether to answer the call
 // with a throttling error or a server error instead.
 func (s *Server) inject(c *call) *apiError {
+	if matches(s.opts.Throttle, c.key()) {
+		return throttle(c)
+	}
 	if s.opts.ThrottleRate <= 0 && s.opts.FailRate <= 0 {
 		return nil
 	}
@@ -54,12 +59,54 @@ func validPattern(p string) error {
 
 // denied reports whether Options.Deny matches the action (IAM action names
 // are case-insensitive).
-func (s *Server) denied(key string) bool {
+func (s *Server) denied(key string) bool { return matches(s.opts.Deny, key) }
+
+// matches reports whether one of the patterns matches the action.
+func matches(patterns []string, key string) bool {
 	key = strings.ToLower(key)
-	for _, p := range s.opts.Deny {
+	for _, p := range patterns {
 		if ok, _ := path.Match(strings.ToLower(p), key); ok {
 			return true
 		}
 	}
 	return false
+}
+
+// bucket is a token bucket of Options.Rate.
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// rateLimit applies Options.Rate: one token bucket per account and API.
+// An empty bucket answers with throttling and Retry-After.
+func (s *Server) rateLimit(c *call) *apiError {
+	rate := s.opts.Rate
+	if rate <= 0 {
+		return nil
+	}
+	burst := float64(s.opts.Burst)
+	if burst <= 0 {
+		burst = max(1, math.Ceil(rate))
+	}
+	key := c.acct.ID + " " + c.key()
+	now := time.Now()
+	s.mu.Lock()
+	b := s.buckets[key]
+	if b == nil {
+		b = &bucket{tokens: burst, last: now}
+		s.buckets[key] = b
+	}
+	b.tokens = min(burst, b.tokens+now.Sub(b.last).Seconds()*rate)
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		s.mu.Unlock()
+		return nil
+	}
+	wait := (1 - b.tokens) / rate
+	s.mu.Unlock()
+	e := throttle(c)
+	e.RetryAfter = max(1, int(math.Ceil(wait)))
+	return e
 }

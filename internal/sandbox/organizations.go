@@ -43,14 +43,16 @@ func orgPage[T any](c *call, items []T, p orgPaging) ([]T, *string, *apiError) {
 	return page, &next, e
 }
 
-// org checks that the caller may see the organisation.
+// org checks that the caller may see the organisation (authorizeOrg has
+// already turned away accounts whose organisation was not collected).
 func (s *Server) org(c *call, managementOnly bool) (*snapshot.Organization, *apiError) {
 	o := s.snap.Organization
-	if o == nil || (c.acct.ID != o.ManagementAccount && !slices.ContainsFunc(o.Accounts, func(a snapshot.OrgAccount) bool { return a.ID == c.acct.ID })) {
+	st := s.snap.OrgStatus(c.acct.ID)
+	if o == nil || (st != snapshot.OrgListed && st != snapshot.OrgDescribed) {
 		return nil, &apiError{Status: 400, Code: "AWSOrganizationsNotInUseException",
 			Message: "Your account is not a member of an organization."}
 	}
-	if managementOnly && c.acct.ID != o.ManagementAccount && !c.acct.Has(snapshot.InputOrganization) {
+	if managementOnly && st != snapshot.OrgListed {
 		return nil, &apiError{Status: 403, Code: "AccessDeniedException", Message: "You don't have permissions to access this resource."}
 	}
 	return o, nil

@@ -12,6 +12,8 @@ type apiError struct {
 	Status  int
 	Code    string
 	Message string
+	// RetryAfter, when positive, is sent as the Retry-After header (seconds).
+	RetryAfter int
 }
 
 const (
@@ -65,6 +67,9 @@ func (c *call) writeQueryResult(out any) {
 // writeError writes an error response in the call's protocol.
 func (c *call) writeError(e *apiError) {
 	c.w.Header().Set("x-amzn-RequestId", c.reqID)
+	if e.RetryAfter > 0 {
+		c.w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
 	switch c.proto {
 	case protoQuery:
 		kind := "Sender"

@@ -38,6 +38,16 @@ type Options struct {
 	// Deny lists actions ("iam:GenerateCredentialReport", globs like
 	// "sso:*") answered with AccessDenied.
 	Deny []string
+	// Throttle lists actions (globs as in Deny) always answered with the
+	// service's throttling error, so that a client's retries run out.
+	Throttle []string
+	// Rate, when positive, throttles like AWS does: a token bucket per
+	// account and API refilled at Rate requests a second and holding at
+	// most Burst tokens (default: Rate rounded up, at least 1). A request
+	// that finds the bucket empty gets the service's throttling error with
+	// a Retry-After header (whole seconds until a token is back, at least 1).
+	Rate  float64
+	Burst int
 	// Seed makes the fault rates deterministic.
 	Seed int64
 }
@@ -62,6 +72,7 @@ type Server struct {
 	reports  map[string]*reportState // by account ID
 	sessions map[string]session      // by access key ID
 	seq      uint64                  // request counter, for request IDs
+	buckets  map[string]*bucket      // by account ID and API, with Rate
 
 	securityHub hubStore // securityhub.go
 }
@@ -79,10 +90,13 @@ func New(s *snapshot.Snapshot, opts Options) (*Server, error) {
 	if opts.Latency < 0 {
 		return nil, fmt.Errorf("sandbox: negative latency %v", opts.Latency)
 	}
-	for _, d := range opts.Deny {
+	for _, d := range append(append([]string{}, opts.Deny...), opts.Throttle...) {
 		if err := validPattern(d); err != nil {
 			return nil, err
 		}
+	}
+	if opts.Rate < 0 || opts.Burst < 0 {
+		return nil, fmt.Errorf("sandbox: negative rate %v or burst %d", opts.Rate, opts.Burst)
 	}
 	srv := &Server{
 		snap: s, opts: opts,
@@ -90,6 +104,7 @@ func New(s *snapshot.Snapshot, opts Options) (*Server, error) {
 		stats:    map[string]int{},
 		reports:  map[string]*reportState{},
 		sessions: map[string]session{},
+		buckets:  map[string]*bucket{},
 	}
 	srv.defaultAcct = s.Accounts[0]
 	if s.Organization != nil {
@@ -142,6 +157,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if e := s.authenticate(c); e != nil {
+		c.writeError(e)
+		return
+	}
+	if e := s.rateLimit(c); e != nil {
 		c.writeError(e)
 		return
 	}

@@ -20,7 +20,7 @@ import (
 // "1", as the first builds wrote it, is "1.0".
 
 // SchemaVersion is the version of the snapshot JSON written by this build.
-const SchemaVersion = "1.1"
+const SchemaVersion = "1.2"
 
 // supportedMajors are the MAJOR versions this build reads.
 var supportedMajors = []int{1}
@@ -116,6 +116,9 @@ var migrations = []migration{
 	{from: version{1, 0}, to: version{1, 1},
 		why:   "users and roles record the inputs that did not list them (not_in)",
 		apply: migrateNotIn},
+	{from: version{1, 1}, to: version{1, 2},
+		why:   "gaps record the AWS error code of the failed call (error_code)",
+		apply: migrateGapCodes},
 }
 
 // migrate brings a snapshot of version v up to SchemaVersion.
@@ -160,4 +163,34 @@ func migrateNotIn(s *Snapshot) error {
 		}
 	}
 	return nil
+}
+
+// migrateGapCodes (1.1 to 1.2): a gap's reason for a failed AWS call starts
+// with the error code ("AccessDenied: User ... is not authorized ..."); give
+// such gaps that code as error_code. Other reasons leave it empty.
+func migrateGapCodes(s *Snapshot) error {
+	for i, g := range s.Gaps {
+		if g.ErrorCode != "" {
+			continue
+		}
+		code, _, ok := strings.Cut(g.Reason, ": ")
+		if ok && looksLikeErrorCode(code) {
+			s.Gaps[i].ErrorCode = code
+		}
+	}
+	return nil
+}
+
+// looksLikeErrorCode: an AWS error code is one CamelCase word
+// ("AccessDenied", "TooManyRequestsException", "Throttling").
+func looksLikeErrorCode(s string) bool {
+	if len(s) < 4 || len(s) > 64 || s[0] < 'A' || s[0] > 'Z' {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.') {
+			return false
+		}
+	}
+	return true
 }

@@ -36,6 +36,10 @@ type Gap struct {
 	API string `json:"api,omitempty"`
 	// File is the input file involved, for file imports.
 	File string `json:"file,omitempty"`
+	// ErrorCode is the AWS error code of the failed call ("AccessDenied",
+	// "Throttling", "RequestTimeout" for a call that timed out, ...), when
+	// there was one. Older snapshots have none.
+	ErrorCode string `json:"error_code,omitempty"`
 	// Reason is a one-line human explanation, e.g. the AWS error message.
 	Reason string `json:"reason"`
 }
