@@ -231,3 +231,25 @@ func rootHasActiveKeyOrCert(root *snapshot.Root) bool {
 // actionMatches reports whether an IAM action pattern (with * and ?) matches
 // an action, case-insensitively as IAM compares actions.
 func actionMatches(pattern, action string) bool { return policy.MatchWildcardFold(pattern, action) }
+
+// aged is the evidence of a verdict on an age: the credential (key ID or
+// label, may be empty), the date measured from, its age in days at the
+// scan's reference time and the threshold it was held to.
+func aged(id string, date time.Time, days, threshold int) *Evidence {
+	d := date.UTC()
+	return &Evidence{KeyID: id, Date: &d, AgeDays: &days, Threshold: &threshold}
+}
+
+// withEvidence sets a result's evidence and returns it.
+func withEvidence(res Result, ev *Evidence) Result {
+	res.Evidence = ev
+	return res
+}
+
+// oldest keeps the evidence with the greatest age.
+func oldest(cur, next *Evidence) *Evidence {
+	if cur == nil || (next != nil && *next.AgeDays > *cur.AgeDays) {
+		return next
+	}
+	return cur
+}
