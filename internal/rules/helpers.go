@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
@@ -227,10 +226,6 @@ func rootHasActiveKeyOrCert(root *snapshot.Root) bool {
 	}
 	return false
 }
-
-// actionMatches reports whether an IAM action pattern (with * and ?) matches
-// an action, case-insensitively as IAM compares actions.
-func actionMatches(pattern, action string) bool { return policy.MatchWildcardFold(pattern, action) }
 
 // aged is the evidence of a verdict on an age: the credential (key ID or
 // label, may be empty), the date measured from, its age in days at the

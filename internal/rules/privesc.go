@@ -121,7 +121,7 @@ func openRoles(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) map[stri
 	open := map[string]bool{}
 	for _, ro := range trustRoles(a) {
 		t := trustOf(ctx, s, a, ro)
-		if t.doc == nil || t.err != nil {
+		if t.Doc == nil || t.Err != nil {
 			continue
 		}
 		if fails, _ := judgeAnyPrincipal(ctx, s, a, t); len(fails) > 0 {
