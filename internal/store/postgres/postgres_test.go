@@ -47,4 +47,3 @@ func TestOpenErrorHidesPassword(t *testing.T) {
 		t.Fatalf("error shows the password: %v", err)
 	}
 }
-
