@@ -62,7 +62,7 @@ type ScanSettings struct {
 // and its options) or offline (from: a folder of AWS CLI files, snapshot: a
 // snapshot file, read again at each scan).
 type Target struct {
-	Name string `yaml:"name"`
+	Name         string `yaml:"name"`
 	ScanSettings `yaml:",inline"`
 
 	Profile         string   `yaml:"profile"`

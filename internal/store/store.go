@@ -144,6 +144,14 @@ type TrendPoint struct {
 	Fail   map[finding.Severity]int `json:"fail_by_severity"`
 }
 
+// Count is the number of findings with a severity, state and account.
+type Count struct {
+	Severity  finding.Severity `json:"severity"`
+	State     string           `json:"state"`
+	AccountID string           `json:"account_id"`
+	N         int              `json:"count"`
+}
+
 // Retention bounds what is kept per target: at most KeepScans finished
 // scans and none older than KeepDays (zero: no bound).
 type Retention struct {
@@ -177,6 +185,9 @@ type Store interface {
 	Finding(ctx context.Context, target, fingerprint string) (*Finding, []Event, error)
 	Mute(ctx context.Context, target, fingerprint, reason string, until *time.Time) error
 	Trend(ctx context.Context, target string, limit int) ([]TrendPoint, error)
+	// CountFindings counts a target's findings (every target's when
+	// target is "") by severity, state and account.
+	CountFindings(ctx context.Context, target string) ([]Count, error)
 
 	LogDelivery(ctx context.Context, d Delivery) error
 	Deliveries(ctx context.Context, limit int) ([]Delivery, error)

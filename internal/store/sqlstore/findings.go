@@ -217,3 +217,26 @@ func (s *Store) Trend(ctx context.Context, target string, limit int) ([]store.Tr
 	}
 	return out, rows.Err()
 }
+
+// CountFindings counts findings by severity, state and account.
+func (s *Store) CountFindings(ctx context.Context, target string) ([]store.Count, error) {
+	q := `SELECT severity, state, account_id, COUNT(*) FROM findings`
+	var args []any
+	if target != "" {
+		q, args = q+` WHERE target = ?`, append(args, target)
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(q+` GROUP BY severity, state, account_id ORDER BY account_id, severity, state`), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []store.Count{}
+	for rows.Next() {
+		var c store.Count
+		if err := rows.Scan(&c.Severity, &c.State, &c.AccountID, &c.N); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -162,6 +162,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	if _, err := st.FinishScan(ctx, running, store.Finished{At: T0, Report: rep, Snapshot: s}); err == nil {
 		t.Fatal("finishing an interrupted scan succeeded")
 	}
+	counts, err := st.CountFindings(ctx, "prod")
+	if err != nil || len(counts) != 3 {
+		t.Fatalf("counts: %v %+v", err, counts)
+	}
 	// Trend, deliveries.
 	trend, err := st.Trend(ctx, "prod", 10)
 	if err != nil || len(trend) != 4 || trend[0].Fail[finding.High] != 1 || !trend[0].At.Equal(T0) {

@@ -1,0 +1,536 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/iamspect/iamspect/internal/drift"
+	"github.com/iamspect/iamspect/internal/finding"
+	"github.com/iamspect/iamspect/internal/report"
+	"github.com/iamspect/iamspect/internal/store"
+)
+
+// route is one handler; routes() is the whole table, which the OpenAPI
+// test compares with openapi.yaml.
+type route struct {
+	method, pattern string
+	h               http.HandlerFunc
+}
+
+func (s *Server) apiRoutes() []route {
+	return []route{
+		{"GET", "/api/v1/targets", s.apiTargets},
+		{"GET", "/api/v1/targets/{name}", s.apiTarget},
+		{"POST", "/api/v1/targets/{name}/scans", s.apiTrigger},
+		{"GET", "/api/v1/targets/{name}/drift", s.apiDrift},
+		{"GET", "/api/v1/scans", s.apiScans},
+		{"GET", "/api/v1/scans/{id}", s.apiScan},
+		{"GET", "/api/v1/scans/{id}/results", s.apiResults},
+		{"GET", "/api/v1/findings", s.apiFindings},
+		{"GET", "/api/v1/findings/{target}/{fingerprint}", s.apiFinding},
+		{"POST", "/api/v1/findings/{target}/{fingerprint}/mute", s.apiMute},
+		{"GET", "/api/v1/deliveries", s.apiDeliveries},
+	}
+}
+
+func (s *Server) otherRoutes() []route {
+	return []route{
+		{"GET", "/healthz", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, map[string]string{"status": "ok"}) }},
+		{"GET", "/readyz", s.handleReady},
+		{"GET", "/metrics", s.handleMetrics},
+	}
+}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	for _, r := range append(append(s.apiRoutes(), s.otherRoutes()...), s.dashboardRoutes()...) {
+		mux.HandleFunc(r.method+" "+r.pattern, r.h)
+	}
+	return securityHeaders(s.requireAuth(mux))
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if !s.ready.Load() {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready"})
+		return
+	}
+	if _, err := s.st.Scans(ctx, "", 1, 0); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "store unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+type apiError struct {
+	Error string `json:"error"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func (s *Server) fail(w http.ResponseWriter, err error) {
+	switch {
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, ErrUnknownTarget):
+		writeJSON(w, http.StatusNotFound, apiError{Error: err.Error()})
+	case errors.Is(err, ErrBusy):
+		writeJSON(w, http.StatusConflict, apiError{Error: err.Error()})
+	case errors.Is(err, ErrShuttingDown):
+		writeJSON(w, http.StatusServiceUnavailable, apiError{Error: err.Error()})
+	default:
+		var bad badRequest
+		if errors.As(err, &bad) {
+			writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error()})
+			return
+		}
+		s.log.Error("request failed", "err", err)
+		writeJSON(w, http.StatusInternalServerError, apiError{Error: "internal error (see the server's log)"})
+	}
+}
+
+type badRequest struct{ msg string }
+
+func (b badRequest) Error() string { return b.msg }
+
+// TargetInfo is a target in the API: its settings (never a credential) and
+// its last scan.
+type TargetInfo struct {
+	Name     string      `json:"name"`
+	Kind     string      `json:"kind"` // live, snapshot, files
+	Schedule string      `json:"schedule"`
+	Next     *time.Time  `json:"next_scan,omitempty"`
+	Running  bool        `json:"running"`
+	LastScan *store.Scan `json:"last_scan,omitempty"`
+	// LastSuccess is the last successful scan's finish time.
+	LastSuccess *time.Time `json:"last_success,omitempty"`
+}
+
+func (s *Server) targetInfo(ctx context.Context, r *runner) (TargetInfo, error) {
+	t := r.t
+	kind := "live"
+	switch {
+	case t.Snapshot != "":
+		kind = "snapshot"
+	case t.From != "":
+		kind = "files"
+	}
+	ti := TargetInfo{Name: t.Name, Kind: kind, Schedule: t.schedule.String(), Running: r.busy.Load()}
+	if n := t.schedule.Next(s.now()); !n.IsZero() {
+		ti.Next = &n
+	}
+	scans, err := s.st.Scans(ctx, t.Name, 50, 0)
+	if err != nil {
+		return ti, err
+	}
+	if len(scans) > 0 {
+		ti.LastScan = &scans[0]
+	}
+	for _, sc := range scans {
+		if sc.Status == store.StatusSucceeded {
+			ti.LastSuccess = sc.FinishedAt
+			break
+		}
+	}
+	return ti, nil
+}
+
+func (s *Server) apiTargets(w http.ResponseWriter, r *http.Request) {
+	out := []TargetInfo{}
+	for _, rn := range s.runners {
+		ti, err := s.targetInfo(r.Context(), rn)
+		if err != nil {
+			s.fail(w, err)
+			return
+		}
+		out = append(out, ti)
+	}
+	writeJSON(w, 200, map[string]any{"targets": out})
+}
+
+func (s *Server) apiTarget(w http.ResponseWriter, r *http.Request) {
+	rn := s.byName[r.PathValue("name")]
+	if rn == nil {
+		s.fail(w, ErrUnknownTarget)
+		return
+	}
+	ti, err := s.targetInfo(r.Context(), rn)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, 200, ti)
+}
+
+func (s *Server) apiTrigger(w http.ResponseWriter, r *http.Request) {
+	id, err := s.Trigger(r.PathValue("name"), "api")
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/scans/"+strconv.FormatInt(id, 10))
+	writeJSON(w, http.StatusAccepted, map[string]any{"scan_id": id, "status": store.StatusRunning})
+}
+
+func paging(r *http.Request) (limit, offset int, err error) {
+	q := r.URL.Query()
+	limit, offset = 50, 0
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 1000 {
+			return 0, 0, badRequest{"limit: want 1 to 1000"}
+		}
+	}
+	if v := q.Get("offset"); v != "" {
+		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
+			return 0, 0, badRequest{"offset: want a number >= 0"}
+		}
+	}
+	return limit, offset, nil
+}
+
+func (s *Server) apiScans(w http.ResponseWriter, r *http.Request) {
+	limit, offset, err := paging(r)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	target := r.URL.Query().Get("target")
+	if target != "" && s.byName[target] == nil {
+		s.fail(w, ErrUnknownTarget)
+		return
+	}
+	scans, err := s.st.Scans(r.Context(), target, limit, offset)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, 200, map[string]any{"scans": scans, "limit": limit, "offset": offset})
+}
+
+func scanID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, badRequest{"scan id: want a positive number"}
+	}
+	return id, nil
+}
+
+func (s *Server) apiScan(w http.ResponseWriter, r *http.Request) {
+	id, err := scanID(r)
+	if err == nil {
+		var sc *store.Scan
+		if sc, err = s.st.Scan(r.Context(), id); err == nil {
+			writeJSON(w, 200, sc)
+			return
+		}
+	}
+	s.fail(w, err)
+}
+
+func (s *Server) apiResults(w http.ResponseWriter, r *http.Request) {
+	id, err := scanID(r)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	if _, err := s.st.Scan(r.Context(), id); err != nil {
+		s.fail(w, err)
+		return
+	}
+	rs, err := s.st.Results(r.Context(), id)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	if st := r.URL.Query().Get("status"); st != "" {
+		kept := rs[:0]
+		for _, x := range rs {
+			if strings.EqualFold(string(x.Status), st) {
+				kept = append(kept, x)
+			}
+		}
+		rs = kept
+	}
+	writeJSON(w, 200, map[string]any{"scan_id": id, "results": rs})
+}
+
+// findingQuery reads the filters shared by the API and the dashboard.
+func findingQuery(r *http.Request) (store.FindingQuery, error) {
+	q := r.URL.Query()
+	fq := store.FindingQuery{Target: q.Get("target"), RuleID: q.Get("rule"), Account: q.Get("account"), State: q.Get("state")}
+	for _, v := range q["severity"] {
+		for _, p := range strings.Split(v, ",") {
+			if p == "" {
+				continue
+			}
+			sev, err := finding.ParseSeverity(p)
+			if err != nil {
+				return fq, badRequest{err.Error()}
+			}
+			fq.Severity = append(fq.Severity, sev)
+		}
+	}
+	switch fq.State {
+	case "", "active", store.StateNew, store.StateOpen, store.StateResolved, store.StateReopened:
+	default:
+		return fq, badRequest{"state: want new, open, reopened, resolved or active"}
+	}
+	if v := q.Get("since"); v != "" {
+		t, err := parseSince(v)
+		if err != nil {
+			return fq, err
+		}
+		fq.Since = t
+	}
+	return fq, nil
+}
+
+// parseSince accepts RFC 3339, a date, or a duration back from now ("24h", "7d").
+func parseSince(v string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse("2006-01-02", v); err == nil {
+		return t, nil
+	}
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		if d, err := strconv.Atoi(n); err == nil && d >= 0 {
+			return time.Now().Add(-time.Duration(d) * 24 * time.Hour), nil
+		}
+	}
+	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
+		return time.Now().Add(-d), nil
+	}
+	return time.Time{}, badRequest{"since: want a time (RFC 3339), a date (2006-01-02) or a duration back from now (24h, 7d)"}
+}
+
+func (s *Server) apiFindings(w http.ResponseWriter, r *http.Request) {
+	fq, err := findingQuery(r)
+	if err == nil {
+		fq.Limit, fq.Offset, err = paging(r)
+	}
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	fs, total, err := s.st.Findings(r.Context(), fq)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, 200, map[string]any{"findings": fs, "total": total, "limit": fq.Limit, "offset": fq.Offset})
+}
+
+// FindingDetail is a finding with its history and its rule's fix.
+type FindingDetail struct {
+	store.Finding
+	Events []store.Event    `json:"events"`
+	Rule   *report.RuleInfo `json:"rule,omitempty"`
+}
+
+func (s *Server) findingDetail(ctx context.Context, target, fp string) (*FindingDetail, error) {
+	f, events, err := s.st.Finding(ctx, target, fp)
+	if err != nil {
+		return nil, err
+	}
+	d := &FindingDetail{Finding: *f, Events: events}
+	if rules, err := s.st.Rules(ctx, f.LastScanID); err == nil {
+		for i := range rules {
+			if rules[i].ID == f.RuleID {
+				d.Rule = &rules[i]
+			}
+		}
+	}
+	return d, nil
+}
+
+func (s *Server) apiFinding(w http.ResponseWriter, r *http.Request) {
+	d, err := s.findingDetail(r.Context(), r.PathValue("target"), r.PathValue("fingerprint"))
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, 200, d)
+}
+
+func (s *Server) apiMute(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Reason  string     `json:"reason"`
+		Expires *time.Time `json:"expires"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&body); err != nil {
+		s.fail(w, badRequest{"body: want JSON {\"reason\": \"...\", \"expires\": \"2026-12-31T00:00:00Z\"}"})
+		return
+	}
+	if err := s.st.Mute(r.Context(), r.PathValue("target"), r.PathValue("fingerprint"), strings.TrimSpace(body.Reason), body.Expires); err != nil {
+		s.fail(w, err)
+		return
+	}
+	s.apiFinding(w, r)
+}
+
+func (s *Server) apiDeliveries(w http.ResponseWriter, r *http.Request) {
+	limit, _, err := paging(r)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	ds, err := s.st.Deliveries(r.Context(), limit)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, 200, map[string]any{"deliveries": ds})
+}
+
+// Drift is what changed between two successful scans of a target: IAM
+// state (from their snapshots) and findings (by fingerprint).
+type Drift struct {
+	Target   string            `json:"target"`
+	From     *store.Scan       `json:"from"`
+	To       *store.Scan       `json:"to"`
+	Changes  []store.IAMChange `json:"changes"`
+	Findings *drift.Diff       `json:"findings"`
+}
+
+// DriftBetween compares two scans; with from or to zero, the target's
+// latest successful scan and the one before it.
+func DriftBetween(ctx context.Context, st store.Store, target string, from, to int64) (*Drift, error) {
+	if from == 0 || to == 0 {
+		ok, err := succeeded(ctx, st, target, 2)
+		if err != nil {
+			return nil, err
+		}
+		if to == 0 && len(ok) > 0 {
+			to = ok[0].ID
+		}
+		if from == 0 {
+			for _, sc := range ok {
+				if sc.ID < to {
+					from = sc.ID
+					break
+				}
+			}
+		}
+		if from == 0 || to == 0 {
+			return nil, badRequest{"drift needs two successful scans of the target"}
+		}
+	}
+	a, err := st.Scan(ctx, from)
+	if err != nil {
+		return nil, err
+	}
+	b, err := st.Scan(ctx, to)
+	if err != nil {
+		return nil, err
+	}
+	if a.Target != target || b.Target != target {
+		return nil, badRequest{"both scans must be of the target"}
+	}
+	d := &Drift{Target: target, From: a, To: b}
+	if d.Changes, err = iamChanges(ctx, st, from, to); err != nil {
+		return nil, err
+	}
+	ra, err := st.Results(ctx, from)
+	if err != nil {
+		return nil, err
+	}
+	rb, err := st.Results(ctx, to)
+	if err != nil {
+		return nil, err
+	}
+	d.Findings = drift.Compare(&report.Report{Results: ra}, &report.Report{Results: rb})
+	return d, nil
+}
+
+// succeeded keeps the successful scans among the target's latest n*25.
+func succeeded(ctx context.Context, st store.Store, target string, n int) ([]store.Scan, error) {
+	scans, err := st.Scans(ctx, target, n*25, 0)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.Scan
+	for _, sc := range scans {
+		if sc.Status == store.StatusSucceeded {
+			out = append(out, sc)
+		}
+	}
+	return out, nil
+}
+
+// iamChanges compares the snapshots of two scans (store.SnapshotDiff).
+func iamChanges(ctx context.Context, st store.Store, from, to int64) ([]store.IAMChange, error) {
+	a, err := st.Snapshot(ctx, from)
+	if err != nil {
+		return nil, err
+	}
+	b, err := st.Snapshot(ctx, to)
+	if err != nil {
+		return nil, err
+	}
+	out := store.SnapshotDiff(a, b)
+	if out == nil {
+		out = []store.IAMChange{}
+	}
+	return out, nil
+}
+
+func (s *Server) driftOf(ctx context.Context, target string, from, to int64) (*Drift, error) {
+	key := [2]int64{from, to}
+	if from != 0 && to != 0 {
+		if v, ok := s.drift.Load(key); ok {
+			return v.(*Drift), nil
+		}
+	}
+	d, err := DriftBetween(ctx, s.st, target, from, to)
+	if err == nil {
+		s.drift.Store([2]int64{d.From.ID, d.To.ID}, d)
+	}
+	return d, err
+}
+
+func (s *Server) apiDrift(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("name")
+	if s.byName[name] == nil {
+		s.fail(w, ErrUnknownTarget)
+		return
+	}
+	var ids [2]int64
+	for i, k := range []string{"from", "to"} {
+		if v := r.URL.Query().Get(k); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1 {
+				s.fail(w, badRequest{k + ": want a scan id"})
+				return
+			}
+			ids[i] = n
+		}
+	}
+	d, err := s.driftOf(r.Context(), name, ids[0], ids[1])
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, 200, d)
+}
