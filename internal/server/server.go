@@ -250,6 +250,10 @@ func (s *Server) run(r *runner, id int64, trigger string, started time.Time) {
 	log.Info("scan started")
 	ctx, cancel := context.WithTimeout(s.scanCtx, s.cfg.ScanTimeout.D())
 	defer cancel()
+	// The first successful scan of a target is its baseline: every finding
+	// in it is new, and none is sent as a notification.
+	prior, _ := s.st.Scans(ctx, r.t.Name, 25, 0)
+	baseline := !anySucceeded(prior)
 	counter := collect.NewCounter()
 	out, err := func() (*engine.Outcome, error) {
 		opts, err := r.t.engineOptions(engine.Clock(s.now))
@@ -296,7 +300,7 @@ func (s *Server) run(r *runner, id int64, trigger string, started time.Time) {
 			fs = append(fs, notify.FindingOf(f))
 		}
 	}
-	if len(fs) > 0 {
+	if len(fs) > 0 && !baseline {
 		s.deliver(bg, notify.Event{Kind: notify.KindFindings, Target: r.t.Name, ScanID: id, At: end, Findings: fs})
 	}
 	s.prune(bg)
