@@ -91,6 +91,9 @@ func commands(stdout, stderr io.Writer) []*cobra.Command {
 		newDiffCommand(stdout),
 		newRulesCommand(stdout),
 		newSandboxCommand(stdout, stderr),
+		newServeCommand(stdout, stderr),
+		newHistoryCommand(stdout),
+		newDriftCommand(stdout),
 		newExportCommandsCommand(stdout),
 		newVersionCommand(stdout),
 	}

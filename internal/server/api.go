@@ -112,6 +112,13 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 
 type badRequest struct{ msg string }
 
+// IsBadRequest says whether err is the request's fault (a bad filter, a
+// scan of another target, too few scans for a drift).
+func IsBadRequest(err error) bool {
+	var b badRequest
+	return errors.As(err, &b)
+}
+
 func (b badRequest) Error() string { return b.msg }
 
 // TargetInfo is a target in the API: its settings (never a credential) and

@@ -1,0 +1,179 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/iamspect/iamspect/internal/finding"
+	"github.com/iamspect/iamspect/internal/server"
+	"github.com/iamspect/iamspect/internal/store"
+)
+
+func newHistoryCommand(stdout io.Writer) *cobra.Command {
+	var (
+		so       storeOptions
+		target   string
+		state    string
+		severity string
+		format   string
+		limit    int
+	)
+	cmd := &cobra.Command{
+		Use:   "history",
+		Short: "List a target's findings with their lifecycle, from the history store of 'iamspect serve'",
+		Long: `List the findings of a target that 'iamspect serve' scanned, with their
+lifecycle: new (first failing in the last scan), open, reopened (failing again
+after being resolved) or resolved, when each was first and last seen and
+resolved, and whether it is muted. --state active keeps the failing ones.`,
+		Example: `  iamspect history --db sqlite:iamspect.db --target prod
+  iamspect history --target prod --state active --severity high --format json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if target == "" {
+				return usage(errors.New("--target NAME is required"))
+			}
+			if format != "table" && format != "json" {
+				return usage(fmt.Errorf("--format %q: want table or json", format))
+			}
+			q := store.FindingQuery{Target: target, State: state, Limit: limit}
+			switch state {
+			case "", "active", store.StateNew, store.StateOpen, store.StateReopened, store.StateResolved:
+			default:
+				return usage(fmt.Errorf("--state %q: want new, open, reopened, resolved or active", state))
+			}
+			if severity != "" {
+				sev, err := finding.ParseSeverity(severity)
+				if err != nil {
+					return usage(fmt.Errorf("--severity: %w", err))
+				}
+				for _, s := range finding.Severities {
+					if s.Rank() >= sev.Rank() {
+						q.Severity = append(q.Severity, s)
+					}
+				}
+			}
+			st, err := so.open(cmd.Context(), so.dsn(""), true)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			fs, total, err := st.Findings(cmd.Context(), q)
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				enc := json.NewEncoder(stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(map[string]any{"target": target, "total": total, "findings": fs})
+			}
+			writeHistory(stdout, fs, total)
+			return nil
+		},
+	}
+	so.AddFlags(cmd.Flags())
+	cmd.Flags().StringVar(&target, "target", "", "the target's `NAME` (as in serve.yaml)")
+	cmd.Flags().StringVar(&state, "state", "", "only findings in this `STATE`: new, open, reopened, resolved, or active (new, open or reopened)")
+	cmd.Flags().StringVar(&severity, "severity", "", "only findings of this `SEVERITY` or worse")
+	cmd.Flags().StringVar(&format, "format", "table", "output `FORMAT`: table or json")
+	cmd.Flags().IntVar(&limit, "limit", 1000, "list at most `N` findings (worst first)")
+	return cmd
+}
+
+func day(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02 15:04")
+}
+
+func writeHistory(w io.Writer, fs []store.Finding, total int) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEVERITY\tSTATE\tRULE\tACCOUNT\tRESOURCE\tFIRST SEEN\tLAST SEEN\tRESOLVED")
+	for _, f := range fs {
+		st := f.State
+		if f.Muted {
+			st += " (muted)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", strings.ToUpper(string(f.Severity)), st, f.RuleID, f.AccountID,
+			f.ResourceName, day(&f.FirstSeen), day(&f.LastSeen), day(f.ResolvedAt))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "%d of %d finding(s)\n", len(fs), total)
+}
+
+func newDriftCommand(stdout io.Writer) *cobra.Command {
+	var (
+		so       storeOptions
+		target   string
+		from, to int64
+		format   string
+	)
+	cmd := &cobra.Command{
+		Use:   "drift",
+		Short: "Show what changed in IAM between two scans of a target, from the history store of 'iamspect serve'",
+		Long: `Compare two successful scans of a target (by default its latest and the one
+before it): IAM changes from their snapshots (users, access keys, roles,
+trust policies, managed policies, group memberships, permission-set
+assignments) and the findings that became new or were resolved.`,
+		Example: `  iamspect drift --db sqlite:iamspect.db --target prod
+  iamspect drift --target prod --from 12 --to 15 --format json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if target == "" {
+				return usage(errors.New("--target NAME is required"))
+			}
+			if format != "table" && format != "json" {
+				return usage(fmt.Errorf("--format %q: want table or json", format))
+			}
+			st, err := so.open(cmd.Context(), so.dsn(""), true)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			d, err := server.DriftBetween(cmd.Context(), st, target, from, to)
+			if err != nil {
+				if errors.Is(err, store.ErrNotFound) || server.IsBadRequest(err) {
+					return usage(err)
+				}
+				return err
+			}
+			if format == "json" {
+				enc := json.NewEncoder(stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(d)
+			}
+			writeDrift(stdout, d)
+			return nil
+		},
+	}
+	so.AddFlags(cmd.Flags())
+	cmd.Flags().StringVar(&target, "target", "", "the target's `NAME` (as in serve.yaml)")
+	cmd.Flags().Int64Var(&from, "from", 0, "the older scan's `ID` (default: the one before --to)")
+	cmd.Flags().Int64Var(&to, "to", 0, "the newer scan's `ID` (default: the latest successful scan)")
+	cmd.Flags().StringVar(&format, "format", "table", "output `FORMAT`: table or json")
+	return cmd
+}
+
+func writeDrift(w io.Writer, d *server.Drift) {
+	fmt.Fprintf(w, "%s: scan %d (%s) → scan %d (%s)\n\n", d.Target, d.From.ID, day(d.From.FinishedAt), d.To.ID, day(d.To.FinishedAt))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ACCOUNT\tKIND\tCHANGE\tNAME\tDETAIL")
+	for _, c := range d.Changes {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.AccountID, c.Kind, c.Change, c.Name, c.Detail)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "%d IAM change(s); %d new finding(s), %d resolved\n", len(d.Changes), len(d.Findings.New), len(d.Findings.Resolved))
+	for _, r := range d.Findings.New {
+		fmt.Fprintf(w, "  new       %-8s %s %s\n", strings.ToUpper(string(r.Severity)), r.RuleID, r.ResourceName)
+	}
+	for _, r := range d.Findings.Resolved {
+		fmt.Fprintf(w, "  resolved  %-8s %s %s\n", strings.ToUpper(string(r.Severity)), r.RuleID, r.ResourceName)
+	}
+}

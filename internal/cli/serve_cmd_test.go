@@ -1,0 +1,282 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/iamspect/iamspect/internal/demo"
+	"github.com/iamspect/iamspect/internal/finding"
+	"github.com/iamspect/iamspect/internal/sandbox"
+	"github.com/iamspect/iamspect/internal/store"
+	"github.com/iamspect/iamspect/internal/store/sqlite"
+	"github.com/iamspect/iamspect/internal/store/storetest"
+)
+
+// serve refuses a non-loopback address without tokens, and takes one with.
+func TestServeRefusesOpenAddrWithoutAuth(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "serve.yaml")
+	os.WriteFile(cfg, []byte("targets:\n  - name: demo\n    snapshot: snap.json\n"), 0o600)
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), []string{"serve", "--config", cfg, "--addr", "0.0.0.0:0", "--db", "sqlite:" + filepath.Join(dir, "x.db")}, &stdout, &stderr)
+	if code != ExitUsage || !strings.Contains(stderr.String(), "refusing to listen on 0.0.0.0:0 without authentication") {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.db")); err == nil {
+		t.Error("the store was created before the refusal")
+	}
+	// A typo in the configuration names the key and line.
+	os.WriteFile(cfg, []byte("targets:\n  - name: demo\n    shedule: 5m\n"), 0o600)
+	stderr.Reset()
+	if code := Run(context.Background(), []string{"serve", "--config", cfg}, &stdout, &stderr); code != ExitUsage ||
+		!strings.Contains(stderr.String(), `line 3: unknown key "shedule"`) {
+		t.Fatalf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+// history and drift read a store that serve wrote.
+func TestHistoryAndDriftCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "iamspect.db")
+	st, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := storetest.Result("r-a", finding.Fail, finding.High, "alice")
+	b := storetest.Result("r-b", finding.Fail, finding.Medium, "bob")
+	storetest.Scan(t, st, "prod", storetest.T0, a, b)
+	b.Status = finding.Pass
+	storetest.Scan(t, st, "prod", storetest.T0.Add(time.Hour), a, b, storetest.Result("r-c", finding.Fail, finding.Critical, "carol"))
+	st.Close()
+
+	code, out, errOut := runCLI(t, "history", "--db", "sqlite:"+db, "--target", "prod")
+	if code != 0 {
+		t.Fatalf("history: exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"CRITICAL  new", "HIGH      open", "MEDIUM    resolved", "2026-11-01 11:00", "3 of 3 finding(s)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("history lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, _ = runCLI(t, "history", "--db", "sqlite:"+db, "--target", "prod", "--state", "active", "--format", "json")
+	var h struct {
+		Total    int
+		Findings []store.Finding
+	}
+	if err := json.Unmarshal([]byte(out), &h); code != 0 || err != nil || h.Total != 2 {
+		t.Fatalf("history json: exit %d, %v, %+v", code, err, h)
+	}
+	code, out, errOut = runCLI(t, "drift", "--db", "sqlite:"+db, "--target", "prod")
+	if code != 0 || !strings.Contains(out, "prod: scan 1 (2026-11-01 10:00) → scan 2 (2026-11-01 11:00)") ||
+		!strings.Contains(out, "1 new finding(s), 1 resolved") || !strings.Contains(out, "new       CRITICAL r-c carol") {
+		t.Fatalf("drift: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "drift", "--db", "sqlite:"+db, "--target", "nope"); code != ExitUsage || !strings.Contains(errOut, "two successful scans") {
+		t.Fatalf("drift of an unknown target: exit %d %q", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "history", "--db", "sqlite:"+filepath.Join(t.TempDir(), "none.db"), "--target", "prod"); code != ExitUsage || !strings.Contains(errOut, "no store there") {
+		t.Fatalf("missing store: exit %d %q", code, errOut)
+	}
+}
+
+// slowSandbox serves the demo with a latency that can be changed.
+type slowSandbox struct {
+	slow, fast *sandbox.Server
+	isSlow     atomic.Bool
+}
+
+func (s *slowSandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.isSlow.Load() {
+		s.slow.ServeHTTP(w, r)
+		return
+	}
+	s.fast.ServeHTTP(w, r)
+}
+
+type serveProc struct {
+	cmd    *exec.Cmd
+	stderr *syncBuffer
+	done   chan error
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func startServe(t *testing.T, bin string, env []string, args ...string) *serveProc {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve"}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
+	p := &serveProc{cmd: cmd, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	cmd.Stderr = p.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.done <- cmd.Wait() }()
+	t.Cleanup(func() { cmd.Process.Kill() })
+	return p
+}
+
+func apiScans(base string) ([]store.Scan, error) {
+	resp, err := http.Get(base + "/api/v1/scans?target=demo")
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var body struct{ Scans []store.Scan }
+	err = json.NewDecoder(resp.Body).Decode(&body)
+	return body.Scans, err
+}
+
+func waitFor(t *testing.T, p *serveProc, what string, within time.Duration, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %v for %s; serve's stderr:\n%s", within, what, p.stderr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// kill -9 during a scan, then restart: the store opens, the scan is
+// interrupted with no results, and the next scan runs. Then SIGTERM during
+// a scan: the server stops within its grace and records the scan
+// interrupted.
+func TestServeKilledMidScanRecovers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "iamspect")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/iamspect").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	sb := &slowSandbox{}
+	var err error
+	if sb.slow, err = sandbox.New(demo.Snapshot(), sandbox.Options{Latency: 400 * time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	if sb.fast, err = sandbox.New(demo.Snapshot(), sandbox.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	sb.isSlow.Store(true)
+	ts := httptest.NewServer(sb)
+	defer ts.Close()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "serve.yaml")
+	os.WriteFile(cfg, []byte("shutdown_grace: 1s\ntargets:\n  - name: demo\n    schedule: 1h\n    regions: [us-east-1]\n"), 0o600)
+	db := filepath.Join(dir, "iamspect.db")
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	base := "http://" + addr
+	args := []string{"--config", cfg, "--db", "sqlite:" + db, "--addr", addr}
+	env := sandbox.Env(ts.URL)
+
+	p := startServe(t, bin, env, args...)
+	var first int64
+	waitFor(t, p, "a running scan", 20*time.Second, func() bool {
+		scans, err := apiScans(base)
+		if err == nil && len(scans) == 1 && scans[0].Status == store.StatusRunning {
+			first = scans[0].ID
+			return true
+		}
+		return false
+	})
+	time.Sleep(500 * time.Millisecond)
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.done
+
+	// The store opens; the scan is still "running" there, with nothing else.
+	st, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatalf("the store does not open after kill -9: %v", err)
+	}
+	sc, err := st.Scan(context.Background(), first)
+	if err != nil || sc.Status != store.StatusRunning {
+		t.Fatalf("scan after kill: %+v %v", sc, err)
+	}
+	if rs, _ := st.Results(context.Background(), first); len(rs) != 0 {
+		t.Fatalf("%d partial results visible", len(rs))
+	}
+	st.Close()
+
+	// Restart: the scan is marked interrupted and a new one runs.
+	sb.isSlow.Store(false)
+	p = startServe(t, bin, env, args...)
+	waitFor(t, p, "a successful scan after the restart", 30*time.Second, func() bool {
+		scans, err := apiScans(base)
+		return err == nil && len(scans) == 2 && scans[0].Status == store.StatusSucceeded
+	})
+	scans, _ := apiScans(base)
+	if scans[1].ID != first || scans[1].Status != store.StatusInterrupted || scans[1].Error == "" {
+		t.Fatalf("the killed scan: %+v", scans[1])
+	}
+	resp, err := http.Get(fmt.Sprintf("%s/api/v1/scans/%d/results", base, first))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs struct{ Results []finding.Result }
+	json.NewDecoder(resp.Body).Decode(&rs)
+	resp.Body.Close()
+	if len(rs.Results) != 0 {
+		t.Fatalf("the interrupted scan shows %d results", len(rs.Results))
+	}
+
+	// SIGTERM during a slow scan: stopped within the grace, recorded interrupted.
+	sb.isSlow.Store(true)
+	resp, err = http.Post(base+"/api/v1/targets/demo/scans", "application/json", nil)
+	if err != nil || resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("trigger: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("still running 20 s after SIGTERM:\n%s", p.stderr.String())
+	}
+	if code := p.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("exit %d after SIGTERM, want 0:\n%s", code, p.stderr.String())
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("took %v to stop", took)
+	}
+	st, err = sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	all, _ := st.Scans(context.Background(), "demo", 10, 0)
+	if len(all) != 3 || all[0].Status != store.StatusInterrupted {
+		t.Fatalf("after SIGTERM: %+v", all)
+	}
+}

@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/iamspect/iamspect/internal/store"
+	"github.com/iamspect/iamspect/internal/store/postgres"
+	"github.com/iamspect/iamspect/internal/store/sqlite"
+)
+
+// storeOptions name the history store: --db sqlite:PATH or postgres://...
+type storeOptions struct {
+	db string
+}
+
+func (o *storeOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.db, "db", "", "history store: sqlite:`PATH` or postgres://user@host/db (default: sqlite: under $XDG_DATA_HOME or ~/.local/share/iamspect, else ./iamspect.db)")
+}
+
+// defaultDB is the SQLite file under the user's data directory, or
+// ./iamspect.db when there is no home directory.
+func defaultDB() string {
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		if home, err := os.UserHomeDir(); err == nil {
+			dir = filepath.Join(home, ".local", "share")
+		}
+	}
+	if dir == "" {
+		return "sqlite:iamspect.db"
+	}
+	return "sqlite:" + filepath.Join(dir, "iamspect", "iamspect.db")
+}
+
+// dsn is --db, else the configuration's, else the default.
+func (o *storeOptions) dsn(fromConfig string) string {
+	switch {
+	case o.db != "":
+		return o.db
+	case fromConfig != "":
+		return fromConfig
+	}
+	return defaultDB()
+}
+
+// open opens the store. With mustExist, a SQLite file that is not there is
+// an error (history and drift read an existing store; serve creates it).
+func (o *storeOptions) open(ctx context.Context, dsn string, mustExist bool) (store.Store, error) {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, usage(errors.New("--db sqlite:PATH: the path is empty"))
+		}
+		if _, err := os.Stat(path); err != nil && mustExist {
+			return nil, usage(fmt.Errorf("--db %s: no store there (iamspect serve creates it): %w", dsn, err))
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, err
+		}
+		return sqlite.Open(ctx, path)
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return postgres.Open(ctx, dsn)
+	}
+	return nil, usage(errors.New("--db: want sqlite:PATH or postgres://user@host:port/db"))
+}
