@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -14,6 +15,11 @@ import (
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/store"
 )
+
+// OpenAPI documents the API; a test holds it to the routes.
+//
+//go:embed openapi.yaml
+var OpenAPI []byte
 
 // route is one handler; routes() is the whole table, which the OpenAPI
 // test compares with openapi.yaml.
@@ -35,6 +41,10 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/findings/{target}/{fingerprint}", s.apiFinding},
 		{"POST", "/api/v1/findings/{target}/{fingerprint}/mute", s.apiMute},
 		{"GET", "/api/v1/deliveries", s.apiDeliveries},
+		{"GET", "/api/v1/openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/yaml")
+			w.Write(OpenAPI)
+		}},
 	}
 }
 
