@@ -99,7 +99,7 @@ type overviewData struct {
 	ByAccount  []accountRow
 	Severities []finding.Severity
 	Targets    []TargetInfo
-	Chart      *chart
+	Charts     []*chart
 }
 
 func active(state string) bool {
@@ -149,18 +149,24 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Targets = append(d.Targets, ti)
 	}
-	trend, err := s.st.Trend(ctx, "", 60)
-	if err != nil {
-		s.pageError(w, err)
-		return
+	for _, rn := range s.runners {
+		trend, err := s.st.Trend(ctx, rn.t.Name, 60)
+		if err != nil {
+			s.pageError(w, err)
+			return
+		}
+		if c := makeChart(trend); c != nil {
+			c.Target = rn.t.Name
+			d.Charts = append(d.Charts, c)
+		}
 	}
-	d.Chart = makeChart(trend)
 	s.render(w, "overview", d)
 }
 
 // chart is an inline SVG line chart of failing results per severity over
 // the latest scans, laid out here so the template only places numbers.
 type chart struct {
+	Target                              string
 	W, H, X0, X1, Y0, Y1, TickX, LabelY int
 	Ticks                               []tick
 	Lines                               []line
@@ -181,7 +187,7 @@ func makeChart(trend []store.TrendPoint) *chart {
 	if len(trend) == 0 {
 		return nil
 	}
-	c := &chart{W: 900, H: 260, X0: 50, X1: 880, Y0: 225, Y1: 15, TickX: 8, LabelY: 250}
+	c := &chart{W: 900, H: 190, X0: 50, X1: 880, Y0: 160, Y1: 12, TickX: 8, LabelY: 182}
 	maxV := 1
 	for _, p := range trend {
 		for _, n := range p.Fail {

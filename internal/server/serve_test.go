@@ -53,7 +53,9 @@ func stateB() *snapshot.Snapshot {
 }
 
 // switchable serves one sandbox, then another.
-type switchable struct{ cur atomic.Pointer[sandbox.Server] }
+type switchable struct {
+	cur atomic.Pointer[sandbox.Server]
+}
 
 func (s *switchable) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.cur.Load().ServeHTTP(w, r) }
 
@@ -356,4 +358,3 @@ func TestServeLifecyclePostgres(t *testing.T) {
 	defer st.Close()
 	testServeLifecycle(t, st)
 }
-
