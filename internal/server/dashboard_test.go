@@ -186,4 +186,3 @@ func TestDashboardInChromium(t *testing.T) {
 		}
 	}
 }
-
