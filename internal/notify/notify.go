@@ -101,7 +101,8 @@ func (n *Notifier) Notify(ctx context.Context, ev Event) []store.Delivery {
 		}
 		d := n.deliver(ctx, ch, e)
 		if n.Log != nil {
-			n.Log(context.WithoutCancel(ctx), d)
+			// A delivery that cannot be logged is still reported to the caller.
+			_ = n.Log(context.WithoutCancel(ctx), d)
 		}
 		out = append(out, d)
 	}

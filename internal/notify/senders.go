@@ -106,7 +106,7 @@ func post(ctx context.Context, c *http.Client, url string, h http.Header, body [
 		return 0, ctx.Err() == nil, err
 	}
 	defer resp.Body.Close()
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16)) // drained for connection reuse; its content is not used
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return resp.StatusCode, false, nil
 	}

@@ -43,7 +43,7 @@ func (s *Server) apiRoutes() []route {
 		{"GET", "/api/v1/deliveries", s.apiDeliveries},
 		{"GET", "/api/v1/openapi.yaml", func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/yaml")
-			w.Write(OpenAPI)
+			_, _ = w.Write(OpenAPI) // a client gone away is not the server's error
 		}},
 	}
 }
@@ -98,7 +98,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	enc.Encode(v)
+	_ = enc.Encode(v) // a client gone away is not the server's error
 }
 
 func (s *Server) fail(w http.ResponseWriter, err error) {

@@ -66,7 +66,7 @@ func (s *Server) renderStatus(w http.ResponseWriter, status int, name string, da
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	_, _ = w.Write(buf.Bytes()) // a client gone away is not the server's error
 }
 
 func (s *Server) pageError(w http.ResponseWriter, err error) {

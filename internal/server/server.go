@@ -154,7 +154,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.drain()
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	hs.Shutdown(sctx)
+	if err := hs.Shutdown(sctx); err != nil {
+		s.log.Warn("HTTP shutdown", "err", err)
+	}
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr
 	}
@@ -184,7 +186,9 @@ func (s *Server) drain() {
 // store is scanned at once.
 func (s *Server) loop(ctx context.Context, r *runner) {
 	if scans, err := s.st.Scans(ctx, r.t.Name, 20, 0); err == nil && !anySucceeded(scans) {
-		s.trigger(r, "start")
+		if _, err := s.trigger(r, "start"); err != nil {
+			s.log.Warn("first scan not started", "target", r.t.Name, "err", err)
+		}
 	}
 	for {
 		next := r.t.schedule.Next(s.now())
@@ -287,7 +291,9 @@ func (s *Server) run(r *runner, id int64, trigger string, started time.Time) {
 	fresh, err := s.st.FinishScan(bg, id, store.Finished{At: end, Report: out.Report, Snapshot: out.Snapshot, APICalls: counter.Calls()})
 	if err != nil {
 		log.Error("recording the scan", "err", err)
-		s.st.FailScan(bg, id, store.StatusFailed, "recording the scan: "+oneLine(err.Error()), end)
+		if ferr := s.st.FailScan(bg, id, store.StatusFailed, "recording the scan: "+oneLine(err.Error()), end); ferr != nil {
+			log.Error("recording the failed scan", "err", ferr)
+		}
 		s.metrics.scanEnded(r.t.Name, store.StatusFailed, end.Sub(started), counter.Calls(), end)
 		return
 	}

@@ -29,7 +29,9 @@ func findingRow(row interface{ Scan(...any) error }) (*store.Finding, error) {
 	f.ResolvedAt, f.MutedUntil = fromNull(resolved), fromNull(until)
 	if ev != "" {
 		f.Evidence = &finding.Evidence{}
-		json.Unmarshal([]byte(ev), f.Evidence)
+		if err := json.Unmarshal([]byte(ev), f.Evidence); err != nil {
+			return nil, fmt.Errorf("finding %s: evidence: %w", f.Fingerprint, err)
+		}
 	}
 	f.Muted = f.IsMuted(time.Now())
 	return &f, nil
@@ -205,7 +207,9 @@ func (s *Store) Trend(ctx context.Context, target string, limit int) ([]store.Tr
 		var summary struct {
 			FailBySeverity map[finding.Severity]int `json:"fail_by_severity"`
 		}
-		json.Unmarshal([]byte(sum), &summary)
+		if err := json.Unmarshal([]byte(sum), &summary); err != nil {
+			return nil, fmt.Errorf("scan %d: summary: %w", p.ScanID, err)
+		}
 		p.At, p.Fail = fromMS(at.Int64), summary.FailBySeverity
 		if p.Fail == nil {
 			p.Fail = map[finding.Severity]int{}

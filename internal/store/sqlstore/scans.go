@@ -136,11 +136,14 @@ func scanRow(row interface{ Scan(...any) error }) (store.Scan, error) {
 		return sc, err
 	}
 	sc.StartedAt, sc.FinishedAt = fromMS(started), fromNull(finished)
-	json.Unmarshal([]byte(src), &sc.Source)
-	json.Unmarshal([]byte(accts), &sc.Accounts)
-	json.Unmarshal([]byte(sum), &sc.Summary)
-	json.Unmarshal([]byte(gaps), &sc.Gaps)
-	json.Unmarshal([]byte(calls), &sc.APICalls)
+	for _, f := range []struct {
+		raw string
+		v   any
+	}{{src, &sc.Source}, {accts, &sc.Accounts}, {sum, &sc.Summary}, {gaps, &sc.Gaps}, {calls, &sc.APICalls}} {
+		if err := json.Unmarshal([]byte(f.raw), f.v); err != nil {
+			return sc, fmt.Errorf("scan %d: %w", sc.ID, err)
+		}
+	}
 	if sc.Gaps == nil {
 		sc.Gaps = []snapshot.Gap{}
 	}
@@ -208,10 +211,14 @@ func (s *Store) Results(ctx context.Context, scanID int64) ([]finding.Result, er
 		}
 		if ev != "" {
 			r.Evidence = &finding.Evidence{}
-			json.Unmarshal([]byte(ev), r.Evidence)
+			if err := json.Unmarshal([]byte(ev), r.Evidence); err != nil {
+				return nil, fmt.Errorf("result %s: evidence: %w", r.Fingerprint, err)
+			}
 		}
 		if missing != "" {
-			json.Unmarshal([]byte(missing), &r.MissingInputs)
+			if err := json.Unmarshal([]byte(missing), &r.MissingInputs); err != nil {
+				return nil, fmt.Errorf("result %s: missing inputs: %w", r.Fingerprint, err)
+			}
 		}
 		out = append(out, r)
 	}

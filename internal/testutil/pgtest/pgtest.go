@@ -92,7 +92,9 @@ func Start(t testing.TB) string {
 		t.Fatalf("%v\n%s", err, log)
 	}
 	t.Cleanup(func() {
-		run("pg_ctl", "-D", data, "-m", "immediate", "-w", "-t", "20", "stop")
+		if err := run("pg_ctl", "-D", data, "-m", "immediate", "-w", "-t", "20", "stop"); err != nil {
+			t.Logf("stopping PostgreSQL: %v", err)
+		}
 		os.RemoveAll(dir)
 	})
 	url := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
