@@ -99,3 +99,26 @@ func TestConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// The example in docs/serve.md is a valid configuration.
+func TestDocsExampleParses(t *testing.T) {
+	b, err := os.ReadFile("../../docs/serve.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "```yaml\n")
+	if !ok {
+		t.Fatal("no yaml block in docs/serve.md")
+	}
+	example, _, _ := strings.Cut(rest, "```")
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "accepted.yaml"), []byte("suppressions: []\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "thresholds.yaml"), []byte("thresholds: {}\n"), 0o600)
+	c, err := ParseConfig([]byte(example), dir)
+	if err != nil {
+		t.Fatalf("docs/serve.md example: %v", err)
+	}
+	if len(c.Targets) != 4 || len(c.Notifications) != 3 {
+		t.Fatalf("example: %d targets, %d notifications", len(c.Targets), len(c.Notifications))
+	}
+}
