@@ -93,7 +93,7 @@ func commands(stdout, stderr io.Writer) []*cobra.Command {
 		newSandboxCommand(stdout, stderr),
 		newServeCommand(stdout, stderr),
 		newHistoryCommand(stdout),
-		newDriftCommand(stdout),
+		newStoreDriftCommand(stdout),
 		newExportCommandsCommand(stdout),
 		newVersionCommand(stdout),
 	}
