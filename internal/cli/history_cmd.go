@@ -106,4 +106,3 @@ func writeHistory(w io.Writer, fs []store.Finding, total int) {
 	tw.Flush()
 	fmt.Fprintf(w, "%d of %d finding(s)\n", len(fs), total)
 }
-
