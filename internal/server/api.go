@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -61,7 +62,35 @@ func (s *Server) routes() http.Handler {
 	for _, r := range append(append(s.apiRoutes(), s.otherRoutes()...), s.dashboardRoutes()...) {
 		mux.HandleFunc(r.method+" "+r.pattern, r.h)
 	}
-	return securityHeaders(s.requireAuth(mux))
+	// Cross-site POSTs are refused (CSRF), and without tokens only a
+	// loopback Host is served (DNS rebinding: a web page must not reach a
+	// loopback server through a name that resolves to 127.0.0.1).
+	csrf := http.NewCrossOriginProtection()
+	return securityHeaders(s.checkHost(csrf.Handler(s.requireAuth(mux))))
+}
+
+// checkHost refuses, when no token is configured, a Host header that is not
+// a loopback address or "localhost".
+func (s *Server) checkHost(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.tokens.Enabled() && !loopbackHost(r.Host) {
+			http.Error(w, "this server only answers requests for a loopback host (configure auth to serve other names)", http.StatusMisdirectedRequest)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func securityHeaders(next http.Handler) http.Handler {

@@ -125,3 +125,35 @@ func TestAuthRequired(t *testing.T) {
 		t.Errorf("CSP %q", h)
 	}
 }
+
+// Without tokens, a cross-site POST (CSRF) and a request for a host name
+// other than loopback (DNS rebinding) are refused.
+func TestCrossSiteAndRebindingRefused(t *testing.T) {
+	s := testServer(t)
+	s.ready.Store(true)
+	do := func(method, host string, h map[string]string) int {
+		req := httptest.NewRequest(method, "/api/v1/targets/demo/scans", nil)
+		req.Host = host
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if code := do("POST", "127.0.0.1:8080", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}); code != http.StatusForbidden {
+		t.Errorf("cross-site POST: %d, want 403", code)
+	}
+	if code := do("GET", "evil.example:8080", nil); code != http.StatusMisdirectedRequest {
+		t.Errorf("rebound host: %d, want 421", code)
+	}
+	for _, host := range []string{"127.0.0.1:8080", "localhost:8080", "[::1]:8080"} {
+		req := httptest.NewRequest("GET", "/healthz", nil)
+		req.Host = host
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			t.Errorf("%s: %d", host, rec.Code)
+		}
+	}
+}
