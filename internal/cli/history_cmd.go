@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ func newHistoryCommand(stdout io.Writer) *cobra.Command {
 		severity string
 		format   string
 		limit    int
+		snapOf   int64
 	)
 	cmd := &cobra.Command{
 		Use:   "history",
@@ -32,9 +34,13 @@ lifecycle: new (first failing in the last scan), open, reopened (failing again
 after being resolved) or resolved, when each was first and last seen and
 resolved, and whether it is muted. --state active keeps the failing ones.`,
 		Example: `  iamspect history --db sqlite:iamspect.db --target prod
-  iamspect history --target prod --state active --severity high --format json`,
+  iamspect history --target prod --state active --severity high --format json
+  iamspect history --snapshot-of 42 > scan42.json && iamspect scan --snapshot scan42.json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if snapOf > 0 {
+				return writeStoredSnapshot(cmd.Context(), stdout, &so, snapOf)
+			}
 			if target == "" {
 				return usage(errors.New("--target NAME is required"))
 			}
@@ -82,6 +88,7 @@ resolved, and whether it is muted. --state active keeps the failing ones.`,
 	cmd.Flags().StringVar(&severity, "severity", "", "only findings of this `SEVERITY` or worse")
 	cmd.Flags().StringVar(&format, "format", "table", "output `FORMAT`: table or json")
 	cmd.Flags().IntVar(&limit, "limit", 1000, "list at most `N` findings (worst first)")
+	cmd.Flags().Int64Var(&snapOf, "snapshot-of", 0, "instead, print the snapshot that scan `ID` judged (to scan a past state again: 'iamspect scan --snapshot FILE')")
 	return cmd
 }
 
@@ -105,4 +112,21 @@ func writeHistory(w io.Writer, fs []store.Finding, total int) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "%d of %d finding(s)\n", len(fs), total)
+}
+
+// writeStoredSnapshot prints the snapshot a stored scan judged.
+func writeStoredSnapshot(ctx context.Context, stdout io.Writer, so *storeOptions, id int64) error {
+	st, err := so.open(ctx, so.dsn(""), true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	s, err := st.Snapshot(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return usage(fmt.Errorf("--snapshot-of %d: no snapshot of that scan in the store (a scan that did not succeed, or one removed by retention)", id))
+	}
+	if err != nil {
+		return err
+	}
+	return s.Write(stdout)
 }

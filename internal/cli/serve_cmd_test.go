@@ -87,6 +87,19 @@ func TestHistoryAndDriftCommands(t *testing.T) {
 	if code, _, errOut := runCLI(t, "drift", "--db", "sqlite:"+db, "--target", "nope"); code != ExitUsage || !strings.Contains(errOut, "two successful scans") {
 		t.Fatalf("drift of an unknown target: exit %d %q", code, errOut)
 	}
+	// A past state, scanned again.
+	code, out, errOut = runCLI(t, "history", "--db", "sqlite:"+db, "--snapshot-of", "2")
+	snap := filepath.Join(t.TempDir(), "scan2.json")
+	os.WriteFile(snap, []byte(out), 0o600)
+	if code != 0 || !strings.Contains(out, `"schema_version"`) {
+		t.Fatalf("--snapshot-of: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "scan", "--snapshot", snap, "--format", "json", "--allow-incomplete", "--fail-on", "none"); code != 0 {
+		t.Fatalf("scanning the stored snapshot: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "history", "--db", "sqlite:"+db, "--snapshot-of", "9"); code != ExitUsage || !strings.Contains(errOut, "no snapshot of that scan") {
+		t.Fatalf("--snapshot-of a missing scan: exit %d %q", code, errOut)
+	}
 	if code, _, errOut := runCLI(t, "history", "--db", "sqlite:"+filepath.Join(t.TempDir(), "none.db"), "--target", "prod"); code != ExitUsage || !strings.Contains(errOut, "no store there") {
 		t.Fatalf("missing store: exit %d %q", code, errOut)
 	}

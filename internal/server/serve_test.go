@@ -358,3 +358,57 @@ func TestServeLifecyclePostgres(t *testing.T) {
 	defer st.Close()
 	testServeLifecycle(t, st)
 }
+
+// An offline target on a one-second interval is scanned at start and then
+// by its schedule; a failing target (no snapshot file) records failed scans
+// and notifies them.
+func TestScheduledScans(t *testing.T) {
+	dir := t.TempDir()
+	snap := filepath.Join(dir, "demo.json")
+	writeSnapshot(t, snap, demo.Snapshot())
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "iamspect.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	h := &hook{}
+	hs := httptest.NewServer(h)
+	defer hs.Close()
+	r := startServer(t, fmt.Sprintf(`
+targets:
+  - name: every-second
+    schedule: 1s
+    snapshot: %s
+  - name: broken
+    schedule: 1h
+    snapshot: %s
+notifications:
+  - {name: hook, type: webhook, url: %s, on: [scan_failed]}
+`, snap, filepath.Join(dir, "missing.json"), hs.URL), st)
+	scans := waitScans(t, r.base, "every-second", 3, 20*time.Second)
+	triggers := map[string]int{}
+	for _, sc := range scans {
+		if sc.Status == store.StatusSucceeded {
+			triggers[sc.Trigger]++
+		}
+	}
+	if triggers["start"] != 1 || triggers["schedule"] < 1 {
+		t.Fatalf("triggers %v", triggers)
+	}
+	failed := waitScans(t, r.base, "broken", 1, 10*time.Second)
+	if failed[0].Status != store.StatusFailed || !strings.Contains(failed[0].Error, "missing.json") {
+		t.Fatalf("broken target: %+v", failed[0])
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for h.count() == 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.bodies) != 1 || !strings.Contains(string(h.bodies[0]), `"event":"scan_failed"`) || !strings.Contains(string(h.bodies[0]), `"target":"broken"`) {
+		t.Fatalf("scan_failed events: %d %s", len(h.bodies), h.bodies)
+	}
+	if h.sigs[0] != "" {
+		t.Errorf("an unsigned channel sent a signature %q", h.sigs[0])
+	}
+}
