@@ -542,19 +542,31 @@ func iamChanges(ctx context.Context, st store.Store, from, to int64) ([]store.IA
 	return out, nil
 }
 
+// driftOf is DriftBetween with a small cache (stored snapshots never change;
+// the cache is emptied when it holds more than maxDriftCache pairs).
 func (s *Server) driftOf(ctx context.Context, target string, from, to int64) (*Drift, error) {
 	key := [2]int64{from, to}
 	if from != 0 && to != 0 {
-		if v, ok := s.drift.Load(key); ok {
-			return v.(*Drift), nil
+		s.driftMu.Lock()
+		d, ok := s.drift[key]
+		s.driftMu.Unlock()
+		if ok && d.Target == target {
+			return d, nil
 		}
 	}
 	d, err := DriftBetween(ctx, s.st, target, from, to)
 	if err == nil {
-		s.drift.Store([2]int64{d.From.ID, d.To.ID}, d)
+		s.driftMu.Lock()
+		if len(s.drift) >= maxDriftCache {
+			clear(s.drift)
+		}
+		s.drift[[2]int64{d.From.ID, d.To.ID}] = d
+		s.driftMu.Unlock()
 	}
 	return d, err
 }
+
+const maxDriftCache = 64
 
 func (s *Server) apiDrift(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")

@@ -65,7 +65,8 @@ type Server struct {
 	closing   atomic.Bool
 
 	handler http.Handler
-	drift   sync.Map // [2]int64 -> []store.IAMChange
+	driftMu sync.Mutex
+	drift   map[[2]int64]*Drift
 }
 
 type runner struct {
@@ -80,7 +81,7 @@ func New(ctx context.Context, o Options) (*Server, error) {
 		return nil, errors.New("server: a configuration and a store are needed")
 	}
 	s := &Server{cfg: o.Config, st: o.Store, tokens: o.Tokens, notifier: o.Notifier, log: o.Logger, now: o.Now,
-		metrics: NewMetrics(), byName: map[string]*runner{}}
+		metrics: NewMetrics(), byName: map[string]*runner{}, drift: map[[2]int64]*Drift{}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
