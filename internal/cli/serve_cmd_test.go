@@ -226,6 +226,9 @@ func TestServeKilledMidScanRecovers(t *testing.T) {
 	p.cmd.Process.Signal(syscall.SIGKILL)
 	<-p.done
 
+	if fi, err := os.Stat(db); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("store file: %v, mode %v; want 0600", err, fi.Mode())
+	}
 	// The store opens; the scan is still "running" there, with nothing else.
 	st, err := sqlite.Open(context.Background(), db)
 	if err != nil {

@@ -1,10 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -93,6 +95,24 @@ type running struct {
 	srv  *Server
 	base string
 	stop func()
+	logs *syncBuffer
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func startServer(t *testing.T, cfgYAML string, st store.Store) *running {
@@ -113,7 +133,9 @@ func startServer(t *testing.T, cfgYAML string, st store.Store) *running {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(context.Background(), Options{Config: cfg, Store: st, Notifier: n, Tokens: tokens})
+	logs := &syncBuffer{}
+	srv, err := New(context.Background(), Options{Config: cfg, Store: st, Notifier: n, Tokens: tokens,
+		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +158,7 @@ func startServer(t *testing.T, cfgYAML string, st store.Store) *running {
 		}
 	}
 	t.Cleanup(stop)
-	return &running{srv: srv, base: "http://" + ln.Addr().String(), stop: stop}
+	return &running{srv: srv, base: "http://" + ln.Addr().String(), stop: stop, logs: logs}
 }
 
 func getJSON(t *testing.T, url string, v any) int {
@@ -338,6 +360,11 @@ notifications:
 		}
 	}
 	r.stop()
+	// The log tells what happened, and no secret.
+	logs := r.logs.String()
+	if !strings.Contains(logs, "scan succeeded") || strings.Contains(logs, "s3cret-hmac-key") || strings.Contains(logs, sandbox.DummySecretAccessKey) {
+		t.Errorf("server log:\n%s", logs)
+	}
 }
 
 func TestServeLifecycleSQLite(t *testing.T) {
