@@ -177,7 +177,7 @@ func TestDashboardInChromium(t *testing.T) {
 	}
 	if dir := os.Getenv("IAMSPECT_SCREENSHOTS"); dir != "" {
 		for name, path := range map[string]string{"serve-overview.png": "/", "serve-findings.png": "/findings?state=active&target=northwind",
-			"serve-drift.png": "/drift?target=northwind"} {
+			"serve-drift.png": "/drift?target=northwind", "serve-finding.png": "/findings/northwind/" + fs.Findings[0].Fingerprint} {
 			out := filepath.Join(dir, name)
 			runChromium(t, browser, "--window-size=1100,760", "--screenshot="+out, r.base+path)
 			if fi, err := os.Stat(out); err != nil || fi.Size() == 0 {
