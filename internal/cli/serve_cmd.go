@@ -55,7 +55,7 @@ finish within shutdown_grace, else it is recorded as interrupted.`,
 			if addr == "" {
 				addr = DefaultAddr
 			}
-			tokens, err := server.LoadTokens(cfg.Auth, "")
+			tokens, err := cfg.Tokens()
 			if err != nil {
 				return usage(err)
 			}

@@ -183,7 +183,10 @@ func (s *Server) targetInfo(ctx context.Context, r *runner) (TargetInfo, error) 
 		kind = "files"
 	}
 	ti := TargetInfo{Name: t.Name, Kind: kind, Schedule: t.schedule.String(), Running: r.busy.Load()}
-	if n := t.schedule.Next(s.now()); !n.IsZero() {
+	if ms := r.next.Load(); ms > 0 {
+		n := time.UnixMilli(ms).UTC()
+		ti.Next = &n
+	} else if n := t.schedule.Next(s.now()); !n.IsZero() {
 		ti.Next = &n
 	}
 	scans, err := s.st.Scans(ctx, t.Name, 50, 0)

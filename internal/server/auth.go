@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -22,8 +23,8 @@ func LoadTokens(a Auth, dir string) (*Tokens, error) {
 	t := &Tokens{}
 	if a.TokensFile != "" {
 		path := a.TokensFile
-		if !strings.HasPrefix(path, "/") && dir != "" {
-			path = dir + "/" + path
+		if !filepath.IsAbs(path) && dir != "" {
+			path = filepath.Join(dir, path)
 		}
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -106,3 +107,7 @@ func (s *Server) requireAuth(next http.Handler) http.Handler {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 	})
 }
+
+// Tokens reads the configuration's tokens (a relative tokens_file is
+// relative to the configuration file).
+func (c *Config) Tokens() (*Tokens, error) { return LoadTokens(c.Auth, c.dir) }

@@ -72,6 +72,8 @@ type Server struct {
 type runner struct {
 	t    *Target
 	busy atomic.Bool
+	// next is when the loop will scan next (Unix ms; 0 before it runs).
+	next atomic.Int64
 }
 
 // New prepares a server: scans left running by a process that died are
@@ -197,6 +199,7 @@ func (s *Server) loop(ctx context.Context, r *runner) {
 			s.log.Warn("the schedule never fires", "target", r.t.Name, "schedule", r.t.schedule.String())
 			return
 		}
+		r.next.Store(next.UnixMilli())
 		timer := time.NewTimer(time.Until(next))
 		select {
 		case <-ctx.Done():
