@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -294,5 +295,66 @@ func TestServeKilledMidScanRecovers(t *testing.T) {
 	all, _ := st.Scans(context.Background(), "demo", 10, 0)
 	if len(all) != 3 || all[0].Status != store.StatusInterrupted {
 		t.Fatalf("after SIGTERM: %+v", all)
+	}
+}
+
+// serve in-process with tokens from a file next to the configuration: the
+// API wants the token; cancelling the run stops it with exit 0.
+func TestServeWithTokensInProcess(t *testing.T) {
+	dir := t.TempDir()
+	snap := filepath.Join(dir, "demo.json")
+	f, _ := os.Create(snap)
+	demo.Snapshot().Write(f)
+	f.Close()
+	os.WriteFile(filepath.Join(dir, "tokens"), []byte("# team\nt0ken-for-tests\n"), 0o600)
+	cfg := filepath.Join(dir, "serve.yaml")
+	os.WriteFile(cfg, []byte("auth:\n  tokens_file: tokens\ntargets:\n  - name: demo\n    schedule: 1h\n    snapshot: demo.json\n"), 0o600)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stderr := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"serve", "--config", cfg, "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(dir, "s.db")}, io.Discard, stderr)
+	}()
+	var base string
+	deadline := time.Now().Add(10 * time.Second)
+	for base == "" && time.Now().Before(deadline) {
+		if _, rest, ok := strings.Cut(stderr.String(), "serving on "); ok {
+			base, _, _ = strings.Cut(rest, " ")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if base == "" {
+		t.Fatalf("serve did not start: %s", stderr.String())
+	}
+	get := func(token string) int {
+		req, _ := http.NewRequest("GET", base+"/api/v1/targets", nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := get(""); code != 401 {
+		t.Errorf("no token: %d", code)
+	}
+	if code := get("t0ken-for-tests"); code != 200 {
+		t.Errorf("token: %d", code)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit %d: %s", code, stderr.String())
+		}
+	case <-time.After(40 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if strings.Contains(stderr.String(), "t0ken-for-tests") {
+		t.Error("the token is in the log")
 	}
 }
