@@ -122,3 +122,13 @@ func TestDocsExampleParses(t *testing.T) {
 		t.Fatalf("example: %d targets, %d notifications", len(c.Targets), len(c.Notifications))
 	}
 }
+
+// Any input is an error or a configuration, never a panic.
+func FuzzParseConfig(f *testing.F) {
+	f.Add([]byte("targets:\n  - name: a\n    schedule: '*/5 * * * *'\n    snapshot: s.json\n"))
+	f.Add([]byte("targets:\n  - {name: a, org: true, accounts: ['123456789012']}\nnotifications:\n  - {name: n, type: webhook, url: u}\n"))
+	f.Add([]byte("addr: [1, 2]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _ = ParseConfig(data, t.TempDir())
+	})
+}
