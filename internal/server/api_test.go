@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/iamspect/iamspect/internal/store"
 )
@@ -110,7 +111,7 @@ func TestFindingsAPI(t *testing.T) {
 	if c1 != 202 || c2 != 409 || !strings.Contains(b2, "already running") {
 		t.Errorf("triggers: %d then %d %s", c1, c2, b2)
 	}
-	waitScans(t, r.base, "northwind", 3, 20*1e9)
+	waitScans(t, r.base, "northwind", 3, 20*time.Second)
 }
 
 // The findings page pages by 50.

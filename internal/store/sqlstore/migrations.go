@@ -76,6 +76,7 @@ CREATE TABLE findings (
 	muted_until BIGINT,
 	PRIMARY KEY (target, fingerprint)
 );
+CREATE INDEX findings_state ON findings (state, severity);
 CREATE TABLE finding_events (
 	target TEXT NOT NULL,
 	fingerprint TEXT NOT NULL,
