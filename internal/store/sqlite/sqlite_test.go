@@ -2,8 +2,12 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/iamspect/iamspect/internal/finding"
 
 	"github.com/iamspect/iamspect/internal/store"
 	"github.com/iamspect/iamspect/internal/store/storetest"
@@ -42,5 +46,35 @@ func TestReopen(t *testing.T) {
 	var v int
 	if err := s.DB().QueryRow(`SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil || v != 1 {
 		t.Fatalf("schema version %d %v", v, err)
+	}
+}
+
+// BenchmarkFinishScan records a scan of 5,000 results (the size of a
+// mid-sized organisation) with its snapshot and findings.
+func BenchmarkFinishScan(b *testing.B) {
+	s, err := Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	rs := make([]finding.Result, 5000)
+	for i := range rs {
+		st := finding.Pass
+		if i%5 == 0 {
+			st = finding.Fail
+		}
+		rs[i] = storetest.Result(fmt.Sprintf("rule-%d", i%40), st, finding.High, fmt.Sprintf("user-%d", i))
+	}
+	rep, snap := storetest.Report(rs...)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		id, err := s.BeginScan(ctx, "bench", "schedule", storetest.T0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.FinishScan(ctx, id, store.Finished{At: storetest.T0.Add(time.Duration(i+1) * time.Minute), Report: rep, Snapshot: snap}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
