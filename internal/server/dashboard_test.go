@@ -90,6 +90,7 @@ func TestDashboardPages(t *testing.T) {
 		{"/findings?severity=high&state=resolved", "resolved"},
 		{"/findings/northwind/" + newF.Fingerprint, "Fix"},
 		{"/findings/northwind/" + newF.Fingerprint, "History"},
+		{"/findings/northwind/" + newF.Fingerprint, `class="mute filters"`},
 		{"/drift?target=northwind", "vendor-access"},
 		{"/drift?target=northwind", "removed"},
 		{"/scans", "succeeded"},
