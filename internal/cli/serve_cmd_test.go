@@ -268,11 +268,16 @@ func TestServeKilledMidScanRecovers(t *testing.T) {
 
 	// SIGTERM during a slow scan: stopped within the grace, recorded interrupted.
 	sb.isSlow.Store(true)
-	resp, err = http.Post(base+"/api/v1/targets/demo/scans", "application/json", nil)
-	if err != nil || resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("trigger: %v %v", err, resp)
-	}
-	resp.Body.Close()
+	// (A scan is visible as finished a moment before its target is free:
+	// 409 then.)
+	waitFor(t, p, "a scan triggered through the API", 10*time.Second, func() bool {
+		resp, err := http.Post(base+"/api/v1/targets/demo/scans", "application/json", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusAccepted
+	})
 	time.Sleep(300 * time.Millisecond)
 	start := time.Now()
 	p.cmd.Process.Signal(syscall.SIGTERM)

@@ -52,11 +52,13 @@ func seeded(t *testing.T) (*running, *Server) {
 	storetest.Scan(t, st, "lab", storetest.T0, h)
 	r := startServer(t, "targets:\n  - name: northwind\n    schedule: 1h\n    snapshot: "+snap+"\n  - name: lab\n    schedule: 1h\n    snapshot: "+snap+"\n", st)
 	waitScans(t, r.base, "northwind", 1, 20*time.Second)
+	idle(t, r.srv, "northwind")
 	writeSnapshot(t, snap, stateB())
 	if _, err := r.srv.Trigger("northwind", "api"); err != nil {
 		t.Fatal(err)
 	}
 	waitScans(t, r.base, "northwind", 2, 20*time.Second)
+	idle(t, r.srv, "northwind")
 	return r, r.srv
 }
 

@@ -177,6 +177,19 @@ func getJSON(t *testing.T, url string, v any) int {
 	return resp.StatusCode
 }
 
+// idle waits until no scan of the target runs: a scan is visible as
+// finished in the store a moment before the server frees its target.
+func idle(t *testing.T, srv *Server, target string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for srv.byName[target].busy.Load() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s still busy", target)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // waitScans waits until the target has n scans that are no longer running.
 func waitScans(t *testing.T, base, target string, n int, within time.Duration) []store.Scan {
 	t.Helper()
@@ -256,6 +269,7 @@ notifications:
 	}
 	// The account changes; a scan is asked for through the API.
 	sw.cur.Store(newSandbox(t, stateB(), sandbox.Options{}))
+	idle(t, r.srv, "northwind")
 	resp, err := http.Post(r.base+"/api/v1/targets/northwind/scans", "application/json", nil)
 	if err != nil {
 		t.Fatal(err)

@@ -251,9 +251,14 @@ func (s *Server) trigger(r *runner, trigger string) (int64, error) {
 }
 
 // run performs one scan through the engine and records it.
+//
+// The target is free for its next scan as soon as this one is recorded;
+// notifications and retention follow without holding it.
 func (s *Server) run(r *runner, id int64, trigger string, started time.Time) {
 	defer s.scans.Done()
-	defer r.busy.Store(false)
+	var once sync.Once
+	release := func() { once.Do(func() { r.busy.Store(false) }) }
+	defer release()
 	log := s.log.With("target", r.t.Name, "scan", id, "trigger", trigger)
 	log.Info("scan started")
 	ctx, cancel := context.WithTimeout(s.scanCtx, s.cfg.ScanTimeout.D())
@@ -283,6 +288,7 @@ func (s *Server) run(r *runner, id int64, trigger string, started time.Time) {
 			log.Error("recording the failed scan", "err", ferr)
 		}
 		s.metrics.scanEnded(r.t.Name, status, end.Sub(started), counter.Calls(), end)
+		release()
 		log.Warn("scan "+status, "err", msg)
 		if status == store.StatusFailed {
 			s.deliver(bg, notify.Event{Kind: notify.KindScanFailed, Target: r.t.Name, ScanID: id, At: end, Error: msg})
@@ -303,6 +309,7 @@ func (s *Server) run(r *runner, id int64, trigger string, started time.Time) {
 	}
 	s.metrics.scanEnded(r.t.Name, store.StatusSucceeded, end.Sub(started), counter.Calls(), end)
 	s.refreshFindingMetrics(bg, r.t.Name)
+	release()
 	log.Info("scan succeeded", "results", out.Report.Summary.Total, "fail", out.Report.Summary.Fail, "new_or_reopened", len(fresh))
 	var fs []notify.Finding
 	for _, f := range fresh {
