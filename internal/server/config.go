@@ -54,6 +54,7 @@ type ScanSettings struct {
 	Rules        []string `yaml:"rules"`
 	ExcludeRules []string `yaml:"exclude_rules"`
 	Severity     string   `yaml:"severity"`
+	Frameworks   []string `yaml:"frameworks"`
 	Suppressions string   `yaml:"suppressions"`
 	Thresholds   string   `yaml:"thresholds"`
 }
@@ -224,6 +225,9 @@ func (c *Config) resolveTarget(t *Target) error {
 	if t.ExcludeRules == nil {
 		t.ExcludeRules = d.ExcludeRules
 	}
+	if t.Frameworks == nil {
+		t.Frameworks = d.Frameworks
+	}
 	var errs []error
 	sched, err := ParseSchedule(t.Schedule)
 	if err != nil {
@@ -247,7 +251,7 @@ func (c *Config) resolveTarget(t *Target) error {
 	if t.Parallel < 0 || t.Parallel > 64 {
 		errs = append(errs, fmt.Errorf("parallel %d: want 1 to 64", t.Parallel))
 	}
-	sel, err := selectRules(t.Rules, t.ExcludeRules, t.Severity)
+	sel, err := selectRules(t.Rules, t.ExcludeRules, t.Severity, t.Frameworks)
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -267,13 +271,18 @@ func (c *Config) resolveTarget(t *Target) error {
 	return errors.Join(errs...)
 }
 
-// selectRules applies rules (IDs or globs), exclude_rules and a minimum
-// severity to the catalogue.
-func selectRules(include, exclude []string, severity string) ([]*rules.Rule, error) {
+// selectRules applies rules (IDs or globs), exclude_rules, a minimum
+// severity and frameworks (rules mapped to any of them) to the catalogue.
+func selectRules(include, exclude []string, severity string, frameworks []string) ([]*rules.Rule, error) {
 	var errs []error
 	for _, p := range append(slices.Clone(include), exclude...) {
 		if !slices.ContainsFunc(rules.Catalog(), func(r *rules.Rule) bool { return suppress.Glob(p, r.ID) }) {
 			errs = append(errs, fmt.Errorf("rule %q matches no rule (see 'iamspect rules')", p))
+		}
+	}
+	for _, f := range frameworks {
+		if !slices.Contains(rules.Frameworks, rules.Framework(f)) {
+			errs = append(errs, fmt.Errorf("framework %q: unknown (see 'iamspect rules')", f))
 		}
 	}
 	minRank := 0
@@ -293,6 +302,9 @@ func selectRules(include, exclude []string, severity string) ([]*rules.Rule, err
 	var out []*rules.Rule
 	for _, r := range rules.Catalog() {
 		if len(include) > 0 && !match(include, r.ID) || match(exclude, r.ID) || r.Severity.Rank() < minRank {
+			continue
+		}
+		if len(frameworks) > 0 && !slices.ContainsFunc(frameworks, func(f string) bool { return len(r.Frameworks[rules.Framework(f)]) > 0 }) {
 			continue
 		}
 		out = append(out, r)

@@ -63,6 +63,15 @@ notifications:
 			t.Errorf("org selected %s (%s)", r.ID, r.Severity)
 		}
 	}
+	c2, err := ParseConfig([]byte("targets:\n  - name: a\n    frameworks: [cis-aws-v3.0]\n"), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range c2.Targets[0].selected {
+		if len(r.Frameworks["cis-aws-v3.0"]) == 0 {
+			t.Errorf("%s is not mapped to cis-aws-v3.0", r.ID)
+		}
+	}
 	if c.ShutdownGrace.D() != 30*time.Second || c.ScanTimeout.D() != 20*time.Minute || c.Notifications[0].Attempts != 4 ||
 		c.Notifications[0].MinSeverity != "high" || len(c.Notifications[0].On) != 2 {
 		t.Errorf("defaults: %+v %+v", c, c.Notifications[0])
@@ -81,6 +90,7 @@ func TestConfigErrors(t *testing.T) {
 		"targets:\n  - name: a\n    accounts: ['123456789012']\n":                                     "need org: true",
 		"targets:\n  - name: a\n    rules: [no-such-rule]\n":                                          "matches no rule",
 		"targets:\n  - name: a\n    severity: huge\n":                                                 "unknown severity",
+		"targets:\n  - name: a\n    frameworks: [iso-9001]\n":                                         `framework "iso-9001": unknown`,
 		"targets:\n  - name: a\n    suppressions: missing.yaml\n":                                     "suppressions:",
 		"targets:\n  - name: a\n    thresholds: missing.yaml\n":                                       "thresholds:",
 		"scan_timeout: soon\ntargets:\n  - name: a\n":                                                 "not a duration",
