@@ -193,4 +193,15 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	if got := states(); len(got) != 3 {
 		t.Fatalf("findings after prune: %v", got)
 	}
+	// keep_days: everything older goes but the latest successful scan.
+	if n, err := st.Prune(ctx, store.Retention{KeepDays: 1}, T0.Add(10*24*time.Hour)); err != nil || n != 1 {
+		t.Fatalf("prune by age: %d %v, want 1", n, err)
+	}
+	scans, _ = st.Scans(ctx, "prod", 10, 0)
+	if len(scans) != 1 || scans[0].Status != store.StatusSucceeded {
+		t.Fatalf("after prune by age: %+v", scans)
+	}
+	if ds, _ := st.Deliveries(ctx, 10); len(ds) != 0 {
+		t.Fatalf("old deliveries kept: %+v", ds)
+	}
 }
