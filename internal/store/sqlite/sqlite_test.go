@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,5 +77,23 @@ func BenchmarkFinishScan(b *testing.B) {
 		if _, err := s.FinishScan(ctx, id, store.Finished{At: storetest.T0.Add(time.Duration(i+1) * time.Minute), Report: rep, Snapshot: snap}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A store written by a newer iamspect (a schema version this build does not
+// know) is refused by name, not misread.
+func TestNewerSchemaRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "iamspect.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (99, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, err = Open(context.Background(), path)
+	if err == nil || !strings.Contains(err.Error(), "schema version 99, newer than this iamspect knows") {
+		t.Fatalf("err = %v", err)
 	}
 }
