@@ -64,7 +64,7 @@ resolved, and whether it is muted. --state active keeps the failing ones.`,
 					}
 				}
 			}
-			st, err := so.open(cmd.Context(), so.dsn(""), true)
+			st, err := so.openForReading(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -83,6 +83,7 @@ resolved, and whether it is muted. --state active keeps the failing ones.`,
 		},
 	}
 	so.AddFlags(cmd.Flags())
+	so.AddConfigFlag(cmd.Flags())
 	cmd.Flags().StringVar(&target, "target", "", "the target's `NAME` (as in serve.yaml)")
 	cmd.Flags().StringVar(&state, "state", "", "only findings in this `STATE`: new, open, reopened, resolved, or active (new, open or reopened)")
 	cmd.Flags().StringVar(&severity, "severity", "", "only findings of this `SEVERITY` or worse")
@@ -116,7 +117,7 @@ func writeHistory(w io.Writer, fs []store.Finding, total int) {
 
 // writeStoredSnapshot prints the snapshot a stored scan judged.
 func writeStoredSnapshot(ctx context.Context, stdout io.Writer, so *storeOptions, id int64) error {
-	st, err := so.open(ctx, so.dsn(""), true)
+	st, err := so.openForReading(ctx)
 	if err != nil {
 		return err
 	}

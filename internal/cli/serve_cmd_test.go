@@ -63,7 +63,9 @@ func TestHistoryAndDriftCommands(t *testing.T) {
 	storetest.Scan(t, st, "prod", storetest.T0.Add(time.Hour), a, b, storetest.Result("r-c", finding.Fail, finding.Critical, "carol"))
 	st.Close()
 
-	code, out, errOut := runCLI(t, "history", "--db", "sqlite:"+db, "--target", "prod")
+	cfg := filepath.Join(t.TempDir(), "serve.yaml")
+	os.WriteFile(cfg, []byte("db: sqlite:"+db+"\ntargets:\n  - name: prod\n    snapshot: x.json\n"), 0o600)
+	code, out, errOut := runCLI(t, "history", "--config", cfg, "--target", "prod")
 	if code != 0 {
 		t.Fatalf("history: exit %d: %s", code, errOut)
 	}

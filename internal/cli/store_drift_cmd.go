@@ -42,7 +42,7 @@ assignments) and the findings that became new or were resolved.`,
 			if format != "table" && format != "json" {
 				return usage(fmt.Errorf("--format %q: want table or json", format))
 			}
-			st, err := so.open(cmd.Context(), so.dsn(""), true)
+			st, err := so.openForReading(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -64,6 +64,7 @@ assignments) and the findings that became new or were resolved.`,
 		},
 	}
 	so.AddFlags(cmd.Flags())
+	so.AddConfigFlag(cmd.Flags())
 	cmd.Flags().StringVar(&target, "target", "", "the target's `NAME` (as in serve.yaml)")
 	cmd.Flags().Int64Var(&from, "from", 0, "the older scan's `ID` (default: the one before --to)")
 	cmd.Flags().Int64Var(&to, "to", 0, "the newer scan's `ID` (default: the latest successful scan)")

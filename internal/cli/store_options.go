@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/iamspect/iamspect/internal/server"
 	"github.com/iamspect/iamspect/internal/store"
 	"github.com/iamspect/iamspect/internal/store/postgres"
 	"github.com/iamspect/iamspect/internal/store/sqlite"
@@ -18,10 +19,39 @@ import (
 // storeOptions name the history store: --db sqlite:PATH or postgres://...
 type storeOptions struct {
 	db string
+	// serveConfig, for history and drift: take the store from serve.yaml.
+	serveConfig string
 }
 
 func (o *storeOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.db, "db", "", "history store: sqlite:`PATH` or postgres://user@host/db (default: sqlite: under $XDG_DATA_HOME or ~/.local/share/iamspect, else ./iamspect.db)")
+}
+
+// AddConfigFlag adds --config, for the commands that read the store of a
+// serve configuration.
+func (o *storeOptions) AddConfigFlag(fs *pflag.FlagSet) {
+	fs.StringVar(&o.serveConfig, "config", "", "read the store's location (db:) from this serve.yaml `FILE` (--db wins)")
+}
+
+// configDB is the db: of --config, if given.
+func (o *storeOptions) configDB() (string, error) {
+	if o.serveConfig == "" {
+		return "", nil
+	}
+	cfg, err := server.LoadConfig(o.serveConfig)
+	if err != nil {
+		return "", usage(fmt.Errorf("--config %w", err))
+	}
+	return cfg.DB, nil
+}
+
+// openForReading opens the store that history and drift read.
+func (o *storeOptions) openForReading(ctx context.Context) (store.Store, error) {
+	fromConfig, err := o.configDB()
+	if err != nil {
+		return nil, err
+	}
+	return o.open(ctx, o.dsn(fromConfig), true)
 }
 
 // defaultDB is the SQLite file under the user's data directory, or
