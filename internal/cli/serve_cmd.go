@@ -21,6 +21,7 @@ func newServeCommand(_ io.Writer, stderr io.Writer) *cobra.Command {
 		addr       string
 		so         storeOptions
 		verbose    bool
+		check      bool
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -38,6 +39,7 @@ another interface unless bearer tokens are configured (auth.tokens_file or
 auth.tokens_env). SIGTERM or SIGINT stop it gracefully: a running scan may
 finish within shutdown_grace, else it is recorded as interrupted.`,
 		Example: `  iamspect serve --config serve.yaml
+  iamspect serve --config serve.yaml --check
   iamspect serve --config serve.yaml --db sqlite:/var/lib/iamspect/iamspect.db
   iamspect serve --config serve.yaml --addr 0.0.0.0:8080 --db postgres://iamspect@db/iamspect`,
 		Args: noArgs,
@@ -77,6 +79,11 @@ finish within shutdown_grace, else it is recorded as interrupted.`,
 			if err != nil {
 				return usage(err)
 			}
+			if check {
+				fmt.Fprintf(stderr, "iamspect: %s is valid: %d target(s), %d notification channel(s), the store opens, auth %s\n",
+					configFile, len(cfg.Targets), len(n.Channels), map[bool]string{true: "on", false: "off (loopback only)"}[tokens.Enabled()])
+				return nil
+			}
 			srv, err := server.New(ctx, server.Options{Config: cfg, Store: st, Tokens: tokens, Notifier: n, Logger: logger})
 			if err != nil {
 				return err
@@ -96,6 +103,7 @@ finish within shutdown_grace, else it is recorded as interrupted.`,
 	cmd.Flags().StringVar(&configFile, "config", "", "the server's YAML `FILE` (targets, schedules, notifications; docs/serve.md)")
 	cmd.Flags().StringVar(&addr, "addr", "", "listen on `HOST:PORT` (default: the configuration's addr, else "+DefaultAddr+"; another interface than loopback needs auth)")
 	cmd.Flags().BoolVar(&verbose, "verbose", false, "log debug details (scan warnings)")
+	cmd.Flags().BoolVar(&check, "check", false, "check the configuration, its secrets and the store, then exit without serving")
 	so.AddFlags(cmd.Flags())
 	return cmd
 }

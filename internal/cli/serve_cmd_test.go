@@ -40,6 +40,19 @@ func TestServeRefusesOpenAddrWithoutAuth(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "x.db")); err == nil {
 		t.Error("the store was created before the refusal")
 	}
+	// --check validates and exits; a missing webhook secret is found then.
+	os.WriteFile(cfg, []byte("targets:\n  - name: demo\n    snapshot: snap.json\nnotifications:\n  - {name: h, type: webhook, url: 'http://127.0.0.1:9/x', secret_env: TEST_UNSET_SECRET}\n"), 0o600)
+	stderr.Reset()
+	if code := Run(context.Background(), []string{"serve", "--config", cfg, "--check", "--db", "sqlite:" + filepath.Join(dir, "c.db")}, &stdout, &stderr); code != ExitUsage ||
+		!strings.Contains(stderr.String(), "TEST_UNSET_SECRET is not set") {
+		t.Fatalf("--check with a missing secret: exit %d, %q", code, stderr.String())
+	}
+	t.Setenv("TEST_UNSET_SECRET", "x")
+	stderr.Reset()
+	if code := Run(context.Background(), []string{"serve", "--config", cfg, "--check", "--db", "sqlite:" + filepath.Join(dir, "c.db")}, &stdout, &stderr); code != 0 ||
+		!strings.Contains(stderr.String(), "is valid: 1 target(s), 1 notification channel(s)") {
+		t.Fatalf("--check: exit %d, %q", code, stderr.String())
+	}
 	// A typo in the configuration names the key and line.
 	os.WriteFile(cfg, []byte("targets:\n  - name: demo\n    shedule: 5m\n"), 0o600)
 	stderr.Reset()
