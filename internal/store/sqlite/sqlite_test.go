@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -95,5 +96,22 @@ func TestNewerSchemaRefused(t *testing.T) {
 	_, err = Open(context.Background(), path)
 	if err == nil || !strings.Contains(err.Error(), "schema version 99, newer than this iamspect knows") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// A path with a space, '#' and '?' is a path, not a URI's parts.
+func TestOddPath(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a b#c?d")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "x.db")
+	s, err := Open(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("the store is not at %s: %v", p, err)
 	}
 }
