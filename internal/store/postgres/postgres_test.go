@@ -47,3 +47,24 @@ func TestOpenErrorHidesPassword(t *testing.T) {
 		t.Fatalf("error shows the password: %v", err)
 	}
 }
+
+// Servers starting together on a new database all succeed: each migration
+// runs once, under an advisory lock.
+func TestConcurrentOpen(t *testing.T) {
+	url := pgtest.Start(t)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			s, err := Open(context.Background(), url)
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

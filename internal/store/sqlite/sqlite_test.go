@@ -115,3 +115,23 @@ func TestOddPath(t *testing.T) {
 		t.Fatalf("the store is not at %s: %v", p, err)
 	}
 }
+
+// Processes opening a new store together all succeed: migrations run once.
+func TestConcurrentOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "iamspect.db")
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			s, err := Open(context.Background(), path)
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

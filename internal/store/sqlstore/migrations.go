@@ -107,7 +107,16 @@ func SchemaVersion() int { return len(migrations) }
 // transaction with its version row, so a crash leaves it at a version.
 // A database at a newer version than this build knows is refused.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if s.d.MigrationLock != "" {
+			if _, err := tx.ExecContext(ctx, s.d.MigrationLock); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("schema: %w", err)
 	}
 	var cur sql.NullInt64
@@ -120,6 +129,19 @@ func (s *Store) migrate(ctx context.Context) error {
 	for v := int(cur.Int64) + 1; v <= len(migrations); v++ {
 		ddl := strings.NewReplacer("{{id}}", s.d.AutoID, "{{blob}}", s.d.Blob).Replace(migrations[v-1])
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
+			if s.d.MigrationLock != "" {
+				if _, err := tx.ExecContext(ctx, s.d.MigrationLock); err != nil {
+					return err
+				}
+			}
+			// Another process may have applied it while this one waited.
+			var now sql.NullInt64
+			if err := tx.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&now); err != nil {
+				return err
+			}
+			if int(now.Int64) >= v {
+				return nil
+			}
 			for _, stmt := range strings.Split(ddl, ";\n") {
 				if strings.TrimSpace(stmt) == "" {
 					continue

@@ -24,12 +24,18 @@ type Dialect struct {
 	// type of a binary column.
 	AutoID string
 	Blob   string
+	// MigrationLock, when set, is run first in each migration's
+	// transaction, so that processes starting together migrate one at a
+	// time (PostgreSQL: a transaction-level advisory lock). SQLite's
+	// transactions take the write lock when they begin (_txlock=immediate).
+	MigrationLock string
 }
 
 // SQLite and Postgres are the dialects.
 var (
 	SQLite   = Dialect{Name: "sqlite", AutoID: "INTEGER PRIMARY KEY AUTOINCREMENT", Blob: "BLOB"}
-	Postgres = Dialect{Name: "postgres", Dollar: true, AutoID: "BIGSERIAL PRIMARY KEY", Blob: "BYTEA"}
+	Postgres = Dialect{Name: "postgres", Dollar: true, AutoID: "BIGSERIAL PRIMARY KEY", Blob: "BYTEA",
+		MigrationLock: "SELECT pg_advisory_xact_lock(7215746563740001)"}
 )
 
 // Store is a store.Store over a database/sql handle.
