@@ -79,19 +79,28 @@ func accountDiff(o, a *snapshot.Account) []IAMChange {
 			add("user", u.Name, u.ARN, "added", "")
 			ou = &snapshot.User{}
 		}
+		// Keys are matched by ID, or by slot when only the credential
+		// report listed them (it gives no key IDs).
+		keyOf := func(k snapshot.AccessKey) string {
+			if k.ID != "" {
+				return k.ID
+			}
+			return fmt.Sprintf("key %d", k.Slot)
+		}
 		keys := map[string]snapshot.AccessKey{}
 		for _, k := range ou.AccessKeys {
-			keys[k.ID] = k
+			keys[keyOf(k)] = k
 		}
 		for _, k := range u.AccessKeys {
-			ok, had := keys[k.ID]
+			id := keyOf(k)
+			ok, had := keys[id]
 			switch {
 			case !had:
-				add("access_key", u.Name+"/"+k.ID, u.ARN, "added", "status "+k.Status)
+				add("access_key", u.Name+"/"+id, u.ARN, "added", "status "+k.Status)
 			case ok.Status != k.Status:
-				add("access_key", u.Name+"/"+k.ID, u.ARN, "changed", fmt.Sprintf("status %s → %s", ok.Status, k.Status))
+				add("access_key", u.Name+"/"+id, u.ARN, "changed", fmt.Sprintf("status %s → %s", ok.Status, k.Status))
 			}
-			delete(keys, k.ID)
+			delete(keys, id)
 		}
 		for id := range keys {
 			add("access_key", u.Name+"/"+id, u.ARN, "removed", "")

@@ -15,6 +15,9 @@ func TestMinimalSnapshotDiff(t *testing.T) {
 		u := b.User("alice", t0).User
 		u.Groups = []string{"devs"}
 		u.AccessKeys = []snapshot.AccessKey{{ID: "AKIAOLD", Status: "Active"}}
+		// Keys known only from the credential report: no ID, a slot.
+		bob := b.User("bob", t0).User
+		bob.AccessKeys = []snapshot.AccessKey{{Slot: 1, Status: "Inactive"}, {Slot: 2, Status: "Active"}}
 		trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 		a := b.Account()
 		a.Policies = []*snapshot.ManagedPolicy{{Name: "p", ARN: "arn:aws:iam::111122223333:policy/p", DefaultVersionID: "v1",
@@ -35,6 +38,11 @@ func TestMinimalSnapshotDiff(t *testing.T) {
 	got := map[string]IAMChange{}
 	for _, c := range changes {
 		got[c.Kind+" "+c.Change+" "+c.Name] = c
+	}
+	for k := range got {
+		if strings.Contains(k, "bob") {
+			t.Errorf("unchanged slot-only keys reported: %q", k)
+		}
 	}
 	for _, want := range []string{
 		"access_key changed alice/AKIAOLD", "access_key added alice/AKIANEW",
