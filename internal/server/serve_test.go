@@ -320,7 +320,7 @@ notifications:
 		sawUser = sawUser || c.Kind == "user" && c.Name == goneUser && c.Change == "removed"
 		sawRole = sawRole || c.Kind == "role" && c.ARN == newRoleARN && c.Change == "added"
 	}
-	if !sawUser || !sawRole || d.From.ID != scans[1].ID || d.To.ID != scans[0].ID {
+	if !sawUser || !sawRole || len(d.Changes) != 2 || d.From.ID != scans[1].ID || d.To.ID != scans[0].ID {
 		t.Errorf("drift %d→%d: user removed %v, role added %v: %+v", d.From.ID, d.To.ID, sawUser, sawRole, d.Changes)
 	}
 
