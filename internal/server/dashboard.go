@@ -181,6 +181,12 @@ type tick struct {
 type line struct {
 	Severity finding.Severity
 	Points   string
+	// Dots mark each scan (a single scan draws no line).
+	Dots []dot
+}
+
+type dot struct {
+	X, Y, N int
 }
 
 func makeChart(trend []store.TrendPoint) *chart {
@@ -206,13 +212,15 @@ func makeChart(trend []store.TrendPoint) *chart {
 	}
 	for _, sev := range severities {
 		var pts []string
+		var dots []dot
 		any := false
 		for i, p := range trend {
 			pts = append(pts, fmt.Sprintf("%d,%d", x(i), y(p.Fail[sev])))
+			dots = append(dots, dot{X: x(i), Y: y(p.Fail[sev]), N: p.Fail[sev]})
 			any = any || p.Fail[sev] > 0
 		}
 		if any {
-			c.Lines = append(c.Lines, line{Severity: sev, Points: strings.Join(pts, " ")})
+			c.Lines = append(c.Lines, line{Severity: sev, Points: strings.Join(pts, " "), Dots: dots})
 		}
 	}
 	c.First = trend[0].At.UTC().Format("2006-01-02 15:04")
