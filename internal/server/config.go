@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -322,6 +323,11 @@ func (c *Config) checkNotification(n *Notification, targets map[string]bool) err
 		if (n.URL == "") == (n.URLEnv == "") {
 			errs = append(errs, errors.New("give one of url and url_env"))
 		}
+		if n.URL != "" {
+			if err := checkURL(n.URL); err != nil {
+				errs = append(errs, fmt.Errorf("url: %w", err))
+			}
+		}
 		if n.Type == "slack" && (n.SecretEnv != "" || n.SecretFile != "") {
 			errs = append(errs, errors.New("slack webhooks are not signed: secret_env/secret_file apply to type webhook"))
 		}
@@ -385,4 +391,14 @@ func IsLoopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// checkURL accepts an absolute http or https URL. Its errors never repeat
+// the URL (a Slack webhook URL is a secret).
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("want an absolute http:// or https:// URL")
+	}
+	return nil
 }

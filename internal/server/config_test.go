@@ -98,6 +98,7 @@ func TestConfigErrors(t *testing.T) {
 		"targets:\n  - name: a\nnotifications:\n  - name: n\n    type: webhook\n":                     "one of url and url_env",
 		"targets:\n  - name: a\nnotifications:\n  - name: n\n    type: sns\n":                         "topic_arn",
 		"targets:\n  - name: a\nnotifications:\n  - {name: n, type: slack, url: u, secret_env: S}\n":  "not signed",
+		"targets:\n  - name: a\nnotifications:\n  - {name: n, type: webhook, url: 'ftp://x/y'}\n":     "absolute http",
 		"targets:\n  - name: a\nnotifications:\n  - {name: n, type: webhook, url: u, on: [x]}\n":      "want findings or scan_failed",
 		"targets:\n  - name: a\nnotifications:\n  - {name: n, type: webhook, url: u, targets: [b]}\n": `no target named "b"`,
 		"targets:\n  - name: a\nretention: {keep_scans: -1}\n":                                        "must not be negative",

@@ -35,6 +35,9 @@ func BuildNotifier(ctx context.Context, c *Config, st store.Store) (*notify.Noti
 			if url = os.Getenv(cfg.URLEnv); url == "" {
 				return nil, fmt.Errorf("notifications %s: url_env: the environment variable %s is not set", cfg.Name, cfg.URLEnv)
 			}
+			if err := checkURL(url); err != nil {
+				return nil, fmt.Errorf("notifications %s: url_env %s: %w", cfg.Name, cfg.URLEnv, err)
+			}
 		}
 		switch cfg.Type {
 		case "webhook":
