@@ -59,7 +59,7 @@ func (s *Server) otherRoutes() []route {
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	for _, r := range append(append(s.apiRoutes(), s.otherRoutes()...), s.dashboardRoutes()...) {
-		mux.HandleFunc(r.method+" "+r.pattern, r.h)
+		mux.HandleFunc(r.method+" "+r.pattern, s.counted(r.method+" "+r.pattern, r.h))
 	}
 	// Cross-site POSTs are refused (CSRF), and without tokens only a
 	// loopback Host is served (DNS rebinding: a web page must not reach a
@@ -451,3 +451,24 @@ func (s *Server) apiDeliveries(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, 200, map[string]any{"deliveries": ds})
 }
+
+// counted counts a route's requests by status code (iamspect_http_requests_total).
+func (s *Server) counted(route string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		h(sw, r)
+		s.metrics.request(route, sw.code)
+	}
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.code = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -25,6 +25,7 @@ type Metrics struct {
 	running     map[string]bool
 	findings    map[string]map[[2]string]int // target -> severity, state
 	deliveries  map[[2]string]float64        // channel, outcome
+	requests    map[[2]string]float64        // route, status code
 }
 
 var durationBuckets = []float64{1, 5, 15, 60, 300, 900, 1800, 3600}
@@ -39,7 +40,7 @@ type histogram struct {
 func NewMetrics() *Metrics {
 	return &Metrics{scans: map[[2]string]float64{}, durations: map[string]*histogram{}, apiCalls: map[[2]string]float64{},
 		lastSuccess: map[string]time.Time{}, running: map[string]bool{}, findings: map[string]map[[2]string]int{},
-		deliveries: map[[2]string]float64{}}
+		deliveries: map[[2]string]float64{}, requests: map[[2]string]float64{}}
 }
 
 func (m *Metrics) scanStarted(target string) {
@@ -89,6 +90,12 @@ func (m *Metrics) delivery(channel string, ok bool) {
 		outcome = "delivered"
 	}
 	m.deliveries[[2]string{channel, outcome}]++
+}
+
+func (m *Metrics) request(route string, code int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.requests[[2]string{route, fmt.Sprint(code)}]++
 }
 
 // ScansTotal is the count of scans of a target with a status (for tests).
@@ -172,6 +179,10 @@ func (m *Metrics) WriteTo(w io.Writer, targets []string) {
 				}
 			}
 		}
+	}
+	p("# HELP iamspect_http_requests_total Requests to the server (API, dashboard, health, metrics), by route and status code.\n# TYPE iamspect_http_requests_total counter\n")
+	for _, k := range sortedKeys(m.requests, less2) {
+		p("iamspect_http_requests_total{route=\"%s\",code=\"%s\"} %s\n", label(k[0]), label(k[1]), num(m.requests[k]))
 	}
 	p("# HELP iamspect_notifications_total Notification deliveries, by channel and outcome.\n# TYPE iamspect_notifications_total counter\n")
 	for _, k := range sortedKeys(m.deliveries, less2) {

@@ -21,6 +21,8 @@ func TestMetricsExposition(t *testing.T) {
 	m.scanEnded(`we"ird\n`, "succeeded", time.Second, nil, at)
 	m.setFindings("prod", map[[2]string]int{{"high", "new"}: 3, {"low", "resolved"}: 1})
 	m.delivery("hook", true)
+	m.request("GET /api/v1/findings", 200)
+	m.request("GET /api/v1/findings", 200)
 	var buf bytes.Buffer
 	m.WriteTo(&buf, []string{"prod", `we"ird\n`})
 	out := buf.String()
@@ -55,6 +57,7 @@ func TestMetricsExposition(t *testing.T) {
 		`iamspect_scan_running{target="prod"} 0`,
 		`iamspect_notifications_total{channel="hook",outcome="delivered"} 1`,
 		`target="we\"ird\\n"`,
+		`iamspect_http_requests_total{route="GET /api/v1/findings",code="200"} 2`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("lacks %s\n%s", want, out)

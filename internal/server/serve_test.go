@@ -363,6 +363,7 @@ notifications:
 		`iamspect_last_success_timestamp_seconds{target="northwind"}`,
 		`iamspect_findings{target="northwind",severity="`,
 		`iamspect_notifications_total{channel="sec-hook",outcome="delivered"} 1`,
+		`iamspect_http_requests_total{route="POST /api/v1/targets/{name}/scans",code="202"} 1`,
 	} {
 		if !strings.Contains(string(metrics), want) {
 			t.Errorf("/metrics lacks %q", want)
