@@ -25,13 +25,16 @@ later, anywhere, without AWS access. Nothing is judged here.
 
 With no file input, collect reads the account of the current AWS credentials
 (or, with --org, every member account of the organisation) with read-only
-calls: the same flags as 'iamspect scan'. With --from, --authz-details or
+calls: the same flags as 'iamspect scan'. --org --shard I/N collects only the
+member accounts of one of N parts (several machines share a large
+organisation; 'iamspect merge' combines the parts). With --from, --authz-details or
 --credential-report it converts AWS CLI output files instead.
 
 What could not be collected is recorded in the snapshot as a gap (the API and
 the reason), so a later scan answers UNKNOWN for it instead of PASS.`,
 		Example: `  iamspect collect -o snapshot.json
   iamspect collect --profile audit --org -o org-snapshot.json
+  iamspect collect --org --shard 2/3 -o part-2.json   # then: iamspect merge part-*.json -o org.json
   iamspect collect --from ./iam-export -o snapshot.json
   iamspect scan --snapshot snapshot.json`,
 		Args: noArgs,
@@ -57,6 +60,7 @@ the reason), so a later scan answers UNKNOWN for it instead of PASS.`,
 	}
 	in.AddFlags(cmd.Flags())
 	live.AddFlags(cmd.Flags())
+	live.AddShardFlags(cmd.Flags())
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the snapshot to `FILE` (default: standard output)")
 	return cmd
 }

@@ -87,6 +87,7 @@ func commands(stdout, stderr io.Writer) []*cobra.Command {
 		newDemoCommand(stdout, stderr),
 		newWhoCanCommand(stdout, stderr),
 		newExplainCommand(stdout, stderr),
+		newMergeCommand(stdout, stderr),
 		newConvertCommand(stdout),
 		newDiffCommand(stdout),
 		newRulesCommand(stdout),

@@ -44,6 +44,10 @@ type Options struct {
 	SessionName     string
 	Accounts        []string // only these member accounts (IDs)
 	ExcludeAccounts []string
+	// Shard, with Org, collects only the member accounts of that shard
+	// (snapshot.ShardOf) and records it in the snapshot's source; the
+	// organisation is listed in every part. snapshot.Merge combines parts.
+	Shard *snapshot.Shard
 
 	// CredentialReportWait bounds how long to wait for AWS to generate the
 	// credential report (default 3 min); CredentialReportPoll is the first

@@ -46,6 +46,11 @@ func collectOrg(ctx context.Context, s *snapshot.Snapshot, id Identity, o *Optio
 	s.Gaps = append(s.Gaps, gaps...)
 	orgListed := probe.Has(snapshot.InputOrganization)
 	targets, skipped := selectAccounts(org, id.Account, o)
+	if o.Shard != nil {
+		targets, skipped = inShard(*o.Shard, targets, skipped)
+		sh := *o.Shard
+		s.Source.Shard = &sh
+	}
 	s.Gaps = append(s.Gaps, skipped...)
 	if !orgListed {
 		o.Logger.Debug("cannot list the organisation's accounts; collecting only the caller's account", "account", id.Account)
@@ -74,7 +79,7 @@ func collectOrg(ctx context.Context, s *snapshot.Snapshot, id Identity, o *Optio
 		return err
 	}
 	slices.SortFunc(s.Accounts, func(a, b *snapshot.Account) int { return strings.Compare(a.ID, b.ID) })
-	shareOrganizationsFeatures(s, org)
+	s.ShareOrganizationsFeatures()
 	return nil
 }
 
@@ -120,6 +125,15 @@ func selectAccounts(org *snapshot.Organization, caller string, o *Options) ([]st
 	return slices.Compact(ids), gaps
 }
 
+// inShard keeps the accounts (and the gaps of requested accounts) of one
+// shard: each part of a sharded collection holds its own accounts only, and
+// the management account belongs to the shard its hash picks.
+func inShard(sh snapshot.Shard, ids []string, gaps []snapshot.Gap) ([]string, []snapshot.Gap) {
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return !sh.Contains(id) })
+	gaps = slices.DeleteFunc(slices.Clone(gaps), func(g snapshot.Gap) bool { return !sh.Contains(g.AccountID) })
+	return ids, gaps
+}
+
 // collectMember collects one member account, assuming the member role
 // unless it is the caller's own account.
 func collectMember(ctx context.Context, acctID, partition string, caller Identity, o *Options, prog *progress) (*snapshot.Account, []snapshot.Gap, error) {
@@ -152,28 +166,4 @@ func unreachableGaps(acctID, roleARN string, err error) []snapshot.Gap {
 		out = append(out, snapshot.Gap{AccountID: acctID, Input: in, API: "sts:AssumeRole", ErrorCode: code, Reason: reason})
 	}
 	return out
-}
-
-// shareOrganizationsFeatures copies the management account's IAM
-// organisation features to member accounts that could not read them: the
-// features are organisation-wide and only the management account (or a
-// delegated administrator) may list them.
-func shareOrganizationsFeatures(s *snapshot.Snapshot, org *snapshot.Organization) {
-	if org == nil {
-		return
-	}
-	mgmt := s.Account(org.ManagementAccount)
-	if mgmt == nil || !mgmt.Has(snapshot.InputOrganizationsFeatures) {
-		return
-	}
-	for _, a := range s.Accounts {
-		if a == mgmt || a.Has(snapshot.InputOrganizationsFeatures) || len(a.Collected) == 0 {
-			continue
-		}
-		a.OrganizationsFeatures = slices.Clone(mgmt.OrganizationsFeatures)
-		a.MarkCollected(snapshot.InputOrganizationsFeatures)
-		s.Gaps = slices.DeleteFunc(s.Gaps, func(g snapshot.Gap) bool {
-			return g.AccountID == a.ID && g.Input == snapshot.InputOrganizationsFeatures
-		})
-	}
 }

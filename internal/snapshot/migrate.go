@@ -20,7 +20,7 @@ import (
 // "1", as the first builds wrote it, is "1.0".
 
 // SchemaVersion is the version of the snapshot JSON written by this build.
-const SchemaVersion = "1.2"
+const SchemaVersion = "1.3"
 
 // supportedMajors are the MAJOR versions this build reads.
 var supportedMajors = []int{1}
@@ -119,6 +119,9 @@ var migrations = []migration{
 	{from: version{1, 1}, to: version{1, 2},
 		why:   "gaps record the AWS error code of the failed call (error_code)",
 		apply: migrateGapCodes},
+	{from: version{1, 2}, to: version{1, 3},
+		why:   "a part of a sharded collection records its shard (source.shard)",
+		apply: migrateNothing},
 }
 
 // migrate brings a snapshot of version v up to SchemaVersion.
@@ -180,6 +183,11 @@ func migrateGapCodes(s *Snapshot) error {
 	}
 	return nil
 }
+
+// migrateNothing (1.2 to 1.3): source.shard is new and optional; a snapshot
+// written before it existed is not a shard part, which is what its absence
+// means.
+func migrateNothing(*Snapshot) error { return nil }
 
 // looksLikeErrorCode: an AWS error code is one CamelCase word
 // ("AccessDenied", "TooManyRequestsException", "Throttling").
