@@ -90,6 +90,7 @@ func commands(stdout, stderr io.Writer) []*cobra.Command {
 		newMergeCommand(stdout, stderr),
 		newConvertCommand(stdout),
 		newDiffCommand(stdout),
+		newDriftCommand(stdout),
 		newRulesCommand(stdout),
 		newSandboxCommand(stdout, stderr),
 		newExportCommandsCommand(stdout),

@@ -6,6 +6,10 @@
 // structural diff of changed policy documents (Normalize first, so that key
 // order, one-string-or-a-list and statement order are not changes).
 //
+// A principal added is listed with what it holds (its group memberships,
+// attached and inline policies, boundary and access keys), so a new user
+// with AdministratorAccess shows as such; a principal removed is one item.
+//
 // It compares only what both snapshots collected: an input missing from
 // either side for an account is listed in Delta.NotCompared, never read as
 // everything having been removed. Its sibling, internal/drift, compares two

@@ -13,7 +13,11 @@ import (
 func (c *comparer) users(a, b *snapshot.Account) {
 	key := func(u *snapshot.User) string { return u.ARN }
 	diffKeys(index(a.Users, key), index(b.Users, key),
-		func(arn string, _ *snapshot.User) { c.add(Item{AccountID: a.ID, Kind: KindUser, Change: Added, Resource: arn}) },
+		func(arn string, y *snapshot.User) {
+			c.add(Item{AccountID: a.ID, Kind: KindUser, Change: Added, Resource: arn})
+			c.memberships(a.ID, arn, nil, y.Groups)
+			c.principalPolicies(a.ID, arn, nil, y.AttachedPolicies, nil, y.InlinePolicies, nil, y.PermissionsBoundary)
+		},
 		func(arn string, _ *snapshot.User) { c.add(Item{AccountID: a.ID, Kind: KindUser, Change: Removed, Resource: arn}) },
 		func(arn string, x, y *snapshot.User) {
 			c.memberships(a.ID, arn, x.Groups, y.Groups)
@@ -81,7 +85,10 @@ func refARN(p *snapshot.PolicyRef) string {
 func (c *comparer) groups(a, b *snapshot.Account) {
 	key := func(g *snapshot.Group) string { return g.ARN }
 	diffKeys(index(a.Groups, key), index(b.Groups, key),
-		func(arn string, _ *snapshot.Group) { c.add(Item{AccountID: a.ID, Kind: KindGroup, Change: Added, Resource: arn}) },
+		func(arn string, y *snapshot.Group) {
+			c.add(Item{AccountID: a.ID, Kind: KindGroup, Change: Added, Resource: arn})
+			c.principalPolicies(a.ID, arn, nil, y.AttachedPolicies, nil, y.InlinePolicies, nil, nil)
+		},
 		func(arn string, _ *snapshot.Group) { c.add(Item{AccountID: a.ID, Kind: KindGroup, Change: Removed, Resource: arn}) },
 		func(arn string, x, y *snapshot.Group) {
 			c.principalPolicies(a.ID, arn, x.AttachedPolicies, y.AttachedPolicies, x.InlinePolicies, y.InlinePolicies, nil, nil)
@@ -91,7 +98,10 @@ func (c *comparer) groups(a, b *snapshot.Account) {
 func (c *comparer) roles(a, b *snapshot.Account) {
 	key := func(r *snapshot.Role) string { return r.ARN }
 	diffKeys(index(a.Roles, key), index(b.Roles, key),
-		func(arn string, _ *snapshot.Role) { c.add(Item{AccountID: a.ID, Kind: KindRole, Change: Added, Resource: arn}) },
+		func(arn string, y *snapshot.Role) {
+			c.add(Item{AccountID: a.ID, Kind: KindRole, Change: Added, Resource: arn})
+			c.principalPolicies(a.ID, arn, nil, y.AttachedPolicies, nil, y.InlinePolicies, nil, y.PermissionsBoundary)
+		},
 		func(arn string, _ *snapshot.Role) { c.add(Item{AccountID: a.ID, Kind: KindRole, Change: Removed, Resource: arn}) },
 		func(arn string, x, y *snapshot.Role) {
 			if d := DiffDocuments(x.TrustPolicy, y.TrustPolicy); len(d) > 0 {
