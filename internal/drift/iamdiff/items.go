@@ -18,7 +18,9 @@ func (c *comparer) users(a, b *snapshot.Account) {
 			c.memberships(a.ID, arn, nil, y.Groups)
 			c.principalPolicies(a.ID, arn, nil, y.AttachedPolicies, nil, y.InlinePolicies, nil, y.PermissionsBoundary)
 		},
-		func(arn string, _ *snapshot.User) { c.add(Item{AccountID: a.ID, Kind: KindUser, Change: Removed, Resource: arn}) },
+		func(arn string, _ *snapshot.User) {
+			c.add(Item{AccountID: a.ID, Kind: KindUser, Change: Removed, Resource: arn})
+		},
 		func(arn string, x, y *snapshot.User) {
 			c.memberships(a.ID, arn, x.Groups, y.Groups)
 			c.principalPolicies(a.ID, arn, x.AttachedPolicies, y.AttachedPolicies, x.InlinePolicies, y.InlinePolicies, x.PermissionsBoundary, y.PermissionsBoundary)
@@ -89,7 +91,9 @@ func (c *comparer) groups(a, b *snapshot.Account) {
 			c.add(Item{AccountID: a.ID, Kind: KindGroup, Change: Added, Resource: arn})
 			c.principalPolicies(a.ID, arn, nil, y.AttachedPolicies, nil, y.InlinePolicies, nil, nil)
 		},
-		func(arn string, _ *snapshot.Group) { c.add(Item{AccountID: a.ID, Kind: KindGroup, Change: Removed, Resource: arn}) },
+		func(arn string, _ *snapshot.Group) {
+			c.add(Item{AccountID: a.ID, Kind: KindGroup, Change: Removed, Resource: arn})
+		},
 		func(arn string, x, y *snapshot.Group) {
 			c.principalPolicies(a.ID, arn, x.AttachedPolicies, y.AttachedPolicies, x.InlinePolicies, y.InlinePolicies, nil, nil)
 		})
@@ -102,7 +106,9 @@ func (c *comparer) roles(a, b *snapshot.Account) {
 			c.add(Item{AccountID: a.ID, Kind: KindRole, Change: Added, Resource: arn})
 			c.principalPolicies(a.ID, arn, nil, y.AttachedPolicies, nil, y.InlinePolicies, nil, y.PermissionsBoundary)
 		},
-		func(arn string, _ *snapshot.Role) { c.add(Item{AccountID: a.ID, Kind: KindRole, Change: Removed, Resource: arn}) },
+		func(arn string, _ *snapshot.Role) {
+			c.add(Item{AccountID: a.ID, Kind: KindRole, Change: Removed, Resource: arn})
+		},
 		func(arn string, x, y *snapshot.Role) {
 			if d := DiffDocuments(x.TrustPolicy, y.TrustPolicy); len(d) > 0 {
 				c.add(Item{AccountID: a.ID, Kind: KindTrustPolicy, Change: Changed, Resource: arn, Document: d})
