@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/iamspect/iamspect/internal/importer"
@@ -70,6 +71,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock for collected_at (default time.Now).
 	Now func() time.Time
+
+	// assumeClient assumes the member roles of an organisation collection
+	// (one client, so one client-side limiter, for all of them).
+	assumeClient *sts.Client
 }
 
 func (o *Options) defaults() {

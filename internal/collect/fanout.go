@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
@@ -56,6 +57,7 @@ func collectOrg(ctx context.Context, s *snapshot.Snapshot, id Identity, o *Optio
 		o.Logger.Debug("cannot list the organisation's accounts; collecting only the caller's account", "account", id.Account)
 	}
 
+	o.assumeClient = sts.NewFromConfig(o.Config)
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(o.Parallel)
@@ -141,9 +143,21 @@ func collectMember(ctx context.Context, acctID, partition string, caller Identit
 	deadline := time.Now().Add(o.AccountTimeout)
 	if acctID != caller.Account {
 		roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, acctID, strings.TrimPrefix(o.MemberRole, "/"))
-		cfg = AssumeRole(o.Config, roleARN, o.ExternalID, o.SessionName)
+		cfg = assumeRoleWith(o.assumeClient, o.Config, roleARN, o.ExternalID, o.SessionName)
 		actx, cancel := context.WithDeadline(ctx, deadline)
-		got, err := CallerIdentity(actx, cfg)
+		// Assume the role first, with the ordinary retries: sts:AssumeRole
+		// runs in the caller's account, whose STS rate every collector of
+		// the organisation (and of every shard) shares, so it may be
+		// throttled for longer than CallerIdentity's quick first-call
+		// attempts allow; those then only check the cached credentials.
+		var err error
+		if _, err = cfg.Credentials.Retrieve(actx); err != nil {
+			err = apiErr("sts:AssumeRole", err)
+		}
+		var got Identity
+		if err == nil {
+			got, err = CallerIdentity(actx, cfg)
+		}
 		cancel()
 		if err == nil && got.Account != acctID {
 			err = fmt.Errorf("assumed %s but STS reports account %s", roleARN, got.Account)
