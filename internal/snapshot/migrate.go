@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -121,7 +122,7 @@ var migrations = []migration{
 		apply: migrateGapCodes},
 	{from: version{1, 2}, to: version{1, 3},
 		why:   "a part of a sharded collection records its shard (source.shard)",
-		apply: migrateNothing},
+		apply: migrateShard},
 }
 
 // migrate brings a snapshot of version v up to SchemaVersion.
@@ -184,10 +185,16 @@ func migrateGapCodes(s *Snapshot) error {
 	return nil
 }
 
-// migrateNothing (1.2 to 1.3): source.shard is new and optional; a snapshot
+// migrateShard (1.2 to 1.3): source.shard is new and optional; a snapshot
 // written before it existed is not a shard part, which is what its absence
-// means.
-func migrateNothing(*Snapshot) error { return nil }
+// means. One that has it was not written by a 1.2 writer (older minors
+// decode into today's types, so the strict decoding cannot tell).
+func migrateShard(s *Snapshot) error {
+	if s.Source.Shard != nil {
+		return errors.New(`unknown field "shard" in source: source.shard was added in schema 1.3`)
+	}
+	return nil
+}
 
 // looksLikeErrorCode: an AWS error code is one CamelCase word
 // ("AccessDenied", "TooManyRequestsException", "Throttling").
