@@ -1,7 +1,6 @@
 package iamdiff
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -213,9 +212,9 @@ func (c *comparer) identityCenter(a, b *snapshot.Account) {
 			field("permissions_boundary", refARN(x.PermissionsBoundary), refARN(y.PermissionsBoundary))
 			switch {
 			case len(x.InlinePolicy) == 0 && len(y.InlinePolicy) > 0:
-				it.Document = []PathChange{{Change: Added, New: json.RawMessage(y.InlinePolicy)}}
+				it.Document = []PathChange{{Change: Added, New: y.InlinePolicy}}
 			case len(x.InlinePolicy) > 0 && len(y.InlinePolicy) == 0:
-				it.Document = []PathChange{{Change: Removed, Old: json.RawMessage(x.InlinePolicy)}}
+				it.Document = []PathChange{{Change: Removed, Old: x.InlinePolicy}}
 			case len(x.InlinePolicy) > 0:
 				it.Document = DiffDocuments(x.InlinePolicy, y.InlinePolicy)
 			}
