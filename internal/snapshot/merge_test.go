@@ -265,3 +265,21 @@ func TestShardFieldVersions(t *testing.T) {
 		t.Errorf("1.2 with a shard: err = %v", err)
 	}
 }
+
+func FuzzParseShard(f *testing.F) {
+	for _, s := range []string{"1/3", "3/3", "0/3", "4/3", "1/0", "10000/10000", "1/10001", " 2/5 ", "a/b", "1//3", "-1/3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		sh, err := snapshot.ParseShard(s)
+		if err != nil {
+			return
+		}
+		if sh.Index < 1 || sh.Index > sh.Count || sh.Count > snapshot.MaxShards {
+			t.Fatalf("%q parsed as %v", s, sh)
+		}
+		if again, err := snapshot.ParseShard(sh.String()); err != nil || again != sh {
+			t.Fatalf("%q: %v does not round-trip: %v %v", s, sh, again, err)
+		}
+	})
+}
