@@ -24,8 +24,9 @@ func newDriftCommand(stdout io.Writer) *cobra.Command {
 		Long: `Compare two snapshots of the same accounts ('iamspect collect -o FILE', of any
 schema version this build reads) and list the IAM drift per account: users,
 access keys, groups and group memberships, roles and their trust policies,
-managed and inline policies, policy attachments, permissions boundaries, and
-IAM Identity Center permission sets and account assignments, each added,
+managed and inline policies, policy attachments, permissions boundaries, IAM
+Identity Center permission sets and account assignments, and the
+organisation's service control policies and their targets, each added,
 removed or changed. Changed policy documents show a structural diff (paths
 added, removed or changed), computed after normalising both documents, so
 that key order, a string versus a one-element list and statement order do not

@@ -52,10 +52,14 @@ const (
 	KindPermissionsBoundary Kind = "permissions_boundary"
 	KindPermissionSet       Kind = "permission_set"
 	KindAssignment          Kind = "permission_set_assignment"
+	// KindServiceControlPolicy is an organisation policy (an SCP), listed
+	// under the management account; Detail names a target attached or
+	// detached.
+	KindServiceControlPolicy Kind = "service_control_policy"
 )
 
 var kindOrder = []Kind{KindAccount, KindUser, KindAccessKey, KindGroup, KindGroupMembership, KindRole, KindTrustPolicy,
-	KindManagedPolicy, KindInlinePolicy, KindPolicyAttachment, KindPermissionsBoundary, KindPermissionSet, KindAssignment}
+	KindManagedPolicy, KindInlinePolicy, KindPolicyAttachment, KindPermissionsBoundary, KindPermissionSet, KindAssignment, KindServiceControlPolicy}
 
 // Kinds lists every kind, in listing order.
 func Kinds() []Kind { return slices.Clone(kindOrder) }
@@ -137,6 +141,7 @@ func Compare(old, new *snapshot.Snapshot) Delta {
 		}
 		c.account(a, b)
 	}
+	c.organization(old.Organization, new.Organization, old.OrganizationListed(), new.OrganizationListed())
 	d.Changes = append(d.Changes, c.items...)
 	d.NotCompared = c.notCompared
 	rank := map[Kind]int{}

@@ -200,7 +200,7 @@ func TestEveryKindOfChange(t *testing.T) {
 		}
 	}
 	for _, k := range iamdiff.Kinds() {
-		if k != iamdiff.KindAccount && !strings.Contains(got, " "+string(k)+" ") {
+		if k != iamdiff.KindAccount && k != iamdiff.KindServiceControlPolicy && !strings.Contains(got, " "+string(k)+" ") { // SCPs: TestServiceControlPolicyChanges
 			t.Errorf("no %s change found", k)
 		}
 	}
@@ -261,5 +261,32 @@ func TestMissingInputsAndAccounts(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "111122223333 authorization_details: missing in new") {
 		t.Errorf("table:\n%s", buf.String())
+	}
+}
+
+// Service control policies: added, removed, document changed, targets
+// attached and detached; listed under the management account.
+func TestServiceControlPolicyChanges(t *testing.T) {
+	old, cur := demo.Organization(4), demo.Organization(4)
+	pols := cur.Organization.Policies
+	pols[1].Document = snapshot.RawJSON(strings.Replace(string(pols[1].Document), `"organizations:LeaveOrganization"`, `["organizations:LeaveOrganization","iam:CreateUser"]`, 1))
+	pols[1].Targets = []string{"ou-nw01-sandbox1"}
+	cur.Organization.Policies = append(pols, snapshot.OrgPolicy{ID: "p-new", Name: "deny-regions", ARN: "arn:aws:organizations::111122223333:policy/o-x/service_control_policy/p-new", Type: "SERVICE_CONTROL_POLICY"})[1:]
+	got := strings.Join(lines(iamdiff.Compare(old, cur)), "\n")
+	for _, w := range []string{
+		"removed service_control_policy arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess FullAWSAccess",
+		"added service_control_policy arn:aws:organizations::111122223333:policy/o-x/service_control_policy/p-new deny-regions",
+		"changed service_control_policy arn:aws:organizations::111122223333:policy/o-northwind01/service_control_policy/p-nw0000000001 deny-leave-organization {added Statement[0].Action <nil>>iam:CreateUser}",
+		"added service_control_policy arn:aws:organizations::111122223333:policy/o-northwind01/service_control_policy/p-nw0000000001 target ou-nw01-sandbox1",
+		"removed service_control_policy arn:aws:organizations::111122223333:policy/o-northwind01/service_control_policy/p-nw0000000001 target r-nw01",
+	} {
+		if !strings.Contains(got, w) {
+			t.Errorf("missing %q in\n%s", w, got)
+		}
+	}
+	for _, it := range iamdiff.Compare(old, cur).Changes {
+		if it.AccountID != demo.AccountID {
+			t.Errorf("an SCP change under account %s", it.AccountID)
+		}
 	}
 }

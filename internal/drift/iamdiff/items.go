@@ -268,3 +268,47 @@ func cmpOr(a, b string) string {
 	}
 	return b
 }
+
+// organization compares the service control policies of two organisation
+// listings (when both snapshots listed the same organisation): each policy
+// added, removed, or changed (document, targets attached and detached).
+func (c *comparer) organization(a, b *snapshot.Organization, listedA, listedB bool) {
+	if a == nil || b == nil || a.ID != b.ID {
+		return
+	}
+	if !listedA || !listedB {
+		missing := "both"
+		switch {
+		case listedA:
+			missing = "new"
+		case listedB:
+			missing = "old"
+		}
+		c.notCompared = append(c.notCompared, NotCompared{AccountID: b.ManagementAccount, Input: snapshot.InputOrganization, MissingIn: missing})
+		return
+	}
+	acct := b.ManagementAccount
+	key := func(p snapshot.OrgPolicy) string { return cmpOr(p.ARN, p.ID) }
+	diffKeys(index(a.Policies, key), index(b.Policies, key),
+		func(k string, p snapshot.OrgPolicy) {
+			c.add(Item{AccountID: acct, Kind: KindServiceControlPolicy, Change: Added, Resource: k, Detail: p.Name})
+		},
+		func(k string, p snapshot.OrgPolicy) {
+			c.add(Item{AccountID: acct, Kind: KindServiceControlPolicy, Change: Removed, Resource: k, Detail: p.Name})
+		},
+		func(k string, x, y snapshot.OrgPolicy) {
+			if d := DiffDocuments(x.Document, y.Document); len(d) > 0 {
+				c.add(Item{AccountID: acct, Kind: KindServiceControlPolicy, Change: Changed, Resource: k, Detail: y.Name, Document: d})
+			}
+			for _, t := range x.Targets {
+				if !slices.Contains(y.Targets, t) {
+					c.add(Item{AccountID: acct, Kind: KindServiceControlPolicy, Change: Removed, Resource: k, Detail: "target " + t})
+				}
+			}
+			for _, t := range y.Targets {
+				if !slices.Contains(x.Targets, t) {
+					c.add(Item{AccountID: acct, Kind: KindServiceControlPolicy, Change: Added, Resource: k, Detail: "target " + t})
+				}
+			}
+		})
+}
