@@ -129,6 +129,12 @@ func TestShardedCollectionEqualsUnsharded(t *testing.T) {
 		t.Errorf("the shards hold %d accounts, want %d", len(seen), shardOrgSize)
 	}
 
+	// A part scanned alone is scanned, with a warning to merge first.
+	if code, _, errOut := runCLI(t, "scan", "--snapshot", parts[0], "--format", "json", "--fail-on", "none"); code != ExitOK ||
+		!strings.Contains(errOut, "is part 1/3 of a sharded collection") {
+		t.Errorf("scan of a part: exit %d, stderr %q", code, errOut)
+	}
+
 	// Merged, the parts scan exactly as the unsharded collection does.
 	merged := filepath.Join(dir, "org.json")
 	code, _, errOut := runCLI(t, append([]string{"merge", "-o", merged}, parts[2], parts[0], parts[1])...)
