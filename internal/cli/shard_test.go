@@ -155,6 +155,10 @@ func TestShardedCollectionEqualsUnsharded(t *testing.T) {
 		}
 		t.Fatalf("unsharded scan has %d results, merged %d", len(want), len(got))
 	}
+	// ... and hold the same IAM state.
+	if code, out, errOut := runCLI(t, "drift", full, merged, "--fail-on-change"); code != ExitOK || !strings.Contains(out, "0 added, 0 removed, 0 changed") {
+		t.Errorf("drift between the unsharded and merged snapshots: exit %d\n%s%s", code, out, errOut)
+	}
 	if len(want) < 500 {
 		t.Errorf("only %d results: the organisation is too small to compare", len(want))
 	}
