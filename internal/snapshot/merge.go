@@ -161,7 +161,7 @@ func mergedOrganization(parts []Part) (*Organization, error) {
 					p.Name, s.Source.Shard, g.API, g.Reason)
 			}
 		}
-		b, err := json.Marshal(s.Organization)
+		b, err := canonicalOrganization(s.Organization)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p.Name, err)
 		}
@@ -175,6 +175,24 @@ func mergedOrganization(parts []Part) (*Organization, error) {
 		}
 	}
 	return org, nil
+}
+
+// canonicalOrganization is the organisation's JSON with its lists sorted:
+// AWS does not promise the order of ListAccounts, of OUs or of a policy's
+// targets, so two listings of the same organisation may differ in order only.
+func canonicalOrganization(o *Organization) ([]byte, error) {
+	c := *o
+	c.Accounts = slices.Clone(o.Accounts)
+	slices.SortFunc(c.Accounts, func(a, b OrgAccount) int { return strings.Compare(a.ID, b.ID) })
+	c.Units = slices.Clone(o.Units)
+	slices.SortFunc(c.Units, func(a, b OrgUnit) int { return strings.Compare(a.ID, b.ID) })
+	c.EnabledPolicyTypes = slices.Sorted(slices.Values(o.EnabledPolicyTypes))
+	c.Policies = slices.Clone(o.Policies)
+	for i := range c.Policies {
+		c.Policies[i].Targets = slices.Sorted(slices.Values(c.Policies[i].Targets))
+	}
+	slices.SortFunc(c.Policies, func(a, b OrgPolicy) int { return strings.Compare(a.ID, b.ID) })
+	return json.Marshal(&c)
 }
 
 // addMissingShards keeps each active account of the missing shards with

@@ -99,6 +99,16 @@ func TestMergeCombinesParts(t *testing.T) {
 	}
 }
 
+// Two listings of one organisation may list accounts, OUs or targets in another order:
+// not a difference.
+func TestMergeIgnoresListingOrder(t *testing.T) {
+	parts, _ := orgParts(3)
+	slices.Reverse(parts[1].Snapshot.Organization.Accounts)
+	if _, err := snapshot.Merge(parts, snapshot.MergeOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestMergeKeepsGaps(t *testing.T) {
 	parts, _ := orgParts(2)
 	id := parts[1].Snapshot.Accounts[0].ID
