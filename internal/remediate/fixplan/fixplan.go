@@ -206,7 +206,7 @@ func (b *builder) finish() {
 		}
 	}
 	if ids > 0 {
-		b.p.Warnings = append(b.p.Warnings, fmt.Sprintf("%d actions need exact identifiers (access key IDs, certificate IDs, MFA serials) the input lacks: plan from a live scan, which reads them", ids))
+		b.p.Warnings = append(b.p.Warnings, fmt.Sprintf("%d actions need exact identifiers (access key IDs, certificate IDs, MFA serials) the input lacks: plan live, or from a snapshot of 'iamspect collect --credential-ids', which read them", ids))
 	}
 	if b.p.Accounts == nil {
 		b.p.Accounts = []plan.Account{}

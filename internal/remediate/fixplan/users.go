@@ -12,7 +12,7 @@ import (
 
 type timeT = time.Time
 
-const missingKeyIDs = "the access key IDs of user %s (the snapshot has only the credential report's key slots): plan from a live scan, which reads them with iam:ListAccessKeys (offline exports do not carry them yet)"
+const missingKeyIDs = "the access key IDs of user %s (the snapshot has only the credential report's key slots): plan live, or from a snapshot of 'iamspect collect --credential-ids', which read them with iam:ListAccessKeys (AWS CLI exports do not carry them yet)"
 
 func keyCheck(u *snapshot.User, k snapshot.AccessKey, status string) []plan.Check {
 	res := u.Name + "/" + k.ID
@@ -215,7 +215,7 @@ func (b *builder) planSigningCerts(a *snapshot.Account, r finding.Result) {
 		if c.ID == "" {
 			b.add(plan.Action{Stage: plan.StageDeactivate, AccountID: a.ID, Title: "deactivate a signing certificate of " + u.Name,
 				Resolves:   []plan.FindingRef{ref(r)},
-				NeedsInput: "the signing certificate IDs of user " + u.Name + ": plan from a live scan, which reads them with iam:ListSigningCertificates"})
+				NeedsInput: "the signing certificate IDs of user " + u.Name + ": plan live, or from a snapshot of 'iamspect collect --credential-ids' (iam:ListSigningCertificates)"})
 			continue
 		}
 		chk := []plan.Check{{Kind: "signing-certificate", Resource: u.Name + "/" + c.ID, Field: "Status", Expect: "Active"}}
@@ -260,7 +260,7 @@ func (b *builder) planUserDeletion(a *snapshot.Account, r finding.Result) {
 	if missing := a.Missing(snapshot.InputSSHKeys, snapshot.InputServiceCredentials); len(missing) > 0 {
 		// AWS refuses DeleteUser while any is left: plan nothing unseen.
 		b.add(plan.Action{Stage: plan.StageDelete, AccountID: a.ID, Title: "delete user " + u.Name, Resolves: all,
-			NeedsInput: fmt.Sprintf("the user's SSH public keys and service-specific credentials (%v were not collected): plan from a live scan", missing)})
+			NeedsInput: fmt.Sprintf("the user's SSH public keys and service-specific credentials (%v were not collected): plan live, or from a snapshot of 'iamspect collect --credential-ids'", missing)})
 		return
 	}
 	var deps []string
@@ -302,7 +302,7 @@ func (b *builder) planUserDeletion(a *snapshot.Account, r finding.Result) {
 	for _, c := range u.SigningCertificates {
 		if c.ID == "" {
 			b.add(plan.Action{Stage: plan.StageDelete, AccountID: a.ID, Title: "delete user " + u.Name, Resolves: all,
-				NeedsInput: "the signing certificate IDs of user " + u.Name + " (iam:ListSigningCertificates)"})
+				NeedsInput: "the signing certificate IDs of user " + u.Name + " (iam:ListSigningCertificates): plan live, or from a snapshot of 'iamspect collect --credential-ids'"})
 			return
 		}
 		del("delete signing certificate "+c.ID+" of "+u.Name, plan.NewCall("iam", "DeleteSigningCertificate", "UserName", u.Name, "CertificateId", c.ID), nil,
@@ -319,7 +319,7 @@ func (b *builder) planUserDeletion(a *snapshot.Account, r finding.Result) {
 	for _, d := range u.MFADevices {
 		if d.Serial == "" {
 			b.add(plan.Action{Stage: plan.StageDelete, AccountID: a.ID, Title: "delete user " + u.Name, Resolves: all,
-				NeedsInput: "the MFA device serial numbers of user " + u.Name + " (iam:ListMFADevices)"})
+				NeedsInput: "the MFA device serial numbers of user " + u.Name + " (iam:ListMFADevices): plan live, or from a snapshot of 'iamspect collect --credential-ids'"})
 			return
 		}
 		chk := []plan.Check{{Kind: "mfa-device", Resource: u.Name + "/" + d.Serial, Field: "Exists", Expect: "true"}}
