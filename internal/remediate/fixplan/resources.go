@@ -159,9 +159,11 @@ func (b *builder) planRoleDeletion(a *snapshot.Account, r finding.Result) {
 			Reversible: true, Inverse: plan.NewCall("iam", "PutRolePolicy", "RoleName", role.Name, "PolicyName", p.Name, "PolicyDocument", string(p.Document))}))
 	}
 	for _, ip := range role.InstanceProfiles {
+		name := ip[strings.LastIndex(ip, "/")+1:] // the snapshot keeps ARNs; the API takes names
 		deps = append(deps, b.add(plan.Action{Stage: plan.StageDelete, AccountID: a.ID,
-			Title: "remove role " + role.Name + " from instance profile " + ip, DependsOn: depsCopy(deps),
-			Call: plan.NewCall("iam", "RemoveRoleFromInstanceProfile", "InstanceProfileName", ip, "RoleName", role.Name)}))
+			Title: "remove role " + role.Name + " from instance profile " + name, DependsOn: depsCopy(deps),
+			Call: plan.NewCall("iam", "RemoveRoleFromInstanceProfile", "InstanceProfileName", name, "RoleName", role.Name),
+			Risk: "instances launched with the profile lose the role's credentials"}))
 	}
 	b.add(plan.Action{Stage: plan.StageDelete, AccountID: a.ID, Title: "delete unused role " + role.Name,
 		Resolves: b.resolvesAll(a.ID, role.ARN), DependsOn: deps,
