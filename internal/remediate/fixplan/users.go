@@ -241,6 +241,10 @@ func (b *builder) planUserDeletion(a *snapshot.Account, r finding.Result) {
 	if u == nil {
 		return
 	}
+	if len(u.NotIn) > 0 {
+		b.unplanned(r, fmt.Sprintf("%s is not in every input (%v): what it holds is unknown, so no deletion is planned", u.Name, u.NotIn))
+		return
+	}
 	now, limit := b.now(a), b.o.Config.UnusedCredentialDays
 	if r.RuleID == "iam-user-unnecessary" {
 		recent := u.Password != nil && usedWithin(u.Password.LastUsed, now, limit)
