@@ -122,6 +122,9 @@ type builder struct {
 	// "user:ACCOUNT:NAME" for users planned for deletion.
 	done     map[string]bool
 	accounts []string
+	// admins lists, per account, the principals principal-admin-access
+	// fails on (isLastAdmin).
+	admins map[string][]string
 }
 
 func (b *builder) now(a *snapshot.Account) time.Time {
