@@ -125,6 +125,8 @@ type builder struct {
 	// admins lists, per account, the principals principal-admin-access
 	// fails on (isLastAdmin).
 	admins map[string][]string
+	// index finds an action by ID (before the final sort).
+	index map[string]int
 }
 
 func (b *builder) now(a *snapshot.Account) time.Time {
@@ -149,31 +151,25 @@ func (b *builder) add(a plan.Action) string {
 		b.accounts = append(b.accounts, a.AccountID)
 	}
 	a.ID = plan.ActionID(&a)
-	for _, x := range b.p.Actions {
-		if x.ID == a.ID { // the same change planned for two findings
-			b.mergeResolves(a.ID, a.Resolves)
-			return a.ID
+	if i, ok := b.index[a.ID]; ok { // the same change planned for two findings
+		x := &b.p.Actions[i]
+		for _, r := range a.Resolves {
+			if !slices.Contains(x.Resolves, r) {
+				x.Resolves = append(x.Resolves, r)
+			}
+			b.done[r.Fingerprint] = true
 		}
+		return a.ID
 	}
 	for _, r := range a.Resolves {
 		b.done[r.Fingerprint] = true
 	}
+	if b.index == nil {
+		b.index = map[string]int{}
+	}
+	b.index[a.ID] = len(b.p.Actions)
 	b.p.Actions = append(b.p.Actions, a)
 	return a.ID
-}
-
-func (b *builder) mergeResolves(id string, refs []plan.FindingRef) {
-	for i := range b.p.Actions {
-		if b.p.Actions[i].ID != id {
-			continue
-		}
-		for _, r := range refs {
-			if !slices.Contains(b.p.Actions[i].Resolves, r) {
-				b.p.Actions[i].Resolves = append(b.p.Actions[i].Resolves, r)
-			}
-			b.done[r.Fingerprint] = true
-		}
-	}
 }
 
 func (b *builder) finish() {

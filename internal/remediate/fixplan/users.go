@@ -138,10 +138,8 @@ func (b *builder) planPasswordAndKeys(a *snapshot.Account, r finding.Result) {
 }
 
 func (b *builder) setCase(id, c, why string) {
-	for i := range b.p.Actions {
-		if b.p.Actions[i].ID == id {
-			b.p.Actions[i].Case, b.p.Actions[i].CaseReason = c, why
-		}
+	if i, ok := b.index[id]; ok {
+		b.p.Actions[i].Case, b.p.Actions[i].CaseReason = c, why
 	}
 }
 
