@@ -11,6 +11,7 @@ import (
 	"github.com/iamspect/iamspect/internal/collect"
 	"github.com/iamspect/iamspect/internal/engine"
 	"github.com/iamspect/iamspect/internal/finding"
+	"github.com/iamspect/iamspect/internal/remediate/apply"
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/securityhub"
 )
@@ -82,13 +83,22 @@ func codeFor(ctx context.Context, err error) (int, string) {
 		if sig.sig == syscall.SIGTERM {
 			code = ExitTerminated
 		}
-		return code, fmt.Sprintf("%s; stopped before the scan finished, no report written", sig.Error())
+		return code, fmt.Sprintf("%s; stopped before the command finished: no report written (fix apply and rollback resume from their journal when run again)", sig.Error())
 	}
 	if errors.Is(err, collect.ErrEndpointUnreachable) {
 		return ExitUnreachable, oneLine(err.Error())
 	}
 	if de, ok := securityhub.IsDeliveryError(err); ok && de.Partial {
 		return ExitPartialDelivery, "error: " + oneLine(err.Error())
+	}
+	// fix apply/rollback: a plan refused as a whole is the input's fault;
+	// refused actions are a verdict, like failing findings.
+	var pe *apply.PlanError
+	if errors.As(err, &pe) {
+		return ExitUsage, oneLine(err.Error())
+	}
+	if errors.Is(err, apply.ErrRefused) {
+		return ExitFindings, oneLine(err.Error())
 	}
 	var ue usageError
 	var ie *engine.InputError

@@ -20,6 +20,7 @@ import (
 // sandboxOptions configure 'iamspect sandbox'.
 type sandboxOptions struct {
 	snapshotFile string
+	demoAccounts int
 	addr         string
 	throttleRate float64
 	failRate     float64
@@ -29,10 +30,12 @@ type sandboxOptions struct {
 	rate         float64
 	burst        int
 	seed         int64
+	stateFile    string
 }
 
 func (o *sandboxOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.snapshotFile, "snapshot", "", "`FILE` to serve (default: the built-in demo account)")
+	fs.IntVar(&o.demoAccounts, "demo-accounts", 0, "serve the demo organisation grown to `N` accounts (generated members whose IAM state differs per account; for trying --org --shard and measuring)")
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:4566", "`HOST:PORT` to listen on (port 0 picks a free port)")
 	fs.Float64Var(&o.throttleRate, "throttle-rate", 0, "fraction of requests answered with a throttling error (0-1)")
 	fs.Float64Var(&o.failRate, "fail-rate", 0, "fraction of requests answered with HTTP 500/503 (0-1)")
@@ -42,11 +45,12 @@ func (o *sandboxOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.Float64Var(&o.rate, "rate", 0, "throttle like AWS: at most `R` requests a second per account and API (token bucket; 0: no limit); throttled answers carry Retry-After")
 	fs.IntVar(&o.burst, "burst", 0, "with --rate: token bucket size `N` (default: --rate rounded up)")
 	fs.Int64Var(&o.seed, "seed", 1, "seed for the fault rates (same seed, same faults)")
+	fs.StringVar(&o.stateFile, "state-file", "", "keep the served state in `FILE`: written after every write call (fix apply, rollback), and served again on restart when it exists")
 }
 
 func (o *sandboxOptions) serverOptions() sandbox.Options {
 	return sandbox.Options{ThrottleRate: o.throttleRate, FailRate: o.failRate, Latency: o.latency, Deny: o.deny,
-		Throttle: o.throttle, Rate: o.rate, Burst: o.burst, Seed: o.seed}
+		Throttle: o.throttle, Rate: o.rate, Burst: o.burst, Seed: o.seed, StateFile: o.stateFile}
 }
 
 func newSandboxCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -63,11 +67,15 @@ On start it prints the environment to use (export lines on stdout). Requests
 for data the snapshot lacks are answered with AccessDenied, so collecting from
 the sandbox gives back the same gaps. Fault flags make it throttle, fail, deny
 or slow down requests, to test how a client copes. Request counts per API are
-served at /_sandbox/stats. Stop it with Ctrl-C. See docs/sandbox.md.`,
+served at /_sandbox/stats. The IAM write calls that remediation plans use
+change the served state (fix apply and fix rollback run against it);
+/_sandbox/snapshot returns the current state and --state-file keeps it
+across restarts. Stop it with Ctrl-C. See docs/sandbox.md.`,
 		Example: `  iamspect sandbox                # then, in another shell, run the export lines it prints
   aws --endpoint-url http://127.0.0.1:4566 iam get-account-authorization-details
   iamspect sandbox --snapshot org.json --throttle-rate 0.2 --deny 'sso:*'
-  iamspect sandbox --rate 2 --burst 1     # throttle like AWS: 2 requests/s per account and API`,
+  iamspect sandbox --rate 2 --burst 1     # throttle like AWS: 2 requests/s per account and API
+  iamspect sandbox --demo-accounts 30     # an organisation of 30 accounts, e.g. for collect --org --shard`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSandbox(cmd.Context(), stdout, stderr, &o)
@@ -80,12 +88,29 @@ served at /_sandbox/stats. Stop it with Ctrl-C. See docs/sandbox.md.`,
 func runSandbox(ctx context.Context, stdout, stderr io.Writer, o *sandboxOptions) error {
 	snap := demo.Snapshot()
 	what := "the demo account"
+	switch {
+	case o.demoAccounts != 0 && o.snapshotFile != "":
+		return usage(errors.New("--demo-accounts and --snapshot exclude each other"))
+	case o.demoAccounts < 0 || o.demoAccounts == 1 || o.demoAccounts > 5000:
+		return usage(fmt.Errorf("--demo-accounts %d: want 2 to 5000", o.demoAccounts))
+	case o.demoAccounts > 0:
+		snap, what = demo.Organization(o.demoAccounts), "the demo organisation"
+	}
 	if o.snapshotFile != "" {
 		s, err := snapshot.Load(o.snapshotFile)
 		if err != nil {
 			return usage(fmt.Errorf("--snapshot %s: %w", o.snapshotFile, err))
 		}
 		snap, what = s, o.snapshotFile
+	}
+	if o.stateFile != "" {
+		s, err := sandbox.LoadState(o.stateFile)
+		if err != nil {
+			return usage(fmt.Errorf("--state-file: %w", err))
+		}
+		if s != nil {
+			snap, what = s, o.stateFile+" (state of an earlier run)"
+		}
 	}
 	h, err := sandbox.New(snap, o.serverOptions())
 	if err != nil {
