@@ -17,10 +17,11 @@ func newDriftCommand(stdout io.Writer) *cobra.Command {
 		format       string
 		output       string
 		failOnChange bool
+		sd           storeDrift
 	)
 	cmd := &cobra.Command{
-		Use:   "drift OLD.json NEW.json",
-		Short: "Compare the IAM state of two snapshots: what was added, removed or changed",
+		Use:   "drift OLD.json NEW.json | drift --target NAME",
+		Short: "Compare the IAM state of two snapshots, or of two scans in the serve history: what was added, removed or changed",
 		Long: `Compare two snapshots of the same accounts ('iamspect collect -o FILE', of any
 schema version this build reads) and list the IAM drift per account: users,
 access keys, groups and group memberships, roles and their trust policies,
@@ -38,18 +39,23 @@ read as everything in it having been removed.
 
 'iamspect diff' compares two reports' findings instead.
 
+With --target NAME instead of two files, drift compares two successful scans
+of a target of 'iamspect serve' in its history store (--db, or the db: of
+--config serve.yaml): by default the latest and the one before it, or --from
+and --to scan IDs. It shows the IAM drift of their stored snapshots as above,
+then the findings that became new or were resolved (docs/serve.md).
+
 Exit codes: 0, or 1 with --fail-on-change when something changed; 2 for bad
 flags or unreadable snapshots; 4 if the output could not be written.`,
 		Example: `  iamspect drift monday.json tuesday.json
   iamspect drift old.json new.json --format json -o drift.json
-  iamspect drift baseline.json today.json --fail-on-change`,
+  iamspect drift baseline.json today.json --fail-on-change
+  iamspect drift --config serve.yaml --target prod
+  iamspect drift --db sqlite:iamspect.db --target prod --from 12 --to 15 --format json`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != 2 {
-				return usage(fmt.Errorf("%s takes two snapshot files, OLD and NEW, got %d", cmd.CommandPath(), len(args)))
-			}
-			return nil
+			return sd.validate(cmd.Flags(), args, cmd.CommandPath())
 		},
-		RunE: func(_ *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
 			var errs []error
 			if format != "table" && format != "json" {
 				errs = append(errs, fmt.Errorf("--format %q: want table or json", format))
@@ -60,21 +66,33 @@ flags or unreadable snapshots; 4 if the output could not be written.`,
 			if err := errors.Join(errs...); err != nil {
 				return usage(err)
 			}
-			old, err := snapshot.Load(args[0])
-			if err != nil {
-				return usage(err)
-			}
-			cur, err := snapshot.Load(args[1])
-			if err != nil {
-				return usage(err)
-			}
-			d := iamdiff.Compare(old, cur)
-			render := func(w io.Writer) error {
-				if format == "json" {
-					return iamdiff.WriteJSON(w, d)
+			var d iamdiff.Delta
+			var render func(w io.Writer) error
+			if sd.target != "" {
+				sdr, err := sd.load(cmd.Context())
+				if err != nil {
+					return err
 				}
-				return iamdiff.WriteTable(w, d)
+				d = sdr.IAM
+				render = func(w io.Writer) error { return writeStoreDrift(w, sdr, format) }
+			} else {
+				old, err := snapshot.Load(args[0])
+				if err != nil {
+					return usage(err)
+				}
+				cur, err := snapshot.Load(args[1])
+				if err != nil {
+					return usage(err)
+				}
+				d = iamdiff.Compare(old, cur)
+				render = func(w io.Writer) error {
+					if format == "json" {
+						return iamdiff.WriteJSON(w, d)
+					}
+					return iamdiff.WriteTable(w, d)
+				}
 			}
+			var err error
 			if output == "" || output == "-" {
 				err = render(stdout)
 			} else if err = outfile.Write(output, 0o600, render); err != nil {
@@ -92,5 +110,6 @@ flags or unreadable snapshots; 4 if the output could not be written.`,
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "`FORMAT`: table or json")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to `FILE` instead of standard output")
 	cmd.Flags().BoolVar(&failOnChange, "fail-on-change", false, "exit 1 when anything was added, removed or changed")
+	sd.AddFlags(cmd.Flags())
 	return cmd
 }

@@ -95,7 +95,6 @@ func commands(stdout, stderr io.Writer) []*cobra.Command {
 		newSandboxCommand(stdout, stderr),
 		newServeCommand(stdout, stderr),
 		newHistoryCommand(stdout),
-		newStoreDriftCommand(stdout),
 		newExportCommandsCommand(stdout),
 		newFixCommand(stdout, stderr),
 		newVersionCommand(stdout),

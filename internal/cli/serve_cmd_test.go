@@ -97,11 +97,22 @@ func TestHistoryAndDriftCommands(t *testing.T) {
 	}
 	code, out, errOut = runCLI(t, "drift", "--db", "sqlite:"+db, "--target", "prod")
 	if code != 0 || !strings.Contains(out, "prod: scan 1 (2026-11-01 10:00) → scan 2 (2026-11-01 11:00)") ||
-		!strings.Contains(out, "1 new finding(s), 1 resolved") || !strings.Contains(out, "new       CRITICAL r-c carol") {
+		!strings.Contains(out, "Findings: 1 new, 1 resolved") || !strings.Contains(out, "IAM drift from") || !strings.Contains(out, "new       CRITICAL r-c carol") {
 		t.Fatalf("drift: exit %d\n%s%s", code, out, errOut)
 	}
 	if code, _, errOut := runCLI(t, "drift", "--db", "sqlite:"+db, "--target", "nope"); code != ExitUsage || !strings.Contains(errOut, "two successful scans") {
 		t.Fatalf("drift of an unknown target: exit %d %q", code, errOut)
+	}
+	// JSON is the API's document; the two forms do not mix.
+	code, out, _ = runCLI(t, "drift", "--db", "sqlite:"+db, "--target", "prod", "--format", "json")
+	if code != 0 || !strings.Contains(out, `"iam": {`) || !strings.Contains(out, `"findings": {`) {
+		t.Fatalf("drift json: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := runCLI(t, "drift", "a.json", "b.json", "--target", "prod"); code != ExitUsage || !strings.Contains(errOut, "takes no files") {
+		t.Fatalf("files with --target: exit %d %q", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "drift", "a.json", "b.json", "--db", "sqlite:"+db); code != ExitUsage || !strings.Contains(errOut, "--db applies with --target") {
+		t.Fatalf("--db with files: exit %d %q", code, errOut)
 	}
 	// A past state, scanned again.
 	code, out, errOut = runCLI(t, "history", "--db", "sqlite:"+db, "--snapshot-of", "2")

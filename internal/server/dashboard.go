@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -24,6 +25,13 @@ var webFS embed.FS
 
 var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	"fmtTime": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
+	"json": func(v any) string {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Sprint(v)
+		}
+		return string(b)
+	},
 	"ms": func(v int64) string {
 		return (time.Duration(v) * time.Millisecond).Round(100 * time.Millisecond).String()
 	},
@@ -330,7 +338,7 @@ func (s *Server) timeline(ctx context.Context, target string, n int) ([]*Drift, 
 		if err != nil {
 			return nil, err
 		}
-		if len(d.Changes) > 0 || len(d.Findings.New) > 0 || len(d.Findings.Resolved) > 0 {
+		if len(d.IAM.Changes) > 0 || len(d.Findings.New) > 0 || len(d.Findings.Resolved) > 0 {
 			out = append(out, d)
 		}
 	}

@@ -6,18 +6,21 @@ import (
 	"strconv"
 
 	"github.com/iamspect/iamspect/internal/drift"
+	"github.com/iamspect/iamspect/internal/drift/iamdiff"
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/store"
 )
 
 // Drift is what changed between two successful scans of a target: IAM
-// state (from their snapshots) and findings (by fingerprint).
+// state (iamdiff.Compare of their stored snapshots, as 'iamspect drift
+// OLD.json NEW.json' shows it) and findings (by fingerprint, as 'iamspect
+// diff').
 type Drift struct {
-	Target   string            `json:"target"`
-	From     *store.Scan       `json:"from"`
-	To       *store.Scan       `json:"to"`
-	Changes  []store.IAMChange `json:"changes"`
-	Findings *drift.Diff       `json:"findings"`
+	Target   string        `json:"target"`
+	From     *store.Scan   `json:"from"`
+	To       *store.Scan   `json:"to"`
+	IAM      iamdiff.Delta `json:"iam"`
+	Findings *drift.Diff   `json:"findings"`
 }
 
 // DriftBetween compares two scans; with from or to zero, the target's
@@ -55,7 +58,7 @@ func DriftBetween(ctx context.Context, st store.Store, target string, from, to i
 		return nil, badRequest{"both scans must be of the target"}
 	}
 	d := &Drift{Target: target, From: a, To: b}
-	if d.Changes, err = iamChanges(ctx, st, from, to); err != nil {
+	if d.IAM, err = iamChanges(ctx, st, from, to); err != nil {
 		return nil, err
 	}
 	ra, err := st.Results(ctx, from)
@@ -85,21 +88,17 @@ func succeeded(ctx context.Context, st store.Store, target string, n int) ([]sto
 	return out, nil
 }
 
-// iamChanges compares the snapshots of two scans (store.SnapshotDiff).
-func iamChanges(ctx context.Context, st store.Store, from, to int64) ([]store.IAMChange, error) {
+// iamChanges compares the snapshots of two scans.
+func iamChanges(ctx context.Context, st store.Store, from, to int64) (iamdiff.Delta, error) {
 	a, err := st.Snapshot(ctx, from)
 	if err != nil {
-		return nil, err
+		return iamdiff.Delta{}, err
 	}
 	b, err := st.Snapshot(ctx, to)
 	if err != nil {
-		return nil, err
+		return iamdiff.Delta{}, err
 	}
-	out := store.SnapshotDiff(a, b)
-	if out == nil {
-		out = []store.IAMChange{}
-	}
-	return out, nil
+	return iamdiff.Compare(a, b), nil
 }
 
 // driftOf is DriftBetween with a small cache (stored snapshots never change;
