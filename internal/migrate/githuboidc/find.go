@@ -404,7 +404,6 @@ func calledUsesSecretAsKey(r *Repo, w *Workflow, name string) bool {
 	return false
 }
 
-
 // ReferencesSecret reports whether a file's text still reads one of the
 // named secrets (secrets.NAME, secrets['NAME']) or a secret picked by a
 // matrix variable, as the self-check asks of every patched file.

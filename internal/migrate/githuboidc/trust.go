@@ -182,11 +182,11 @@ func TrustPolicy(providerARN string, subs []string) []byte {
 		}
 	}
 	type stmt struct {
-		Sid       string                       `json:"Sid"`
-		Effect    string                       `json:"Effect"`
-		Principal map[string]string            `json:"Principal"`
-		Action    string                       `json:"Action"`
-		Condition map[string]map[string]any    `json:"Condition"`
+		Sid       string                    `json:"Sid"`
+		Effect    string                    `json:"Effect"`
+		Principal map[string]string         `json:"Principal"`
+		Action    string                    `json:"Action"`
+		Condition map[string]map[string]any `json:"Condition"`
 	}
 	mk := func(sid, op string, vals []string) stmt {
 		var v any = vals
