@@ -55,9 +55,9 @@ type Workload struct {
 
 // PeopleEntry is one row of the --people file.
 type PeopleEntry struct {
-	AccountID, UserName                         string
+	AccountID, UserName                       string
 	Email, GivenName, FamilyName, DisplayName string
-	Line                                        int
+	Line                                      int
 }
 
 // peopleHeader is the --people file's header (required, in this order).
