@@ -1,0 +1,616 @@
+package githuboidc
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/iamspect/iamspect/internal/finding"
+	"github.com/iamspect/iamspect/internal/migrate"
+	"github.com/iamspect/iamspect/internal/remediate/plan"
+	"github.com/iamspect/iamspect/internal/rules"
+	"github.com/iamspect/iamspect/internal/scan"
+	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/version"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Mapping says which IAM user a repository secret holds the key of.
+type Mapping struct {
+	Repo, Secret, AccountID, UserName string
+	// OwnerID and RepoID are GitHub's numeric IDs (optional), for the
+	// ID-based subject form.
+	OwnerID, RepoID string
+	Line            int
+}
+
+// ReadMapping reads a --mapping CSV: repo,secret,account_id,user_name and
+// optionally owner_id,repo_id (header first).
+func ReadMapping(path string) ([]Mapping, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ParseMapping(f, path)
+}
+
+var acctRe = regexp.MustCompile(`^[0-9]{12}$`)
+
+// ParseMapping parses a --mapping CSV.
+func ParseMapping(r io.Reader, name string) ([]Mapping, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	want := []string{"repo", "secret", "account_id", "user_name"}
+	if len(head) < 4 || len(head) > 6 {
+		return nil, fmt.Errorf("%s line 1: header must be repo,secret,account_id,user_name[,owner_id,repo_id]", name)
+	}
+	for i, w := range want {
+		if strings.ToLower(strings.TrimSpace(head[i])) != w {
+			return nil, fmt.Errorf("%s line 1: column %d must be %s", name, i+1, w)
+		}
+	}
+	var out []Mapping
+	for n := 2; ; n++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if len(rec) != len(head) {
+			return nil, fmt.Errorf("%s line %d: %d fields, the header has %d", name, n, len(rec), len(head))
+		}
+		m := Mapping{Repo: strings.TrimSpace(rec[0]), Secret: strings.TrimSpace(rec[1]), AccountID: strings.TrimSpace(rec[2]), UserName: strings.TrimSpace(rec[3]), Line: n}
+		if len(rec) == 6 {
+			m.OwnerID, m.RepoID = strings.TrimSpace(rec[4]), strings.TrimSpace(rec[5])
+		}
+		switch {
+		case !validRepoName(m.Repo):
+			return nil, fmt.Errorf("%s line %d: repo %q is not OWNER/REPO", name, n, m.Repo)
+		case m.Secret == "":
+			return nil, fmt.Errorf("%s line %d: secret is empty", name, n)
+		case !acctRe.MatchString(m.AccountID):
+			return nil, fmt.Errorf("%s line %d: account_id %q is not a 12-digit account ID", name, n, m.AccountID)
+		case m.UserName == "":
+			return nil, fmt.Errorf("%s line %d: user_name is empty", name, n)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// Options shape a GitHub OIDC plan.
+type Options struct {
+	Mapping    []Mapping
+	Now        func() time.Time
+	SourceType string
+}
+
+// Target is the IAM user a secret was mapped to, and how sure that is.
+type Target struct {
+	AccountID string `json:"account_id"`
+	UserName  string `json:"user_name"`
+	Guess     bool   `json:"guess,omitempty"`
+	Why       string `json:"why"`
+}
+
+// Role is a role the plan creates for a repository and IAM user.
+type Role struct {
+	Repo      string   `json:"repo"`
+	AccountID string   `json:"account_id"`
+	Name      string   `json:"name"`
+	ARN       string   `json:"arn"`
+	User      string   `json:"user"`
+	Subjects  []string `json:"subjects"`
+	Notes     []string `json:"notes,omitempty"`
+	Trust     string   `json:"trust_policy"`
+	// SelfCheck lists the role-trust-* rules' failures on the generated
+	// trust policy (none when the check passes).
+	SelfCheck []string `json:"self_check,omitempty"`
+}
+
+// BroadTrust is a workflow already on OIDC whose role trusts too much.
+type BroadTrust struct {
+	Use     OIDCUse          `json:"use"`
+	Finding []plan.Unplanned `json:"findings"`
+}
+
+// Result is the plan and what the planner found.
+type Result struct {
+	Plan     *plan.Plan
+	Uses     []KeyUse
+	Targets  map[string]Target // by repo + "/" + secret
+	Roles    []*Role
+	Patches  []FilePatch
+	Broad    []BroadTrust
+	Unmapped []string // repo/secret pairs with no IAM user
+}
+
+// Plan builds the OIDC migration plan for the repositories against the
+// snapshot's IAM state.
+func Plan(s *snapshot.Snapshot, repos []*Repo, o Options) (*Result, error) {
+	if s == nil || len(s.Accounts) == 0 {
+		return nil, fmt.Errorf("the snapshot holds no account")
+	}
+	now := time.Now
+	if o.Now != nil {
+		now = o.Now
+	}
+	ref := s.CollectedAt
+	pl := &plan.Plan{SchemaVersion: plan.SchemaVersion, CreatedAt: now().UTC(), Tool: plan.Tool{Name: "iamspect", Version: version.String()},
+		Kind: plan.KindMigrateGitHubOIDC, Source: plan.Source{Type: o.SourceType, ReferenceTime: &ref}}
+	for _, a := range s.Accounts {
+		pl.Accounts = append(pl.Accounts, plan.Account{ID: a.ID, Alias: a.Alias,
+			Management: s.Organization != nil && s.Organization.ManagementAccount == a.ID})
+	}
+	if s.Organization != nil {
+		pl.Source.ManagementAccountID = s.Organization.ManagementAccount
+	}
+	res := &Result{Plan: pl, Targets: map[string]Target{}}
+	b := &builder{pl: pl}
+	for _, m := range o.Mapping {
+		for _, r := range repos {
+			if r.Name == m.Repo && m.OwnerID != "" {
+				r.OwnerID, r.RepoID = m.OwnerID, m.RepoID
+			}
+		}
+	}
+	deleted := map[string]bool{}
+	var deletions []plan.Action
+	providers := map[string]bool{}
+	for _, r := range repos {
+		for _, pb := range r.Problems {
+			pl.Warnings = append(pl.Warnings, r.Name+": "+pb)
+		}
+		uses, oidc := r.Scan()
+		res.Uses = append(res.Uses, uses...)
+		res.Broad = append(res.Broad, broadTrust(s, oidc)...)
+		if len(uses) == 0 {
+			continue
+		}
+		// Map every secret to an IAM user.
+		byTarget := map[string][]KeyUse{}
+		var targetOrder []string
+		for _, u := range uses {
+			for _, sec := range r.repoSecrets(u) {
+				key := r.Name + "/" + sec
+				t, ok := res.Targets[key]
+				if !ok {
+					t, ok = mapSecret(s, r, sec, u, o.Mapping)
+					if !ok {
+						if !slices.Contains(res.Unmapped, key) {
+							res.Unmapped = append(res.Unmapped, key)
+						}
+						continue
+					}
+					res.Targets[key] = t
+				}
+				tk := t.AccountID + "/" + t.UserName
+				if _, seen := byTarget[tk]; !seen {
+					targetOrder = append(targetOrder, tk)
+				}
+				byTarget[tk] = append(byTarget[tk], u)
+			}
+		}
+		roleByJob := map[string]string{}
+		for _, tk := range targetOrder {
+			acctID, userName, _ := strings.Cut(tk, "/")
+			a := s.Account(acctID)
+			u := a.User(userName)
+			role := r.planRole(a, u, byTarget[tk], len(targetOrder) > 1)
+			res.Roles = append(res.Roles, role)
+			for _, ku := range byTarget[tk] {
+				roleByJob[ku.File+"#"+ku.Job] = role.ARN
+				roleByJob[ku.File+"#"] = role.ARN
+			}
+			if !providers[acctID] && !hasGitHubProvider(a) {
+				providers[acctID] = true
+				b.add(plan.Action{Stage: plan.StageCreate, AccountID: acctID, Title: "create the GitHub Actions OIDC provider in " + acctID,
+					Call:       plan.NewCall("iam", "CreateOpenIDConnectProvider", "Url", "https://"+Issuer, "ClientIDList", []string{Audience}),
+					Reversible: true, Inverse: plan.NewCall("iam", "DeleteOpenIDConnectProvider", "OpenIDConnectProviderArn", providerARN(a))})
+			}
+			b.roleActions(a, u, role)
+			for _, sc := range role.SelfCheck {
+				pl.Warnings = append(pl.Warnings, "self-check of role "+role.Name+": "+sc)
+			}
+			// The cut-over: deactivate the user's keys once the role works.
+			for _, k := range u.AccessKeys {
+				if k.ID == "" || !k.Active() {
+					continue
+				}
+				b.add(plan.Action{Stage: plan.StageDeactivate, AccountID: acctID, Title: "deactivate access key " + k.ID + " of " + u.Name + " (" + r.Name + " uses role " + role.Name + ")",
+					Resolves: resolves(a, u),
+					Call:     plan.NewCall("iam", "UpdateAccessKey", "UserName", u.Name, "AccessKeyId", k.ID, "Status", "Inactive"),
+					Precond: &plan.Precondition{Description: "only after the workflow patches are merged, the role " + role.Name +
+						" was used (RoleLastUsed after the plan) and the key was not used since", Checks: []plan.Check{
+						{Kind: "access-key", Resource: u.Name + "/" + k.ID, Field: "Status", Expect: "Active"},
+						{Kind: "role", Resource: role.Name, Field: "LastUsedDate", Expect: "after:" + pl.CreatedAt.Format("2006-01-02")},
+					}},
+					Reversible: true, Inverse: plan.NewCall("iam", "UpdateAccessKey", "UserName", u.Name, "AccessKeyId", k.ID, "Status", "Active"),
+					Risk: "anything else still using the key stops working: check AccessKeyLastUsed after the role's first use"})
+			}
+			if !deleted[tk] {
+				deleted[tk] = true
+				deletions = append(deletions, migrate.DeleteUserActions(a, u, "the workflows of "+r.Name+" assume role "+role.Name+" instead")...)
+			}
+		}
+		patches := r.Patch(func(wfPath, job string) string {
+			if arn := roleByJob[wfPath+"#"+job]; arn != "" {
+				return arn
+			}
+			if arn := roleByJob[wfPath+"#"]; arn != "" {
+				return arn
+			}
+			for _, ro := range res.Roles {
+				if ro.Repo == r.Name {
+					return ro.ARN // a reusable workflow's or composite action's job
+				}
+			}
+			return "ROLE_ARN_NEEDS_INPUT"
+		})
+		res.Patches = append(res.Patches, patches...)
+		acct := s.Accounts[0].ID
+		if len(res.Roles) > 0 {
+			acct = res.Roles[len(res.Roles)-1].AccountID
+		}
+		for _, p := range patches {
+			console := []string{"Apply the patch to " + p.Repo + " (git apply), open a pull request and merge it.",
+				"Run the workflows once: the role's RoleLastUsed shows the first use; then the deactivate stage can run."}
+			console = append(console, p.Notes...)
+			b.add(plan.Action{Stage: plan.StageCutover, AccountID: acct, Title: "patch " + p.Repo + " " + p.File, Console: console, Diff: p.Diff})
+		}
+	}
+	for _, key := range res.Unmapped {
+		pl.Warnings = append(pl.Warnings, "secret "+key+" maps to no IAM user: give it in --mapping (repo,secret,account_id,user_name)")
+	}
+	for i := range deletions {
+		b.add(deletions[i])
+	}
+	for _, bt := range res.Broad {
+		pl.Unplanned = append(pl.Unplanned, bt.Finding...)
+	}
+	sort.SliceStable(pl.Actions, func(i, j int) bool {
+		return plan.StageIndex(pl.Actions[i].Stage) < plan.StageIndex(pl.Actions[j].Stage)
+	})
+	pl.Notes = append(pl.Notes,
+		"the cut-over runs in this order: create (roles), cutover (merge the workflow patches, run them once), deactivate (keys, once RoleLastUsed shows the role in use and the key unused since), delete (the users, after the grace period)",
+		"trust policies use GitHub's classic subject repo:OWNER/REPO:QUALIFIER; with owner and repository IDs in --mapping they also accept the ID-based form repo:OWNER@OWNER_ID/REPO@REPO_ID:QUALIFIER (docs/migration.md)")
+	return res, nil
+}
+
+type builder struct{ pl *plan.Plan }
+
+func (b *builder) add(a plan.Action) string {
+	a.ID = plan.ActionID(&a)
+	for _, x := range b.pl.Actions {
+		if x.ID == a.ID {
+			return a.ID
+		}
+	}
+	b.pl.Actions = append(b.pl.Actions, a)
+	return a.ID
+}
+
+func resolves(a *snapshot.Account, u *snapshot.User) []plan.FindingRef {
+	return []plan.FindingRef{{RuleID: "iam-user-unnecessary", Fingerprint: finding.Fingerprint("iam-user-unnecessary", a.ID, u.ARN)}}
+}
+
+func providerARN(a *snapshot.Account) string {
+	p := a.Partition
+	if p == "" {
+		p = "aws"
+	}
+	return "arn:" + p + ":iam::" + a.ID + ":oidc-provider/" + Issuer
+}
+
+func hasGitHubProvider(a *snapshot.Account) bool {
+	for _, p := range a.OIDCProviders {
+		if p.Host() == Issuer {
+			return true
+		}
+	}
+	return false
+}
+
+// repoSecrets names the repository secrets a use reads: inside a reusable
+// workflow, the secret names are its parameters, which its callers fill
+// from repository secrets.
+func (r *Repo) repoSecrets(u KeyUse) []string {
+	if !u.Reusable || u.Kind == KindReusableCall {
+		return u.Secrets
+	}
+	var called *Workflow
+	for _, wf := range r.Workflows {
+		if wf.Path == u.File {
+			called = wf
+		}
+	}
+	if called == nil {
+		return u.Secrets
+	}
+	var out []string
+	for _, c := range r.callersOf(called) {
+		sec := c.job.Secrets
+		if sec == nil {
+			continue
+		}
+		if sec.Kind != yaml.MappingNode {
+			out = append(out, u.Secrets...)
+			continue
+		}
+		for _, name := range u.Secrets {
+			if v := get(sec, name); v != nil {
+				names, _ := secretNames(v.Value, c.job.Matrix)
+				out = append(out, names...)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return u.Secrets
+	}
+	return uniq(out)
+}
+
+// genericWords carry no hint of whose key a secret holds.
+var genericWords = map[string]bool{"AWS": true, "ACCESS": true, "KEY": true, "ID": true, "SECRET": true, "SESSION": true, "TOKEN": true, "KEYID": true}
+
+// mapSecret finds the IAM user a secret holds the key of: the mapping
+// file, else a guess from names, tags and where the key was last used.
+func mapSecret(s *snapshot.Snapshot, r *Repo, secret string, u KeyUse, mapping []Mapping) (Target, bool) {
+	for _, m := range mapping {
+		if m.Repo == r.Name && m.Secret == secret {
+			a := s.Account(m.AccountID)
+			if a == nil || a.User(m.UserName) == nil {
+				return Target{}, false
+			}
+			return Target{AccountID: m.AccountID, UserName: m.UserName, Why: fmt.Sprintf("mapping file line %d", m.Line)}, true
+		}
+	}
+	var hints []string
+	for _, w := range strings.FieldsFunc(strings.ToUpper(secret), func(c rune) bool { return c == '_' || c == '-' }) {
+		if !genericWords[w] {
+			hints = append(hints, strings.ToLower(w))
+		}
+	}
+	type cand struct {
+		a     *snapshot.Account
+		u     *snapshot.User
+		score int
+		why   []string
+	}
+	var best []cand
+	for _, a := range s.Accounts {
+		for _, usr := range a.Users {
+			if len(usr.ActiveAccessKeys()) == 0 || usr.HasConsolePassword() {
+				continue
+			}
+			c := cand{a: a, u: usr}
+			name := strings.ToLower(usr.Name)
+			for _, h := range hints {
+				if strings.Contains(name, h) {
+					c.score += 3
+					c.why = append(c.why, "the secret's name has "+strings.ToUpper(h)+", the user's name "+usr.Name)
+				}
+			}
+			if len(hints) == 0 {
+				for _, t := range usr.Tags {
+					v := strings.ToLower(t.Value)
+					if strings.Contains(v, "github") || v == "ci" || strings.Contains(v, "actions") {
+						c.score += 2
+						c.why = append(c.why, "tag "+t.Key+"="+t.Value)
+					}
+				}
+				for _, w := range []string{"ci", "github", "deploy", "actions"} {
+					if slices.Contains(strings.FieldsFunc(name, func(c rune) bool { return c == '-' || c == '_' || c == '.' }), w) {
+						c.score++
+						c.why = append(c.why, "the user's name has "+w)
+						break
+					}
+				}
+			}
+			if c.score == 0 {
+				continue
+			}
+			switch {
+			case len(best) == 0 || c.score > best[0].score:
+				best = []cand{c}
+			case c.score == best[0].score:
+				best = append(best, c)
+			}
+		}
+	}
+	if len(best) != 1 {
+		return Target{}, false
+	}
+	c := best[0]
+	return Target{AccountID: c.a.ID, UserName: c.u.Name, Guess: true, Why: "guess: " + strings.Join(c.why, "; ")}, true
+}
+
+var roleNameBad = regexp.MustCompile(`[^\w+=,.@-]`)
+
+// planRole derives the role for a repository's uses of one IAM user.
+func (r *Repo) planRole(a *snapshot.Account, u *snapshot.User, uses []KeyUse, perUser bool) *Role {
+	owner, repo, _ := strings.Cut(r.Name, "/")
+	name := "github-" + owner + "-" + repo
+	if perUser {
+		name += "-" + u.Name
+	}
+	name = roleNameBad.ReplaceAllString(name, "-")
+	if len(name) > 64 {
+		name = name[:64]
+	}
+	role := &Role{Repo: r.Name, AccountID: a.ID, Name: name, User: u.Name,
+		ARN: "arn:" + partitionOf(a) + ":iam::" + a.ID + ":role/" + name}
+	var subs Subjects
+	seen := map[string]bool{}
+	wfByPath := map[string]*Workflow{}
+	for _, wf := range r.Workflows {
+		wfByPath[wf.Path] = wf
+	}
+	for _, ku := range uses {
+		wf := wfByPath[ku.File]
+		if wf == nil {
+			continue
+		}
+		var job *Job
+		for _, j := range wf.Jobs {
+			if j.ID == ku.Job {
+				job = j
+			}
+		}
+		js := r.subjectsFor(wf, job, seen)
+		for _, v := range js.Values {
+			subs.add(v)
+		}
+		for _, n := range js.Notes {
+			subs.note(n)
+		}
+	}
+	values := append([]string{}, subs.Values...)
+	for _, v := range subs.Values {
+		if id := r.idForm(v); id != "" {
+			values = append(values, id)
+		}
+	}
+	sort.Strings(values)
+	role.Subjects, role.Notes = values, subs.Notes
+	role.Trust = string(TrustPolicy(providerARN(a), values))
+	role.SelfCheck = selfCheck(a, role)
+	return role
+}
+
+func partitionOf(a *snapshot.Account) string {
+	if a.Partition == "" {
+		return "aws"
+	}
+	return a.Partition
+}
+
+// roleActions creates the role with the user's effective identity policies:
+// the same managed policies (its own and its groups'), its inline policies
+// copied, its permissions boundary; MaxSessionDuration one hour.
+func (b *builder) roleActions(a *snapshot.Account, u *snapshot.User, role *Role) {
+	params := []any{"RoleName", role.Name, "AssumeRolePolicyDocument", role.Trust,
+		"Description", "GitHub Actions OIDC role for " + role.Repo + " (replaces IAM user " + u.Name + "; iamspect migrate github-oidc)",
+		"MaxSessionDuration", 3600}
+	if u.PermissionsBoundary != nil {
+		params = append(params, "PermissionsBoundary", u.PermissionsBoundary.ARN)
+	}
+	create := b.add(plan.Action{Stage: plan.StageCreate, AccountID: a.ID, Title: "create role " + role.Name + " for " + role.Repo,
+		Call: plan.NewCall("iam", "CreateRole", params...), Reversible: true,
+		Inverse:    plan.NewCall("iam", "DeleteRole", "RoleName", role.Name),
+		CaseReason: strings.Join(role.Notes, "; ")})
+	managed := append([]snapshot.PolicyRef{}, u.AttachedPolicies...)
+	inline := append([]snapshot.InlinePolicy{}, u.InlinePolicies...)
+	for _, gn := range u.Groups {
+		g := a.Group(gn)
+		if g == nil {
+			continue
+		}
+		for _, p := range g.AttachedPolicies {
+			if !slices.ContainsFunc(managed, func(x snapshot.PolicyRef) bool { return x.ARN == p.ARN }) {
+				managed = append(managed, p)
+			}
+		}
+		for _, p := range g.InlinePolicies {
+			inline = append(inline, snapshot.InlinePolicy{Name: "group-" + gn + "-" + p.Name, Document: p.Document})
+		}
+	}
+	if len(managed) > 10 {
+		b.pl.Warnings = append(b.pl.Warnings, fmt.Sprintf("role %s gets %d managed policies, over IAM's default quota of 10 per role: raise it first", role.Name, len(managed)))
+	}
+	for _, p := range managed {
+		b.add(plan.Action{Stage: plan.StageCreate, AccountID: a.ID, Title: "attach " + p.Name + " to role " + role.Name,
+			Call: plan.NewCall("iam", "AttachRolePolicy", "RoleName", role.Name, "PolicyArn", p.ARN), DependsOn: []string{create},
+			Reversible: true, Inverse: plan.NewCall("iam", "DetachRolePolicy", "RoleName", role.Name, "PolicyArn", p.ARN)})
+	}
+	for _, p := range inline {
+		b.add(plan.Action{Stage: plan.StageCreate, AccountID: a.ID, Title: "copy inline policy " + p.Name + " to role " + role.Name,
+			Call:      plan.NewCall("iam", "PutRolePolicy", "RoleName", role.Name, "PolicyName", p.Name, "PolicyDocument", string(p.Document)),
+			DependsOn: []string{create}, Reversible: true, Inverse: plan.NewCall("iam", "DeleteRolePolicy", "RoleName", role.Name, "PolicyName", p.Name)})
+	}
+}
+
+// trustRules are iamspect's role-trust-* rules.
+func trustRules() []*rules.Rule {
+	var out []*rules.Rule
+	for _, r := range rules.Catalog() {
+		if strings.HasPrefix(r.ID, "role-trust-") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// selfCheck runs the role-trust-* rules on a copy of the account holding
+// the generated role (and the GitHub provider) and returns their failures
+// for it.
+func selfCheck(a *snapshot.Account, role *Role) []string {
+	b := snapshot.NewBuilder(a.ID, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)).With(snapshot.InputOIDCProviders)
+	acct := b.Account()
+	acct.Partition = a.Partition
+	acct.OIDCProviders = []snapshot.OIDCProvider{{ARN: providerARN(a), URL: "https://" + Issuer, ClientIDs: []string{Audience}}}
+	r := b.Role(role.Name, role.Trust)
+	r.ARN = role.ARN
+	out, err := scan.Run(context.Background(), b.Build(), scan.Options{Rules: trustRules()})
+	if err != nil {
+		return []string{err.Error()}
+	}
+	var fails []string
+	for _, res := range out.Results {
+		if res.Status == rules.Fail && res.ResourceARN == role.ARN {
+			fails = append(fails, res.RuleID+": "+res.Message)
+		}
+		if res.Status == rules.Unknown && res.ResourceARN == role.ARN {
+			fails = append(fails, res.RuleID+" could not judge the trust policy: "+res.Message)
+		}
+	}
+	return fails
+}
+
+// broadTrust finds workflows already on OIDC whose role's trust the
+// role-trust-oidc-* rules fail.
+func broadTrust(s *snapshot.Snapshot, uses []OIDCUse) []BroadTrust {
+	if len(uses) == 0 {
+		return nil
+	}
+	var rs []*rules.Rule
+	for _, r := range rules.Catalog() {
+		if strings.HasPrefix(r.ID, "role-trust-oidc-") {
+			rs = append(rs, r)
+		}
+	}
+	out, err := scan.Run(context.Background(), s, scan.Options{Rules: rs})
+	if err != nil {
+		return nil
+	}
+	var bt []BroadTrust
+	for _, u := range uses {
+		var fs []plan.Unplanned
+		for _, res := range out.Results {
+			if res.Status == rules.Fail && res.ResourceARN == u.Role {
+				fs = append(fs, plan.Unplanned{RuleID: res.RuleID, Fingerprint: res.Fingerprint, AccountID: res.AccountID, Resource: res.ResourceARN,
+					Reason: fmt.Sprintf("%s line %d (%s, job %s) assumes this role through OIDC, and its trust is too broad: %s; iamspect fix plan proposes the narrowed trust", u.File, u.Line, u.Repo, u.Job, res.Message)})
+			}
+		}
+		if len(fs) > 0 {
+			bt = append(bt, BroadTrust{Use: u, Finding: fs})
+		}
+	}
+	return bt
+}
