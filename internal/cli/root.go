@@ -92,6 +92,7 @@ func commands(stdout, stderr io.Writer) []*cobra.Command {
 		newRulesCommand(stdout),
 		newSandboxCommand(stdout, stderr),
 		newExportCommandsCommand(stdout),
+		newMigrateCommand(stdout, stderr),
 		newVersionCommand(stdout),
 	}
 }
