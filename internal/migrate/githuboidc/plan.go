@@ -239,7 +239,7 @@ func Plan(s *snapshot.Snapshot, repos []*Repo, o Options) (*Result, error) {
 					Precond: &plan.Precondition{Description: "only after the workflow patches are merged, the role " + role.Name +
 						" was used (RoleLastUsed after the plan) and the key was not used since", Checks: []plan.Check{
 						{Kind: "access-key", Resource: u.Name + "/" + k.ID, Field: "Status", Expect: "Active"},
-						{Kind: "role", Resource: role.Name, Field: "LastUsedDate", Expect: "after:" + pl.CreatedAt.Format("2006-01-02")},
+						{Kind: "role", Resource: role.Name, Field: "UsedSince", Expect: pl.CreatedAt.Format(time.RFC3339)},
 					}},
 					Reversible: true, Inverse: plan.NewCall("iam", "UpdateAccessKey", "UserName", u.Name, "AccessKeyId", k.ID, "Status", "Active"),
 					Risk: "anything else still using the key stops working: check AccessKeyLastUsed after the role's first use"})

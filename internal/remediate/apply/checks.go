@@ -323,6 +323,10 @@ func (r *reader) attached(ctx context.Context, kind, name, arn string) (string, 
 // expected time (a minute's slack for rounding).
 func holds(c plan.Check, got string) bool {
 	switch c.Field {
+	case "UsedSince": // a role used after the time (migrations)
+		want, err1 := time.Parse(time.RFC3339, c.Expect)
+		have, err2 := time.Parse(time.RFC3339, got)
+		return err1 == nil && err2 == nil && have.After(want)
 	case "LastUsedBefore", "LastUsedDate":
 		if got == "never" || got == "absent" {
 			return true
