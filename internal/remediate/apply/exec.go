@@ -166,6 +166,9 @@ var iamOps = map[string]execFunc{
 
 // Supported reports whether this build's applier can run a call.
 func Supported(c *plan.Call) bool {
+	if c != nil && migrateSupported(c) { // migrate_ops.go
+		return true
+	}
 	if c == nil || c.Service != "iam" {
 		return false
 	}
