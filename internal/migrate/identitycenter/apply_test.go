@@ -131,3 +131,53 @@ func assigned(ic *snapshot.IdentityCenter, userID, account string) bool {
 	}
 	return false
 }
+
+// Rollback of the create stage undoes the Identity Center changes in
+// reverse order, resolving the created IDs from the journal: the served
+// Identity Center is the demo's again.
+func TestDemoMigrationRollback(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: an apply and a rollback")
+	}
+	at := func() time.Time { return demo.CollectedAt.Add(time.Hour) }
+	res, err := Plan(demo.Snapshot(), Options{Now: func() time.Time { return demo.CollectedAt }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var planJSON bytes.Buffer
+	if err := res.Plan.Encode(&planJSON); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sandbox.New(demo.Snapshot(), sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cfg, err := collect.LoadConfig(ctx, collect.ConfigOptions{Region: "us-east-1", BaseEndpoint: hs.URL,
+		Credentials: credentials.NewStaticCredentialsProvider(sandbox.DummyAccessKeyID, sandbox.DummySecretAccessKey, "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	opts := apply.Options{Config: cfg, Org: true, Yes: true, Journal: filepath.Join(t.TempDir(), "j.jsonl"), PlanBytes: planJSON.Bytes(), Now: at, Out: &log}
+	if _, err := apply.Apply(ctx, res.Plan, opts); err != nil {
+		t.Fatalf("apply: %v\n%s", err, log.String())
+	}
+	if _, err := apply.Rollback(ctx, opts); err != nil {
+		t.Fatalf("rollback: %v\n%s", err, log.String())
+	}
+	state, err := srv.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, want := state.Account(demo.AccountID).IdentityCenter, demo.Snapshot().Account(demo.AccountID).IdentityCenter
+	if len(got.Users) != len(want.Users) || len(got.Groups) != len(want.Groups) || len(got.PermissionSets) != len(want.PermissionSets) ||
+		len(got.Assignments) != len(want.Assignments) || len(got.Memberships) != len(want.Memberships) {
+		t.Errorf("after rollback: %d users %d groups %d permission sets %d assignments %d memberships; want %d %d %d %d %d\n%s",
+			len(got.Users), len(got.Groups), len(got.PermissionSets), len(got.Assignments), len(got.Memberships),
+			len(want.Users), len(want.Groups), len(want.PermissionSets), len(want.Assignments), len(want.Memberships), log.String())
+	}
+}
