@@ -133,3 +133,23 @@ func TestPlanGolden(t *testing.T) {
 		}
 	}
 }
+
+// A reusable workflow takes its callers' subjects, however many of its
+// lines use a key: it is never pinned to the default branch for want of a
+// trigger.
+func TestReusableWorkflowTakesCallersSubjects(t *testing.T) {
+	r := loadCorpus(t)
+	var called *Workflow
+	for _, wf := range r.Workflows {
+		if wf.Path == ".github/workflows/reusable-deploy.yml" {
+			called = wf
+		}
+	}
+	seen := map[string]bool{}
+	for i := 0; i < 2; i++ {
+		s := r.subjectsFor(called, called.Jobs[0], seen)
+		if strings.Join(s.Values, ",") != "repo:northwind/web:ref:refs/heads/release/*,repo:northwind/web:ref:refs/heads/hotfix" || len(s.Notes) != 0 {
+			t.Fatalf("call %d: %v %v", i, s.Values, s.Notes)
+		}
+	}
+}

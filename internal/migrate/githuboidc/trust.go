@@ -103,8 +103,9 @@ func (r *Repo) subjectsFor(wf *Workflow, j *Job, seen map[string]bool) Subjects 
 				if seen[key] {
 					continue
 				}
-				seen[key] = true
+				seen[key] = true // guards against a cycle of calls only
 				cs := r.subjectsFor(c.wf, c.job, seen)
+				delete(seen, key)
 				for _, v := range cs.Values {
 					s.add(v)
 				}
