@@ -159,3 +159,19 @@ func TestConvertRendersOldReport(t *testing.T) {
 		t.Fatalf("missing file: exit %d, %q", code, stderr.String())
 	}
 }
+
+// `demo -o NODE` on a character device node (made in a temporary folder,
+// not the real /dev/null) writes through it and leaves it a device.
+func TestOutputToDeviceNodeKeepsIt(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "null")
+	if err := syscall.Mknod(p, syscall.S_IFCHR|0o666, 1<<8|3); err != nil {
+		t.Skipf("cannot make a device node here (needs root): %v", err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := Run(context.Background(), []string{"demo", "-o", p}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if fi, err := os.Lstat(p); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("device node replaced: %v %v", fi.Mode(), err)
+	}
+}

@@ -45,6 +45,7 @@ func checkKeyNotRotated(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot
 			continue
 		}
 		var old, undated []string
+		var ev *Evidence
 		for _, k := range active {
 			if k.CreatedAt == nil {
 				undated = append(undated, k.Label())
@@ -52,11 +53,12 @@ func checkKeyNotRotated(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot
 			}
 			if age := daysBetween(*k.CreatedAt, now); age > limit {
 				old = append(old, fmt.Sprintf("%s is %d days old (created %s)", k.Label(), age, day(*k.CreatedAt)))
+				ev = oldest(ev, aged(k.Label(), *k.CreatedAt, age, limit))
 			}
 		}
 		switch {
 		case len(old) > 0:
-			out = append(out, r.userResult(Fail, a, u, "IAM user %s: %s; the limit is %d days.", u.Name, joinList(old), limit))
+			out = append(out, withEvidence(r.userResult(Fail, a, u, "IAM user %s: %s; the limit is %d days.", u.Name, joinList(old), limit), ev))
 		case len(undated) > 0:
 			res := r.userResult(Unknown, a, u, "IAM user %s: the creation date of %s is not in the credential report.", u.Name, joinList(undated))
 			res.MissingInputs = inputNames(snapshot.InputCredentialReport)
@@ -102,15 +104,18 @@ func checkKeyUnused(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Acc
 			continue
 		}
 		var stale, undated []string
+		var ev *Evidence
 		for _, k := range active {
 			switch {
 			case k.LastUsed != nil:
 				if d := daysBetween(*k.LastUsed, now); d >= limit {
 					stale = append(stale, fmt.Sprintf("%s was last used %d days ago (%s)", k.Label(), d, day(*k.LastUsed)))
+					ev = oldest(ev, aged(k.Label(), *k.LastUsed, d, limit))
 				}
 			case k.CreatedAt != nil:
 				if d := daysBetween(*k.CreatedAt, now); d >= limit {
 					stale = append(stale, fmt.Sprintf("%s has never been used in %d days since it was created (%s)", k.Label(), d, day(*k.CreatedAt)))
+					ev = oldest(ev, aged(k.Label(), *k.CreatedAt, d, limit))
 				}
 			default:
 				undated = append(undated, k.Label())
@@ -118,7 +123,7 @@ func checkKeyUnused(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Acc
 		}
 		switch {
 		case len(stale) > 0:
-			out = append(out, r.userResult(Fail, a, u, "IAM user %s: %s; the limit is %d days.", u.Name, joinList(stale), limit))
+			out = append(out, withEvidence(r.userResult(Fail, a, u, "IAM user %s: %s; the limit is %d days.", u.Name, joinList(stale), limit), ev))
 		case len(undated) > 0:
 			res := r.userResult(Unknown, a, u, "IAM user %s: neither last use nor creation date of %s is in the credential report.", u.Name, joinList(undated))
 			res.MissingInputs = inputNames(snapshot.InputCredentialReport)

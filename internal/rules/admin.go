@@ -50,14 +50,18 @@ func checkAdminAttached(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot
 	var out []Result
 	for _, pr := range m.Principals {
 		var admin []string
+		var ev *Evidence
 		for _, src := range ownSources(pr) {
 			if isAdmin(src.Policy) {
 				admin = append(admin, sourceLabelWith(src, adminStatement(src.Policy)))
+				if ev == nil {
+					ev = policyEvidence(src)
+				}
 			}
 		}
 		switch {
 		case len(admin) > 0:
-			out = append(out, r.principalResult(Fail, a, pr, "%s has an administrator policy attached: %s allows every action on every resource.", kindLabel(pr), joinList(admin)))
+			out = append(out, withEvidence(r.principalResult(Fail, a, pr, "%s has an administrator policy attached: %s allows every action on every resource.", kindLabel(pr), joinList(admin)), ev))
 		case len(ownProblems(pr)) > 0:
 			out = append(out, r.principalResult(Unknown, a, pr, "%s has no administrator policy among those that could be read, but %s.", kindLabel(pr), joinList(ownProblems(pr))))
 		default:
@@ -411,4 +415,23 @@ func groupMembers(a *snapshot.Account, group string) []string {
 		}
 	}
 	return out
+}
+
+// policyEvidence names a policy source: a managed policy by ARN, an inline
+// policy by name, with the statements that make it an administrator policy.
+func policyEvidence(src access.Source) *Evidence {
+	ev := &Evidence{Policy: src.Name, Actions: []string{"*"}}
+	if src.Kind != access.SourceInline && src.Kind != access.SourceGroupInline {
+		ev.Policy = src.ARN
+	}
+	if src.Policy != nil {
+		for _, st := range src.Policy.Doc.Statements {
+			if st.Effect == policy.Allow && len(st.Conditions) == 0 &&
+				policy.IsAdminPolicy(policy.Compile(&policy.Document{Version: src.Policy.Doc.Version, Statements: []*policy.Statement{st}})) {
+				ev.Statement = st.Ref()
+				break
+			}
+		}
+	}
+	return ev
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
@@ -363,15 +364,15 @@ func checkOIDCProviderUnused(r *Rule, _ *Context, _ *snapshot.Snapshot, a *snaps
 	}
 	trusted := map[string][]string{}
 	for _, role := range a.Roles {
-		sts, err := parseMiniPolicy(role.TrustPolicy)
+		doc, err := policy.Parse(role.TrustPolicy)
 		if err != nil {
 			continue
 		}
-		for _, st := range sts {
-			if !strings.EqualFold(st.Effect, "Allow") {
+		for _, st := range doc.Statements {
+			if st.Effect != policy.Allow || st.Principal == nil {
 				continue
 			}
-			for _, p := range st.Principal["Federated"] {
+			for _, p := range st.Principal.Federated {
 				trusted[p] = append(trusted[p], role.Name)
 			}
 		}

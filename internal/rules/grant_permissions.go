@@ -80,7 +80,7 @@ func grantResult(r *Rule, a *snapshot.Account, an *access.Analysis, p *access.Pr
 		}
 		return r.principalResult(Pass, a, p, "%s can change no other principal's permissions (beyond what privilege-escalation reports).", kindLabel(p))
 	}
-	res := r.principalResult(Fail, a, p, "%s", empowerMessage(an, p, es))
+	res := withEvidence(r.principalResult(Fail, a, p, "%s", empowerMessage(an, p, es)), empowerEvidence(es))
 	if !es[0].Admin { // administrator-capable changes sort first
 		res.Severity = Medium
 	}
@@ -144,4 +144,23 @@ func empowerMessage(an *access.Analysis, p *access.Principal, es []access.Empowe
 		fmt.Fprintf(&b, " Principals it could empower: %s.", summarize(names, 8))
 	}
 	return b.String()
+}
+
+// empowerEvidence: the IAM actions and the principals they could empower.
+func empowerEvidence(es []access.Empowerment) *Evidence {
+	ev := &Evidence{}
+	seen := map[string]bool{}
+	for _, e := range es {
+		if !seen["a:"+e.Action] {
+			seen["a:"+e.Action] = true
+			ev.Actions = append(ev.Actions, e.Action)
+		}
+		for _, who := range e.Empowers {
+			if !seen["p:"+who] {
+				seen["p:"+who] = true
+				ev.Principals = append(ev.Principals, who)
+			}
+		}
+	}
+	return ev
 }

@@ -1,14 +1,12 @@
 package rules
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
@@ -229,99 +227,24 @@ func rootHasActiveKeyOrCert(root *snapshot.Root) bool {
 	return false
 }
 
-// miniStatement is the part of a policy statement the rules in this family
-// read: a deliberately small parse (the full policy language lives in
-// internal/policy).
-type miniStatement struct {
-	Effect    string
-	Action    []string
-	NotAction []string
-	Principal map[string][]string
+// aged is the evidence of a verdict on an age: the credential (key ID or
+// label, may be empty), the date measured from, its age in days at the
+// scan's reference time and the threshold it was held to.
+func aged(id string, date time.Time, days, threshold int) *Evidence {
+	d := date.UTC()
+	return &Evidence{KeyID: id, Date: &d, AgeDays: &days, Threshold: &threshold}
 }
 
-// parseMiniPolicy decodes a policy document's statements, accepting single
-// values or lists for Statement, Action and principals.
-func parseMiniPolicy(doc []byte) ([]miniStatement, error) {
-	var raw struct {
-		Statement json.RawMessage `json:"Statement"`
-	}
-	if err := json.Unmarshal(doc, &raw); err != nil {
-		return nil, err
-	}
-	var list []map[string]json.RawMessage
-	if len(raw.Statement) > 0 && raw.Statement[0] == '{' {
-		var one map[string]json.RawMessage
-		if err := json.Unmarshal(raw.Statement, &one); err != nil {
-			return nil, err
-		}
-		list = append(list, one)
-	} else if len(raw.Statement) > 0 {
-		if err := json.Unmarshal(raw.Statement, &list); err != nil {
-			return nil, err
-		}
-	}
-	var out []miniStatement
-	for i, m := range list {
-		st := miniStatement{Principal: map[string][]string{}}
-		if err := json.Unmarshal(m["Effect"], &st.Effect); err != nil {
-			return nil, fmt.Errorf("statement %d: Effect: %w", i, err)
-		}
-		var err error
-		if st.Action, err = stringOrList(m["Action"]); err != nil {
-			return nil, fmt.Errorf("statement %d: Action: %w", i, err)
-		}
-		if st.NotAction, err = stringOrList(m["NotAction"]); err != nil {
-			return nil, fmt.Errorf("statement %d: NotAction: %w", i, err)
-		}
-		if p := m["Principal"]; len(p) > 0 {
-			if p[0] == '"' {
-				var s string
-				if err := json.Unmarshal(p, &s); err != nil {
-					return nil, err
-				}
-				st.Principal["*"] = []string{s}
-			} else {
-				var pm map[string]json.RawMessage
-				if err := json.Unmarshal(p, &pm); err != nil {
-					return nil, fmt.Errorf("statement %d: Principal: %w", i, err)
-				}
-				for k, v := range pm {
-					if st.Principal[k], err = stringOrList(v); err != nil {
-						return nil, fmt.Errorf("statement %d: Principal %s: %w", i, k, err)
-					}
-				}
-			}
-		}
-		out = append(out, st)
-	}
-	return out, nil
+// withEvidence sets a result's evidence and returns it.
+func withEvidence(res Result, ev *Evidence) Result {
+	res.Evidence = ev
+	return res
 }
 
-func stringOrList(v json.RawMessage) ([]string, error) {
-	if len(v) == 0 {
-		return nil, nil
+// oldest keeps the evidence with the greatest age.
+func oldest(cur, next *Evidence) *Evidence {
+	if cur == nil || (next != nil && *next.AgeDays > *cur.AgeDays) {
+		return next
 	}
-	if v[0] == '"' {
-		var s string
-		err := json.Unmarshal(v, &s)
-		return []string{s}, err
-	}
-	var l []string
-	err := json.Unmarshal(v, &l)
-	return l, err
-}
-
-// actionMatches reports whether an IAM action pattern (with * and ?) matches
-// an action, case-insensitively as IAM compares actions.
-func actionMatches(pattern, action string) bool { return policy.MatchWildcardFold(pattern, action) }
-
-// statementDenies reports whether a Deny statement covers the action.
-func statementDenies(st miniStatement, action string) bool {
-	if !strings.EqualFold(st.Effect, "Deny") {
-		return false
-	}
-	if len(st.NotAction) > 0 {
-		return !slices.ContainsFunc(st.NotAction, func(p string) bool { return actionMatches(p, action) })
-	}
-	return slices.ContainsFunc(st.Action, func(p string) bool { return actionMatches(p, action) })
+	return cur
 }

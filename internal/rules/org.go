@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
@@ -206,13 +207,13 @@ func checkOrgIAMUserGuardrail(r *Rule, _ *Context, s *snapshot.Snapshot) []Resul
 		if len(p.Targets) == 0 || len(p.Document) == 0 {
 			continue
 		}
-		sts, err := parseMiniPolicy(p.Document)
+		doc, err := policy.Parse(p.Document)
 		if err != nil {
 			bad = append(bad, fmt.Sprintf("%s (%v)", p.Name, err))
 			continue
 		}
 		for _, act := range guardedActions {
-			if slices.ContainsFunc(sts, func(st miniStatement) bool { return statementDenies(st, act) }) {
+			if denies(doc, act) {
 				denied[act] = append(denied[act], p.Name)
 			}
 		}
@@ -233,4 +234,37 @@ func checkOrgIAMUserGuardrail(r *Rule, _ *Context, s *snapshot.Snapshot) []Resul
 		return []Result{r.orgResult(Fail, o, "%s", msg)}
 	}
 	return []Result{r.orgResult(Pass, o, "Attached service control policies deny %s.", joinList(found))}
+}
+
+// denies reports whether a Deny statement of the SCP covers the action for
+// every IAM user. Conditions are not weighed: a guardrail that exempts a
+// break-glass role still guards everyone else.
+func denies(doc *policy.Document, action string) bool {
+	for _, st := range doc.Statements {
+		if st.Effect != policy.Deny || !coversUsers(st) {
+			continue
+		}
+		if st.NotAction != nil {
+			if !slices.ContainsFunc(st.NotAction, func(p string) bool { return policy.MatchWildcardFold(p, action) }) {
+				return true
+			}
+			continue
+		}
+		if slices.ContainsFunc(st.Action, func(p string) bool { return policy.MatchWildcardFold(p, action) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// coversUsers reports whether the statement's resources take in any IAM
+// user (both guarded actions act on users): Resource "*" or a pattern such
+// as arn:aws:iam::*:user/*, or a NotResource that leaves users in.
+func coversUsers(st *policy.Statement) bool {
+	const probe = "arn:aws:iam::000000000000:user/any-user"
+	match := func(p string) bool { return policy.MatchARN(p, probe) }
+	if st.NotResource != nil {
+		return !slices.ContainsFunc(st.NotResource, match)
+	}
+	return st.Resource == nil || slices.ContainsFunc(st.Resource, match)
 }

@@ -95,6 +95,12 @@ func TestOrgNoIAMUserGuardrail(t *testing.T) {
 	deny := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["iam:CreateUser","iam:CreateAccessKey"],"Resource":"*","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/break-glass"}}}]}`
 	denyWildcard := `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"iam:Create*","Resource":"*"}}`
 	onlyUser := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:CreateUser","Resource":"*"}]}`
+	userARNs := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["iam:CreateUser","iam:CreateAccessKey"],"Resource":"arn:aws:iam::*:user/*"}]}`
+	rolesOnly := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["iam:CreateUser","iam:CreateAccessKey"],"Resource":"arn:aws:iam::*:role/*"}]}`
+	notAction := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":["s3:*","ec2:*"],"Resource":"*"}]}`
+	notActionSparing := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":["iam:*"],"Resource":"*"}]}`
+	allowOnly := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:CreateUser","iam:CreateAccessKey"],"Resource":"*"}]}`
+	notResourceSparesUsers := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:Create*","NotResource":"arn:aws:iam::*:user/*"}]}`
 	cases := []struct {
 		name string
 		org  func(*snapshot.Organization)
@@ -104,6 +110,12 @@ func TestOrgNoIAMUserGuardrail(t *testing.T) {
 		{"wildcard deny", scp(denyWildcard, "ou-1"), rules.Pass},
 		{"deny both but not attached", scp(deny), rules.Fail},
 		{"only CreateUser", scp(onlyUser, "r-root"), rules.Fail},
+		{"deny on user ARNs", scp(userARNs, "r-root"), rules.Pass},
+		{"deny on role ARNs only", scp(rolesOnly, "r-root"), rules.Fail},
+		{"NotAction sparing other services", scp(notAction, "r-root"), rules.Pass},
+		{"NotAction sparing IAM", scp(notActionSparing, "r-root"), rules.Fail},
+		{"Allow is no guardrail", scp(allowOnly, "r-root"), rules.Fail},
+		{"NotResource leaving users out", scp(notResourceSparesUsers, "r-root"), rules.Fail},
 		{"SCPs disabled", func(o *snapshot.Organization) { o.EnabledPolicyTypes = []string{"TAG_POLICY"} }, rules.Fail},
 		{"no SCPs collected", nil, rules.Unknown},
 	}

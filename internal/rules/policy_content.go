@@ -168,7 +168,7 @@ var SensitiveServices = []string{"access-analyzer", "account", "cloudtrail", "co
 func serviceWildcards(p *policy.Policy) []string {
 	var out []string
 	for _, st := range p.Doc.Statements {
-		if st.Effect != policy.Allow || len(unknownOperators(st)) > 0 {
+		if st.Effect != policy.Allow || len(access.UnknownOperators(st)) > 0 {
 			continue // a condition that can never be true grants nothing
 		}
 		var hits []string
@@ -193,7 +193,7 @@ func serviceWildcards(p *policy.Policy) []string {
 func notActionOnAll(p *policy.Policy) []string {
 	var out []string
 	for _, st := range p.Doc.Statements {
-		if st.Effect != policy.Allow || len(unknownOperators(st)) > 0 {
+		if st.Effect != policy.Allow || len(access.UnknownOperators(st)) > 0 {
 			continue
 		}
 		everyRes := st.NotResource != nil

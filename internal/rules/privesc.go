@@ -102,6 +102,12 @@ func checkPrivilegeEscalation(r *Rule, ctx *Context, s *snapshot.Snapshot, a *sn
 		} else {
 			*res = r.principalResult(Fail, a, m.Principal(ro.ARN), "%s", msg)
 		}
+		if res.Evidence == nil {
+			res.Evidence = &Evidence{Actions: []string{"sts:AssumeRole"}, Path: []string{"*", "sts:AssumeRole", ro.ARN}}
+		}
+		for _, p := range ps {
+			res.Evidence.Principals = append(res.Evidence.Principals, p.ARN)
+		}
 	}
 	if len(out) == 0 {
 		out = append(out, r.accountResult(Pass, a, "The account has no user or role to check."))
@@ -115,7 +121,7 @@ func openRoles(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) map[stri
 	open := map[string]bool{}
 	for _, ro := range trustRoles(a) {
 		t := trustOf(ctx, s, a, ro)
-		if t.doc == nil || t.err != nil {
+		if t.Doc == nil || t.Err != nil {
 			continue
 		}
 		if fails, _ := judgeAnyPrincipal(ctx, s, a, t); len(fails) > 0 {
@@ -200,7 +206,49 @@ func privescResult(r *Rule, a *snapshot.Account, an *access.Analysis, p *access.
 		}
 		return r.principalResult(Pass, a, p, "%s can use none of the %d escalation methods, and no role it can assume leads to administrator.%s", kindLabel(p), access.ActiveMethods(), extra)
 	}
-	return r.principalResult(Fail, a, p, "%s%s", escalationMessage(an, p, fs, chains), note)
+	return withEvidence(r.principalResult(Fail, a, p, "%s%s", escalationMessage(an, p, fs, chains), note), escalationEvidence(p, fs, chains))
+}
+
+// escalationEvidence: the IAM actions the methods use, the targets, and the
+// first path (a role chain, else the first method) as principal, step, next.
+func escalationEvidence(p *access.Principal, fs []access.Finding, chains []access.Chain) *Evidence {
+	ev := &Evidence{}
+	seenAction, seenTarget := map[string]bool{}, map[string]bool{}
+	for _, f := range fs {
+		for _, g := range f.Grants {
+			if !seenAction[g.Action] {
+				seenAction[g.Action] = true
+				ev.Actions = append(ev.Actions, g.Action)
+			}
+		}
+		if f.TargetARN != "" && !seenTarget[f.TargetARN] {
+			seenTarget[f.TargetARN] = true
+			ev.Principals = append(ev.Principals, f.TargetARN)
+		}
+	}
+	switch {
+	case len(chains) > 0:
+		ev.Path = chainPath(chains[0])
+	case len(fs) > 0 && fs[0].Method != nil:
+		end := fs[0].TargetARN
+		if fs[0].ToAdmin {
+			end = access.AdminNode
+		}
+		ev.Path = []string{p.ARN, fs[0].Method.ID, end}
+	}
+	return ev
+}
+
+// chainPath lists a chain as node, step, node, ... first step first.
+func chainPath(c access.Chain) []string {
+	out := []string{c.Start}
+	for _, h := range c.Hops {
+		out = append(out, h.Via, h.To)
+	}
+	if c.Omitted > 0 {
+		out = append(out, fmt.Sprintf("%d more hops", c.Omitted), c.End)
+	}
+	return out
 }
 
 // openNote points at the open roles a principal can assume, reported on

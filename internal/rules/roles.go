@@ -50,7 +50,7 @@ func checkRoleUnused(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Ac
 		case ro.LastUsed != nil && !ro.LastUsed.Date.IsZero():
 			d := daysBetween(ro.LastUsed.Date, now)
 			if d >= limit {
-				out = append(out, r.roleResult(Fail, a, ro, "Role %s was last used %d days ago (%s), more than %d days.", ro.Name, d, day(ro.LastUsed.Date), limit))
+				out = append(out, withEvidence(r.roleResult(Fail, a, ro, "Role %s was last used %d days ago (%s), more than %d days.", ro.Name, d, day(ro.LastUsed.Date), limit), aged("", ro.LastUsed.Date, d, limit)))
 			} else {
 				out = append(out, r.roleResult(Pass, a, ro, "Role %s was used %d days ago.", ro.Name, d))
 			}
@@ -59,7 +59,7 @@ func checkRoleUnused(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Ac
 		default:
 			d := daysBetween(ro.CreatedAt, now)
 			if d >= limit {
-				out = append(out, r.roleResult(Fail, a, ro, "Role %s has no recorded use (RoleLastUsed is empty) and was created %d days ago (%s).", ro.Name, d, day(ro.CreatedAt)))
+				out = append(out, withEvidence(r.roleResult(Fail, a, ro, "Role %s has no recorded use (RoleLastUsed is empty) and was created %d days ago (%s).", ro.Name, d, day(ro.CreatedAt)), aged("", ro.CreatedAt, d, limit)))
 			} else {
 				out = append(out, r.roleResult(Pass, a, ro, "Role %s has no recorded use but was created only %d days ago.", ro.Name, d))
 			}

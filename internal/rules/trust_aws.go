@@ -5,62 +5,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/iamspect/iamspect/internal/access"
 	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
-
-// pinKeys are the condition keys that, with a fixed value, pin the caller
-// of a "Principal": "*" statement to an account, organisation or identity.
-var pinKeys = []string{"aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:PrincipalAccount", "aws:PrincipalArn",
-	"aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths", "aws:SourceOwner", "aws:userid"}
-
-// pinningValue reports whether a value names a fixed account, organisation
-// or identity (wildcards are fine after that point).
-func pinningValue(key, v string, like bool) bool {
-	if !like && hasWildcard(v) {
-		return false // never matches: not an exposure, not a pin either
-	}
-	k := strings.ToLower(key)
-	switch {
-	case k == "aws:principalarn" || k == "aws:sourcearn":
-		a, ok := policy.SplitARN(v)
-		return ok && a.Account != "" && !hasWildcard(a.Account)
-	case strings.HasSuffix(k, "orgpaths"):
-		org, _, _ := strings.Cut(v, "/")
-		return strings.HasPrefix(org, "o-") && !hasWildcard(org)
-	}
-	p := prefixBeforeWildcard(v)
-	return p != "" && (!hasWildcard(v) || len(p) >= 12)
-}
-
-// anyPrincipalPinned reports whether a statement open to "*" is pinned by
-// one of its conditions or by a Deny that refuses everyone else; closed is
-// true when a Deny shuts it.
-func (t roleTrust) anyPrincipalPinned(st *policy.Statement, action string) (pinned bool, by string) {
-	for _, key := range pinKeys {
-		cs, closed := t.constraints(st, key, action)
-		if closed {
-			return true, "a Deny statement without conditions"
-		}
-		for _, c := range cs {
-			if c.ifExists {
-				continue // the key is absent for some callers, who then pass
-			}
-			ok := len(c.values) > 0
-			for _, v := range c.values {
-				ok = ok && pinningValue(key, v, c.like)
-			}
-			if ok {
-				return true, key + " in " + c.ref
-			}
-		}
-	}
-	return false, ""
-}
-
-func wildcardPrincipal(st *policy.Statement) bool {
-	return (st.Principal != nil && st.Principal.IsWildcard()) || st.NotPrincipal != nil
-}
 
 // RoleTrustAnyPrincipal fails roles whose trust policy lets anyone in.
 var RoleTrustAnyPrincipal = Rule{
@@ -91,17 +39,17 @@ var RoleTrustAnyPrincipal = Rule{
 	CheckAccount: trustCheck(judgeAnyPrincipal),
 }
 
-func judgeAnyPrincipal(_ *Context, _ *snapshot.Snapshot, _ *snapshot.Account, t roleTrust) ([]string, string) {
+func judgeAnyPrincipal(_ *Context, _ *snapshot.Snapshot, _ *snapshot.Account, t access.Trust) ([]string, string) {
 	var fails, pins []string
-	for _, st := range t.doc.Statements {
-		if st.Effect != policy.Allow || !wildcardPrincipal(st) || !usable(st) {
+	for _, st := range t.Doc.Statements {
+		if st.Effect != policy.Allow || !access.WildcardPrincipal(st) || !access.Usable(st) {
 			continue
 		}
-		for _, action := range []string{actAssumeRole, actWebIdentity, actSAML} {
-			if !grants(st, action) {
+		for _, action := range []string{access.ActAssumeRole, access.ActWebIdentity, access.ActSAML} {
+			if !access.StatementGrants(st, action) {
 				continue
 			}
-			if ok, by := t.anyPrincipalPinned(st, action); ok {
+			if ok, by := t.AnyPrincipalPinned(st, action); ok {
 				pins = append(pins, st.Ref()+" is pinned by "+by)
 			} else {
 				fails = append(fails, fmt.Sprintf("%s allows %s to any principal with no condition pinning the caller's account or organisation", st.Ref(), action))
@@ -113,67 +61,6 @@ func judgeAnyPrincipal(_ *Context, _ *snapshot.Snapshot, _ *snapshot.Account, t 
 		return fails, "the statements open to \"*\" are pinned (" + strings.Join(pins, "; ") + ")"
 	}
 	return fails, "no statement trusts any principal"
-}
-
-// crossAccounts returns, for each Allow statement granting sts:AssumeRole,
-// the other AWS accounts it trusts.
-type crossGrant struct {
-	st      *policy.Statement
-	account string
-}
-
-func (t roleTrust) crossAccountGrants(own string) []crossGrant {
-	var out []crossGrant
-	for _, st := range t.allowsFor(actAssumeRole) {
-		if st.Principal == nil || st.Principal.IsWildcard() || !usable(st) {
-			continue
-		}
-		if _, closed := t.constraints(st, "aws:PrincipalAccount", actAssumeRole); closed {
-			continue
-		}
-		for _, id := range st.Principal.Accounts() {
-			if id != own {
-				out = append(out, crossGrant{st: st, account: id})
-			}
-		}
-	}
-	return out
-}
-
-// externalIDOrMFA reports whether the statement requires sts:ExternalId or
-// MFA (its own condition, or a Deny refusing callers without MFA).
-func (t roleTrust) externalIDOrMFA(st *policy.Statement) (bool, string) {
-	if cs, _ := t.constraints(st, "sts:ExternalId", actAssumeRole); len(cs) > 0 {
-		for _, c := range cs {
-			if !c.ifExists {
-				return true, "sts:ExternalId" // in the statement, or a Deny of any other ID
-			}
-		}
-	}
-	for _, c := range st.Conditions {
-		if !c.Known() || c.Negated() || c.IfExists {
-			continue
-		}
-		switch {
-		case c.KeyIs("sts:ExternalId"):
-			return true, "sts:ExternalId"
-		case c.KeyIs("aws:MultiFactorAuthPresent") && c.Operator == "Bool" && slices.ContainsFunc(c.Values, func(v string) bool { return strings.EqualFold(v, "true") }):
-			return true, "MFA"
-		case c.KeyIs("aws:MultiFactorAuthAge") && strings.HasPrefix(c.Operator, "Numeric"):
-			return true, "MFA"
-		}
-	}
-	for _, d := range t.doc.Statements {
-		if d.Effect != policy.Deny || !grants(d, actAssumeRole) || !samePrincipals(d.Principal, st.Principal) {
-			continue
-		}
-		for _, c := range d.Conditions {
-			if c.KeyIs("aws:MultiFactorAuthPresent") && c.Operator == "Bool" && slices.ContainsFunc(c.Values, func(v string) bool { return strings.EqualFold(v, "false") }) && len(d.Conditions) == 1 {
-				return true, "MFA (Deny without MFA)"
-			}
-		}
-	}
-	return false, ""
 }
 
 // RoleTrustCrossAccountNoExternalID fails trusts to other accounts without
@@ -204,16 +91,16 @@ var RoleTrustCrossAccountNoExternalID = Rule{
 	CheckAccount: trustCheck(judgeNoExternalID),
 }
 
-func judgeNoExternalID(_ *Context, s *snapshot.Snapshot, a *snapshot.Account, t roleTrust) ([]string, string) {
+func judgeNoExternalID(_ *Context, s *snapshot.Snapshot, a *snapshot.Account, t access.Trust) ([]string, string) {
 	var fails []string
 	n := 0
-	for _, g := range t.crossAccountGrants(a.ID) {
-		if inOrganization(s, g.account) {
+	for _, g := range t.CrossAccountGrants(a.ID) {
+		if inOrganization(s, g.Account) {
 			continue
 		}
 		n++
-		if ok, _ := t.externalIDOrMFA(g.st); !ok {
-			fails = append(fails, fmt.Sprintf("%s trusts account %s%s without an sts:ExternalId or MFA condition", g.st.Ref(), g.account, orgNote(s)))
+		if ok, _ := t.ExternalIDOrMFA(g.Statement); !ok {
+			fails = append(fails, fmt.Sprintf("%s trusts account %s%s without an sts:ExternalId or MFA condition", g.Statement.Ref(), g.Account, orgNote(s)))
 		}
 	}
 	if n == 0 {
@@ -254,15 +141,15 @@ var RoleTrustUnknownAccount = Rule{
 	CheckAccount: trustCheck(judgeUnknownAccount),
 }
 
-func judgeUnknownAccount(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account, t roleTrust) ([]string, string) {
+func judgeUnknownAccount(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account, t access.Trust) ([]string, string) {
 	var fails []string
 	n := 0
-	for _, g := range t.crossAccountGrants(a.ID) {
+	for _, g := range t.CrossAccountGrants(a.ID) {
 		n++
-		if inOrganization(s, g.account) || s.Account(g.account) != nil || (ctx != nil && slices.Contains(ctx.Config.KnownAccounts, g.account)) {
+		if inOrganization(s, g.Account) || s.Account(g.Account) != nil || (ctx != nil && slices.Contains(ctx.Config.KnownAccounts, g.Account)) {
 			continue
 		}
-		fails = append(fails, fmt.Sprintf("%s trusts account %s, which is %s and not in known_accounts", g.st.Ref(), g.account, unknownWhere(s)))
+		fails = append(fails, fmt.Sprintf("%s trusts account %s, which is %s and not in known_accounts", g.Statement.Ref(), g.Account, unknownWhere(s)))
 	}
 	if n == 0 {
 		return nil, "no trust to another account"
@@ -309,11 +196,11 @@ var RoleTrustServiceConfusedDeputy = Rule{
 
 var sourceKeys = []string{"aws:SourceAccount", "aws:SourceArn", "aws:SourceOrgID", "aws:SourceOrgPaths"}
 
-func judgeConfusedDeputy(_ *Context, _ *snapshot.Snapshot, _ *snapshot.Account, t roleTrust) ([]string, string) {
+func judgeConfusedDeputy(_ *Context, _ *snapshot.Snapshot, _ *snapshot.Account, t access.Trust) ([]string, string) {
 	var fails []string
 	n := 0
-	for _, st := range t.allowsFor(actAssumeRole) {
-		if st.Principal == nil || len(st.Principal.Service) == 0 || !usable(st) {
+	for _, st := range t.AllowsFor(access.ActAssumeRole) {
+		if st.Principal == nil || len(st.Principal.Service) == 0 || !access.Usable(st) {
 			continue
 		}
 		var open []string
@@ -329,10 +216,10 @@ func judgeConfusedDeputy(_ *Context, _ *snapshot.Snapshot, _ *snapshot.Account, 
 		}
 		pinned, closed := false, false
 		for _, key := range sourceKeys {
-			cs, c := t.constraints(st, key, actAssumeRole)
+			cs, c := t.Constraints(st, key, access.ActAssumeRole)
 			closed = closed || c
 			for _, x := range cs {
-				pinned = pinned || !x.ifExists || x.deny
+				pinned = pinned || !x.IfExists || x.Deny
 			}
 		}
 		if !pinned && !closed {

@@ -2,373 +2,12 @@ package rules
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
+	"github.com/iamspect/iamspect/internal/access"
 	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
-
-// OIDC providers the trust rules know the subject format of.
-type oidcKind int
-
-const (
-	oidcGeneric oidcKind = iota
-	oidcGitHub
-	oidcGitLab
-	oidcTerraform
-	oidcBitbucket
-	oidcCircleCI
-	oidcEKS
-	oidcCognito
-)
-
-var oidcNames = map[oidcKind]string{oidcGeneric: "OIDC provider", oidcGitHub: "GitHub Actions", oidcGitLab: "GitLab",
-	oidcTerraform: "Terraform Cloud", oidcBitbucket: "Bitbucket Pipelines", oidcCircleCI: "CircleCI", oidcEKS: "EKS (IRSA)",
-	oidcCognito: "Amazon Cognito"}
-
-// oidcHost returns the issuer host (and path) of a federated principal that
-// is an OIDC provider, as condition keys name it, or "" for SAML providers.
-func oidcHost(fed string) string {
-	if i := strings.Index(fed, ":oidc-provider/"); i >= 0 {
-		return fed[i+len(":oidc-provider/"):]
-	}
-	if strings.Contains(fed, ":saml-provider/") || strings.HasPrefix(fed, "arn:") {
-		return ""
-	}
-	return fed // web identity without a provider: cognito-identity.amazonaws.com, accounts.google.com, ...
-}
-
-func oidcKindOf(host string) oidcKind {
-	h := strings.ToLower(host)
-	switch {
-	case h == "token.actions.githubusercontent.com" || strings.HasPrefix(h, "token.actions.githubusercontent.com/"):
-		return oidcGitHub
-	case strings.Contains(h, "gitlab"):
-		return oidcGitLab
-	case h == "app.terraform.io" || strings.Contains(h, "terraform"):
-		return oidcTerraform
-	case strings.HasPrefix(h, "api.bitbucket.org/"):
-		return oidcBitbucket
-	case strings.HasPrefix(h, "oidc.circleci.com/org/"):
-		return oidcCircleCI
-	case strings.HasPrefix(h, "oidc.eks.") && strings.Contains(h, "/id/"):
-		return oidcEKS
-	case h == "cognito-identity.amazonaws.com":
-		return oidcCognito
-	}
-	return oidcGeneric
-}
-
-// scope is how narrowly an OIDC trust pins the workload.
-type scope int
-
-const (
-	scopeNever  scope = iota // the value cannot match any real token
-	scopeAny                 // anyone using the provider (another owner's repository)
-	scopeOwner               // one owner / organisation / group / namespace, any repository in it
-	scopeAnyRef              // one repository, any branch or environment
-	scopePinned              // one repository / project / service account
-)
-
-var scopeText = map[scope]string{scopeAny: "is not pinned to one owner", scopeOwner: "is pinned to an owner but not to one repository or project",
-	scopeAnyRef: "is pinned to one repository but to any branch or environment", scopePinned: "is pinned"}
-
-// subjectKey is the condition key that identifies the workload.
-func subjectKey(kind oidcKind, host string) string {
-	if kind == oidcCognito {
-		return host + ":aud" // the identity pool ID
-	}
-	return host + ":sub"
-}
-
-// missingScope is the scope when no condition names the subject: the
-// provider's issuer itself may already be private to one owner.
-func missingScope(kind oidcKind) scope {
-	switch kind {
-	case oidcBitbucket, oidcCircleCI:
-		return scopeOwner // the issuer URL is per workspace / organisation
-	}
-	return scopeAny
-}
-
-// prefixBeforeWildcard returns the literal text before the first wildcard.
-func prefixBeforeWildcard(v string) string {
-	if i := strings.IndexAny(v, "*?"); i >= 0 {
-		return v[:i]
-	}
-	return v
-}
-
-// judgeSubject judges one subject value under an operator (like: wildcards
-// are wildcards). why explains a scopeNever.
-func judgeSubject(kind oidcKind, v string, like bool) (sc scope, why string) {
-	if !like && hasWildcard(v) {
-		return scopeNever, fmt.Sprintf("%q holds a wildcard, which StringEquals compares literally", v)
-	}
-	switch kind {
-	case oidcGitHub:
-		return judgeGitHub(v, like)
-	case oidcGitLab:
-		return judgePathSubject(v, "project_path:", "GitLab")
-	case oidcTerraform:
-		return judgeTerraform(v)
-	case oidcCircleCI:
-		return judgeCircleCI(v)
-	case oidcEKS:
-		return judgeEKS(v)
-	case oidcBitbucket:
-		if prefixBeforeWildcard(v) == "" {
-			return scopeOwner, ""
-		}
-		return scopePinned, ""
-	}
-	return judgeGeneric(v)
-}
-
-func judgeGeneric(v string) (scope, string) {
-	switch {
-	case !hasWildcard(v):
-		return scopePinned, ""
-	case prefixBeforeWildcard(v) == "":
-		return scopeAny, ""
-	}
-	return scopeOwner, ""
-}
-
-// judgeGitHub reads repo:OWNER/REPO:QUALIFIER, including the immutable
-// repo:OWNER@ID/REPO@ID form. The qualifier is ref:refs/heads/BRANCH,
-// ref:refs/tags/TAG, environment:NAME or pull_request; job_workflow_ref is
-// a claim of its own, never part of the subject.
-func judgeGitHub(v string, like bool) (scope, string) {
-	rest, ok := strings.CutPrefix(v, "repo:")
-	if !ok {
-		if hasWildcard(v) && strings.HasPrefix("repo:", prefixBeforeWildcard(v)) {
-			return scopeAny, "" // "*", "repo*"
-		}
-		return judgeGeneric(v) // a customised subject claim
-	}
-	owner, after, slash := strings.Cut(rest, "/")
-	if hasWildcard(owner) {
-		return scopeAny, "" // repo:org* also matches repo:org-evil/...
-	}
-	if !slash {
-		return scopeNever, fmt.Sprintf("%q has no repository (want repo:OWNER/REPO:...)", v)
-	}
-	repo, qual, colon := strings.Cut(after, ":")
-	if hasWildcard(repo) {
-		return scopeOwner, ""
-	}
-	if !colon {
-		return scopeNever, fmt.Sprintf("%q has no qualifier after the repository (want :ref:refs/heads/BRANCH, :environment:NAME or :pull_request)", v)
-	}
-	switch {
-	case strings.Trim(qual, "*") == "":
-		return scopeAnyRef, ""
-	case strings.HasPrefix(qual, "ref:refs/heads/"), strings.HasPrefix(qual, "ref:refs/tags/"), strings.HasPrefix(qual, "ref:refs/pull/"):
-		if parts := strings.SplitN(qual, "/", 3); len(parts) < 3 || strings.Trim(parts[2], "*") == "" {
-			return scopeAnyRef, ""
-		}
-		return scopePinned, ""
-	case strings.HasPrefix(qual, "environment:"):
-		if strings.Trim(strings.TrimPrefix(qual, "environment:"), "*") == "" {
-			return scopeAnyRef, ""
-		}
-		return scopePinned, ""
-	case qual == "pull_request":
-		return scopePinned, ""
-	case like && hasWildcard(qual) && strings.HasPrefix("ref:refs/", prefixBeforeWildcard(qual)):
-		return scopeAnyRef, ""
-	case like && hasWildcard(qual) && strings.HasPrefix("environment:", prefixBeforeWildcard(qual)):
-		return scopeAnyRef, ""
-	}
-	if strings.HasPrefix(qual, "job_workflow_ref:") {
-		return scopeNever, fmt.Sprintf("%q: job_workflow_ref is a separate claim (token.actions.githubusercontent.com:job_workflow_ref), never part of the subject", v)
-	}
-	return scopeNever, fmt.Sprintf("%q: %q is not a GitHub subject qualifier (want ref:refs/heads/BRANCH, ref:refs/tags/TAG, environment:NAME or pull_request)", v, qual)
-}
-
-// judgePathSubject reads GitLab's project_path:GROUP/.../PROJECT:ref_type:...:ref:...
-func judgePathSubject(v, prefix, name string) (scope, string) {
-	rest, ok := strings.CutPrefix(v, prefix)
-	if !ok {
-		if hasWildcard(v) && strings.HasPrefix(prefix, prefixBeforeWildcard(v)) {
-			return scopeAny, ""
-		}
-		return judgeGeneric(v)
-	}
-	path, qual, colon := strings.Cut(rest, ":")
-	group, project, slash := strings.Cut(path, "/")
-	switch {
-	case hasWildcard(group):
-		return scopeAny, ""
-	case !slash:
-		return scopeNever, fmt.Sprintf("%q has no project (want %sGROUP/PROJECT:...)", v, prefix)
-	case hasWildcard(project):
-		return scopeOwner, ""
-	case !colon:
-		return scopeNever, fmt.Sprintf("%q lacks the ref part of a %s subject (ref_type:branch:ref:NAME)", v, name)
-	case strings.Trim(qual, "*") == "" || strings.HasSuffix(qual, "ref:*") || strings.HasPrefix(qual, "ref_type:*"):
-		return scopeAnyRef, ""
-	}
-	return scopePinned, ""
-}
-
-// judgeTerraform reads organization:ORG:project:PROJECT:workspace:WS:run_phase:PHASE.
-func judgeTerraform(v string) (scope, string) {
-	parts := strings.Split(v, ":")
-	if len(parts) == 0 || parts[0] != "organization" {
-		if hasWildcard(v) && strings.HasPrefix("organization:", prefixBeforeWildcard(v)) {
-			return scopeAny, ""
-		}
-		return judgeGeneric(v)
-	}
-	if len(parts) < 2 || hasWildcard(parts[1]) {
-		return scopeAny, ""
-	}
-	if len(parts) < 6 {
-		if hasWildcard(v) {
-			return scopeOwner, ""
-		}
-		return scopeNever, fmt.Sprintf("%q is not a Terraform Cloud subject (organization:ORG:project:PROJECT:workspace:WS:run_phase:PHASE)", v)
-	}
-	if hasWildcard(parts[3]) || hasWildcard(parts[5]) {
-		return scopeOwner, ""
-	}
-	return scopePinned, ""
-}
-
-// judgeCircleCI reads org/ORG_ID/project/PROJECT_ID/user/USER_ID; the issuer
-// already pins the organisation.
-func judgeCircleCI(v string) (scope, string) {
-	parts := strings.Split(v, "/")
-	if len(parts) < 4 || parts[0] != "org" || parts[2] != "project" || hasWildcard(parts[3]) {
-		if !hasWildcard(v) && (len(parts) < 4 || parts[0] != "org") {
-			return judgeGeneric(v)
-		}
-		return scopeOwner, ""
-	}
-	return scopePinned, ""
-}
-
-// judgeEKS reads system:serviceaccount:NAMESPACE:NAME.
-func judgeEKS(v string) (scope, string) {
-	rest, ok := strings.CutPrefix(v, "system:serviceaccount:")
-	if !ok {
-		if hasWildcard(v) {
-			return scopeAny, ""
-		}
-		return scopeNever, fmt.Sprintf("%q is not a service account subject (system:serviceaccount:NAMESPACE:NAME)", v)
-	}
-	ns, sa, colon := strings.Cut(rest, ":")
-	switch {
-	case hasWildcard(ns):
-		return scopeAny, ""
-	case !colon:
-		return scopeNever, fmt.Sprintf("%q has no service account name", v)
-	case hasWildcard(sa):
-		return scopeOwner, ""
-	}
-	return scopePinned, ""
-}
-
-// foreignClaim finds a condition that requires a claim of another OIDC
-// issuer (a key "HOST:claim" whose HOST is not this provider's): tokens of
-// this provider never carry it, so the statement never matches for it. The
-// classic case is a GitHub Enterprise provider
-// (token.actions.githubusercontent.com/SLUG) with conditions written for
-// the public issuer's keys.
-func foreignClaim(st *policy.Statement, host string) string {
-	for _, c := range st.Conditions {
-		i := strings.LastIndex(c.Key, ":")
-		if i <= 0 || !c.Known() || c.Negated() || c.IfExists {
-			continue
-		}
-		issuer := c.Key[:i]
-		if !strings.Contains(issuer, ".") || strings.EqualFold(issuer, host) {
-			continue // a global or service key (aws:, sts:, ...), or this provider's
-		}
-		if c.Operator == "Null" && !slices.ContainsFunc(c.Values, func(v string) bool { return strings.EqualFold(v, "false") }) {
-			continue // Null "true": the key must be absent, which it is
-		}
-		return fmt.Sprintf("the condition on %s names a claim of issuer %s, which tokens of %s never carry", c.Key, issuer, host)
-	}
-	return ""
-}
-
-// oidcGrant is one provider trusted by one Allow statement, judged.
-type oidcGrant struct {
-	st    *policy.Statement
-	host  string
-	kind  oidcKind
-	scope scope
-	never []string // values that can never match
-	// closed: a Deny without conditions shuts the statement.
-	closed bool
-	aud    bool // an audience condition narrows the tokens accepted
-}
-
-func (g oidcGrant) label() string {
-	return fmt.Sprintf("%s trusts %s (%s)", g.st.Ref(), oidcNames[g.kind], g.host)
-}
-
-// oidcGrants judges every OIDC provider trusted through
-// sts:AssumeRoleWithWebIdentity.
-func (t roleTrust) oidcGrants() []oidcGrant {
-	var out []oidcGrant
-	for _, st := range t.allowsFor(actWebIdentity) {
-		if st.Principal == nil {
-			continue
-		}
-		for _, fed := range st.Principal.Federated {
-			host := oidcHost(fed)
-			if host == "" {
-				continue
-			}
-			g := oidcGrant{st: st, host: host, kind: oidcKindOf(host)}
-			key := subjectKey(g.kind, host)
-			cs, closed := t.constraints(st, key, actWebIdentity)
-			g.closed = closed
-			g.scope = missingScope(g.kind)
-			for _, c := range cs {
-				best := scopeNever
-				for _, v := range c.values {
-					sc, why := judgeSubject(g.kind, v, c.like)
-					if why != "" && !c.deny {
-						g.never = append(g.never, why)
-					}
-					if sc != scopeNever && (best == scopeNever || sc < best) {
-						best = sc // values are alternatives: the widest counts
-					}
-				}
-				if c.ifExists && g.kind == oidcCognito {
-					continue
-				}
-				if best > g.scope || best == scopeNever {
-					g.scope = best // constraints add up: the narrowest counts
-				}
-				if best == scopeNever {
-					break
-				}
-			}
-			if !usable(st) {
-				g.scope = scopeNever // another condition can never be true
-			}
-			if why := foreignClaim(st, host); why != "" {
-				g.scope = scopeNever
-				g.never = append(g.never, why)
-			}
-			auds, _ := t.constraints(st, host+":aud", actWebIdentity)
-			oauds, _ := t.constraints(st, host+":oaud", actWebIdentity) // Google's original audience
-			g.aud = len(auds)+len(oauds) > 0
-			out = append(out, g)
-		}
-	}
-	return out
-}
-
-// live reports whether a grant can let anyone in.
-func (g oidcGrant) live() bool { return !g.closed && g.scope != scopeNever }
 
 var oidcRefs = []string{
 	"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html#idp_oidc_Create_GitHub",
@@ -409,7 +48,7 @@ var RoleTrustOIDCUnscoped = Rule{
 	},
 	References:   oidcRefs,
 	Needs:        policyNeeds,
-	CheckAccount: trustCheck(judgeOIDCScope(scopeAny, scopeAny)),
+	CheckAccount: trustCheck(judgeOIDCScope(access.ScopeAny, access.ScopeAny)),
 }
 
 // RoleTrustOIDCBroad fails roles pinned to an owner but not one repository,
@@ -442,15 +81,15 @@ var RoleTrustOIDCBroad = Rule{
 // judgeOIDCBroad fails grants pinned to an owner or a repository but not
 // narrower; grants open to every owner are role-trust-oidc-unscoped's
 // finding, named in the passing message instead (one cause, one finding).
-func judgeOIDCBroad(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account, t roleTrust) ([]string, string) {
-	fails, pass := judgeOIDCScope(scopeOwner, scopeAnyRef)(ctx, s, a, t)
+func judgeOIDCBroad(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account, t access.Trust) ([]string, string) {
+	fails, pass := judgeOIDCScope(access.ScopeOwner, access.ScopeAnyRef)(ctx, s, a, t)
 	if len(fails) > 0 {
 		return fails, pass
 	}
 	var open []string
-	for _, g := range t.oidcGrants() {
-		if g.live() && g.scope == scopeAny {
-			open = append(open, g.label())
+	for _, g := range t.OIDCGrants() {
+		if g.Live() && g.Scope == access.ScopeAny {
+			open = append(open, g.Label())
 		}
 	}
 	if len(open) > 0 {
@@ -461,17 +100,17 @@ func judgeOIDCBroad(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account, t r
 }
 
 // judgeOIDCScope fails grants whose scope lies in [lo, hi].
-func judgeOIDCScope(lo, hi scope) func(*Context, *snapshot.Snapshot, *snapshot.Account, roleTrust) ([]string, string) {
-	return func(_ *Context, _ *snapshot.Snapshot, _ *snapshot.Account, t roleTrust) ([]string, string) {
+func judgeOIDCScope(lo, hi access.Scope) func(*Context, *snapshot.Snapshot, *snapshot.Account, access.Trust) ([]string, string) {
+	return func(_ *Context, _ *snapshot.Snapshot, _ *snapshot.Account, t access.Trust) ([]string, string) {
 		var fails []string
 		n := 0
-		for _, g := range t.oidcGrants() {
-			if !g.live() {
+		for _, g := range t.OIDCGrants() {
+			if !g.Live() {
 				continue
 			}
 			n++
-			if g.scope >= lo && g.scope <= hi {
-				fails = append(fails, fmt.Sprintf("%s and the subject (%s) %s", g.label(), subjectKey(g.kind, g.host), scopeText[g.scope]))
+			if g.Scope >= lo && g.Scope <= hi {
+				fails = append(fails, fmt.Sprintf("%s and the subject (%s) %s", g.Label(), access.SubjectKey(g.Kind, g.Host), access.ScopeText[g.Scope]))
 			}
 		}
 		if n == 0 {
@@ -502,16 +141,16 @@ var RoleTrustOIDCMissingAudience = Rule{
 	CheckAccount: trustCheck(judgeAudience),
 }
 
-func judgeAudience(_ *Context, _ *snapshot.Snapshot, _ *snapshot.Account, t roleTrust) ([]string, string) {
+func judgeAudience(_ *Context, _ *snapshot.Snapshot, _ *snapshot.Account, t access.Trust) ([]string, string) {
 	var fails []string
 	n := 0
-	for _, g := range t.oidcGrants() {
-		if !g.live() || g.kind == oidcCognito {
+	for _, g := range t.OIDCGrants() {
+		if !g.Live() || g.Kind == access.OIDCCognito {
 			continue // Cognito's audience is the identity pool: role-trust-oidc-unscoped judges it
 		}
 		n++
-		if !g.aud {
-			fails = append(fails, fmt.Sprintf("%s with no %s:aud condition", g.label(), g.host))
+		if !g.Aud {
+			fails = append(fails, fmt.Sprintf("%s with no %s:aud condition", g.Label(), g.Host))
 		}
 	}
 	if n == 0 {
@@ -548,7 +187,7 @@ var RoleTrustConditionNeverMatches = Rule{
 	CheckAccount: trustCheck(judgeNeverMatches),
 }
 
-func judgeNeverMatches(_ *Context, _ *snapshot.Snapshot, _ *snapshot.Account, t roleTrust) ([]string, string) {
+func judgeNeverMatches(_ *Context, _ *snapshot.Snapshot, _ *snapshot.Account, t access.Trust) ([]string, string) {
 	var fails []string
 	seen := map[string]bool{}
 	add := func(s string) {
@@ -557,11 +196,11 @@ func judgeNeverMatches(_ *Context, _ *snapshot.Snapshot, _ *snapshot.Account, t 
 			fails = append(fails, s)
 		}
 	}
-	for _, st := range t.doc.Statements {
+	for _, st := range t.Doc.Statements {
 		if st.Effect != policy.Allow {
 			continue
 		}
-		bad, never := literalWildcards(st)
+		bad, never := access.LiteralWildcards(st)
 		for _, b := range bad {
 			if never {
 				add(fmt.Sprintf("%s can never match: %s compares the wildcard literally", st.Ref(), b))
@@ -569,16 +208,16 @@ func judgeNeverMatches(_ *Context, _ *snapshot.Snapshot, _ *snapshot.Account, t 
 				add(fmt.Sprintf("%s: the value of %s can never match (wildcard compared literally)", st.Ref(), b))
 			}
 		}
-		for _, u := range unknownOperators(st) {
+		for _, u := range access.UnknownOperators(st) {
 			add(fmt.Sprintf("%s can never match: unknown condition operator %s", st.Ref(), u))
 		}
 	}
-	for _, g := range t.oidcGrants() {
-		for _, why := range g.never {
+	for _, g := range t.OIDCGrants() {
+		for _, why := range g.Never {
 			if strings.Contains(why, "compares literally") {
 				continue // reported above
 			}
-			add(fmt.Sprintf("%s: %s", g.st.Ref(), why))
+			add(fmt.Sprintf("%s: %s", g.Statement.Ref(), why))
 		}
 	}
 	return fails, "every trust statement can match"
@@ -608,18 +247,18 @@ var RoleTrustSAMLMissingAudience = Rule{
 	CheckAccount: trustCheck(judgeSAMLAudience),
 }
 
-func judgeSAMLAudience(_ *Context, _ *snapshot.Snapshot, _ *snapshot.Account, t roleTrust) ([]string, string) {
+func judgeSAMLAudience(_ *Context, _ *snapshot.Snapshot, _ *snapshot.Account, t access.Trust) ([]string, string) {
 	var fails []string
 	n := 0
-	for _, st := range t.allowsFor(actSAML) {
-		if st.Principal == nil || !usable(st) {
+	for _, st := range t.AllowsFor(access.ActSAML) {
+		if st.Principal == nil || !access.Usable(st) {
 			continue
 		}
 		for _, fed := range st.Principal.Federated {
 			if !strings.Contains(fed, ":saml-provider/") {
 				continue
 			}
-			cs, closed := t.constraints(st, "SAML:aud", actSAML)
+			cs, closed := t.Constraints(st, "SAML:aud", access.ActSAML)
 			if closed {
 				continue
 			}

@@ -92,7 +92,7 @@ func checkConsolePasswordUnused(r *Rule, ctx *Context, s *snapshot.Snapshot, a *
 		p := u.Password
 		if p.LastUsed != nil {
 			if d := daysBetween(*p.LastUsed, now); d >= limit {
-				out = append(out, r.userResult(Fail, a, u, "IAM user %s last signed in to the console %d days ago (%s); the limit is %d days.", u.Name, d, day(*p.LastUsed), limit))
+				out = append(out, withEvidence(r.userResult(Fail, a, u, "IAM user %s last signed in to the console %d days ago (%s); the limit is %d days.", u.Name, d, day(*p.LastUsed), limit), aged("", *p.LastUsed, d, limit)))
 			} else {
 				out = append(out, r.userResult(Pass, a, u, "IAM user %s signed in to the console %d days ago.", u.Name, d))
 			}
@@ -103,7 +103,7 @@ func checkConsolePasswordUnused(r *Rule, ctx *Context, s *snapshot.Snapshot, a *
 			since = *p.LastChanged
 		}
 		if d := daysBetween(since, now); d >= limit {
-			out = append(out, r.userResult(Fail, a, u, "IAM user %s has never used its console password, set %d days ago (%s); the limit is %d days.", u.Name, d, day(since), limit))
+			out = append(out, withEvidence(r.userResult(Fail, a, u, "IAM user %s has never used its console password, set %d days ago (%s); the limit is %d days.", u.Name, d, day(since), limit), aged("", since, d, limit)))
 		} else {
 			out = append(out, r.userResult(Pass, a, u, "IAM user %s has not used its console password yet, but it was set only %d days ago.", u.Name, d))
 		}

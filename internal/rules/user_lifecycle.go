@@ -148,11 +148,11 @@ func checkUserInactive(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.
 		}
 		switch {
 		case last != nil && daysBetween(*last, now) >= limit:
-			out = append(out, r.userResult(Fail, a, u, "IAM user %s was last used %d days ago (%s); the limit is %d days%s.", u.Name, daysBetween(*last, now), day(*last), limit, note))
+			out = append(out, withEvidence(r.userResult(Fail, a, u, "IAM user %s was last used %d days ago (%s); the limit is %d days%s.", u.Name, daysBetween(*last, now), day(*last), limit, note), aged("", *last, daysBetween(*last, now), limit)))
 		case last != nil:
 			out = append(out, r.userResult(Pass, a, u, "IAM user %s was used %d days ago.", u.Name, daysBetween(*last, now)))
 		case !u.CreatedAt.IsZero() && daysBetween(u.CreatedAt, now) >= limit:
-			out = append(out, r.userResult(Fail, a, u, "IAM user %s has never used a password or access key in the %d days since it was created (%s)%s.", u.Name, daysBetween(u.CreatedAt, now), day(u.CreatedAt), note))
+			out = append(out, withEvidence(r.userResult(Fail, a, u, "IAM user %s has never used a password or access key in the %d days since it was created (%s)%s.", u.Name, daysBetween(u.CreatedAt, now), day(u.CreatedAt), note), aged("", u.CreatedAt, daysBetween(u.CreatedAt, now), limit)))
 		default:
 			out = append(out, r.userResult(Pass, a, u, "IAM user %s has not been used yet but was created less than %d days ago.", u.Name, limit))
 		}

@@ -11,15 +11,14 @@
 package asff
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/iamspect/iamspect/internal/report/internal/jsonarray"
 
 	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/report"
@@ -142,39 +141,11 @@ type FindingProviderFields struct {
 // encoding one finding at a time (a 20,000-result report never holds its
 // encoded findings all at once).
 func Write(w io.Writer, r *report.Report, o Options) error {
-	bw := bufio.NewWriter(w)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("  ", "  ")
-	enc.SetEscapeHTML(false)
-	n := 0
-	err := each(r, o, func(f Finding) error {
-		buf.Reset()
-		if err := enc.Encode(f); err != nil {
-			return err
-		}
-		sep := ",\n  "
-		if n == 0 {
-			sep = "[\n  "
-		}
-		n++
-		if _, err := bw.WriteString(sep); err != nil {
-			return err
-		}
-		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-		return err
-	})
-	if err != nil {
+	arr := jsonarray.New(w)
+	if err := each(r, o, func(f Finding) error { return arr.Add(f) }); err != nil {
 		return err
 	}
-	end := "\n]\n"
-	if n == 0 {
-		end = "[]\n"
-	}
-	if _, err := bw.WriteString(end); err != nil {
-		return err
-	}
-	return bw.Flush()
+	return arr.Close()
 }
 
 // Findings converts every result of the report.

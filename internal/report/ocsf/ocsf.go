@@ -11,15 +11,14 @@
 package ocsf
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/iamspect/iamspect/internal/report/internal/jsonarray"
 
 	"github.com/iamspect/iamspect/internal/compliance"
 	"github.com/iamspect/iamspect/internal/finding"
@@ -55,39 +54,11 @@ type Options struct {
 
 // Write encodes the events as an indented JSON array.
 func Write(w io.Writer, r *report.Report, o Options) error {
-	bw := bufio.NewWriter(w)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("  ", "  ")
-	enc.SetEscapeHTML(false)
-	n := 0
-	err := each(r, o, func(ev *Event) error {
-		buf.Reset()
-		if err := enc.Encode(ev); err != nil {
-			return err
-		}
-		sep := ",\n  "
-		if n == 0 {
-			sep = "[\n  "
-		}
-		n++
-		if _, err := bw.WriteString(sep); err != nil {
-			return err
-		}
-		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-		return err
-	})
-	if err != nil {
+	arr := jsonarray.New(w)
+	if err := each(r, o, func(ev *Event) error { return arr.Add(ev) }); err != nil {
 		return err
 	}
-	end := "\n]\n"
-	if n == 0 {
-		end = "[]\n"
-	}
-	if _, err := bw.WriteString(end); err != nil {
-		return err
-	}
-	return bw.Flush()
+	return arr.Close()
 }
 
 // Events converts the report: Detection Findings in report order, then
