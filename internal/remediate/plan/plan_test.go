@@ -108,4 +108,3 @@ func TestUnknownFieldLineIsExact(t *testing.T) {
 		t.Fatalf("got %v, want %q", err, want)
 	}
 }
-

@@ -36,8 +36,8 @@ type Operation struct {
 	CLI string
 }
 
-func p(name, typ string) Param        { return Param{Name: name, Type: typ} }
-func req(name, typ string) Param      { return Param{Name: name, Type: typ, Required: true} }
+func p(name, typ string) Param   { return Param{Name: name, Type: typ} }
+func req(name, typ string) Param { return Param{Name: name, Type: typ, Required: true} }
 func enum(name string, v ...string) Param {
 	return Param{Name: name, Type: TString, Required: true, Enum: v}
 }
