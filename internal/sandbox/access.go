@@ -26,8 +26,19 @@ func inputFor(c *call) (snapshot.Input, bool) {
 	case svcOrganizations:
 		return snapshot.InputOrganization, true
 	}
-	in, ok := apiInputs[c.key()]
-	return in, ok
+	if in, ok := apiInputs[c.key()]; ok {
+		return in, true
+	}
+	if c.service == svcIAM {
+		if in, ok := precondInputs[c.action]; ok {
+			return in, true
+		}
+		if isWrite(c.service, c.action) {
+			// A write is answered only for what the account's snapshot holds.
+			return snapshot.InputAuthorizationDetails, true
+		}
+	}
+	return "", false
 }
 
 // authorize applies Options.Deny and the snapshot's gaps: an action whose

@@ -53,7 +53,7 @@ func TestRawProtocolErrors(t *testing.T) {
 		return resp.StatusCode, string(b)
 	}
 	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
-	if code, body := post("Action=DeleteUser&Version=2010-05-08&UserName=x", form); code != 400 || !strings.Contains(body, "<Code>InvalidAction</Code>") {
+	if code, body := post("Action=DeleteAccountAlias&Version=2010-05-08&AccountAlias=x", form); code != 400 || !strings.Contains(body, "<Code>InvalidAction</Code>") {
 		t.Errorf("unknown IAM action: %d %s", code, body)
 	}
 	// Unsigned Query requests are routed by Version.

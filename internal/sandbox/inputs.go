@@ -24,6 +24,15 @@ var otherActions = map[string]string{
 	"securityhub:GetFindings":                     "scan --security-hub finds earlier iamspect findings to archive (securityhub.go)",
 }
 
+func init() {
+	for a := range iamWriteHandlers {
+		otherActions["iam:"+a] = "a write that fix apply and rollback make (iam_write.go): it changes the served state"
+	}
+	for a, why := range precondReads {
+		otherActions["iam:"+a] = why
+	}
+}
+
 // Actions returns every action the sandbox answers, as "service:Action",
 // sorted.
 func Actions() []string {

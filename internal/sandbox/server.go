@@ -50,6 +50,10 @@ type Options struct {
 	Burst int
 	// Seed makes the fault rates deterministic.
 	Seed int64
+	// StateFile, when set, receives the served state (a snapshot) after
+	// every write, so that a restarted sandbox can serve it again
+	// (LoadState).
+	StateFile string
 }
 
 // Dummy credentials printed by Env. They are not secret: the sandbox accepts
@@ -75,10 +79,16 @@ type Server struct {
 	buckets  map[string]*bucket      // by account ID and API, with Rate
 
 	securityHub hubStore // securityhub.go
+
+	// state guards snap against the write APIs (state.go).
+	state      sync.RWMutex
+	owned      bool // snap is the server's own copy
+	writes     int
+	persistErr error
 }
 
 // New returns a server for the snapshot. The snapshot must not be modified
-// while the server runs.
+// while the server runs; the server's write APIs change a copy of it.
 func New(s *snapshot.Snapshot, opts Options) (*Server, error) {
 	if s == nil || len(s.Accounts) == 0 {
 		return nil, errors.New("sandbox: the snapshot has no accounts")
@@ -128,8 +138,12 @@ func Env(url string) []string {
 
 // ServeHTTP answers one AWS API request, or GET /_sandbox/stats.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/_sandbox/stats" {
+	switch r.URL.Path {
+	case "/_sandbox/stats":
 		s.serveStats(w, r)
+		return
+	case "/_sandbox/snapshot":
+		s.serveSnapshot(w, r)
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
@@ -156,10 +170,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		c.writeError(e)
 		return
 	}
+	unlock, e := s.lockState(c)
+	if e != nil {
+		c.writeError(e)
+		return
+	}
+	defer unlock()
 	if e := s.authenticate(c); e != nil {
 		c.writeError(e)
 		return
 	}
+	s.resolve(c)
 	if e := s.rateLimit(c); e != nil {
 		c.writeError(e)
 		return
