@@ -68,6 +68,7 @@ var operations = []Operation{
 	{Service: "iam", Name: "DeleteUserPolicy", Params: []Param{req("UserName", TString), req("PolicyName", TString)}},
 	{Service: "iam", Name: "PutUserPolicy", Params: []Param{req("UserName", TString), req("PolicyName", TString), req("PolicyDocument", TPolicy)}},
 	{Service: "iam", Name: "DeleteGroupPolicy", Params: []Param{req("GroupName", TString), req("PolicyName", TString)}},
+	{Service: "iam", Name: "PutGroupPolicy", Params: []Param{req("GroupName", TString), req("PolicyName", TString), req("PolicyDocument", TPolicy)}},
 	{Service: "iam", Name: "DeleteRolePolicy", Params: []Param{req("RoleName", TString), req("PolicyName", TString)}},
 	{Service: "iam", Name: "PutRolePolicy", Params: []Param{req("RoleName", TString), req("PolicyName", TString), req("PolicyDocument", TPolicy)}},
 	{Service: "iam", Name: "DeleteUserPermissionsBoundary", Params: []Param{req("UserName", TString)}},
@@ -161,7 +162,7 @@ var checkKinds = map[string][]string{
 	"access-key": {"Status", "LastUsedDate", "LastUsedBefore"},
 	// Resource "USER".
 	"user":          {"Exists"},
-	"login-profile": {"Exists"},
+	"login-profile": {"Exists", "LastUsedBefore"},
 	// Resource "USER/CERTID", "USER/SSHKEYID", "USER/CREDID", "USER/SERIAL".
 	"signing-certificate":         {"Status"},
 	"ssh-public-key":              {"Status"},
