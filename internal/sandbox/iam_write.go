@@ -43,6 +43,14 @@ var iamWriteHandlers = map[string]handler{
 	"DeleteServerCertificate":         deleteServerCertificate,
 	"UpdateAssumeRolePolicy":          updateAssumeRolePolicy,
 	"UpdateAccountPasswordPolicy":     updateAccountPasswordPolicy,
+	"DeleteAccountPasswordPolicy":     deleteAccountPasswordPolicy,
+	"PutUserPolicy":                   putInline("user"),
+	"PutGroupPolicy":                  putInline("group"),
+	"PutRolePolicy":                   putInline("role"),
+	"DeleteGroupPolicy":               deleteInline("group"),
+	"DeleteRolePolicy":                deleteInline("role"),
+	"PutUserPermissionsBoundary":      putUserPermissionsBoundary,
+	"RemoveRoleFromInstanceProfile":   removeRoleFromInstanceProfile,
 }
 
 func init() {
@@ -623,4 +631,119 @@ func adjustSummary(a *snapshot.Account, key string, d int) {
 	if n, ok := a.Summary[key]; ok && n+d >= 0 {
 		a.Summary[key] = n + d
 	}
+}
+
+func deleteAccountPasswordPolicy(s *Server, c *call) (any, *apiError) {
+	if c.acct.PasswordPolicy == nil {
+		return nil, noSuchEntity("The Password Policy with domain name " + c.acct.ID + " cannot be found.")
+	}
+	c.acct.PasswordPolicy = nil
+	return nil, nil
+}
+
+// inlineList returns the inline-policy list of the named principal.
+func (c *call) inlineList(kind string) (*[]snapshot.InlinePolicy, *apiError) {
+	switch kind {
+	case "user":
+		u, e := c.user()
+		if e != nil {
+			return nil, e
+		}
+		return &u.InlinePolicies, nil
+	case "group":
+		g, e := c.group()
+		if e != nil {
+			return nil, e
+		}
+		return &g.InlinePolicies, nil
+	default:
+		r, e := c.role()
+		if e != nil {
+			return nil, e
+		}
+		return &r.InlinePolicies, nil
+	}
+}
+
+func putInline(kind string) handler {
+	return func(s *Server, c *call) (any, *apiError) {
+		list, e := c.inlineList(kind)
+		if e != nil {
+			return nil, e
+		}
+		name, e := c.required("PolicyName")
+		if e != nil {
+			return nil, e
+		}
+		doc, e := c.required("PolicyDocument")
+		if e != nil {
+			return nil, e
+		}
+		var v map[string]any
+		if json.Unmarshal([]byte(doc), &v) != nil {
+			return nil, &apiError{Status: 400, Code: "MalformedPolicyDocument", Message: "This policy contains invalid Json"}
+		}
+		for i := range *list {
+			if (*list)[i].Name == name {
+				(*list)[i].Document = snapshot.RawJSON(doc)
+				return nil, nil
+			}
+		}
+		*list = append(*list, snapshot.InlinePolicy{Name: name, Document: snapshot.RawJSON(doc)})
+		return nil, nil
+	}
+}
+
+func deleteInline(kind string) handler {
+	return func(s *Server, c *call) (any, *apiError) {
+		list, e := c.inlineList(kind)
+		if e != nil {
+			return nil, e
+		}
+		name, e := c.required("PolicyName")
+		if e != nil {
+			return nil, e
+		}
+		i := slices.IndexFunc(*list, func(p snapshot.InlinePolicy) bool { return p.Name == name })
+		if i < 0 {
+			return nil, noSuchEntity("The " + kind + " policy with name " + name + " cannot be found.")
+		}
+		*list = slices.Delete(*list, i, i+1)
+		return nil, nil
+	}
+}
+
+func putUserPermissionsBoundary(s *Server, c *call) (any, *apiError) {
+	u, e := c.user()
+	if e != nil {
+		return nil, e
+	}
+	arn, e := c.required("PermissionsBoundary")
+	if e != nil {
+		return nil, e
+	}
+	p := c.acct.Policy(arn)
+	if p == nil {
+		return nil, noSuchEntity("Policy " + arn + " does not exist.")
+	}
+	u.PermissionsBoundary = &snapshot.PolicyRef{Name: p.Name, ARN: arn}
+	p.PermissionsBoundaryUsageCount++
+	return nil, nil
+}
+
+func removeRoleFromInstanceProfile(s *Server, c *call) (any, *apiError) {
+	r, e := c.role()
+	if e != nil {
+		return nil, e
+	}
+	name, e := c.required("InstanceProfileName")
+	if e != nil {
+		return nil, e
+	}
+	i := slices.Index(r.InstanceProfiles, name)
+	if i < 0 {
+		return nil, noSuchEntity("Instance profile " + name + " does not hold role " + r.Name + ".")
+	}
+	r.InstanceProfiles = slices.Delete(r.InstanceProfiles, i, i+1)
+	return nil, nil
 }
