@@ -51,6 +51,10 @@ func Rollback(ctx context.Context, o Options) (*RollbackSummary, error) {
 			deleted["group/"+e.Call.Str("GroupName")] = true
 		case "DeleteRole":
 			deleted["role/"+e.Call.Str("RoleName")] = true
+		case "DeleteAccessKey":
+			deleted["access key "+e.Call.Str("UserName")+"/"+e.Call.Str("AccessKeyId")] = true
+		case "DeleteSigningCertificate":
+			deleted["signing certificate "+e.Call.Str("UserName")+"/"+e.Call.Str("CertificateId")] = true
 		}
 	}
 	p := &plan.Plan{}
@@ -157,7 +161,8 @@ func opName(c *plan.Call) string {
 }
 
 func touches(c *plan.Call, deleted map[string]bool) string {
-	for _, k := range []string{"user/" + c.Str("UserName"), "group/" + c.Str("GroupName"), "role/" + c.Str("RoleName")} {
+	for _, k := range []string{"user/" + c.Str("UserName"), "group/" + c.Str("GroupName"), "role/" + c.Str("RoleName"),
+		"access key " + c.Str("UserName") + "/" + c.Str("AccessKeyId"), "signing certificate " + c.Str("UserName") + "/" + c.Str("CertificateId")} {
 		if !strings.HasSuffix(k, "/") && deleted[k] {
 			return k
 		}

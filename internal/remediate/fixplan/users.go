@@ -2,6 +2,7 @@ package fixplan
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/iamspect/iamspect/internal/finding"
@@ -58,7 +59,25 @@ func (b *builder) deleteKey(a *snapshot.Account, u *snapshot.User, k snapshot.Ac
 		Risk:      "irreversible: the secret is gone; a new key must be created and distributed"})
 }
 
+// consoleRules and keyRules fail only while a user has a console password,
+// or active access keys: removing the password (all the keys) resolves them.
+var (
+	consoleRules = []string{"iam-user-console-without-mfa", "iam-console-password-unused", "iam-user-password-and-access-keys", "iam-user-no-hardware-mfa"}
+	keyRules     = []string{"iam-access-key-unused", "iam-access-key-not-rotated", "iam-access-key-created-at-setup", "iam-user-multiple-active-keys", "iam-user-password-and-access-keys"}
+)
+
+// alsoResolved adds the user's failing findings of the rules to refs.
+func (b *builder) alsoResolved(a *snapshot.Account, u *snapshot.User, refs []plan.FindingRef, ruleIDs []string) []plan.FindingRef {
+	for _, r := range b.byRes[a.ID+"|"+u.ARN] {
+		if slices.Contains(ruleIDs, r.RuleID) && !slices.Contains(refs, ref(r)) {
+			refs = append(refs, ref(r))
+		}
+	}
+	return refs
+}
+
 func (b *builder) removePassword(a *snapshot.Account, u *snapshot.User, resolves []plan.FindingRef, why string) string {
+	resolves = b.alsoResolved(a, u, resolves, consoleRules)
 	var last *timeT
 	if u.Password != nil {
 		last = u.Password.LastUsed
@@ -110,8 +129,9 @@ func (b *builder) planPasswordAndKeys(a *snapshot.Account, r finding.Result) {
 		b.setCase(id, "B", why)
 		return
 	}
+	refs := b.alsoResolved(a, u, []plan.FindingRef{ref(r)}, keyRules)
 	for _, k := range u.ActiveAccessKeys() {
-		for _, id := range b.deactivateKey(a, u, k, []plan.FindingRef{ref(r)}, why, true) {
+		for _, id := range b.deactivateKey(a, u, k, refs, why, true) {
 			b.setCase(id, "A", why)
 		}
 	}
@@ -169,8 +189,12 @@ func (b *builder) planKeys(a *snapshot.Account, r finding.Result) {
 	if r.RuleID == "iam-access-key-created-at-setup" {
 		why = "created with the user and never used"
 	}
+	refs := []plan.FindingRef{ref(r)}
+	if len(stale) == len(u.ActiveAccessKeys()) {
+		refs = b.alsoResolved(a, u, refs, keyRules)
+	}
 	for _, k := range stale {
-		b.deactivateKey(a, u, k, []plan.FindingRef{ref(r)}, why, true)
+		b.deactivateKey(a, u, k, refs, why, true)
 	}
 }
 
