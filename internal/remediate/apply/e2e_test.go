@@ -1,11 +1,14 @@
 package apply_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -273,6 +276,24 @@ func deletedWith(p *plan.Plan, rb *apply.RollbackSummary, arn string) bool {
 					return true
 				}
 			}
+		}
+	}
+	return false
+}
+
+func readBody(r *http.Request) []byte {
+	b, _ := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	return b
+}
+
+// isWriteBody tells an IAM write from a read by its Query action.
+func isWriteBody(b []byte) bool {
+	v, _ := url.ParseQuery(string(b))
+	a := v.Get("Action")
+	for _, p := range []string{"Update", "Delete", "Detach", "Attach", "Put", "Remove", "Add", "Create", "Deactivate"} {
+		if strings.HasPrefix(a, p) {
+			return true
 		}
 	}
 	return false

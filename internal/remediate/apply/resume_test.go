@@ -1,0 +1,140 @@
+package apply_test
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/iamspect/iamspect/internal/remediate/apply"
+	"github.com/iamspect/iamspect/internal/remediate/plan"
+	"github.com/iamspect/iamspect/internal/sandbox"
+)
+
+func runnable(p *plan.Plan, stage string) map[string]int {
+	m := map[string]int{}
+	for _, a := range p.ByStage(stage) {
+		if a.Call != nil && a.NeedsInput == "" {
+			m["iam:"+a.Call.Operation]++
+		}
+	}
+	return m
+}
+
+// An apply killed halfway — the connection dies after AWS made the change
+// and before the journal says done, and the process goes with it — resumes
+// from the journal without repeating or skipping an action.
+func TestKilledApplyResumes(t *testing.T) {
+	ctx, kill := context.WithCancel(context.Background())
+	var mu sync.Mutex
+	seen := 0
+	const killAt = 4
+	e := setup(t, func(srv *sandbox.Server) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			body := readBody(r)
+			srv.ServeHTTP(w, r)
+			if !isWriteBody(body) {
+				return
+			}
+			mu.Lock()
+			seen++
+			n := seen
+			mu.Unlock()
+			if n == killAt {
+				// The change is made; the answer never arrives.
+				kill()
+				if hj, ok := w.(http.Hijacker); ok {
+					if c, _, err := hj.Hijack(); err == nil {
+						c.Close()
+					}
+				}
+			}
+		})
+	})
+	_, err := apply.Apply(ctx, e.plan, e.opts(true, plan.StageDeactivate))
+	if err == nil {
+		t.Fatal("the killed run reported success")
+	}
+	if got := sumOf(writes(e.srv)); got != killAt {
+		t.Fatalf("%d writes before the kill, want %d", got, killAt)
+	}
+	sum, err := apply.Apply(context.Background(), e.plan, e.opts(true, plan.StageDeactivate))
+	if err != nil && !errors.Is(err, apply.ErrRefused) {
+		t.Fatal(err)
+	}
+	if len(sum.Already) != killAt {
+		t.Errorf("resumed run found %d actions done, want %d (3 journaled, 1 found in effect)", len(sum.Already), killAt)
+	}
+	if got, want := writes(e.srv), runnable(e.plan, plan.StageDeactivate); !maps.Equal(got, want) {
+		t.Fatalf("writes after resume %v, want exactly one per action %v", got, want)
+	}
+}
+
+func sumOf(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// A precondition that changed between plan and apply makes apply refuse
+// that action and say why, and run the others.
+func TestDriftedPreconditionRefused(t *testing.T) {
+	e := setup(t, nil)
+	cl := iam.NewFromConfig(e.cfg)
+	// Someone changes the password policy after the plan was made.
+	if _, err := cl.UpdateAccountPasswordPolicy(context.Background(), &iam.UpdateAccountPasswordPolicyInput{MinimumPasswordLength: aws.Int32(20)}); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	o := e.opts(true, plan.StageDeactivate)
+	o.Out = &out
+	sum, err := apply.Apply(context.Background(), e.plan, o)
+	if !errors.Is(err, apply.ErrRefused) {
+		t.Fatalf("want refusals, got %v", err)
+	}
+	found := false
+	for _, r := range sum.Refused {
+		if strings.Contains(r.Title, "password policy") && strings.Contains(r.Why, "precondition no longer holds") && strings.Contains(r.Why, "password-policy account SHA256") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("drifted password policy not refused with why: %+v\n%s", sum.Refused, out.String())
+	}
+	if len(sum.Done) == 0 {
+		t.Fatal("the other actions did not run")
+	}
+	// The changed policy stays as the person set it.
+	pp, err := cl.GetAccountPasswordPolicy(context.Background(), &iam.GetAccountPasswordPolicyInput{})
+	if err != nil || aws.ToInt32(pp.PasswordPolicy.MinimumPasswordLength) != 20 {
+		t.Fatalf("policy overwritten: %v", err)
+	}
+}
+
+// A stale plan, an account the credentials cannot reach and a hand-broken
+// plan are refused before anything runs.
+func TestPlanValidationRefusals(t *testing.T) {
+	e := setup(t, nil)
+	o := e.opts(true, "")
+	o.Now = func() time.Time { return clock().Add(8 * 24 * time.Hour) }
+	if _, err := apply.Apply(context.Background(), e.plan, o); err == nil || !strings.Contains(err.Error(), "--allow-stale") {
+		t.Fatalf("stale plan: %v", err)
+	}
+	o = e.opts(true, "")
+	o.Org = false
+	if _, err := apply.Apply(context.Background(), e.plan, o); err == nil || !strings.Contains(err.Error(), "--org") {
+		t.Fatalf("member account without --org: %v", err)
+	}
+	if sumOf(writes(e.srv)) != 0 {
+		t.Fatal("a refused plan wrote")
+	}
+}
