@@ -53,7 +53,7 @@ func users() []*snapshot.User {
 				{ID: "AKIAEXAMPLEBACKUP002", Slot: 2, Status: snapshot.StatusInactive, CreatedAt: daysAgo(400), LastUsed: daysAgo(250), LastUsedService: "s3", LastUsedRegion: "us-east-1"},
 			},
 			// Left over from an old SOAP-based backup tool.
-			SigningCertificates: []snapshot.SigningCert{{ID: "EXAMPLEBACKUPCERT0001", Slot: 1, Status: snapshot.StatusActive, UploadedAt: daysAgo(205)}},
+			SigningCertificates: []snapshot.SigningCert{{ID: "EXAMPLEBACKUPCERT0000001", Slot: 1, Status: snapshot.StatusActive, UploadedAt: daysAgo(205)}},
 		},
 		{ // A contractor given console access and a key at the same time.
 			Name: "dave.contractor", ID: "AIDAEXAMPLEDAVE00001", ARN: arn("user", "dave.contractor"), Path: "/external/",
