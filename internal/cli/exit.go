@@ -11,6 +11,7 @@ import (
 	"github.com/iamspect/iamspect/internal/collect"
 	"github.com/iamspect/iamspect/internal/engine"
 	"github.com/iamspect/iamspect/internal/finding"
+	"github.com/iamspect/iamspect/internal/remediate/apply"
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/securityhub"
 )
@@ -89,6 +90,15 @@ func codeFor(ctx context.Context, err error) (int, string) {
 	}
 	if de, ok := securityhub.IsDeliveryError(err); ok && de.Partial {
 		return ExitPartialDelivery, "error: " + oneLine(err.Error())
+	}
+	// fix apply/rollback: a plan refused as a whole is the input's fault;
+	// refused actions are a verdict, like failing findings.
+	var pe *apply.PlanError
+	if errors.As(err, &pe) {
+		return ExitUsage, oneLine(err.Error())
+	}
+	if errors.Is(err, apply.ErrRefused) {
+		return ExitFindings, oneLine(err.Error())
 	}
 	var ue usageError
 	var ie *engine.InputError

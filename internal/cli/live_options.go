@@ -42,6 +42,10 @@ type liveOptions struct {
 	reportWait     time.Duration
 	accountTimeout time.Duration
 	verbose        bool
+
+	// credentialIDs is set by fix plan: read access key IDs, signing
+	// certificate IDs and MFA serials (collect.Options.CredentialIDs).
+	credentialIDs bool
 }
 
 // liveFlagNames are the flags that only make sense when collecting live.
@@ -152,7 +156,7 @@ func (o *liveOptions) Collect(ctx context.Context, stderr io.Writer) (*snapshot.
 		Org: o.org, MemberRole: o.memberRole, ExternalID: o.externalID, SessionName: o.sessionName,
 		Accounts: o.accounts, ExcludeAccounts: o.excludeAccounts,
 		CredentialReportWait: o.reportWait, MaxProbedUsers: o.maxProbedUsers,
-		AccountTimeout: o.accountTimeout, Logger: logger,
+		AccountTimeout: o.accountTimeout, Logger: logger, CredentialIDs: o.credentialIDs,
 	}
 	if max := o.maxProbedUsers; max == 0 {
 		opts.MaxProbedUsers = -1 // never probe (Options treats 0 as the default)

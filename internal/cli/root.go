@@ -49,8 +49,8 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 IAM users and their long-term credentials, MFA, root hygiene, password policy,
 admin and wildcard grants, privilege-escalation paths, role trust policies,
 federation and guardrails. It reports, for every check, FAIL, PASS, MUTED
-(suppressed) or UNKNOWN (could not be checked, and why). It only reads: it
-never changes anything in AWS.
+(suppressed) or UNKNOWN (could not be checked, and why). It only reads,
+except 'fix apply' and 'fix rollback', which change IAM only with --yes.
 
 Start with the demo (no AWS access needed):
   iamspect demo
@@ -92,6 +92,7 @@ func commands(stdout, stderr io.Writer) []*cobra.Command {
 		newRulesCommand(stdout),
 		newSandboxCommand(stdout, stderr),
 		newExportCommandsCommand(stdout),
+		newFixCommand(stdout, stderr),
 		newMigrateCommand(stdout, stderr),
 		newVersionCommand(stdout),
 	}

@@ -29,6 +29,7 @@ type sandboxOptions struct {
 	rate         float64
 	burst        int
 	seed         int64
+	stateFile    string
 }
 
 func (o *sandboxOptions) AddFlags(fs *pflag.FlagSet) {
@@ -42,11 +43,12 @@ func (o *sandboxOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.Float64Var(&o.rate, "rate", 0, "throttle like AWS: at most `R` requests a second per account and API (token bucket; 0: no limit); throttled answers carry Retry-After")
 	fs.IntVar(&o.burst, "burst", 0, "with --rate: token bucket size `N` (default: --rate rounded up)")
 	fs.Int64Var(&o.seed, "seed", 1, "seed for the fault rates (same seed, same faults)")
+	fs.StringVar(&o.stateFile, "state-file", "", "keep the served state in `FILE`: written after every write call (fix apply, rollback), and served again on restart when it exists")
 }
 
 func (o *sandboxOptions) serverOptions() sandbox.Options {
 	return sandbox.Options{ThrottleRate: o.throttleRate, FailRate: o.failRate, Latency: o.latency, Deny: o.deny,
-		Throttle: o.throttle, Rate: o.rate, Burst: o.burst, Seed: o.seed}
+		Throttle: o.throttle, Rate: o.rate, Burst: o.burst, Seed: o.seed, StateFile: o.stateFile}
 }
 
 func newSandboxCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -63,7 +65,10 @@ On start it prints the environment to use (export lines on stdout). Requests
 for data the snapshot lacks are answered with AccessDenied, so collecting from
 the sandbox gives back the same gaps. Fault flags make it throttle, fail, deny
 or slow down requests, to test how a client copes. Request counts per API are
-served at /_sandbox/stats. Stop it with Ctrl-C. See docs/sandbox.md.`,
+served at /_sandbox/stats. The IAM write calls that remediation plans use
+change the served state (fix apply and fix rollback run against it);
+/_sandbox/snapshot returns the current state and --state-file keeps it
+across restarts. Stop it with Ctrl-C. See docs/sandbox.md.`,
 		Example: `  iamspect sandbox                # then, in another shell, run the export lines it prints
   aws --endpoint-url http://127.0.0.1:4566 iam get-account-authorization-details
   iamspect sandbox --snapshot org.json --throttle-rate 0.2 --deny 'sso:*'
@@ -86,6 +91,15 @@ func runSandbox(ctx context.Context, stdout, stderr io.Writer, o *sandboxOptions
 			return usage(fmt.Errorf("--snapshot %s: %w", o.snapshotFile, err))
 		}
 		snap, what = s, o.snapshotFile
+	}
+	if o.stateFile != "" {
+		s, err := sandbox.LoadState(o.stateFile)
+		if err != nil {
+			return usage(fmt.Errorf("--state-file: %w", err))
+		}
+		if s != nil {
+			snap, what = s, o.stateFile+" (state of an earlier run)"
+		}
 	}
 	h, err := sandbox.New(snap, o.serverOptions())
 	if err != nil {

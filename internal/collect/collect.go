@@ -56,6 +56,11 @@ type Options struct {
 	// "Timeout") and the collection goes on with the next account.
 	AccountTimeout time.Duration
 
+	// CredentialIDs reads the access key IDs, signing certificate IDs and
+	// MFA serial numbers of users whose credential report shows such a
+	// credential (credids.go): what fix plan needs, not scan.
+	CredentialIDs bool
+
 	// MaxProbedUsers bounds the per-user SSH key and service credential
 	// calls (see users.go; default 200, negative for none).
 	MaxProbedUsers int
@@ -205,6 +210,9 @@ func collectAccount(ctx context.Context, deadline time.Time, cfg aws.Config, acc
 	// list (users with MFA and no virtual device have a hardware one).
 	if acct.Has(snapshot.InputCredentialReport) {
 		importer.AssignMFATypes(acct)
+	}
+	if o.CredentialIDs {
+		c.credentialIDs(actx, acct)
 	}
 	if acct.Root == nil && acct.Has(snapshot.InputAuthorizationDetails) {
 		acct.Root = &snapshot.Root{ARN: acct.RootARN()}

@@ -428,3 +428,36 @@ func passwordPolicyOf(c *plan.Call) *snapshot.PasswordPolicy {
 	}
 	return p
 }
+
+// checkReads lists the read calls observe makes, per check kind.
+var checkReads = map[string][]string{
+	"access-key":                  {"iam:ListAccessKeys", "iam:GetAccessKeyLastUsed"},
+	"user":                        {"iam:GetUser"},
+	"login-profile":               {"iam:GetLoginProfile", "iam:GetUser"},
+	"permissions-boundary":        {"iam:GetUser"},
+	"signing-certificate":         {"iam:ListSigningCertificates"},
+	"ssh-public-key":              {"iam:ListSSHPublicKeys"},
+	"service-specific-credential": {"iam:ListServiceSpecificCredentials"},
+	"mfa-device":                  {"iam:ListMFADevices"},
+	"group-membership":            {"iam:ListGroupsForUser"},
+	"policy-attachment":           {"iam:ListAttachedUserPolicies", "iam:ListAttachedGroupPolicies", "iam:ListAttachedRolePolicies"},
+	"inline-policy":               {"iam:ListUserPolicies"},
+	"group":                       {"iam:GetGroup"},
+	"role":                        {"iam:GetRole"},
+	"trust-policy":                {"iam:GetRole"},
+	"password-policy":             {"iam:GetAccountPasswordPolicy"},
+	"oidc-provider":               {"iam:GetOpenIDConnectProvider"},
+	"server-certificate":          {"iam:ListServerCertificates"},
+}
+
+// ReadsChecks reports whether a precondition check may make the call.
+func ReadsChecks(action string) bool {
+	for _, as := range checkReads {
+		for _, a := range as {
+			if a == action {
+				return true
+			}
+		}
+	}
+	return false
+}

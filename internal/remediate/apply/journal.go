@@ -43,7 +43,7 @@ type Entry struct {
 	Error       string            `json:"error,omitempty"`
 	Note        string            `json:"note,omitempty"`
 	// Outputs are the response's fields of a done call that later
-	// actions refer to (plan.Ref; migration plans).
+	// actions refer to (plan.Ref; migration plans, migrate_ops.go).
 	Outputs map[string]string `json:"outputs,omitempty"`
 }
 

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/iamspect/iamspect/internal/finding"
@@ -292,5 +291,3 @@ func canonicalSHA(doc []byte) string {
 // CanonicalSHA256 is the hash a trust-policy or password-policy
 // precondition expects: of the document re-encoded with sorted keys.
 func CanonicalSHA256(doc []byte) string { return canonicalSHA(doc) }
-
-func joinNames(xs []string) string { return strings.Join(xs, ", ") }

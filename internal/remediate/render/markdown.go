@@ -15,12 +15,12 @@ func Markdown(out io.Writer, p *plan.Plan) error {
 	fmt.Fprintf(w, "# Change request: iamspect %s plan\n\n", p.Kind)
 	fmt.Fprintf(w, "Created %s by %s %s from a %s source. Accounts: %s.\n\n", p.CreatedAt.Format("2006-01-02 15:04 UTC"), p.Tool.Name, p.Tool.Version, orDash(p.Source.Type), accountList(p))
 	if p.RequiresAcceptDifferences {
-		w.WriteString("> **Unexplained access differences**: `fix apply` needs `--accept-differences` after review.\n\n")
+		fmt.Fprint(w, "> **Unexplained access differences**: `fix apply` needs `--accept-differences` after review.\n\n")
 	}
 	for _, s := range p.Warnings {
 		fmt.Fprintf(w, "> Warning: %s\n\n", oneLine(s))
 	}
-	w.WriteString("| stage | actions | reversible | needs input | manual |\n|---|---|---|---|---|\n")
+	fmt.Fprint(w, "| stage | actions | reversible | needs input | manual |\n|---|---|---|---|---|\n")
 	for _, s := range plan.Stages() {
 		as := p.ByStage(s)
 		if len(as) == 0 {
@@ -39,7 +39,7 @@ func Markdown(out io.Writer, p *plan.Plan) error {
 		}
 		fmt.Fprintf(w, "| %s | %d | %d | %d | %d |\n", s, len(as), rev, needs, manual)
 	}
-	w.WriteString("\n")
+	fmt.Fprint(w, "\n")
 	for _, s := range plan.Stages() {
 		as := p.ByStage(s)
 		if len(as) == 0 {
@@ -86,11 +86,11 @@ func Markdown(out io.Writer, p *plan.Plan) error {
 			if a.Diff != "" {
 				fmt.Fprintf(w, "\n```diff\n%s```\n", a.Diff)
 			}
-			w.WriteString("\n")
+			fmt.Fprint(w, "\n")
 		}
 	}
 	if len(p.Unplanned) > 0 {
-		w.WriteString("## Findings without an action\n\n| rule | resource | why |\n|---|---|---|\n")
+		fmt.Fprint(w, "## Findings without an action\n\n| rule | resource | why |\n|---|---|---|\n")
 		for _, u := range p.Unplanned {
 			fmt.Fprintf(w, "| %s | %s | %s |\n", u.RuleID, mdCell(u.Resource), mdCell(u.Reason))
 		}

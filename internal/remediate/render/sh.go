@@ -103,14 +103,14 @@ func Shell(out io.Writer, p *plan.Plan) error {
 		}
 	}
 	fmt.Fprintf(w, "%s, or all).\n", strings.Join(stages, ", "))
-	w.WriteString("# Unlike `iamspect fix apply`, this script checks no precondition and keeps no journal.\n")
+	fmt.Fprint(w, "# Unlike `iamspect fix apply`, this script checks no precondition and keeps no journal.\n")
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(w, "# WARNING: %s\n", oneLine(warn))
 	}
-	w.WriteString("set -eu\n\n")
-	w.WriteString("# Old AWS CLI versions ignore AWS_ENDPOINT_URL: pass it on when set.\n")
-	w.WriteString("aws() { command aws ${AWS_ENDPOINT_URL:+--endpoint-url \"$AWS_ENDPOINT_URL\"} \"$@\"; }\n\n")
-	w.WriteString("assume() {\n  set -- $(aws sts assume-role --role-arn \"$1\" --role-session-name iamspect-fix \\\n    --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)\n  export AWS_ACCESS_KEY_ID=\"$1\" AWS_SECRET_ACCESS_KEY=\"$2\" AWS_SESSION_TOKEN=\"$3\"\n}\n\n")
+	fmt.Fprint(w, "set -eu\n\n")
+	fmt.Fprint(w, "# Old AWS CLI versions ignore AWS_ENDPOINT_URL: pass it on when set.\n")
+	fmt.Fprint(w, "aws() { command aws ${AWS_ENDPOINT_URL:+--endpoint-url \"$AWS_ENDPOINT_URL\"} \"$@\"; }\n\n")
+	fmt.Fprint(w, "assume() {\n  set -- $(aws sts assume-role --role-arn \"$1\" --role-session-name iamspect-fix \\\n    --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' --output text)\n  export AWS_ACCESS_KEY_ID=\"$1\" AWS_SECRET_ACCESS_KEY=\"$2\" AWS_SESSION_TOKEN=\"$3\"\n}\n\n")
 	for _, s := range stages {
 		fmt.Fprintf(w, "stage_%s() {\n", s)
 		order, groups := byAccount(p, s)
@@ -151,30 +151,30 @@ func Shell(out io.Writer, p *plan.Plan) error {
 				}
 			}
 			if member {
-				w.WriteString("  )\n")
+				fmt.Fprint(w, "  )\n")
 			}
 		}
-		w.WriteString("  :\n}\n\n")
+		fmt.Fprint(w, "  :\n}\n\n")
 	}
 	if m := p.ByStage(plan.StageManual); len(m) > 0 {
-		w.WriteString("# Manual steps (no API; do them in the console):\n")
+		fmt.Fprint(w, "# Manual steps (no API; do them in the console):\n")
 		for _, a := range m {
 			fmt.Fprintf(w, "#   account %s, %s:\n", a.AccountID, oneLine(a.Title))
 			for _, step := range a.Console {
 				fmt.Fprintf(w, "#     - %s\n", oneLine(step))
 			}
 		}
-		w.WriteString("\n")
+		fmt.Fprint(w, "\n")
 	}
-	w.WriteString("case \"${1:-}\" in\n")
+	fmt.Fprint(w, "case \"${1:-}\" in\n")
 	for _, s := range stages {
 		fmt.Fprintf(w, "  %s) stage_%s ;;\n", s, s)
 	}
-	w.WriteString("  all)")
+	fmt.Fprint(w, "  all)")
 	for _, s := range stages {
 		fmt.Fprintf(w, " stage_%s;", s)
 	}
-	w.WriteString(" ;;\n")
+	fmt.Fprint(w, " ;;\n")
 	fmt.Fprintf(w, "  *) echo \"usage: $0 %s|all\" >&2; exit 2 ;;\nesac\n", strings.Join(stages, "|"))
 	return w.Flush()
 }

@@ -29,7 +29,7 @@ func tfID(parts ...string) string {
 func Terraform(out io.Writer, p *plan.Plan) error {
 	w := bufio.NewWriter(out)
 	fmt.Fprintf(w, "# iamspect %s plan, created %s. Terraform >= 1.7 (removed blocks with lifecycle destroy).\n", p.Kind, p.CreatedAt.Format("2006-01-02T15:04:05Z"))
-	w.WriteString("# Addresses are suggestions: if these resources are already managed, make the change in their existing blocks.\n\n")
+	fmt.Fprint(w, "# Addresses are suggestions: if these resources are already managed, make the change in their existing blocks.\n\n")
 	for _, s := range plan.Stages() {
 		as := p.ByStage(s)
 		if len(as) == 0 {
@@ -46,11 +46,11 @@ func Terraform(out io.Writer, p *plan.Plan) error {
 				for _, st := range a.Console {
 					fmt.Fprintf(w, "# manual, not Terraform: %s\n", oneLine(st))
 				}
-				w.WriteString("\n")
+				fmt.Fprint(w, "\n")
 				continue
 			}
 			tfAction(w, a)
-			w.WriteString("\n")
+			fmt.Fprint(w, "\n")
 		}
 	}
 	return w.Flush()
@@ -105,19 +105,19 @@ func tfAction(w *bufio.Writer, a *plan.Action) {
 		removed(w, "aws_iam_server_certificate."+tfID(s("ServerCertificateName")))
 	case "UpdateAccountPasswordPolicy":
 		m, _ := c.ParamMap()
-		w.WriteString("import {\n  to = aws_iam_account_password_policy.this\n  id = \"iam-account-password-policy\"\n}\nresource \"aws_iam_account_password_policy\" \"this\" {\n")
+		fmt.Fprint(w, "import {\n  to = aws_iam_account_password_policy.this\n  id = \"iam-account-password-policy\"\n}\nresource \"aws_iam_account_password_policy\" \"this\" {\n")
 		for _, k := range []string{"MinimumPasswordLength", "RequireSymbols", "RequireNumbers", "RequireUppercaseCharacters", "RequireLowercaseCharacters", "AllowUsersToChangePassword", "MaxPasswordAge", "PasswordReusePrevention", "HardExpiry"} {
 			if v, ok := m[k]; ok {
 				fmt.Fprintf(w, "  %s = %v\n", snake(k), v)
 			}
 		}
-		w.WriteString("}\n")
+		fmt.Fprint(w, "}\n")
 	case "UpdateAssumeRolePolicy":
 		fmt.Fprintf(w, "# In the existing aws_iam_role for %s, set:\n#   assume_role_policy = <<-EOT\n", s("RoleName"))
 		for _, l := range strings.Split(pretty(s("PolicyDocument")), "\n") {
 			fmt.Fprintf(w, "#     %s\n", l)
 		}
-		w.WriteString("#   EOT\n# (Terraform cannot change one attribute of a resource it does not manage; import the role first.)\n")
+		fmt.Fprint(w, "#   EOT\n# (Terraform cannot change one attribute of a resource it does not manage; import the role first.)\n")
 		fmt.Fprintf(w, "import {\n  to = aws_iam_role.%s\n  id = %q\n}\n", tfID(s("RoleName")), s("RoleName"))
 	default:
 		line, _ := CLI(c)
