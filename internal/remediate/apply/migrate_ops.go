@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"sort"
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -249,14 +248,4 @@ func (r *reader) observeMigrate(ctx context.Context, c plan.Check) (string, bool
 		}
 	}
 	return "false", true, nil
-}
-
-// migrateOpNames lists the migration calls, for messages.
-func migrateOpNames() []string {
-	var out []string
-	for k := range migrateOps {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
