@@ -52,6 +52,9 @@ type PermissionSet struct {
 	// extraPolicy is a customer managed policy the plan itself creates in
 	// every target account (an inline policy over 32 KB moved out).
 	extraPolicy *CMRef
+	// existingARN is set when an existing permission set holds exactly
+	// these policies and is reused.
+	existingARN string
 }
 
 // Assignment gives a person the permission set in an account.

@@ -1,7 +1,9 @@
 package identitycenter
 
 import (
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 	"time"
@@ -252,6 +254,12 @@ func Plan(s *snapshot.Snapshot, o Options) (*Result, error) {
 				usedNames[name] = ps.Signature
 				ps.Name = name
 				ps.Description = "From IAM " + describeSpec(sp)
+				if inst != nil {
+					if ex := sameContent(inst.ic, ps); ex != nil {
+						ps.Name, ps.existingARN = ex.Name, ex.ARN
+						ps.Notes = append(ps.Notes, "the existing permission set "+ex.Name+" holds exactly these policies: reused (session "+ex.SessionDuration+")")
+					}
+				}
 				bySig[ps.Signature] = ps
 				sets = append(sets, ps)
 			}
@@ -343,6 +351,10 @@ func (b *builder) setInverse(id string, inv *plan.Call) {
 // managed policies in every target account, assignments, provisioning.
 func (b *builder) permissionSet(ps *PermissionSet, instARN, icAcct string, instPre *plan.Precondition, needsInput string,
 	userIDs map[*Person]string, accts map[string]*snapshot.Account) {
+	if ps.existingARN != "" {
+		b.assignAndProvision(ps, ps.existingARN, "", instARN, icAcct, needsInput, userIDs, accts)
+		return
+	}
 	params := []any{"InstanceArn", instARN, "Name", ps.Name, "Description", ps.Description, "SessionDuration", ps.SessionDuration}
 	if ps.RelayState != "" {
 		params = append(params, "RelayState", ps.RelayState)
@@ -358,30 +370,7 @@ func (b *builder) permissionSet(ps *PermissionSet, instARN, icAcct string, instP
 			NeedsInput: needsInput, DependsOn: []string{id}})
 		b.setInverse(a, plan.NewCall("sso-admin", "DetachManagedPolicyFromPermissionSet", "InstanceArn", instARN, "PermissionSetArn", psARN, "ManagedPolicyArn", arn))
 	}
-	// Customer managed policies must exist, by name and path, in every
-	// account the permission set is provisioned to.
-	refs := append([]CMRef{}, ps.Customer...)
-	if ps.BoundaryRef != nil {
-		refs = append(refs, *ps.BoundaryRef)
-	}
-	for _, acctID := range ps.Accounts() {
-		a := accts[acctID]
-		for _, r := range refs {
-			if mp := a.Policy(policyARN(a, r)); mp != nil {
-				continue
-			}
-			doc, ok := ps.docs[r.key()]
-			if !ok {
-				b.add(plan.Action{Stage: plan.StageCreate, AccountID: acctID, Title: "create customer managed policy " + r.key() + " in " + acctID,
-					NeedsInput: "the document of " + r.key() + " (not in the snapshot)"})
-				continue
-			}
-			cp := b.add(plan.Action{Stage: plan.StageCreate, AccountID: acctID, Title: "create customer managed policy " + r.key() + " in " + acctID + " (permission set " + ps.Name + " references it)",
-				Call: plan.NewCall("iam", "CreatePolicy", "PolicyName", r.Name, "Path", r.Path, "PolicyDocument", doc,
-					"Description", "Referenced by permission set "+ps.Name+" (iamspect migrate identity-center)")})
-			b.setInverse(cp, plan.NewCall("iam", "DeletePolicy", "PolicyArn", migrate.Ref(cp, "Policy.Arn")))
-		}
-	}
+	b.customerPolicies(ps, accts)
 	for _, r := range ps.Customer {
 		b.add(plan.Action{Stage: plan.StageCreate, AccountID: icAcct, Title: "reference customer managed policy " + r.key() + " in " + ps.Name,
 			Call: plan.NewCall("sso-admin", "AttachCustomerManagedPolicyReferenceToPermissionSet", "InstanceArn", instARN, "PermissionSetArn", psARN,
@@ -405,21 +394,119 @@ func (b *builder) permissionSet(ps *PermissionSet, instARN, icAcct string, instP
 			Call:       plan.NewCall("sso-admin", "PutPermissionsBoundaryToPermissionSet", "InstanceArn", instARN, "PermissionSetArn", psARN, "PermissionsBoundary", boundary),
 			NeedsInput: needsInput, DependsOn: []string{id}, Risk: "undone by deleting the permission set"})
 	}
+	b.assignAndProvision(ps, psARN, id, instARN, icAcct, needsInput, userIDs, accts)
+}
+
+// assignAndProvision assigns the permission set (created by action id, or
+// an existing one when id is "") to its people and provisions it.
+func (b *builder) assignAndProvision(ps *PermissionSet, psARN, id, instARN, icAcct, needsInput string,
+	userIDs map[*Person]string, accts map[string]*snapshot.Account) {
+	var deps []string
+	if id != "" {
+		deps = []string{id}
+	} else {
+		b.customerPolicies(ps, accts)
+	}
 	for _, as := range ps.Assignments {
 		a := b.add(plan.Action{Stage: plan.StageCreate, AccountID: icAcct,
 			Title:    "assign " + ps.Name + " to " + as.Person.UserName + " in " + as.AccountID + " (was IAM user " + as.User.Name + ")",
 			Resolves: []plan.FindingRef{{RuleID: "identity-center-not-enabled", Fingerprint: finding.Fingerprint("identity-center-not-enabled", as.AccountID, accts[as.AccountID].RootARN())}},
 			Call: plan.NewCall("sso-admin", "CreateAccountAssignment", "InstanceArn", instARN, "TargetId", as.AccountID, "TargetType", "AWS_ACCOUNT",
 				"PermissionSetArn", psARN, "PrincipalType", "USER", "PrincipalId", userIDs[as.Person]),
-			NeedsInput: needsInput, DependsOn: []string{id}})
+			NeedsInput: needsInput, DependsOn: deps})
 		b.setInverse(a, plan.NewCall("sso-admin", "DeleteAccountAssignment", "InstanceArn", instARN, "TargetId", as.AccountID, "TargetType", "AWS_ACCOUNT",
 			"PermissionSetArn", psARN, "PrincipalType", "USER", "PrincipalId", userIDs[as.Person]))
 	}
 	for _, acctID := range ps.Accounts() {
 		b.add(plan.Action{Stage: plan.StageCreate, AccountID: icAcct, Title: "provision " + ps.Name + " to " + acctID,
 			Call:       plan.NewCall("sso-admin", "ProvisionPermissionSet", "InstanceArn", instARN, "PermissionSetArn", psARN, "TargetType", "AWS_ACCOUNT", "TargetId", acctID),
-			NeedsInput: needsInput, DependsOn: []string{id}, Risk: "undone by deleting the account assignments and the permission set"})
+			NeedsInput: needsInput, DependsOn: deps, Risk: "undone by deleting the account assignments and the permission set"})
 	}
+}
+
+// customerPolicies creates the customer managed policies the permission
+// set references where a target account lacks them: they must exist, by
+// name and path, in every account it is provisioned to.
+func (b *builder) customerPolicies(ps *PermissionSet, accts map[string]*snapshot.Account) {
+	refs := append([]CMRef{}, ps.Customer...)
+	if ps.BoundaryRef != nil {
+		refs = append(refs, *ps.BoundaryRef)
+	}
+	for _, acctID := range ps.Accounts() {
+		a := accts[acctID]
+		for _, r := range refs {
+			if mp := a.Policy(policyARN(a, r)); mp != nil {
+				continue
+			}
+			doc, ok := ps.docs[r.key()]
+			if !ok {
+				b.add(plan.Action{Stage: plan.StageCreate, AccountID: acctID, Title: "create customer managed policy " + r.key() + " in " + acctID,
+					NeedsInput: "the document of " + r.key() + " (not in the snapshot)"})
+				continue
+			}
+			cp := b.add(plan.Action{Stage: plan.StageCreate, AccountID: acctID, Title: "create customer managed policy " + r.key() + " in " + acctID + " (permission set " + ps.Name + " references it)",
+				Call: plan.NewCall("iam", "CreatePolicy", "PolicyName", r.Name, "Path", r.Path, "PolicyDocument", doc,
+					"Description", "Referenced by permission set "+ps.Name+" (iamspect migrate identity-center)")})
+			b.setInverse(cp, plan.NewCall("iam", "DeletePolicy", "PolicyArn", migrate.Ref(cp, "Policy.Arn")))
+		}
+	}
+}
+
+// sameContent finds an existing permission set holding exactly the
+// planned policies (session duration and relay state aside).
+func sameContent(ic *snapshot.IdentityCenter, ps *PermissionSet) *snapshot.PermissionSet {
+	for i := range ic.PermissionSets {
+		ex := &ic.PermissionSets[i]
+		var managed []string
+		for _, m := range ex.ManagedPolicies {
+			managed = append(managed, m.ARN)
+		}
+		sort.Strings(managed)
+		var cust []string
+		for _, c := range ex.CustomerManaged {
+			r := cmRef(c.ARN, c.Name)
+			cust = append(cust, r.key())
+		}
+		sort.Strings(cust)
+		var want []string
+		for _, c := range ps.Customer {
+			want = append(want, c.key())
+		}
+		sort.Strings(want)
+		if strings.Join(managed, ",") != strings.Join(ps.AWSManaged, ",") || strings.Join(cust, ",") != strings.Join(want, ",") {
+			continue
+		}
+		if !sameJSON(ex.InlinePolicy, ps.Inline) {
+			continue
+		}
+		exB := ""
+		if ex.PermissionsBoundary != nil {
+			exB = ex.PermissionsBoundary.ARN
+		}
+		psB := ps.BoundaryARN
+		if ps.BoundaryRef != nil {
+			psB = "ref:" + ps.BoundaryRef.key()
+			if ex.PermissionsBoundary != nil {
+				exB = "ref:" + cmRef(ex.PermissionsBoundary.ARN, ex.PermissionsBoundary.Name).key()
+			}
+		}
+		if exB != psB {
+			continue
+		}
+		return ex
+	}
+	return nil
+}
+
+func sameJSON(a []byte, b string) bool {
+	if len(a) == 0 || b == "" {
+		return len(a) == 0 && b == ""
+	}
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
 }
 
 func resolves(a *snapshot.Account, u *snapshot.User) []plan.FindingRef {

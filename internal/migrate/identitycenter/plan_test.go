@@ -193,3 +193,30 @@ func TestHeuristics(t *testing.T) {
 		t.Errorf("people %v, workloads %v", ps, ws)
 	}
 }
+
+// An existing permission set that holds exactly a person's policies is
+// reused: the demo's Identity Center already has ReadOnly (ReadOnlyAccess)
+// and AdministratorAccess.
+func TestReusesIdenticalPermissionSets(t *testing.T) {
+	res, err := Plan(demo.Snapshot(), Options{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reused := map[string]string{}
+	for _, ps := range res.PermissionSets {
+		if ps.existingARN != "" {
+			reused[ps.Name] = ps.existingARN
+		}
+	}
+	if len(reused) != 2 || reused["ReadOnly"] == "" || reused["AdministratorAccess"] == "" {
+		t.Fatalf("reused: %v", reused)
+	}
+	for _, a := range res.Plan.Actions {
+		if a.Call != nil && a.Call.Operation == "CreatePermissionSet" && (a.Call.Str("Name") == "ReadOnly" || a.Call.Str("Name") == "AdministratorAccess") {
+			t.Errorf("creates %s again", a.Call.Str("Name"))
+		}
+		if a.Call != nil && a.Call.Operation == "CreateAccountAssignment" && strings.Contains(a.Title, "bob.chen") && a.Call.Str("PermissionSetArn") != reused["ReadOnly"] {
+			t.Errorf("bob.chen assigned %s", a.Call.Str("PermissionSetArn"))
+		}
+	}
+}
