@@ -54,6 +54,9 @@ func (o *migrateOptions) load(cmd *cobra.Command, stderr io.Writer) (*snapshot.S
 	if o.demo {
 		return demo.Snapshot(), "demo", nil
 	}
+	// The clean-up stage names access keys, certificates and MFA devices
+	// by ID, as fix plan does.
+	o.live.credentialIDs = true
 	s, err := loadInputOrLive(cmd.Context(), stderr, &o.in, &o.live)
 	kind := "live"
 	switch {

@@ -1,6 +1,8 @@
 package migrate
 
 import (
+	"strings"
+
 	"github.com/iamspect/iamspect/internal/remediate/plan"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
@@ -22,6 +24,29 @@ func DeleteUserActions(a *snapshot.Account, u *snapshot.User, why string) []plan
 		return &plan.Precondition{Description: desc, Checks: []plan.Check{{Kind: kind, Resource: res, Field: field, Expect: expect}}}
 	}
 	n := u.Name
+	// Credentials the snapshot names without an ID (a credential report
+	// shows key slots, not key IDs): the deletion cannot be planned.
+	var unnamed []string
+	for _, k := range u.AccessKeys {
+		if k.ID == "" {
+			unnamed = append(unnamed, k.Label())
+		}
+	}
+	for _, c := range u.SigningCertificates {
+		if c.ID == "" {
+			unnamed = append(unnamed, "a signing certificate")
+		}
+	}
+	for _, d := range u.MFADevices {
+		if d.Serial == "" {
+			unnamed = append(unnamed, "an MFA device")
+		}
+	}
+	if len(unnamed) > 0 {
+		return []plan.Action{{Stage: plan.StageDelete, AccountID: a.ID, Title: "delete IAM user " + n,
+			NeedsInput: "the IDs of " + strings.Join(unnamed, ", ") + " of " + n + ": the input holds the credential report's slots only; " +
+				"plan from a live collection (which reads them per user) or an export with list-access-keys, list-signing-certificates and list-mfa-devices"}}
+	}
 	if u.HasConsolePassword() {
 		add("delete the console password of "+n, plan.NewCall("iam", "DeleteLoginProfile", "UserName", n),
 			exists("login-profile", n, "Exists", "true", n+" still has a console password"), "the password cannot be recovered; "+why)

@@ -220,3 +220,25 @@ func TestReusesIdenticalPermissionSets(t *testing.T) {
 		}
 	}
 }
+
+// A key known only by its credential report slot cannot be deleted: the
+// user's deletion needs input instead of failing with DeleteConflict.
+func TestDeletionNeedsCredentialIDs(t *testing.T) {
+	b := snapshot.NewBuilder(acct, t0)
+	withIC(b)
+	u := person(b, "ana.silva", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`)
+	u.AccessKeys = []snapshot.AccessKey{{Slot: 1, Status: snapshot.StatusActive}}
+	res, err := Plan(b.Build(), Options{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var del []plan.Action
+	for _, a := range res.Plan.Actions {
+		if a.Stage == plan.StageDelete {
+			del = append(del, a)
+		}
+	}
+	if len(del) != 1 || del[0].Call != nil || !strings.Contains(del[0].NeedsInput, "access key 1") {
+		t.Fatalf("delete stage: %+v", del)
+	}
+}
