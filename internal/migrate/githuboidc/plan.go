@@ -215,8 +215,14 @@ func Plan(s *snapshot.Snapshot, repos []*Repo, o Options) (*Result, error) {
 			role := r.planRole(a, u, byTarget[tk], len(targetOrder) > 1)
 			res.Roles = append(res.Roles, role)
 			for _, ku := range byTarget[tk] {
+				if prev := roleByJob[ku.File+"#"+ku.Job]; prev != "" && prev != role.ARN {
+					pl.Warnings = append(pl.Warnings, fmt.Sprintf("%s %s job %s uses the keys of several IAM users (a matrix or several secrets): the patch assumes %s only; split the job, or give each matrix entry its role", r.Name, ku.File, ku.Job, prev))
+					continue
+				}
 				roleByJob[ku.File+"#"+ku.Job] = role.ARN
-				roleByJob[ku.File+"#"] = role.ARN
+				if roleByJob[ku.File+"#"] == "" {
+					roleByJob[ku.File+"#"] = role.ARN
+				}
 			}
 			if !providers[acctID] && !hasGitHubProvider(a) {
 				providers[acctID] = true

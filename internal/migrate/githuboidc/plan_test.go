@@ -153,3 +153,24 @@ func TestReusableWorkflowTakesCallersSubjects(t *testing.T) {
 		}
 	}
 }
+
+// A matrix job whose entries hold different users' keys is patched to one
+// role, and the plan says so.
+func TestMatrixOfSeveralUsersWarns(t *testing.T) {
+	m, err := ReadMapping("testdata/mapping.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range m {
+		if strings.HasPrefix(m[i].Secret, "STAGING_") {
+			m[i].UserName = "legacy-backup"
+		}
+	}
+	res, err := Plan(demo.Snapshot(), []*Repo{loadCorpus(t)}, Options{Mapping: m, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(res.Plan.Warnings, "\n"), ".github/workflows/matrix.yml job deploy uses the keys of several IAM users") {
+		t.Errorf("warnings: %v", res.Plan.Warnings)
+	}
+}
