@@ -72,6 +72,21 @@ func TestShRenderingRunsAgainstSandbox(t *testing.T) {
 		}
 	}
 
+	// Before: the sandbox account has an IAM user and no assignment.
+	before, err := scan.Run(context.Background(), demo.Snapshot(), scan.Options{Rules: []*rules.Rule{&rules.IdentityCenterNotEnabled}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failing := 0
+	for _, r := range before.Results {
+		if r.Status == rules.Fail && r.AccountID == demo.MemberAccountID {
+			failing++
+		}
+	}
+	if failing != 1 {
+		t.Fatalf("the demo's member account does not fail identity-center-not-enabled before the migration: %+v", before.Results)
+	}
+
 	awsBin, err := exec.LookPath("aws")
 	if err != nil {
 		t.Skipf("AWS CLI not found on PATH (%v): the script was checked but not run; install it with apt-get install awscli", err)
