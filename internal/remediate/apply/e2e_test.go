@@ -298,3 +298,13 @@ func isWriteBody(b []byte) bool {
 	}
 	return false
 }
+
+// srvTime is the served snapshot's reference time (the demo's "now").
+func (e *env) srvTime(t *testing.T) time.Time {
+	t.Helper()
+	s, err := e.srv.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.ReferenceTime(s.Accounts[0]).Add(time.Hour)
+}
