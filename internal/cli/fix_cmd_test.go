@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iamspect/iamspect/internal/drift"
+	"github.com/iamspect/iamspect/internal/remediate/apply"
 	"github.com/iamspect/iamspect/internal/remediate/plan"
 	"github.com/iamspect/iamspect/internal/sandbox"
 )
@@ -59,6 +61,10 @@ func TestFixCommands(t *testing.T) {
 		t.Fatalf("fix plan wrote %d times", n)
 	}
 
+	code, beforeJSON, errText := runCLI(t, "scan", "--org", "-f", "json", "--fail-on", "none")
+	if code != ExitOK {
+		t.Fatalf("scan before: %d %s", code, errText)
+	}
 	// Dry run: reads only.
 	code, out, _ := runCLI(t, "fix", "apply", planFile, "--org")
 	if code != ExitFindings || !strings.Contains(out, "would run") || !strings.Contains(out, "needs input") {
@@ -73,6 +79,45 @@ func TestFixCommands(t *testing.T) {
 	}
 	if writesIn(srv.Stats()) == 0 {
 		t.Fatal("apply --yes wrote nothing")
+	}
+	// A new live scan: exactly the findings of the actions done are
+	// resolved, and nothing is new.
+	code, afterJSON, errText := runCLI(t, "scan", "--org", "-f", "json", "--fail-on", "none")
+	if code != ExitOK {
+		t.Fatalf("scan after: %d %s", code, errText)
+	}
+	d := drift.Compare(decodeReport(t, beforeJSON), decodeReport(t, afterJSON))
+	entries, err := apply.ReadJournal(planFile + ".journal.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	for _, e := range entries {
+		if e.Event != apply.EvDone {
+			continue
+		}
+		for _, a := range p.Actions {
+			if a.ID == e.ActionID {
+				for _, r := range a.Resolves {
+					want[r.Fingerprint] = true
+				}
+			}
+		}
+	}
+	got := map[string]bool{}
+	for _, r := range d.Resolved {
+		got[r.Fingerprint] = true
+		if !want[r.Fingerprint] {
+			t.Errorf("resolved without a planned action: %s %s", r.RuleID, r.ResourceARN)
+		}
+	}
+	for fp := range want {
+		if !got[fp] {
+			t.Errorf("planned and done, still failing: %s", fp)
+		}
+	}
+	for _, r := range d.New {
+		t.Errorf("new after apply: %s %s", r.RuleID, r.ResourceARN)
 	}
 	journal := planFile + ".journal.jsonl"
 	if _, err := os.Stat(journal); err != nil {

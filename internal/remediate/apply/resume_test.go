@@ -199,3 +199,21 @@ func TestTornJournalLine(t *testing.T) {
 		t.Fatalf("malformed middle line: %v", err)
 	}
 }
+
+// Guard rail: never an action on the user whose credentials run the apply.
+func TestOwnCredentialsGuard(t *testing.T) {
+	e := setup(t, nil)
+	acct := e.plan.Accounts[0].ID
+	a := plan.Action{Stage: plan.StageDeactivate, AccountID: acct, Title: "remove my own password",
+		Call: plan.NewCall("iam", "DeleteLoginProfile", "UserName", "iamspect-sandbox")}
+	a.ID = plan.ActionID(&a)
+	p := &plan.Plan{SchemaVersion: plan.SchemaVersion, CreatedAt: clock(), Kind: plan.KindFix,
+		Accounts: []plan.Account{{ID: acct}}, Actions: []plan.Action{a}}
+	sum, err := apply.Apply(context.Background(), p, e.opts(true, ""))
+	if !errors.Is(err, apply.ErrRefused) || len(sum.Refused) != 1 || !strings.Contains(sum.Refused[0].Why, "whose credentials are running this apply") {
+		t.Fatalf("%v %+v", err, sum)
+	}
+	if sumOf(writes(e.srv)) != 0 {
+		t.Fatal("wrote")
+	}
+}

@@ -265,11 +265,18 @@ func (b *builder) planUserDeletion(a *snapshot.Account, r finding.Result) {
 			return
 		}
 	}
+	// Deactivating every active key resolves the key findings at once; the
+	// deletion resolves the rest.
+	var keyRefs []plan.FindingRef
+	if len(u.ActiveAccessKeys()) > 0 {
+		keyRefs = b.alsoResolved(a, u, nil, keyRules)
+	}
 	for _, k := range u.AccessKeys {
 		if k.Active() {
-			deps = append(deps, b.deactivateKey(a, u, k, nil, "the user is deleted later", false)...)
+			deps = append(deps, b.deactivateKey(a, u, k, keyRefs, "the user is deleted later", false)...)
 		}
 	}
+	all = slices.DeleteFunc(all, func(r plan.FindingRef) bool { return slices.Contains(keyRefs, r) })
 	del := func(title string, call *plan.Call, inverse *plan.Call, checks []plan.Check, risk string) {
 		act := plan.Action{Stage: plan.StageDelete, AccountID: a.ID, Title: title, Call: call, DependsOn: depsCopy(deps),
 			Precond: &plan.Precondition{Description: title + ": the dependency still exists", Checks: checks}, Risk: risk}
