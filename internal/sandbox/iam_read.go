@@ -23,6 +23,7 @@ var precondReads = map[string]string{
 	"ListUserPolicies":          "fix apply re-checks inline policies",
 	"GetGroup":                  "fix apply re-checks a group and its members",
 	"GetRole":                   "fix apply re-checks a role and its trust policy",
+	"ListEntitiesForPolicy":     "fix apply's last-administrator guard rail: who else holds AdministratorAccess",
 }
 
 var precondInputs = map[string]snapshot.Input{
@@ -38,6 +39,7 @@ var precondInputs = map[string]snapshot.Input{
 	"ListUserPolicies":          snapshot.InputAuthorizationDetails,
 	"GetGroup":                  snapshot.InputAuthorizationDetails,
 	"GetRole":                   snapshot.InputAuthorizationDetails,
+	"ListEntitiesForPolicy":     snapshot.InputAuthorizationDetails,
 }
 
 func init() {
@@ -53,6 +55,54 @@ func init() {
 	iamHandlers["ListUserPolicies"] = listUserPolicies
 	iamHandlers["GetGroup"] = getGroup
 	iamHandlers["GetRole"] = getRole
+	iamHandlers["ListEntitiesForPolicy"] = listEntitiesForPolicy
+}
+
+func listEntitiesForPolicy(s *Server, c *call) (any, *apiError) {
+	arn, e := c.required("PolicyArn")
+	if e != nil {
+		return nil, e
+	}
+	if c.acct.Policy(arn) == nil && !snapshot.IsAWSManagedPolicyARN(arn) {
+		return nil, noSuchEntity("Policy " + arn + " was not found.")
+	}
+	type group struct {
+		GroupName string `xml:"GroupName"`
+		GroupId   string `xml:"GroupId"`
+	}
+	type user struct {
+		UserName string `xml:"UserName"`
+		UserId   string `xml:"UserId"`
+	}
+	type role struct {
+		RoleName string `xml:"RoleName"`
+		RoleId   string `xml:"RoleId"`
+	}
+	has := func(ps []snapshot.PolicyRef) bool {
+		return slices.ContainsFunc(ps, func(p snapshot.PolicyRef) bool { return p.ARN == arn })
+	}
+	var out struct {
+		PolicyGroups []group `xml:"PolicyGroups>member"`
+		PolicyUsers  []user  `xml:"PolicyUsers>member"`
+		PolicyRoles  []role  `xml:"PolicyRoles>member"`
+		IsTruncated  bool    `xml:"IsTruncated"`
+	}
+	for _, g := range c.acct.Groups {
+		if has(g.AttachedPolicies) {
+			out.PolicyGroups = append(out.PolicyGroups, group{g.Name, entityID(g.ID, "AGPA", g.ARN)})
+		}
+	}
+	for _, u := range c.acct.Users {
+		if has(u.AttachedPolicies) {
+			out.PolicyUsers = append(out.PolicyUsers, user{u.Name, entityID(u.ID, "AIDA", u.ARN)})
+		}
+	}
+	for _, r := range c.acct.Roles {
+		if has(r.AttachedPolicies) {
+			out.PolicyRoles = append(out.PolicyRoles, role{r.Name, entityID(r.ID, "AROA", r.ARN)})
+		}
+	}
+	return out, nil
 }
 
 func keyID(u *snapshot.User, i int, k snapshot.AccessKey) string {

@@ -263,7 +263,13 @@ func Apply(ctx context.Context, p *plan.Plan, o Options) (*Summary, error) {
 		}
 		cfg := cfgs[a.AccountID]
 		rd := &reader{cl: iam.NewFromConfig(cfg)}
-		if why := guard(ctx, rd, a, id, o.now()); why != "" {
+		why := guard(ctx, rd, a, id, o.now())
+		if why == "" {
+			if why, err = lastAdmin(ctx, rd, a.Call); err != nil {
+				return sum, fmt.Errorf("%s: reading who holds administrator access: %w", a.ID, err)
+			}
+		}
+		if why != "" {
 			if err := refuse("guard rail: " + why); err != nil {
 				return sum, err
 			}

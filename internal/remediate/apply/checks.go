@@ -440,6 +440,7 @@ var checkReads = map[string][]string{
 	"password-policy":             {"iam:GetAccountPasswordPolicy"},
 	"oidc-provider":               {"iam:GetOpenIDConnectProvider"},
 	"server-certificate":          {"iam:ListServerCertificates"},
+	"last-administrator guard":    {"iam:ListEntitiesForPolicy", "iam:GetGroup"},
 }
 
 // ReadsChecks reports whether a precondition check may make the call.

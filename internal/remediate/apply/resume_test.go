@@ -217,3 +217,23 @@ func TestOwnCredentialsGuard(t *testing.T) {
 		t.Fatal("wrote")
 	}
 }
+
+// Guard rail: never remove the last principal with administrator access.
+func TestLastAdministratorGuard(t *testing.T) {
+	e := setup(t, nil)
+	acct := e.plan.Accounts[0].ID
+	mk := func(c *plan.Call) plan.Action {
+		a := plan.Action{Stage: plan.StageDeactivate, AccountID: acct, Title: c.Operation, Call: c}
+		a.ID = plan.ActionID(&a)
+		return a
+	}
+	p := &plan.Plan{SchemaVersion: plan.SchemaVersion, CreatedAt: clock(), Kind: plan.KindFix, Accounts: []plan.Account{{ID: acct}},
+		Actions: []plan.Action{
+			mk(plan.NewCall("iam", "DetachRolePolicy", "RoleName", "report-builder-lambda", "PolicyArn", apply.AdminPolicyARN)),
+			mk(plan.NewCall("iam", "RemoveUserFromGroup", "GroupName", "Admins", "UserName", "carol.ops")),
+		}}
+	sum, err := apply.Apply(context.Background(), p, e.opts(true, ""))
+	if !errors.Is(err, apply.ErrRefused) || len(sum.Done) != 1 || len(sum.Refused) != 1 || !strings.Contains(sum.Refused[0].Why, "no principal with") {
+		t.Fatalf("%v %+v", err, sum)
+	}
+}
