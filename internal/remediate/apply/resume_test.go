@@ -237,3 +237,16 @@ func TestLastAdministratorGuard(t *testing.T) {
 		t.Fatalf("%v %+v", err, sum)
 	}
 }
+
+// One journal, one writer: a second apply of the same plan is refused.
+func TestJournalLocked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	j, err := apply.OpenJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if _, err := apply.OpenJournal(path); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("second writer: %v", err)
+	}
+}
