@@ -21,6 +21,8 @@ var precondReads = map[string]string{
 	"ListAttachedGroupPolicies": "fix apply re-checks policy attachments",
 	"ListAttachedRolePolicies":  "fix apply re-checks policy attachments",
 	"ListUserPolicies":          "fix apply re-checks inline policies",
+	"ListGroupPolicies":         "fix apply re-checks inline policies",
+	"ListRolePolicies":          "fix apply re-checks inline policies",
 	"GetGroup":                  "fix apply re-checks a group and its members",
 	"GetRole":                   "fix apply re-checks a role and its trust policy",
 	"ListEntitiesForPolicy":     "fix apply's last-administrator guard rail: who else holds AdministratorAccess",
@@ -37,6 +39,8 @@ var precondInputs = map[string]snapshot.Input{
 	"ListAttachedGroupPolicies": snapshot.InputAuthorizationDetails,
 	"ListAttachedRolePolicies":  snapshot.InputAuthorizationDetails,
 	"ListUserPolicies":          snapshot.InputAuthorizationDetails,
+	"ListGroupPolicies":         snapshot.InputAuthorizationDetails,
+	"ListRolePolicies":          snapshot.InputAuthorizationDetails,
 	"GetGroup":                  snapshot.InputAuthorizationDetails,
 	"GetRole":                   snapshot.InputAuthorizationDetails,
 	"ListEntitiesForPolicy":     snapshot.InputAuthorizationDetails,
@@ -52,7 +56,9 @@ func init() {
 	iamHandlers["ListAttachedUserPolicies"] = listAttached("user")
 	iamHandlers["ListAttachedGroupPolicies"] = listAttached("group")
 	iamHandlers["ListAttachedRolePolicies"] = listAttached("role")
-	iamHandlers["ListUserPolicies"] = listUserPolicies
+	iamHandlers["ListUserPolicies"] = listInlineNames("user")
+	iamHandlers["ListGroupPolicies"] = listInlineNames("group")
+	iamHandlers["ListRolePolicies"] = listInlineNames("role")
 	iamHandlers["GetGroup"] = getGroup
 	iamHandlers["GetRole"] = getRole
 	iamHandlers["ListEntitiesForPolicy"] = listEntitiesForPolicy
@@ -300,19 +306,21 @@ func listAttached(kind string) handler {
 	}
 }
 
-func listUserPolicies(s *Server, c *call) (any, *apiError) {
-	u, e := c.user()
-	if e != nil {
-		return nil, e
+func listInlineNames(kind string) handler {
+	return func(s *Server, c *call) (any, *apiError) {
+		list, e := c.inlineList(kind)
+		if e != nil {
+			return nil, e
+		}
+		var names []string
+		for _, p := range *list {
+			names = append(names, p.Name)
+		}
+		return struct {
+			PolicyNames []string `xml:"PolicyNames>member"`
+			IsTruncated bool     `xml:"IsTruncated"`
+		}{names, false}, nil
 	}
-	var names []string
-	for _, p := range u.InlinePolicies {
-		names = append(names, p.Name)
-	}
-	return struct {
-		PolicyNames []string `xml:"PolicyNames>member"`
-		IsTruncated bool     `xml:"IsTruncated"`
-	}{names, false}, nil
 }
 
 func getGroup(s *Server, c *call) (any, *apiError) {
