@@ -21,8 +21,11 @@ var precondReads = map[string]string{
 	"ListAttachedGroupPolicies": "fix apply re-checks policy attachments",
 	"ListAttachedRolePolicies":  "fix apply re-checks policy attachments",
 	"ListUserPolicies":          "fix apply re-checks inline policies",
+	"ListGroupPolicies":         "fix apply re-checks inline policies",
+	"ListRolePolicies":          "fix apply re-checks inline policies",
 	"GetGroup":                  "fix apply re-checks a group and its members",
 	"GetRole":                   "fix apply re-checks a role and its trust policy",
+	"ListEntitiesForPolicy":     "fix apply's last-administrator guard rail: who else holds AdministratorAccess",
 }
 
 var precondInputs = map[string]snapshot.Input{
@@ -36,8 +39,11 @@ var precondInputs = map[string]snapshot.Input{
 	"ListAttachedGroupPolicies": snapshot.InputAuthorizationDetails,
 	"ListAttachedRolePolicies":  snapshot.InputAuthorizationDetails,
 	"ListUserPolicies":          snapshot.InputAuthorizationDetails,
+	"ListGroupPolicies":         snapshot.InputAuthorizationDetails,
+	"ListRolePolicies":          snapshot.InputAuthorizationDetails,
 	"GetGroup":                  snapshot.InputAuthorizationDetails,
 	"GetRole":                   snapshot.InputAuthorizationDetails,
+	"ListEntitiesForPolicy":     snapshot.InputAuthorizationDetails,
 }
 
 func init() {
@@ -50,9 +56,59 @@ func init() {
 	iamHandlers["ListAttachedUserPolicies"] = listAttached("user")
 	iamHandlers["ListAttachedGroupPolicies"] = listAttached("group")
 	iamHandlers["ListAttachedRolePolicies"] = listAttached("role")
-	iamHandlers["ListUserPolicies"] = listUserPolicies
+	iamHandlers["ListUserPolicies"] = listInlineNames("user")
+	iamHandlers["ListGroupPolicies"] = listInlineNames("group")
+	iamHandlers["ListRolePolicies"] = listInlineNames("role")
 	iamHandlers["GetGroup"] = getGroup
 	iamHandlers["GetRole"] = getRole
+	iamHandlers["ListEntitiesForPolicy"] = listEntitiesForPolicy
+}
+
+func listEntitiesForPolicy(s *Server, c *call) (any, *apiError) {
+	arn, e := c.required("PolicyArn")
+	if e != nil {
+		return nil, e
+	}
+	if c.acct.Policy(arn) == nil && !snapshot.IsAWSManagedPolicyARN(arn) {
+		return nil, noSuchEntity("Policy " + arn + " was not found.")
+	}
+	type group struct {
+		GroupName string `xml:"GroupName"`
+		GroupId   string `xml:"GroupId"`
+	}
+	type user struct {
+		UserName string `xml:"UserName"`
+		UserId   string `xml:"UserId"`
+	}
+	type role struct {
+		RoleName string `xml:"RoleName"`
+		RoleId   string `xml:"RoleId"`
+	}
+	has := func(ps []snapshot.PolicyRef) bool {
+		return slices.ContainsFunc(ps, func(p snapshot.PolicyRef) bool { return p.ARN == arn })
+	}
+	var out struct {
+		PolicyGroups []group `xml:"PolicyGroups>member"`
+		PolicyUsers  []user  `xml:"PolicyUsers>member"`
+		PolicyRoles  []role  `xml:"PolicyRoles>member"`
+		IsTruncated  bool    `xml:"IsTruncated"`
+	}
+	for _, g := range c.acct.Groups {
+		if has(g.AttachedPolicies) {
+			out.PolicyGroups = append(out.PolicyGroups, group{g.Name, entityID(g.ID, "AGPA", g.ARN)})
+		}
+	}
+	for _, u := range c.acct.Users {
+		if has(u.AttachedPolicies) {
+			out.PolicyUsers = append(out.PolicyUsers, user{u.Name, entityID(u.ID, "AIDA", u.ARN)})
+		}
+	}
+	for _, r := range c.acct.Roles {
+		if has(r.AttachedPolicies) {
+			out.PolicyRoles = append(out.PolicyRoles, role{r.Name, entityID(r.ID, "AROA", r.ARN)})
+		}
+	}
+	return out, nil
 }
 
 func keyID(u *snapshot.User, i int, k snapshot.AccessKey) string {
@@ -250,19 +306,21 @@ func listAttached(kind string) handler {
 	}
 }
 
-func listUserPolicies(s *Server, c *call) (any, *apiError) {
-	u, e := c.user()
-	if e != nil {
-		return nil, e
+func listInlineNames(kind string) handler {
+	return func(s *Server, c *call) (any, *apiError) {
+		list, e := c.inlineList(kind)
+		if e != nil {
+			return nil, e
+		}
+		var names []string
+		for _, p := range *list {
+			names = append(names, p.Name)
+		}
+		return struct {
+			PolicyNames []string `xml:"PolicyNames>member"`
+			IsTruncated bool     `xml:"IsTruncated"`
+		}{names, false}, nil
 	}
-	var names []string
-	for _, p := range u.InlinePolicies {
-		names = append(names, p.Name)
-	}
-	return struct {
-		PolicyNames []string `xml:"PolicyNames>member"`
-		IsTruncated bool     `xml:"IsTruncated"`
-	}{names, false}, nil
 }
 
 func getGroup(s *Server, c *call) (any, *apiError) {

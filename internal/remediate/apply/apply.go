@@ -167,8 +167,8 @@ func pickStage(p *plan.Plan, st state, named string) string {
 		return named
 	}
 	for _, s := range plan.Stages() {
-		if s == plan.StageManual {
-			continue
+		if s == plan.StageManual || s == plan.StageDelete {
+			continue // deletions run only when named
 		}
 		for _, a := range p.ByStage(s) {
 			if a.Call != nil && a.NeedsInput == "" {
@@ -197,6 +197,11 @@ func Apply(ctx context.Context, p *plan.Plan, o Options) (*Summary, error) {
 	}
 	sum := &Summary{DryRun: !o.Yes, Stage: pickStage(p, st, o.Stage)}
 	if sum.Stage == "" {
+		if n := pending(p, st, plan.StageDelete); n > 0 {
+			o.printf("the reversible stages are done; %d irreversible actions of the delete stage run only when named: --stage delete (after the grace period)", n)
+			listManual(p, sum, &o)
+			return sum, nil
+		}
 		o.printf("nothing to do: every action with a call is done (journal %s)", o.Journal)
 		listManual(p, sum, &o)
 		return sum, nil
@@ -263,7 +268,13 @@ func Apply(ctx context.Context, p *plan.Plan, o Options) (*Summary, error) {
 		}
 		cfg := cfgs[a.AccountID]
 		rd := &reader{cl: iam.NewFromConfig(cfg), cfg: cfg}
-		if why := guard(ctx, rd, a, id, o.now()); why != "" {
+		why := guard(ctx, rd, a, id, o.now())
+		if why == "" {
+			if why, err = lastAdmin(ctx, rd, a.Call); err != nil {
+				return sum, fmt.Errorf("%s: reading who holds administrator access: %w", a.ID, err)
+			}
+		}
+		if why != "" {
 			if err := refuse("guard rail: " + why); err != nil {
 				return sum, err
 			}
@@ -278,10 +289,17 @@ func Apply(ctx context.Context, p *plan.Plan, o Options) (*Summary, error) {
 			// someone did it)? Then it is done, not drifted.
 			if ok, _ := effectVisible(ctx, rd, a.Call); ok {
 				sum.Already = append(sum.Already, a.ID)
-				o.printf("  already done  %s  %s (found in effect)", a.ID, a.Title)
+				// Our own interrupted call (a start without done) is ours to
+				// roll back; a change made outside iamspect is not.
+				_, ours := st.inflight[a.ID]
+				note := "found in effect: made outside this apply, so rollback leaves it"
+				if ours {
+					note = "found in effect after an interrupted call of this apply"
+				}
+				o.printf("  already done  %s  %s (%s)", a.ID, a.Title, note)
 				if j != nil {
 					if err := j.Append(Entry{Time: o.now(), Event: EvDone, ActionID: a.ID, Stage: a.Stage, AccountID: a.AccountID, Title: a.Title,
-						Call: a.Call, Reversible: a.Reversible, Inverse: a.Inverse, StateBefore: before, Note: "found in effect before the call"}); err != nil {
+						Call: a.Call, Reversible: a.Reversible && ours, Inverse: inverseIf(ours, a.Inverse), StateBefore: before, Note: note}); err != nil {
 						return sum, err
 					}
 				}
@@ -491,4 +509,24 @@ func ReadPlanFile(path string) ([]byte, *plan.Plan, error) {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return b, p, nil
+}
+
+func inverseIf(ok bool, c *plan.Call) *plan.Call {
+	if ok {
+		return c
+	}
+	return nil
+}
+
+// pending counts the runnable actions of a stage not yet done.
+func pending(p *plan.Plan, st state, stage string) int {
+	n := 0
+	for _, a := range p.ByStage(stage) {
+		if a.Call != nil && a.NeedsInput == "" {
+			if _, done := st.done[a.ID]; !done {
+				n++
+			}
+		}
+	}
+	return n
 }

@@ -172,17 +172,37 @@ func (r *reader) observe(ctx context.Context, c plan.Check) (string, error) {
 		return r.attached(ctx, parts[0], parts[1], parts[2])
 	case "inline-policy":
 		parts := strings.SplitN(c.Resource, "/", 3)
-		if len(parts) != 3 || parts[0] != "user" {
-			return "", fmt.Errorf("inline-policy resource %q: want user/NAME/POLICYNAME", c.Resource)
+		if len(parts) != 3 {
+			return "", fmt.Errorf("inline-policy resource %q: want user|group|role/NAME/POLICYNAME", c.Resource)
 		}
-		out, err := r.cl.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: aws.String(parts[1])})
+		var names []string
+		var err error
+		switch parts[0] {
+		case "user":
+			var out *iam.ListUserPoliciesOutput
+			if out, err = r.cl.ListUserPolicies(ctx, &iam.ListUserPoliciesInput{UserName: aws.String(parts[1])}); err == nil {
+				names = out.PolicyNames
+			}
+		case "group":
+			var out *iam.ListGroupPoliciesOutput
+			if out, err = r.cl.ListGroupPolicies(ctx, &iam.ListGroupPoliciesInput{GroupName: aws.String(parts[1])}); err == nil {
+				names = out.PolicyNames
+			}
+		case "role":
+			var out *iam.ListRolePoliciesOutput
+			if out, err = r.cl.ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String(parts[1])}); err == nil {
+				names = out.PolicyNames
+			}
+		default:
+			return "", fmt.Errorf("inline-policy resource %q: want user|group|role/NAME/POLICYNAME", c.Resource)
+		}
 		if notFound(err) {
 			return "false", nil
 		}
 		if err != nil {
 			return "", err
 		}
-		for _, n := range out.PolicyNames {
+		for _, n := range names {
 			if n == parts[2] {
 				return "true", nil
 			}
@@ -385,6 +405,10 @@ func postconditions(c *plan.Call) []plan.Check {
 		return []plan.Check{{Kind: "inline-policy", Resource: "user/" + s("UserName") + "/" + s("PolicyName"), Field: "Exists", Expect: "false"}}
 	case "PutUserPolicy":
 		return []plan.Check{{Kind: "inline-policy", Resource: "user/" + s("UserName") + "/" + s("PolicyName"), Field: "Exists", Expect: "true"}}
+	case "DeleteGroupPolicy", "PutGroupPolicy":
+		return []plan.Check{{Kind: "inline-policy", Resource: "group/" + s("GroupName") + "/" + s("PolicyName"), Field: "Exists", Expect: strconv.FormatBool(strings.HasPrefix(c.Operation, "Put"))}}
+	case "DeleteRolePolicy", "PutRolePolicy":
+		return []plan.Check{{Kind: "inline-policy", Resource: "role/" + s("RoleName") + "/" + s("PolicyName"), Field: "Exists", Expect: strconv.FormatBool(strings.HasPrefix(c.Operation, "Put"))}}
 	case "DeleteUserPermissionsBoundary":
 		return []plan.Check{{Kind: "permissions-boundary", Resource: s("UserName"), Field: "Arn", Expect: "absent"}}
 	case "PutUserPermissionsBoundary":
@@ -441,13 +465,14 @@ var checkReads = map[string][]string{
 	"mfa-device":                  {"iam:ListMFADevices"},
 	"group-membership":            {"iam:ListGroupsForUser"},
 	"policy-attachment":           {"iam:ListAttachedUserPolicies", "iam:ListAttachedGroupPolicies", "iam:ListAttachedRolePolicies"},
-	"inline-policy":               {"iam:ListUserPolicies"},
+	"inline-policy":               {"iam:ListUserPolicies", "iam:ListGroupPolicies", "iam:ListRolePolicies"},
 	"group":                       {"iam:GetGroup"},
 	"role":                        {"iam:GetRole"},
 	"trust-policy":                {"iam:GetRole"},
 	"password-policy":             {"iam:GetAccountPasswordPolicy"},
 	"oidc-provider":               {"iam:GetOpenIDConnectProvider"},
 	"server-certificate":          {"iam:ListServerCertificates"},
+	"last-administrator guard":    {"iam:ListEntitiesForPolicy", "iam:GetGroup"},
 }
 
 // ReadsChecks reports whether a precondition check may make the call.

@@ -163,8 +163,13 @@ func TestPlanApplyScanRollback(t *testing.T) {
 			t.Errorf("refused: %+v", r)
 		}
 	}
-	// The delete stage is not run without being named... it is the next
-	// stage with work, and the grace period is off in this test.
+	// Without --stage, the irreversible delete stage is not run.
+	writesBefore := sumOf(writes(e.srv))
+	sum, err = apply.Apply(context.Background(), e.plan, e.opts(true, ""))
+	if err != nil || sum.Stage != "" || sumOf(writes(e.srv)) != writesBefore {
+		t.Fatalf("default apply after the deactivate stage: stage %q, err %v, writes %d→%d", sum.Stage, err, writesBefore, sumOf(writes(e.srv)))
+	}
+	// Named, it runs (the grace period is off in this test).
 	sum, err = apply.Apply(context.Background(), e.plan, e.opts(true, plan.StageDelete))
 	if err != nil && !errors.Is(err, apply.ErrRefused) {
 		t.Fatal(err)
@@ -297,4 +302,14 @@ func isWriteBody(b []byte) bool {
 		}
 	}
 	return false
+}
+
+// srvTime is the served snapshot's reference time (the demo's "now").
+func (e *env) srvTime(t *testing.T) time.Time {
+	t.Helper()
+	s, err := e.srv.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.ReferenceTime(s.Accounts[0]).Add(time.Hour)
 }

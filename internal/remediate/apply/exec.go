@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,26 +18,36 @@ import (
 	"github.com/iamspect/iamspect/internal/remediate/plan"
 )
 
-// exec runs one call with the IAM client. The parameters, under their AWS
-// names, decode straight into the SDK's input struct (whose fields carry
-// the same names).
-type execFunc func(ctx context.Context, cl *iam.Client, params json.RawMessage) (requestID string, err error)
+// execFunc runs one call with the account's configuration. The
+// parameters, under their AWS names, decode straight into the SDK's input
+// struct (whose fields carry the same names).
+type execFunc func(ctx context.Context, cfg aws.Config, params json.RawMessage) (requestID string, err error)
 
-func op[In any, Out any](f func(*iam.Client) func(context.Context, *In, ...func(*iam.Options)) (*Out, error), meta func(*Out) middleware.Metadata) execFunc {
-	return func(ctx context.Context, cl *iam.Client, params json.RawMessage) (string, error) {
+// sdkOp adapts one SDK client method: newClient builds the service client,
+// method picks the operation, meta returns the output's metadata (for the
+// request ID). Any service's client fits (IAM, SSO Admin, Identity Store).
+func sdkOp[C any, In any, Out any, O any](newClient func(aws.Config) C, method func(C) func(context.Context, *In, ...O) (*Out, error), meta func(*Out) middleware.Metadata) execFunc {
+	return func(ctx context.Context, cfg aws.Config, params json.RawMessage) (string, error) {
 		in := new(In)
 		if len(params) > 0 {
 			if err := json.Unmarshal(params, in); err != nil {
 				return "", fmt.Errorf("parameters: %w", err)
 			}
 		}
-		out, err := f(cl)(ctx, in)
+		out, err := method(newClient(cfg))(ctx, in)
 		if err != nil {
 			return requestIDOf(err), err
 		}
 		id, _ := awsmiddleware.GetRequestIDMetadata(meta(out))
 		return id, nil
 	}
+}
+
+func newIAM(cfg aws.Config) *iam.Client { return iam.NewFromConfig(cfg) }
+
+// op is sdkOp for IAM.
+func op[In any, Out any](f func(*iam.Client) func(context.Context, *In, ...func(*iam.Options)) (*Out, error), meta func(*Out) middleware.Metadata) execFunc {
+	return sdkOp(newIAM, f, meta)
 }
 
 func requestIDOf(err error) string {
@@ -54,6 +65,17 @@ func ErrorCode(err error) string {
 		return ae.ErrorCode()
 	}
 	return ""
+}
+
+// ops is the applier's dispatch, keyed "service:Operation"; every key must
+// be an operation of the plan registry (plan.Lookup). Planners of other
+// services add their operations here with sdkOp.
+var ops = map[string]execFunc{}
+
+func init() {
+	for name, f := range iamOps {
+		ops["iam:"+name] = f
+	}
 }
 
 var iamOps = map[string]execFunc{
@@ -166,31 +188,29 @@ var iamOps = map[string]execFunc{
 
 // Supported reports whether this build's applier can run a call.
 func Supported(c *plan.Call) bool {
-	if c != nil && migrateSupported(c) { // migrate_ops.go
-		return true
-	}
-	if c == nil || c.Service != "iam" {
+	if c == nil {
 		return false
 	}
-	_, ok := iamOps[c.Operation]
+	if migrateSupported(c) { // migrate_ops.go: calls whose responses later actions use
+		return true
+	}
+	_, ok := ops[c.Service+":"+c.Operation]
 	return ok
 }
 
 func run(ctx context.Context, cfg aws.Config, c *plan.Call) (string, error) {
-	if c.Service != "iam" {
-		return "", fmt.Errorf("%s:%s: this build applies IAM calls only", c.Service, c.Operation)
-	}
-	f, ok := iamOps[c.Operation]
+	f, ok := ops[c.Service+":"+c.Operation]
 	if !ok {
-		return "", fmt.Errorf("iam:%s: not an operation this build applies (%s)", c.Operation, strings.Join(supportedNames(), ", "))
+		return "", fmt.Errorf("%s:%s: not an operation this build applies (%s)", c.Service, c.Operation, strings.Join(supportedNames(), ", "))
 	}
-	return f(ctx, iam.NewFromConfig(cfg), c.Params)
+	return f(ctx, cfg, c.Params)
 }
 
 func supportedNames() []string {
 	var out []string
-	for k := range iamOps {
+	for k := range ops {
 		out = append(out, k)
 	}
+	sort.Strings(out)
 	return out
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 	"time"
 
 	"github.com/iamspect/iamspect/internal/remediate/plan"
@@ -58,6 +59,15 @@ func OpenJournal(path string) (*Journal, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, err
+	}
+	// One writer at a time: two applies of one plan would both run an
+	// action the journal does not yet show done.
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, &PlanError{fmt.Errorf("journal %s is in use by another fix apply or rollback", path)}
+		}
+		return nil, fmt.Errorf("journal %s: lock: %w", path, err)
 	}
 	return &Journal{path: path, f: f}, nil
 }

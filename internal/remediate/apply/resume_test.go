@@ -5,6 +5,9 @@ import (
 	"errors"
 	"maps"
 	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -136,5 +139,114 @@ func TestPlanValidationRefusals(t *testing.T) {
 	}
 	if sumOf(writes(e.srv)) != 0 {
 		t.Fatal("a refused plan wrote")
+	}
+}
+
+// Guard rail: the last active key of a user, used in the last 24 hours, is
+// not deactivated unless the plan says so explicitly.
+func TestLastRecentlyUsedKeyGuard(t *testing.T) {
+	e := setup(t, nil)
+	acct := e.plan.Accounts[0].ID
+	mk := func(key string, explicit bool) plan.Action {
+		a := plan.Action{Stage: plan.StageDeactivate, AccountID: acct, Title: "deactivate " + key, Explicit: explicit,
+			Call:       plan.NewCall("iam", "UpdateAccessKey", "UserName", "ci-deploy", "AccessKeyId", key, "Status", "Inactive"),
+			Reversible: true, Inverse: plan.NewCall("iam", "UpdateAccessKey", "UserName", "ci-deploy", "AccessKeyId", key, "Status", "Active")}
+		a.ID = plan.ActionID(&a)
+		return a
+	}
+	p := &plan.Plan{SchemaVersion: plan.SchemaVersion, CreatedAt: e.srvTime(t), Kind: plan.KindFix,
+		Accounts: []plan.Account{{ID: acct}},
+		Actions:  []plan.Action{mk("AKIAEXAMPLECIDEPLOY2", false), mk("AKIAEXAMPLECIDEPLOY1", false)}}
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	o := e.opts(true, "")
+	o.Journal = filepath.Join(t.TempDir(), "j.jsonl")
+	o.Now = func() time.Time { return e.srvTime(t) }
+	sum, err := apply.Apply(context.Background(), p, o)
+	if !errors.Is(err, apply.ErrRefused) || len(sum.Done) != 1 || len(sum.Refused) != 1 || !strings.Contains(sum.Refused[0].Why, "last active key") {
+		t.Fatalf("%v %+v", err, sum)
+	}
+	// Marked explicit, the plan may do it.
+	p.Actions[1] = mk("AKIAEXAMPLECIDEPLOY1", true)
+	o.Journal = filepath.Join(t.TempDir(), "j2.jsonl")
+	if sum, err = apply.Apply(context.Background(), p, o); err != nil || !slices.Contains(sum.Done, p.Actions[1].ID) {
+		t.Fatalf("explicit: %v %+v", err, sum)
+	}
+}
+
+// A journal whose last line was cut short by a kill is read without it.
+func TestTornJournalLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	j, err := apply.OpenJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Append(apply.Entry{Event: apply.EvDone, ActionID: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(`{"event":"start","action_id":"b","ti`)
+	f.Close()
+	es, err := apply.ReadJournal(path)
+	if err != nil || len(es) != 1 || es[0].ActionID != "a" {
+		t.Fatalf("%v %+v", err, es)
+	}
+	// A malformed line in the middle is an error naming it.
+	os.WriteFile(path, []byte("{\"event\":\"done\"}\nnot json\n{\"event\":\"done\"}\n"), 0o600)
+	if _, err := apply.ReadJournal(path); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Fatalf("malformed middle line: %v", err)
+	}
+}
+
+// Guard rail: never an action on the user whose credentials run the apply.
+func TestOwnCredentialsGuard(t *testing.T) {
+	e := setup(t, nil)
+	acct := e.plan.Accounts[0].ID
+	a := plan.Action{Stage: plan.StageDeactivate, AccountID: acct, Title: "remove my own password",
+		Call: plan.NewCall("iam", "DeleteLoginProfile", "UserName", "iamspect-sandbox")}
+	a.ID = plan.ActionID(&a)
+	p := &plan.Plan{SchemaVersion: plan.SchemaVersion, CreatedAt: clock(), Kind: plan.KindFix,
+		Accounts: []plan.Account{{ID: acct}}, Actions: []plan.Action{a}}
+	sum, err := apply.Apply(context.Background(), p, e.opts(true, ""))
+	if !errors.Is(err, apply.ErrRefused) || len(sum.Refused) != 1 || !strings.Contains(sum.Refused[0].Why, "whose credentials are running this apply") {
+		t.Fatalf("%v %+v", err, sum)
+	}
+	if sumOf(writes(e.srv)) != 0 {
+		t.Fatal("wrote")
+	}
+}
+
+// Guard rail: never remove the last principal with administrator access.
+func TestLastAdministratorGuard(t *testing.T) {
+	e := setup(t, nil)
+	acct := e.plan.Accounts[0].ID
+	mk := func(c *plan.Call) plan.Action {
+		a := plan.Action{Stage: plan.StageDeactivate, AccountID: acct, Title: c.Operation, Call: c}
+		a.ID = plan.ActionID(&a)
+		return a
+	}
+	p := &plan.Plan{SchemaVersion: plan.SchemaVersion, CreatedAt: clock(), Kind: plan.KindFix, Accounts: []plan.Account{{ID: acct}},
+		Actions: []plan.Action{
+			mk(plan.NewCall("iam", "DetachRolePolicy", "RoleName", "report-builder-lambda", "PolicyArn", apply.AdminPolicyARN)),
+			mk(plan.NewCall("iam", "RemoveUserFromGroup", "GroupName", "Admins", "UserName", "carol.ops")),
+		}}
+	sum, err := apply.Apply(context.Background(), p, e.opts(true, ""))
+	if !errors.Is(err, apply.ErrRefused) || len(sum.Done) != 1 || len(sum.Refused) != 1 || !strings.Contains(sum.Refused[0].Why, "no principal with") {
+		t.Fatalf("%v %+v", err, sum)
+	}
+}
+
+// One journal, one writer: a second apply of the same plan is refused.
+func TestJournalLocked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j.jsonl")
+	j, err := apply.OpenJournal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if _, err := apply.OpenJournal(path); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("second writer: %v", err)
 	}
 }

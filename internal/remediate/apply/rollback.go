@@ -88,7 +88,11 @@ func Rollback(ctx context.Context, o Options) (*RollbackSummary, error) {
 			continue
 		}
 		if !e.Reversible || e.Inverse == nil {
-			sum.Cannot = append(sum.Cannot, Refusal{e.ActionID, e.Title, "irreversible (" + opName(e.Call) + ")"})
+			why := "irreversible (" + opName(e.Call) + ")"
+			if strings.Contains(e.Note, "outside") {
+				why = "not made by this apply (" + e.Note + ")"
+			}
+			sum.Cannot = append(sum.Cannot, Refusal{e.ActionID, e.Title, why})
 			o.printf("  cannot undo   %s  %s: irreversible", e.ActionID, e.Title)
 			continue
 		}

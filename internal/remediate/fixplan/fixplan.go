@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/iamspect/iamspect/internal/finding"
@@ -196,6 +197,17 @@ func (b *builder) finish() {
 		}
 	}
 	b.p.Unplanned = slices.DeleteFunc(b.p.Unplanned, func(u plan.Unplanned) bool { return u.Reason == "" })
+	b.p.Notes = append(b.p.Notes, fmt.Sprintf("thresholds in use: a credential unused for %d days is unused (unused_credential_days), users unused for %d days are inactive; password policy: length %d, reuse %d, expiry %d days",
+		b.o.Config.UnusedCredentialDays, b.o.Config.InactiveUserDays, b.o.Config.MinPasswordLength, b.o.Config.PasswordReusePrevention, b.o.Config.MaxPasswordAgeDays))
+	ids := 0
+	for _, a := range b.p.Actions {
+		if strings.Contains(a.NeedsInput, "IDs of user") || strings.Contains(a.NeedsInput, "serial numbers") {
+			ids++
+		}
+	}
+	if ids > 0 {
+		b.p.Warnings = append(b.p.Warnings, fmt.Sprintf("%d actions need exact identifiers (access key IDs, certificate IDs, MFA serials) the input lacks: plan from a live scan, which reads them", ids))
+	}
 	if b.p.Accounts == nil {
 		b.p.Accounts = []plan.Account{}
 	}

@@ -109,7 +109,9 @@ func (b *builder) planGroupDeletion(a *snapshot.Account, r finding.Result) {
 	for _, p := range g.InlinePolicies {
 		deps = append(deps, b.add(plan.Action{Stage: plan.StageDelete, AccountID: a.ID,
 			Title: "delete inline policy " + p.Name + " of group " + g.Name, DependsOn: depsCopy(deps),
-			Call:       plan.NewCall("iam", "DeleteGroupPolicy", "GroupName", g.Name, "PolicyName", p.Name),
+			Call: plan.NewCall("iam", "DeleteGroupPolicy", "GroupName", g.Name, "PolicyName", p.Name),
+			Precond: &plan.Precondition{Description: "the inline policy exists",
+				Checks: []plan.Check{{Kind: "inline-policy", Resource: "group/" + g.Name + "/" + p.Name, Field: "Exists", Expect: "true"}}},
 			Reversible: true, Inverse: plan.NewCall("iam", "PutGroupPolicy", "GroupName", g.Name, "PolicyName", p.Name, "PolicyDocument", string(p.Document))}))
 	}
 	b.add(plan.Action{Stage: plan.StageDelete, AccountID: a.ID, Title: "delete unused group " + g.Name,
@@ -151,7 +153,9 @@ func (b *builder) planRoleDeletion(a *snapshot.Account, r finding.Result) {
 	for _, p := range role.InlinePolicies {
 		deps = append(deps, b.add(plan.Action{Stage: plan.StageDelete, AccountID: a.ID,
 			Title: "delete inline policy " + p.Name + " of role " + role.Name, DependsOn: depsCopy(deps),
-			Call:       plan.NewCall("iam", "DeleteRolePolicy", "RoleName", role.Name, "PolicyName", p.Name),
+			Call: plan.NewCall("iam", "DeleteRolePolicy", "RoleName", role.Name, "PolicyName", p.Name),
+			Precond: &plan.Precondition{Description: "the inline policy exists and the role is unused since " + last,
+				Checks: []plan.Check{{Kind: "inline-policy", Resource: "role/" + role.Name + "/" + p.Name, Field: "Exists", Expect: "true"}, used}},
 			Reversible: true, Inverse: plan.NewCall("iam", "PutRolePolicy", "RoleName", role.Name, "PolicyName", p.Name, "PolicyDocument", string(p.Document))}))
 	}
 	for _, ip := range role.InstanceProfiles {

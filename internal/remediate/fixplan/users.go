@@ -12,7 +12,7 @@ import (
 
 type timeT = time.Time
 
-const missingKeyIDs = "the access key IDs of user %s (the snapshot has only the credential report's key slots): plan from a live scan, which reads them with iam:ListAccessKeys, or add list-access-keys output to --from (iamspect export-commands)"
+const missingKeyIDs = "the access key IDs of user %s (the snapshot has only the credential report's key slots): plan from a live scan, which reads them with iam:ListAccessKeys (offline exports do not carry them yet)"
 
 func keyCheck(u *snapshot.User, k snapshot.AccessKey, status string) []plan.Check {
 	res := u.Name + "/" + k.ID
@@ -215,7 +215,7 @@ func (b *builder) planSigningCerts(a *snapshot.Account, r finding.Result) {
 		if c.ID == "" {
 			b.add(plan.Action{Stage: plan.StageDeactivate, AccountID: a.ID, Title: "deactivate a signing certificate of " + u.Name,
 				Resolves:   []plan.FindingRef{ref(r)},
-				NeedsInput: "the signing certificate IDs of user " + u.Name + ": plan from a live scan (iam:ListSigningCertificates) or add list-signing-certificates output"})
+				NeedsInput: "the signing certificate IDs of user " + u.Name + ": plan from a live scan, which reads them with iam:ListSigningCertificates"})
 			continue
 		}
 		chk := []plan.Check{{Kind: "signing-certificate", Resource: u.Name + "/" + c.ID, Field: "Status", Expect: "Active"}}
@@ -265,11 +265,18 @@ func (b *builder) planUserDeletion(a *snapshot.Account, r finding.Result) {
 			return
 		}
 	}
+	// Deactivating every active key resolves the key findings at once; the
+	// deletion resolves the rest.
+	var keyRefs []plan.FindingRef
+	if len(u.ActiveAccessKeys()) > 0 {
+		keyRefs = b.alsoResolved(a, u, nil, keyRules)
+	}
 	for _, k := range u.AccessKeys {
 		if k.Active() {
-			deps = append(deps, b.deactivateKey(a, u, k, nil, "the user is deleted later", false)...)
+			deps = append(deps, b.deactivateKey(a, u, k, keyRefs, "the user is deleted later", false)...)
 		}
 	}
+	all = slices.DeleteFunc(all, func(r plan.FindingRef) bool { return slices.Contains(keyRefs, r) })
 	del := func(title string, call *plan.Call, inverse *plan.Call, checks []plan.Check, risk string) {
 		act := plan.Action{Stage: plan.StageDelete, AccountID: a.ID, Title: title, Call: call, DependsOn: depsCopy(deps),
 			Precond: &plan.Precondition{Description: title + ": the dependency still exists", Checks: checks}, Risk: risk}

@@ -20,6 +20,16 @@ func Markdown(out io.Writer, p *plan.Plan) error {
 	for _, s := range p.Warnings {
 		fmt.Fprintf(w, "> Warning: %s\n\n", oneLine(s))
 	}
+	for _, s := range p.Notes {
+		fmt.Fprintf(w, "Note: %s\n\n", mdEscape(s))
+	}
+	if len(p.Differences) > 0 {
+		fmt.Fprint(w, "## Access differences\n\n| account | principal | lost/gained | action | resource | explained | why |\n|---|---|---|---|---|---|---|\n")
+		for _, d := range p.Differences {
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %t | %s |\n", d.AccountID, mdCell(d.Principal), d.Kind, mdCell(d.Action), mdCell(d.Resource), d.Explained, mdCell(d.Explanation))
+		}
+		fmt.Fprint(w, "\n")
+	}
 	fmt.Fprint(w, "| stage | actions | reversible | needs input | manual |\n|---|---|---|---|---|\n")
 	for _, s := range plan.Stages() {
 		as := p.ByStage(s)
