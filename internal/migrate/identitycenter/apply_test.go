@@ -181,3 +181,61 @@ func TestDemoMigrationRollback(t *testing.T) {
 			len(want.Users), len(want.Groups), len(want.PermissionSets), len(want.Assignments), len(want.Memberships), log.String())
 	}
 }
+
+// An apply that lost its journal (or crashed between a call and its
+// journal entry) runs the create stage again: every creation answers that
+// the thing exists, apply adopts it with the IDs later actions need, and
+// the clean-up stage still runs.
+func TestDemoMigrationReappliedWithoutJournal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: three applies")
+	}
+	at := func() time.Time { return demo.CollectedAt.Add(time.Hour) }
+	res, err := Plan(demo.Snapshot(), Options{Now: func() time.Time { return demo.CollectedAt }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var planJSON bytes.Buffer
+	if err := res.Plan.Encode(&planJSON); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sandbox.New(demo.Snapshot(), sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cfg, err := collect.LoadConfig(ctx, collect.ConfigOptions{Region: "us-east-1", BaseEndpoint: hs.URL,
+		Credentials: credentials.NewStaticCredentialsProvider(sandbox.DummyAccessKeyID, sandbox.DummySecretAccessKey, "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	dir := t.TempDir()
+	opts := apply.Options{Config: cfg, Org: true, Yes: true, Journal: filepath.Join(dir, "first.jsonl"), PlanBytes: planJSON.Bytes(), Now: at, Out: &log, Grace: -1}
+	if _, err := apply.Apply(ctx, res.Plan, opts); err != nil {
+		t.Fatalf("first apply: %v\n%s", err, log.String())
+	}
+	opts.Journal = filepath.Join(dir, "second.jsonl")
+	sum, err := apply.Apply(ctx, res.Plan, opts)
+	if err != nil || len(sum.Done) != len(res.Plan.ByStage(plan.StageCreate)) {
+		t.Fatalf("second apply: %v, %d done\n%s", err, len(sum.Done), log.String())
+	}
+	opts.Stage = plan.StageDelete
+	if _, err := apply.Apply(ctx, res.Plan, opts); err != nil {
+		t.Fatalf("delete stage after the re-apply: %v\n%s", err, log.String())
+	}
+	state, err := srv.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ic := state.Account(demo.AccountID).IdentityCenter
+	if n, w := len(ic.Users), len(demo.Snapshot().Account(demo.AccountID).IdentityCenter.Users)+len(res.People); n != w {
+		t.Errorf("%d Identity Center users, want %d (no duplicates)", n, w)
+	}
+	if state.Account(demo.MemberAccountID).User("sandbox-admin") != nil {
+		t.Error("sandbox-admin not deleted")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
@@ -216,7 +217,13 @@ func runCall(ctx context.Context, cfg aws.Config, c *plan.Call, st state) (strin
 		return "", nil, fmt.Errorf("%s:%s refers to %s, the response of an action that is not done", c.Service, c.Operation, missing)
 	}
 	if f, ok := migrateOps[c.Service+":"+c.Operation]; ok {
-		return f(ctx, cfg, resolved.Params)
+		id, outs, err := f(ctx, cfg, resolved.Params)
+		if err != nil {
+			if found, ok := adopt(ctx, cfg, resolved, err); ok {
+				return id, found, nil
+			}
+		}
+		return id, outs, err
 	}
 	id, err := run(ctx, cfg, resolved)
 	return id, nil, err
@@ -248,4 +255,125 @@ func (r *reader) observeMigrate(ctx context.Context, c plan.Check) (string, bool
 		}
 	}
 	return "false", true, nil
+}
+
+// adopters find what a creation made when it answers that the thing exists
+// already: an apply resumed after a crash between the call and its journal
+// entry (or re-run with a lost journal) adopts it, with the outputs later
+// actions need, instead of stopping. The planners reuse what existed before
+// the plan, so an existing name found at apply time is the plan's own.
+var adopters = map[string]func(ctx context.Context, cfg aws.Config, params json.RawMessage) (map[string]string, bool){
+	"identitystore:CreateUser": func(ctx context.Context, cfg aws.Config, params json.RawMessage) (map[string]string, bool) {
+		var in struct{ IdentityStoreId, UserName string }
+		if json.Unmarshal(params, &in) != nil {
+			return nil, false
+		}
+		p := identitystore.NewListUsersPaginator(identitystore.NewFromConfig(cfg), &identitystore.ListUsersInput{IdentityStoreId: aws.String(in.IdentityStoreId)})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, false
+			}
+			for _, u := range out.Users {
+				if strings.EqualFold(aws.ToString(u.UserName), in.UserName) {
+					return map[string]string{"UserId": aws.ToString(u.UserId), "IdentityStoreId": in.IdentityStoreId}, true
+				}
+			}
+		}
+		return nil, false
+	},
+	"identitystore:CreateGroup": func(ctx context.Context, cfg aws.Config, params json.RawMessage) (map[string]string, bool) {
+		var in struct{ IdentityStoreId, DisplayName string }
+		if json.Unmarshal(params, &in) != nil {
+			return nil, false
+		}
+		p := identitystore.NewListGroupsPaginator(identitystore.NewFromConfig(cfg), &identitystore.ListGroupsInput{IdentityStoreId: aws.String(in.IdentityStoreId)})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, false
+			}
+			for _, g := range out.Groups {
+				if aws.ToString(g.DisplayName) == in.DisplayName {
+					return map[string]string{"GroupId": aws.ToString(g.GroupId), "IdentityStoreId": in.IdentityStoreId}, true
+				}
+			}
+		}
+		return nil, false
+	},
+	"identitystore:CreateGroupMembership": func(ctx context.Context, cfg aws.Config, params json.RawMessage) (map[string]string, bool) {
+		var in struct {
+			IdentityStoreId, GroupId string
+			MemberId                 struct{ UserId string }
+		}
+		if json.Unmarshal(params, &in) != nil {
+			return nil, false
+		}
+		p := identitystore.NewListGroupMembershipsPaginator(identitystore.NewFromConfig(cfg), &identitystore.ListGroupMembershipsInput{
+			IdentityStoreId: aws.String(in.IdentityStoreId), GroupId: aws.String(in.GroupId)})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, false
+			}
+			for _, m := range out.GroupMemberships {
+				if u, ok := m.MemberId.(*idstypes.MemberIdMemberUserId); ok && u.Value == in.MemberId.UserId {
+					return map[string]string{"MembershipId": aws.ToString(m.MembershipId), "IdentityStoreId": in.IdentityStoreId}, true
+				}
+			}
+		}
+		return nil, false
+	},
+	"sso-admin:CreatePermissionSet": func(ctx context.Context, cfg aws.Config, params json.RawMessage) (map[string]string, bool) {
+		var in struct{ InstanceArn, Name string }
+		if json.Unmarshal(params, &in) != nil {
+			return nil, false
+		}
+		cl := ssoadmin.NewFromConfig(cfg)
+		p := ssoadmin.NewListPermissionSetsPaginator(cl, &ssoadmin.ListPermissionSetsInput{InstanceArn: aws.String(in.InstanceArn)})
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, false
+			}
+			for _, arn := range out.PermissionSets {
+				d, err := cl.DescribePermissionSet(ctx, &ssoadmin.DescribePermissionSetInput{InstanceArn: aws.String(in.InstanceArn), PermissionSetArn: aws.String(arn)})
+				if err == nil && d.PermissionSet != nil && aws.ToString(d.PermissionSet.Name) == in.Name {
+					return outputs(d), true
+				}
+			}
+		}
+		return nil, false
+	},
+	// An assignment or an attachment that exists is done; nothing refers
+	// to its response.
+	"sso-admin:CreateAccountAssignment":                             func(context.Context, aws.Config, json.RawMessage) (map[string]string, bool) { return nil, true },
+	"sso-admin:AttachManagedPolicyToPermissionSet":                  func(context.Context, aws.Config, json.RawMessage) (map[string]string, bool) { return nil, true },
+	"sso-admin:AttachCustomerManagedPolicyReferenceToPermissionSet": func(context.Context, aws.Config, json.RawMessage) (map[string]string, bool) { return nil, true },
+	"iam:CreateRole": func(ctx context.Context, cfg aws.Config, params json.RawMessage) (map[string]string, bool) {
+		var in struct{ RoleName string }
+		if json.Unmarshal(params, &in) != nil {
+			return nil, false
+		}
+		out, err := iam.NewFromConfig(cfg).GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(in.RoleName)})
+		if err != nil {
+			return nil, false
+		}
+		return outputs(out), true
+	},
+	"iam:CreateOpenIDConnectProvider": func(context.Context, aws.Config, json.RawMessage) (map[string]string, bool) { return nil, true },
+}
+
+// adopt answers a creation's "already exists" with what exists.
+func adopt(ctx context.Context, cfg aws.Config, c *plan.Call, err error) (map[string]string, bool) {
+	switch ErrorCode(err) {
+	case "ConflictException", "EntityAlreadyExists":
+	default:
+		return nil, false
+	}
+	f, ok := adopters[c.Service+":"+c.Operation]
+	if !ok {
+		return nil, false
+	}
+	return f(ctx, cfg, c.Params)
 }
