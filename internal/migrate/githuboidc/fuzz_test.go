@@ -1,6 +1,7 @@
 package githuboidc
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -30,6 +31,25 @@ func FuzzWorkflow(f *testing.F) {
 				// Patches are line edits of block-style YAML; a flow-style
 				// document they cannot edit must at least not panic.
 				t.Logf("patched file does not parse: %v", err)
+			}
+		}
+	})
+}
+
+// The --mapping file is user input: no panic, and accepted rows are valid.
+func FuzzParseMapping(f *testing.F) {
+	if b, err := os.ReadFile("testdata/mapping.csv"); err == nil {
+		f.Add(b)
+	}
+	f.Add([]byte("repo,secret,account_id,user_name\no/r,S,111111111111,u\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ms, err := ParseMapping(bytes.NewReader(b), "mapping.csv")
+		if err != nil {
+			return
+		}
+		for _, m := range ms {
+			if !validRepoName(m.Repo) || m.Secret == "" || !acctRe.MatchString(m.AccountID) || m.UserName == "" {
+				t.Fatalf("accepted %+v", m)
 			}
 		}
 	})
