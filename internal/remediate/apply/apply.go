@@ -147,8 +147,16 @@ func Validate(p *plan.Plan, o Options) error {
 		return &PlanError{fmt.Errorf("--stage %q: want one of %s", o.Stage, strings.Join(plan.Stages(), ", "))}
 	}
 	for i := range p.Actions {
-		if c := p.Actions[i].Call; c != nil && !Supported(c) {
-			return &PlanError{fmt.Errorf("actions[%d] (%s): %s:%s is not applied by this build", i, p.Actions[i].ID, c.Service, c.Operation)}
+		a := &p.Actions[i]
+		if c := a.Call; c != nil && !Supported(c) {
+			return &PlanError{fmt.Errorf("actions[%d] (%s): %s:%s is not applied by this build", i, a.ID, c.Service, c.Operation)}
+		}
+		if a.Precond != nil {
+			for _, c := range a.Precond.Checks {
+				if _, ok := checkReads[c.Kind]; !ok {
+					return &PlanError{fmt.Errorf("actions[%d] (%s): this build cannot read precondition checks of kind %q", i, a.ID, c.Kind)}
+				}
+			}
 		}
 	}
 	return nil
