@@ -194,6 +194,16 @@ func Apply(ctx context.Context, p *plan.Plan, o Options) (*Summary, error) {
 	if err := Validate(p, o); err != nil {
 		return nil, err
 	}
+	// With --yes the journal is locked before it is read, so that a second
+	// apply cannot read it meanwhile and run the same actions.
+	var j *Journal
+	if o.Yes {
+		var err error
+		if j, err = OpenJournal(o.Journal); err != nil {
+			return nil, err
+		}
+		defer j.Close()
+	}
 	entries, err := ReadJournal(o.Journal)
 	if err != nil {
 		return nil, err
@@ -223,12 +233,7 @@ func Apply(ctx context.Context, p *plan.Plan, o Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	var j *Journal
 	if o.Yes {
-		if j, err = OpenJournal(o.Journal); err != nil {
-			return nil, err
-		}
-		defer j.Close()
 		if err := j.Append(Entry{Time: o.now(), Event: EvBegin, PlanSHA256: sha, Stage: sum.Stage, Note: "caller " + id.ARN}); err != nil {
 			return nil, err
 		}
