@@ -160,3 +160,35 @@ func TestFixApplyRefusesBrokenPlan(t *testing.T) {
 		t.Fatalf("broken plan (edited line %d): %d %s", at, code, errText)
 	}
 }
+
+// Rule selection and suppressions shape the plan like they shape a scan.
+func TestFixPlanRuleSelectionAndSuppressions(t *testing.T) {
+	useSandbox(t, sandbox.Options{})
+	code, out, errText := runCLI(t, "fix", "plan", "--org", "--rules", "password-policy-*")
+	if code != ExitOK {
+		t.Fatal(errText)
+	}
+	p, err := plan.Read(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Actions) != 2 {
+		t.Fatalf("--rules password-policy-*: %d actions, want one per account", len(p.Actions))
+	}
+	for _, a := range p.Actions {
+		if a.Call == nil || a.Call.Operation != "UpdateAccountPasswordPolicy" {
+			t.Fatalf("unexpected action %+v", a)
+		}
+	}
+	supp := filepath.Join(t.TempDir(), "supp.yaml")
+	if err := os.WriteFile(supp, []byte("suppressions:\n  - rule: 'password-policy-*'\n    account: '222233334444'\n    reason: handled by the landing zone\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errText = runCLI(t, "fix", "plan", "--org", "--rules", "password-policy-*", "--suppressions", supp)
+	if code != ExitOK {
+		t.Fatal(errText)
+	}
+	if p, err = plan.Read(strings.NewReader(out)); err != nil || len(p.Actions) != 1 || p.Actions[0].AccountID != "111122223333" {
+		t.Fatalf("suppressed account still planned: %v %+v", err, p)
+	}
+}

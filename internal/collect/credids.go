@@ -17,7 +17,9 @@ import (
 // signing certificate IDs (iam:ListSigningCertificates) and MFA serial
 // numbers (iam:ListMFADevices) — one call per user, and only for users the
 // credential report shows with such a credential whose identifier is
-// unknown. It runs for `fix plan` (Options.CredentialIDs), not for scans,
+// unknown — and the SSH public keys (iam:ListSSHPublicKeys) of the users the
+// SSH probe skipped (those with a password or key), which DeleteUser needs
+// gone. It runs for `fix plan` (Options.CredentialIDs), not for scans,
 // whose rules need no identifiers. A failure leaves the identifiers empty:
 // the plan then names the missing input instead of guessing.
 func (c *iamCollector) credentialIDs(ctx context.Context, a *snapshot.Account) {
@@ -40,7 +42,11 @@ func (c *iamCollector) credentialIDs(ctx context.Context, a *snapshot.Account) {
 		if mfa := u.MFAActive; mfa != nil && *mfa && len(u.MFADevices) == 0 {
 			needMFA = true
 		}
-		if !needKeys && !needCerts && !needMFA {
+		// SSH public keys were probed only for users without a password or
+		// key (users.go); a plan that deletes a user needs them all, since
+		// DeleteUser refuses while one is left.
+		needSSH := (u.HasConsolePassword() || len(u.AccessKeys) > 0) && len(u.SSHKeys) == 0 && a.Has(snapshot.InputSSHKeys)
+		if !needKeys && !needCerts && !needMFA && !needSSH {
 			continue
 		}
 		g.Go(func() error {
@@ -74,7 +80,21 @@ func (c *iamCollector) credentialIDs(ctx context.Context, a *snapshot.Account) {
 					}
 				}
 			}
+			var ssh []snapshot.SSHKey
+			if needSSH {
+				out, err := c.client.ListSSHPublicKeys(gctx, &iam.ListSSHPublicKeysInput{UserName: name})
+				if err != nil {
+					c.o.Logger.Debug("SSH public keys not read", "user", u.Name, "error", err)
+				} else {
+					for _, k := range out.SSHPublicKeys {
+						ssh = append(ssh, snapshot.SSHKey{ID: aws.ToString(k.SSHPublicKeyId), Status: string(k.Status), UploadedAt: utc(k.UploadDate)})
+					}
+				}
+			}
 			// Applied after the calls, one user per goroutine: no sharing.
+			if ssh != nil {
+				u.SSHKeys = ssh
+			}
 			if keys != nil {
 				u.AccessKeys = keys
 			}

@@ -147,8 +147,16 @@ func Validate(p *plan.Plan, o Options) error {
 		return &PlanError{fmt.Errorf("--stage %q: want one of %s", o.Stage, strings.Join(plan.Stages(), ", "))}
 	}
 	for i := range p.Actions {
-		if c := p.Actions[i].Call; c != nil && !Supported(c) {
-			return &PlanError{fmt.Errorf("actions[%d] (%s): %s:%s is not applied by this build", i, p.Actions[i].ID, c.Service, c.Operation)}
+		a := &p.Actions[i]
+		if c := a.Call; c != nil && !Supported(c) {
+			return &PlanError{fmt.Errorf("actions[%d] (%s): %s:%s is not applied by this build", i, a.ID, c.Service, c.Operation)}
+		}
+		if a.Precond != nil {
+			for _, c := range a.Precond.Checks {
+				if _, ok := checkReads[c.Kind]; !ok {
+					return &PlanError{fmt.Errorf("actions[%d] (%s): this build cannot read precondition checks of kind %q", i, a.ID, c.Kind)}
+				}
+			}
 		}
 	}
 	return nil
@@ -186,6 +194,16 @@ func Apply(ctx context.Context, p *plan.Plan, o Options) (*Summary, error) {
 	if err := Validate(p, o); err != nil {
 		return nil, err
 	}
+	// With --yes the journal is locked before it is read, so that a second
+	// apply cannot read it meanwhile and run the same actions.
+	var j *Journal
+	if o.Yes {
+		var err error
+		if j, err = OpenJournal(o.Journal); err != nil {
+			return nil, err
+		}
+		defer j.Close()
+	}
 	entries, err := ReadJournal(o.Journal)
 	if err != nil {
 		return nil, err
@@ -215,12 +233,7 @@ func Apply(ctx context.Context, p *plan.Plan, o Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	var j *Journal
 	if o.Yes {
-		if j, err = OpenJournal(o.Journal); err != nil {
-			return nil, err
-		}
-		defer j.Close()
 		if err := j.Append(Entry{Time: o.now(), Event: EvBegin, PlanSHA256: sha, Stage: sum.Stage, Note: "caller " + id.ARN}); err != nil {
 			return nil, err
 		}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -265,6 +266,21 @@ func TestPlanApplyScanRollback(t *testing.T) {
 	}
 	for _, r := range back.New {
 		t.Errorf("after rollback, new finding: %s %s", r.RuleID, r.ResourceARN)
+	}
+	// And in the state itself: the reversible changes are back as they were.
+	orig := demo.Snapshot()
+	for _, a := range orig.Accounts {
+		r := restored.Account(a.ID)
+		if !reflect.DeepEqual(a.PasswordPolicy, r.PasswordPolicy) {
+			t.Errorf("account %s: password policy %+v after rollback, was %+v", a.ID, r.PasswordPolicy, a.PasswordPolicy)
+		}
+	}
+	eng := restored.Accounts[0].Group("Engineers")
+	if eng == nil || !slices.ContainsFunc(eng.AttachedPolicies, func(p snapshot.PolicyRef) bool { return strings.HasSuffix(p.ARN, "/AWSCloudShellFullAccess") }) {
+		t.Errorf("CloudShell policy not re-attached to Engineers: %+v", eng)
+	}
+	if r := restored.Accounts[0].Role("vendor-monitoring"); r != nil {
+		t.Errorf("vendor-monitoring was deleted (irreversibly) yet is back: %+v", r)
 	}
 }
 

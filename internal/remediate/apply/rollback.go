@@ -3,6 +3,7 @@ package apply
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -23,6 +24,17 @@ type RollbackSummary struct {
 // Rollback undoes the reversible done actions of a journal, newest first.
 // It journals into the same file, so an interrupted rollback resumes.
 func Rollback(ctx context.Context, o Options) (*RollbackSummary, error) {
+	var j *Journal
+	if o.Yes {
+		if _, err := os.Stat(o.Journal); err != nil {
+			return nil, &PlanError{fmt.Errorf("journal %s: %w", o.Journal, err)}
+		}
+		var err error
+		if j, err = OpenJournal(o.Journal); err != nil {
+			return nil, err
+		}
+		defer j.Close()
+	}
 	entries, err := ReadJournal(o.Journal)
 	if err != nil {
 		return nil, err
@@ -68,13 +80,6 @@ func Rollback(ctx context.Context, o Options) (*RollbackSummary, error) {
 		return nil, err
 	}
 	sum := &RollbackSummary{DryRun: !o.Yes}
-	var j *Journal
-	if o.Yes {
-		if j, err = OpenJournal(o.Journal); err != nil {
-			return nil, err
-		}
-		defer j.Close()
-	}
 	mode := "dry run (nothing is changed; --yes rolls back)"
 	if o.Yes {
 		mode = "rolling back"

@@ -257,6 +257,12 @@ func (b *builder) planUserDeletion(a *snapshot.Account, r finding.Result) {
 		return
 	}
 	all := b.resolvesAll(a.ID, u.ARN)
+	if missing := a.Missing(snapshot.InputSSHKeys, snapshot.InputServiceCredentials); len(missing) > 0 {
+		// AWS refuses DeleteUser while any is left: plan nothing unseen.
+		b.add(plan.Action{Stage: plan.StageDelete, AccountID: a.ID, Title: "delete user " + u.Name, Resolves: all,
+			NeedsInput: fmt.Sprintf("the user's SSH public keys and service-specific credentials (%v were not collected): plan from a live scan", missing)})
+		return
+	}
 	var deps []string
 	for _, k := range u.AccessKeys {
 		if k.ID == "" {
