@@ -377,3 +377,7 @@ func adopt(ctx context.Context, cfg aws.Config, c *plan.Call, err error) (map[st
 	}
 	return f(ctx, cfg, c.Params)
 }
+
+func init() {
+	checkReads["identity-center-instance"] = []string{"sso:ListInstances"} // observeMigrate
+}
