@@ -175,8 +175,8 @@ func RenderMarkdown(w io.Writer, pl *plan.Plan) error {
 		pl.Tool.Name, pl.Tool.Version, len(pl.Actions), len(pl.Accounts))
 	p("## Access differences\n\n")
 	switch {
-	case pl.Kind == plan.KindMigrateGitHubOIDC:
-		p("Each role gets its IAM user's identity policies unchanged (the same managed policies, the inline policies copied, the same boundary); what changes is who can use them: the trust policy below, instead of whoever holds the key.\n\n")
+	case pl.Kind == plan.KindMigrateGitHubOIDC && len(pl.Differences) == 0:
+		p("None: each role gets its IAM user's identity policies unchanged (the same managed policies, the inline policies copied, the same boundary), and the proof found no policy that depends on the principal being the user. What changes is who can use them: the trust policy, instead of whoever holds the key.\n\n")
 	case len(pl.Differences) == 0:
 		p("None: the proof found that every principal keeps exactly the access it had.\n\n")
 	default:

@@ -12,8 +12,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamspect/iamspect/internal/access"
 	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/migrate"
+	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/remediate/plan"
 	"github.com/iamspect/iamspect/internal/rules"
 	"github.com/iamspect/iamspect/internal/scan"
@@ -170,6 +172,7 @@ func Plan(s *snapshot.Snapshot, repos []*Repo, o Options) (*Result, error) {
 			}
 		}
 	}
+	prover := migrate.NewProver(s)
 	deleted := map[string]bool{}
 	var deletions []plan.Action
 	providers := map[string]bool{}
@@ -231,6 +234,14 @@ func Plan(s *snapshot.Snapshot, repos []*Repo, o Options) (*Result, error) {
 					Reversible: true, Inverse: plan.NewCall("iam", "DeleteOpenIDConnectProvider", "OpenIDConnectProviderArn", providerARN(a))})
 			}
 			b.roleActions(a, u, role)
+			// The proof: the role holds the user's policies; what changes
+			// is the principal (a session of the role, not the user).
+			pf := prover.Prove(a, u, func(old *access.Principal) migrate.Replacement {
+				return migrate.Replacement{Set: &policy.Set{Identity: old.Set.Identity, Boundary: old.Set.Boundary, SCPs: old.Set.SCPs},
+					RoleARN: role.ARN, SessionARN: "arn:" + partitionOf(a) + ":sts::" + a.ID + ":assumed-role/" + role.Name + "/GitHubActions",
+					SessionName: "GitHubActions"}
+			})
+			pl.Differences = append(pl.Differences, pf.Diffs...)
 			for _, sc := range role.SelfCheck {
 				pl.Warnings = append(pl.Warnings, "self-check of role "+role.Name+": "+sc)
 			}
@@ -279,6 +290,11 @@ func Plan(s *snapshot.Snapshot, repos []*Repo, o Options) (*Result, error) {
 				"Run the workflows once: the role's RoleLastUsed shows the first use; then the deactivate stage can run."}
 			console = append(console, p.Notes...)
 			b.add(plan.Action{Stage: plan.StageCutover, AccountID: acct, Title: "patch " + p.Repo + " " + p.File, Console: console, Diff: p.Diff})
+		}
+	}
+	for _, d := range pl.Differences {
+		if !d.Explained {
+			pl.RequiresAcceptDifferences = true
 		}
 	}
 	for _, key := range res.Unmapped {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/iamspect/iamspect/internal/demo"
 	"github.com/iamspect/iamspect/internal/migrate"
+	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -172,5 +173,30 @@ func TestMatrixOfSeveralUsersWarns(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(res.Plan.Warnings, "\n"), ".github/workflows/matrix.yml job deploy uses the keys of several IAM users") {
 		t.Errorf("warnings: %v", res.Plan.Warnings)
+	}
+}
+
+// The GitHub plan carries the proof too: a user policy that names the
+// user through ${aws:username} no longer matches for the role's session.
+func TestPlanProofFindsUserOnlyPolicy(t *testing.T) {
+	b := snapshot.NewBuilder("123456789012", fixedNow())
+	u := b.User("deploy-bot", fixedNow().AddDate(-1, 0, 0)).AccessKey(fixedNow().AddDate(-1, 0, 0), nil).User
+	u.ID = "AIDADEPLOYBOT0000001"
+	u.AccessKeys[0].ID = "AKIADEPLOYBOT0000001"
+	u.InlinePolicies = []snapshot.InlinePolicy{{Name: "own-prefix", Document: snapshot.RawJSON(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"arn:aws:s3:::artifacts/${aws:username}/*"},{"Effect":"Allow","Action":"ecr:GetAuthorizationToken","Resource":"*"}]}`)}}
+	m := []Mapping{{Repo: "northwind/web", Secret: "AWS_ACCESS_KEY_ID", AccountID: "123456789012", UserName: "deploy-bot"},
+		{Repo: "northwind/web", Secret: "AWS_SECRET_ACCESS_KEY", AccountID: "123456789012", UserName: "deploy-bot"}}
+	res, err := Plan(b.Build(), []*Repo{loadCorpus(t)}, Options{Mapping: m, Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := res.Plan.Differences
+	if len(ds) != 1 || ds[0].Kind != "lost" || !ds[0].Explained || !strings.Contains(ds[0].Explanation, "${aws:username}") ||
+		!strings.HasPrefix(ds[0].Action, "s3:PutObject on arn:aws:s3:::artifacts/deploy-bot/") {
+		t.Fatalf("differences: %+v", ds)
+	}
+	if res.Plan.RequiresAcceptDifferences {
+		t.Error("an explained difference requires acceptance")
 	}
 }
