@@ -96,7 +96,6 @@ func partition(a *snapshot.Account) string {
 	return a.Partition
 }
 
-
 // prove compares what the IAM user could do with what the permission
 // set's role can do in the account, as the person's session.
 func (pr *prover) prove(p *Person, a *snapshot.Account, u *snapshot.User, ps *PermissionSet, icUserName string) Proof {
