@@ -8,17 +8,19 @@ import (
 	"unicode"
 
 	"github.com/iamspect/iamspect/internal/remediate/plan"
+	"github.com/iamspect/iamspect/internal/remediate/render"
 )
 
 // Formats the migration plans render to.
 const (
-	FormatJSON     = "json"
-	FormatSh       = "sh"
-	FormatMarkdown = "markdown"
+	FormatJSON      = "json"
+	FormatSh        = "sh"
+	FormatMarkdown  = "markdown"
+	FormatTerraform = "terraform"
 )
 
 // Formats lists the formats, for flag help.
-func Formats() []string { return []string{FormatJSON, FormatSh, FormatMarkdown} }
+func Formats() []string { return []string{FormatJSON, FormatSh, FormatMarkdown, FormatTerraform} }
 
 // Render writes the plan in a format.
 func Render(w io.Writer, pl *plan.Plan, format string) error {
@@ -29,6 +31,8 @@ func Render(w io.Writer, pl *plan.Plan, format string) error {
 		return RenderSh(w, pl)
 	case FormatMarkdown:
 		return RenderMarkdown(w, pl)
+	case FormatTerraform:
+		return render.Terraform(w, pl) // the fix renderer: resources where Terraform fits, notes elsewhere
 	}
 	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats(), ", "))
 }
