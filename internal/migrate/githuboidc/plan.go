@@ -297,6 +297,18 @@ func Plan(s *snapshot.Snapshot, repos []*Repo, o Options) (*Result, error) {
 			pl.RequiresAcceptDifferences = true
 		}
 	}
+	for _, u := range res.Uses {
+		pl.Notes = append(pl.Notes, describeUse(u))
+	}
+	keys := make([]string, 0, len(res.Targets))
+	for k := range res.Targets {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		t := res.Targets[k]
+		pl.Notes = append(pl.Notes, "secret "+k+" holds a key of IAM user "+t.UserName+" in "+t.AccountID+" ("+t.Why+")")
+	}
 	for _, key := range res.Unmapped {
 		pl.Warnings = append(pl.Warnings, "secret "+key+" maps to no IAM user: give it in --mapping (repo,secret,account_id,user_name)")
 	}
@@ -635,4 +647,33 @@ func broadTrust(s *snapshot.Snapshot, uses []OIDCUse) []BroadTrust {
 		}
 	}
 	return bt
+}
+
+// describeUse is a key use as a line of the plan's notes: where, what,
+// which secrets, and when the job runs.
+func describeUse(u KeyUse) string {
+	where := u.Repo + " " + u.File + ":" + fmt.Sprint(u.Line)
+	if u.Job != "" {
+		where += " job " + u.Job
+	} else {
+		where += " (workflow env)"
+	}
+	if u.Step != "" {
+		where += " step " + u.Step
+	}
+	what := u.Kind + " " + u.Field
+	if u.Via != "" {
+		what += " via " + u.Via
+	}
+	if u.Matrix {
+		what += " (matrix)"
+	}
+	out := "static key: " + where + ": " + what + "; secrets " + strings.Join(u.Secrets, ", ") + "; on " + strings.Join(u.Triggers, ", ")
+	if len(u.Refs) > 0 {
+		out += "; refs " + strings.Join(u.Refs, ", ")
+	}
+	if len(u.Environments) > 0 {
+		out += "; environments " + strings.Join(u.Environments, ", ")
+	}
+	return out
 }
