@@ -224,3 +224,32 @@ func jobAssumes(r *Repo, j *Job) bool {
 	}
 	return j.Uses != ""
 }
+
+// Without --repo, OWNER/REPO comes from the checkout's origin remote.
+func TestRepoFromOrigin(t *testing.T) {
+	for url, want := range map[string]string{
+		"https://github.com/northwind/web.git": "northwind/web",
+		"git@github.com:northwind/api.git":     "northwind/api",
+		"ssh://git@github.com/o/r":             "o/r",
+	} {
+		dir := t.TempDir()
+		if err := os.MkdirAll(filepath.Join(dir, ".git"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		cfg := "[core]\n\tbare = false\n[remote \"upstream\"]\n\turl = https://github.com/other/fork.git\n[remote \"origin\"]\n\turl = " + url + "\n"
+		if err := os.WriteFile(filepath.Join(dir, ".git", "config"), []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r, err := LoadRepo(dir, "")
+		if err != nil || r.Name != want {
+			t.Errorf("%s: %v %v", url, r, err)
+		}
+	}
+	dir := t.TempDir()
+	if _, err := LoadRepo(dir, ""); err == nil {
+		t.Error("a checkout without .git/config and no --repo was accepted")
+	}
+	if _, err := LoadRepo(dir, "owner/*"); err == nil {
+		t.Error("a wildcard repository was accepted")
+	}
+}
