@@ -42,6 +42,14 @@ func DeleteUserActions(a *snapshot.Account, u *snapshot.User, why string) []plan
 			unnamed = append(unnamed, "an MFA device")
 		}
 	}
+	if len(u.NotIn) > 0 {
+		var ins []string
+		for _, in := range u.NotIn {
+			ins = append(ins, string(in))
+		}
+		return []plan.Action{{Stage: plan.StageDelete, AccountID: a.ID, Title: "delete IAM user " + n,
+			NeedsInput: "a complete view of " + n + ": the inputs " + strings.Join(ins, ", ") + " did not list it, so what it holds is unknown"}}
+	}
 	if len(unnamed) > 0 {
 		return []plan.Action{{Stage: plan.StageDelete, AccountID: a.ID, Title: "delete IAM user " + n,
 			NeedsInput: "the IDs of " + strings.Join(unnamed, ", ") + " of " + n + ": the input holds the credential report's slots only; " +

@@ -30,18 +30,20 @@ type Proof struct {
 	Diffs     []plan.Difference
 }
 
-// Prover holds the snapshot's access models, built once per account.
+// Prover holds the snapshot's access models, built once per account, and
+// the comparisons already made.
 type Prover struct {
 	s      *snapshot.Snapshot
 	models map[string]*access.Model
 	Cache  *policy.Cache
 	now    time.Time
+	memo   map[string]Proof
 }
 
 // NewProver prepares proofs over a snapshot, evaluated at its reference
 // time.
 func NewProver(s *snapshot.Snapshot) *Prover {
-	pr := &Prover{s: s, models: map[string]*access.Model{}, Cache: policy.NewCache(), now: s.CollectedAt}
+	pr := &Prover{s: s, models: map[string]*access.Model{}, Cache: policy.NewCache(), now: s.CollectedAt, memo: map[string]Proof{}}
 	for _, a := range s.Accounts {
 		if a.CredentialReportGeneratedAt != nil {
 			pr.now = *a.CredentialReportGeneratedAt
@@ -81,6 +83,11 @@ type Replacement struct {
 	SessionName string
 	// Problems are policies the set could not take into account.
 	Problems []string
+	// Key, when set, names the replacement's policies: two users of one
+	// account with the same policies and the same Key compare alike unless
+	// a policy depends on who the principal is, so the comparison is made
+	// once (an organisation of many administrators stays fast).
+	Key string
 }
 
 // Prove compares the user with its replacement; replace builds the
@@ -94,6 +101,19 @@ func (pr *Prover) Prove(a *snapshot.Account, u *snapshot.User, replace func(old 
 		return pf
 	}
 	nw := replace(old)
+	memoKey := ""
+	if nw.Key != "" && principalIndependent(old.Set) && principalIndependent(nw.Set) {
+		memoKey = a.ID + "\x00" + nw.Key + "\x00" + sourcesKey(old)
+		if m, ok := pr.memo[memoKey]; ok {
+			pf.Compared, pf.Truncated = m.Compared, m.Truncated
+			for _, d := range m.Diffs {
+				d.Principal = u.ARN
+				pf.Diffs = append(pf.Diffs, d)
+			}
+			pf.Diffs = append(pf.Diffs, pr.resourcePolicyDiffs(u)...)
+			return pf
+		}
+	}
 	for _, pb := range append(append([]string{}, old.Problems...), nw.Problems...) {
 		pf.Diffs = append(pf.Diffs, plan.Difference{AccountID: a.ID, Principal: u.ARN, Kind: "unknown", Action: "*", Explanation: pb})
 	}
@@ -134,12 +154,63 @@ func (pr *Prover) Prove(a *snapshot.Account, u *snapshot.User, replace func(old 
 		pf.Diffs = append(pf.Diffs, plan.Difference{AccountID: a.ID, Principal: u.ARN, Kind: k.kind, Action: act,
 			Explanation: k.explanation, Explained: k.explained})
 	}
-	pf.Diffs = append(pf.Diffs, pr.resourcePolicyDiffs(u)...)
 	if truncated {
 		pf.Diffs = append(pf.Diffs, plan.Difference{AccountID: a.ID, Principal: u.ARN, Kind: "unknown", Action: "*",
 			Explanation: fmt.Sprintf("only the first %d action/resource pairs were compared", MaxProofPairs)})
 	}
+	if memoKey != "" {
+		pr.memo[memoKey] = pf
+	}
+	pf.Diffs = append(pf.Diffs, pr.resourcePolicyDiffs(u)...)
 	return pf
+}
+
+// sourcesKey names a principal's policies: their kinds, ARNs and names, and
+// its problems.
+func sourcesKey(p *access.Principal) string {
+	var b strings.Builder
+	for _, src := range p.Sources {
+		fmt.Fprintf(&b, "%s|%s|%s|%s\x00", src.Kind, src.ARN, src.Name, src.Via)
+	}
+	for _, pb := range p.Problems {
+		b.WriteString(pb + "\x00")
+	}
+	return b.String()
+}
+
+// principalIndependent reports whether no policy of the set depends on who
+// the principal is: no policy variable and no condition on a principal key.
+func principalIndependent(s *policy.Set) bool {
+	var all []*policy.Policy
+	all = append(all, s.Identity...)
+	all = append(all, s.Boundary...)
+	for _, lvl := range s.SCPs {
+		all = append(all, lvl...)
+	}
+	for _, p := range all {
+		if p == nil || p.Doc == nil {
+			continue
+		}
+		for _, st := range p.Doc.Statements {
+			for _, r := range append(append([]string{}, st.Resource...), st.NotResource...) {
+				if strings.Contains(r, "${") {
+					return false
+				}
+			}
+			for _, c := range st.Conditions {
+				k := strings.ToLower(c.Key)
+				if strings.HasPrefix(k, "aws:principal") || k == "aws:username" || k == "aws:userid" || strings.HasPrefix(k, "aws:sourceidentity") {
+					return false
+				}
+				for _, v := range c.Values {
+					if strings.Contains(v, "${") {
+						return false
+					}
+				}
+			}
+		}
+	}
+	return true
 }
 
 var policyVar = regexp.MustCompile(`\$\{[^}]*\}`)

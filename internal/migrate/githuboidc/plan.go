@@ -327,15 +327,20 @@ func Plan(s *snapshot.Snapshot, repos []*Repo, o Options) (*Result, error) {
 	return res, nil
 }
 
-type builder struct{ pl *plan.Plan }
+type builder struct {
+	pl    *plan.Plan
+	index map[string]int // action ID → position
+}
 
 func (b *builder) add(a plan.Action) string {
 	a.ID = plan.ActionID(&a)
-	for _, x := range b.pl.Actions {
-		if x.ID == a.ID {
-			return a.ID
-		}
+	if b.index == nil {
+		b.index = map[string]int{}
 	}
+	if _, dup := b.index[a.ID]; dup {
+		return a.ID // the same call planned twice is one action
+	}
+	b.index[a.ID] = len(b.pl.Actions)
 	b.pl.Actions = append(b.pl.Actions, a)
 	return a.ID
 }

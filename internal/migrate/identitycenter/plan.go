@@ -76,16 +76,19 @@ func findInstance(s *snapshot.Snapshot) *instance {
 
 // builder accumulates actions.
 type builder struct {
-	pl *plan.Plan
+	pl    *plan.Plan
+	index map[string]int // action ID → position
 }
 
 func (b *builder) add(a plan.Action) string {
 	a.ID = plan.ActionID(&a)
-	for _, x := range b.pl.Actions {
-		if x.ID == a.ID {
-			return a.ID // the same call planned twice is one action
-		}
+	if b.index == nil {
+		b.index = map[string]int{}
 	}
+	if _, dup := b.index[a.ID]; dup {
+		return a.ID // the same call planned twice is one action
+	}
+	b.index[a.ID] = len(b.pl.Actions)
 	b.pl.Actions = append(b.pl.Actions, a)
 	return a.ID
 }
@@ -339,11 +342,9 @@ func Plan(s *snapshot.Snapshot, o Options) (*Result, error) {
 
 // setInverse sets an added action's inverse.
 func (b *builder) setInverse(id string, inv *plan.Call) {
-	for i := range b.pl.Actions {
-		if b.pl.Actions[i].ID == id {
-			b.pl.Actions[i].Inverse = inv
-			b.pl.Actions[i].Reversible = true
-		}
+	if i, ok := b.index[id]; ok {
+		b.pl.Actions[i].Inverse = inv
+		b.pl.Actions[i].Reversible = true
 	}
 }
 

@@ -102,7 +102,7 @@ func (pr *prover) prove(p *Person, a *snapshot.Account, u *snapshot.User, ps *Pe
 	pf := pr.Prove(a, u, func(old *access.Principal) migrate.Replacement {
 		set, problems := pr.roleSet(a, ps, old.Set.SCPs)
 		return migrate.Replacement{Set: set, RoleARN: ssoRoleARN(a, ps.Name), SessionARN: ssoSessionARN(a, ps.Name, icUserName),
-			SessionName: icUserName, Problems: problems}
+			SessionName: icUserName, Problems: problems, Key: ps.Signature}
 	})
 	return Proof{Person: p.UserName, Proof: pf}
 }

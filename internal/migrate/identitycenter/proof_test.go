@@ -105,3 +105,45 @@ func TestUnexplainedDifferenceRequiresAcceptance(t *testing.T) {
 		t.Fatalf("no acceptance required; differences %+v", res.Plan.Differences)
 	}
 }
+
+// Users sharing a permission set are compared once when nothing depends on
+// who they are, and one by one when a policy names the principal; each
+// difference names its own user either way.
+func TestProofSharedAcrossUsers(t *testing.T) {
+	for _, doc := range []string{
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}},{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::home/${aws:username}/*"}]}`,
+	} {
+		b := snapshot.NewBuilder(acct, t0)
+		withIC(b)
+		g := &snapshot.Group{Name: "Team", ARN: "arn:aws:iam::" + acct + ":group/Team",
+			InlinePolicies: []snapshot.InlinePolicy{{Name: "team", Document: snapshot.RawJSON(doc)}}}
+		b.Account().Groups = append(b.Account().Groups, g)
+		var arns []string
+		for _, n := range []string{"ana.silva", "ben.okafor", "cy.tan"} {
+			u := person(b, n)
+			u.Groups = []string{"Team"}
+			arns = append(arns, u.ARN)
+		}
+		// A role trusts only ben: that lost path is ben's alone.
+		b.Role("ben-only", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"`+arns[1]+`"},"Action":"sts:AssumeRole"}]}`)
+		ds := diffsOf(t, b.Build())
+		byUser := map[string]int{}
+		for _, d := range ds {
+			byUser[d.Principal]++
+		}
+		variable := strings.Contains(doc, "${aws:username}")
+		for i, arn := range arns {
+			want := 0
+			if variable {
+				want++
+			}
+			if i == 1 {
+				want++
+			}
+			if byUser[arn] != want {
+				t.Errorf("%s (variable %v): %d differences, want %d: %+v", arn, variable, byUser[arn], want, ds)
+			}
+		}
+	}
+}
