@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -25,19 +26,26 @@ later, anywhere, without AWS access. Nothing is judged here.
 
 With no file input, collect reads the account of the current AWS credentials
 (or, with --org, every member account of the organisation) with read-only
-calls: the same flags as 'iamspect scan'. With --from, --authz-details or
+calls: the same flags as 'iamspect scan'. --org --shard I/N collects only the
+member accounts of one of N parts (several machines share a large
+organisation; 'iamspect merge' combines the parts). With --from, --authz-details or
 --credential-report it converts AWS CLI output files instead.
 
 What could not be collected is recorded in the snapshot as a gap (the API and
 the reason), so a later scan answers UNKNOWN for it instead of PASS.`,
 		Example: `  iamspect collect -o snapshot.json
   iamspect collect --profile audit --org -o org-snapshot.json
+  iamspect collect --org --shard 2/3 -o part-2.json   # then: iamspect merge part-*.json -o org.json
   iamspect collect --from ./iam-export -o snapshot.json
+  iamspect collect --org --credential-ids -o snapshot.json   # then: iamspect fix plan --snapshot snapshot.json
   iamspect scan --snapshot snapshot.json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := validateInputOrLive(cmd, &in, &live); err != nil {
 				return err
+			}
+			if live.credentialIDs && in.given() {
+				return usage(errors.New("--credential-ids reads from AWS: it does not combine with --snapshot, --from, --authz-details or --credential-report"))
 			}
 			s, err := loadInputOrLive(cmd.Context(), stderr, &in, &live)
 			if err != nil {
@@ -57,7 +65,9 @@ the reason), so a later scan answers UNKNOWN for it instead of PASS.`,
 	}
 	in.AddFlags(cmd.Flags())
 	live.AddFlags(cmd.Flags())
+	live.AddShardFlags(cmd.Flags())
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the snapshot to `FILE` (default: standard output)")
+	cmd.Flags().BoolVar(&live.credentialIDs, "credential-ids", false, "live: also read the access key IDs, signing certificate IDs, MFA serials and SSH keys a remediation plan names (one call per user that has one), so that 'iamspect fix plan --snapshot' can plan offline (docs/remediation.md)")
 	return cmd
 }
 

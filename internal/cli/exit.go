@@ -83,7 +83,7 @@ func codeFor(ctx context.Context, err error) (int, string) {
 		if sig.sig == syscall.SIGTERM {
 			code = ExitTerminated
 		}
-		return code, fmt.Sprintf("%s; stopped before the scan finished, no report written", sig.Error())
+		return code, fmt.Sprintf("%s; stopped before the command finished: no report written (fix apply and rollback resume from their journal when run again)", sig.Error())
 	}
 	if errors.Is(err, collect.ErrEndpointUnreachable) {
 		return ExitUnreachable, oneLine(err.Error())

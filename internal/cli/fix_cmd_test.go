@@ -192,3 +192,23 @@ func TestFixPlanRuleSelectionAndSuppressions(t *testing.T) {
 		t.Fatalf("suppressed account still planned: %v %+v", err, p)
 	}
 }
+
+// A snapshot collected with --credential-ids plans offline with exact IDs.
+func TestFixPlanFromSnapshotWithCredentialIDs(t *testing.T) {
+	useSandbox(t, sandbox.Options{})
+	snap := filepath.Join(t.TempDir(), "snap.json")
+	if code, _, errText := runCLI(t, "collect", "--org", "--credential-ids", "-o", snap); code != ExitOK {
+		t.Fatal(errText)
+	}
+	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9") // offline from here on
+	code, out, errText := runCLI(t, "fix", "plan", "--snapshot", snap)
+	if code != ExitOK {
+		t.Fatal(errText)
+	}
+	if !strings.Contains(out, `"AccessKeyId": "AKIAEXAMPLEERIN00001"`) || strings.Contains(out, "access key IDs of user") {
+		t.Fatalf("offline plan lacks exact key IDs:\n%s", out)
+	}
+	if code, _, _ := runCLI(t, "collect", "--credential-ids", "--snapshot", snap); code != ExitUsage {
+		t.Fatalf("--credential-ids with a file input: %d", code)
+	}
+}

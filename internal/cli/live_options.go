@@ -35,6 +35,8 @@ type liveOptions struct {
 	accounts        []string
 	excludeAccounts []string
 	parallel        int
+	shard           string
+	shardRun        string
 
 	regions        []string
 	ssoRegion      string
@@ -50,7 +52,7 @@ type liveOptions struct {
 
 // liveFlagNames are the flags that only make sense when collecting live.
 var liveFlagNames = []string{"profile", "region", "role-arn", "external-id", "role-session-name", "org",
-	"member-role", "accounts", "exclude-accounts", "parallel", "regions", "sso-region",
+	"member-role", "accounts", "exclude-accounts", "parallel", "shard", "shard-run", "regions", "sso-region",
 	"max-probed-users", "credential-report-wait", "account-timeout"}
 
 func (o *liveOptions) AddFlags(fs *pflag.FlagSet) {
@@ -70,6 +72,14 @@ func (o *liveOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.DurationVar(&o.reportWait, "credential-report-wait", 3*time.Minute, "live: wait at most `DURATION` for AWS to generate the credential report")
 	fs.DurationVar(&o.accountTimeout, "account-timeout", 30*time.Minute, "live: time budget `DURATION` per account; what is not collected when it runs out becomes a gap (UNKNOWN results, exit 3)")
 	fs.BoolVar(&o.verbose, "verbose", false, "print the AWS API calls made (per action) and collection details to standard error")
+}
+
+// AddShardFlags adds --shard and --shard-run, which only collect has: a
+// part alone is not scanned (rules look across the organisation's
+// accounts); 'iamspect merge' combines the parts first.
+func (o *liveOptions) AddShardFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.shard, "shard", "", "live, --org: collect only the member accounts of shard `I/N` (1 ≤ I ≤ N, by a hash of the account ID); combine the N parts with 'iamspect merge' (docs/scaling.md)")
+	fs.StringVar(&o.shardRun, "shard-run", "", "live, --shard: `NAME` of the collection run, recorded in the part; 'iamspect merge' refuses parts of different runs")
 }
 
 var accountIDPattern = regexp.MustCompile(`^\d{12}$`)
@@ -100,6 +110,16 @@ func (o *liveOptions) Validate(fs *pflag.FlagSet, live bool) error {
 	}
 	if (len(o.accounts) > 0 || len(o.excludeAccounts) > 0 || fs.Changed("member-role")) && !o.org {
 		errs = append(errs, errors.New("--accounts, --exclude-accounts and --member-role need --org"))
+	}
+	if o.shard != "" || fs.Changed("shard") {
+		if _, err := o.shardValue(); err != nil {
+			errs = append(errs, err)
+		} else if !o.org {
+			errs = append(errs, errors.New("--shard needs --org: it splits an organisation's member accounts"))
+		}
+	}
+	if o.shardRun != "" && o.shard == "" {
+		errs = append(errs, errors.New("--shard-run needs --shard"))
 	}
 	if o.parallel < 1 || o.parallel > 64 {
 		errs = append(errs, fmt.Errorf("--parallel %d: want 1 to 64", o.parallel))
@@ -145,16 +165,23 @@ func (o *liveOptions) Collect(ctx context.Context, stderr io.Writer) (*snapshot.
 	if err != nil {
 		return nil, usage(err)
 	}
+	shard, err := o.shardValue()
+	if err != nil {
+		return nil, usage(err)
+	}
 	what := "account " + id.Account
 	if o.org {
 		what = "the organisation of account " + id.Account
+	}
+	if shard != nil {
+		what = "shard " + shard.String() + " of " + what
 	}
 	fmt.Fprintf(stderr, "iamspect: collecting %s as %s\n", what, id.ARN)
 	opts := collect.Options{
 		Config: cfg, Counter: counter, Caller: &id,
 		Regions: o.regions, SSORegion: o.ssoRegion, Parallel: o.parallel,
 		Org: o.org, MemberRole: o.memberRole, ExternalID: o.externalID, SessionName: o.sessionName,
-		Accounts: o.accounts, ExcludeAccounts: o.excludeAccounts,
+		Accounts: o.accounts, ExcludeAccounts: o.excludeAccounts, Shard: shard,
 		CredentialReportWait: o.reportWait, MaxProbedUsers: o.maxProbedUsers,
 		AccountTimeout: o.accountTimeout, Logger: logger, CredentialIDs: o.credentialIDs,
 	}
@@ -183,6 +210,19 @@ func (o *liveOptions) Collect(ctx context.Context, stderr io.Writer) (*snapshot.
 		fmt.Fprintf(stderr, "iamspect: %d input(s) could not be collected; the rules that need them answer UNKNOWN (see the report's gaps)\n", n)
 	}
 	return s, nil
+}
+
+// shardValue parses --shard (nil when not given).
+func (o *liveOptions) shardValue() (*snapshot.Shard, error) {
+	if o.shard == "" {
+		return nil, nil
+	}
+	sh, err := snapshot.ParseShard(o.shard)
+	if err != nil {
+		return nil, fmt.Errorf("--shard %w", err)
+	}
+	sh.Run = o.shardRun
+	return &sh, nil
 }
 
 func isTerminal(w io.Writer) bool {

@@ -20,6 +20,7 @@ import (
 // sandboxOptions configure 'iamspect sandbox'.
 type sandboxOptions struct {
 	snapshotFile string
+	demoAccounts int
 	addr         string
 	throttleRate float64
 	failRate     float64
@@ -34,6 +35,7 @@ type sandboxOptions struct {
 
 func (o *sandboxOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.snapshotFile, "snapshot", "", "`FILE` to serve (default: the built-in demo account)")
+	fs.IntVar(&o.demoAccounts, "demo-accounts", 0, "serve the demo organisation grown to `N` accounts (generated members whose IAM state differs per account; for trying --org --shard and measuring)")
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:4566", "`HOST:PORT` to listen on (port 0 picks a free port)")
 	fs.Float64Var(&o.throttleRate, "throttle-rate", 0, "fraction of requests answered with a throttling error (0-1)")
 	fs.Float64Var(&o.failRate, "fail-rate", 0, "fraction of requests answered with HTTP 500/503 (0-1)")
@@ -72,7 +74,8 @@ across restarts. Stop it with Ctrl-C. See docs/sandbox.md.`,
 		Example: `  iamspect sandbox                # then, in another shell, run the export lines it prints
   aws --endpoint-url http://127.0.0.1:4566 iam get-account-authorization-details
   iamspect sandbox --snapshot org.json --throttle-rate 0.2 --deny 'sso:*'
-  iamspect sandbox --rate 2 --burst 1     # throttle like AWS: 2 requests/s per account and API`,
+  iamspect sandbox --rate 2 --burst 1     # throttle like AWS: 2 requests/s per account and API
+  iamspect sandbox --demo-accounts 30     # an organisation of 30 accounts, e.g. for collect --org --shard`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSandbox(cmd.Context(), stdout, stderr, &o)
@@ -85,6 +88,14 @@ across restarts. Stop it with Ctrl-C. See docs/sandbox.md.`,
 func runSandbox(ctx context.Context, stdout, stderr io.Writer, o *sandboxOptions) error {
 	snap := demo.Snapshot()
 	what := "the demo account"
+	switch {
+	case o.demoAccounts != 0 && o.snapshotFile != "":
+		return usage(errors.New("--demo-accounts and --snapshot exclude each other"))
+	case o.demoAccounts < 0 || o.demoAccounts == 1 || o.demoAccounts > 5000:
+		return usage(fmt.Errorf("--demo-accounts %d: want 2 to 5000", o.demoAccounts))
+	case o.demoAccounts > 0:
+		snap, what = demo.Organization(o.demoAccounts), "the demo organisation"
+	}
 	if o.snapshotFile != "" {
 		s, err := snapshot.Load(o.snapshotFile)
 		if err != nil {

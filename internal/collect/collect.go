@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/iamspect/iamspect/internal/importer"
@@ -44,6 +45,10 @@ type Options struct {
 	SessionName     string
 	Accounts        []string // only these member accounts (IDs)
 	ExcludeAccounts []string
+	// Shard, with Org, collects only the member accounts of that shard
+	// (snapshot.ShardOf) and records it in the snapshot's source; the
+	// organisation is listed in every part. snapshot.Merge combines parts.
+	Shard *snapshot.Shard
 
 	// CredentialReportWait bounds how long to wait for AWS to generate the
 	// credential report (default 3 min); CredentialReportPoll is the first
@@ -71,6 +76,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock for collected_at (default time.Now).
 	Now func() time.Time
+
+	// assumeClient assumes the member roles of an organisation collection
+	// (one client, so one client-side limiter, for all of them).
+	assumeClient *sts.Client
 }
 
 func (o *Options) defaults() {

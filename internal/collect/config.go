@@ -137,10 +137,17 @@ func newRetryer(o ConfigOptions) func() aws.Retryer {
 // AssumeRole returns a copy of cfg whose credentials come from assuming
 // roleARN with cfg's credentials. Credentials are cached and refreshed.
 func AssumeRole(cfg aws.Config, roleARN, externalID, sessionName string) aws.Config {
+	return assumeRoleWith(sts.NewFromConfig(cfg), cfg, roleARN, externalID, sessionName)
+}
+
+// assumeRoleWith is AssumeRole through a given STS client: an organisation
+// collection shares one for every member account, so that its client-side
+// limiter (retry.go) paces all the sts:AssumeRole calls, which AWS counts
+// against the caller's account.
+func assumeRoleWith(client *sts.Client, cfg aws.Config, roleARN, externalID, sessionName string) aws.Config {
 	if sessionName == "" {
 		sessionName = DefaultSessionName
 	}
-	client := sts.NewFromConfig(cfg)
 	prov := stscreds.NewAssumeRoleProvider(client, roleARN, func(ao *stscreds.AssumeRoleOptions) {
 		ao.RoleSessionName = sessionName
 		if externalID != "" {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
@@ -46,11 +47,17 @@ func collectOrg(ctx context.Context, s *snapshot.Snapshot, id Identity, o *Optio
 	s.Gaps = append(s.Gaps, gaps...)
 	orgListed := probe.Has(snapshot.InputOrganization)
 	targets, skipped := selectAccounts(org, id.Account, o)
+	if o.Shard != nil {
+		targets, skipped = inShard(*o.Shard, targets, skipped)
+		sh := *o.Shard
+		s.Source.Shard = &sh
+	}
 	s.Gaps = append(s.Gaps, skipped...)
 	if !orgListed {
 		o.Logger.Debug("cannot list the organisation's accounts; collecting only the caller's account", "account", id.Account)
 	}
 
+	o.assumeClient = sts.NewFromConfig(o.Config)
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(o.Parallel)
@@ -74,7 +81,7 @@ func collectOrg(ctx context.Context, s *snapshot.Snapshot, id Identity, o *Optio
 		return err
 	}
 	slices.SortFunc(s.Accounts, func(a, b *snapshot.Account) int { return strings.Compare(a.ID, b.ID) })
-	shareOrganizationsFeatures(s, org)
+	s.ShareOrganizationsFeatures()
 	return nil
 }
 
@@ -120,6 +127,15 @@ func selectAccounts(org *snapshot.Organization, caller string, o *Options) ([]st
 	return slices.Compact(ids), gaps
 }
 
+// inShard keeps the accounts (and the gaps of requested accounts) of one
+// shard: each part of a sharded collection holds its own accounts only, and
+// the management account belongs to the shard its hash picks.
+func inShard(sh snapshot.Shard, ids []string, gaps []snapshot.Gap) ([]string, []snapshot.Gap) {
+	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return !sh.Contains(id) })
+	gaps = slices.DeleteFunc(slices.Clone(gaps), func(g snapshot.Gap) bool { return !sh.Contains(g.AccountID) })
+	return ids, gaps
+}
+
 // collectMember collects one member account, assuming the member role
 // unless it is the caller's own account.
 func collectMember(ctx context.Context, acctID, partition string, caller Identity, o *Options, prog *progress) (*snapshot.Account, []snapshot.Gap, error) {
@@ -127,9 +143,21 @@ func collectMember(ctx context.Context, acctID, partition string, caller Identit
 	deadline := time.Now().Add(o.AccountTimeout)
 	if acctID != caller.Account {
 		roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, acctID, strings.TrimPrefix(o.MemberRole, "/"))
-		cfg = AssumeRole(o.Config, roleARN, o.ExternalID, o.SessionName)
+		cfg = assumeRoleWith(o.assumeClient, o.Config, roleARN, o.ExternalID, o.SessionName)
 		actx, cancel := context.WithDeadline(ctx, deadline)
-		got, err := CallerIdentity(actx, cfg)
+		// Assume the role first, with the ordinary retries: sts:AssumeRole
+		// runs in the caller's account, whose STS rate every collector of
+		// the organisation (and of every shard) shares, so it may be
+		// throttled for longer than CallerIdentity's quick first-call
+		// attempts allow; those then only check the cached credentials.
+		var err error
+		if _, err = cfg.Credentials.Retrieve(actx); err != nil {
+			err = apiErr("sts:AssumeRole", err)
+		}
+		var got Identity
+		if err == nil {
+			got, err = CallerIdentity(actx, cfg)
+		}
 		cancel()
 		if err == nil && got.Account != acctID {
 			err = fmt.Errorf("assumed %s but STS reports account %s", roleARN, got.Account)
@@ -152,28 +180,4 @@ func unreachableGaps(acctID, roleARN string, err error) []snapshot.Gap {
 		out = append(out, snapshot.Gap{AccountID: acctID, Input: in, API: "sts:AssumeRole", ErrorCode: code, Reason: reason})
 	}
 	return out
-}
-
-// shareOrganizationsFeatures copies the management account's IAM
-// organisation features to member accounts that could not read them: the
-// features are organisation-wide and only the management account (or a
-// delegated administrator) may list them.
-func shareOrganizationsFeatures(s *snapshot.Snapshot, org *snapshot.Organization) {
-	if org == nil {
-		return
-	}
-	mgmt := s.Account(org.ManagementAccount)
-	if mgmt == nil || !mgmt.Has(snapshot.InputOrganizationsFeatures) {
-		return
-	}
-	for _, a := range s.Accounts {
-		if a == mgmt || a.Has(snapshot.InputOrganizationsFeatures) || len(a.Collected) == 0 {
-			continue
-		}
-		a.OrganizationsFeatures = slices.Clone(mgmt.OrganizationsFeatures)
-		a.MarkCollected(snapshot.InputOrganizationsFeatures)
-		s.Gaps = slices.DeleteFunc(s.Gaps, func(g snapshot.Gap) bool {
-			return g.AccountID == a.ID && g.Input == snapshot.InputOrganizationsFeatures
-		})
-	}
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/iamspect/iamspect/internal/importer"
@@ -59,7 +60,11 @@ func (f SnapshotFile) Load(context.Context) (*snapshot.Snapshot, []string, error
 	if err != nil {
 		return nil, nil, &InputError{Err: err}
 	}
-	return s, nil, nil
+	var warnings []string
+	if sh := s.Source.Shard; sh != nil {
+		warnings = append(warnings, fmt.Sprintf("%s is part %s of a sharded collection: the rules that look across the organisation see only its accounts; merge the parts first ('iamspect merge')", f.Path, sh))
+	}
+	return s, warnings, nil
 }
 
 // InMemory is a snapshot already built (the demo, tests, a server's store).

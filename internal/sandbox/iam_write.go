@@ -740,7 +740,8 @@ func removeRoleFromInstanceProfile(s *Server, c *call) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	i := slices.Index(r.InstanceProfiles, name)
+	// The snapshot keeps instance profile ARNs; the API names profiles.
+	i := slices.IndexFunc(r.InstanceProfiles, func(ip string) bool { return ip == name || strings.HasSuffix(ip, "/"+name) })
 	if i < 0 {
 		return nil, noSuchEntity("Instance profile " + name + " does not hold role " + r.Name + ".")
 	}

@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -20,7 +21,7 @@ import (
 // "1", as the first builds wrote it, is "1.0".
 
 // SchemaVersion is the version of the snapshot JSON written by this build.
-const SchemaVersion = "1.2"
+const SchemaVersion = "1.3"
 
 // supportedMajors are the MAJOR versions this build reads.
 var supportedMajors = []int{1}
@@ -119,6 +120,9 @@ var migrations = []migration{
 	{from: version{1, 1}, to: version{1, 2},
 		why:   "gaps record the AWS error code of the failed call (error_code)",
 		apply: migrateGapCodes},
+	{from: version{1, 2}, to: version{1, 3},
+		why:   "a part of a sharded collection records its shard (source.shard)",
+		apply: migrateShard},
 }
 
 // migrate brings a snapshot of version v up to SchemaVersion.
@@ -177,6 +181,17 @@ func migrateGapCodes(s *Snapshot) error {
 		if ok && looksLikeErrorCode(code) {
 			s.Gaps[i].ErrorCode = code
 		}
+	}
+	return nil
+}
+
+// migrateShard (1.2 to 1.3): source.shard is new and optional; a snapshot
+// written before it existed is not a shard part, which is what its absence
+// means. One that has it was not written by a 1.2 writer (older minors
+// decode into today's types, so the strict decoding cannot tell).
+func migrateShard(s *Snapshot) error {
+	if s.Source.Shard != nil {
+		return errors.New(`unknown field "shard" in source: source.shard was added in schema 1.3`)
 	}
 	return nil
 }

@@ -24,6 +24,10 @@ type Source struct {
 	Caller string `json:"caller,omitempty"`
 	// Tool is the iamspect version that wrote the snapshot.
 	Tool string `json:"tool,omitempty"`
+	// Shard, on a part of a sharded organisation collection
+	// (collect --org --shard I/N), says which part it is; Merge combines
+	// the parts. Absent otherwise (schema 1.3).
+	Shard *Shard `json:"shard,omitempty"`
 }
 
 // Gap records something that could not be collected, and why.

@@ -304,7 +304,7 @@ func Apply(ctx context.Context, p *plan.Plan, o Options) (*Summary, error) {
 				sum.Already = append(sum.Already, a.ID)
 				// Our own interrupted call (a start without done) is ours to
 				// roll back; a change made outside iamspect is not.
-				_, ours := st.inflight[a.ID]
+				ours := st.started[a.ID]
 				note := "found in effect: made outside this apply, so rollback leaves it"
 				if ours {
 					note = "found in effect after an interrupted call of this apply"
@@ -341,6 +341,11 @@ func Apply(ctx context.Context, p *plan.Plan, o Options) (*Summary, error) {
 				note = "the call answered " + ErrorCode(callErr) + ", but its effect is in place"
 				callErr = nil
 			}
+		}
+		if callErr != nil && ctx.Err() != nil {
+			// Interrupted: whether the call took effect is unknown; the
+			// start entry stays open and the next run finds out.
+			return sum, ctx.Err()
 		}
 		if callErr != nil {
 			_ = j.Append(Entry{Time: o.now(), Event: EvFailed, ActionID: a.ID, Stage: a.Stage, AccountID: a.AccountID, Title: a.Title,

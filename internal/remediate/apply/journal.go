@@ -143,13 +143,14 @@ func ReadJournal(path string) ([]Entry, error) {
 type state struct {
 	done     map[string]Entry // action ID → its done entry
 	inflight map[string]Entry // started, neither done nor failed
+	started  map[string]bool  // a call of this journal was made (or begun)
 	rolled   map[string]bool  // rolled back
 	lastDone map[string]time.Time
 	planSHA  string
 }
 
 func summarize(es []Entry) state {
-	st := state{done: map[string]Entry{}, inflight: map[string]Entry{}, rolled: map[string]bool{}, lastDone: map[string]time.Time{}}
+	st := state{done: map[string]Entry{}, inflight: map[string]Entry{}, started: map[string]bool{}, rolled: map[string]bool{}, lastDone: map[string]time.Time{}}
 	for _, e := range es {
 		switch e.Event {
 		case EvBegin:
@@ -158,6 +159,7 @@ func summarize(es []Entry) state {
 			}
 		case EvStart:
 			st.inflight[e.ActionID] = e
+			st.started[e.ActionID] = true
 		case EvDone:
 			delete(st.inflight, e.ActionID)
 			st.done[e.ActionID] = e

@@ -78,6 +78,23 @@ func TestKilledApplyResumes(t *testing.T) {
 	if got, want := writes(e.srv), runnable(e.plan, plan.StageDeactivate); !maps.Equal(got, want) {
 		t.Fatalf("writes after resume %v, want exactly one per action %v", got, want)
 	}
+	// The interrupted action is this apply's own: rollback may undo it.
+	entries, err := apply.ReadJournal(e.opts(true, "").Journal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, en := range entries {
+		if en.Event == apply.EvDone && strings.Contains(en.Note, "interrupted call") {
+			found = true
+			if !en.Reversible && en.Inverse == nil && en.Call != nil && en.Call.Operation != "DeleteLoginProfile" {
+				t.Errorf("resumed action journaled irreversible: %+v", en)
+			}
+		}
+	}
+	if !found {
+		t.Error("the resumed run did not recognise the interrupted call as its own")
+	}
 }
 
 func sumOf(m map[string]int) int {

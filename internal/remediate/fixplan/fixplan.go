@@ -122,6 +122,11 @@ type builder struct {
 	// "user:ACCOUNT:NAME" for users planned for deletion.
 	done     map[string]bool
 	accounts []string
+	// admins lists, per account, the principals principal-admin-access
+	// fails on (isLastAdmin).
+	admins map[string][]string
+	// index finds an action by ID (before the final sort).
+	index map[string]int
 }
 
 func (b *builder) now(a *snapshot.Account) time.Time {
@@ -146,31 +151,25 @@ func (b *builder) add(a plan.Action) string {
 		b.accounts = append(b.accounts, a.AccountID)
 	}
 	a.ID = plan.ActionID(&a)
-	for _, x := range b.p.Actions {
-		if x.ID == a.ID { // the same change planned for two findings
-			b.mergeResolves(a.ID, a.Resolves)
-			return a.ID
+	if i, ok := b.index[a.ID]; ok { // the same change planned for two findings
+		x := &b.p.Actions[i]
+		for _, r := range a.Resolves {
+			if !slices.Contains(x.Resolves, r) {
+				x.Resolves = append(x.Resolves, r)
+			}
+			b.done[r.Fingerprint] = true
 		}
+		return a.ID
 	}
 	for _, r := range a.Resolves {
 		b.done[r.Fingerprint] = true
 	}
+	if b.index == nil {
+		b.index = map[string]int{}
+	}
+	b.index[a.ID] = len(b.p.Actions)
 	b.p.Actions = append(b.p.Actions, a)
 	return a.ID
-}
-
-func (b *builder) mergeResolves(id string, refs []plan.FindingRef) {
-	for i := range b.p.Actions {
-		if b.p.Actions[i].ID != id {
-			continue
-		}
-		for _, r := range refs {
-			if !slices.Contains(b.p.Actions[i].Resolves, r) {
-				b.p.Actions[i].Resolves = append(b.p.Actions[i].Resolves, r)
-			}
-			b.done[r.Fingerprint] = true
-		}
-	}
 }
 
 func (b *builder) finish() {
@@ -206,7 +205,7 @@ func (b *builder) finish() {
 		}
 	}
 	if ids > 0 {
-		b.p.Warnings = append(b.p.Warnings, fmt.Sprintf("%d actions need exact identifiers (access key IDs, certificate IDs, MFA serials) the input lacks: plan from a live scan, which reads them", ids))
+		b.p.Warnings = append(b.p.Warnings, fmt.Sprintf("%d actions need exact identifiers (access key IDs, certificate IDs, MFA serials) the input lacks: plan live, or from a snapshot of 'iamspect collect --credential-ids', which read them", ids))
 	}
 	if b.p.Accounts == nil {
 		b.p.Accounts = []plan.Account{}

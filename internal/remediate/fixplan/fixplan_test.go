@@ -3,6 +3,7 @@ package fixplan
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -94,5 +95,30 @@ func TestForcedCase(t *testing.T) {
 	p := demoPlan(t, Options{Case: "b"})
 	if a := find(p, "remove the console password of erin.intern"); a == nil || a.Case != "B" {
 		t.Fatalf("erin with --case b: %+v", a)
+	}
+}
+
+// An unused role in an instance profile is removed from it by the
+// profile's name (the snapshot keeps ARNs) before it is deleted.
+func TestRoleInInstanceProfile(t *testing.T) {
+	s := demo.Snapshot()
+	r := s.Accounts[0].Role("partner-data-share")
+	r.InstanceProfiles = []string{"arn:aws:iam::111122223333:instance-profile/apps/partner"}
+	out, err := engine.Scan(context.Background(), s, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Build(s, out.Report, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ops []string
+	for _, a := range p.Actions {
+		if a.Call != nil && a.Call.Str("RoleName") == "partner-data-share" {
+			ops = append(ops, a.Call.Operation+":"+a.Call.Str("InstanceProfileName"))
+		}
+	}
+	if !slices.Contains(ops, "RemoveRoleFromInstanceProfile:partner") || ops[len(ops)-1] != "DeleteRole:" {
+		t.Fatalf("%v", ops)
 	}
 }

@@ -73,21 +73,21 @@ func (b *builder) planPasswordPolicy(a *snapshot.Account) {
 		Risk: "existing passwords keep working; users must meet the new policy at their next change, and expiry starts counting"})
 }
 
+// isLastAdmin reports whether arn is the account's only principal that
+// principal-admin-access fails on (counted once per account).
 func (b *builder) isLastAdmin(a *snapshot.Account, arn string) bool {
-	admins := 0
-	isAdmin := false
-	for key, rs := range b.byRes {
-		if !strings.HasPrefix(key, a.ID+"|") {
-			continue
-		}
-		for _, r := range rs {
-			if r.RuleID == "principal-admin-access" {
-				admins++
-				isAdmin = isAdmin || r.ResourceARN == arn
+	if b.admins == nil {
+		b.admins = map[string][]string{}
+		for _, rs := range b.byRes {
+			for _, r := range rs {
+				if r.RuleID == "principal-admin-access" {
+					b.admins[r.AccountID] = append(b.admins[r.AccountID], r.ResourceARN)
+				}
 			}
 		}
 	}
-	return isAdmin && admins <= 1
+	admins := b.admins[a.ID]
+	return len(admins) == 1 && admins[0] == arn
 }
 
 func (b *builder) planGroupDeletion(a *snapshot.Account, r finding.Result) {
@@ -159,9 +159,11 @@ func (b *builder) planRoleDeletion(a *snapshot.Account, r finding.Result) {
 			Reversible: true, Inverse: plan.NewCall("iam", "PutRolePolicy", "RoleName", role.Name, "PolicyName", p.Name, "PolicyDocument", string(p.Document))}))
 	}
 	for _, ip := range role.InstanceProfiles {
+		name := ip[strings.LastIndex(ip, "/")+1:] // the snapshot keeps ARNs; the API takes names
 		deps = append(deps, b.add(plan.Action{Stage: plan.StageDelete, AccountID: a.ID,
-			Title: "remove role " + role.Name + " from instance profile " + ip, DependsOn: depsCopy(deps),
-			Call: plan.NewCall("iam", "RemoveRoleFromInstanceProfile", "InstanceProfileName", ip, "RoleName", role.Name)}))
+			Title: "remove role " + role.Name + " from instance profile " + name, DependsOn: depsCopy(deps),
+			Call: plan.NewCall("iam", "RemoveRoleFromInstanceProfile", "InstanceProfileName", name, "RoleName", role.Name),
+			Risk: "instances launched with the profile lose the role's credentials"}))
 	}
 	b.add(plan.Action{Stage: plan.StageDelete, AccountID: a.ID, Title: "delete unused role " + role.Name,
 		Resolves: b.resolvesAll(a.ID, role.ARN), DependsOn: deps,

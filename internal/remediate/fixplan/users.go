@@ -12,7 +12,7 @@ import (
 
 type timeT = time.Time
 
-const missingKeyIDs = "the access key IDs of user %s (the snapshot has only the credential report's key slots): plan from a live scan, which reads them with iam:ListAccessKeys (offline exports do not carry them yet)"
+const missingKeyIDs = "the access key IDs of user %s (the snapshot has only the credential report's key slots): plan live, or from a snapshot of 'iamspect collect --credential-ids', which read them with iam:ListAccessKeys (AWS CLI exports do not carry them yet)"
 
 func keyCheck(u *snapshot.User, k snapshot.AccessKey, status string) []plan.Check {
 	res := u.Name + "/" + k.ID
@@ -138,10 +138,8 @@ func (b *builder) planPasswordAndKeys(a *snapshot.Account, r finding.Result) {
 }
 
 func (b *builder) setCase(id, c, why string) {
-	for i := range b.p.Actions {
-		if b.p.Actions[i].ID == id {
-			b.p.Actions[i].Case, b.p.Actions[i].CaseReason = c, why
-		}
+	if i, ok := b.index[id]; ok {
+		b.p.Actions[i].Case, b.p.Actions[i].CaseReason = c, why
 	}
 }
 
@@ -215,7 +213,7 @@ func (b *builder) planSigningCerts(a *snapshot.Account, r finding.Result) {
 		if c.ID == "" {
 			b.add(plan.Action{Stage: plan.StageDeactivate, AccountID: a.ID, Title: "deactivate a signing certificate of " + u.Name,
 				Resolves:   []plan.FindingRef{ref(r)},
-				NeedsInput: "the signing certificate IDs of user " + u.Name + ": plan from a live scan, which reads them with iam:ListSigningCertificates"})
+				NeedsInput: "the signing certificate IDs of user " + u.Name + ": plan live, or from a snapshot of 'iamspect collect --credential-ids' (iam:ListSigningCertificates)"})
 			continue
 		}
 		chk := []plan.Check{{Kind: "signing-certificate", Resource: u.Name + "/" + c.ID, Field: "Status", Expect: "Active"}}
@@ -241,6 +239,10 @@ func (b *builder) planUserDeletion(a *snapshot.Account, r finding.Result) {
 	if u == nil {
 		return
 	}
+	if len(u.NotIn) > 0 {
+		b.unplanned(r, fmt.Sprintf("%s is not in every input (%v): what it holds is unknown, so no deletion is planned", u.Name, u.NotIn))
+		return
+	}
 	now, limit := b.now(a), b.o.Config.UnusedCredentialDays
 	if r.RuleID == "iam-user-unnecessary" {
 		recent := u.Password != nil && usedWithin(u.Password.LastUsed, now, limit)
@@ -260,7 +262,7 @@ func (b *builder) planUserDeletion(a *snapshot.Account, r finding.Result) {
 	if missing := a.Missing(snapshot.InputSSHKeys, snapshot.InputServiceCredentials); len(missing) > 0 {
 		// AWS refuses DeleteUser while any is left: plan nothing unseen.
 		b.add(plan.Action{Stage: plan.StageDelete, AccountID: a.ID, Title: "delete user " + u.Name, Resolves: all,
-			NeedsInput: fmt.Sprintf("the user's SSH public keys and service-specific credentials (%v were not collected): plan from a live scan", missing)})
+			NeedsInput: fmt.Sprintf("the user's SSH public keys and service-specific credentials (%v were not collected): plan live, or from a snapshot of 'iamspect collect --credential-ids'", missing)})
 		return
 	}
 	var deps []string
@@ -302,7 +304,7 @@ func (b *builder) planUserDeletion(a *snapshot.Account, r finding.Result) {
 	for _, c := range u.SigningCertificates {
 		if c.ID == "" {
 			b.add(plan.Action{Stage: plan.StageDelete, AccountID: a.ID, Title: "delete user " + u.Name, Resolves: all,
-				NeedsInput: "the signing certificate IDs of user " + u.Name + " (iam:ListSigningCertificates)"})
+				NeedsInput: "the signing certificate IDs of user " + u.Name + " (iam:ListSigningCertificates): plan live, or from a snapshot of 'iamspect collect --credential-ids'"})
 			return
 		}
 		del("delete signing certificate "+c.ID+" of "+u.Name, plan.NewCall("iam", "DeleteSigningCertificate", "UserName", u.Name, "CertificateId", c.ID), nil,
@@ -319,7 +321,7 @@ func (b *builder) planUserDeletion(a *snapshot.Account, r finding.Result) {
 	for _, d := range u.MFADevices {
 		if d.Serial == "" {
 			b.add(plan.Action{Stage: plan.StageDelete, AccountID: a.ID, Title: "delete user " + u.Name, Resolves: all,
-				NeedsInput: "the MFA device serial numbers of user " + u.Name + " (iam:ListMFADevices)"})
+				NeedsInput: "the MFA device serial numbers of user " + u.Name + " (iam:ListMFADevices): plan live, or from a snapshot of 'iamspect collect --credential-ids'"})
 			return
 		}
 		chk := []plan.Check{{Kind: "mfa-device", Resource: u.Name + "/" + d.Serial, Field: "Exists", Expect: "true"}}
