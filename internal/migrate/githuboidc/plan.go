@@ -1,11 +1,7 @@
 package githuboidc
 
 import (
-	"context"
-	"encoding/csv"
 	"fmt"
-	"io"
-	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -17,84 +13,11 @@ import (
 	"github.com/iamspect/iamspect/internal/migrate"
 	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/remediate/plan"
-	"github.com/iamspect/iamspect/internal/rules"
-	"github.com/iamspect/iamspect/internal/scan"
 	"github.com/iamspect/iamspect/internal/snapshot"
 	"github.com/iamspect/iamspect/internal/version"
 
 	"gopkg.in/yaml.v3"
 )
-
-// Mapping says which IAM user a repository secret holds the key of.
-type Mapping struct {
-	Repo, Secret, AccountID, UserName string
-	// OwnerID and RepoID are GitHub's numeric IDs (optional), for the
-	// ID-based subject form.
-	OwnerID, RepoID string
-	Line            int
-}
-
-// ReadMapping reads a --mapping CSV: repo,secret,account_id,user_name and
-// optionally owner_id,repo_id (header first).
-func ReadMapping(path string) ([]Mapping, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return ParseMapping(f, path)
-}
-
-var acctRe = regexp.MustCompile(`^[0-9]{12}$`)
-
-// ParseMapping parses a --mapping CSV.
-func ParseMapping(r io.Reader, name string) ([]Mapping, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	head, err := cr.Read()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	want := []string{"repo", "secret", "account_id", "user_name"}
-	if len(head) < 4 || len(head) > 6 {
-		return nil, fmt.Errorf("%s line 1: header must be repo,secret,account_id,user_name[,owner_id,repo_id]", name)
-	}
-	for i, w := range want {
-		if strings.ToLower(strings.TrimSpace(head[i])) != w {
-			return nil, fmt.Errorf("%s line 1: column %d must be %s", name, i+1, w)
-		}
-	}
-	var out []Mapping
-	for n := 2; ; n++ {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		if len(rec) != len(head) {
-			return nil, fmt.Errorf("%s line %d: %d fields, the header has %d", name, n, len(rec), len(head))
-		}
-		m := Mapping{Repo: strings.TrimSpace(rec[0]), Secret: strings.TrimSpace(rec[1]), AccountID: strings.TrimSpace(rec[2]), UserName: strings.TrimSpace(rec[3]), Line: n}
-		if len(rec) == 6 {
-			m.OwnerID, m.RepoID = strings.TrimSpace(rec[4]), strings.TrimSpace(rec[5])
-		}
-		switch {
-		case !validRepoName(m.Repo):
-			return nil, fmt.Errorf("%s line %d: repo %q is not OWNER/REPO", name, n, m.Repo)
-		case m.Secret == "":
-			return nil, fmt.Errorf("%s line %d: secret is empty", name, n)
-		case !acctRe.MatchString(m.AccountID):
-			return nil, fmt.Errorf("%s line %d: account_id %q is not a 12-digit account ID", name, n, m.AccountID)
-		case m.UserName == "":
-			return nil, fmt.Errorf("%s line %d: user_name is empty", name, n)
-		}
-		out = append(out, m)
-	}
-	return out, nil
-}
 
 // Options shape a GitHub OIDC plan.
 type Options struct {
@@ -405,81 +328,6 @@ func (r *Repo) repoSecrets(u KeyUse) []string {
 	return uniq(out)
 }
 
-// genericWords carry no hint of whose key a secret holds.
-var genericWords = map[string]bool{"AWS": true, "ACCESS": true, "KEY": true, "ID": true, "SECRET": true, "SESSION": true, "TOKEN": true, "KEYID": true}
-
-// mapSecret finds the IAM user a secret holds the key of: the mapping
-// file, else a guess from names, tags and where the key was last used.
-func mapSecret(s *snapshot.Snapshot, r *Repo, secret string, u KeyUse, mapping []Mapping) (Target, bool) {
-	for _, m := range mapping {
-		if m.Repo == r.Name && m.Secret == secret {
-			a := s.Account(m.AccountID)
-			if a == nil || a.User(m.UserName) == nil {
-				return Target{}, false
-			}
-			return Target{AccountID: m.AccountID, UserName: m.UserName, Why: fmt.Sprintf("mapping file line %d", m.Line)}, true
-		}
-	}
-	var hints []string
-	for _, w := range strings.FieldsFunc(strings.ToUpper(secret), func(c rune) bool { return c == '_' || c == '-' }) {
-		if !genericWords[w] {
-			hints = append(hints, strings.ToLower(w))
-		}
-	}
-	type cand struct {
-		a     *snapshot.Account
-		u     *snapshot.User
-		score int
-		why   []string
-	}
-	var best []cand
-	for _, a := range s.Accounts {
-		for _, usr := range a.Users {
-			if len(usr.ActiveAccessKeys()) == 0 || usr.HasConsolePassword() {
-				continue
-			}
-			c := cand{a: a, u: usr}
-			name := strings.ToLower(usr.Name)
-			for _, h := range hints {
-				if strings.Contains(name, h) {
-					c.score += 3
-					c.why = append(c.why, "the secret's name has "+strings.ToUpper(h)+", the user's name "+usr.Name)
-				}
-			}
-			if len(hints) == 0 {
-				for _, t := range usr.Tags {
-					v := strings.ToLower(t.Value)
-					if strings.Contains(v, "github") || v == "ci" || strings.Contains(v, "actions") {
-						c.score += 2
-						c.why = append(c.why, "tag "+t.Key+"="+t.Value)
-					}
-				}
-				for _, w := range []string{"ci", "github", "deploy", "actions"} {
-					if slices.Contains(strings.FieldsFunc(name, func(c rune) bool { return c == '-' || c == '_' || c == '.' }), w) {
-						c.score++
-						c.why = append(c.why, "the user's name has "+w)
-						break
-					}
-				}
-			}
-			if c.score == 0 {
-				continue
-			}
-			switch {
-			case len(best) == 0 || c.score > best[0].score:
-				best = []cand{c}
-			case c.score == best[0].score:
-				best = append(best, c)
-			}
-		}
-	}
-	if len(best) != 1 {
-		return Target{}, false
-	}
-	c := best[0]
-	return Target{AccountID: c.a.ID, UserName: c.u.Name, Guess: true, Why: "guess: " + strings.Join(c.why, "; ")}, true
-}
-
 var roleNameBad = regexp.MustCompile(`[^\w+=,.@-]`)
 
 // planRole derives the role for a repository's uses of one IAM user.
@@ -583,75 +431,6 @@ func (b *builder) roleActions(a *snapshot.Account, u *snapshot.User, role *Role)
 			Call:      plan.NewCall("iam", "PutRolePolicy", "RoleName", role.Name, "PolicyName", p.Name, "PolicyDocument", string(p.Document)),
 			DependsOn: []string{create}, Reversible: true, Inverse: plan.NewCall("iam", "DeleteRolePolicy", "RoleName", role.Name, "PolicyName", p.Name)})
 	}
-}
-
-// trustRules are iamspect's role-trust-* rules.
-func trustRules() []*rules.Rule {
-	var out []*rules.Rule
-	for _, r := range rules.Catalog() {
-		if strings.HasPrefix(r.ID, "role-trust-") {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// selfCheck runs the role-trust-* rules on a copy of the account holding
-// the generated role (and the GitHub provider) and returns their failures
-// for it.
-func selfCheck(a *snapshot.Account, role *Role) []string {
-	b := snapshot.NewBuilder(a.ID, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)).With(snapshot.InputOIDCProviders)
-	acct := b.Account()
-	acct.Partition = a.Partition
-	acct.OIDCProviders = []snapshot.OIDCProvider{{ARN: providerARN(a), URL: "https://" + Issuer, ClientIDs: []string{Audience}}}
-	r := b.Role(role.Name, role.Trust)
-	r.ARN = role.ARN
-	out, err := scan.Run(context.Background(), b.Build(), scan.Options{Rules: trustRules()})
-	if err != nil {
-		return []string{err.Error()}
-	}
-	var fails []string
-	for _, res := range out.Results {
-		if res.Status == rules.Fail && res.ResourceARN == role.ARN {
-			fails = append(fails, res.RuleID+": "+res.Message)
-		}
-		if res.Status == rules.Unknown && res.ResourceARN == role.ARN {
-			fails = append(fails, res.RuleID+" could not judge the trust policy: "+res.Message)
-		}
-	}
-	return fails
-}
-
-// broadTrust finds workflows already on OIDC whose role's trust the
-// role-trust-oidc-* rules fail.
-func broadTrust(s *snapshot.Snapshot, uses []OIDCUse) []BroadTrust {
-	if len(uses) == 0 {
-		return nil
-	}
-	var rs []*rules.Rule
-	for _, r := range rules.Catalog() {
-		if strings.HasPrefix(r.ID, "role-trust-oidc-") {
-			rs = append(rs, r)
-		}
-	}
-	out, err := scan.Run(context.Background(), s, scan.Options{Rules: rs})
-	if err != nil {
-		return nil
-	}
-	var bt []BroadTrust
-	for _, u := range uses {
-		var fs []plan.Unplanned
-		for _, res := range out.Results {
-			if res.Status == rules.Fail && res.ResourceARN == u.Role {
-				fs = append(fs, plan.Unplanned{RuleID: res.RuleID, Fingerprint: res.Fingerprint, AccountID: res.AccountID, Resource: res.ResourceARN,
-					Reason: fmt.Sprintf("%s line %d (%s, job %s) assumes this role through OIDC, and its trust is too broad: %s; iamspect fix plan proposes the narrowed trust", u.File, u.Line, u.Repo, u.Job, res.Message)})
-			}
-		}
-		if len(fs) > 0 {
-			bt = append(bt, BroadTrust{Use: u, Finding: fs})
-		}
-	}
-	return bt
 }
 
 // describeUse is a key use as a line of the plan's notes: where, what,
