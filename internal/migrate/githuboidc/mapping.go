@@ -88,7 +88,7 @@ var genericWords = map[string]bool{"AWS": true, "ACCESS": true, "KEY": true, "ID
 
 // mapSecret finds the IAM user a secret holds the key of: the mapping
 // file, else a guess from names, tags and where the key was last used.
-func mapSecret(s *snapshot.Snapshot, r *Repo, secret string, u KeyUse, mapping []Mapping) (Target, bool) {
+func mapSecret(s *snapshot.Snapshot, r *Repo, secret string, uses []KeyUse, mapping []Mapping) (Target, bool) {
 	for _, m := range mapping {
 		if m.Repo == r.Name && m.Secret == secret {
 			a := s.Account(m.AccountID)
@@ -98,6 +98,7 @@ func mapSecret(s *snapshot.Snapshot, r *Repo, secret string, u KeyUse, mapping [
 			return Target{AccountID: m.AccountID, UserName: m.UserName, Why: fmt.Sprintf("mapping file line %d", m.Line)}, true
 		}
 	}
+	svcs, regions := r.jobServices(uses)
 	var hints []string
 	for _, w := range strings.FieldsFunc(strings.ToUpper(secret), func(c rune) bool { return c == '_' || c == '-' }) {
 		if !genericWords[w] {
@@ -140,6 +141,18 @@ func mapSecret(s *snapshot.Snapshot, r *Repo, secret string, u KeyUse, mapping [
 					}
 				}
 			}
+			// Where the key was last used: a service the job calls, a
+			// region it configures.
+			if k := lastUsedKey(usr); k != nil && c.score > 0 {
+				if k.LastUsedService != "" && svcs[strings.ToLower(k.LastUsedService)] {
+					c.score++
+					c.why = append(c.why, "its key was last used with "+k.LastUsedService+", which the job calls")
+				}
+				if k.LastUsedRegion != "" && regions[k.LastUsedRegion] {
+					c.score++
+					c.why = append(c.why, "in "+k.LastUsedRegion+", the job's region")
+				}
+			}
 			if c.score == 0 {
 				continue
 			}
@@ -156,4 +169,57 @@ func mapSecret(s *snapshot.Snapshot, r *Repo, secret string, u KeyUse, mapping [
 	}
 	c := best[0]
 	return Target{AccountID: c.a.ID, UserName: c.u.Name, Guess: true, Why: "guess: " + strings.Join(c.why, "; ")}, true
+}
+
+// lastUsedKey is the user's most recently used active key.
+func lastUsedKey(u *snapshot.User) *snapshot.AccessKey {
+	var best *snapshot.AccessKey
+	for i := range u.AccessKeys {
+		k := &u.AccessKeys[i]
+		if !k.Active() || k.LastUsed == nil {
+			continue
+		}
+		if best == nil || k.LastUsed.After(*best.LastUsed) {
+			best = k
+		}
+	}
+	return best
+}
+
+var (
+	reAWSCommand = regexp.MustCompile(`\baws\s+(?:--[a-z-]+\s+\S+\s+)*([a-z0-9-]+)\s`)
+	reRegion     = regexp.MustCompile(`\b[a-z]{2}(?:-gov)?-[a-z]+-[0-9]\b`)
+)
+
+// jobServices reads the AWS services the uses' workflows call —
+// aws CLI commands, ECR logins and pushes — and the regions it names.
+func (r *Repo) jobServices(uses []KeyUse) (map[string]bool, map[string]bool) {
+	svcs, regions := map[string]bool{}, map[string]bool{}
+	files := map[string]bool{}
+	for _, u := range uses {
+		files[u.File] = true
+	}
+	for _, wf := range r.Workflows {
+		if !files[wf.Path] {
+			continue
+		}
+		text := string(wf.Src)
+		for _, m := range reAWSCommand.FindAllStringSubmatch(text, -1) {
+			svc := m[1]
+			switch svc {
+			case "configure", "sts":
+				continue
+			case "deploy":
+				svc = "codedeploy"
+			}
+			svcs[svc] = true
+		}
+		if strings.Contains(text, "amazon-ecr-login") || strings.Contains(text, ".dkr.ecr.") {
+			svcs["ecr"] = true
+		}
+		for _, m := range reRegion.FindAllString(text, -1) {
+			regions[m] = true
+		}
+	}
+	return svcs, regions
 }

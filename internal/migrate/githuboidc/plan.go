@@ -110,21 +110,33 @@ func Plan(s *snapshot.Snapshot, repos []*Repo, o Options) (*Result, error) {
 			continue
 		}
 		// Map every secret to an IAM user.
+		// Each secret is mapped once, from all its uses (a guess weighs
+		// every workflow that reads it).
+		usesOf := map[string][]KeyUse{}
+		var secretOrder []string
+		for _, u := range uses {
+			for _, sec := range r.repoSecrets(u) {
+				if _, ok := usesOf[sec]; !ok {
+					secretOrder = append(secretOrder, sec)
+				}
+				usesOf[sec] = append(usesOf[sec], u)
+			}
+		}
+		for _, sec := range secretOrder {
+			key := r.Name + "/" + sec
+			if t, ok := mapSecret(s, r, sec, usesOf[sec], o.Mapping); ok {
+				res.Targets[key] = t
+			} else {
+				res.Unmapped = append(res.Unmapped, key)
+			}
+		}
 		byTarget := map[string][]KeyUse{}
 		var targetOrder []string
 		for _, u := range uses {
 			for _, sec := range r.repoSecrets(u) {
-				key := r.Name + "/" + sec
-				t, ok := res.Targets[key]
+				t, ok := res.Targets[r.Name+"/"+sec]
 				if !ok {
-					t, ok = mapSecret(s, r, sec, u, o.Mapping)
-					if !ok {
-						if !slices.Contains(res.Unmapped, key) {
-							res.Unmapped = append(res.Unmapped, key)
-						}
-						continue
-					}
-					res.Targets[key] = t
+					continue
 				}
 				tk := t.AccountID + "/" + t.UserName
 				if _, seen := byTarget[tk]; !seen {

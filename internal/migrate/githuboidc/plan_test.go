@@ -200,3 +200,40 @@ func TestPlanProofFindsUserOnlyPolicy(t *testing.T) {
 		t.Error("an explained difference requires acceptance")
 	}
 }
+
+// Without a mapping, where a key was last used breaks a tie between users
+// that both look like CI users: deploy-main.yml runs aws s3 in us-east-1.
+func TestGuessByLastUsedService(t *testing.T) {
+	b := snapshot.NewBuilder("123456789012", fixedNow())
+	for name, svc := range map[string]string{"deploy-images": "ecr", "deploy-site": "s3"} {
+		used := fixedNow().AddDate(0, 0, -1)
+		u := b.User(name, fixedNow().AddDate(-1, 0, 0)).AccessKey(fixedNow().AddDate(-1, 0, 0), &used).User
+		u.AccessKeys[0].ID = "AKIA" + strings.ToUpper(strings.ReplaceAll(name, "-", "")) + "00000"
+		u.AccessKeys[0].LastUsedService, u.AccessKeys[0].LastUsedRegion = svc, "us-east-1"
+		u.Tags = []snapshot.Tag{{Key: "purpose", Value: "github-actions"}}
+	}
+	res, err := Plan(b.Build(), []*Repo{loadCorpus(t)}, Options{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := res.Targets["northwind/web/AWS_ACCESS_KEY_ID"]
+	if got.UserName != "deploy-site" || !got.Guess || !strings.Contains(got.Why, "last used with s3") {
+		t.Errorf("AWS_ACCESS_KEY_ID: %+v", got)
+	}
+	// The secret is mapped once for all its uses: none is left out of the
+	// role's trust, and it is not reported unmapped.
+	for _, k := range res.Unmapped {
+		if k == "northwind/web/AWS_ACCESS_KEY_ID" {
+			t.Error("AWS_ACCESS_KEY_ID reported unmapped")
+		}
+	}
+	var site *Role
+	for _, r := range res.Roles {
+		if r.User == "deploy-site" {
+			site = r
+		}
+	}
+	if site == nil || !strings.Contains(strings.Join(site.Subjects, " "), "repo:northwind/web:ref:refs/heads/release/*") {
+		t.Errorf("role of deploy-site: %+v", site)
+	}
+}
