@@ -97,6 +97,7 @@ func commands(stdout, stderr io.Writer) []*cobra.Command {
 		newHistoryCommand(stdout),
 		newExportCommandsCommand(stdout),
 		newFixCommand(stdout, stderr),
+		newMigrateCommand(stdout, stderr),
 		newVersionCommand(stdout),
 	}
 }

@@ -62,7 +62,7 @@ func init() {
 // isWrite reports whether an action changes state (run under the write lock).
 func isWrite(service, action string) bool {
 	if service != svcIAM {
-		return false
+		return otherWrites[service+":"+action] // sso_write.go, identitystore_write.go
 	}
 	_, ok := iamWriteHandlers[action]
 	return ok

@@ -280,7 +280,7 @@ func Apply(ctx context.Context, p *plan.Plan, o Options) (*Summary, error) {
 			continue
 		}
 		cfg := cfgs[a.AccountID]
-		rd := &reader{cl: iam.NewFromConfig(cfg)}
+		rd := &reader{cl: iam.NewFromConfig(cfg), cfg: cfg}
 		why := guard(ctx, rd, a, id, o.now())
 		if why == "" {
 			if why, err = lastAdmin(ctx, rd, a.Call); err != nil {
@@ -332,7 +332,7 @@ func Apply(ctx context.Context, p *plan.Plan, o Options) (*Summary, error) {
 			Call: a.Call, Reversible: a.Reversible, Inverse: a.Inverse, StateBefore: before}); err != nil {
 			return sum, err
 		}
-		reqID, callErr := run(ctx, cfg, a.Call)
+		reqID, outs, callErr := runCall(ctx, cfg, a.Call, st)
 		note := ""
 		if callErr != nil {
 			// A retried call whose first attempt took effect answers
@@ -354,10 +354,10 @@ func Apply(ctx context.Context, p *plan.Plan, o Options) (*Summary, error) {
 			return sum, fmt.Errorf("%s (%s): %w; stopped at the first unexpected error, the journal says what was done", a.ID, a.Title, callErr)
 		}
 		if err := j.Append(Entry{Time: o.now(), Event: EvDone, ActionID: a.ID, Stage: a.Stage, AccountID: a.AccountID, Title: a.Title,
-			Call: a.Call, Reversible: a.Reversible, Inverse: a.Inverse, RequestID: reqID, Note: note}); err != nil {
+			Call: a.Call, Reversible: a.Reversible, Inverse: a.Inverse, RequestID: reqID, Note: note, Outputs: outs}); err != nil {
 			return sum, err
 		}
-		st.done[a.ID] = Entry{}
+		st.done[a.ID] = Entry{Outputs: outs}
 		sum.Done = append(sum.Done, a.ID)
 		o.printf("  done          %s  %s  (request %s)", a.ID, a.Title, reqID)
 	}

@@ -19,7 +19,8 @@ import (
 
 // reader re-reads live state for precondition checks.
 type reader struct {
-	cl *iam.Client
+	cl  *iam.Client
+	cfg aws.Config // for the migration checks (migrate_ops.go)
 }
 
 func notFound(err error) bool { return ErrorCode(err) == "NoSuchEntity" }
@@ -31,6 +32,9 @@ func split2(s string) (string, string) {
 
 // observe reads what a check is about; "absent" when the resource is gone.
 func (r *reader) observe(ctx context.Context, c plan.Check) (string, error) {
+	if v, ok, err := r.observeMigrate(ctx, c); ok {
+		return v, err
+	}
 	switch c.Kind {
 	case "access-key":
 		user, id := split2(c.Resource)
@@ -343,6 +347,10 @@ func (r *reader) attached(ctx context.Context, kind, name, arn string) (string, 
 // expected time (a minute's slack for rounding).
 func holds(c plan.Check, got string) bool {
 	switch c.Field {
+	case "UsedSince": // a role used after the time (migrations)
+		want, err1 := time.Parse(time.RFC3339, c.Expect)
+		have, err2 := time.Parse(time.RFC3339, got)
+		return err1 == nil && err2 == nil && have.After(want)
 	case "LastUsedBefore", "LastUsedDate":
 		if got == "never" || got == "absent" {
 			return true

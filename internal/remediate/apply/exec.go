@@ -191,6 +191,9 @@ func Supported(c *plan.Call) bool {
 	if c == nil {
 		return false
 	}
+	if migrateSupported(c) { // migrate_ops.go: calls whose responses later actions use
+		return true
+	}
 	_, ok := ops[c.Service+":"+c.Operation]
 	return ok
 }

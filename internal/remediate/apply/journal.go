@@ -43,6 +43,9 @@ type Entry struct {
 	RequestID   string            `json:"request_id,omitempty"`
 	Error       string            `json:"error,omitempty"`
 	Note        string            `json:"note,omitempty"`
+	// Outputs are the response's fields of a done call that later
+	// actions refer to (plan.Ref; migration plans, migrate_ops.go).
+	Outputs map[string]string `json:"outputs,omitempty"`
 }
 
 // Journal appends entries, syncing each to disk before returning.

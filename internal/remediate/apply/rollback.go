@@ -107,7 +107,7 @@ func Rollback(ctx context.Context, o Options) (*RollbackSummary, error) {
 			continue
 		}
 		cfg := cfgs[e.AccountID]
-		rd := &reader{cl: iam.NewFromConfig(cfg)}
+		rd := &reader{cl: iam.NewFromConfig(cfg), cfg: cfg}
 		if ok, _ := effectVisible(ctx, rd, e.Inverse); ok {
 			sum.Before = append(sum.Before, e.ActionID)
 			o.printf("  already undone %s  %s", e.ActionID, e.Title)
@@ -131,7 +131,7 @@ func Rollback(ctx context.Context, o Options) (*RollbackSummary, error) {
 		if err := j.Append(Entry{Time: o.now(), Event: EvRollbackStart, ActionID: e.ActionID, AccountID: e.AccountID, Title: e.Title, Call: e.Inverse}); err != nil {
 			return sum, err
 		}
-		reqID, callErr := run(ctx, cfg, e.Inverse)
+		reqID, _, callErr := runCall(ctx, cfg, e.Inverse, st)
 		if callErr != nil {
 			if ok, _ := effectVisible(ctx, rd, e.Inverse); !ok {
 				_ = j.Append(Entry{Time: o.now(), Event: EvRollbackFailed, ActionID: e.ActionID, AccountID: e.AccountID, RequestID: reqID, Error: callErr.Error()})

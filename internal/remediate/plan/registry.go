@@ -176,7 +176,9 @@ var checkKinds = map[string][]string{
 	"inline-policy":        {"Exists"},
 	"permissions-boundary": {"Arn"},
 	"group":                {"Exists", "MemberCount"},
-	"role":                 {"Exists", "LastUsedDate"},
+	// UsedSince (migrations): the role was used after the expected time
+	// (RFC 3339); "never" does not hold.
+	"role": {"Exists", "LastUsedDate", "UsedSince"},
 	// Resource: the provider ARN.
 	"oidc-provider": {"Exists"},
 	// Resource: the certificate name.
