@@ -1,5 +1,5 @@
 // Code generated from primeharbor/sensitive_iam_actions @ 26785799
-// (CC0-1.0; /work/shared/data/privesc-catalogs/sensitive_iam_actions-actions.yaml),
+// (CC0-1.0; its sensitive_iam_actions-actions.yaml, read from a checkout of that repository),
 // categories PrivEsc, CredentialExposure and DataAccess. DO NOT EDIT by hand:
 // regenerate with the script in docs/privilege-escalation.md.
 
