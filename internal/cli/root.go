@@ -49,8 +49,9 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 IAM users and their long-term credentials, MFA, root hygiene, password policy,
 admin and wildcard grants, privilege-escalation paths, role trust policies,
 federation and guardrails. It reports, for every check, FAIL, PASS, MUTED
-(suppressed) or UNKNOWN (could not be checked, and why). It only reads,
-except 'fix apply' and 'fix rollback', which change IAM only with --yes.
+(suppressed) or UNKNOWN (could not be checked, and why). Scanning only reads;
+'fix apply' and 'fix rollback' change IAM only with --yes, and
+'scan --security-hub' writes findings to Security Hub.
 
 Start with the demo (no AWS access needed):
   iamspect demo
