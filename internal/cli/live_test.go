@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iamspect/iamspect/internal/testutil/awsenv"
+
 	"github.com/iamspect/iamspect/internal/demo"
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/rules"
@@ -22,21 +24,9 @@ import (
 // test points AWS_ENDPOINT_URL at a loopback sandbox, calls go to a closed
 // loopback port and no credentials are found.
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "iamspect-cli-test")
-	if err != nil {
-		panic(err)
-	}
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_") {
-			os.Unsetenv(k)
-		}
-	}
-	os.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	os.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	os.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	os.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+	cleanup := awsenv.Isolate()
 	code := m.Run()
-	os.RemoveAll(dir)
+	cleanup()
 	os.Exit(code)
 }
 

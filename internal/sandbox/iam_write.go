@@ -354,28 +354,35 @@ func addUserToGroup(s *Server, c *call) (any, *apiError) {
 	return nil, nil
 }
 
-// attachments returns the attached-policy list of the named principal.
-func (c *call) attachments(kind string) (*[]snapshot.PolicyRef, *apiError) {
+// policyLists returns the attached and inline policy lists of the user,
+// group or role the call names (kind "user", "group" or "role").
+func (c *call) policyLists(kind string) (*[]snapshot.PolicyRef, *[]snapshot.InlinePolicy, *apiError) {
 	switch kind {
 	case "user":
 		u, e := c.user()
 		if e != nil {
-			return nil, e
+			return nil, nil, e
 		}
-		return &u.AttachedPolicies, nil
+		return &u.AttachedPolicies, &u.InlinePolicies, nil
 	case "group":
 		g, e := c.group()
 		if e != nil {
-			return nil, e
+			return nil, nil, e
 		}
-		return &g.AttachedPolicies, nil
+		return &g.AttachedPolicies, &g.InlinePolicies, nil
 	default:
 		r, e := c.role()
 		if e != nil {
-			return nil, e
+			return nil, nil, e
 		}
-		return &r.AttachedPolicies, nil
+		return &r.AttachedPolicies, &r.InlinePolicies, nil
 	}
+}
+
+// attachments returns the attached-policy list of the named principal.
+func (c *call) attachments(kind string) (*[]snapshot.PolicyRef, *apiError) {
+	list, _, e := c.policyLists(kind)
+	return list, e
 }
 
 func detachPolicy(kind string) handler {
@@ -643,26 +650,8 @@ func deleteAccountPasswordPolicy(s *Server, c *call) (any, *apiError) {
 
 // inlineList returns the inline-policy list of the named principal.
 func (c *call) inlineList(kind string) (*[]snapshot.InlinePolicy, *apiError) {
-	switch kind {
-	case "user":
-		u, e := c.user()
-		if e != nil {
-			return nil, e
-		}
-		return &u.InlinePolicies, nil
-	case "group":
-		g, e := c.group()
-		if e != nil {
-			return nil, e
-		}
-		return &g.InlinePolicies, nil
-	default:
-		r, e := c.role()
-		if e != nil {
-			return nil, e
-		}
-		return &r.InlinePolicies, nil
-	}
+	_, list, e := c.policyLists(kind)
+	return list, e
 }
 
 func putInline(kind string) handler {
