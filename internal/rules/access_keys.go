@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // AccessKeyNotRotated fails active access keys older than the rotation limit.
@@ -52,19 +53,19 @@ func checkKeyNotRotated(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot
 				continue
 			}
 			if age := daysBetween(*k.CreatedAt, now); age > limit {
-				old = append(old, fmt.Sprintf("%s is %d days old (created %s)", k.Label(), age, day(*k.CreatedAt)))
+				old = append(old, fmt.Sprintf("%s is %s old (created %s)", k.Label(), wording.Days(age), day(*k.CreatedAt)))
 				ev = oldest(ev, aged(k.Label(), *k.CreatedAt, age, limit))
 			}
 		}
 		switch {
 		case len(old) > 0:
-			out = append(out, withEvidence(r.userResult(Fail, a, u, "IAM user %s: %s; the limit is %d days.", u.Name, joinList(old), limit), ev))
+			out = append(out, withEvidence(r.userResult(Fail, a, u, "IAM user %s: %s; the limit is %s.", u.Name, joinList(old), wording.Days(limit)), ev))
 		case len(undated) > 0:
 			res := r.userResult(Unknown, a, u, "IAM user %s: the creation date of %s is not in the credential report.", u.Name, joinList(undated))
 			res.MissingInputs = inputNames(snapshot.InputCredentialReport)
 			out = append(out, res)
 		default:
-			out = append(out, r.userResult(Pass, a, u, "IAM user %s: every active access key is at most %d days old.", u.Name, limit))
+			out = append(out, r.userResult(Pass, a, u, "IAM user %s: every active access key is at most %s old.", u.Name, wording.Days(limit)))
 		}
 	}
 	return out
@@ -109,12 +110,12 @@ func checkKeyUnused(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Acc
 			switch {
 			case k.LastUsed != nil:
 				if d := daysBetween(*k.LastUsed, now); d >= limit {
-					stale = append(stale, fmt.Sprintf("%s was last used %d days ago (%s)", k.Label(), d, day(*k.LastUsed)))
+					stale = append(stale, fmt.Sprintf("%s was last used %s ago (%s)", k.Label(), wording.Days(d), day(*k.LastUsed)))
 					ev = oldest(ev, aged(k.Label(), *k.LastUsed, d, limit))
 				}
 			case k.CreatedAt != nil:
 				if d := daysBetween(*k.CreatedAt, now); d >= limit {
-					stale = append(stale, fmt.Sprintf("%s has never been used in %d days since it was created (%s)", k.Label(), d, day(*k.CreatedAt)))
+					stale = append(stale, fmt.Sprintf("%s has never been used in %s since it was created (%s)", k.Label(), wording.Days(d), day(*k.CreatedAt)))
 					ev = oldest(ev, aged(k.Label(), *k.CreatedAt, d, limit))
 				}
 			default:
@@ -123,13 +124,13 @@ func checkKeyUnused(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Acc
 		}
 		switch {
 		case len(stale) > 0:
-			out = append(out, withEvidence(r.userResult(Fail, a, u, "IAM user %s: %s; the limit is %d days.", u.Name, joinList(stale), limit), ev))
+			out = append(out, withEvidence(r.userResult(Fail, a, u, "IAM user %s: %s; the limit is %s.", u.Name, joinList(stale), wording.Days(limit)), ev))
 		case len(undated) > 0:
 			res := r.userResult(Unknown, a, u, "IAM user %s: neither last use nor creation date of %s is in the credential report.", u.Name, joinList(undated))
 			res.MissingInputs = inputNames(snapshot.InputCredentialReport)
 			out = append(out, res)
 		default:
-			out = append(out, r.userResult(Pass, a, u, "IAM user %s: every active access key was used in the last %d days.", u.Name, limit))
+			out = append(out, r.userResult(Pass, a, u, "IAM user %s: every active access key was used in the last %s.", u.Name, wording.Days(limit)))
 		}
 	}
 	return out
@@ -164,9 +165,9 @@ func checkMultipleActiveKeys(r *Rule, _ *Context, _ *snapshot.Snapshot, a *snaps
 	for _, u := range a.Users {
 		n := len(u.ActiveAccessKeys())
 		if n > 1 {
-			out = append(out, r.userResult(Fail, a, u, "IAM user %s has %d active access keys.", u.Name, n))
+			out = append(out, r.userResult(Fail, a, u, "IAM user %s has %s.", u.Name, wording.Count(n, "active access key")))
 		} else {
-			out = append(out, r.userResult(Pass, a, u, "IAM user %s has %s.", u.Name, plural(n, "active access key", "active access keys")))
+			out = append(out, r.userResult(Pass, a, u, "IAM user %s has %s.", u.Name, wording.CountAs(n, "active access key", "active access keys")))
 		}
 	}
 	return out

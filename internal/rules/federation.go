@@ -10,6 +10,7 @@ import (
 
 	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // icCoverage is the Identity Center state that applies to one account: its
@@ -97,7 +98,7 @@ func checkIdentityCenterNotEnabled(r *Rule, _ *Context, s *snapshot.Snapshot) []
 			continue
 		}
 		c := identityCenterFor(s, a)
-		users := plural(len(a.Users), "IAM user", "IAM users")
+		users := wording.CountAs(len(a.Users), "IAM user", "IAM users")
 		switch {
 		case c.instances == 0 && !a.Has(snapshot.InputIdentityCenter):
 			out = append(out, r.unknownResult(s, a, snapshot.InputIdentityCenter))
@@ -145,10 +146,10 @@ func checkFederationNotConfigured(r *Rule, _ *Context, s *snapshot.Snapshot) []R
 			ways = append(ways, "IAM Identity Center")
 		}
 		if n := len(a.SAMLProviders); n > 0 {
-			ways = append(ways, plural(n, "SAML provider", "SAML providers"))
+			ways = append(ways, wording.CountAs(n, "SAML provider", "SAML providers"))
 		}
 		if n := len(a.OIDCProviders); n > 0 {
-			ways = append(ways, plural(n, "OIDC provider", "OIDC providers"))
+			ways = append(ways, wording.CountAs(n, "OIDC provider", "OIDC providers"))
 		}
 		if len(ways) > 0 {
 			out = append(out, r.accountResult(Pass, a, "Federation is configured: %s.", joinList(ways)))
@@ -229,9 +230,9 @@ func checkPermissionSetSession(r *Rule, ctx *Context, _ *snapshot.Snapshot, a *s
 		case err != nil:
 			out = append(out, r.Result(Unknown, a.ID, TypePermSet, ps.ARN, ps.Name, "Permission set %s: %v.", ps.Name, err))
 		case d > limit:
-			out = append(out, r.Result(Fail, a.ID, TypePermSet, ps.ARN, ps.Name, "Permission set %s has a session duration of %s; the limit is %s.", ps.Name, d, limit))
+			out = append(out, r.Result(Fail, a.ID, TypePermSet, ps.ARN, ps.Name, "Permission set %s has a session duration of %s; the limit is %s.", ps.Name, wording.Duration(d), wording.Duration(limit)))
 		default:
-			out = append(out, r.Result(Pass, a.ID, TypePermSet, ps.ARN, ps.Name, "Permission set %s has a session duration of %s.", ps.Name, d))
+			out = append(out, r.Result(Pass, a.ID, TypePermSet, ps.ARN, ps.Name, "Permission set %s has a session duration of %s.", ps.Name, wording.Duration(d)))
 		}
 	}
 	return out
@@ -303,7 +304,7 @@ func checkAdminAssignmentBroad(r *Rule, ctx *Context, _ *snapshot.Snapshot, a *s
 			if as.PrincipalType == "GROUP" && !seenGroup[as.PrincipalID] && members[as.PrincipalID] > ctx.Config.AdminGroupMaxMembers {
 				seenGroup[as.PrincipalID] = true
 				name := cmpOr(groupName[as.PrincipalID], as.PrincipalID)
-				problems = append(problems, fmt.Sprintf("group %s has %d members (limit %d)", name, members[as.PrincipalID], ctx.Config.AdminGroupMaxMembers))
+				problems = append(problems, fmt.Sprintf("group %s has %s (limit %d)", name, wording.Count(members[as.PrincipalID], "member"), ctx.Config.AdminGroupMaxMembers))
 			}
 		}
 		ids := make([]string, 0, len(accounts))
@@ -313,7 +314,7 @@ func checkAdminAssignmentBroad(r *Rule, ctx *Context, _ *snapshot.Snapshot, a *s
 		slices.Sort(ids)
 		for _, id := range ids {
 			if n := len(accounts[id]); n > ctx.Config.AdminMaxAccounts {
-				problems = append(problems, fmt.Sprintf("%s is assigned in %d accounts (limit %d)", cmpOr(groupName[id], id), n, ctx.Config.AdminMaxAccounts))
+				problems = append(problems, fmt.Sprintf("%s is assigned in %s (limit %d)", cmpOr(groupName[id], id), wording.Count(n, "account"), ctx.Config.AdminMaxAccounts))
 			}
 		}
 		if len(problems) > 0 {
@@ -429,7 +430,7 @@ func checkSAMLExpiring(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.
 		case !p.ValidUntil.After(now):
 			out = append(out, r.Result(Fail, a.ID, TypeSAML, p.ARN, name, "SAML provider %s: its metadata expired on %s.", name, day(*p.ValidUntil)))
 		case daysBetween(now, *p.ValidUntil) < warn:
-			out = append(out, r.Result(Fail, a.ID, TypeSAML, p.ARN, name, "SAML provider %s: its metadata expires in %d days (%s).", name, daysBetween(now, *p.ValidUntil), day(*p.ValidUntil)))
+			out = append(out, r.Result(Fail, a.ID, TypeSAML, p.ARN, name, "SAML provider %s: its metadata expires in %s (%s).", name, wording.Days(daysBetween(now, *p.ValidUntil)), day(*p.ValidUntil)))
 		default:
 			out = append(out, r.Result(Pass, a.ID, TypeSAML, p.ARN, name, "SAML provider %s: its metadata is valid until %s.", name, day(*p.ValidUntil)))
 		}

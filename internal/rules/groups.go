@@ -3,7 +3,10 @@ package rules
 // Permissions through groups: policies attached to users directly, groups
 // without members, inline group policies.
 
-import "github.com/iamspect/iamspect/internal/snapshot"
+import (
+	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/wording"
+)
 
 // UserDirectPolicies fails users with managed or inline policies of their own.
 var UserDirectPolicies = Rule{
@@ -89,7 +92,7 @@ func checkGroupUnused(r *Rule, _ *Context, _ *snapshot.Snapshot, a *snapshot.Acc
 		if n := members[g.Name]; n == 0 {
 			out = append(out, r.groupResult(Fail, a, g, "IAM group %s has no members.", g.Name))
 		} else {
-			out = append(out, r.groupResult(Pass, a, g, "IAM group %s has %s.", g.Name, plural(n, "member", "members")))
+			out = append(out, r.groupResult(Pass, a, g, "IAM group %s has %s.", g.Name, wording.CountAs(n, "member", "members")))
 		}
 	}
 	return out

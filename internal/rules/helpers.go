@@ -18,14 +18,6 @@ func daysBetween(then, now time.Time) int {
 // day formats a time as a date for messages.
 func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
 
-// plural returns "1 key" / "2 keys".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
 // userResult builds a result about an IAM user.
 func (r *Rule) userResult(status Status, a *snapshot.Account, u *snapshot.User, format string, args ...any) Result {
 	res := r.Result(status, a.ID, TypeUser, u.ARN, u.Name, format, args...)

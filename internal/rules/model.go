@@ -7,6 +7,7 @@ import (
 	"github.com/iamspect/iamspect/internal/access"
 	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // modelCache keeps one effective-permission model per account for the
@@ -154,5 +155,5 @@ func summarize(items []string, n int) string {
 	if len(items) <= n {
 		return joinList(items)
 	}
-	return strings.Join(items[:n], ", ") + " and " + plural(len(items)-n, "more", "more")
+	return strings.Join(items[:n], ", ") + " and " + wording.CountAs(len(items)-n, "more", "more")
 }

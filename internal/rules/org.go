@@ -7,6 +7,7 @@ import (
 
 	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // orgScope handles the cases where an organisation rule cannot judge, from
@@ -73,7 +74,7 @@ func checkOrgIAMUsers(r *Rule, _ *Context, s *snapshot.Snapshot) []Result {
 		// Never PASS over accounts nobody looked at (issue 9, item 4).
 		o := s.Organization
 		res := r.orgResult(Unknown, o, "Not checked: no member account of organisation %s was scanned (the organisation lists %s); scan with --org from the management account %s to check them.",
-			o.ID, plural(max(len(o.Accounts)-1, 0), "member account", "member accounts"), o.ManagementAccount)
+			o.ID, wording.CountAs(max(len(o.Accounts)-1, 0), "member account", "member accounts"), o.ManagementAccount)
 		res.MissingInputs = inputNames(snapshot.InputAuthorizationDetails)
 		return []Result{res}
 	}
@@ -89,8 +90,8 @@ func checkOrgIAMUsers(r *Rule, _ *Context, s *snapshot.Snapshot) []Result {
 		case !knowsUsers(a):
 			out = append(out, r.unknownResult(s, a, snapshot.InputAuthorizationDetails))
 		case len(a.Users) > 0:
-			out = append(out, r.accountResult(Fail, a, "Member account %s has %s (%d of %d scanned member accounts keep IAM users).",
-				a.ID, plural(len(a.Users), "IAM user", "IAM users"), withUsers, len(ms)))
+			out = append(out, r.accountResult(Fail, a, "Member account %s has %s (member accounts with IAM users: %d of %d scanned).",
+				a.ID, wording.CountAs(len(a.Users), "IAM user", "IAM users"), withUsers, len(ms)))
 		default:
 			out = append(out, r.accountResult(Pass, a, "Member account %s has no IAM users.", a.ID))
 		}
@@ -137,8 +138,8 @@ func checkOrgRootCentralized(r *Rule, _ *Context, s *snapshot.Snapshot) []Result
 		res.MissingInputs = inputNames(snapshot.InputOrganizationsFeatures)
 		return []Result{res}
 	case !enabled:
-		return []Result{r.orgResult(Fail, o, "Organisation %s has not enabled centralised root access (RootCredentialsManagement), so its %d member accounts keep their own root credentials.",
-			o.ID, max(len(o.Accounts)-1, 0))}
+		return []Result{r.orgResult(Fail, o, "Organisation %s has not enabled centralised root access (RootCredentialsManagement), so its %s their own root credentials.",
+			o.ID, wording.CountAs(max(len(o.Accounts)-1, 0), "member account keeps", "member accounts keep"))}
 	}
 	out := []Result{r.orgResult(Pass, o, "Organisation %s has enabled centralised root access.", o.ID)}
 	for _, a := range members(s) {

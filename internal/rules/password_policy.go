@@ -2,6 +2,7 @@ package rules
 
 import (
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // Password policy rules judge the account password policy only where some
@@ -53,7 +54,7 @@ var PasswordPolicyMissing = Rule{
 
 func judgeMissing(r *Rule, _ *Context, a *snapshot.Account, p *snapshot.PasswordPolicy) Result {
 	if p == nil {
-		return r.accountResult(Fail, a, "No password policy is set while %s a console password.", plural(len(consoleUsers(a)), "IAM user has", "IAM users have"))
+		return r.accountResult(Fail, a, "No password policy is set while %s a console password.", wording.CountAs(len(consoleUsers(a)), "IAM user has", "IAM users have"))
 	}
 	return r.accountResult(Pass, a, "The account has a password policy.")
 }
@@ -84,9 +85,9 @@ func judgeMinLength(r *Rule, ctx *Context, a *snapshot.Account, p *snapshot.Pass
 	case p == nil:
 		return noPolicy(r, a, "passwords may be 8 characters long")
 	case p.MinimumPasswordLength < want:
-		return r.accountResult(Fail, a, "The password policy requires %d characters; at least %d are needed.", p.MinimumPasswordLength, want)
+		return r.accountResult(Fail, a, "The password policy requires %s; at least %d are needed.", wording.Count(p.MinimumPasswordLength, "character"), want)
 	}
-	return r.accountResult(Pass, a, "The password policy requires at least %d characters.", p.MinimumPasswordLength)
+	return r.accountResult(Pass, a, "The password policy requires at least %s.", wording.Count(p.MinimumPasswordLength, "character"))
 }
 
 // PasswordPolicyReuse fails a policy that remembers fewer previous passwords than configured.
@@ -115,9 +116,9 @@ func judgeReuse(r *Rule, ctx *Context, a *snapshot.Account, p *snapshot.Password
 	case p == nil:
 		return noPolicy(r, a, "previous passwords may be reused")
 	case p.PasswordReusePrevention < want:
-		return r.accountResult(Fail, a, "The password policy remembers %d previous passwords; at least %d are needed.", p.PasswordReusePrevention, want)
+		return r.accountResult(Fail, a, "The password policy remembers %s; at least %d are needed.", wording.Count(p.PasswordReusePrevention, "previous password"), want)
 	}
-	return r.accountResult(Pass, a, "The password policy remembers %d previous passwords.", p.PasswordReusePrevention)
+	return r.accountResult(Pass, a, "The password policy remembers %s.", wording.Count(p.PasswordReusePrevention, "previous password"))
 }
 
 // PasswordPolicyComplexity fails a policy missing any character-class requirement.
@@ -188,9 +189,9 @@ func judgeExpiry(r *Rule, ctx *Context, a *snapshot.Account, p *snapshot.Passwor
 	case p == nil:
 		return noPolicy(r, a, "passwords never expire")
 	case p.MaxPasswordAge <= 0:
-		return r.accountResult(Fail, a, "The password policy does not expire passwords; benchmarks ask for %d days or less."+nist, limit)
+		return r.accountResult(Fail, a, "The password policy does not expire passwords; benchmarks ask for %s or less."+nist, wording.Days(limit))
 	case p.MaxPasswordAge > limit:
-		return r.accountResult(Fail, a, "The password policy expires passwords after %d days; benchmarks ask for %d or less."+nist, p.MaxPasswordAge, limit)
+		return r.accountResult(Fail, a, "The password policy expires passwords after %s; benchmarks ask for %d or less."+nist, wording.Days(p.MaxPasswordAge), limit)
 	}
-	return r.accountResult(Pass, a, "The password policy expires passwords after %d days.", p.MaxPasswordAge)
+	return r.accountResult(Pass, a, "The password policy expires passwords after %s.", wording.Days(p.MaxPasswordAge))
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/iamspect/iamspect/internal/access"
 	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // The policy-content rules (service wildcards, NotAction, PassRole and
@@ -114,7 +115,7 @@ func contentCheck(what string, j judge, blocked func(p *access.Principal) bool, 
 func attachmentNote(who []string, mp *snapshot.ManagedPolicy) string {
 	if len(who) == 0 {
 		if mp.AttachmentCount > 0 {
-			return fmt.Sprintf("it is attached to %s", plural(mp.AttachmentCount, "principal", "principals"))
+			return fmt.Sprintf("it is attached to %s", wording.CountAs(mp.AttachmentCount, "principal", "principals"))
 		}
 		return "it is not attached to any user, group or role"
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // PolicyInvalid reports policy documents with errors.
@@ -74,7 +75,7 @@ func checkPolicyInvalid(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot
 		}
 		errs, warns := docErrors(ctx, s, a, memo, mp.ARN, mp.Document)
 		if len(errs) > 0 {
-			out = append(out, r.policyResult(Fail, a, mp, "Managed policy %s has %s: %s.", mp.Name, plural(len(errs), "error", "errors"), strings.Join(errs, "; ")))
+			out = append(out, r.policyResult(Fail, a, mp, "Managed policy %s has %s: %s.", mp.Name, wording.CountAs(len(errs), "error", "errors"), strings.Join(errs, "; ")))
 		} else {
 			out = append(out, r.policyResult(Pass, a, mp, "Managed policy %s has no errors%s.", mp.Name, warnNote(warns)))
 		}
@@ -124,5 +125,5 @@ func warnNote(warns []string) string {
 	if len(warns) == 0 {
 		return ""
 	}
-	return fmt.Sprintf(" (%s: %s)", plural(len(warns), "warning", "warnings"), summarize(warns, 3))
+	return fmt.Sprintf(" (%s: %s)", wording.CountAs(len(warns), "warning", "warnings"), summarize(warns, 3))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/iamspect/iamspect/internal/access"
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // PrivilegeEscalation fails each user and role that can raise its own
@@ -172,7 +173,7 @@ func exposureMessage(an *access.Analysis, role *access.Principal, ps []*access.P
 	}
 	return fmt.Sprintf("Role %s trusts any principal, so every principal of the account can assume it and gain %s: %s %s. "+
 		"This is one finding for all of them: fix the role's trust policy (role-trust-any-principal).",
-		role.Name, gain, plural(len(ps), "principal is raised:", "principals are raised:"), summarize(names, 10))
+		role.Name, gain, wording.CountAs(len(ps), "principal is raised:", "principals are raised:"), summarize(names, 10))
 }
 
 // gainText names what becoming target gives p: "s3:GetObject and
@@ -183,7 +184,7 @@ func gainText(an *access.Analysis, target, p *access.Principal) string {
 		return ""
 	}
 	if total > len(names) {
-		return strings.Join(names, ", ") + " and " + plural(total-len(names), "more action", "more actions")
+		return strings.Join(names, ", ") + " and " + wording.CountAs(total-len(names), "more action", "more actions")
 	}
 	return joinList(names)
 }
@@ -246,7 +247,7 @@ func chainPath(c access.Chain) []string {
 		out = append(out, h.Via, h.To)
 	}
 	if c.Omitted > 0 {
-		out = append(out, fmt.Sprintf("%d more hops", c.Omitted), c.End)
+		out = append(out, wording.Count(c.Omitted, "more hop"), c.End)
 	}
 	return out
 }
@@ -288,12 +289,12 @@ func escalationMessage(an *access.Analysis, p *access.Principal, fs []access.Fin
 		for i, g := range groups {
 			ids[i] = g[0].Method.ID
 		}
-		fmt.Fprintf(&b, " with %s: %s.", plural(len(groups), "method", "methods"), strings.Join(ids, ", "))
+		fmt.Fprintf(&b, " with %s: %s.", wording.CountAs(len(groups), "method", "methods"), strings.Join(ids, ", "))
 	}
 	const detailed = 5
 	for i, g := range groups {
 		if i == detailed {
-			fmt.Fprintf(&b, " Details of the other %s: iamspect explain %s.", plural(len(groups)-detailed, "method", "methods"), p.ARN)
+			fmt.Fprintf(&b, " Details of the other %s: iamspect explain %s.", wording.CountAs(len(groups)-detailed, "method", "methods"), p.ARN)
 			break
 		}
 		b.WriteString(" " + describeMethod(an, p, g))
@@ -334,7 +335,7 @@ func unionGains(an *access.Analysis, p *access.Principal, fs []access.Finding) s
 		names = names[:4]
 	}
 	if more > 0 {
-		return strings.Join(names, ", ") + " and " + plural(more, "more action", "more actions")
+		return strings.Join(names, ", ") + " and " + wording.CountAs(more, "more action", "more actions")
 	}
 	return joinList(names)
 }

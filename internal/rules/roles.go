@@ -1,9 +1,10 @@
 package rules
 
 import (
-	"fmt"
+	"time"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // RoleUnused fails roles not assumed for RoleUnusedDays.
@@ -50,18 +51,18 @@ func checkRoleUnused(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Ac
 		case ro.LastUsed != nil && !ro.LastUsed.Date.IsZero():
 			d := daysBetween(ro.LastUsed.Date, now)
 			if d >= limit {
-				out = append(out, withEvidence(r.roleResult(Fail, a, ro, "Role %s was last used %d days ago (%s), more than %d days.", ro.Name, d, day(ro.LastUsed.Date), limit), aged("", ro.LastUsed.Date, d, limit)))
+				out = append(out, withEvidence(r.roleResult(Fail, a, ro, "Role %s was last used %s ago (%s), more than %s.", ro.Name, wording.Days(d), day(ro.LastUsed.Date), wording.Days(limit)), aged("", ro.LastUsed.Date, d, limit)))
 			} else {
-				out = append(out, r.roleResult(Pass, a, ro, "Role %s was used %d days ago.", ro.Name, d))
+				out = append(out, r.roleResult(Pass, a, ro, "Role %s was used %s ago.", ro.Name, wording.Days(d)))
 			}
 		case ro.CreatedAt.IsZero():
 			out = append(out, r.roleResult(Unknown, a, ro, "Role %s has no recorded use and no creation date.", ro.Name))
 		default:
 			d := daysBetween(ro.CreatedAt, now)
 			if d >= limit {
-				out = append(out, withEvidence(r.roleResult(Fail, a, ro, "Role %s has no recorded use (RoleLastUsed is empty) and was created %d days ago (%s).", ro.Name, d, day(ro.CreatedAt)), aged("", ro.CreatedAt, d, limit)))
+				out = append(out, withEvidence(r.roleResult(Fail, a, ro, "Role %s has no recorded use (RoleLastUsed is empty) and was created %s ago (%s).", ro.Name, wording.Days(d), day(ro.CreatedAt)), aged("", ro.CreatedAt, d, limit)))
 			} else {
-				out = append(out, r.roleResult(Pass, a, ro, "Role %s has no recorded use but was created only %d days ago.", ro.Name, d))
+				out = append(out, r.roleResult(Pass, a, ro, "Role %s has no recorded use but was created only %s ago.", ro.Name, wording.Days(d)))
 			}
 		}
 	}
@@ -116,9 +117,9 @@ func checkSessionDuration(r *Rule, ctx *Context, _ *snapshot.Snapshot, a *snapsh
 			continue
 		}
 		if d > hours*3600 {
-			out = append(out, r.roleResult(Fail, a, ro, "Role %s allows sessions of %s, more than %d hours.", ro.Name, hoursText(d), hours))
+			out = append(out, r.roleResult(Fail, a, ro, "Role %s allows sessions of %s, more than %s.", ro.Name, sessionText(d), wording.Count(hours, "hour")))
 		} else {
-			out = append(out, r.roleResult(Pass, a, ro, "Role %s allows sessions of at most %s.", ro.Name, hoursText(d)))
+			out = append(out, r.roleResult(Pass, a, ro, "Role %s allows sessions of at most %s.", ro.Name, sessionText(d)))
 		}
 	}
 	if len(out) == 0 {
@@ -127,9 +128,7 @@ func checkSessionDuration(r *Rule, ctx *Context, _ *snapshot.Snapshot, a *snapsh
 	return out
 }
 
-func hoursText(seconds int) string {
-	if seconds%3600 == 0 {
-		return plural(seconds/3600, "hour", "hours")
-	}
-	return fmt.Sprintf("%d minutes", seconds/60)
+// sessionText writes a role's maximum session duration (seconds).
+func sessionText(seconds int) string {
+	return wording.Duration(time.Duration(seconds) * time.Second)
 }

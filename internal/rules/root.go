@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // RootAccessKeys fails when the root user has an active access key.
@@ -184,17 +185,17 @@ func checkRootRecentlyUsed(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snaps
 	now, window := ctx.Now(s, a), ctx.Config.RootUsageWindowDays
 	var uses []string
 	if t := root.PasswordLastUsed; t != nil && daysBetween(*t, now) < window {
-		uses = append(uses, fmt.Sprintf("its password %d days ago (%s)", daysBetween(*t, now), day(*t)))
+		uses = append(uses, fmt.Sprintf("its password %s ago (%s)", wording.Days(daysBetween(*t, now)), day(*t)))
 	}
 	for _, k := range root.AccessKeys {
 		if t := k.LastUsed; t != nil && daysBetween(*t, now) < window {
-			uses = append(uses, fmt.Sprintf("%s %d days ago (%s)", k.Label(), daysBetween(*t, now), day(*t)))
+			uses = append(uses, fmt.Sprintf("%s %s ago (%s)", k.Label(), wording.Days(daysBetween(*t, now)), day(*t)))
 		}
 	}
 	if len(uses) > 0 {
-		return []Result{r.rootResult(Fail, a, "The root user was used in the last %d days: %s.", window, joinList(uses))}
+		return []Result{r.rootResult(Fail, a, "The root user was used in the last %s: %s.", wording.Days(window), joinList(uses))}
 	}
-	return []Result{r.rootResult(Pass, a, "The root user was not used in the last %d days.", window)}
+	return []Result{r.rootResult(Pass, a, "The root user was not used in the last %s.", wording.Days(window))}
 }
 
 // RootSigningCertificates fails active signing certificates on root.
@@ -234,7 +235,7 @@ func checkRootSigningCerts(r *Rule, _ *Context, s *snapshot.Snapshot, a *snapsho
 		}
 	}
 	if n > 0 {
-		return []Result{r.rootResult(Fail, a, "The root user has %s.", plural(n, "active signing certificate", "active signing certificates"))}
+		return []Result{r.rootResult(Fail, a, "The root user has %s.", wording.CountAs(n, "active signing certificate", "active signing certificates"))}
 	}
 	return []Result{r.rootResult(Pass, a, "The root user has no active signing certificate.")}
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -150,14 +151,21 @@ func (c Config) Validate() error {
 
 // RenderThresholds replaces each {{key}} in text with the threshold's value
 // in c (zero values take the default). Rule texts name thresholds this way
-// so that a report says what the scan was configured to check.
+// so that a report says what the scan was configured to check. A value of
+// 1 followed by its unit (perhaps after one word) takes the singular:
+// "1 day", "remember 1 previous password".
 func RenderThresholds(text string, c Config) string {
 	if !strings.Contains(text, "{{") {
 		return text
 	}
 	c = c.WithDefaults()
 	for _, t := range thresholds {
-		text = strings.ReplaceAll(text, "{{"+t.Key+"}}", strconv.Itoa(t.Get(c)))
+		v := t.Get(c)
+		if v == 1 && t.Unit != "" {
+			one := regexp.MustCompile(`\{\{` + t.Key + `\}\}( (?:[a-z]+ )?)` + t.Unit + `\b`)
+			text = one.ReplaceAllString(text, "1${1}"+strings.TrimSuffix(t.Unit, "s"))
+		}
+		text = strings.ReplaceAll(text, "{{"+t.Key+"}}", strconv.Itoa(v))
 	}
 	return text
 }

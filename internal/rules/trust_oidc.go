@@ -7,6 +7,7 @@ import (
 	"github.com/iamspect/iamspect/internal/access"
 	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 var oidcRefs = []string{
@@ -116,7 +117,7 @@ func judgeOIDCScope(lo, hi access.Scope) func(*Context, *snapshot.Snapshot, *sna
 		if n == 0 {
 			return nil, "no usable OIDC trust"
 		}
-		return fails, fmt.Sprintf("every OIDC trust (%s) is narrower", plural(n, "statement", "statements"))
+		return fails, fmt.Sprintf("every OIDC trust (%s) is narrower", wording.CountAs(n, "statement", "statements"))
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // UserPasswordAndAccessKeys fails users with both a console password and an
@@ -44,7 +45,7 @@ func checkPasswordAndKeys(r *Rule, _ *Context, _ *snapshot.Snapshot, a *snapshot
 		switch {
 		case u.HasConsolePassword() && keys > 0:
 			out = append(out, r.userResult(Fail, a, u, "IAM user %s has a console password and %s.",
-				u.Name, plural(keys, "active access key", "active access keys")))
+				u.Name, wording.CountAs(keys, "active access key", "active access keys")))
 		case u.HasConsolePassword():
 			out = append(out, r.userResult(Pass, a, u, "IAM user %s has a console password and no active access key.", u.Name))
 		case keys > 0:
@@ -92,9 +93,9 @@ func checkConsolePasswordUnused(r *Rule, ctx *Context, s *snapshot.Snapshot, a *
 		p := u.Password
 		if p.LastUsed != nil {
 			if d := daysBetween(*p.LastUsed, now); d >= limit {
-				out = append(out, withEvidence(r.userResult(Fail, a, u, "IAM user %s last signed in to the console %d days ago (%s); the limit is %d days.", u.Name, d, day(*p.LastUsed), limit), aged("", *p.LastUsed, d, limit)))
+				out = append(out, withEvidence(r.userResult(Fail, a, u, "IAM user %s last signed in to the console %s ago (%s); the limit is %s.", u.Name, wording.Days(d), day(*p.LastUsed), wording.Days(limit)), aged("", *p.LastUsed, d, limit)))
 			} else {
-				out = append(out, r.userResult(Pass, a, u, "IAM user %s signed in to the console %d days ago.", u.Name, d))
+				out = append(out, r.userResult(Pass, a, u, "IAM user %s signed in to the console %s ago.", u.Name, wording.Days(d)))
 			}
 			continue
 		}
@@ -103,9 +104,9 @@ func checkConsolePasswordUnused(r *Rule, ctx *Context, s *snapshot.Snapshot, a *
 			since = *p.LastChanged
 		}
 		if d := daysBetween(since, now); d >= limit {
-			out = append(out, withEvidence(r.userResult(Fail, a, u, "IAM user %s has never used its console password, set %d days ago (%s); the limit is %d days.", u.Name, d, day(since), limit), aged("", since, d, limit)))
+			out = append(out, withEvidence(r.userResult(Fail, a, u, "IAM user %s has never used its console password, set %s ago (%s); the limit is %s.", u.Name, wording.Days(d), day(since), wording.Days(limit)), aged("", since, d, limit)))
 		} else {
-			out = append(out, r.userResult(Pass, a, u, "IAM user %s has not used its console password yet, but it was set only %d days ago.", u.Name, d))
+			out = append(out, r.userResult(Pass, a, u, "IAM user %s has not used its console password yet, but it was set only %s ago.", u.Name, wording.Days(d)))
 		}
 	}
 	return out
@@ -148,16 +149,16 @@ func checkSSHKeyNotRotated(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snaps
 			}
 			active++
 			if k.UploadedAt != nil && daysBetween(*k.UploadedAt, now) > limit {
-				old = append(old, fmt.Sprintf("%s is %d days old", k.ID, daysBetween(*k.UploadedAt, now)))
+				old = append(old, fmt.Sprintf("%s is %s old", k.ID, wording.Days(daysBetween(*k.UploadedAt, now))))
 			}
 		}
 		switch {
 		case len(old) > 0:
-			out = append(out, r.userResult(Fail, a, u, "IAM user %s: SSH public key %s; the limit is %d days.", u.Name, joinList(old), limit))
+			out = append(out, r.userResult(Fail, a, u, "IAM user %s: SSH public key %s; the limit is %s.", u.Name, joinList(old), wording.Days(limit)))
 		case active == 0:
 			out = append(out, r.userResult(Pass, a, u, "IAM user %s has no active SSH public key.", u.Name))
 		default:
-			out = append(out, r.userResult(Pass, a, u, "IAM user %s: every active SSH public key is at most %d days old.", u.Name, limit))
+			out = append(out, r.userResult(Pass, a, u, "IAM user %s: every active SSH public key is at most %s old.", u.Name, wording.Days(limit)))
 		}
 	}
 	return out
@@ -199,7 +200,7 @@ func checkSigningCertificate(r *Rule, _ *Context, _ *snapshot.Snapshot, a *snaps
 			}
 		}
 		if n > 0 {
-			out = append(out, r.userResult(Fail, a, u, "IAM user %s has %s.", u.Name, plural(n, "active signing certificate", "active signing certificates")))
+			out = append(out, r.userResult(Fail, a, u, "IAM user %s has %s.", u.Name, wording.CountAs(n, "active signing certificate", "active signing certificates")))
 		} else {
 			out = append(out, r.userResult(Pass, a, u, "IAM user %s has no active signing certificate.", u.Name))
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // UserUnnecessary fails every IAM user: people should sign in through
@@ -64,12 +65,12 @@ func describeUserKind(a *snapshot.Account, u *snapshot.User) string {
 	keys := len(u.ActiveAccessKeys())
 	switch {
 	case u.HasConsolePassword() && keys > 0:
-		return "has a console password and " + plural(keys, "active access key", "active access keys") +
+		return "has a console password and " + wording.CountAs(keys, "active access key", "active access keys") +
 			" (used by a person and a program): move the person to IAM Identity Center and the program to a role."
 	case u.HasConsolePassword():
 		return "has a console password (a person's sign-in): give this person access through IAM Identity Center or federation instead."
 	case keys > 0:
-		return "has " + plural(keys, "active access key", "active access keys") +
+		return "has " + wording.CountAs(keys, "active access key", "active access keys") +
 			" and no console password (a workload identity): use a role instead (instance profile, OIDC federation for CI, IAM Roles Anywhere outside AWS)."
 	case len(u.ServiceCredentials) > 0 || len(u.SSHKeys) > 0:
 		return "holds only service-specific credentials or CodeCommit SSH keys, a known legitimate use of IAM users: if intended, suppress this result with the reason."
@@ -148,13 +149,13 @@ func checkUserInactive(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.
 		}
 		switch {
 		case last != nil && daysBetween(*last, now) >= limit:
-			out = append(out, withEvidence(r.userResult(Fail, a, u, "IAM user %s was last used %d days ago (%s); the limit is %d days%s.", u.Name, daysBetween(*last, now), day(*last), limit, note), aged("", *last, daysBetween(*last, now), limit)))
+			out = append(out, withEvidence(r.userResult(Fail, a, u, "IAM user %s was last used %s ago (%s); the limit is %s%s.", u.Name, wording.Days(daysBetween(*last, now)), day(*last), wording.Days(limit), note), aged("", *last, daysBetween(*last, now), limit)))
 		case last != nil:
-			out = append(out, r.userResult(Pass, a, u, "IAM user %s was used %d days ago.", u.Name, daysBetween(*last, now)))
+			out = append(out, r.userResult(Pass, a, u, "IAM user %s was used %s ago.", u.Name, wording.Days(daysBetween(*last, now))))
 		case !u.CreatedAt.IsZero() && daysBetween(u.CreatedAt, now) >= limit:
-			out = append(out, withEvidence(r.userResult(Fail, a, u, "IAM user %s has never used a password or access key in the %d days since it was created (%s)%s.", u.Name, daysBetween(u.CreatedAt, now), day(u.CreatedAt), note), aged("", u.CreatedAt, daysBetween(u.CreatedAt, now), limit)))
+			out = append(out, withEvidence(r.userResult(Fail, a, u, "IAM user %s has never used a password or access key in the %s since it was created (%s)%s.", u.Name, wording.Days(daysBetween(u.CreatedAt, now)), day(u.CreatedAt), note), aged("", u.CreatedAt, daysBetween(u.CreatedAt, now), limit)))
 		default:
-			out = append(out, r.userResult(Pass, a, u, "IAM user %s has not been used yet but was created less than %d days ago.", u.Name, limit))
+			out = append(out, r.userResult(Pass, a, u, "IAM user %s has not been used yet but was created less than %s ago.", u.Name, wording.Days(limit)))
 		}
 	}
 	return out
