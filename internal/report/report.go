@@ -20,20 +20,26 @@ import (
 // (docs/output.md), MAJOR.MINOR: a minor version only adds optional fields,
 // which older readers ignore; a major version changes or removes fields, and
 // Load migrates every older major to this one (migrate.go).
-const SchemaVersion = "2.1"
+const SchemaVersion = "2.2"
 
 // Report is a finished scan, ready to render. It is self-contained: every
 // writer renders it without the live rule catalogue, so a report saved by
 // one version renders in any format with a later one.
 type Report struct {
-	SchemaVersion string           `json:"schema_version"`
-	Tool          Tool             `json:"tool"`
-	GeneratedAt   time.Time        `json:"generated_at"`
-	AsOf          *time.Time       `json:"as_of,omitempty"`
-	Source        snapshot.Source  `json:"source"`
-	Accounts      []Account        `json:"accounts"`
-	Summary       Summary          `json:"summary"`
-	Results       []finding.Result `json:"results"`
+	SchemaVersion string    `json:"schema_version"`
+	Tool          Tool      `json:"tool"`
+	GeneratedAt   time.Time `json:"generated_at"`
+	// AsOf is the time credential ages are measured against: --as-of, else
+	// the latest of the accounts' reference times (the credential report's
+	// generation time, else the collection time). Always set since schema
+	// 2.2; older reports carry it only when --as-of was given.
+	AsOf *time.Time `json:"as_of,omitempty"`
+	// AsOfSource says where AsOf came from (AsOf* constants; schema 2.2).
+	AsOfSource string           `json:"as_of_source,omitempty"`
+	Source     snapshot.Source  `json:"source"`
+	Accounts   []Account        `json:"accounts"`
+	Summary    Summary          `json:"summary"`
+	Results    []finding.Result `json:"results"`
 	// Rules describes each rule that produced a result, so a reader of the
 	// report alone can tell what a rule ID means and how to fix it.
 	Rules  []RuleInfo       `json:"rules"`
@@ -131,7 +137,26 @@ type Tool struct {
 type Account struct {
 	ID    string `json:"id"`
 	Alias string `json:"alias,omitempty"`
+	// AsOf is the time this account's ages are measured against, and
+	// AsOfSource where it came from (schema 2.2).
+	AsOf       *time.Time `json:"as_of,omitempty"`
+	AsOfSource string     `json:"as_of_source,omitempty"`
 }
+
+// Where a report's clock came from (as_of_source).
+const (
+	// AsOfOption: --as-of.
+	AsOfOption = "as_of_option"
+	// AsOfCredentialReport: the credential report's generation time.
+	AsOfCredentialReport = "credential_report"
+	// AsOfCollection: the time the snapshot was collected or imported.
+	AsOfCollection = "collection_time"
+	// AsOfDemo: the built-in demo's fixed clock.
+	AsOfDemo = "demo"
+	// AsOfMixed: accounts measured against different times (each
+	// account's as_of says which); the report's as_of is the latest.
+	AsOfMixed = "per_account"
+)
 
 // Summary counts results.
 type Summary struct {
@@ -164,13 +189,11 @@ func New(s *snapshot.Snapshot, out *scan.Outcome, toolVersion string, generatedA
 	if r.Gaps == nil {
 		r.Gaps = []snapshot.Gap{}
 	}
-	if !asOf.IsZero() {
-		t := asOf.UTC()
-		r.AsOf = &t
-	}
 	for _, a := range s.Accounts {
-		r.Accounts = append(r.Accounts, Account{ID: a.ID, Alias: a.Alias})
+		t, src := accountClock(s, a, asOf)
+		r.Accounts = append(r.Accounts, Account{ID: a.ID, Alias: a.Alias, AsOf: &t, AsOfSource: src})
 	}
+	r.AsOf, r.AsOfSource = reportClock(r.Accounts)
 	sort.Slice(r.Accounts, func(i, j int) bool { return r.Accounts[i].ID < r.Accounts[j].ID })
 	// Rule texts name the thresholds the scan ran with, not the defaults.
 	r.Rules = ruleInfos(r.Results, func(id string) *rules.Rule {
@@ -182,6 +205,38 @@ func New(s *snapshot.Snapshot, out *scan.Outcome, toolVersion string, generatedA
 	r.Summary = Summarize(r.Results)
 	r.Summary.Complete = r.Summary.Unknown == 0 && len(r.Gaps) == 0 && len(r.Errors) == 0
 	return r
+}
+
+// accountClock is the time an account's ages are measured against, as the
+// rules measure them (rules.Context.Now), and where it came from.
+func accountClock(s *snapshot.Snapshot, a *snapshot.Account, asOf time.Time) (time.Time, string) {
+	switch {
+	case !asOf.IsZero():
+		return asOf.UTC(), AsOfOption
+	case s.Source.Kind == "demo":
+		return s.ReferenceTime(a).UTC(), AsOfDemo
+	case a.CredentialReportGeneratedAt != nil && !a.CredentialReportGeneratedAt.IsZero():
+		return a.CredentialReportGeneratedAt.UTC(), AsOfCredentialReport
+	}
+	return s.CollectedAt.UTC(), AsOfCollection
+}
+
+// reportClock is the report's as_of: the accounts' shared time and source,
+// or the latest time with AsOfMixed when they differ.
+func reportClock(accounts []Account) (*time.Time, string) {
+	if len(accounts) == 0 {
+		return nil, ""
+	}
+	latest, src := *accounts[0].AsOf, accounts[0].AsOfSource
+	for _, a := range accounts[1:] {
+		if !a.AsOf.Equal(latest) || a.AsOfSource != src {
+			src = AsOfMixed
+		}
+		if a.AsOf.After(latest) {
+			latest = *a.AsOf
+		}
+	}
+	return &latest, src
 }
 
 // Summarize counts results by status and failing results by severity.

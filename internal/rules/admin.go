@@ -159,11 +159,11 @@ func checkPrincipalAdmin(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapsho
 		}
 		switch {
 		case pr.Set.IsAdmin():
-			out = append(out, r.principalResult(Fail, a, pr, "%s can perform every action on every resource %s.", kindLabel(pr), adminVia(pr)))
+			out = append(out, withEvidence(r.principalResult(Fail, a, pr, "%s can perform every action on every resource %s.", kindLabel(pr), adminVia(pr)), everyAction()))
 		case relax.adminDespiteSCPDenies(pr.Set):
-			out = append(out, r.principalResult(Fail, a, pr, "%s can perform every action on every resource %s, apart from the few actions the organisation's SCPs deny.", kindLabel(pr), adminVia(pr)))
+			out = append(out, withEvidence(r.principalResult(Fail, a, pr, "%s can perform every action on every resource %s, apart from the few actions the organisation's SCPs deny.", kindLabel(pr), adminVia(pr)), everyAction()))
 		case assumeChainToAdmin(an, pr) != "":
-			out = append(out, r.principalResult(Fail, a, pr, "%s is not an administrator by its own policies, but can become one by assuming roles: %s.", kindLabel(pr), assumeChainToAdmin(an, pr)))
+			out = append(out, withEvidence(r.principalResult(Fail, a, pr, "%s is not an administrator by its own policies, but can become one by assuming roles: %s.", kindLabel(pr), assumeChainToAdmin(an, pr)), everyAction()))
 		case len(pr.Problems) > 0:
 			out = append(out, r.principalResult(Unknown, a, pr, "%s is not an administrator through the policies that could be read, but %s.", kindLabel(pr), joinList(pr.Problems)))
 		default:
@@ -175,6 +175,9 @@ func checkPrincipalAdmin(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapsho
 	}
 	return out
 }
+
+// everyAction is principal-admin-access's evidence: administrator reach.
+func everyAction() *Evidence { return &Evidence{Actions: []string{"*"}} }
 
 // assumeChainToAdmin returns the shortest chain by which the principal
 // reaches an administrator role through unconditional sts:AssumeRole alone,

@@ -22,6 +22,8 @@ func TestEvidenceMatchesTheMessage(t *testing.T) {
 		"role-unused":                     aged,
 		"policy-admin-attached":           func(e *finding.Evidence) bool { return e.Policy != "" && e.Statement != "" },
 		"privilege-escalation":            func(e *finding.Evidence) bool { return len(e.Actions) > 0 && len(e.Path) >= 3 },
+		"role-trust-any-principal":        func(e *finding.Evidence) bool { return len(e.Principals) == 1 && e.Principals[0] == "*" },
+		"principal-admin-access":          func(e *finding.Evidence) bool { return len(e.Actions) == 1 && e.Actions[0] == "*" },
 		"principal-can-grant-permissions": func(e *finding.Evidence) bool { return len(e.Actions) > 0 && len(e.Principals) > 0 },
 	}
 	out, err := scan.Run(context.Background(), demo.Snapshot(), scan.Options{})

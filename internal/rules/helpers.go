@@ -233,6 +233,20 @@ func withEvidence(res Result, ev *Evidence) Result {
 	return res
 }
 
+// failsWithEvidence gives every failing result of check the evidence ev
+// returns (a fresh value each time: results are not shared).
+func failsWithEvidence(check func(*Rule, *Context, *snapshot.Snapshot, *snapshot.Account) []Result, ev func() *Evidence) func(*Rule, *Context, *snapshot.Snapshot, *snapshot.Account) []Result {
+	return func(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result {
+		out := check(r, ctx, s, a)
+		for i := range out {
+			if out[i].Status == Fail {
+				out[i].Evidence = ev()
+			}
+		}
+		return out
+	}
+}
+
 // oldest keeps the evidence with the greatest age.
 func oldest(cur, next *Evidence) *Evidence {
 	if cur == nil || (next != nil && *next.AgeDays > *cur.AgeDays) {

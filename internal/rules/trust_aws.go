@@ -35,8 +35,9 @@ var RoleTrustAnyPrincipal = Rule{
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous",
 		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid",
 	},
-	Needs:        policyNeeds,
-	CheckAccount: trustCheck(judgeAnyPrincipal),
+	Needs: policyNeeds,
+	// Evidence: "*", anyone, can assume the role (finding.Result.Reach).
+	CheckAccount: failsWithEvidence(trustCheck(judgeAnyPrincipal), func() *Evidence { return &Evidence{Principals: []string{"*"}} }),
 }
 
 func judgeAnyPrincipal(_ *Context, _ *snapshot.Snapshot, _ *snapshot.Account, t access.Trust) ([]string, string) {
