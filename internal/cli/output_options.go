@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/iamspect/iamspect/internal/outfile"
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/report/formats"
+	"github.com/iamspect/iamspect/internal/report/table"
 	"github.com/iamspect/iamspect/internal/rules"
 )
 
@@ -33,6 +35,13 @@ type outputOptions struct {
 	hubRegion       string
 	hubProductARN   string
 	baseline        string
+	top             int
+	groupBy         string
+
+	// defaultTop is --top's default: 0 (every result) for scan, a few for
+	// the demo, whose hundred findings would otherwise open with a wall.
+	defaultTop int
+	flags      *pflag.FlagSet
 
 	// Set by Validate.
 	failOnSeverity rules.Severity
@@ -52,6 +61,9 @@ func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&o.reports, "report", nil, "also write the report in `FORMAT=PATH` (repeatable; PATH - is standard output), e.g. --report html=report.html --report asff=findings.json")
 	fs.StringVar(&o.hubRegion, "security-hub-region", "", "asff and --security-hub: the `REGION` of the findings and their product ARN (default us-east-1)")
 	fs.StringVar(&o.hubProductARN, "security-hub-product-arn", "", "asff and --security-hub: file findings under this product `ARN` instead of the account's own default product")
+	fs.IntVar(&o.top, "top", o.defaultTop, "table: show only the `N` most important failing results — by severity, then blast radius (anyone can assume, administrator reach, principals affected) — and a summary of the rest; 0 shows every result")
+	fs.StringVar(&o.groupBy, "group-by", table.GroupByRule, "table: lay failing results out by `LAYOUT`: rule (each with its fix), principal (what is wrong with each user, role, ...), account")
+	o.flags = fs
 	fs.StringVar(&o.baseline, "baseline", "", "compare with this earlier JSON `REPORT`: the report gains what changed (new, resolved, unchanged findings)")
 }
 
@@ -83,6 +95,7 @@ func (o *outputOptions) Validate() error {
 	if err == nil {
 		errs = append(errs, checkTargets(append([]reportTarget{{format: o.format, path: o.output}}, targets...)))
 	}
+	errs = append(errs, o.validateTable())
 	if o.hubRegion != "" && !regionPattern.MatchString(o.hubRegion) {
 		errs = append(errs, fmt.Errorf("--security-hub-region %q: want a region name like eu-west-1", o.hubRegion))
 	}
@@ -97,6 +110,29 @@ func (o *outputOptions) Validate() error {
 		o.baselineReport = base
 	}
 	return usage(errors.Join(errs...))
+}
+
+// validateTable checks --top and --group-by, which shape the table only: given
+// explicitly with no table among the outputs, they are refused rather than
+// silently ignored (a JSON report always carries every result).
+func (o *outputOptions) validateTable() error {
+	var errs []error
+	if o.top < 0 {
+		errs = append(errs, fmt.Errorf("--top %d: want 0 (every result) or more", o.top))
+	}
+	if !slices.Contains(table.GroupByValues, o.groupBy) {
+		errs = append(errs, fmt.Errorf("--group-by %q: want %s", o.groupBy, strings.Join(table.GroupByValues, ", ")))
+	}
+	hasTable := o.format == "table"
+	for _, r := range o.reports {
+		hasTable = hasTable || strings.HasPrefix(r, "table=")
+	}
+	for _, name := range []string{"top", "group-by"} {
+		if !hasTable && o.flags != nil && o.flags.Changed(name) {
+			errs = append(errs, fmt.Errorf("--%s shapes the table, and --format %s writes every result: drop --%s, or add --report table=- (or table=FILE)", name, o.format, name))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // regionPattern accepts AWS region names (at most 16 characters, as
@@ -146,7 +182,26 @@ func (o *outputOptions) render(w io.Writer, r *report.Report, format string, col
 	if err != nil {
 		return err
 	}
-	return f.Write(w, r, formats.Options{Color: color, ShowPassing: o.showPassing, Region: o.hubRegion, ProductARN: o.hubProductARN})
+	return f.Write(w, r, formats.Options{Color: color, ShowPassing: o.showPassing, Region: o.hubRegion, ProductARN: o.hubProductARN,
+		Width: terminalWidth(w), Top: o.top, GroupBy: o.groupBy})
+}
+
+// terminalWidth is the table's line width: the terminal's when w is one
+// (else $COLUMNS, else the default), and a fixed width for files and pipes,
+// so that saved output does not depend on the window it was made in. The
+// table bounds it (table.MaxWidth).
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return table.DefaultWidth
+	}
+	if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
+		return cols
+	}
+	if cols, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && cols > 0 {
+		return cols
+	}
+	return table.DefaultWidth
 }
 
 func (o *outputOptions) useColor(w io.Writer) bool {

@@ -87,7 +87,7 @@ func TestBaselineAndDiff(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw, _ := os.ReadFile(cur)
-	if !strings.Contains(string(raw), `"schema_version": "2.1"`) || rep.Changes == nil {
+	if !strings.Contains(string(raw), `"schema_version": "`+report.SchemaVersion+`"`) || rep.Changes == nil {
 		t.Fatalf("no changes block: %.300s", raw)
 	}
 	c := rep.Changes

@@ -33,6 +33,13 @@ type Options struct {
 	// ("" means us-east-1: IAM is global, Security Hub files findings in
 	// one region).
 	Region string
+	// Width is the table's line width (0: table.DefaultWidth).
+	Width int
+	// Top and GroupBy shape the table only: the N most important failing
+	// results, and the layout (table.Options); other formats always carry
+	// every result.
+	Top     int
+	GroupBy string
 	// ProductARN overrides ASFF's product ARN (default: the account's own
 	// arn:aws:securityhub:REGION:ACCOUNT:product/ACCOUNT/default).
 	ProductARN string
@@ -49,7 +56,7 @@ type Format struct {
 var all = []Format{
 	{Name: "table", Description: "for people: failures grouped by severity and rule, then unknown, muted, passing, gaps",
 		Write: func(w io.Writer, r *report.Report, o Options) error {
-			return table.Write(w, r, table.Options{Color: o.Color, ShowPassing: o.ShowPassing})
+			return table.Write(w, r, table.Options{Color: o.Color, ShowPassing: o.ShowPassing, Width: o.Width, Top: o.Top, GroupBy: o.GroupBy})
 		}},
 	{Name: "json", Description: "for programs: the versioned, self-contained report (docs/output.md)",
 		Write: func(w io.Writer, r *report.Report, _ Options) error { return jsonreport.Write(w, r) }},

@@ -7,12 +7,17 @@ package table
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
+	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/rules"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // Options control rendering.
@@ -21,9 +26,27 @@ type Options struct {
 	// ShowPassing lists every PASS result instead of a count per rule.
 	ShowPassing bool
 	// Width is the line width long messages are wrapped to (0:
-	// DefaultWidth), with continuation lines indented under the message.
+	// DefaultWidth; at most MaxWidth), with continuation lines indented
+	// under the message.
 	Width int
+	// Top, when above 0, shows only the Top most important failing results
+	// (finding.Rank: severity, then blast radius) and a summary instead of
+	// the unknown, muted and passing lists.
+	Top int
+	// GroupBy lays failing results out by rule (GroupByRule, the default),
+	// by principal or by account.
+	GroupBy string
 }
+
+// The layouts of failing results (Options.GroupBy, --group-by).
+const (
+	GroupByRule      = "rule"
+	GroupByPrincipal = "principal"
+	GroupByAccount   = "account"
+)
+
+// GroupByValues lists the layouts, default first.
+var GroupByValues = []string{GroupByRule, GroupByPrincipal, GroupByAccount}
 
 const (
 	reset = "\x1b[0m"
@@ -58,14 +81,28 @@ func (p *printer) paint(code, s string) string {
 
 // Write renders the report.
 func Write(w io.Writer, r *report.Report, opt Options) error {
+	if opt.GroupBy != "" && !slices.Contains(GroupByValues, opt.GroupBy) {
+		return fmt.Errorf("group by %q: want %s", opt.GroupBy, strings.Join(GroupByValues, ", "))
+	}
+	opt.Width = lineWidth(opt.Width)
 	p := &printer{w: w, opt: opt, multi: len(r.Accounts) > 1}
 	p.header(r)
-	for _, sev := range rules.Severities {
-		p.section(r, sev)
+	failing, more := selectFailing(r.Results, opt.Top)
+	switch opt.GroupBy {
+	case GroupByPrincipal, GroupByAccount:
+		p.byKey(r, failing, opt.GroupBy)
+	default:
+		for _, sev := range rules.Severities {
+			p.section(r, failing, sev)
+		}
 	}
-	p.unknown(r)
-	p.muted(r)
-	p.passing(r)
+	if opt.Top > 0 {
+		p.topNote(r, len(failing), more)
+	} else {
+		p.unknown(r)
+		p.muted(r)
+		p.passing(r)
+	}
 	p.gaps(r)
 	p.suppressions(r)
 	p.compliance(r)
@@ -83,21 +120,74 @@ func (p *printer) header(r *report.Report) {
 			ids = append(ids, a.ID)
 		}
 	}
-	p.printf("%s %s — %s\n", p.paint(bold, "iamspect"), r.Tool.Version, strings.Join(ids, ", "))
-	if r.AsOf != nil {
-		p.printf("Ages measured as of %s\n", r.AsOf.Format("2006-01-02 15:04 MST"))
+	head := p.paint(bold, "iamspect") + " " + r.Tool.Version + " — " + strings.Join(ids, ", ")
+	p.printf("%s\n", wrap(head, 0, 4, p.opt.Width))
+	p.printf("%s\n\n", wrap(clockLine(r), 0, 4, p.opt.Width))
+}
+
+// clockLine says what time the ages of the report are measured against, and
+// where that time came from.
+func clockLine(r *report.Report) string {
+	if r.AsOf == nil {
+		return "Ages measured as of: not recorded (a report written before schema 2.2)"
 	}
-	p.printf("\n")
+	if r.AsOfSource != report.AsOfMixed {
+		return "Ages measured as of " + stamp(*r.AsOf) + " (" + clockSource(r.AsOfSource) + ")"
+	}
+	var per []string
+	for _, a := range r.Accounts {
+		if a.AsOf != nil {
+			per = append(per, a.ID+" "+stamp(*a.AsOf)+" ("+clockSource(a.AsOfSource)+")")
+		}
+	}
+	return "Ages measured as of: " + strings.Join(per, ", ")
+}
+
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 MST") }
+
+func clockSource(src string) string {
+	switch src {
+	case report.AsOfOption:
+		return "--as-of"
+	case report.AsOfCredentialReport:
+		return "the credential report's generation time"
+	case report.AsOfCollection:
+		return "the collection time"
+	case report.AsOfDemo:
+		return "the demo's fixed clock, so its results never change"
+	}
+	return "source not recorded"
+}
+
+// selectFailing returns the failing results in the report's order, or,
+// with top > 0, the top most important ones (finding.Rank) in rank order,
+// and how many were left out.
+func selectFailing(rs []rules.Result, top int) ([]rules.Result, int) {
+	var out []rules.Result
+	for _, res := range rs {
+		if res.Status == rules.Fail {
+			out = append(out, res)
+		}
+	}
+	if top <= 0 {
+		return out, 0
+	}
+	finding.Rank(out)
+	if len(out) <= top {
+		return out, 0
+	}
+	return out[:top], len(out) - top
 }
 
 // section prints one severity's failing results, grouped by rule so that a
-// reader sees each problem once with every resource it affects.
-func (p *printer) section(r *report.Report, sev rules.Severity) {
+// reader sees each problem once with every resource it affects, and how to
+// fix it.
+func (p *printer) section(r *report.Report, failing []rules.Result, sev rules.Severity) {
 	var order []string
 	byRule := map[string][]rules.Result{}
 	total := 0
-	for _, res := range r.Results {
-		if res.Status != rules.Fail || res.Severity != sev {
+	for _, res := range failing {
+		if res.Severity != sev {
 			continue
 		}
 		if _, ok := byRule[res.RuleID]; !ok {
@@ -109,20 +199,74 @@ func (p *printer) section(r *report.Report, sev rules.Severity) {
 	if total == 0 {
 		return
 	}
-	p.printf("%s (%d)\n", p.paint(sevColor[sev], strings.ToUpper(string(sev))), total)
+	p.printf("%s (%s)\n", p.paint(sevColor[sev], strings.ToUpper(string(sev))), ofTotal(total, r.Summary.FailBySeverity[sev]))
 	for _, id := range order {
 		head := id
 		if title := r.Title(id); title != "" {
 			head += " — " + title
 		}
-		p.printf("  %s (%d)\n", p.paint(bold, head), len(byRule[id]))
+		count := ofTotal(len(byRule[id]), countFailing(r.Results, id))
+		p.printf("  %s\n", p.paint(bold, wrap(head+" ("+count+")", 2, 4, p.opt.Width)))
 		for _, res := range byRule[id] {
-			lead := "    ✗ " + p.label(res) + ": "
-			p.printf("    %s %s: %s\n", p.paint(sevColor[sev], "✗"), p.label(res),
-				wrap(res.Message, utf8.RuneCountInString(lead), 8, p.opt.Width))
+			p.item(p.paint(sevColor[sev], "✗"), 1, p.label(res)+": "+res.Message)
 		}
+		p.fix(r, id)
 	}
 	p.printf("\n")
+}
+
+// item prints one result: a mark of markLen runes (perhaps painted) at
+// column 4, then text wrapped under it at column 8.
+func (p *printer) item(mark string, markLen int, text string) {
+	p.printf("    %s %s\n", mark, wrap(text, 4+markLen+1, 8, p.opt.Width))
+}
+
+// ofTotal is "3", or "3 of 9" when --top left some out.
+func ofTotal(shown, total int) string {
+	if total > shown {
+		return fmt.Sprintf("%d of %d", shown, total)
+	}
+	return strconv.Itoa(shown)
+}
+
+// countFailing counts a rule's failing results.
+func countFailing(rs []rules.Result, ruleID string) int {
+	n := 0
+	for _, res := range rs {
+		if res.Status == rules.Fail && res.RuleID == ruleID {
+			n++
+		}
+	}
+	return n
+}
+
+// fix prints a rule's one-line remediation and where its full steps are.
+func (p *printer) fix(r *report.Report, ruleID string) {
+	if info := r.Rule(ruleID); info != nil && info.Remediation.Summary != "" {
+		p.printf("    %s\n", p.paint(dim, wrap("Fix: "+info.Remediation.Summary, 4, 9, p.opt.Width)))
+	}
+	p.printf("    %s\n", p.paint(dim, "Full steps: iamspect rules show "+ruleID))
+}
+
+// topNote says what --top left out.
+func (p *printer) topNote(r *report.Report, shown, more int) {
+	s := r.Summary
+	var rest []string
+	if more > 0 {
+		rest = append(rest, wording.CountAs(more, "more failing result", "more failing results"))
+	}
+	if s.Unknown > 0 {
+		rest = append(rest, wording.CountAs(s.Unknown, "unknown result", "unknown results"))
+	}
+	if s.Muted > 0 {
+		rest = append(rest, wording.CountAs(s.Muted, "muted result", "muted results"))
+	}
+	line := fmt.Sprintf("Showing the %s by severity, then blast radius (anyone can assume, administrator reach, principals affected).",
+		wording.CountAs(shown, "most important failing result", "most important failing results"))
+	if len(rest) > 0 {
+		line += " Not shown: " + strings.Join(rest, ", ") + "; --top 0 lists everything."
+	}
+	p.printf("%s\n\n", p.paint(dim, wrap(line, 0, 0, p.opt.Width)))
 }
 
 func (p *printer) unknown(r *report.Report) {
@@ -137,7 +281,7 @@ func (p *printer) unknown(r *report.Report) {
 	}
 	p.printf("%s (%d) — not checked, input missing\n", p.paint(bold, "UNKNOWN"), len(rs))
 	for _, res := range rs {
-		p.printf("  %-42s %s\n        %s\n", res.RuleID, p.label(res), wrap(res.Message, 8, 8, p.opt.Width))
+		p.printf("  %s\n        %s\n", p.ruleAndLabel(res), wrap(res.Message, 8, 8, p.opt.Width))
 	}
 	p.printf("\n")
 }
@@ -154,7 +298,7 @@ func (p *printer) muted(r *report.Report) {
 	}
 	p.printf("%s (%d)\n", p.paint(dim, "MUTED"), len(rs))
 	for _, res := range rs {
-		p.printf("  %-42s %s\n        reason: %s\n", res.RuleID, p.label(res), res.MuteReason)
+		p.printf("  %s\n        %s\n", p.ruleAndLabel(res), wrap("reason: "+res.MuteReason, 8, 8, p.opt.Width))
 	}
 	p.printf("\n")
 }
@@ -174,7 +318,7 @@ func (p *printer) passing(r *report.Report) {
 	p.printf("%s (%d)\n", p.paint(bold, "PASS"), len(list))
 	if p.opt.ShowPassing {
 		for _, res := range list {
-			p.printf("  %-42s %s\n", res.RuleID, p.label(res))
+			p.printf("  %s\n", p.ruleAndLabel(res))
 		}
 	} else {
 		ids := make([]string, 0, len(counts))
@@ -203,10 +347,10 @@ func (p *printer) gaps(r *report.Report) {
 		if g.AccountID != "" {
 			acct = g.AccountID + " "
 		}
-		p.printf("  %s%s [%s]: %s\n", acct, g.Input, where, g.Reason)
+		p.printf("  %s\n", wrap(fmt.Sprintf("%s%s [%s]: %s", acct, g.Input, where, g.Reason), 2, 6, p.opt.Width))
 	}
 	for _, e := range r.Errors {
-		p.printf("  rule %s failed: %s\n", e.RuleID, e.Error)
+		p.printf("  %s\n", wrap(fmt.Sprintf("rule %s failed: %s", e.RuleID, e.Error), 2, 6, p.opt.Width))
 	}
 	p.printf("\n")
 }
@@ -219,27 +363,53 @@ func (p *printer) summary(r *report.Report) {
 			sev = append(sev, fmt.Sprintf("%d %s", n, v))
 		}
 	}
-	line := fmt.Sprintf("%d failing", s.Fail)
+	first := fmt.Sprintf("%d failing", s.Fail)
 	if len(sev) > 0 {
-		line += " (" + strings.Join(sev, ", ") + ")"
+		first += " (" + strings.Join(sev, ", ") + ")"
 	}
-	line += fmt.Sprintf(", %d passing, %d muted, %d unknown", s.Pass, s.Muted, s.Unknown)
+	clauses := []string{first + ",", fmt.Sprintf("%d passing,", s.Pass), fmt.Sprintf("%d muted,", s.Muted), fmt.Sprintf("%d unknown", s.Unknown)}
 	if !s.Complete {
-		line += " — incomplete scan"
+		clauses = append(clauses, "— incomplete scan")
 	}
-	p.printf("%s\n", p.paint(bold, line))
+	p.printf("%s\n", p.paint(bold, wrapClauses(clauses, 2, p.opt.Width)))
+}
+
+// wrapClauses wraps like wrap, breaking only between clauses.
+func wrapClauses(clauses []string, indent, width int) string {
+	for i, c := range clauses {
+		clauses[i] = strings.ReplaceAll(c, " ", "\x00")
+	}
+	return strings.ReplaceAll(wrap(strings.Join(clauses, " "), 0, indent, width), "\x00", " ")
+}
+
+// ruleAndLabel is a rule ID in a column and the resource, wrapped under it
+// when the line is too narrow.
+func (p *printer) ruleAndLabel(r rules.Result) string {
+	line := fmt.Sprintf("%-42s %s", r.RuleID, p.label(r))
+	if 2+utf8.RuneCountInString(line) <= p.opt.Width {
+		return line // keep the column
+	}
+	return wrap(line, 2, 8, p.opt.Width)
 }
 
 func (p *printer) label(r rules.Result) string {
+	name := clip(r.ResourceName, maxLabel)
 	if p.multi {
-		return fmt.Sprintf("%s (%s)", r.ResourceName, r.AccountID)
+		return fmt.Sprintf("%s (%s)", name, r.AccountID)
 	}
-	return r.ResourceName
+	return name
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
+// maxLabel bounds a resource name on a line: names come from the input,
+// which may be hostile.
+const maxLabel = 80
+
+// clip shortens s to at most n runes, marking the cut.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
 	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return string([]rune(s)[:n-1]) + "…"
 }
+
+func plural(n int, word string) string { return wording.Count(n, word) }

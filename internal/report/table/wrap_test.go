@@ -15,11 +15,28 @@ func TestWrap(t *testing.T) {
 	if want := "one two\n  three four\n  five six"; got != want {
 		t.Errorf("wrap = %q, want %q", got, want)
 	}
-	// A word longer than the line keeps a line of its own, unsplit.
-	long := "arn:aws:iam::123456789012:role/a-very-long-role-name-indeed"
-	got = wrap("target "+long+" ok", 0, 2, 20)
-	if want := "target\n  " + long + "\n  ok"; got != want {
+	// A word that fits a line of its own moves there whole.
+	got = wrap("target arn:aws:iam::1:role/r ok", 0, 2, 40)
+	if want := "target arn:aws:iam::1:role/r ok"; got != want {
 		t.Errorf("wrap = %q, want %q", got, want)
+	}
+	// A word longer than a line (a long ARN) is broken after a '/' or ':'
+	// near the line's end, or at the width when there is none.
+	long := "arn:aws:iam::123456789012:role/service-role/a-very-long-role-name-indeed-and-more"
+	got = wrap("target "+long+" ok", 0, 2, 40)
+	if want := "target arn:aws:iam::123456789012:role/\n  service-role/a-very-long-role-name-\n  indeed-and-more ok"; got != want {
+		t.Errorf("wrap = %q, want %q", got, want)
+	}
+	if got := wrap(strings.Repeat("x", 90), 0, 4, 40); got != strings.Repeat("x", 40)+"\n    "+strings.Repeat("x", 36)+"\n    "+strings.Repeat("x", 14) {
+		t.Errorf("wrap = %q", got)
+	}
+}
+
+func TestLineWidth(t *testing.T) {
+	for in, want := range map[int]int{0: DefaultWidth, -3: DefaultWidth, 10: 80, 80: 80, 90: 90, 200: 200, 500: MaxWidth} {
+		if got := lineWidth(in); got != want {
+			t.Errorf("lineWidth(%d) = %d, want %d", in, got, want)
+		}
 	}
 }
 
