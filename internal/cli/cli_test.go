@@ -68,7 +68,7 @@ func TestExitCodes(t *testing.T) {
 		{"demo json", []string{"demo", "--format", "json"}, ExitOK, ""},
 		// Two files leave the password policy, Identity Center and the rest
 		// unread: those rules are UNKNOWN, so the scan is incomplete.
-		{"both files: incomplete", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile}, ExitIncomplete, "unknown — incomplete scan"},
+		{"both files: incomplete", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile}, ExitIncomplete, "42 unknown\n  — incomplete scan"},
 		{"both files, allowed: failures", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--allow-incomplete"}, ExitFindings, "2 critical"},
 		{"critical gate still fails (root key)", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--allow-incomplete", "--fail-on", "critical"}, ExitFindings, "root-access-keys"},
 		{"fail-on none", []string{"scan", "--authz-details", authzFile, "--credential-report", reportFile, "--allow-incomplete", "--fail-on", "none"}, ExitOK, "2 critical"},
@@ -198,7 +198,9 @@ func TestAsOfChangesAges(t *testing.T) {
 	}
 }
 
-var versionRe = regexp.MustCompile(`("version": "|iamspect )[^" \n]+`)
+// versionRe finds the version in JSON and at the start of the table's
+// header (not in prose such as "iamspect does not" or "iamspect rules show").
+var versionRe = regexp.MustCompile(`(?m)("version": "|^iamspect )[^" \n]+`)
 
 func redact(s string) string { return versionRe.ReplaceAllString(s, "${1}VERSION") }
 

@@ -84,7 +84,7 @@ func TestTopLeadsWithWhatMatters(t *testing.T) {
 		t.Errorf("severity headings do not count what is shown:\n%s", out)
 	}
 	for _, want := range []string{"role-trust-any-principal", "root-access-keys", "policy-admin-attached",
-		"Not shown: 92 more failing results; --top 0 lists everything."} {
+		"Not listed: 92 more failing, 466 passing; --top 0 lists every result."} {
 		if !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
 			t.Errorf("top 7 lacks %q:\n%s", want, out)
 		}
@@ -94,7 +94,7 @@ func TestTopLeadsWithWhatMatters(t *testing.T) {
 			t.Errorf("top 7 shows %q:\n%s", absent, out)
 		}
 	}
-	if all := render(t, r, Options{Top: 1000}); strings.Contains(all, "Not shown") || strings.Count(all, "    ✗ ") != r.Summary.Fail {
+	if all := render(t, r, Options{Top: 1000}); strings.Contains(all, "more failing") || strings.Count(all, "    ✗ ") != r.Summary.Fail {
 		t.Errorf("a --top above the count should show every failing result and leave nothing out")
 	}
 }

@@ -248,23 +248,24 @@ func (p *printer) fix(r *report.Report, ruleID string) {
 	p.printf("    %s\n", p.paint(dim, "Full steps: iamspect rules show "+ruleID))
 }
 
-// topNote says what --top left out.
+// topNote says what --top showed and what it left out.
 func (p *printer) topNote(r *report.Report, shown, more int) {
 	s := r.Summary
-	var rest []string
+	line := fmt.Sprintf("Showing all %s.", wording.CountAs(shown, "failing result", "failing results"))
 	if more > 0 {
-		rest = append(rest, wording.CountAs(more, "more failing result", "more failing results"))
+		line = fmt.Sprintf("Showing the %d most important of %d failing results: by severity, then blast radius (anyone can assume, administrator reach, principals affected).", shown, shown+more)
 	}
-	if s.Unknown > 0 {
-		rest = append(rest, wording.CountAs(s.Unknown, "unknown result", "unknown results"))
+	var rest []string
+	for _, c := range []struct {
+		n   int
+		one string
+	}{{more, "more failing"}, {s.Unknown, "unknown"}, {s.Muted, "muted"}, {s.Pass, "passing"}} {
+		if c.n > 0 {
+			rest = append(rest, fmt.Sprintf("%d %s", c.n, c.one))
+		}
 	}
-	if s.Muted > 0 {
-		rest = append(rest, wording.CountAs(s.Muted, "muted result", "muted results"))
-	}
-	line := fmt.Sprintf("Showing the %s by severity, then blast radius (anyone can assume, administrator reach, principals affected).",
-		wording.CountAs(shown, "most important failing result", "most important failing results"))
 	if len(rest) > 0 {
-		line += " Not shown: " + strings.Join(rest, ", ") + "; --top 0 lists everything."
+		line += " Not listed: " + strings.Join(rest, ", ") + "; --top 0 lists every result."
 	}
 	p.printf("%s\n\n", p.paint(dim, wrap(line, 0, 0, p.opt.Width)))
 }
