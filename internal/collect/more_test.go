@@ -100,7 +100,7 @@ func TestProgressLine(t *testing.T) {
 	p.done("123456789012")
 	p.draw(true)
 	p.finish()
-	if !strings.Contains(buf.String(), "collecting 1 account(s): 1/3 inputs, 0 API calls") || !strings.HasSuffix(buf.String(), "\r\x1b[K") {
+	if !strings.Contains(buf.String(), "collecting 1 account: 1/3 inputs, 0 API calls") || !strings.HasSuffix(buf.String(), "\r\x1b[K") {
 		t.Errorf("progress = %q", buf.String())
 	}
 	var none *progress = newProgress(nil, c) // not a terminal: silent, and safe to call

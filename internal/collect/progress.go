@@ -5,6 +5,8 @@ import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // progress draws one status line ("\r...") on a terminal: accounts and
@@ -60,7 +62,7 @@ func (p *progress) draw(force bool) {
 	if p.counter != nil {
 		calls = p.counter.Total("")
 	}
-	fmt.Fprintf(p.w, "\r\x1b[Kiamspect: collecting %d account(s): %d/%d inputs, %d API calls", len(p.accounts), p.done_, p.total, calls)
+	fmt.Fprintf(p.w, "\r\x1b[Kiamspect: collecting %s: %d/%d inputs, %s", wording.Count(len(p.accounts), "account"), p.done_, p.total, wording.Count(calls, "API call"))
 	p.drawn = true
 }
 

@@ -142,7 +142,7 @@ func TestAuthzAndReportMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := s.Accounts[0]
-	if len(warns) != 1 || !strings.Contains(warns[0].Msg, "1 user(s) from the authorization details are not in the credential report") ||
+	if len(warns) != 1 || !strings.Contains(warns[0].Msg, "1 user from the authorization details is not in the credential report") ||
 		!strings.Contains(warns[0].Msg, "new-hire") {
 		t.Errorf("warnings = %v", warns)
 	}

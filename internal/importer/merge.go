@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // Options says which files to import. Dir names a --from folder whose files
@@ -195,9 +196,9 @@ func reportCoverage(acct *snapshot.Account, file string) []Warning {
 	if n > 10 {
 		missing = append(missing[:10], fmt.Sprintf("and %d more", n-10))
 	}
-	return []Warning{{File: file, Msg: fmt.Sprintf("%d user(s) from the authorization details are not in the credential report "+
+	return []Warning{{File: file, Msg: fmt.Sprintf("%s not in the credential report "+
 		"(created after it was generated?), so their passwords, MFA and keys are unknown: %s; generate a new report",
-		n, strings.Join(missing, ", "))}}
+		wording.CountAs(n, "user from the authorization details is", "users from the authorization details are"), strings.Join(missing, ", "))}}
 }
 
 // AssignMFATypes fills in MFA device types once the credential report (which

@@ -8,6 +8,7 @@ import (
 	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/rules"
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // CoverageGap names the principals of one account that one input the
@@ -22,8 +23,8 @@ type CoverageGap struct {
 
 // String words the gap as a warning.
 func (g CoverageGap) String() string {
-	return fmt.Sprintf("account %s: %d %s(s) not in the %s input (%s): the rules that read it answer UNKNOWN for them",
-		g.AccountID, len(g.Principals), g.Kind, g.Input, strings.Join(g.Principals, ", "))
+	return fmt.Sprintf("account %s: %s not in the %s input (%s): the rules that read it answer UNKNOWN for them",
+		g.AccountID, wording.Count(len(g.Principals), g.Kind), g.Input, strings.Join(g.Principals, ", "))
 }
 
 // coverageGaps lists every account's uncovered principals per input.
