@@ -61,3 +61,28 @@ func BenchmarkFormats(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTableLayouts renders the 20,000-result report in the table's
+// layouts: the ranking behind --top and the grouping behind --group-by
+// (numbers in docs/performance.md).
+func BenchmarkTableLayouts(b *testing.B) {
+	r := largeReport(b, 20000)
+	f, _ := formats.Get("table")
+	for _, c := range []struct {
+		name string
+		o    formats.Options
+	}{
+		{"rule", formats.Options{}},
+		{"top10", formats.Options{Top: 10}},
+		{"principal", formats.Options{GroupBy: "principal"}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := f.Write(&countingWriter{}, r, c.o); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
