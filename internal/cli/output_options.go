@@ -18,7 +18,6 @@ import (
 	"github.com/iamspect/iamspect/internal/outfile"
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/report/formats"
-	"github.com/iamspect/iamspect/internal/report/table"
 	"github.com/iamspect/iamspect/internal/rules"
 )
 
@@ -62,7 +61,7 @@ func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.hubRegion, "security-hub-region", "", "asff and --security-hub: the `REGION` of the findings and their product ARN (default us-east-1)")
 	fs.StringVar(&o.hubProductARN, "security-hub-product-arn", "", "asff and --security-hub: file findings under this product `ARN` instead of the account's own default product")
 	fs.IntVar(&o.top, "top", o.defaultTop, "table: show only the `N` most important failing results — by severity, then blast radius (anyone can assume, administrator reach, principals affected) — and a summary of the rest; 0 shows every result")
-	fs.StringVar(&o.groupBy, "group-by", table.GroupByRule, "table: lay failing results out by `LAYOUT`: rule (each with its fix), principal (what is wrong with each user, role, ...), account")
+	fs.StringVar(&o.groupBy, "group-by", formats.GroupByValues[0], "table: lay failing results out by `LAYOUT`: rule (each with its fix), principal (what is wrong with each user, role, ...), account")
 	o.flags = fs
 	fs.StringVar(&o.baseline, "baseline", "", "compare with this earlier JSON `REPORT`: the report gains what changed (new, resolved, unchanged findings)")
 }
@@ -120,15 +119,17 @@ func (o *outputOptions) validateTable() error {
 	if o.top < 0 {
 		errs = append(errs, fmt.Errorf("--top %d: want 0 (every result) or more", o.top))
 	}
-	if !slices.Contains(table.GroupByValues, o.groupBy) {
-		errs = append(errs, fmt.Errorf("--group-by %q: want %s", o.groupBy, strings.Join(table.GroupByValues, ", ")))
+	if !slices.Contains(formats.GroupByValues, o.groupBy) {
+		errs = append(errs, fmt.Errorf("--group-by %q: want %s", o.groupBy, strings.Join(formats.GroupByValues, ", ")))
 	}
-	hasTable := o.format == "table"
-	for _, r := range o.reports {
-		hasTable = hasTable || strings.HasPrefix(r, "table=")
+	selects := false
+	for _, t := range append([]reportTarget{{format: o.format}}, o.targets...) {
+		if f, err := formats.Get(t.format); err == nil && f.Selects {
+			selects = true
+		}
 	}
 	for _, name := range []string{"top", "group-by"} {
-		if !hasTable && o.flags != nil && o.flags.Changed(name) {
+		if !selects && o.flags != nil && o.flags.Changed(name) {
 			errs = append(errs, fmt.Errorf("--%s shapes the table, and --format %s writes every result: drop --%s, or add --report table=- (or table=FILE)", name, o.format, name))
 		}
 	}
@@ -189,11 +190,11 @@ func (o *outputOptions) render(w io.Writer, r *report.Report, format string, col
 // terminalWidth is the table's line width: the terminal's when w is one
 // (else $COLUMNS, else the default), and a fixed width for files and pipes,
 // so that saved output does not depend on the window it was made in. The
-// table bounds it (table.MaxWidth).
+// table bounds it (at most 200 columns).
 func terminalWidth(w io.Writer) int {
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return table.DefaultWidth
+		return formats.DefaultWidth
 	}
 	if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
 		return cols
@@ -201,7 +202,7 @@ func terminalWidth(w io.Writer) int {
 	if cols, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && cols > 0 {
 		return cols
 	}
-	return table.DefaultWidth
+	return formats.DefaultWidth
 }
 
 func (o *outputOptions) useColor(w io.Writer) bool {

@@ -49,13 +49,23 @@ type Options struct {
 type Format struct {
 	Name        string
 	Description string
-	Write       func(w io.Writer, r *report.Report, o Options) error
+	// Selects: the format honours Options.Top and GroupBy (shows a
+	// selection of the results); the others always carry every result.
+	Selects bool
+	Write   func(w io.Writer, r *report.Report, o Options) error
 }
+
+// GroupByValues are the layouts Options.GroupBy accepts, default first;
+// DefaultWidth is the table's width when the output is not a terminal.
+var (
+	GroupByValues = table.GroupByValues
+	DefaultWidth  = table.DefaultWidth
+)
 
 // all lists the formats in the order help shows them.
 var all = []Format{
 	{Name: "table", Description: "for people: failures grouped by severity and rule, then unknown, muted, passing, gaps",
-		Write: func(w io.Writer, r *report.Report, o Options) error {
+		Selects: true, Write: func(w io.Writer, r *report.Report, o Options) error {
 			return table.Write(w, r, table.Options{Color: o.Color, ShowPassing: o.ShowPassing, Width: o.Width, Top: o.Top, GroupBy: o.GroupBy})
 		}},
 	{Name: "json", Description: "for programs: the versioned, self-contained report (docs/output.md)",
