@@ -2,6 +2,7 @@ package table
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -148,6 +149,22 @@ func failingOf(r *report.Report, name string) []rules.Result {
 		}
 	}
 	return out
+}
+
+// The header names a few accounts, not an organisation's hundreds.
+func TestHeaderNamesAFewAccounts(t *testing.T) {
+	r := &report.Report{Tool: report.Tool{Version: "v1"}}
+	for i := range 12 {
+		r.Accounts = append(r.Accounts, report.Account{ID: fmt.Sprintf("1000000000%02d", i)})
+	}
+	head, _, _ := strings.Cut(render(t, r, Options{Width: MaxWidth}), "\n")
+	if !strings.HasSuffix(head, "100000000006, 100000000007, and 4 more accounts") || strings.Contains(head, "100000000008") {
+		t.Errorf("header %q", head)
+	}
+	r.Accounts = r.Accounts[:2]
+	if head := render(t, r, Options{Color: true}); !strings.HasPrefix(head, bold+"iamspect"+reset+" v1 — 100000000000, 100000000001\n") {
+		t.Errorf("header %q", head)
+	}
 }
 
 // The header always says which clock ages were measured against.

@@ -120,10 +120,18 @@ func (p *printer) header(r *report.Report) {
 			ids = append(ids, a.ID)
 		}
 	}
-	head := p.paint(bold, "iamspect") + " " + r.Tool.Version + " — " + strings.Join(ids, ", ")
-	p.printf("%s\n", wrap(head, 0, 4, p.opt.Width))
+	if len(ids) > maxHeaderAccounts {
+		ids = append(ids[:maxHeaderAccounts], "and "+wording.Count(len(r.Accounts)-maxHeaderAccounts, "more account"))
+	}
+	// Wrapped before painting: escape codes take no columns.
+	head := wrap("iamspect "+r.Tool.Version+" — "+strings.Join(ids, ", "), 0, 4, p.opt.Width)
+	p.printf("%s%s\n", p.paint(bold, "iamspect"), strings.TrimPrefix(head, "iamspect"))
 	p.printf("%s\n\n", wrap(clockLine(r), 0, 4, p.opt.Width))
 }
+
+// maxHeaderAccounts bounds the accounts the header names: an organisation's
+// hundreds would bury the findings.
+const maxHeaderAccounts = 8
 
 // clockLine says what time the ages of the report are measured against, and
 // where that time came from.
