@@ -123,12 +123,12 @@ func runSandbox(ctx context.Context, stdout, stderr io.Writer, o *sandboxOptions
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
 		fmt.Fprintf(stderr, "iamspect: warning: the sandbox listens on %s, beyond this machine\n", ln.Addr())
 	}
-	url := "http://" + ln.Addr().String()
+	url := clientURL(ln.Addr())
 	for _, line := range sandbox.Env(url) {
 		fmt.Fprintf(stdout, "export %s\n", line)
 	}
-	fmt.Fprintf(stderr, "iamspect sandbox: serving %s (%d account(s)) at %s; stats at %s/_sandbox/stats; Ctrl-C stops\n",
-		what, len(snap.Accounts), url, url)
+	fmt.Fprintf(stderr, "iamspect sandbox: serving %s (%d account(s)) at %s (%sstats at %s/_sandbox/stats); Ctrl-C stops\n",
+		what, len(snap.Accounts), url, listeningNote(ln.Addr()), url)
 
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)

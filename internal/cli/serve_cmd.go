@@ -92,7 +92,7 @@ finish within shutdown_grace, else it is recorded as interrupted.`,
 			if err != nil {
 				return usage(fmt.Errorf("--addr %s: %w", addr, err))
 			}
-			fmt.Fprintf(stderr, "iamspect: serving on http://%s (%d target(s))\n", ln.Addr(), len(cfg.Targets))
+			fmt.Fprintf(stderr, "iamspect: serving on %s (%s%d target(s))\n", clientURL(ln.Addr()), listeningNote(ln.Addr()), len(cfg.Targets))
 			if err := srv.Serve(ctx, ln); err != nil {
 				return err
 			}

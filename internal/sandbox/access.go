@@ -30,8 +30,8 @@ func inputFor(c *call) (snapshot.Input, bool) {
 		return in, true
 	}
 	if c.service == svcIAM {
-		if in, ok := precondInputs[c.action]; ok {
-			return in, true
+		if r, ok := entityReads[c.action]; ok {
+			return r.input, true
 		}
 		if isWrite(c.service, c.action) {
 			// A write is answered only for what the account's snapshot holds.
@@ -53,6 +53,7 @@ func (s *Server) authorize(c *call) *apiError {
 	if !ok {
 		return nil
 	}
+	c.input = in
 	if in == snapshot.InputOrganization {
 		return s.authorizeOrg(c)
 	}

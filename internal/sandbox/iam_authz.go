@@ -327,7 +327,10 @@ type listRolesResult struct {
 }
 
 func listRoles(s *Server, c *call) (any, *apiError) {
-	prefix := c.form.Get("PathPrefix")
+	prefix, e := c.pathPrefix()
+	if e != nil {
+		return nil, e
+	}
 	var roles []*snapshot.Role
 	for _, r := range c.acct.Roles {
 		if strings.HasPrefix(orSlash(r.Path), prefix) {

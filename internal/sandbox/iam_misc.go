@@ -24,7 +24,6 @@ var iamHandlers = map[string]handler{
 	"ListSSHPublicKeys":              listSSHPublicKeys,
 	"ListServiceSpecificCredentials": listServiceSpecificCredentials,
 	"ListOrganizationsFeatures":      listOrganizationsFeatures,
-	"ListMFADevices":                 listMFADevices,
 }
 
 func noSuchEntity(msg string) *apiError {
@@ -32,10 +31,16 @@ func noSuchEntity(msg string) *apiError {
 }
 
 // user finds the UserName parameter's user, or answers NoSuchEntity.
+// Without UserName it is the caller, as AWS has it: a role session must
+// name a user, and the default credentials stand for the user
+// iamspect-sandbox, found only when the snapshot holds one of that name.
 func (c *call) user() (*snapshot.User, *apiError) {
 	name := c.form.Get("UserName")
+	if name == "" && c.session != nil {
+		return nil, c.validation("Must specify userName when calling with non-User credentials")
+	}
 	if name == "" {
-		return nil, c.validation("UserName is required by the iamspect sandbox")
+		name = sandboxUserName
 	}
 	if u := c.acct.User(name); u != nil {
 		return u, nil
@@ -84,14 +89,6 @@ func getAccountSummary(s *Server, c *call) (any, *apiError) {
 	return struct {
 		SummaryMap []xmlSummaryEntry `xml:"SummaryMap>entry"`
 	}{entries}, nil
-}
-
-type xmlUser struct {
-	Path       string `xml:"Path"`
-	UserName   string `xml:"UserName"`
-	UserId     string `xml:"UserId"`
-	Arn        string `xml:"Arn"`
-	CreateDate string `xml:"CreateDate"`
 }
 
 type xmlVirtualMFA struct {
@@ -316,32 +313,4 @@ func listOrganizationsFeatures(s *Server, c *call) (any, *apiError) {
 		OrganizationId  string   `xml:"OrganizationId"`
 		EnabledFeatures []string `xml:"EnabledFeatures>member"`
 	}{org.ID, c.acct.OrganizationsFeatures}, nil
-}
-
-func listMFADevices(s *Server, c *call) (any, *apiError) {
-	type entry struct {
-		UserName     string `xml:"UserName"`
-		SerialNumber string `xml:"SerialNumber"`
-		EnableDate   string `xml:"EnableDate"`
-	}
-	u, e := c.user()
-	if e != nil {
-		return nil, e
-	}
-	page, paging, e := iamPage(c, u.MFADevices)
-	if e != nil {
-		return nil, e
-	}
-	var out []entry
-	for i, d := range page {
-		serial := d.Serial
-		if serial == "" {
-			serial = "arn:" + partition(c.acct) + ":iam::" + c.acct.ID + ":mfa/" + u.Name + "-" + itoa(i+1)
-		}
-		out = append(out, entry{u.Name, serial, dateOrCreated(d.EnabledAt, u)})
-	}
-	return struct {
-		MFADevices []entry `xml:"MFADevices>member"`
-		iamPaging
-	}{out, paging}, nil
 }

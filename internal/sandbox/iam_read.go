@@ -2,113 +2,339 @@ package sandbox
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
-// Per-resource reads that fix apply makes to re-check an action's
-// precondition just before the call (and that the AWS CLI and other tools
-// make user by user). Each is served only when the account collected the
-// input that holds its facts (precondInputs), never beyond the snapshot.
-var precondReads = map[string]string{
-	"ListAccessKeys":            "a user's access key IDs and statuses: fix plan reads exact key IDs, fix apply re-checks preconditions",
-	"GetAccessKeyLastUsed":      "fix apply re-checks that a key was not used since the plan",
-	"GetLoginProfile":           "fix apply re-checks that a console password exists",
-	"GetUser":                   "fix apply re-checks that a user exists (and its permissions boundary)",
-	"ListSigningCertificates":   "a user's signing certificate IDs: fix plan and fix apply",
-	"ListGroupsForUser":         "fix apply re-checks group memberships",
-	"ListAttachedUserPolicies":  "fix apply re-checks policy attachments",
-	"ListAttachedGroupPolicies": "fix apply re-checks policy attachments",
-	"ListAttachedRolePolicies":  "fix apply re-checks policy attachments",
-	"ListUserPolicies":          "fix apply re-checks inline policies",
-	"ListGroupPolicies":         "fix apply re-checks inline policies",
-	"ListRolePolicies":          "fix apply re-checks inline policies",
-	"GetGroup":                  "fix apply re-checks a group and its members",
-	"GetRole":                   "fix apply re-checks a role and its trust policy",
-	"ListEntitiesForPolicy":     "fix apply's last-administrator guard rail: who else holds AdministratorAccess",
+// entityRead is a per-resource IAM read: what the AWS CLI, other IAM tools
+// and fix apply's precondition checks call entity by entity where iamspect
+// reads the account in bulk. Each is served only when the account collected
+// the input that holds its facts (authorize, access.go); a principal that
+// input did not list, or a fact the snapshot does not keep, is AccessDenied
+// too — never made up.
+type entityRead struct {
+	handle handler
+	input  snapshot.Input
+	why    string
 }
 
-var precondInputs = map[string]snapshot.Input{
-	"ListAccessKeys":            snapshot.InputCredentialReport,
-	"GetAccessKeyLastUsed":      snapshot.InputCredentialReport,
-	"GetLoginProfile":           snapshot.InputCredentialReport,
-	"ListSigningCertificates":   snapshot.InputCredentialReport,
-	"GetUser":                   snapshot.InputAuthorizationDetails,
-	"ListGroupsForUser":         snapshot.InputAuthorizationDetails,
-	"ListAttachedUserPolicies":  snapshot.InputAuthorizationDetails,
-	"ListAttachedGroupPolicies": snapshot.InputAuthorizationDetails,
-	"ListAttachedRolePolicies":  snapshot.InputAuthorizationDetails,
-	"ListUserPolicies":          snapshot.InputAuthorizationDetails,
-	"ListGroupPolicies":         snapshot.InputAuthorizationDetails,
-	"ListRolePolicies":          snapshot.InputAuthorizationDetails,
-	"GetGroup":                  snapshot.InputAuthorizationDetails,
-	"GetRole":                   snapshot.InputAuthorizationDetails,
-	"ListEntitiesForPolicy":     snapshot.InputAuthorizationDetails,
+const (
+	whyTools  = "other IAM tools and the AWS CLI read entity by entity"
+	whyPrecon = "fix apply re-checks preconditions; other tools read entity by entity"
+)
+
+// entityReads is the table of per-resource reads; init adds them to
+// iamHandlers (the registry in route.go) and to otherActions (inputs.go).
+var entityReads = map[string]entityRead{
+	"ListUsers":                   {listUsers, snapshot.InputAuthorizationDetails, whyTools},
+	"GetUser":                     {getUser, snapshot.InputAuthorizationDetails, whyPrecon + " (and its permissions boundary)"},
+	"ListGroups":                  {listGroups, snapshot.InputAuthorizationDetails, whyTools},
+	"GetGroup":                    {getGroup, snapshot.InputAuthorizationDetails, whyPrecon + ": a group and its members"},
+	"ListGroupsForUser":           {listGroupsForUser, snapshot.InputAuthorizationDetails, whyPrecon + ": group memberships"},
+	"GetRole":                     {getRole, snapshot.InputAuthorizationDetails, whyPrecon + ": a role and its trust policy"},
+	"ListInstanceProfiles":        {listInstanceProfiles, snapshot.InputAuthorizationDetails, whyTools},
+	"ListInstanceProfilesForRole": {listInstanceProfilesForRole, snapshot.InputAuthorizationDetails, whyTools},
+	"ListAccessKeys":              {listAccessKeys, snapshot.InputCredentialReport, "a user's access key IDs and statuses: fix plan reads exact key IDs, fix apply re-checks preconditions"},
+	"GetAccessKeyLastUsed":        {getAccessKeyLastUsed, snapshot.InputCredentialReport, "fix apply re-checks that a key was not used since the plan"},
+	"GetLoginProfile":             {getLoginProfile, snapshot.InputCredentialReport, "fix apply re-checks that a console password exists"},
+	"ListMFADevices":              {listMFADevices, snapshot.InputCredentialReport, "per-user MFA devices (hardware serials), for tools that list them user by user"},
+	"ListSigningCertificates":     {listSigningCertificates, snapshot.InputCredentialReport, "a user's signing certificate IDs: fix plan and fix apply"},
+	"ListAttachedUserPolicies":    {listAttached("user"), snapshot.InputAuthorizationDetails, whyPrecon + ": policy attachments"},
+	"ListAttachedGroupPolicies":   {listAttached("group"), snapshot.InputAuthorizationDetails, whyPrecon + ": policy attachments"},
+	"ListAttachedRolePolicies":    {listAttached("role"), snapshot.InputAuthorizationDetails, whyPrecon + ": policy attachments"},
+	"ListUserPolicies":            {listInlineNames("user"), snapshot.InputAuthorizationDetails, whyPrecon + ": inline policies"},
+	"ListGroupPolicies":           {listInlineNames("group"), snapshot.InputAuthorizationDetails, whyPrecon + ": inline policies"},
+	"ListRolePolicies":            {listInlineNames("role"), snapshot.InputAuthorizationDetails, whyPrecon + ": inline policies"},
+	"GetUserPolicy":               {getInline("user"), snapshot.InputAuthorizationDetails, whyTools},
+	"GetGroupPolicy":              {getInline("group"), snapshot.InputAuthorizationDetails, whyTools},
+	"GetRolePolicy":               {getInline("role"), snapshot.InputAuthorizationDetails, whyTools},
+	"ListPolicies":                {listPolicies, snapshot.InputAuthorizationDetails, whyTools},
+	"GetPolicy":                   {getPolicy, snapshot.InputAuthorizationDetails, whyTools},
+	"GetPolicyVersion":            {getPolicyVersion, snapshot.InputAuthorizationDetails, whyTools},
+	"ListPolicyVersions":          {listPolicyVersions, snapshot.InputAuthorizationDetails, whyTools},
+	"ListEntitiesForPolicy":       {listEntitiesForPolicy, snapshot.InputAuthorizationDetails, "fix apply's last-administrator guard rail: who else holds AdministratorAccess"},
 }
 
 func init() {
-	iamHandlers["ListAccessKeys"] = listAccessKeys
-	iamHandlers["GetAccessKeyLastUsed"] = getAccessKeyLastUsed
-	iamHandlers["GetLoginProfile"] = getLoginProfile
-	iamHandlers["GetUser"] = getUser
-	iamHandlers["ListSigningCertificates"] = listSigningCertificates
-	iamHandlers["ListGroupsForUser"] = listGroupsForUser
-	iamHandlers["ListAttachedUserPolicies"] = listAttached("user")
-	iamHandlers["ListAttachedGroupPolicies"] = listAttached("group")
-	iamHandlers["ListAttachedRolePolicies"] = listAttached("role")
-	iamHandlers["ListUserPolicies"] = listInlineNames("user")
-	iamHandlers["ListGroupPolicies"] = listInlineNames("group")
-	iamHandlers["ListRolePolicies"] = listInlineNames("role")
-	iamHandlers["GetGroup"] = getGroup
-	iamHandlers["GetRole"] = getRole
-	iamHandlers["ListEntitiesForPolicy"] = listEntitiesForPolicy
+	for a, r := range entityReads {
+		iamHandlers[a] = r.handle
+	}
 }
 
-func listEntitiesForPolicy(s *Server, c *call) (any, *apiError) {
-	arn, e := c.required("PolicyArn")
+// notCollected is AccessDenied for a fact the served snapshot does not
+// hold, in AWS's words with the sandbox's reason after them.
+func (c *call) notCollected(resource, why string) *apiError {
+	return c.accessDenied(c.notAuthorized(resource) + " (iamspect sandbox: " + why + ")")
+}
+
+// userCovered refuses a read about a user that the input holding the
+// action's facts did not list (snapshot.User.Covered).
+func (c *call) userCovered(u *snapshot.User) *apiError {
+	in := c.input
+	if in == "" || u.Covered(in) {
+		return nil
+	}
+	return c.notCollected(u.ARN, "the snapshot's "+string(in)+" did not list user "+u.Name)
+}
+
+// pathPrefix reads PathPrefix (default "/") with AWS's pattern.
+func (c *call) pathPrefix() (string, *apiError) {
+	p := c.form.Get("PathPrefix")
+	if p == "" {
+		return "/", nil
+	}
+	if len(p) > 512 || !strings.HasPrefix(p, "/") || strings.IndexFunc(p, func(r rune) bool { return r < 0x21 || r > 0x7f }) >= 0 {
+		return "", c.validation("1 validation error detected: Value '" + p + "' at 'pathPrefix' failed to satisfy constraint: Member must satisfy regular expression pattern: \\u002F[\\u0021-\\u007F]*")
+	}
+	return p, nil
+}
+
+// enum reads an optional parameter that must be one of values ("" when
+// absent).
+func (c *call) enum(name string, values ...string) (string, *apiError) {
+	v := c.form.Get(name)
+	if v == "" || slices.Contains(values, v) {
+		return v, nil
+	}
+	return "", c.validation("1 validation error detected: Value '" + v + "' at '" + lowerFirst(name) +
+		"' failed to satisfy constraint: Member must satisfy enum value set: [" + strings.Join(values, ", ") + "]")
+}
+
+type xmlUser struct {
+	Path       string `xml:"Path"`
+	UserName   string `xml:"UserName"`
+	UserId     string `xml:"UserId"`
+	Arn        string `xml:"Arn"`
+	CreateDate string `xml:"CreateDate"`
+}
+
+func xmlUserOf(u *snapshot.User) xmlUser {
+	return xmlUser{Path: orSlash(u.Path), UserName: u.Name, UserId: entityID(u.ID, "AIDA", u.ARN), Arn: u.ARN, CreateDate: ts(u.CreatedAt)}
+}
+
+// xmlUserFull is GetUser's user; ListUsers has all but the boundary and
+// tags.
+type xmlUserFull struct {
+	xmlUser
+	PasswordLastUsed    string       `xml:"PasswordLastUsed,omitempty"`
+	PermissionsBoundary *xmlBoundary `xml:"PermissionsBoundary,omitempty"`
+	Tags                []xmlTag     `xml:"Tags>member"`
+}
+
+// passwordLastUsed is known only from the credential report; AWS omits it
+// for a password never used.
+func passwordLastUsed(u *snapshot.User) string {
+	if u.Password == nil || u.Password.LastUsed == nil {
+		return ""
+	}
+	return ts(*u.Password.LastUsed)
+}
+
+func listUsers(s *Server, c *call) (any, *apiError) {
+	prefix, e := c.pathPrefix()
 	if e != nil {
 		return nil, e
 	}
-	if c.acct.Policy(arn) == nil && !snapshot.IsAWSManagedPolicyARN(arn) {
-		return nil, noSuchEntity("Policy " + arn + " was not found.")
-	}
-	type group struct {
-		GroupName string `xml:"GroupName"`
-		GroupId   string `xml:"GroupId"`
-	}
-	type user struct {
-		UserName string `xml:"UserName"`
-		UserId   string `xml:"UserId"`
-	}
-	type role struct {
-		RoleName string `xml:"RoleName"`
-		RoleId   string `xml:"RoleId"`
-	}
-	has := func(ps []snapshot.PolicyRef) bool {
-		return slices.ContainsFunc(ps, func(p snapshot.PolicyRef) bool { return p.ARN == arn })
-	}
-	var out struct {
-		PolicyGroups []group `xml:"PolicyGroups>member"`
-		PolicyUsers  []user  `xml:"PolicyUsers>member"`
-		PolicyRoles  []role  `xml:"PolicyRoles>member"`
-		IsTruncated  bool    `xml:"IsTruncated"`
-	}
-	for _, g := range c.acct.Groups {
-		if has(g.AttachedPolicies) {
-			out.PolicyGroups = append(out.PolicyGroups, group{g.Name, entityID(g.ID, "AGPA", g.ARN)})
-		}
-	}
+	var users []*snapshot.User
 	for _, u := range c.acct.Users {
-		if has(u.AttachedPolicies) {
-			out.PolicyUsers = append(out.PolicyUsers, user{u.Name, entityID(u.ID, "AIDA", u.ARN)})
+		if strings.HasPrefix(orSlash(u.Path), prefix) {
+			users = append(users, u)
 		}
 	}
-	for _, r := range c.acct.Roles {
-		if has(r.AttachedPolicies) {
-			out.PolicyRoles = append(out.PolicyRoles, role{r.Name, entityID(r.ID, "AROA", r.ARN)})
-		}
+	page, paging, e := iamPage(c, users)
+	if e != nil {
+		return nil, e
+	}
+	var out []xmlUserFull
+	for _, u := range page {
+		out = append(out, xmlUserFull{xmlUser: xmlUserOf(u), PasswordLastUsed: passwordLastUsed(u)})
+	}
+	return struct {
+		Users []xmlUserFull `xml:"Users>member"`
+		iamPaging
+	}{out, paging}, nil
+}
+
+// getUser describes UserName's user, or without it the caller, as AWS
+// does: the sandbox's default credentials stand for the user
+// iamspect-sandbox (as sts:GetCallerIdentity says), which the snapshot
+// need not hold; a role session must name a user.
+func getUser(s *Server, c *call) (any, *apiError) {
+	if c.form.Get("UserName") == "" && c.session == nil && c.acct.User(sandboxUserName) == nil {
+		caller := xmlUser{Path: "/", UserName: sandboxUserName, UserId: callerUserID, Arn: c.callerARN(), CreateDate: ts(*s.now(c.acct))}
+		return struct {
+			User xmlUserFull `xml:"User"`
+		}{xmlUserFull{xmlUser: caller}}, nil
+	}
+	u, e := c.user()
+	if e != nil {
+		return nil, e
+	}
+	if e := c.userCovered(u); e != nil {
+		return nil, e
+	}
+	out := xmlUserFull{xmlUser: xmlUserOf(u), PasswordLastUsed: passwordLastUsed(u),
+		PermissionsBoundary: boundary(u.PermissionsBoundary), Tags: tags(u.Tags)}
+	return struct {
+		User xmlUserFull `xml:"User"`
+	}{out}, nil
+}
+
+type xmlGroupShort struct {
+	Path       string `xml:"Path"`
+	GroupName  string `xml:"GroupName"`
+	GroupId    string `xml:"GroupId"`
+	Arn        string `xml:"Arn"`
+	CreateDate string `xml:"CreateDate"`
+}
+
+func xmlGroupOf(g *snapshot.Group) xmlGroupShort {
+	return xmlGroupShort{orSlash(g.Path), g.Name, entityID(g.ID, "AGPA", g.ARN), g.ARN, ts(g.CreatedAt)}
+}
+
+type groupsResult struct {
+	Groups []xmlGroupShort `xml:"Groups>member"`
+	iamPaging
+}
+
+func groupPage(c *call, groups []*snapshot.Group) (any, *apiError) {
+	page, paging, e := iamPage(c, groups)
+	if e != nil {
+		return nil, e
+	}
+	out := groupsResult{iamPaging: paging}
+	for _, g := range page {
+		out.Groups = append(out.Groups, xmlGroupOf(g))
 	}
 	return out, nil
+}
+
+func listGroups(s *Server, c *call) (any, *apiError) {
+	prefix, e := c.pathPrefix()
+	if e != nil {
+		return nil, e
+	}
+	var groups []*snapshot.Group
+	for _, g := range c.acct.Groups {
+		if strings.HasPrefix(orSlash(g.Path), prefix) {
+			groups = append(groups, g)
+		}
+	}
+	return groupPage(c, groups)
+}
+
+func listGroupsForUser(s *Server, c *call) (any, *apiError) {
+	u, e := c.user()
+	if e != nil {
+		return nil, e
+	}
+	if e := c.userCovered(u); e != nil {
+		return nil, e
+	}
+	var groups []*snapshot.Group
+	for _, name := range u.Groups {
+		if g := c.acct.Group(name); g != nil {
+			groups = append(groups, g)
+		}
+	}
+	return groupPage(c, groups)
+}
+
+func getGroup(s *Server, c *call) (any, *apiError) {
+	g, e := c.group()
+	if e != nil {
+		return nil, e
+	}
+	var members []*snapshot.User
+	for _, u := range c.acct.Users {
+		if slices.Contains(u.Groups, g.Name) {
+			members = append(members, u)
+		}
+	}
+	page, paging, e := iamPage(c, members)
+	if e != nil {
+		return nil, e
+	}
+	var users []xmlUser
+	for _, u := range page {
+		users = append(users, xmlUserOf(u))
+	}
+	return struct {
+		Group xmlGroupShort `xml:"Group"`
+		Users []xmlUser     `xml:"Users>member"`
+		iamPaging
+	}{xmlGroupOf(g), users, paging}, nil
+}
+
+func getRole(s *Server, c *call) (any, *apiError) {
+	r, e := c.role()
+	if e != nil {
+		return nil, e
+	}
+	if !r.Covered(snapshot.InputAuthorizationDetails) {
+		return nil, c.notCollected(r.ARN, "the snapshot's authorization_details did not list role "+r.Name)
+	}
+	out := xmlRoleOf(r)
+	out.PermissionsBoundary = boundary(r.PermissionsBoundary)
+	out.Tags = tags(r.Tags)
+	// AWS always returns RoleLastUsed, empty for a role never used.
+	out.RoleLastUsed = &xmlRoleLastUsed{}
+	if r.LastUsed != nil {
+		out.RoleLastUsed = &xmlRoleLastUsed{LastUsedDate: ts(r.LastUsed.Date), Region: r.LastUsed.Region}
+	}
+	return struct {
+		Role xmlRole `xml:"Role"`
+	}{out}, nil
+}
+
+// instanceProfiles lists the account's instance profiles as the snapshot
+// knows them: from the roles that hold them (authorization details lists
+// them there), each profile once.
+func instanceProfiles(a *snapshot.Account, only *snapshot.Role) []xmlInstanceProfile {
+	var out []xmlInstanceProfile
+	seen := map[string]bool{}
+	for _, r := range a.Roles {
+		if only != nil && r != only {
+			continue
+		}
+		for _, p := range xmlRoleDetailOf(r).InstanceProfileList {
+			if !seen[p.Arn] {
+				seen[p.Arn] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+type instanceProfilesResult struct {
+	InstanceProfiles []xmlInstanceProfile `xml:"InstanceProfiles>member"`
+	iamPaging
+}
+
+func listInstanceProfiles(s *Server, c *call) (any, *apiError) {
+	prefix, e := c.pathPrefix()
+	if e != nil {
+		return nil, e
+	}
+	var profiles []xmlInstanceProfile
+	for _, p := range instanceProfiles(c.acct, nil) {
+		if strings.HasPrefix(p.Path, prefix) {
+			profiles = append(profiles, p)
+		}
+	}
+	page, paging, e := iamPage(c, profiles)
+	return instanceProfilesResult{page, paging}, e
+}
+
+func listInstanceProfilesForRole(s *Server, c *call) (any, *apiError) {
+	r, e := c.role()
+	if e != nil {
+		return nil, e
+	}
+	page, paging, e := iamPage(c, instanceProfiles(c.acct, r))
+	return instanceProfilesResult{page, paging}, e
 }
 
 func keyID(u *snapshot.User, i int, k snapshot.AccessKey) string {
@@ -142,22 +368,32 @@ func listAccessKeys(s *Server, c *call) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
+	if e := c.userCovered(u); e != nil {
+		return nil, e
+	}
 	type entry struct {
 		UserName    string `xml:"UserName"`
 		AccessKeyId string `xml:"AccessKeyId"`
 		Status      string `xml:"Status"`
 		CreateDate  string `xml:"CreateDate,omitempty"`
 	}
-	var out []entry
+	var all []entry
 	for i, k := range u.AccessKeys {
-		out = append(out, entry{u.Name, keyID(u, i, k), k.Status, tsp(k.CreatedAt)})
+		all = append(all, entry{u.Name, keyID(u, i, k), k.Status, tsp(k.CreatedAt)})
+	}
+	page, paging, e := iamPage(c, all)
+	if e != nil {
+		return nil, e
 	}
 	return struct {
 		AccessKeyMetadata []entry `xml:"AccessKeyMetadata>member"`
-		IsTruncated       bool    `xml:"IsTruncated"`
-	}{out, false}, nil
+		iamPaging
+	}{page, paging}, nil
 }
 
+// getAccessKeyLastUsed answers from the credential report's columns. A key
+// the account does not hold is AccessDenied, as AWS answers for a key
+// outside the caller's account.
 func getAccessKeyLastUsed(s *Server, c *call) (any, *apiError) {
 	id, e := c.required("AccessKeyId")
 	if e != nil {
@@ -169,32 +405,38 @@ func getAccessKeyLastUsed(s *Server, c *call) (any, *apiError) {
 		Region       string `xml:"Region"`
 	}
 	for _, u := range c.acct.Users {
-		for i, k := range u.AccessKeys {
-			if keyID(u, i, k) != id {
-				continue
-			}
-			lu := lastUsed{ServiceName: "N/A", Region: "N/A"}
-			if k.LastUsed != nil {
-				lu.LastUsedDate = ts(*k.LastUsed)
-				if k.LastUsedService != "" {
-					lu.ServiceName = k.LastUsedService
-				}
-				if k.LastUsedRegion != "" {
-					lu.Region = k.LastUsedRegion
-				}
-			}
-			return struct {
-				UserName          string   `xml:"UserName"`
-				AccessKeyLastUsed lastUsed `xml:"AccessKeyLastUsed"`
-			}{u.Name, lu}, nil
+		i := findKey(u, id)
+		if i < 0 {
+			continue
 		}
+		if e := c.userCovered(u); e != nil {
+			return nil, e
+		}
+		k := u.AccessKeys[i]
+		lu := lastUsed{ServiceName: "N/A", Region: "N/A"}
+		if k.LastUsed != nil {
+			lu.LastUsedDate = ts(*k.LastUsed)
+			if k.LastUsedService != "" {
+				lu.ServiceName = k.LastUsedService
+			}
+			if k.LastUsedRegion != "" {
+				lu.Region = k.LastUsedRegion
+			}
+		}
+		return struct {
+			UserName          string   `xml:"UserName"`
+			AccessKeyLastUsed lastUsed `xml:"AccessKeyLastUsed"`
+		}{u.Name, lu}, nil
 	}
-	return nil, c.accessDenied("The access key " + id + " does not exist or you are not authorized to read it.")
+	return nil, c.accessDenied(c.notAuthorized("access key " + id))
 }
 
 func getLoginProfile(s *Server, c *call) (any, *apiError) {
 	u, e := c.user()
 	if e != nil {
+		return nil, e
+	}
+	if e := c.userCovered(u); e != nil {
 		return nil, e
 	}
 	if !u.HasConsolePassword() {
@@ -214,33 +456,46 @@ func getLoginProfile(s *Server, c *call) (any, *apiError) {
 	}{lp{u.Name, ts(created), false}}, nil
 }
 
-type xmlUserFull struct {
-	xmlUser
-	PermissionsBoundary *xmlBoundary `xml:"PermissionsBoundary,omitempty"`
-	PasswordLastUsed    string       `xml:"PasswordLastUsed,omitempty"`
-}
-
-func xmlUserOf(u *snapshot.User) xmlUser {
-	return xmlUser{Path: orSlash(u.Path), UserName: u.Name, UserId: entityID(u.ID, "AIDA", u.ARN), Arn: u.ARN, CreateDate: ts(u.CreatedAt)}
-}
-
-func getUser(s *Server, c *call) (any, *apiError) {
+// listMFADevices lists a user's devices as the credential report
+// (mfa_active) and the virtual MFA device list describe them; a device
+// known only from mfa_active (a hardware key or passkey, whose serial no
+// list names) is AccessDenied rather than a made-up serial.
+func listMFADevices(s *Server, c *call) (any, *apiError) {
+	type entry struct {
+		UserName     string `xml:"UserName"`
+		SerialNumber string `xml:"SerialNumber"`
+		EnableDate   string `xml:"EnableDate"`
+	}
 	u, e := c.user()
 	if e != nil {
 		return nil, e
 	}
-	out := xmlUserFull{xmlUser: xmlUserOf(u), PermissionsBoundary: boundary(u.PermissionsBoundary)}
-	if u.Password != nil && u.Password.LastUsed != nil {
-		out.PasswordLastUsed = ts(*u.Password.LastUsed)
+	if e := c.userCovered(u); e != nil {
+		return nil, e
+	}
+	if slices.ContainsFunc(u.MFADevices, func(d snapshot.MFADevice) bool { return d.Serial == "" }) {
+		return nil, c.notCollected(u.ARN, "the snapshot knows that user "+u.Name+" has an MFA device but not its serial number")
+	}
+	page, paging, e := iamPage(c, u.MFADevices)
+	if e != nil {
+		return nil, e
+	}
+	var out []entry
+	for _, d := range page {
+		out = append(out, entry{u.Name, d.Serial, dateOrCreated(d.EnabledAt, u)})
 	}
 	return struct {
-		User xmlUserFull `xml:"User"`
-	}{out}, nil
+		MFADevices []entry `xml:"MFADevices>member"`
+		iamPaging
+	}{out, paging}, nil
 }
 
 func listSigningCertificates(s *Server, c *call) (any, *apiError) {
 	u, e := c.user()
 	if e != nil {
+		return nil, e
+	}
+	if e := c.userCovered(u); e != nil {
 		return nil, e
 	}
 	type entry struct {
@@ -250,108 +505,20 @@ func listSigningCertificates(s *Server, c *call) (any, *apiError) {
 		Status          string `xml:"Status"`
 		UploadDate      string `xml:"UploadDate,omitempty"`
 	}
-	var out []entry
+	var all []entry
 	for i, x := range u.SigningCertificates {
 		id := x.ID
 		if id == "" {
 			id = shortHash(u.ARN+"/cert/"+itoa(i+1)) + shortHash(u.ARN)
 		}
-		out = append(out, entry{u.Name, id, "-----BEGIN CERTIFICATE-----\n(not served by the iamspect sandbox)\n-----END CERTIFICATE-----", x.Status, tsp(x.UploadedAt)})
+		all = append(all, entry{u.Name, id, "-----BEGIN CERTIFICATE-----\n(not served by the iamspect sandbox)\n-----END CERTIFICATE-----", x.Status, tsp(x.UploadedAt)})
+	}
+	page, paging, e := iamPage(c, all)
+	if e != nil {
+		return nil, e
 	}
 	return struct {
 		Certificates []entry `xml:"Certificates>member"`
-		IsTruncated  bool    `xml:"IsTruncated"`
-	}{out, false}, nil
-}
-
-type xmlGroupShort struct {
-	Path       string `xml:"Path"`
-	GroupName  string `xml:"GroupName"`
-	GroupId    string `xml:"GroupId"`
-	Arn        string `xml:"Arn"`
-	CreateDate string `xml:"CreateDate"`
-}
-
-func xmlGroupOf(g *snapshot.Group) xmlGroupShort {
-	return xmlGroupShort{orSlash(g.Path), g.Name, entityID(g.ID, "AGPA", g.ARN), g.ARN, ts(g.CreatedAt)}
-}
-
-func listGroupsForUser(s *Server, c *call) (any, *apiError) {
-	u, e := c.user()
-	if e != nil {
-		return nil, e
-	}
-	var out []xmlGroupShort
-	for _, name := range u.Groups {
-		if g := c.acct.Group(name); g != nil {
-			out = append(out, xmlGroupOf(g))
-		}
-	}
-	return struct {
-		Groups      []xmlGroupShort `xml:"Groups>member"`
-		IsTruncated bool            `xml:"IsTruncated"`
-	}{out, false}, nil
-}
-
-func listAttached(kind string) handler {
-	return func(s *Server, c *call) (any, *apiError) {
-		list, e := c.attachments(kind)
-		if e != nil {
-			return nil, e
-		}
-		return struct {
-			AttachedPolicies []xmlAttached `xml:"AttachedPolicies>member"`
-			IsTruncated      bool          `xml:"IsTruncated"`
-		}{attached(*list), false}, nil
-	}
-}
-
-func listInlineNames(kind string) handler {
-	return func(s *Server, c *call) (any, *apiError) {
-		list, e := c.inlineList(kind)
-		if e != nil {
-			return nil, e
-		}
-		var names []string
-		for _, p := range *list {
-			names = append(names, p.Name)
-		}
-		return struct {
-			PolicyNames []string `xml:"PolicyNames>member"`
-			IsTruncated bool     `xml:"IsTruncated"`
-		}{names, false}, nil
-	}
-}
-
-func getGroup(s *Server, c *call) (any, *apiError) {
-	g, e := c.group()
-	if e != nil {
-		return nil, e
-	}
-	var users []xmlUser
-	for _, u := range c.acct.Users {
-		if slices.Contains(u.Groups, g.Name) {
-			users = append(users, xmlUserOf(u))
-		}
-	}
-	return struct {
-		Group       xmlGroupShort `xml:"Group"`
-		Users       []xmlUser     `xml:"Users>member"`
-		IsTruncated bool          `xml:"IsTruncated"`
-	}{xmlGroupOf(g), users, false}, nil
-}
-
-func getRole(s *Server, c *call) (any, *apiError) {
-	r, e := c.role()
-	if e != nil {
-		return nil, e
-	}
-	out := xmlRoleOf(r)
-	out.PermissionsBoundary = boundary(r.PermissionsBoundary)
-	if r.LastUsed != nil {
-		out.RoleLastUsed = &xmlRoleLastUsed{LastUsedDate: ts(r.LastUsed.Date), Region: r.LastUsed.Region}
-	}
-	return struct {
-		Role xmlRole `xml:"Role"`
-	}{out}, nil
+		iamPaging
+	}{page, paging}, nil
 }

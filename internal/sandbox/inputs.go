@@ -13,7 +13,6 @@ import (
 var otherActions = map[string]string{
 	"sts:GetCallerIdentity":                       "who the credentials are, asked before collecting",
 	"sts:AssumeRole":                              "member accounts with --org, and other tools' role chains",
-	"iam:ListMFADevices":                          "per-user MFA devices (hardware serials), for tools that list them user by user",
 	"identitystore:ListGroupMembershipsForMember": "a user's groups, for tools that walk the directory by user",
 	"organizations:DescribeAccount":               "one member account, for tools that describe accounts one by one",
 	"organizations:ListChildren":                  "the organisation tree, for tools that walk it by parent",
@@ -28,8 +27,8 @@ func init() {
 	for a := range iamWriteHandlers {
 		otherActions["iam:"+a] = "a write that fix apply and rollback make (iam_write.go): it changes the served state"
 	}
-	for a, why := range precondReads {
-		otherActions["iam:"+a] = why
+	for a, r := range entityReads {
+		otherActions["iam:"+a] = r.why
 	}
 }
 

@@ -91,10 +91,35 @@ func (c *call) writeError(e *apiError) {
 		_, _ = c.w.Write(buf.Bytes())
 	case protoJSON:
 		writeJSON(c.w, e.Status, contentJSON11, map[string]string{"__type": e.Code, "message": e.Message})
+	case protoRESTXML, protoEC2:
+		c.writeXMLError(e)
 	default:
 		c.w.Header().Set("X-Amzn-ErrorType", e.Code)
 		writeJSON(c.w, e.Status, contentRESTJSON, map[string]string{"message": e.Message})
 	}
+}
+
+// writeXMLError writes an error as S3 and the other REST-XML services do
+// (<Error>), or as EC2 does (<Response><Errors><Error>).
+func (c *call) writeXMLError(e *apiError) {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	if c.proto == protoEC2 {
+		buf.WriteString("<Response><Errors>")
+	}
+	buf.WriteString("<Error><Code>")
+	_ = xml.EscapeText(&buf, []byte(e.Code))
+	buf.WriteString("</Code><Message>")
+	_ = xml.EscapeText(&buf, []byte(e.Message))
+	buf.WriteString("</Message>")
+	if c.proto == protoEC2 {
+		buf.WriteString("</Error></Errors><RequestID>" + c.reqID + "</RequestID></Response>")
+	} else {
+		buf.WriteString("<RequestId>" + c.reqID + "</RequestId></Error>")
+	}
+	c.w.Header().Set("Content-Type", "application/xml")
+	c.w.WriteHeader(e.Status)
+	_, _ = c.w.Write(buf.Bytes())
 }
 
 // decodeJSON reads a JSON 1.1 request body into v.

@@ -116,8 +116,13 @@ func iamPage[T any](c *call, items []T) ([]T, iamPaging, *apiError) {
 	size := 0
 	if v := c.form.Get("MaxItems"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil {
-			return nil, iamPaging{}, c.validation("MaxItems must be a number")
+		switch {
+		case err != nil:
+			return nil, iamPaging{}, c.validation("1 validation error detected: Value '" + v + "' at 'maxItems' failed to satisfy constraint: Member must be an integer")
+		case n < 1:
+			return nil, iamPaging{}, c.validation("1 validation error detected: Value '" + v + "' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1")
+		case n > iamMaxItems:
+			return nil, iamPaging{}, c.validation("1 validation error detected: Value '" + v + "' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to " + itoa(iamMaxItems))
 		}
 		size = n
 	}

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
@@ -27,6 +28,8 @@ const (
 	protoQuery protocol = iota
 	protoJSON
 	protoRESTJSON
+	protoRESTXML // only for errors of unserved services (S3 and others)
+	protoEC2     // only for errors of EC2, which has its own shape
 )
 
 // handler answers one API action; the result is marshalled for the protocol
@@ -49,6 +52,7 @@ type call struct {
 
 	form url.Values // Query protocol parameters
 
+	input   snapshot.Input    // the input that gates the action, set by authorize
 	acct    *snapshot.Account // the account the credentials act in
 	session *session          // nil for the default credentials
 }
@@ -84,14 +88,22 @@ var (
 // X-Amz-Target header, the Query Version or the path), the action and the
 // handler.
 func (c *call) identify() *apiError {
-	c.akid, c.region, c.service = parseAuthorization(c.r.Header.Get("Authorization"))
+	var signing string
+	c.akid, c.region, signing = parseAuthorization(c.r.Header.Get("Authorization"))
+	c.service = signingNames[signing]
 	if c.region == "" {
 		c.region = DefaultRegion
 	}
 	target := c.r.Header.Get("X-Amz-Target")
 	prefix, op, _ := strings.Cut(target, ".")
+	if c.service == "" && signing != "" {
+		return c.unserved(signing)
+	}
 	if c.service == "" {
 		c.service = targetPrefixes[prefix]
+	}
+	if c.service == "" && prefix != "" {
+		return c.unserved(prefix)
 	}
 	if c.service == "" && c.r.URL.Path == "/analyzer" {
 		c.service = svcAccessAnalyzer
@@ -158,11 +170,48 @@ func (c *call) parseForm() error {
 	return nil
 }
 
+// unserved answers a request for a service the sandbox does not serve
+// (`aws s3 ls`, `aws ec2 describe-instances` pointed at it) with an error
+// that names the service, in the shape that service's clients parse, so
+// that the AWS CLI and SDKs print it instead of failing to parse it.
+func (c *call) unserved(name string) *apiError {
+	c.service = name
+	c.proto = foreignProtocol(name, c.r)
+	served := make([]string, 0, len(handlers))
+	for svc := range handlers {
+		served = append(served, svc)
+	}
+	slices.Sort(served)
+	return &apiError{Status: http.StatusNotImplemented, Code: "NotImplemented",
+		Message: "the iamspect sandbox does not serve the AWS service '" + name + "'; it serves " +
+			strings.Join(served, ", ") + " (see docs/sandbox.md)"}
+}
+
+// restXMLServices are the REST-XML services; EC2 has its own error shape.
+var restXMLServices = map[string]bool{"s3": true, "s3control": true, "route53": true, "cloudfront": true}
+
+// foreignProtocol guesses an unserved service's wire protocol from the
+// request: JSON when it names an X-Amz-Target, Query when it names an
+// Action, else REST (XML for the REST-XML services, JSON for the rest).
+func foreignProtocol(name string, r *http.Request) protocol {
+	switch {
+	case name == "ec2":
+		return protoEC2
+	case restXMLServices[name]:
+		return protoRESTXML
+	case r.Header.Get("X-Amz-Target") != "":
+		return protoJSON
+	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") || r.URL.Query().Get("Action") != "":
+		return protoQuery
+	}
+	return protoRESTJSON
+}
+
 // parseAuthorization reads the access key ID, region and service from a
 // SigV4 Authorization header:
 // "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/iam/aws4_request, ...".
 // Signatures are not checked.
-func parseAuthorization(h string) (akid, region, service string) {
+func parseAuthorization(h string) (akid, region, signingName string) {
 	i := strings.Index(h, "Credential=")
 	if i < 0 {
 		return "", "", ""
@@ -175,7 +224,7 @@ func parseAuthorization(h string) (akid, region, service string) {
 	if len(parts) != 5 {
 		return "", "", ""
 	}
-	return parts[0], parts[2], signingNames[parts[3]]
+	return parts[0], parts[2], parts[3]
 }
 
 // authenticate picks the account the request's credentials act in.
@@ -218,7 +267,12 @@ func (c *call) callerARN() string {
 	return "arn:" + p + ":iam::" + c.acct.ID + ":user/" + sandboxUserName
 }
 
-const sandboxUserName = "iamspect-sandbox"
+// The user the default credentials stand for (sts:GetCallerIdentity,
+// iam:GetUser without a name).
+const (
+	sandboxUserName = "iamspect-sandbox"
+	callerUserID    = "AIDAIAMSPECTSANDBOX01"
+)
 
 func partition(a *snapshot.Account) string {
 	if a == nil || a.Partition == "" {

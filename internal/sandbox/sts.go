@@ -33,7 +33,7 @@ func accountFromSessionKey(akid string) string {
 }
 
 func getCallerIdentity(s *Server, c *call) (any, *apiError) {
-	userID := "AIDAIAMSPECTSANDBOX01"
+	userID := callerUserID
 	if c.session != nil {
 		userID = entityID("", "AROA", c.acct.ID+"/"+c.session.roleName) + ":" + c.session.sessionName
 	}
