@@ -19,21 +19,25 @@ var apiInputs = func() map[string]snapshot.Input {
 }()
 
 // inputFor returns the input an action provides, if any.
-func inputFor(c *call) (snapshot.Input, bool) {
-	switch c.service {
+func inputFor(c *call) (snapshot.Input, bool) { return gateOf(c.service, c.action) }
+
+// gateOf returns the input without which a service's action is
+// AccessDenied, if any.
+func gateOf(service, action string) (snapshot.Input, bool) {
+	switch service {
 	case svcSSO, svcIdentityStore:
 		return snapshot.InputIdentityCenter, true
 	case svcOrganizations:
 		return snapshot.InputOrganization, true
 	}
-	if in, ok := apiInputs[c.key()]; ok {
+	if in, ok := apiInputs[service+":"+action]; ok {
 		return in, true
 	}
-	if c.service == svcIAM {
-		if r, ok := entityReads[c.action]; ok {
+	if service == svcIAM {
+		if r, ok := entityReads[action]; ok {
 			return r.input, true
 		}
-		if isWrite(c.service, c.action) {
+		if isWrite(service, action) {
 			// A write is answered only for what the account's snapshot holds.
 			return snapshot.InputAuthorizationDetails, true
 		}

@@ -78,3 +78,53 @@ func TestRawProtocolErrors(t *testing.T) {
 		t.Errorf("POST stats: %d", resp.StatusCode)
 	}
 }
+
+// A service the sandbox does not serve is named in an error of that
+// service's shape, whatever protocol its clients speak.
+func TestUnservedServices(t *testing.T) {
+	_, u := serve(t, demo.Snapshot(), Options{})
+	auth := func(svc string) string {
+		return "AWS4-HMAC-SHA256 Credential=" + DummyAccessKeyID + "/20260101/us-east-1/" + svc + "/aws4_request, SignedHeaders=host, Signature=00"
+	}
+	for _, tc := range []struct {
+		name, method, path, body string
+		header                   map[string]string
+		want                     []string
+	}{
+		{"s3", http.MethodGet, "/", "", map[string]string{"Authorization": auth("s3")},
+			[]string{"<Error><Code>NotImplemented</Code><Message>the iamspect sandbox does not serve the AWS service &#39;s3&#39;", "<RequestId>"}},
+		{"ec2", http.MethodPost, "/", "Action=DescribeInstances&Version=2016-11-15",
+			map[string]string{"Authorization": auth("ec2"), "Content-Type": "application/x-www-form-urlencoded"},
+			[]string{"<Response><Errors><Error><Code>NotImplemented</Code>", "service &#39;ec2&#39;", "<RequestID>"}},
+		{"sns", http.MethodPost, "/", "Action=ListTopics&Version=2010-03-31",
+			map[string]string{"Authorization": auth("sns"), "Content-Type": "application/x-www-form-urlencoded"},
+			[]string{"<ErrorResponse", "<Code>NotImplemented</Code>", "service &#39;sns&#39;"}},
+		{"dynamodb", http.MethodPost, "/", "{}",
+			map[string]string{"Authorization": auth("dynamodb"), "X-Amz-Target": "DynamoDB_20120810.ListTables", "Content-Type": "application/x-amz-json-1.0"},
+			[]string{`"__type":"NotImplemented"`, `service 'dynamodb'`}},
+		{"unsigned JSON", http.MethodPost, "/", "{}",
+			map[string]string{"X-Amz-Target": "AmazonSSM.DescribeParameters", "Content-Type": contentJSON11},
+			[]string{`"__type":"NotImplemented"`, `service 'AmazonSSM'`}},
+		{"lambda", http.MethodGet, "/2015-03-31/functions/", "", map[string]string{"Authorization": auth("lambda")},
+			[]string{`"message":"the iamspect sandbox does not serve the AWS service 'lambda'; it serves access-analyzer, account, iam,`}},
+	} {
+		req, _ := http.NewRequest(tc.method, u+tc.path, strings.NewReader(tc.body))
+		for k, v := range tc.header {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotImplemented {
+			t.Errorf("%s: status %d", tc.name, resp.StatusCode)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(string(b), w) {
+				t.Errorf("%s: body %s lacks %s", tc.name, b, w)
+			}
+		}
+	}
+}

@@ -309,7 +309,7 @@ type xmlRole struct {
 	Description              string           `xml:"Description,omitempty"`
 	MaxSessionDuration       int              `xml:"MaxSessionDuration,omitempty"`
 	PermissionsBoundary      *xmlBoundary     `xml:"PermissionsBoundary,omitempty"`
-	Tags                     []xmlTag         `xml:"Tags>member"`
+	Tags                     []xmlTag         `xml:"Tags>member,omitempty"`
 	RoleLastUsed             *xmlRoleLastUsed `xml:"RoleLastUsed,omitempty"`
 }
 

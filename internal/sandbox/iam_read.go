@@ -119,7 +119,7 @@ type xmlUserFull struct {
 	xmlUser
 	PasswordLastUsed    string       `xml:"PasswordLastUsed,omitempty"`
 	PermissionsBoundary *xmlBoundary `xml:"PermissionsBoundary,omitempty"`
-	Tags                []xmlTag     `xml:"Tags>member"`
+	Tags                []xmlTag     `xml:"Tags>member,omitempty"`
 }
 
 // passwordLastUsed is known only from the credential report; AWS omits it

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/iamspect/iamspect/internal/remediate/plan"
 )
@@ -29,9 +30,18 @@ func lastAdmin(ctx context.Context, rd *reader, c *plan.Call) (string, error) {
 	default:
 		return "", nil
 	}
-	out, err := rd.cl.ListEntitiesForPolicy(ctx, &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(AdminPolicyARN)})
-	if err != nil {
-		return "", err
+	// Attachments only (a boundary grants nothing), every page.
+	var out iam.ListEntitiesForPolicyOutput
+	pages := iam.NewListEntitiesForPolicyPaginator(rd.cl, &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String(AdminPolicyARN),
+		PolicyUsageFilter: types.PolicyUsageTypePermissionsPolicy})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return "", err
+		}
+		out.PolicyUsers = append(out.PolicyUsers, page.PolicyUsers...)
+		out.PolicyGroups = append(out.PolicyGroups, page.PolicyGroups...)
+		out.PolicyRoles = append(out.PolicyRoles, page.PolicyRoles...)
 	}
 	// holders: "user/NAME" and "role/NAME"; groups: group name → members.
 	holders := map[string]map[string]bool{} // principal → via (direct, group names)
@@ -51,12 +61,15 @@ func lastAdmin(ctx context.Context, rd *reader, c *plan.Call) (string, error) {
 	for _, g := range out.PolicyGroups {
 		name := aws.ToString(g.GroupName)
 		adminGroups[name] = true
-		gg, err := rd.cl.GetGroup(ctx, &iam.GetGroupInput{GroupName: g.GroupName})
-		if err != nil {
-			return "", err
-		}
-		for _, u := range gg.Users {
-			addVia("user/"+aws.ToString(u.UserName), "group/"+name)
+		members := iam.NewGetGroupPaginator(rd.cl, &iam.GetGroupInput{GroupName: g.GroupName})
+		for members.HasMorePages() {
+			gg, err := members.NextPage(ctx)
+			if err != nil {
+				return "", err
+			}
+			for _, u := range gg.Users {
+				addVia("user/"+aws.ToString(u.UserName), "group/"+name)
+			}
 		}
 	}
 	drop := func(p, via string) {
