@@ -105,6 +105,8 @@ func TestUnservedServices(t *testing.T) {
 		{"unsigned JSON", http.MethodPost, "/", "{}",
 			map[string]string{"X-Amz-Target": "AmazonSSM.DescribeParameters", "Content-Type": contentJSON11},
 			[]string{`"__type":"NotImplemented"`, `service 'AmazonSSM'`}},
+		{"hostile name", http.MethodGet, "/", "", map[string]string{"Authorization": auth("<script>")},
+			[]string{`"message":"the iamspect sandbox does not serve the AWS service '(not a service name)'`}},
 		{"lambda", http.MethodGet, "/2015-03-31/functions/", "", map[string]string{"Authorization": auth("lambda")},
 			[]string{`"message":"the iamspect sandbox does not serve the AWS service 'lambda'; it serves access-analyzer, account, iam,`}},
 	} {

@@ -175,6 +175,11 @@ func (c *call) parseForm() error {
 // that names the service, in the shape that service's clients parse, so
 // that the AWS CLI and SDKs print it instead of failing to parse it.
 func (c *call) unserved(name string) *apiError {
+	if len(name) > 64 || strings.IndexFunc(name, func(r rune) bool {
+		return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') && r != '-' && r != '_' && r != '.'
+	}) >= 0 {
+		name = "(not a service name)" // echoed back: only what a signing name can be
+	}
 	c.service = name
 	c.proto = foreignProtocol(name, c.r)
 	served := make([]string, 0, len(handlers))
