@@ -20,6 +20,7 @@ import (
 	"github.com/iamspect/iamspect/internal/remediate/fixplan"
 	"github.com/iamspect/iamspect/internal/remediate/render"
 	"github.com/iamspect/iamspect/internal/version"
+	"github.com/iamspect/iamspect/internal/words"
 )
 
 func newFixCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -71,7 +72,7 @@ func newFixPlanCommand(stdout, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			if !slices.Contains(render.Formats(), format) {
-				return usage(fmt.Errorf("--format %q: want one of %s", format, strings.Join(render.Formats(), ", ")))
+				return usage(fmt.Errorf("--format %q: want %s", format, words.Or(render.Formats())))
 			}
 			if caseFlag != "" && caseFlag != "a" && caseFlag != "b" {
 				return usage(fmt.Errorf("--case %q: want a or b", caseFlag))

@@ -16,6 +16,7 @@ import (
 	"github.com/iamspect/iamspect/internal/outfile"
 	"github.com/iamspect/iamspect/internal/remediate/plan"
 	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/words"
 )
 
 // migrateOptions are the flags both planners share: the inputs of scan (or
@@ -34,12 +35,12 @@ func (o *migrateOptions) addFlags(cmd *cobra.Command) {
 	o.live.AddFlags(fs)
 	fs.BoolVar(&o.demo, "demo", false, "plan for the built-in demo organisation instead of AWS or input files")
 	fs.StringVarP(&o.output, "output", "o", "", "write the plan to `FILE` (default: standard output)")
-	fs.StringVarP(&o.format, "format", "f", migrate.FormatJSON, "plan format: "+strings.Join(migrate.Formats(), ", ")+" (apply reads json)")
+	fs.StringVarP(&o.format, "format", "f", migrate.FormatJSON, "plan `FORMAT`: "+words.Or(migrate.Formats())+" (apply reads json)")
 }
 
 func (o *migrateOptions) validate(cmd *cobra.Command) error {
 	if !slices.Contains(migrate.Formats(), o.format) {
-		return usage(fmt.Errorf("--format %q: want %s", o.format, strings.Join(migrate.Formats(), ", ")))
+		return usage(fmt.Errorf("--format %q: want %s", o.format, words.Or(migrate.Formats())))
 	}
 	if o.demo {
 		if o.in.given() {
@@ -90,6 +91,8 @@ apply' applies (one applier, one journal, one rollback):
                             OIDC role per repository, with the workflow patches
 
 The planners only read; see docs/migration.md.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newMigrateIdentityCenterCommand(stdout, stderr), newMigrateGitHubOIDCCommand(stdout, stderr))
 	return cmd

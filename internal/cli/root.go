@@ -13,6 +13,9 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/iamspect/iamspect/internal/version"
+	"github.com/iamspect/iamspect/internal/words"
 )
 
 // Main runs iamspect as a process: the first SIGINT or SIGTERM cancels the
@@ -70,7 +73,14 @@ Exit codes: 0 nothing failing at or above --fail-on; 1 failing results;
 130/143 interrupted by SIGINT/SIGTERM.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Version makes --version work; it prints what 'version' prints.
+		Version: version.Get().Line(),
+		// With Args and RunE set, cobra hands an unknown command to
+		// knownCommand instead of printing its own multi-line message.
+		Args: knownCommand,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usage(err) })
@@ -103,6 +113,25 @@ func commands(stdout, stderr io.Writer) []*cobra.Command {
 	}
 }
 
+// knownCommand refuses an unknown subcommand as a usage error (exit 2) on
+// one line, with cobra's suggestion when it has one.
+func knownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q", args[0])
+	if cmd.HasParent() {
+		msg = fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	}
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2 // cobra's default, which SuggestionsFor does not apply
+	}
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += fmt.Sprintf(" (did you mean %s?)", words.Or(words.Quote(s)))
+	}
+	return usage(fmt.Errorf("%s; see '%s --help'", msg, cmd.CommandPath()))
+}
+
 // oneLine keeps error output to a single line, as scripts expect.
 func oneLine(s string) string {
 	return strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ")
@@ -116,8 +145,12 @@ func exactFile(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// noArgs is cobra.NoArgs with usage-error classification.
+// noArgs is cobra.NoArgs with usage-error classification; a command with
+// subcommands (fix, migrate, rules) takes a misspelt one as knownCommand does.
 func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 && cmd.HasSubCommands() {
+		return knownCommand(cmd, args)
+	}
 	if len(args) > 0 {
 		return usage(fmt.Errorf("%s takes no arguments, got %q", cmd.CommandPath(), strings.Join(args, " ")))
 	}

@@ -12,10 +12,10 @@ import (
 func newVersionCommand(stdout io.Writer) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print iamspect's version",
+		Short: "Print iamspect's version, VCS revision and Go version (as --version does)",
 		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
-			_, err := fmt.Fprintf(stdout, "iamspect %s\n", version.String())
+			_, err := fmt.Fprintln(stdout, version.Get().Line())
 			return err
 		},
 	}

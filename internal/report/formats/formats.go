@@ -7,7 +7,6 @@ package formats
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/report/asff"
@@ -19,6 +18,7 @@ import (
 	"github.com/iamspect/iamspect/internal/report/ocsf"
 	"github.com/iamspect/iamspect/internal/report/sarif"
 	"github.com/iamspect/iamspect/internal/report/table"
+	"github.com/iamspect/iamspect/internal/words"
 )
 
 // Options are the rendering choices a person can make; a format ignores
@@ -108,5 +108,5 @@ func Get(name string) (Format, error) {
 			return f, nil
 		}
 	}
-	return Format{}, fmt.Errorf("unknown format %q (supported: %s)", name, strings.Join(Names(), ", "))
+	return Format{}, fmt.Errorf("unknown format %q: want %s", name, words.Or(Names()))
 }
