@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/iamspect/iamspect/internal/outfile"
 	"github.com/iamspect/iamspect/internal/snapshot"
 	"github.com/iamspect/iamspect/internal/version"
 )
@@ -47,6 +46,9 @@ the reason), so a later scan answers UNKNOWN for it instead of PASS.`,
 			if live.credentialIDs && in.given() {
 				return usage(errors.New("--credential-ids reads from AWS: it does not combine with --snapshot, --from, --authz-details or --credential-report"))
 			}
+			if err := checkOutput(output); err != nil {
+				return err
+			}
 			s, err := loadInputOrLive(cmd.Context(), stderr, &in, &live)
 			if err != nil {
 				return err
@@ -57,7 +59,7 @@ the reason), so a later scan answers UNKNOWN for it instead of PASS.`,
 			if err := writeSnapshot(stdout, output, s); err != nil {
 				return err
 			}
-			if output != "" && output != "-" {
+			if !toStdout(output) {
 				fmt.Fprintf(stderr, "iamspect: wrote %s (%d account(s), %d gap(s))\n", output, len(s.Accounts), len(s.Gaps))
 			}
 			return nil
@@ -66,7 +68,7 @@ the reason), so a later scan answers UNKNOWN for it instead of PASS.`,
 	in.AddFlags(cmd.Flags())
 	live.AddFlags(cmd.Flags())
 	live.AddShardFlags(cmd.Flags())
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write the snapshot to `FILE` (default: standard output)")
+	addOutputFlag(cmd.Flags(), &output, "snapshot")
 	cmd.Flags().BoolVar(&live.credentialIDs, "credential-ids", false, "live: also read the access key IDs, signing certificate IDs, MFA serials and SSH keys a remediation plan names (one call per user that has one), so that 'iamspect fix plan --snapshot' can plan offline (docs/remediation.md)")
 	return cmd
 }
@@ -75,11 +77,5 @@ the reason), so a later scan answers UNKNOWN for it instead of PASS.`,
 // new file appears only once complete, readable by its owner only (it lists
 // users, key ages and policies); an existing one is written through.
 func writeSnapshot(stdout io.Writer, path string, s *snapshot.Snapshot) error {
-	if path == "" || path == "-" {
-		return s.Write(stdout)
-	}
-	if err := outfile.Write(path, 0o600, s.Write); err != nil {
-		return fmt.Errorf("writing the snapshot to %s: %w", path, err)
-	}
-	return nil
+	return writeOutput(stdout, path, 0o600, "snapshot", s.Write)
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/iamspect/iamspect/internal/drift"
 	"github.com/iamspect/iamspect/internal/finding"
-	"github.com/iamspect/iamspect/internal/outfile"
 	"github.com/iamspect/iamspect/internal/report"
 )
 
@@ -60,9 +59,7 @@ not be written.`,
 				}
 				failSev = sev
 			}
-			if output != "" && output != "-" {
-				errs = append(errs, checkWritable(output))
-			}
+			errs = append(errs, checkOutput(output))
 			if err := errors.Join(errs...); err != nil {
 				return usage(err)
 			}
@@ -85,12 +82,7 @@ not be written.`,
 				}
 				return drift.WriteTable(w, d, a, b, showUnchanged)
 			}
-			if output == "" || output == "-" {
-				err = render(stdout)
-			} else if err = outfile.Write(output, 0o644, render); err != nil {
-				err = fmt.Errorf("writing the diff to %s: %w", output, err)
-			}
-			if err != nil {
+			if err := writeOutput(stdout, output, 0o644, "diff", render); err != nil {
 				return err
 			}
 			if failSev != "" && d.NewAtOrAbove(failSev) > 0 {
@@ -100,7 +92,7 @@ not be written.`,
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "`FORMAT`: table, json or markdown")
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write to `FILE` instead of standard output")
+	addOutputFlag(cmd.Flags(), &output, "diff")
 	cmd.Flags().StringVar(&failOnNew, "fail-on-new", "none", "exit 1 when a new finding is at or above this `SEVERITY` (critical, high, medium, low, info, none)")
 	cmd.Flags().BoolVar(&showUnchanged, "show-unchanged", false, "table: list unchanged findings too, not only their count")
 	return cmd

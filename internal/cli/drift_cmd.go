@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/iamspect/iamspect/internal/drift/iamdiff"
-	"github.com/iamspect/iamspect/internal/outfile"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
@@ -60,9 +59,7 @@ flags or unreadable snapshots; 4 if the output could not be written.`,
 			if format != "table" && format != "json" {
 				errs = append(errs, fmt.Errorf("--format %q: want table or json", format))
 			}
-			if output != "" && output != "-" {
-				errs = append(errs, checkWritable(output))
-			}
+			errs = append(errs, checkOutput(output))
 			if err := errors.Join(errs...); err != nil {
 				return usage(err)
 			}
@@ -92,13 +89,7 @@ flags or unreadable snapshots; 4 if the output could not be written.`,
 					return iamdiff.WriteTable(w, d)
 				}
 			}
-			var err error
-			if output == "" || output == "-" {
-				err = render(stdout)
-			} else if err = outfile.Write(output, 0o600, render); err != nil {
-				err = fmt.Errorf("writing the drift to %s: %w", output, err)
-			}
-			if err != nil {
+			if err := writeOutput(stdout, output, 0o600, "drift", render); err != nil {
 				return err
 			}
 			if failOnChange && len(d.Changes) > 0 {
@@ -108,7 +99,7 @@ flags or unreadable snapshots; 4 if the output could not be written.`,
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "`FORMAT`: table or json")
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write to `FILE` instead of standard output")
+	addOutputFlag(cmd.Flags(), &output, "drift")
 	cmd.Flags().BoolVar(&failOnChange, "fail-on-change", false, "exit 1 when anything was added, removed or changed")
 	sd.AddFlags(cmd.Flags())
 	return cmd

@@ -43,10 +43,12 @@ who can assume it or take it over.`,
 				return usage(fmt.Errorf("no user, group or role %q in account %s", args[0], a.ID))
 			}
 			e := an.Explain(p)
-			if opts.format == "json" {
-				return writeIndentedJSON(stdout, explainJSON(e))
-			}
-			return writeExplanation(stdout, e)
+			return opts.write(stdout, func(w io.Writer) error {
+				if opts.format == "json" {
+					return writeIndentedJSON(w, explainJSON(e))
+				}
+				return writeExplanation(w, e)
+			})
 		},
 	}
 	opts.AddFlags(cmd.Flags())

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -10,7 +11,8 @@ import (
 )
 
 func newExportCommandsCommand(stdout io.Writer) *cobra.Command {
-	return &cobra.Command{
+	var output string
+	cmd := &cobra.Command{
 		Use:   "export-commands",
 		Short: "Print the read-only AWS CLI commands that produce a --from folder",
 		Long: `Print a shell script of read-only AWS CLI commands. Run it with credentials
@@ -22,13 +24,24 @@ except generate-credential-report, which only asks AWS to refresh the report.`,
   iamspect scan --from iam-export`,
 		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error {
-			fmt.Fprintln(stdout, "#!/bin/sh")
-			fmt.Fprintln(stdout, "# Read-only AWS CLI commands for 'iamspect scan --from .'. Run in an empty folder.")
-			fmt.Fprintln(stdout, "set -eu")
-			for _, c := range importer.Commands() {
-				fmt.Fprintf(stdout, "\n# %s\n%s\n", c.Description, c.Command)
+			if err := checkOutput(output); err != nil {
+				return err
 			}
-			return nil
+			return writeOutput(stdout, output, 0o755, "script", writeExportScript)
 		},
 	}
+	addOutputFlag(cmd.Flags(), &output, "script")
+	return cmd
+}
+
+func writeExportScript(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("#!/bin/sh\n")
+	b.WriteString("# Read-only AWS CLI commands for 'iamspect scan --from .'. Run in an empty folder.\n")
+	b.WriteString("set -eu\n")
+	for _, c := range importer.Commands() {
+		fmt.Fprintf(&b, "\n# %s\n%s\n", c.Description, c.Command)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -15,7 +15,6 @@ import (
 
 	"github.com/iamspect/iamspect/internal/collect"
 	"github.com/iamspect/iamspect/internal/engine"
-	"github.com/iamspect/iamspect/internal/outfile"
 	"github.com/iamspect/iamspect/internal/remediate/apply"
 	"github.com/iamspect/iamspect/internal/remediate/fixplan"
 	"github.com/iamspect/iamspect/internal/remediate/render"
@@ -74,6 +73,9 @@ func newFixPlanCommand(stdout, stderr io.Writer) *cobra.Command {
 			if !slices.Contains(render.Formats(), format) {
 				return usage(fmt.Errorf("--format %q: want %s", format, words.Or(render.Formats())))
 			}
+			if err := checkOutput(output); err != nil {
+				return err
+			}
 			if caseFlag != "" && caseFlag != "a" && caseFlag != "b" {
 				return usage(fmt.Errorf("--case %q: want a or b", caseFlag))
 			}
@@ -103,12 +105,7 @@ func newFixPlanCommand(stdout, stderr io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			write := func(w io.Writer) error { return render.Write(w, p, format) }
-			if output == "" || output == "-" {
-				if err := write(stdout); err != nil {
-					return err
-				}
-			} else if err := outfile.Write(output, 0o644, write); err != nil {
+			if err := writeOutput(stdout, output, 0o644, "plan", func(w io.Writer) error { return render.Write(w, p, format) }); err != nil {
 				return err
 			}
 			runnable, needs, manual := 0, 0, 0
@@ -130,7 +127,7 @@ func newFixPlanCommand(stdout, stderr io.Writer) *cobra.Command {
 	in.AddFlags(fs)
 	live.AddFlags(fs)
 	ro.AddFlags(fs)
-	fs.StringVarP(&output, "output", "o", "", "write the plan to `FILE` (default: standard output)")
+	addOutputFlag(fs, &output, "plan")
 	fs.StringVarP(&format, "format", "f", "json", "plan `FORMAT`: json (what fix apply reads), sh (AWS CLI script), terraform, markdown (change request)")
 	fs.StringVar(&caseFlag, "case", "", "iam-user-password-and-access-keys: force case a (remove the access keys) or b (remove the console password) instead of choosing from last use")
 	fs.StringVar(&asOf, "as-of", "", "measure credential ages at this `TIME` (2024-05-01 or RFC 3339)")

@@ -25,6 +25,7 @@ func newHistoryCommand(stdout io.Writer) *cobra.Command {
 		format   string
 		limit    int
 		snapOf   int64
+		output   string
 	)
 	cmd := &cobra.Command{
 		Use:   "history",
@@ -38,8 +39,11 @@ resolved, and whether it is muted. --state active keeps the failing ones.`,
   iamspect history --snapshot-of 42 > scan42.json && iamspect scan --snapshot scan42.json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkOutput(output); err != nil {
+				return err
+			}
 			if snapOf > 0 {
-				return writeStoredSnapshot(cmd.Context(), stdout, &so, snapOf)
+				return writeStoredSnapshot(cmd.Context(), stdout, output, &so, snapOf)
 			}
 			if target == "" {
 				return usage(errors.New("--target NAME is required"))
@@ -73,13 +77,14 @@ resolved, and whether it is muted. --state active keeps the failing ones.`,
 			if err != nil {
 				return err
 			}
-			if format == "json" {
-				enc := json.NewEncoder(stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(map[string]any{"target": target, "total": total, "findings": fs})
-			}
-			writeHistory(stdout, fs, total)
-			return nil
+			return writeOutput(stdout, output, 0o600, "history", func(w io.Writer) error {
+				if format == "json" {
+					enc := json.NewEncoder(w)
+					enc.SetIndent("", "  ")
+					return enc.Encode(map[string]any{"target": target, "total": total, "findings": fs})
+				}
+				return writeHistory(w, fs, total)
+			})
 		},
 	}
 	so.AddFlags(cmd.Flags())
@@ -89,6 +94,7 @@ resolved, and whether it is muted. --state active keeps the failing ones.`,
 	cmd.Flags().StringVar(&severity, "severity", "", "only findings of this `SEVERITY` or worse")
 	cmd.Flags().StringVar(&format, "format", "table", "output `FORMAT`: table or json")
 	cmd.Flags().IntVar(&limit, "limit", 1000, "list at most `N` findings (worst first)")
+	addOutputFlag(cmd.Flags(), &output, "findings (or --snapshot-of's snapshot)")
 	cmd.Flags().Int64Var(&snapOf, "snapshot-of", 0, "instead, print the snapshot that scan `ID` judged (to scan a past state again: 'iamspect scan --snapshot FILE')")
 	return cmd
 }
@@ -100,7 +106,7 @@ func day(t *time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04")
 }
 
-func writeHistory(w io.Writer, fs []store.Finding, total int) {
+func writeHistory(w io.Writer, fs []store.Finding, total int) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "SEVERITY\tSTATE\tRULE\tACCOUNT\tRESOURCE\tFIRST SEEN\tLAST SEEN\tRESOLVED")
 	for _, f := range fs {
@@ -111,12 +117,15 @@ func writeHistory(w io.Writer, fs []store.Finding, total int) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", strings.ToUpper(string(f.Severity)), st, f.RuleID, f.AccountID,
 			f.ResourceName, day(&f.FirstSeen), day(&f.LastSeen), day(f.ResolvedAt))
 	}
-	tw.Flush()
-	fmt.Fprintf(w, "%d of %d finding(s)\n", len(fs), total)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "%d of %d finding(s)\n", len(fs), total)
+	return err
 }
 
 // writeStoredSnapshot prints the snapshot a stored scan judged.
-func writeStoredSnapshot(ctx context.Context, stdout io.Writer, so *storeOptions, id int64) error {
+func writeStoredSnapshot(ctx context.Context, stdout io.Writer, output string, so *storeOptions, id int64) error {
 	st, err := so.openForReading(ctx)
 	if err != nil {
 		return err
@@ -129,5 +138,5 @@ func writeStoredSnapshot(ctx context.Context, stdout io.Writer, so *storeOptions
 	if err != nil {
 		return err
 	}
-	return s.Write(stdout)
+	return writeOutput(stdout, output, 0o600, "snapshot", s.Write)
 }

@@ -48,10 +48,8 @@ snapshot could not be written.`,
 			if output == "" {
 				return usage(errors.New("--output (-o) FILE is required (- for standard output)"))
 			}
-			if output != "-" {
-				if err := checkWritable(output); err != nil {
-					return usage(err)
-				}
+			if err := checkOutput(output); err != nil {
+				return err
 			}
 			var parts []snapshot.Part
 			for _, name := range args {
@@ -77,7 +75,7 @@ snapshot could not be written.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write the merged snapshot to `FILE` (- for standard output)")
+	addOutputFlag(cmd.Flags(), &output, "merged snapshot")
 	cmd.Flags().BoolVar(&allowPartial, "allow-partial", false, "merge even when shards are missing: their accounts become gaps (the scan is then incomplete)")
 	return cmd
 }

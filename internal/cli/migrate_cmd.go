@@ -13,7 +13,6 @@ import (
 	"github.com/iamspect/iamspect/internal/migrate"
 	"github.com/iamspect/iamspect/internal/migrate/githuboidc"
 	"github.com/iamspect/iamspect/internal/migrate/identitycenter"
-	"github.com/iamspect/iamspect/internal/outfile"
 	"github.com/iamspect/iamspect/internal/remediate/plan"
 	"github.com/iamspect/iamspect/internal/snapshot"
 	"github.com/iamspect/iamspect/internal/words"
@@ -34,13 +33,16 @@ func (o *migrateOptions) addFlags(cmd *cobra.Command) {
 	o.in.AddFlags(fs)
 	o.live.AddFlags(fs)
 	fs.BoolVar(&o.demo, "demo", false, "plan for the built-in demo organisation instead of AWS or input files")
-	fs.StringVarP(&o.output, "output", "o", "", "write the plan to `FILE` (default: standard output)")
+	addOutputFlag(fs, &o.output, "plan")
 	fs.StringVarP(&o.format, "format", "f", migrate.FormatJSON, "plan `FORMAT`: "+words.Or(migrate.Formats())+" (apply reads json)")
 }
 
 func (o *migrateOptions) validate(cmd *cobra.Command) error {
 	if !slices.Contains(migrate.Formats(), o.format) {
 		return usage(fmt.Errorf("--format %q: want %s", o.format, words.Or(migrate.Formats())))
+	}
+	if err := checkOutput(o.output); err != nil {
+		return err
 	}
 	if o.demo {
 		if o.in.given() {
@@ -70,11 +72,7 @@ func (o *migrateOptions) load(cmd *cobra.Command, stderr io.Writer) (*snapshot.S
 }
 
 func (o *migrateOptions) write(stdout io.Writer, pl *plan.Plan) error {
-	render := func(w io.Writer) error { return migrate.Render(w, pl, o.format) }
-	if o.output == "" || o.output == "-" {
-		return render(stdout)
-	}
-	return outfile.Write(o.output, 0o644, render)
+	return writeOutput(stdout, o.output, 0o644, "plan", func(w io.Writer) error { return migrate.Render(w, pl, o.format) })
 }
 
 func newMigrateCommand(stdout, stderr io.Writer) *cobra.Command {

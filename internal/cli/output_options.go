@@ -15,7 +15,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/iamspect/iamspect/internal/drift"
-	"github.com/iamspect/iamspect/internal/outfile"
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/report/formats"
 	"github.com/iamspect/iamspect/internal/rules"
@@ -52,7 +51,7 @@ type outputOptions struct {
 
 func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.format, "format", "f", "table", "report `FORMAT`: "+words.Or(formats.Names()))
-	fs.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output")
+	addOutputFlag(fs, &o.output, "report")
 	fs.StringVar(&o.failOn, "fail-on", "low", "exit 1 when a result fails at or above this `SEVERITY` (critical, high, medium, low, info, none)")
 	fs.BoolVar(&o.allowIncomplete, "allow-incomplete", false, "exit 0/1 even when inputs were missing (instead of 3)")
 	fs.StringVar(&o.asOf, "as-of", "", "measure credential ages at this `TIME` (2024-05-01 or RFC 3339) instead of the snapshot's time")
@@ -172,11 +171,7 @@ func (o *outputOptions) writeOne(stdout io.Writer, r *report.Report, t reportTar
 	if t.stdout() {
 		return o.render(stdout, r, t.format, o.useColor(stdout))
 	}
-	err := outfile.Write(t.path, 0o644, func(w io.Writer) error { return o.render(w, r, t.format, o.color == "always") })
-	if err != nil {
-		return fmt.Errorf("writing the %s report to %s: %w", t.format, t.path, err)
-	}
-	return nil
+	return writeOutput(nil, t.path, 0o644, t.format+" report", func(w io.Writer) error { return o.render(w, r, t.format, o.color == "always") })
 }
 
 func (o *outputOptions) render(w io.Writer, r *report.Report, format string, color bool) error {

@@ -18,7 +18,7 @@ type reportTarget struct {
 	path   string // "" or "-": standard output
 }
 
-func (t reportTarget) stdout() bool { return t.path == "" || t.path == "-" }
+func (t reportTarget) stdout() bool { return toStdout(t.path) }
 
 // parseReportTargets reads the --report values.
 func parseReportTargets(values []string) ([]reportTarget, error) {

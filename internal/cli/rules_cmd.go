@@ -43,6 +43,7 @@ func newRulesCommand(stdout io.Writer) *cobra.Command {
 		format     string
 		severity   string
 		frameworks []string
+		output     string
 	)
 	cmd := &cobra.Command{
 		Use:   "rules",
@@ -59,38 +60,46 @@ to fix it (console, AWS CLI, Terraform), references and framework mappings.`,
 			if format != "table" && format != "json" {
 				return usage(fmt.Errorf("--format %q: want table or json", format))
 			}
+			if err := checkOutput(output); err != nil {
+				return err
+			}
 			sel, err := selectRules(rules.Catalog(), nil, nil, severity, frameworks)
 			if err != nil {
 				return usage(err)
 			}
-			if format == "json" {
-				views := make([]ruleView, 0, len(sel))
-				for _, r := range sel {
-					views = append(views, viewOf(r))
-				}
-				return writeJSON(stdout, views)
-			}
-			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSEVERITY\tTITLE\tFRAMEWORKS")
-			for _, r := range sel {
-				var fws []string
-				for _, fw := range r.FrameworkList() {
-					fws = append(fws, string(fw)+" "+strings.Join(r.Frameworks[fw], ","))
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title, strings.Join(fws, "; "))
-			}
-			return tw.Flush()
+			return writeOutput(stdout, output, 0o644, "rule list", func(w io.Writer) error { return writeRuleList(w, sel, format) })
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table or json")
+	cmd.Flags().StringVarP(&format, "format", "f", "table", "output `FORMAT`: table or json")
 	cmd.Flags().StringVar(&severity, "severity", "", "only rules of this `SEVERITY` or worse, or of exactly the listed ones")
 	cmd.Flags().StringSliceVar(&frameworks, "framework", nil, "only rules mapped to this `FRAMEWORK` ("+frameworkNames()+")")
+	addOutputFlag(cmd.Flags(), &output, "rule list")
 	cmd.AddCommand(newRulesShowCommand(stdout))
 	return cmd
 }
 
+func writeRuleList(w io.Writer, sel []*rules.Rule, format string) error {
+	if format == "json" {
+		views := make([]ruleView, 0, len(sel))
+		for _, r := range sel {
+			views = append(views, viewOf(r))
+		}
+		return writeJSON(w, views)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSEVERITY\tTITLE\tFRAMEWORKS")
+	for _, r := range sel {
+		var fws []string
+		for _, fw := range r.FrameworkList() {
+			fws = append(fws, string(fw)+" "+strings.Join(r.Frameworks[fw], ","))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title, strings.Join(fws, "; "))
+	}
+	return tw.Flush()
+}
+
 func newRulesShowCommand(stdout io.Writer) *cobra.Command {
-	var format string
+	var format, output string
 	return withShowFlags(&cobra.Command{
 		Use:     "show ID",
 		Short:   "Print one rule in full",
@@ -106,22 +115,28 @@ func newRulesShowCommand(stdout io.Writer) *cobra.Command {
 				return usage(err)
 			}
 			r := rules.ByID(args[0])
+			var render func(io.Writer) error
 			switch format {
 			case "json":
-				return writeJSON(stdout, viewOf(r))
+				render = func(w io.Writer) error { return writeJSON(w, viewOf(r)) }
 			case "markdown":
-				_, err := io.WriteString(stdout, r.Markdown())
-				return err
+				render = func(w io.Writer) error { _, err := io.WriteString(w, r.Markdown()); return err }
 			case "text":
-				return writeRuleText(stdout, r)
+				render = func(w io.Writer) error { return writeRuleText(w, r) }
+			default:
+				return usage(fmt.Errorf("--format %q: want text, json or markdown", format))
 			}
-			return usage(fmt.Errorf("--format %q: want text, json or markdown", format))
+			if err := checkOutput(output); err != nil {
+				return err
+			}
+			return writeOutput(stdout, output, 0o644, "rule", render)
 		},
-	}, &format)
+	}, &format, &output)
 }
 
-func withShowFlags(cmd *cobra.Command, format *string) *cobra.Command {
-	cmd.Flags().StringVarP(format, "format", "f", "text", "output format: text, json or markdown")
+func withShowFlags(cmd *cobra.Command, format, output *string) *cobra.Command {
+	cmd.Flags().StringVarP(format, "format", "f", "text", "output `FORMAT`: text, json or markdown")
+	addOutputFlag(cmd.Flags(), output, "rule")
 	return cmd
 }
 

@@ -25,18 +25,28 @@ type accessOptions struct {
 	demo    bool
 	account string
 	format  string
+	output  string
 }
 
 func (o *accessOptions) AddFlags(fs *pflag.FlagSet) {
 	o.in.AddFlags(fs)
 	fs.BoolVar(&o.demo, "demo", false, "use the built-in demo account instead of input files")
 	fs.StringVar(&o.account, "account", "", "account `ID` to ask about, when the snapshot holds several (default: the first)")
-	fs.StringVarP(&o.format, "format", "f", "table", "output format: table or json")
+	fs.StringVarP(&o.format, "format", "f", "table", "output `FORMAT`: table or json")
+	addOutputFlag(fs, &o.output, "answer")
+}
+
+// write renders the answer to standard output or --output.
+func (o *accessOptions) write(stdout io.Writer, render func(io.Writer) error) error {
+	return writeOutput(stdout, o.output, 0o644, "answer", render)
 }
 
 func (o *accessOptions) Validate() error {
 	if o.format != "table" && o.format != "json" {
 		return usage(fmt.Errorf("--format %q: want table or json", o.format))
+	}
+	if err := checkOutput(o.output); err != nil {
+		return err
 	}
 	if o.demo {
 		if o.in.fromFiles() || o.in.snapshotFile != "" {
@@ -133,18 +143,20 @@ exactly one action.`,
 				return err
 			}
 			perms := analyze(s, a).WhoCan(action, resource)
-			if opts.format == "json" {
-				if perms == nil {
-					perms = []access.Permission{}
+			return opts.write(stdout, func(w io.Writer) error {
+				if opts.format == "json" {
+					if perms == nil {
+						perms = []access.Permission{}
+					}
+					return writeIndentedJSON(w, struct {
+						Account    string              `json:"account_id"`
+						Action     string              `json:"action"`
+						Resource   string              `json:"resource,omitempty"`
+						Principals []access.Permission `json:"principals"`
+					}{a.ID, args[0], resource, perms})
 				}
-				return writeIndentedJSON(stdout, struct {
-					Account    string              `json:"account_id"`
-					Action     string              `json:"action"`
-					Resource   string              `json:"resource,omitempty"`
-					Principals []access.Permission `json:"principals"`
-				}{a.ID, args[0], resource, perms})
-			}
-			return writeWhoCanTable(stdout, a.ID, args[0], resource, perms)
+				return writeWhoCanTable(w, a.ID, args[0], resource, perms)
+			})
 		},
 	}
 	opts.AddFlags(cmd.Flags())

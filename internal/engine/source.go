@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/iamspect/iamspect/internal/importer"
@@ -27,6 +28,8 @@ type Files struct {
 	AuthzDetails     []string
 	CredentialReport string
 	Dir              string
+	// Stdin is read for the one file named "-".
+	Stdin io.Reader
 	// Now stamps the snapshot's collection time when no file says when it
 	// was taken; nil means time.Now.
 	Now Clock
@@ -39,7 +42,7 @@ func (f Files) Load(context.Context) (*snapshot.Snapshot, []string, error) {
 		now = time.Now
 	}
 	s, ws, err := importer.ImportWithWarnings(importer.Options{
-		AuthzDetails: f.AuthzDetails, CredentialReport: f.CredentialReport, Dir: f.Dir, Now: now(),
+		AuthzDetails: f.AuthzDetails, CredentialReport: f.CredentialReport, Dir: f.Dir, Stdin: f.Stdin, Now: now(),
 	})
 	if err != nil {
 		return nil, nil, &InputError{Err: err}
@@ -51,12 +54,24 @@ func (f Files) Load(context.Context) (*snapshot.Snapshot, []string, error) {
 	return s, warnings, nil
 }
 
-// SnapshotFile reads a snapshot written by 'iamspect collect'.
-type SnapshotFile struct{ Path string }
+// SnapshotFile reads a snapshot written by 'iamspect collect'; Path "-"
+// reads Stdin.
+type SnapshotFile struct {
+	Path  string
+	Stdin io.Reader
+}
 
 // Load reads the snapshot.
 func (f SnapshotFile) Load(context.Context) (*snapshot.Snapshot, []string, error) {
-	s, err := snapshot.Load(f.Path)
+	var s *snapshot.Snapshot
+	var err error
+	if f.Path == "-" && f.Stdin != nil {
+		if s, err = snapshot.Decode(f.Stdin); err != nil {
+			err = fmt.Errorf("standard input: %w", err)
+		}
+	} else {
+		s, err = snapshot.Load(f.Path)
+	}
 	if err != nil {
 		return nil, nil, &InputError{Err: err}
 	}

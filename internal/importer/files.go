@@ -27,6 +27,25 @@ func size(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
+// readInput reads one input: the file at path, or o.Stdin for "-" (which
+// only one input may name: standard input can be read once).
+func readInput(path string, o Options) ([]byte, error) {
+	if path != "-" {
+		return readFile(path, o.MaxFileSize)
+	}
+	if o.Stdin == nil {
+		return nil, &InputError{File: "standard input", Msg: "- (standard input) is not available here"}
+	}
+	data, err := io.ReadAll(io.LimitReader(o.Stdin, o.MaxFileSize+1))
+	if err != nil {
+		return nil, &InputError{File: "standard input", Msg: "reading: " + err.Error(), Err: err}
+	}
+	if int64(len(data)) > o.MaxFileSize {
+		return nil, &InputError{File: "standard input", Msg: "larger than the limit for one input (" + size(o.MaxFileSize) + ")"}
+	}
+	return data, nil
+}
+
 // readFile reads a whole input file, refusing ones larger than max.
 func readFile(path string, max int64) ([]byte, error) {
 	f, err := os.Open(path)

@@ -32,11 +32,14 @@ type decoded struct {
 func load(o Options) (*decoded, error) {
 	d := &decoded{arnSource: map[string]string{}}
 	read := func(path string, decode func([]byte) error) error {
-		data, err := readFile(path, o.MaxFileSize)
+		data, err := readInput(path, o)
 		if err != nil {
 			return err
 		}
 		d.files = append(d.files, path)
+		if path == "-" {
+			return withFile("standard input", decode(data))
+		}
 		return withFile(path, decode(data))
 	}
 	d.authzFiles = o.AuthzDetails

@@ -3,6 +3,7 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -36,6 +37,9 @@ type Options struct {
 	Tool string
 	// MaxFileSize caps each file; 0 means DefaultMaxFileSize.
 	MaxFileSize int64
+	// Stdin is read for the one input named "-" (nil: that input is
+	// refused).
+	Stdin io.Reader
 }
 
 // Warning is something the caller should show but that does not stop the import.

@@ -13,12 +13,35 @@ package outfile
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 )
+
+// Error is a failure to store the output at Path (not a rendering error,
+// which Write returns as render returned it). Err is the operating system's
+// reason, without the temporary file's name, which the user never chose.
+type Error struct {
+	Path string
+	Err  error
+}
+
+func (e *Error) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// fail wraps an operating-system error as an Error about path.
+func fail(path string, err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		err = pe.Err
+	case errors.As(err, &le):
+		err = le.Err
+	}
+	return &Error{Path: path, Err: err}
+}
 
 // Write renders through render and stores the result at path. mode is used
 // only for a file Write creates.
@@ -26,7 +49,7 @@ func Write(path string, mode fs.FileMode, render func(io.Writer) error) error {
 	if _, err := os.Lstat(path); err == nil {
 		return writeThrough(path, render)
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
+		return fail(path, err)
 	}
 	return createNew(path, mode, render)
 }
@@ -40,13 +63,16 @@ func writeThrough(path string, render func(io.Writer) error) error {
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
 	if err != nil {
-		return err
+		return fail(path, err)
 	}
 	if _, err := f.Write(buf.Bytes()); err != nil {
 		f.Close()
-		return err
+		return fail(path, err)
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return fail(path, err)
+	}
+	return nil
 }
 
 // createNew writes a temporary file beside path and links it into place;
@@ -54,27 +80,34 @@ func writeThrough(path string, render func(io.Writer) error) error {
 func createNew(path string, mode fs.FileMode, render func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".iamspect-*")
 	if err != nil {
-		return err
+		return fail(path, err)
 	}
 	defer os.Remove(tmp.Name())
 	if err := render(tmp); err != nil {
 		tmp.Close()
+		// A write to the temporary file failed (a full disk): say so
+		// about path.
+		if pe := (*fs.PathError)(nil); errors.As(err, &pe) && pe.Path == tmp.Name() {
+			return fail(path, err)
+		}
 		return err
 	}
 	if err := tmp.Close(); err != nil {
-		return err
+		return fail(path, err)
 	}
 	if err := os.Chmod(tmp.Name(), mode); err != nil {
-		return err
+		return fail(path, err)
 	}
 	// Link, not rename: it fails rather than replace a file that appeared
 	// at path while we rendered.
 	if err := os.Link(tmp.Name(), path); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%s appeared while the output was written; not replacing it", path)
+			return &Error{Path: path, Err: errors.New("appeared while the output was written; not replacing it")}
 		}
 		// Filesystems without hard links: fall back to a rename.
-		return os.Rename(tmp.Name(), path)
+		if err := os.Rename(tmp.Name(), path); err != nil {
+			return fail(path, err)
+		}
 	}
 	return nil
 }

@@ -141,3 +141,30 @@ func TestDeviceIsWrittenThrough(t *testing.T) {
 func mkdev(major, minor uint32) uint64 {
 	return uint64(major&0xfff)<<8 | uint64(minor&0xff) | uint64(minor&^0xff)<<12 | uint64(major&^0xfff)<<32
 }
+
+// Errors name the path the user gave, never the temporary file beside it,
+// with the operating system's reason.
+func TestErrorsNameTheUsersPath(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root writes into read-only directories")
+	}
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(dir, 0o700) })
+	p := filepath.Join(dir, "r.json")
+	err := Write(p, 0o644, text("x"))
+	if err == nil || err.Error() != p+": permission denied" {
+		t.Fatalf("err %v, want %q", err, p+": permission denied")
+	}
+}
+
+func TestMissingDirectoryNamesTheUsersPath(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "no-such-dir", "r.json")
+	err := Write(p, 0o644, text("x"))
+	var oe *Error
+	if !errors.As(err, &oe) || oe.Path != p || err.Error() != p+": no such file or directory" {
+		t.Fatalf("err %v, want %q", err, p+": no such file or directory")
+	}
+}
