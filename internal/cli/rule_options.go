@@ -92,7 +92,7 @@ func (o *ruleOptions) engineOptions(asOf time.Time) engine.Options {
 func selectRules(cat []*rules.Rule, include, exclude []string, severity string, frameworks []string) ([]*rules.Rule, error) {
 	var errs []error
 	for _, p := range append(slices.Clone(include), exclude...) {
-		if err := checkPattern(cat, p); err != nil {
+		if err := rules.CheckPattern(cat, p); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -109,7 +109,7 @@ func selectRules(cat []*rules.Rule, include, exclude []string, severity string, 
 		return nil, errors.Join(errs...)
 	}
 	matchAny := func(ps []string, id string) bool {
-		return slices.ContainsFunc(ps, func(p string) bool { return matchRule(strings.TrimSpace(p), id) })
+		return slices.ContainsFunc(ps, func(p string) bool { return rules.MatchPattern(strings.TrimSpace(p), id) })
 	}
 	var out []*rules.Rule
 	for _, r := range cat {
@@ -149,55 +149,4 @@ func parseSeverities(s string) (func(rules.Severity) bool, error) {
 		return func(v rules.Severity) bool { return v.Rank() >= min }, nil
 	}
 	return func(v rules.Severity) bool { return slices.Contains(set, v) }, nil
-}
-
-// checkPattern rejects a rule ID that is not in the catalogue, suggesting
-// the closest one; globs must match at least one rule.
-func checkPattern(cat []*rules.Rule, p string) error {
-	p = strings.TrimSpace(p)
-	if slices.ContainsFunc(cat, func(r *rules.Rule) bool { return matchRule(p, r.ID) }) {
-		return nil
-	}
-	if strings.ContainsAny(p, "*?") {
-		return fmt.Errorf("rule pattern %q matches no rule (see 'iamspect rules')", p)
-	}
-	best, dist := "", 1<<30
-	for _, r := range cat {
-		if d := editDistance(p, r.ID); d < dist {
-			best, dist = r.ID, d
-		}
-	}
-	if best != "" && dist <= max(3, len(p)/3) {
-		return fmt.Errorf("unknown rule %q (did you mean %q? see 'iamspect rules')", p, best)
-	}
-	return fmt.Errorf("unknown rule %q (see 'iamspect rules')", p)
-}
-
-// editDistance is the Levenshtein distance between two strings.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
-}
-
-// matchRule matches a rule ID against an ID, a glob or a Conformity rule ID.
-func matchRule(pattern, id string) bool {
-	if suppress.Glob(pattern, id) {
-		return true
-	}
-	return slices.ContainsFunc(rules.ByAlias(pattern), func(r *rules.Rule) bool { return r.ID == id })
 }

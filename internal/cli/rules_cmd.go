@@ -108,7 +108,7 @@ func newRulesShowCommand(stdout io.Writer) *cobra.Command {
 			if len(args) != 1 {
 				return usage(fmt.Errorf("%s takes one rule ID", cmd.CommandPath()))
 			}
-			if err := checkPattern(rules.Catalog(), args[0]); err != nil || strings.ContainsAny(args[0], "*?") {
+			if err := rules.CheckPattern(rules.Catalog(), args[0]); err != nil || strings.ContainsAny(args[0], "*?") {
 				if err == nil {
 					err = fmt.Errorf("rules show takes a rule ID, not a pattern")
 				}

@@ -66,6 +66,9 @@ type nativeEntry struct {
 	Tags     map[string]string `yaml:"tags"`
 	Reason   string            `yaml:"reason"`
 	Expires  string            `yaml:"expires"`
+	// All acknowledges a rule pattern that matches every rule ("*"): such
+	// an entry mutes the whole catalogue, so it must say so.
+	All bool `yaml:"all"`
 }
 
 var accountPattern = regexp.MustCompile(`^[0-9*?]{1,12}$`)
@@ -76,6 +79,7 @@ func parseNative(data []byte, doc *yaml.Node, file string) (*Set, error) {
 		return nil, err
 	}
 	lines := entryLines(doc)
+	cat := rules.Catalog()
 	s := &Set{}
 	var errs []error
 	for i, ne := range f.Suppressions {
@@ -85,9 +89,7 @@ func parseNative(data []byte, doc *yaml.Node, file string) (*Set, error) {
 		}
 		e := &Entry{Rule: ne.Rule, Account: ne.Account, Resource: ne.Resource, Tags: ne.Tags,
 			Reason: strings.TrimSpace(ne.Reason), File: file, Line: line}
-		if e.Rule == "" {
-			errs = append(errs, fmt.Errorf("line %d: suppression without a rule (use \"*\" for every rule)", line))
-		}
+		errs = append(errs, checkRule(cat, line, e.Rule, ne.All))
 		if e.Reason == "" {
 			errs = append(errs, fmt.Errorf("line %d: suppression of %q has no reason: say why the finding is accepted", line, e.Rule))
 		}
@@ -108,6 +110,23 @@ func parseNative(data []byte, doc *yaml.Node, file string) (*Set, error) {
 		s.Entries = append(s.Entries, e)
 	}
 	return s, errors.Join(errs...)
+}
+
+// checkRule refuses a rule pattern that names no rule (as --rules does,
+// with a suggestion), and one that matches every rule unless the entry says
+// all: true.
+func checkRule(cat []*rules.Rule, line int, pattern string, all bool) error {
+	switch {
+	case pattern == "":
+		return fmt.Errorf("line %d: suppression without a rule (a rule ID or glob; \"*\" with all: true for every rule)", line)
+	case rules.CheckPattern(cat, pattern) != nil:
+		return fmt.Errorf("line %d: %w", line, rules.CheckPattern(cat, pattern))
+	case rules.MatchesAll(cat, pattern) && !all:
+		return fmt.Errorf("line %d: rule %q matches every rule, so the entry would mute the whole catalogue: add all: true to the entry if that is meant", line, pattern)
+	case all && !rules.MatchesAll(cat, pattern):
+		return fmt.Errorf("line %d: all: true, but rule %q does not match every rule: remove all: true", line, pattern)
+	}
+	return nil
 }
 
 // entryLines returns the line of each item of the suppressions list.

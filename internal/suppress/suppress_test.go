@@ -170,3 +170,28 @@ func tagMap(tags []snapshot.Tag) map[string]string {
 	}
 	return m
 }
+
+// A rule that names no rule is an error with the suggestion --rules gives;
+// a pattern matching every rule needs all: true, and all: true needs such a
+// pattern.
+func TestRulePatternsChecked(t *testing.T) {
+	for _, tc := range []struct{ entry, want string }{
+		{"rule: root-acess-keys", `s.yaml: line 2: unknown rule "root-acess-keys" (did you mean "root-access-keys"? see 'iamspect rules')`},
+		{"rule: nothing-like-any-rule-at-all", `s.yaml: line 2: unknown rule "nothing-like-any-rule-at-all" (see 'iamspect rules')`},
+		{"rule: zzz-*", `s.yaml: line 2: rule pattern "zzz-*" matches no rule (see 'iamspect rules')`},
+		{`rule: "*"`, `s.yaml: line 2: rule "*" matches every rule, so the entry would mute the whole catalogue: add all: true to the entry if that is meant`},
+		{`rule: "*-*"`, `s.yaml: line 2: rule "*-*" matches every rule, so the entry would mute the whole catalogue: add all: true to the entry if that is meant`},
+		{"rule: root-*\n    all: true", `s.yaml: line 2: all: true, but rule "root-*" does not match every rule: remove all: true`},
+		{`rule: "*"` + "\n    all: true", ""},
+		{"rule: root-*", ""},
+	} {
+		_, err := Parse([]byte("suppressions:\n  - "+tc.entry+"\n    reason: accepted\n"), "s.yaml")
+		got := ""
+		if err != nil {
+			got = err.Error()
+		}
+		if got != tc.want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.entry, got, tc.want)
+		}
+	}
+}
