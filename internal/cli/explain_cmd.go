@@ -3,11 +3,14 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/iamspect/iamspect/internal/access"
+	"github.com/iamspect/iamspect/internal/snapshot"
+	"github.com/iamspect/iamspect/internal/words"
 )
 
 func newExplainCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -33,7 +36,11 @@ who can assume it or take it over.`,
 			if err := opts.Validate(); err != nil {
 				return err
 			}
-			s, a, err := opts.load(stderr, args[0])
+			s, err := opts.snapshot(stderr)
+			if err != nil {
+				return err
+			}
+			a, err := opts.pickFor(s, args[0])
 			if err != nil {
 				return err
 			}
@@ -53,6 +60,38 @@ who can assume it or take it over.`,
 	}
 	opts.AddFlags(cmd.Flags())
 	return cmd
+}
+
+// pickFor chooses the account of explain's principal: --account, the
+// account an ARN names, else the one account of the snapshot whose users,
+// roles or groups have that name; a name found in several accounts needs
+// --account.
+func (o *accessOptions) pickFor(s *snapshot.Snapshot, ref string) (*snapshot.Account, error) {
+	if o.account != "" || snapshot.AccountIDFromARN(ref) != "" || len(s.Accounts) < 2 {
+		return o.pick(s, ref)
+	}
+	var ids []string
+	for _, a := range s.Accounts {
+		if namesPrincipal(a, ref) {
+			ids = append(ids, a.ID)
+		}
+	}
+	switch len(ids) {
+	case 0:
+		return nil, usage(fmt.Errorf("no user, group or role %q in any of the %d accounts of the snapshot", ref, len(s.Accounts)))
+	case 1:
+		return s.Account(ids[0]), nil
+	}
+	return nil, usage(fmt.Errorf("%q names a user, group or role in %d accounts (%s): give --account ID, or the principal's ARN",
+		ref, len(ids), words.Capped(ids, 20)))
+}
+
+// namesPrincipal reports whether the account has a user, role or group
+// of that name.
+func namesPrincipal(a *snapshot.Account, name string) bool {
+	return slices.ContainsFunc(a.Users, func(u *snapshot.User) bool { return u.Name == name }) ||
+		slices.ContainsFunc(a.Roles, func(r *snapshot.Role) bool { return r.Name == name }) ||
+		slices.ContainsFunc(a.Groups, func(g *snapshot.Group) bool { return g.Name == name })
 }
 
 // findPrincipal accepts an ARN, or a name when it is unambiguous (users

@@ -121,6 +121,18 @@ func (o *liveOptions) Validate(fs *pflag.FlagSet, live bool) error {
 	if o.shardRun != "" && o.shard == "" {
 		errs = append(errs, errors.New("--shard-run needs --shard"))
 	}
+	for _, r := range o.regions {
+		if err := collect.CheckRegion(r); err != nil {
+			errs = append(errs, fmt.Errorf("--regions: %w", err))
+		}
+	}
+	for _, f := range []struct{ flag, value string }{{"--region", o.region}, {"--sso-region", o.ssoRegion}} {
+		if f.value != "" {
+			if err := collect.CheckRegion(f.value); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", f.flag, err))
+			}
+		}
+	}
 	if o.parallel < 1 || o.parallel > 64 {
 		errs = append(errs, fmt.Errorf("--parallel %d: want 1 to 64", o.parallel))
 	}
@@ -194,6 +206,10 @@ func (o *liveOptions) Collect(ctx context.Context, stderr io.Writer) (*snapshot.
 	s, err := collect.Collect(ctx, opts)
 	if o.verbose {
 		counter.Print(stderr)
+	}
+	var nm *collect.NotMemberError
+	if errors.As(err, &nm) {
+		return nil, usage(err)
 	}
 	if err != nil {
 		return nil, err

@@ -60,30 +60,40 @@ func (o *accessOptions) Validate() error {
 // load reads the snapshot and picks the account: --account, else the one
 // the principal ARN names (hint), else the first.
 func (o *accessOptions) load(stderr io.Writer, hint string) (*snapshot.Snapshot, *snapshot.Account, error) {
-	var s *snapshot.Snapshot
-	if o.demo {
-		s = demo.Snapshot()
-	} else {
-		var err error
-		if s, err = o.in.Load(context.Background(), stderr); err != nil {
-			return nil, nil, err
-		}
+	s, err := o.snapshot(stderr)
+	if err != nil {
+		return nil, nil, err
 	}
+	a, err := o.pick(s, hint)
+	return s, a, err
+}
+
+// snapshot reads the demo or the input the flags name.
+func (o *accessOptions) snapshot(stderr io.Writer) (*snapshot.Snapshot, error) {
+	if o.demo {
+		return demo.Snapshot(), nil
+	}
+	return o.in.Load(context.Background(), stderr)
+}
+
+// pick chooses the account: --account, else the one the ARN hint names,
+// else the first.
+func (o *accessOptions) pick(s *snapshot.Snapshot, hint string) (*snapshot.Account, error) {
 	id := o.account
 	if id == "" {
 		id = snapshot.AccountIDFromARN(hint)
 	}
 	if id == "" {
 		if len(s.Accounts) == 0 {
-			return nil, nil, usage(errors.New("the snapshot holds no account"))
+			return nil, usage(errors.New("the snapshot holds no account"))
 		}
-		return s, s.Accounts[0], nil
+		return s.Accounts[0], nil
 	}
 	a := s.Account(id)
 	if a == nil {
-		return nil, nil, usage(fmt.Errorf("account %s is not in the snapshot", id))
+		return nil, usage(fmt.Errorf("account %s is not in the snapshot", id))
 	}
-	return s, a, nil
+	return a, nil
 }
 
 // analyze builds the effective-permission model and its analysis, at the

@@ -46,6 +46,9 @@ func collectOrg(ctx context.Context, s *snapshot.Snapshot, id Identity, o *Optio
 	s.Organization = org
 	s.Gaps = append(s.Gaps, gaps...)
 	orgListed := probe.Has(snapshot.InputOrganization)
+	if err := checkRequested(org, o); err != nil {
+		return err
+	}
 	targets, skipped := selectAccounts(org, id.Account, o)
 	if o.Shard != nil {
 		targets, skipped = inShard(*o.Shard, targets, skipped)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,5 +137,29 @@ func TestProbeCandidates(t *testing.T) {
 	got := probeCandidates(a)
 	if len(got) != 1 || got[0].Name != "bare" {
 		t.Fatalf("candidates = %v", got)
+	}
+}
+
+func TestCheckRequested(t *testing.T) {
+	org := &snapshot.Organization{Accounts: []snapshot.OrgAccount{{ID: "333333333333"}, {ID: "111111111111"}, {ID: "222222222222", Status: "SUSPENDED"}}}
+	if err := checkRequested(org, &Options{Accounts: []string{"222222222222", "111111111111"}}); err != nil {
+		t.Errorf("members refused: %v", err)
+	}
+	err := checkRequested(org, &Options{Accounts: []string{"999999999999", "111111111111"}})
+	want := "--accounts 999999999999 is not a member of the organisation; its 3 account(s): 111111111111, 222222222222 and 333333333333"
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+	if err := checkRequested(nil, &Options{Accounts: []string{"999999999999"}}); err != nil {
+		t.Errorf("an unlisted organisation is no evidence: %v", err)
+	}
+	var big snapshot.Organization
+	for i := range 25 {
+		big.Accounts = append(big.Accounts, snapshot.OrgAccount{ID: fmt.Sprintf("1000000000%02d", i)})
+	}
+	err = checkRequested(&big, &Options{Accounts: []string{"999999999999", "888888888888"}})
+	if err == nil || !strings.HasPrefix(err.Error(), "--accounts 999999999999 and 888888888888 are not members of the organisation; its 25 account(s): 100000000000, ") ||
+		!strings.HasSuffix(err.Error(), "100000000019 and 5 more") {
+		t.Errorf("capped: %v", err)
 	}
 }
