@@ -135,9 +135,46 @@ func newRetryer(o ConfigOptions) func() aws.Retryer {
 }
 
 // AssumeRole returns a copy of cfg whose credentials come from assuming
-// roleARN with cfg's credentials. Credentials are cached and refreshed.
+// roleARN with cfg's credentials. Credentials are cached and refreshed; a
+// failure to assume the role is an *AssumeRoleError.
 func AssumeRole(cfg aws.Config, roleARN, externalID, sessionName string) aws.Config {
-	return assumeRoleWith(sts.NewFromConfig(cfg), cfg, roleARN, externalID, sessionName)
+	prov := assumeRoleProvider(sts.NewFromConfig(cfg), roleARN, externalID, sessionName)
+	out := cfg.Copy()
+	out.Credentials = aws.NewCredentialsCache(assumeRoleReporter{prov, roleARN})
+	return out
+}
+
+// AssumeRoleError says that the audit role (--role-arn) could not be
+// assumed: the caller has credentials, but STS refused them for this role
+// (AWS's error code, e.g. AccessDenied), or did not answer.
+type AssumeRoleError struct {
+	Role string
+	Err  error
+}
+
+func (e *AssumeRoleError) Error() string {
+	if ErrorCode(e.Err) != "" {
+		return fmt.Sprintf("sts:AssumeRole of %s was refused (%s); check that the role's trust policy admits the caller (and --external-id, if it requires one)",
+			e.Role, Reason(e.Err))
+	}
+	return fmt.Sprintf("sts:AssumeRole of %s failed: %s", e.Role, Reason(e.Err))
+}
+
+func (e *AssumeRoleError) Unwrap() error { return e.Err }
+
+// assumeRoleReporter marks the errors of an AssumeRole provider, which the
+// SDK would otherwise report as credentials that could not be retrieved.
+type assumeRoleReporter struct {
+	aws.CredentialsProvider
+	role string
+}
+
+func (p assumeRoleReporter) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	c, err := p.CredentialsProvider.Retrieve(ctx)
+	if err != nil {
+		return c, &AssumeRoleError{Role: p.role, Err: err}
+	}
+	return c, nil
 }
 
 // assumeRoleWith is AssumeRole through a given STS client: an organisation
@@ -145,18 +182,22 @@ func AssumeRole(cfg aws.Config, roleARN, externalID, sessionName string) aws.Con
 // limiter (retry.go) paces all the sts:AssumeRole calls, which AWS counts
 // against the caller's account.
 func assumeRoleWith(client *sts.Client, cfg aws.Config, roleARN, externalID, sessionName string) aws.Config {
+	out := cfg.Copy()
+	out.Credentials = aws.NewCredentialsCache(assumeRoleProvider(client, roleARN, externalID, sessionName))
+	return out
+}
+
+// assumeRoleProvider assumes roleARN through client, uncached.
+func assumeRoleProvider(client *sts.Client, roleARN, externalID, sessionName string) aws.CredentialsProvider {
 	if sessionName == "" {
 		sessionName = DefaultSessionName
 	}
-	prov := stscreds.NewAssumeRoleProvider(client, roleARN, func(ao *stscreds.AssumeRoleOptions) {
+	return stscreds.NewAssumeRoleProvider(client, roleARN, func(ao *stscreds.AssumeRoleOptions) {
 		ao.RoleSessionName = sessionName
 		if externalID != "" {
 			ao.ExternalID = aws.String(externalID)
 		}
 	})
-	out := cfg.Copy()
-	out.Credentials = aws.NewCredentialsCache(prov)
-	return out
 }
 
 // Identity is the caller of sts:GetCallerIdentity.
@@ -190,6 +231,9 @@ func CallerIdentity(ctx context.Context, cfg aws.Config) (Identity, error) {
 				where = *cfg.BaseEndpoint
 			}
 			return Identity{}, fmt.Errorf("sts:GetCallerIdentity: %w: %s did not answer (%s)", ErrEndpointUnreachable, where, Reason(err))
+		}
+		if are := (*AssumeRoleError)(nil); errors.As(err, &are) {
+			return Identity{}, are
 		}
 		return Identity{}, fmt.Errorf("sts:GetCallerIdentity: %w", credentialHint(err))
 	}

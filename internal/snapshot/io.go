@@ -47,7 +47,7 @@ func Decode(r io.Reader) (*Snapshot, error) {
 		SchemaVersion *string `json:"schema_version"`
 	}
 	if err := json.Unmarshal(data, &probe); err != nil {
-		return nil, describeJSONError(data, err)
+		return nil, describeDecodeError(data, err, false)
 	}
 	if probe.SchemaVersion == nil {
 		return nil, errors.New("not an iamspect snapshot: no schema_version field (did you mean --authz-details or --from?)")
@@ -65,7 +65,7 @@ func Decode(r io.Reader) (*Snapshot, error) {
 	}
 	var s Snapshot
 	if err := dec.Decode(&s); err != nil {
-		return nil, describeJSONError(data, err)
+		return nil, describeDecodeError(data, err, !newer)
 	}
 	for i, a := range s.Accounts {
 		if a == nil || a.ID == "" {
