@@ -48,4 +48,3 @@ func TestDecodeErrorsArePlainWithLines(t *testing.T) {
 		}
 	}
 }
-
