@@ -187,7 +187,6 @@ func (w *fitWalker) skip(tok json.Token) error {
 
 func (w *fitWalker) mismatch(tok json.Token, path, want string) error {
 	if d, ok := tok.(json.Delim); ok {
-		w.skip(tok)
 		got := "an object"
 		if d == '[' {
 			got = "a list"
