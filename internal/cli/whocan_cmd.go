@@ -31,7 +31,7 @@ type accessOptions struct {
 func (o *accessOptions) AddFlags(fs *pflag.FlagSet) {
 	o.in.AddFlags(fs)
 	fs.BoolVar(&o.demo, "demo", false, "use the built-in demo account instead of input files")
-	fs.StringVar(&o.account, "account", "", "account `ID` to ask about, when the snapshot holds several (default: the first)")
+	fs.StringVar(&o.account, "account", "", "account `ID` to ask about, when the snapshot holds several (default: the account an ARN names; for explain NAME, the one account with that name; else the first)")
 	fs.StringVarP(&o.format, "format", "f", "table", "output `FORMAT`: table or json")
 	addOutputFlag(fs, &o.output, "answer")
 }

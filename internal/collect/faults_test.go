@@ -1,9 +1,13 @@
 package collect
 
 import (
-	"github.com/aws/aws-sdk-go-v2/aws"
+	"context"
+	"errors"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/iamspect/iamspect/internal/demo"
 	"github.com/iamspect/iamspect/internal/rules"
@@ -85,13 +89,21 @@ func TestUnreachableMemberAccount(t *testing.T) {
 	served := genOrg(3, 2, 1)
 	got, _, _ := collectSandbox(t, served, sandbox.Options{}, func(o *Options) {
 		o.Org = true
-		o.Accounts = []string{"100000000000", "100000000002", "999999999999"}
+		o.Accounts = []string{"100000000000", "100000000002"}
 	})
 	if len(got.Accounts) != 2 {
 		t.Fatalf("accounts = %d, want 2", len(got.Accounts))
 	}
-	if g := got.GapsFor("999999999999", snapshot.InputAuthorizationDetails); len(g) != 1 {
-		t.Errorf("no gap for a requested non-member account: %+v", got.Gaps)
+	// A requested account that is not a member is refused before any
+	// member is collected.
+	_, url := startSandbox(t, served, sandbox.Options{})
+	o := sandboxOptions(t, url, NewCounter(), aws.RetryModeStandard)
+	o.Org = true
+	o.Accounts = []string{"100000000000", "999999999999"}
+	_, err := Collect(context.Background(), o)
+	var nm *NotMemberError
+	if !errors.As(err, &nm) || !slices.Equal(nm.Accounts, []string{"999999999999"}) || len(nm.Members) != 3 {
+		t.Errorf("non-member requested: err %v, want a NotMemberError naming 999999999999", err)
 	}
 	// A denied AssumeRole in one member: the others are still collected.
 	got, _, _ = collectSandbox(t, served, sandbox.Options{Deny: []string{"sts:AssumeRole"}}, func(o *Options) { o.Org = true })
