@@ -85,6 +85,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"schema_version":"1.9","accounts":[{"id":"1","collected":["role_details"],"roles":[{"name":"r","x":1}],"y":[]}]}`))
 	f.Add([]byte(`{"schema_version":"1.0","accounts":[{"id":"1","collected":["credential_report","role_details"],"users":[null],"roles":[null]}]}`))
 	f.Add([]byte(`{"schema_version":"2"}`))
+	// Type errors: decode_errors.go walks these.
+	f.Add([]byte(`{"schema_version":"1.3","accounts":[{"id":"1","users":[{"name":7,"created_at":42,"password":{"enabled":"yes"}}],"x":{}}]}`))
+	f.Add([]byte(`{"schema_version":"1.3","organization":{"accounts":{"a":[1,{"b":null}]}},"accounts":[]}`))
 	if data, err := os.ReadFile("testdata/demo-v1.json"); err == nil {
 		f.Add(data)
 	}
