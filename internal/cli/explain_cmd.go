@@ -10,7 +10,7 @@ import (
 
 	"github.com/iamspect/iamspect/internal/access"
 	"github.com/iamspect/iamspect/internal/snapshot"
-	"github.com/iamspect/iamspect/internal/words"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 func newExplainCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -83,7 +83,7 @@ func (o *accessOptions) pickFor(s *snapshot.Snapshot, ref string) (*snapshot.Acc
 		return s.Account(ids[0]), nil
 	}
 	return nil, usage(fmt.Errorf("%q names a user, group or role in %d accounts (%s): give --account ID, or the principal's ARN",
-		ref, len(ids), words.Capped(ids, 20)))
+		ref, len(ids), wording.Capped(ids, 20)))
 }
 
 // namesPrincipal reports whether the account has a user, role or group

@@ -19,7 +19,7 @@ import (
 	"github.com/iamspect/iamspect/internal/remediate/fixplan"
 	"github.com/iamspect/iamspect/internal/remediate/render"
 	"github.com/iamspect/iamspect/internal/version"
-	"github.com/iamspect/iamspect/internal/words"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 func newFixCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -71,7 +71,7 @@ func newFixPlanCommand(stdout, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			if !slices.Contains(render.Formats(), format) {
-				return usage(fmt.Errorf("--format %q: want %s", format, words.Or(render.Formats())))
+				return usage(fmt.Errorf("--format %q: want %s", format, wording.Or(render.Formats())))
 			}
 			if err := checkOutput(output); err != nil {
 				return err

@@ -138,7 +138,7 @@ func TestExplainSearchesEveryAccount(t *testing.T) {
 func TestLiveUsageErrors(t *testing.T) {
 	useSandbox(t, sandbox.Options{})
 	code, _, errOut := runCLI(t, "scan", "--org", "--accounts", "999999999999", "--regions", "us-east-1")
-	want := "iamspect: --accounts 999999999999 is not a member of the organisation; its 2 account(s): 111122223333 and 222233334444\n"
+	want := "iamspect: --accounts 999999999999 is not a member of the organisation; its 2 accounts: 111122223333 and 222233334444\n"
 	if code != ExitUsage || !strings.HasSuffix(errOut, want) {
 		t.Errorf("--accounts: exit %d, stderr %q; want %q", code, errOut, want)
 	}

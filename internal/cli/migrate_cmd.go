@@ -15,7 +15,7 @@ import (
 	"github.com/iamspect/iamspect/internal/migrate/identitycenter"
 	"github.com/iamspect/iamspect/internal/remediate/plan"
 	"github.com/iamspect/iamspect/internal/snapshot"
-	"github.com/iamspect/iamspect/internal/words"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // migrateOptions are the flags both planners share: the inputs of scan (or
@@ -34,12 +34,12 @@ func (o *migrateOptions) addFlags(cmd *cobra.Command) {
 	o.live.AddFlags(fs)
 	fs.BoolVar(&o.demo, "demo", false, "plan for the built-in demo organisation instead of AWS or input files")
 	addOutputFlag(fs, &o.output, "plan")
-	fs.StringVarP(&o.format, "format", "f", migrate.FormatJSON, "plan `FORMAT`: "+words.Or(migrate.Formats())+" (apply reads json)")
+	fs.StringVarP(&o.format, "format", "f", migrate.FormatJSON, "plan `FORMAT`: "+wording.Or(migrate.Formats())+" (apply reads json)")
 }
 
 func (o *migrateOptions) validate(cmd *cobra.Command) error {
 	if !slices.Contains(migrate.Formats(), o.format) {
-		return usage(fmt.Errorf("--format %q: want %s", o.format, words.Or(migrate.Formats())))
+		return usage(fmt.Errorf("--format %q: want %s", o.format, wording.Or(migrate.Formats())))
 	}
 	if err := checkOutput(o.output); err != nil {
 		return err

@@ -18,7 +18,7 @@ import (
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/report/formats"
 	"github.com/iamspect/iamspect/internal/rules"
-	"github.com/iamspect/iamspect/internal/words"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // outputOptions are the flags that shape a report and the exit code.
@@ -50,7 +50,7 @@ type outputOptions struct {
 }
 
 func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.format, "format", "f", "table", "report `FORMAT`: "+words.Or(formats.Names()))
+	fs.StringVarP(&o.format, "format", "f", "table", "report `FORMAT`: "+wording.Or(formats.Names()))
 	addOutputFlag(fs, &o.output, "report")
 	fs.StringVar(&o.failOn, "fail-on", "low", "exit 1 when a result fails at or above this `SEVERITY` (critical, high, medium, low, info, none)")
 	fs.BoolVar(&o.allowIncomplete, "allow-incomplete", false, "exit 0/1 even when inputs were missing (instead of 3)")

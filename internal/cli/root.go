@@ -15,7 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/iamspect/iamspect/internal/version"
-	"github.com/iamspect/iamspect/internal/words"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // Main runs iamspect as a process: the first SIGINT or SIGTERM cancels the
@@ -127,7 +127,7 @@ func knownCommand(cmd *cobra.Command, args []string) error {
 		cmd.SuggestionsMinimumDistance = 2 // cobra's default, which SuggestionsFor does not apply
 	}
 	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
-		msg += fmt.Sprintf(" (did you mean %s?)", words.Or(words.Quote(s)))
+		msg += fmt.Sprintf(" (did you mean %s?)", wording.Or(wording.Quote(s)))
 	}
 	return usage(fmt.Errorf("%s; see '%s --help'", msg, cmd.CommandPath()))
 }

@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
-	"github.com/iamspect/iamspect/internal/words"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // NotMemberError is returned when --accounts names accounts that are not
@@ -21,8 +21,8 @@ func (e *NotMemberError) Error() string {
 	if len(e.Accounts) > 1 {
 		verb = "are not members"
 	}
-	return fmt.Sprintf("--accounts %s %s of the organisation; its %d account(s): %s",
-		words.And(e.Accounts), verb, len(e.Members), words.Capped(e.Members, 20))
+	return fmt.Sprintf("--accounts %s %s of the organisation; its %s: %s",
+		wording.And(e.Accounts), verb, wording.Count(len(e.Members), "account"), wording.Capped(e.Members, 20))
 }
 
 // checkRequested refuses --accounts IDs that the organisation listing does

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/iamspect/iamspect/internal/words"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // knownRegions are the regions of every AWS partition, as the pinned
@@ -31,8 +31,8 @@ func CheckRegion(name string) error {
 	if slices.Contains(knownRegions, name) {
 		return nil
 	}
-	if near := words.Closest(name, knownRegions, 3); len(near) > 0 {
-		return fmt.Errorf("region %q does not exist (did you mean %s?)", name, words.Or(near))
+	if near := wording.Closest(name, knownRegions, 3); len(near) > 0 {
+		return fmt.Errorf("region %q does not exist (did you mean %s?)", name, wording.Or(near))
 	}
 	return fmt.Errorf("region %q does not exist (regions look like us-east-1 or eu-west-2)", name)
 }

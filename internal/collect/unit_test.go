@@ -146,7 +146,7 @@ func TestCheckRequested(t *testing.T) {
 		t.Errorf("members refused: %v", err)
 	}
 	err := checkRequested(org, &Options{Accounts: []string{"999999999999", "111111111111"}})
-	want := "--accounts 999999999999 is not a member of the organisation; its 3 account(s): 111111111111, 222222222222 and 333333333333"
+	want := "--accounts 999999999999 is not a member of the organisation; its 3 accounts: 111111111111, 222222222222 and 333333333333"
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
@@ -158,7 +158,7 @@ func TestCheckRequested(t *testing.T) {
 		big.Accounts = append(big.Accounts, snapshot.OrgAccount{ID: fmt.Sprintf("1000000000%02d", i)})
 	}
 	err = checkRequested(&big, &Options{Accounts: []string{"999999999999", "888888888888"}})
-	if err == nil || !strings.HasPrefix(err.Error(), "--accounts 999999999999 and 888888888888 are not members of the organisation; its 25 account(s): 100000000000, ") ||
+	if err == nil || !strings.HasPrefix(err.Error(), "--accounts 999999999999 and 888888888888 are not members of the organisation; its 25 accounts: 100000000000, ") ||
 		!strings.HasSuffix(err.Error(), "100000000019 and 5 more") {
 		t.Errorf("capped: %v", err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/iamspect/iamspect/internal/remediate/plan"
 	"github.com/iamspect/iamspect/internal/remediate/render"
-	"github.com/iamspect/iamspect/internal/words"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // Formats the migration plans render to.
@@ -35,7 +35,7 @@ func Render(w io.Writer, pl *plan.Plan, format string) error {
 	case FormatTerraform:
 		return render.Terraform(w, pl) // the fix renderer: resources where Terraform fits, notes elsewhere
 	}
-	return fmt.Errorf("unknown format %q: want %s", format, words.Or(Formats()))
+	return fmt.Errorf("unknown format %q: want %s", format, wording.Or(Formats()))
 }
 
 // CLICommand is the AWS CLI command of an API operation:

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/iamspect/iamspect/internal/policy"
-	"github.com/iamspect/iamspect/internal/words"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // MatchPattern matches a rule ID against a pattern: an ID, a glob (* and ?,
@@ -34,7 +34,7 @@ func CheckPattern(cat []*Rule, p string) error {
 	for i, r := range cat {
 		ids[i] = r.ID
 	}
-	if near := words.Closest(p, ids, 1); len(near) > 0 {
+	if near := wording.Closest(p, ids, 1); len(near) > 0 {
 		return fmt.Errorf("unknown rule %q (did you mean %q? see 'iamspect rules')", p, near[0])
 	}
 	return fmt.Errorf("unknown rule %q (see 'iamspect rules')", p)

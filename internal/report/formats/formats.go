@@ -18,7 +18,7 @@ import (
 	"github.com/iamspect/iamspect/internal/report/ocsf"
 	"github.com/iamspect/iamspect/internal/report/sarif"
 	"github.com/iamspect/iamspect/internal/report/table"
-	"github.com/iamspect/iamspect/internal/words"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // Options are the rendering choices a person can make; a format ignores
@@ -108,5 +108,5 @@ func Get(name string) (Format, error) {
 			return f, nil
 		}
 	}
-	return Format{}, fmt.Errorf("unknown format %q: want %s", name, words.Or(Names()))
+	return Format{}, fmt.Errorf("unknown format %q: want %s", name, wording.Or(Names()))
 }

@@ -1,11 +1,11 @@
-package words
+package wording
 
 import (
 	"slices"
 	"testing"
 )
 
-func TestProse(t *testing.T) {
+func TestListsAsProse(t *testing.T) {
 	for _, tc := range []struct {
 		in       []string
 		or, and_ string

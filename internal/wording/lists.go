@@ -1,7 +1,7 @@
-// Package words writes lists as prose and suggests the closest of a set of
-// names, so that every message of iamspect reads the same way: "want table,
-// json or sarif", "unknown rule "x" (did you mean "y"?)".
-package words
+package wording
+
+// Lists and suggestions in prose, so that every message reads the same way:
+// "want table, json or sarif", "unknown rule "x" (did you mean "y"?)".
 
 import (
 	"fmt"
