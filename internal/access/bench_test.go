@@ -167,3 +167,34 @@ func BenchmarkEmpowermentsHalf(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "empowerments")
 }
+
+// benchmarkScale measures the escalation analysis (every principal's
+// methods and the chains to administrator) on an account of issue 16's
+// shape; principals/s counts users and roles.
+func benchmarkScale(b *testing.B, s scaleShape) {
+	snap := genScale(s)
+	b.ReportAllocs()
+	b.ResetTimer()
+	var f, c int
+	for b.Loop() {
+		f, c = analyzeAll(snap)
+	}
+	b.ReportMetric(float64(f), "findings")
+	b.ReportMetric(float64(c), "chains")
+	b.ReportMetric(float64(s.users+s.roles)*float64(b.N)/b.Elapsed().Seconds(), "principals/s")
+}
+
+// go test ./internal/access -run '^$' -bench 'Privesc' -benchtime 1x
+func BenchmarkPrivesc(b *testing.B) {
+	for _, n := range []int{2500, 5000, 10000} {
+		b.Run(fmt.Sprintf("mixed-%d", n), func(b *testing.B) {
+			benchmarkScale(b, scaleShape{users: n, roles: n, policies: n / 2, groups: 200, seed: 7})
+		})
+	}
+	b.Run("anyone-5000", func(b *testing.B) {
+		benchmarkScale(b, scaleShape{users: 1000, roles: 5000, policies: 500, groups: 200, trust: trustAll, seed: 8})
+	})
+	b.Run("root-5000", func(b *testing.B) {
+		benchmarkScale(b, scaleShape{users: 1000, roles: 5000, policies: 500, groups: 200, trust: trustRootOf, seed: 9})
+	})
+}

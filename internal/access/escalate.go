@@ -94,6 +94,10 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 		full = len(out) == limit
 	}
 	done := func() bool { return full && out[len(out)-1].More }
+	// A hypothetical member of a group (joinGain) is asked only for
+	// findings to administrator. Targets come administrators first, so the
+	// first target that is not one ends a method whose finding is ToAdmin
+	// only through its target.
 	// The first step on the target narrows the candidates (filter.go).
 	var keep map[*Principal]bool
 	narrow := func(list byARN) {
@@ -137,14 +141,17 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 		if s.hypothetical {
 			return nil
 		}
+		narrow(a.groupsByARN)
 		for _, g := range a.sortedGroups() {
 			if done() {
 				break
 			}
-			if slices.Contains(p.User.Groups, g.Name) || !a.groupRaises(s, g) {
+			// Whether the user may add itself to the group is one
+			// evaluation; whether the group raises it costs more.
+			if slices.Contains(p.User.Groups, g.Name) || skip(g) {
 				continue
 			}
-			if gs, ok := a.targetSteps(s, m, g.ARN, nil, ""); ok {
+			if gs, ok := a.targetSteps(s, m, g.ARN, nil, ""); ok && a.groupRaises(s, g) {
 				then := a.joinGain(s, g)
 				emit(Finding{TargetARN: g.ARN, TargetName: g.Name, TargetKind: "group", ToAdmin: then != "", Then: then}, gs)
 			}
@@ -153,7 +160,7 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 		grants := m.grantsTarget()
 		narrow(a.usersByARN)
 		for _, u := range a.adminFirst(a.users) {
-			if done() {
+			if done() || (s.hypothetical && !grants && !a.IsAdmin(u)) {
 				break
 			}
 			if u.ARN == p.ARN || skip(u) || !userPrereq(a.Model.Account, u.User, m.Prereq) || (!grants && !a.Outranks(u, p)) {
@@ -166,7 +173,7 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 	case TargetRole, TargetAssumableRole:
 		grants := m.grantsTarget()
 		try := func(r *Principal) bool {
-			if done() {
+			if done() || (s.hypothetical && !grants && !a.IsAdmin(r)) {
 				return false
 			}
 			if r == p || skip(r) || !a.roleQualifies(s, r, m, grants) {
@@ -199,7 +206,7 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 	case TargetPassRole, TargetServiceRole:
 		narrow(a.rolesByARN)
 		for _, r := range a.rolesTrusting(m.Services, m.Target == TargetServiceRole) {
-			if done() {
+			if done() || (s.hypothetical && !a.IsAdmin(r.role)) {
 				break
 			}
 			if r.role == p || skip(r.role) || !a.Outranks(r.role, p) || !a.instanceReady(s, r, m.Target == TargetPassRole, anyRes) {
@@ -235,14 +242,42 @@ func (a *Analysis) roleQualifies(s *pstate, r *Principal, m *Method, grants bool
 }
 
 // groupRaises: joining the group adds something the user lacks (the group's
-// policies under the user's own boundary and SCPs).
+// policies under the user's own boundary and SCPs). Only the powerActions
+// some Allow statement of the group covers and the user lacks are
+// evaluated: adding the group's other statements (Denies, or statements on
+// other actions) cannot allow an action the user was not allowed.
 func (a *Analysis) groupRaises(s *pstate, g *Principal) bool {
-	joined := &policy.Set{Identity: append(slices.Clip(s.p.Set.Identity), g.Set.Identity...),
-		Boundary: s.p.Set.Boundary, SCPs: s.p.Set.SCPs}
-	if (&policy.Set{Identity: joined.Identity, Boundary: joined.Boundary}).IsAdmin() {
+	gain := slices.Clone(a.groupBits(g))
+	mine := a.powerOf(s)
+	none := true
+	for i := range gain {
+		gain[i] &^= mine[i]
+		none = none && gain[i] == 0
+	}
+	identity := append(slices.Clip(s.p.Set.Identity), g.Set.Identity...)
+	if (&policy.Set{Identity: identity, Boundary: s.p.Set.Boundary}).IsAdmin() {
 		return true
 	}
-	return exceeds(a.computePower(s, joined), a.powerOf(s))
+	if none {
+		return false
+	}
+	joined := &policy.Set{Identity: identity, Boundary: s.p.Set.Boundary, SCPs: s.p.Set.SCPs}
+	for i, act := range powerActions {
+		if gain[i/64]&(1<<(i%64)) != 0 && allowed(a.eval(s, joined, act, "", "")) {
+			return true
+		}
+	}
+	return false
+}
+
+// groupBits returns which powerActions the group's identity policies
+// cover with an Allow statement, once per group.
+func (a *Analysis) groupBits(g *Principal) []uint64 {
+	if v, ok := a.groupBitsCache.Load(g); ok {
+		return v.([]uint64)
+	}
+	v, _ := a.groupBitsCache.LoadOrStore(g, a.allowBitsOf(g.Set.Identity))
+	return v.([]uint64)
 }
 
 // targetSteps evaluates the target-dependent steps. targetARN is the user,

@@ -39,28 +39,55 @@ func (a *Analysis) powerOf(s *pstate) []uint64 {
 }
 
 func (a *Analysis) computePower(s *pstate, set *policy.Set) []uint64 {
-	out := make([]uint64, (len(powerActions)+63)/64)
-	all := set == s.p.Set && a.IsAdmin(s.p) || set.IsAdmin()
+	out := make([]uint64, powerWords)
+	if set == s.p.Set && a.IsAdmin(s.p) || set.IsAdmin() {
+		for i := range powerActions {
+			out[i/64] |= 1 << (i % 64)
+		}
+		return out
+	}
+	// An action no identity Allow statement names cannot be allowed: only
+	// the others are evaluated.
+	may := a.allowBitsOf(set.Identity)
 	for i, act := range powerActions {
-		// An action no identity Allow statement names cannot be allowed:
-		// skip the evaluation.
-		if all || (mayAllow(set, act) && allowed(a.eval(s, set, act, "", ""))) {
+		if may[i/64]&(1<<(i%64)) != 0 && allowed(a.eval(s, set, act, "", "")) {
 			out[i/64] |= 1 << (i % 64)
 		}
 	}
 	return out
 }
 
-// mayAllow reports whether some identity Allow statement covers the action.
-func mayAllow(set *policy.Set, action string) bool {
-	for _, pol := range set.Identity {
-		for _, st := range pol.Doc.Statements {
-			if st.Effect == policy.Allow && coversAction(st, action) {
-				return true
+var powerWords = (len(powerActions) + 63) / 64
+
+// allowBits returns which powerActions some Allow statement of the policy
+// covers, computed once per compiled policy (a policy is shared by every
+// principal it is attached to).
+func (a *Analysis) allowBits(p *policy.Policy) []uint64 {
+	if v, ok := a.policyBits.Load(p); ok {
+		return v.([]uint64)
+	}
+	out := make([]uint64, powerWords)
+	for i, act := range powerActions {
+		for _, st := range p.Doc.Statements {
+			if st.Effect == policy.Allow && coversAction(st, act) {
+				out[i/64] |= 1 << (i % 64)
+				break
 			}
 		}
 	}
-	return false
+	v, _ := a.policyBits.LoadOrStore(p, out)
+	return v.([]uint64)
+}
+
+// allowBitsOf unions allowBits over policies.
+func (a *Analysis) allowBitsOf(ps []*policy.Policy) []uint64 {
+	out := make([]uint64, powerWords)
+	for _, p := range ps {
+		for i, w := range a.allowBits(p) {
+			out[i] |= w
+		}
+	}
+	return out
 }
 
 // Outranks reports whether target holds something p does not: it is

@@ -3,6 +3,8 @@ package access
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,9 +58,12 @@ type Analysis struct {
 	ordered        sync.Map                // &list[0] -> admin-first copy (adminFirst)
 	trusting       sync.Map                // services + named -> []serviceRole
 	usersByARN     byARN
+	groupsByARN    byARN
 	rolesByARN     byARN
 	hypo           sync.Map // *Principal -> *pstate: a user as if it had joined a group (grouphop.go)
 	empowerCands   sync.Map // target kind -> []empowerTarget (empower.go)
+	policyBits     sync.Map // *policy.Policy -> []uint64: powerActions its Allow statements cover (power.go)
+	groupBitsCache sync.Map // group *Principal -> []uint64: allowBitsOf its identity policies (escalate.go)
 
 	chainsOnce      sync.Once
 	chains          map[string][]Chain
@@ -177,7 +182,9 @@ func Analyze(m *Model, now time.Time) *Analysis {
 	a := &Analysis{Model: m, Now: now.UTC(), states: make(map[*Principal]*pstate, len(m.Principals)),
 		groups: map[string]*Principal{}, trusts: map[*Principal]*policy.Policy{}, problems: map[*Principal]string{},
 		byTrustARN: map[string][]*Principal{}, byTrustAccount: map[string][]*Principal{}}
-	defer func() { a.usersByARN, a.rolesByARN = sortedByARN(a.users), sortedByARN(a.roles) }()
+	defer func() {
+		a.usersByARN, a.rolesByARN, a.groupsByARN = sortedByARN(a.users), sortedByARN(a.roles), sortedByARN(slices.Collect(maps.Values(a.groups)))
+	}()
 	for _, p := range m.Principals {
 		a.states[p] = newPState(p, a.baseContext(p), a.Now)
 		switch p.Kind {

@@ -39,7 +39,9 @@ func genScale(s scaleShape) *snapshot.Snapshot {
 		a.Policies = append(a.Policies, &snapshot.ManagedPolicy{Name: pname(i), ARN: iamARN("policy", pname(i)),
 			Document: snapshot.RawJSON(scalePolicy(rng, i, s)), IsAttachable: true})
 	}
-	ref := func(i int) snapshot.PolicyRef { return snapshot.PolicyRef{Name: pname(i), ARN: iamARN("policy", pname(i))} }
+	ref := func(i int) snapshot.PolicyRef {
+		return snapshot.PolicyRef{Name: pname(i), ARN: iamARN("policy", pname(i))}
+	}
 	refs := func(n int) []snapshot.PolicyRef {
 		out := make([]snapshot.PolicyRef, n)
 		for i := range out {

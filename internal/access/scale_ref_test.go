@@ -82,3 +82,9 @@ func dumpAnswers(t *testing.T, w *bufio.Writer, an *Analysis) {
 		}
 	}
 }
+
+// BenchmarkPrivescProfile is one mid-size account to profile:
+// go test ./internal/access -run '^$' -bench PrivescProfile -benchtime 1x -cpuprofile cpu.out
+func BenchmarkPrivescProfile(b *testing.B) {
+	benchmarkScale(b, scaleShape{users: 1000, roles: 1000, policies: 500, groups: 200, seed: 7})
+}
