@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"syscall"
 	"testing"
 	"time"
 
@@ -171,14 +172,27 @@ func BenchmarkEmpowermentsHalf(b *testing.B) {
 // benchmarkScale measures the escalation analysis (every principal's
 // methods and the chains to administrator) on an account of issue 16's
 // shape; principals/s counts users and roles.
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 func benchmarkScale(b *testing.B, s scaleShape) {
 	snap := genScale(s)
 	b.ReportAllocs()
 	b.ResetTimer()
 	var f, c int
+	cpu := cpuTime()
 	for b.Loop() {
 		f, c = analyzeAll(snap)
 	}
+	// CPU time (every thread, GC included) is steadier than wall time on
+	// a shared machine.
+	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(f), "findings")
 	b.ReportMetric(float64(c), "chains")
 	b.ReportMetric(float64(s.users+s.roles)*float64(b.N)/b.Elapsed().Seconds(), "principals/s")
