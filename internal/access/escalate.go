@@ -159,7 +159,7 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 	case TargetUser:
 		grants := m.grantsTarget()
 		narrow(a.usersByARN)
-		for _, u := range a.adminFirst(a.users) {
+		for _, u := range a.inListOrder(a.adminFirst(a.users), keep) {
 			if done() || (s.hypothetical && !grants && !a.IsAdmin(u)) {
 				break
 			}
@@ -193,11 +193,13 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 		}
 		if m.Target == TargetRole {
 			narrow(a.rolesByARN)
-			for _, r := range a.adminFirst(a.roles) {
+			for _, r := range a.inListOrder(a.adminFirst(a.roles), keep) {
 				if !try(r) {
 					break
 				}
 			}
+		} else if only := a.assumableFilter(p, m); only != nil {
+			a.eachAssumableIn(p, only, func(as Assumption) bool { return try(as.Role) })
 		} else {
 			// Administrators first, without listing every role that
 			// trusts anyone for every principal (reach.go).
@@ -205,7 +207,7 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 		}
 	case TargetPassRole, TargetServiceRole:
 		narrow(a.rolesByARN)
-		for _, r := range a.rolesTrusting(m.Services, m.Target == TargetServiceRole) {
+		for _, r := range a.serviceRolesInOrder(a.rolesTrusting(m.Services, m.Target == TargetServiceRole), keep) {
 			if done() || (s.hypothetical && !a.IsAdmin(r.role)) {
 				break
 			}

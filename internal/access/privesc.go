@@ -63,7 +63,10 @@ type Analysis struct {
 	hypo           sync.Map // *Principal -> *pstate: a user as if it had joined a group (grouphop.go)
 	empowerCands   sync.Map // target kind -> []empowerTarget (empower.go)
 	policyBits     sync.Map // *policy.Policy -> []uint64: powerActions its Allow statements cover (power.go)
-	groupBitsCache sync.Map // group *Principal -> []uint64: allowBitsOf its identity policies (escalate.go)
+	listPos        sync.Map // &list[0] -> map[*Principal]int (candidates.go)
+	rolePolOnce    sync.Once
+	rolePol        *policyRoles // roles by customer managed policy (candidates.go)
+	groupBitsCache sync.Map     // group *Principal -> []uint64: allowBitsOf its identity policies (escalate.go)
 
 	chainsOnce      sync.Once
 	chains          map[string][]Chain
