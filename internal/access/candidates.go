@@ -94,7 +94,7 @@ func (a *Analysis) assumableFilter(p *Principal, m *Method) map[*Principal]bool 
 	for _, st := range m.Steps {
 		switch st.On {
 		case OnTarget:
-			return targetFilter(p, st.Action, a.rolesByARN)
+			return a.targetFilter(p, st.Action, a.rolesByARN)
 		case OnTargetPolicy:
 			pats, all := resourcePatterns(p, st.Action)
 			if all {

@@ -84,7 +84,7 @@ func (a *Analysis) computeSplit(s *pstate) *assumeSplit {
 		if acct != "" && allowed(a.eval(s, p.Set, "sts:AssumeRole", "", "")) {
 			// A trust naming the account root needs the identity allow too:
 			// only the roles the identity policies name are candidates.
-			keep := targetFilter(p, "sts:AssumeRole", a.rolesByARN)
+			keep := a.targetFilter(p, "sts:AssumeRole", a.rolesByARN)
 			for _, r := range a.byTrustAccount[acct] {
 				if keep == nil || keep[r] {
 					cands = append(cands, r)

@@ -98,12 +98,13 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 	// findings to administrator. Targets come administrators first, so the
 	// first target that is not one ends a method whose finding is ToAdmin
 	// only through its target.
+
 	// The first step on the target narrows the candidates (filter.go).
 	var keep map[*Principal]bool
 	narrow := func(list byARN) {
 		for _, st := range m.Steps {
 			if st.On == OnTarget || st.On == OnPassRole {
-				keep = targetFilter(p, st.Action, list)
+				keep = a.targetFilter(p, st.Action, list)
 				return
 			}
 		}
@@ -206,12 +207,15 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 			a.eachAssumable(p, func(as Assumption) bool { return try(as.Role) })
 		}
 	case TargetPassRole, TargetServiceRole:
-		narrow(a.rolesByARN)
+		// The roles p may pass to each service (a PassRole statement for
+		// another service does not count).
+		var bySvc map[string]map[*Principal]bool
+		keep, bySvc = a.passRoleFilter(p, m)
 		for _, r := range a.serviceRolesInOrder(a.rolesTrusting(m.Services, m.Target == TargetServiceRole), keep) {
 			if done() || (s.hypothetical && !a.IsAdmin(r.role)) {
 				break
 			}
-			if r.role == p || skip(r.role) || !a.Outranks(r.role, p) || !a.instanceReady(s, r, m.Target == TargetPassRole, anyRes) {
+			if only := bySvc[r.service]; r.role == p || skip(r.role) || (only != nil && !only[r.role]) || !a.Outranks(r.role, p) || !a.instanceReady(s, r, m.Target == TargetPassRole, anyRes) {
 				continue
 			}
 			gs, ok := a.targetSteps(s, m, r.role.ARN, r.role, "", r.service)

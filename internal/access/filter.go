@@ -1,6 +1,7 @@
 package access
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -21,9 +22,16 @@ import (
 // true when some statement covers every resource (or one the patterns
 // cannot describe: NotResource, other policy variables).
 func resourcePatterns(p *Principal, action string) (patterns []string, all bool) {
+	return resourcePatternsFor(p, action, "")
+}
+
+// resourcePatternsFor is resourcePatterns for iam:PassRole to service
+// passedTo: statements whose iam:PassedToService condition that service
+// makes false are left out.
+func resourcePatternsFor(p *Principal, action, passedTo string) (patterns []string, all bool) {
 	for _, pol := range p.Set.Identity {
 		for _, st := range pol.Doc.Statements {
-			if st.Effect != policy.Allow || !coversAction(st, action) {
+			if st.Effect != policy.Allow || !coversAction(st, action) || (passedTo != "" && passedToFalse(st, passedTo)) {
 				continue
 			}
 			if st.NotResource != nil || st.Resource == nil {
@@ -44,6 +52,24 @@ func resourcePatterns(p *Principal, action string) (patterns []string, all bool)
 		}
 	}
 	return patterns, false
+}
+
+// passedToFalse reports whether the statement's conditions on
+// iam:PassedToService are false when the role is passed to svc. Only that
+// key's conditions are read, and only literal values: the key's value is
+// the same in the real request, so the statement cannot apply there
+// either.
+func passedToFalse(st *policy.Statement, svc string) bool {
+	for _, c := range st.Conditions {
+		if !c.KeyIs("iam:PassedToService") || slices.ContainsFunc(c.Values, func(v string) bool { return strings.Contains(v, "${") }) {
+			continue
+		}
+		ok, unknown := policy.EvalCondition(c, &policy.Request{Context: map[string][]string{c.Key: {svc}}}, false)
+		if !ok && !unknown {
+			return true
+		}
+	}
+	return false
 }
 
 func coversAction(st *policy.Statement, action string) bool {
@@ -105,11 +131,67 @@ func (l byARN) match(patterns []string) map[*Principal]bool {
 }
 
 // targetFilter returns the candidates of list that an Allow of action on
-// them exists for, or nil when no narrowing is possible.
-func targetFilter(p *Principal, action string, list byARN) map[*Principal]bool {
+// them exists for, or nil when no narrowing is possible. Principals of one
+// team name the same patterns: the matches are kept per list and pattern
+// set, and the map returned is shared (read it, do not change it).
+func (a *Analysis) targetFilter(p *Principal, action string, list byARN) map[*Principal]bool {
 	pats, all := resourcePatterns(p, action)
 	if all {
 		return nil
 	}
-	return list.match(pats)
+	return a.matching(list, pats)
+}
+
+// matching returns list.match(pats), kept per list and pattern set.
+func (a *Analysis) matching(list byARN, pats []string) map[*Principal]bool {
+	if len(list) == 0 {
+		return map[*Principal]bool{}
+	}
+	key := matchKey{list: &list[0], patterns: strings.Join(pats, "\x00")}
+	if v, ok := a.matches.Load(key); ok {
+		return v.(map[*Principal]bool)
+	}
+	v, _ := a.matches.LoadOrStore(key, list.match(pats))
+	return v.(map[*Principal]bool)
+}
+
+// passRoleFilter narrows the roles p may pass, per service (nil: no
+// narrowing for that service), and their union (nil unless every service
+// narrows).
+func (a *Analysis) passRoleFilter(p *Principal, m *Method) (union map[*Principal]bool, bySvc map[string]map[*Principal]bool) {
+	action := ""
+	for _, st := range m.Steps {
+		if st.On == OnPassRole {
+			action = st.Action
+		}
+	}
+	if action == "" {
+		return nil, nil
+	}
+	bySvc = map[string]map[*Principal]bool{}
+	narrowed := true
+	for _, svc := range m.Services {
+		pats, all := resourcePatternsFor(p, action, svc)
+		if all {
+			bySvc[svc], narrowed = nil, false
+			continue
+		}
+		bySvc[svc] = a.matching(a.rolesByARN, pats)
+	}
+	switch {
+	case !narrowed:
+	case len(m.Services) == 1:
+		union = bySvc[m.Services[0]]
+	default:
+		union = map[*Principal]bool{}
+		for _, k := range bySvc {
+			maps.Copy(union, k)
+		}
+	}
+	return union, bySvc
+}
+
+type matchKey struct {
+	list     **Principal
+	patterns string
 }

@@ -63,6 +63,7 @@ type Analysis struct {
 	hypo           sync.Map // *Principal -> *pstate: a user as if it had joined a group (grouphop.go)
 	empowerCands   sync.Map // target kind -> []empowerTarget (empower.go)
 	policyBits     sync.Map // *policy.Policy -> []uint64: powerActions its Allow statements cover (power.go)
+	matches        sync.Map // matchKey -> map[*Principal]bool (filter.go)
 	listPos        sync.Map // &list[0] -> map[*Principal]int (candidates.go)
 	rolePolOnce    sync.Once
 	rolePol        *policyRoles // roles by customer managed policy (candidates.go)
