@@ -71,7 +71,7 @@ func (a *Analysis) computeSplit(s *pstate) *assumeSplit {
 		for i, rs := range x.byDoc {
 			res := a.assumeResult(s, rs[0])
 			switch {
-			case !allowed(res):
+			case !a.allowed(res):
 			case res.Decision == policy.ConditionallyAllowed:
 				verdicts[i] = 2
 			default:
@@ -81,7 +81,7 @@ func (a *Analysis) computeSplit(s *pstate) *assumeSplit {
 		sp.class = a.classFor(x, verdicts)
 	} else { // role by role
 		cands = append(cands, a.trustAnyone...)
-		if acct != "" && allowed(a.eval(s, p.Set, "sts:AssumeRole", "", "")) {
+		if acct != "" && a.allowed(a.eval(s, p.Set, "sts:AssumeRole", "", "")) {
 			// A trust naming the account root needs the identity allow too:
 			// only the roles the identity policies name are candidates.
 			keep := a.targetFilter(p, "sts:AssumeRole", a.rolesByARN)
@@ -114,7 +114,7 @@ func (a *Analysis) computeSplit(s *pstate) *assumeSplit {
 		} else {
 			res = a.assumeResult(s, r)
 		}
-		if allowed(res) {
+		if a.allowed(res) {
 			sp.own = append(sp.own, Assumption{Role: r, Conditional: res.Decision == policy.ConditionallyAllowed})
 		}
 	}
@@ -161,7 +161,7 @@ func (a *Analysis) assumeGrant(s *pstate, r *Principal) (Grant, bool) {
 		return Grant{}, false
 	}
 	res := a.assumeResult(s, r)
-	if !allowed(res) {
+	if !a.allowed(res) {
 		return Grant{}, false
 	}
 	return a.grant(s.p, res, "sts:AssumeRole", r.ARN, a.trusts[r]), true

@@ -82,7 +82,7 @@ func (a *Analysis) Empowerments(p *Principal) []Empowerment {
 			if kind == "group" && act == "iam:AddUserToGroup" && p.Kind == KindUser {
 				continue // a user may add itself: iam-013 judges that
 			}
-			if !allowed(a.eval(s, p.Set, act, "", "")) {
+			if !a.allowed(a.eval(s, p.Set, act, "", "")) {
 				continue
 			}
 			out = append(out, a.empowerTargets(s, kind, act, own)...)
@@ -167,7 +167,7 @@ func (a *Analysis) empowerTargets(s *pstate, kind, act string, own map[string]bo
 				memo = &r
 			}
 		}
-		if !allowed(r) {
+		if !a.allowed(r) {
 			continue
 		}
 		e := Empowerment{Action: act, TargetARN: t.arn, TargetName: t.name, TargetKind: kind, Grant: a.grant(s.p, r, act, t.arn)}
@@ -211,7 +211,7 @@ func (a *Analysis) empowersAdmin(s *pstate, act string, t empowerTarget) bool {
 		}
 		ctx["iam:policyarn"] = []string{AdministratorAccessARN}
 		req := policy.Request{Principal: s.p.ARN, Action: act, Resource: t.arn, Context: ctx, Now: a.Now}
-		if !allowed(s.p.Set.Evaluate(&req)) {
+		if !a.allowed(s.p.Set.Evaluate(&req)) {
 			return false
 		}
 	}

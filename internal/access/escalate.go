@@ -25,15 +25,8 @@ func (a *Analysis) Escalations(p *Principal) []Finding {
 
 func (a *Analysis) findAll(s *pstate) []Finding {
 	var out []Finding
-	memo := map[string]policy.Result{}
-	anyRes := func(action string) policy.Result {
-		if r, ok := memo[action]; ok {
-			return r
-		}
-		r := a.eval(s, s.p.Set, action, "", "")
-		memo[action] = r
-		return r
-	}
+	anyRes := a.anyResource(s)
+	defer func() { s.anyMemo = nil }()
 	for _, m := range Methods {
 		if !m.AppliesTo(string(s.p.Kind)) || (m.Retired != "" && !a.IncludeRetired) {
 			continue
@@ -54,6 +47,24 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 	return slices.Clone(out)
 }
 
+// anyResource returns the principal's answers about its own set on "some
+// resource", each evaluated once; the memo lives with the state, for the
+// group hops (grouphop.go) to reuse. Only the goroutine running findAll for
+// the state uses it.
+func (a *Analysis) anyResource(s *pstate) func(string) policy.Result {
+	if s.anyMemo == nil {
+		s.anyMemo = map[string]policy.Result{}
+	}
+	return func(action string) policy.Result {
+		if r, ok := s.anyMemo[action]; ok {
+			return r
+		}
+		r := a.eval(s, s.p.Set, action, "", "")
+		s.anyMemo[action] = r
+		return r
+	}
+}
+
 // tryMethod checks one method for one principal.
 func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Result) []Finding {
 	p := s.p
@@ -64,7 +75,7 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 		switch st.On {
 		case OnAny:
 			r := anyRes(st.Action)
-			if !allowed(r) {
+			if !a.allowed(r) {
 				return nil
 			}
 			common = append(common, a.grant(p, r, st.Action, ""))
@@ -72,7 +83,7 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 			// The trust policy may admit the principal without any
 			// identity permission: no precheck.
 		default:
-			if !allowed(anyRes(st.Action)) {
+			if !a.allowed(anyRes(st.Action)) {
 				return nil
 			}
 		}
@@ -269,7 +280,7 @@ func (a *Analysis) groupRaises(s *pstate, g *Principal) bool {
 	}
 	joined := &policy.Set{Identity: identity, Boundary: s.p.Set.Boundary, SCPs: s.p.Set.SCPs}
 	for i, act := range powerActions {
-		if gain[i/64]&(1<<(i%64)) != 0 && allowed(a.eval(s, joined, act, "", "")) {
+		if gain[i/64]&(1<<(i%64)) != 0 && a.allowed(a.eval(s, joined, act, "", "")) {
 			return true
 		}
 	}
@@ -326,7 +337,7 @@ func (a *Analysis) targetSteps(s *pstate, m *Method, targetARN string, role *Pri
 			out = append(out, as)
 			continue
 		}
-		if !allowed(r) {
+		if !a.allowed(r) {
 			return nil, false
 		}
 		out = append(out, a.grant(s.p, r, st.Action, res, extra...))
@@ -405,5 +416,5 @@ func (a *Analysis) instanceReady(s *pstate, r serviceRole, passing bool, anyRes 
 		!a.Model.Account.Has(snapshot.InputAuthorizationDetails) {
 		return true
 	}
-	return passing && allowed(anyRes("iam:CreateInstanceProfile")) && allowed(anyRes("iam:AddRoleToInstanceProfile"))
+	return passing && a.allowed(anyRes("iam:CreateInstanceProfile")) && a.allowed(anyRes("iam:AddRoleToInstanceProfile"))
 }

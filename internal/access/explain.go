@@ -86,7 +86,7 @@ func (a *Analysis) serviceAccess(p *Principal) []ServiceAccess {
 				continue
 			}
 			r := a.eval(s, p.Set, act.String(), "", "")
-			if !allowed(r) {
+			if !a.allowed(r) {
 				continue
 			}
 			if r.Decision == policy.ConditionallyAllowed {

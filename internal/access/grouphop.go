@@ -36,11 +36,19 @@ func (a *Analysis) joinGain(s *pstate, g *Principal) string {
 	a.hypo.Store(hp, hs)
 	defer a.hypo.Delete(hp)
 	memo := map[string]policy.Result{}
+	own := a.anyResource(s)
 	anyRes := func(action string) policy.Result {
 		if r, ok := memo[action]; ok {
 			return r
 		}
-		r := a.eval(hs, joined, action, "", "")
+		var r policy.Result
+		if a.groupNames(g, action) {
+			r = a.eval(hs, joined, action, "", "")
+		} else {
+			// No statement of the group names the action: the user's
+			// own answer, the same request on the same statements.
+			r = own(action)
+		}
 		memo[action] = r
 		return r
 	}
@@ -77,4 +85,28 @@ func (a *Analysis) joinGain(s *pstate, g *Principal) string {
 		}
 	}
 	return conditional
+}
+
+// groupNames reports whether some statement of the group's policies may
+// apply to the action (any effect; every NotAction statement counts).
+func (a *Analysis) groupNames(g *Principal, action string) bool {
+	key := groupAction{g, action}
+	if v, ok := a.groupActs.Load(key); ok {
+		return v.(bool)
+	}
+	names := false
+	for _, pol := range g.Set.Identity {
+		for _, st := range pol.Doc.Statements {
+			if st.NotAction != nil || coversAction(st, action) {
+				names = true
+			}
+		}
+	}
+	a.groupActs.Store(key, names)
+	return names
+}
+
+type groupAction struct {
+	g      *Principal
+	action string
 }

@@ -50,7 +50,7 @@ func (a *Analysis) computePower(s *pstate, set *policy.Set) []uint64 {
 	// the others are evaluated.
 	may := a.allowBitsOf(set.Identity)
 	for i, act := range powerActions {
-		if may[i/64]&(1<<(i%64)) != 0 && allowed(a.eval(s, set, act, "", "")) {
+		if may[i/64]&(1<<(i%64)) != 0 && a.allowed(a.eval(s, set, act, "", "")) {
 			out[i/64] |= 1 << (i % 64)
 		}
 	}

@@ -63,6 +63,8 @@ type Analysis struct {
 	hypo           sync.Map // *Principal -> *pstate: a user as if it had joined a group (grouphop.go)
 	empowerCands   sync.Map // target kind -> []empowerTarget (empower.go)
 	policyBits     sync.Map // *policy.Policy -> []uint64: powerActions its Allow statements cover (power.go)
+	groupActs      sync.Map // groupAction -> bool (grouphop.go)
+	satisfiable    sync.Map // *policy.Statement -> bool: its open conditions can hold (satisfy.go)
 	matches        sync.Map // matchKey -> map[*Principal]bool (filter.go)
 	listPos        sync.Map // &list[0] -> map[*Principal]int (candidates.go)
 	rolePolOnce    sync.Once
@@ -92,6 +94,7 @@ type pstate struct {
 
 	findOnce sync.Once
 	findings []Finding
+	anyMemo  map[string]policy.Result // findAll's answers on "some resource" (escalate.go)
 
 	policyOnce sync.Once
 	customer   []string // customer managed policy ARNs attached, directly or via groups

@@ -22,7 +22,37 @@ import (
 // conditions can hold.
 
 // satisfiable reports whether an allowing result can hold in some request.
-func satisfiable(r policy.Result) bool {
+func satisfiable(r policy.Result) bool { return satisfiableBy(r, matchSatisfiable) }
+
+// allowed is satisfiable with the answers per statement kept for the
+// analysis: a statement whose conditions the context leaves all open gets
+// the same answer every time it is asked.
+func (a *Analysis) allowed(r policy.Result) bool {
+	if r.Decision != policy.ConditionallyAllowed {
+		return r.Decision == policy.Allowed
+	}
+	return satisfiableBy(r, a.matchSatisfiable)
+}
+
+func (a *Analysis) matchSatisfiable(m policy.Match) bool {
+	open := 0
+	for _, c := range m.Unknown {
+		if c.Operator != "Resource" {
+			open++
+		}
+	}
+	if m.Statement == nil || open != len(m.Statement.Conditions) {
+		return matchSatisfiable(m)
+	}
+	if v, ok := a.satisfiable.Load(m.Statement); ok {
+		return v.(bool)
+	}
+	v := matchSatisfiable(m)
+	a.satisfiable.Store(m.Statement, v)
+	return v
+}
+
+func satisfiableBy(r policy.Result, matchOK func(policy.Match) bool) bool {
 	switch r.Decision {
 	case policy.Allowed:
 		return true
@@ -33,7 +63,7 @@ func satisfiable(r policy.Result) bool {
 	for _, cl := range r.AllowIf {
 		ok := false
 		for _, m := range cl {
-			if matchSatisfiable(m) {
+			if matchOK(m) {
 				ok = true
 				break
 			}

@@ -49,7 +49,7 @@ func (a *Analysis) WhoCan(action, resource string) []Permission {
 			}
 		} else {
 			r := a.eval(s, p.Set, action, resource, "")
-			if !allowed(r) {
+			if !a.allowed(r) {
 				continue
 			}
 			g = a.grant(p, r, action, resource)
