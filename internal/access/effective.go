@@ -68,6 +68,11 @@ type Principal struct {
 	// failed to parse, attached policies missing from the snapshot, groups
 	// that do not exist.
 	Problems []string
+
+	// index is 1 + the principal's position in its Model's Principals (0
+	// for a principal built elsewhere), for the analysis's per-principal
+	// state without a map lookup.
+	index int
 }
 
 // Model is the effective-permission model of one account. It is read-only
@@ -160,6 +165,7 @@ func Build(s *snapshot.Snapshot, a *snapshot.Account, cache *policy.Cache) *Mode
 func (m *Model) add(p *Principal, set func(*Principal)) {
 	set(p)
 	m.Principals = append(m.Principals, p)
+	p.index = len(m.Principals)
 	if _, dup := m.byARN[p.ARN]; !dup {
 		m.byARN[p.ARN] = p
 	}

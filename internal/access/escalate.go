@@ -249,11 +249,10 @@ func (a *Analysis) roleQualifies(s *pstate, r *Principal, m *Method, grants bool
 		if r.Set.Boundary == nil {
 			return false
 		}
-		unbound := &policy.Set{Identity: r.Set.Identity, SCPs: r.Set.SCPs}
 		if (&policy.Set{Identity: r.Set.Identity}).IsAdmin() {
 			return !a.IsAdmin(s.p)
 		}
-		return exceeds(a.computePower(a.state(r), unbound), a.powerOf(s))
+		return exceeds(a.unboundPower(r), a.powerOf(s))
 	}
 	return grants || a.Outranks(r, s.p)
 }

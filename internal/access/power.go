@@ -38,6 +38,14 @@ func (a *Analysis) powerOf(s *pstate) []uint64 {
 	return s.power
 }
 
+// unboundPower is the power of role r without its permissions boundary,
+// computed once per role.
+func (a *Analysis) unboundPower(r *Principal) []uint64 {
+	s := a.state(r)
+	s.unboundOnce.Do(func() { s.unbound = a.computePower(s, &policy.Set{Identity: r.Set.Identity, SCPs: r.Set.SCPs}) })
+	return s.unbound
+}
+
 func (a *Analysis) computePower(s *pstate, set *policy.Set) []uint64 {
 	out := make([]uint64, powerWords)
 	if set == s.p.Set && a.IsAdmin(s.p) || set.IsAdmin() {

@@ -44,6 +44,7 @@ type Analysis struct {
 	MaxTargets int
 
 	states   map[*Principal]*pstate
+	byIndex  []*pstate             // states in model order (Principal.index)
 	groups   map[string]*Principal // by group name
 	users    []*Principal
 	roles    []*Principal // not service-linked
@@ -88,6 +89,9 @@ type pstate struct {
 
 	powerOnce sync.Once
 	power     []uint64
+
+	unboundOnce sync.Once
+	unbound     []uint64 // power without the boundary (escalate.go)
 
 	assumeOnce sync.Once
 	split      *assumeSplit
@@ -194,6 +198,7 @@ func Analyze(m *Model, now time.Time) *Analysis {
 	}()
 	for _, p := range m.Principals {
 		a.states[p] = newPState(p, a.baseContext(p), a.Now)
+		a.byIndex = append(a.byIndex, a.states[p])
 		switch p.Kind {
 		case KindUser:
 			a.users = append(a.users, p)
@@ -277,6 +282,9 @@ func (a *Analysis) indexTrust(r *Principal) {
 func (a *Analysis) Trust(r *Principal) *policy.Policy { return a.trusts[r] }
 
 func (a *Analysis) state(p *Principal) *pstate {
+	if i := p.index - 1; i >= 0 && i < len(a.byIndex) && a.Model.Principals[i] == p {
+		return a.byIndex[i]
+	}
 	if s := a.states[p]; s != nil {
 		return s
 	}
