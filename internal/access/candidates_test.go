@@ -1,0 +1,131 @@
+package access
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/iamspect/iamspect/internal/policy"
+)
+
+// The shortcuts of the scale work must give the answers of the plain
+// definitions they replace, on an account of issue 16's shape.
+
+func smallScale(t *testing.T) *Analysis {
+	t.Helper()
+	s := genScale(scaleShape{users: 80, roles: 120, policies: 120, groups: 40, seed: 11})
+	return Analyze(Build(s, s.Accounts[0], nil), now)
+}
+
+// groupRaises against its definition: the joined set's power exceeds the
+// user's (or the joined set is administrator).
+func TestGroupRaisesMatchesDefinition(t *testing.T) {
+	a := smallScale(t)
+	raised, same := 0, 0
+	for _, u := range a.users {
+		if a.IsAdmin(u) {
+			continue
+		}
+		s := a.state(u)
+		for _, g := range a.sortedGroups() {
+			joined := &policy.Set{Identity: append(slices.Clip(u.Set.Identity), g.Set.Identity...), Boundary: u.Set.Boundary, SCPs: u.Set.SCPs}
+			want := (&policy.Set{Identity: joined.Identity, Boundary: joined.Boundary}).IsAdmin() ||
+				exceeds(a.computePower(s, joined), a.powerOf(s))
+			if got := a.groupRaises(s, g); got != want {
+				t.Fatalf("groupRaises(%s, %s) = %v, definition says %v", u.Name, g.Name, got, want)
+			}
+			if want {
+				raised++
+			} else {
+				same++
+			}
+		}
+	}
+	if raised == 0 || same == 0 {
+		t.Fatalf("the account should have groups that raise users and groups that do not: %d raise, %d do not", raised, same)
+	}
+}
+
+// eachAssumableIn visits exactly the roles of eachAssumable that are in
+// keep, in the same order.
+func TestEachAssumableInKeepsOrder(t *testing.T) {
+	a := smallScale(t)
+	checked := 0
+	for _, p := range a.Model.Principals {
+		if p.Kind == KindGroup {
+			continue
+		}
+		var all []*Principal
+		a.eachAssumable(p, func(as Assumption) bool { all = append(all, as.Role); return true })
+		keep := map[*Principal]bool{}
+		for i, r := range a.roles {
+			if i%3 != 0 {
+				keep[r] = true
+			}
+		}
+		var want, got []*Principal
+		for _, r := range all {
+			if keep[r] {
+				want = append(want, r)
+			}
+		}
+		a.eachAssumableIn(p, keep, func(as Assumption) bool { got = append(got, as.Role); return true })
+		if !slices.Equal(got, want) {
+			t.Fatalf("%s: eachAssumableIn visits %d roles, eachAssumable filtered %d", p.Name, len(got), len(want))
+		}
+		checked += len(want)
+	}
+	if checked == 0 {
+		t.Fatal("no principal could assume any role")
+	}
+}
+
+// inListOrder keeps the list's order and only keep's members.
+func TestInListOrder(t *testing.T) {
+	a := smallScale(t)
+	list := a.adminFirst(a.users)
+	keep := map[*Principal]bool{list[len(list)-1]: true, list[3]: true, list[10]: true}
+	got := a.inListOrder(list, keep)
+	want := []*Principal{list[3], list[10], list[len(list)-1]}
+	if !slices.Equal(got, want) {
+		t.Fatalf("inListOrder = %v, want %v", names(got), names(want))
+	}
+	if got := a.inListOrder(list, nil); len(got) != len(list) {
+		t.Fatalf("no filter: %d of %d", len(got), len(list))
+	}
+}
+
+func names(ps []*Principal) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Name
+	}
+	return out
+}
+
+// A PassRole statement limited to another service does not name roles
+// for this one; one without a condition, or with a variable, does.
+func TestPassedToFalse(t *testing.T) {
+	st := func(cond string) *policy.Statement {
+		d, err := policy.Parse([]byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"` + cond + `}]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Statements[0]
+	}
+	for _, c := range []struct {
+		cond string
+		want bool
+	}{
+		{``, false},
+		{`,"Condition":{"StringEquals":{"iam:PassedToService":"lambda.amazonaws.com"}}`, true},
+		{`,"Condition":{"StringEquals":{"iam:PassedToService":["lambda.amazonaws.com","ecs-tasks.amazonaws.com"]}}`, false},
+		{`,"Condition":{"StringLike":{"iam:passedtoservice":"ecs*"}}`, false},
+		{`,"Condition":{"StringLike":{"iam:PassedToService":"ec2.*"}}`, true},
+		{`,"Condition":{"StringEquals":{"iam:PassedToService":"${aws:PrincipalTag/svc}"}}`, false},
+		{`,"Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}`, false},
+	} {
+		if got := passedToFalse(st(c.cond), "ecs-tasks.amazonaws.com"); got != c.want {
+			t.Errorf("passedToFalse(%s) = %v, want %v", c.cond, got, c.want)
+		}
+	}
+}
