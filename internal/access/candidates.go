@@ -22,7 +22,7 @@ func (a *Analysis) inListOrder(list []*Principal, keep map[*Principal]bool) []*P
 		return list
 	}
 	pos := a.positions(list, func(i int) *Principal { return list[i] }, len(list))
-	return sortedByPos(keep, pos)
+	return sortedByPos(keep, pos, len(list))
 }
 
 // serviceRolesInOrder is inListOrder for a list of roles trusting services.
@@ -32,21 +32,72 @@ func (a *Analysis) serviceRolesInOrder(list []serviceRole, keep map[*Principal]b
 	}
 	pos := a.positions(list, func(i int) *Principal { return list[i].role }, len(list))
 	out := make([]serviceRole, 0, len(keep))
-	for _, i := range sortedPositions(keep, pos) {
+	for _, i := range sortedPositions(keep, pos, len(list)) {
 		out = append(out, list[i])
 	}
 	return out
 }
 
-// positions maps each principal of a list (held by the analysis for its
-// whole life, identified by its first element's address) to its index.
-func (a *Analysis) positions(list any, at func(int) *Principal, n int) map[*Principal]int {
-	var key any
+// leadingAdmins counts the administrators at the head of a list ordered
+// administrators first ([]*Principal or []serviceRole), once per list. A
+// hypothetical group member (grouphop.go) looks no further for a method
+// whose findings are to administrator only through the target.
+func (a *Analysis) leadingAdmins(list any) int {
+	var key listKey
+	var at func(int) *Principal
 	switch l := list.(type) {
 	case []*Principal:
-		key = &l[0]
+		key.n, at = len(l), func(i int) *Principal { return l[i] }
+		if key.n > 0 {
+			key.head = &l[0]
+		}
 	case []serviceRole:
-		key = &l[0]
+		key.n, at = len(l), func(i int) *Principal { return l[i].role }
+		if key.n > 0 {
+			key.head = &l[0]
+		}
+	}
+	n := key.n
+	if n == 0 {
+		return 0
+	}
+	if v, ok := a.admins.Load(key); ok {
+		return v.(int)
+	}
+	k := 0
+	for k < n && a.IsAdmin(at(k)) {
+		k++
+	}
+	v, _ := a.admins.LoadOrStore(key, k)
+	return v.(int)
+}
+
+// adminsOf returns the administrators among keep.
+func (a *Analysis) adminsOf(keep map[*Principal]bool) map[*Principal]bool {
+	out := map[*Principal]bool{}
+	for p, ok := range keep {
+		if ok && a.IsAdmin(p) {
+			out[p] = true
+		}
+	}
+	return out
+}
+
+// listKey identifies a list the analysis holds for its whole life (a
+// prefix of it is another list).
+type listKey struct {
+	head any // address of the first element
+	n    int
+}
+
+// positions maps each principal of a list to its index.
+func (a *Analysis) positions(list any, at func(int) *Principal, n int) map[*Principal]int {
+	key := listKey{n: n}
+	switch l := list.(type) {
+	case []*Principal:
+		key.head = &l[0]
+	case []serviceRole:
+		key.head = &l[0]
 	}
 	if v, ok := a.listPos.Load(key); ok {
 		return v.(map[*Principal]int)
@@ -61,10 +112,11 @@ func (a *Analysis) positions(list any, at func(int) *Principal, n int) map[*Prin
 	return v.(map[*Principal]int)
 }
 
-func sortedPositions(keep map[*Principal]bool, pos map[*Principal]int) []int {
+// sortedPositions returns the positions below n of keep's members.
+func sortedPositions(keep map[*Principal]bool, pos map[*Principal]int, n int) []int {
 	out := make([]int, 0, len(keep))
 	for p, ok := range keep {
-		if i, in := pos[p]; ok && in {
+		if i, in := pos[p]; ok && in && i < n {
 			out = append(out, i)
 		}
 	}
@@ -72,8 +124,8 @@ func sortedPositions(keep map[*Principal]bool, pos map[*Principal]int) []int {
 	return out
 }
 
-func sortedByPos(keep map[*Principal]bool, pos map[*Principal]int) []*Principal {
-	idx := sortedPositions(keep, pos)
+func sortedByPos(keep map[*Principal]bool, pos map[*Principal]int, n int) []*Principal {
+	idx := sortedPositions(keep, pos, n)
 	out := make([]*Principal, len(idx))
 	byIdx := make(map[int]*Principal, len(keep))
 	for p := range keep {

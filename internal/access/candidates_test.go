@@ -84,6 +84,11 @@ func TestInListOrder(t *testing.T) {
 	a := smallScale(t)
 	list := a.adminFirst(a.users)
 	keep := map[*Principal]bool{list[len(list)-1]: true, list[3]: true, list[10]: true}
+	// A prefix of the list is a list of its own (the positions kept for
+	// it must not stand for the whole list's).
+	if got := a.inListOrder(list[:5], keep); !slices.Equal(got, []*Principal{list[3]}) {
+		t.Fatalf("prefix: inListOrder = %v", names(got))
+	}
 	got := a.inListOrder(list, keep)
 	want := []*Principal{list[3], list[10], list[len(list)-1]}
 	if !slices.Equal(got, want) {

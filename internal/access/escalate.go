@@ -171,7 +171,11 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 	case TargetUser:
 		grants := m.grantsTarget()
 		narrow(a.usersByARN)
-		for _, u := range a.inListOrder(a.adminFirst(a.users), keep) {
+		users := a.adminFirst(a.users)
+		if s.hypothetical && !grants {
+			users = users[:a.leadingAdmins(users)]
+		}
+		for _, u := range a.inListOrder(users, keep) {
 			if done() || (s.hypothetical && !grants && !a.IsAdmin(u)) {
 				break
 			}
@@ -205,12 +209,19 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 		}
 		if m.Target == TargetRole {
 			narrow(a.rolesByARN)
-			for _, r := range a.inListOrder(a.adminFirst(a.roles), keep) {
+			roles := a.adminFirst(a.roles)
+			if s.hypothetical && !grants {
+				roles = roles[:a.leadingAdmins(roles)]
+			}
+			for _, r := range a.inListOrder(roles, keep) {
 				if !try(r) {
 					break
 				}
 			}
 		} else if only := a.assumableFilter(p, m); only != nil {
+			if s.hypothetical && !grants {
+				only = a.adminsOf(only)
+			}
 			a.eachAssumableIn(p, only, func(as Assumption) bool { return try(as.Role) })
 		} else {
 			// Administrators first, without listing every role that
@@ -222,7 +233,11 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 		// another service does not count).
 		var bySvc map[string]map[*Principal]bool
 		keep, bySvc = a.passRoleFilter(p, m)
-		for _, r := range a.serviceRolesInOrder(a.rolesTrusting(m.Services, m.Target == TargetServiceRole), keep) {
+		list := a.rolesTrusting(m.Services, m.Target == TargetServiceRole)
+		if s.hypothetical {
+			list = list[:a.leadingAdmins(list)]
+		}
+		for _, r := range a.serviceRolesInOrder(list, keep) {
 			if done() || (s.hypothetical && !a.IsAdmin(r.role)) {
 				break
 			}
