@@ -136,3 +136,24 @@ func TestPassedToFalse(t *testing.T) {
 		}
 	}
 }
+
+// assumes agrees with Assumable for every principal and role.
+func TestAssumesMatchesAssumable(t *testing.T) {
+	a := smallScale(t)
+	yes := 0
+	for _, p := range a.Model.Principals {
+		in := map[*Principal]bool{}
+		for _, as := range a.Assumable(p) {
+			in[as.Role] = true
+		}
+		for _, r := range a.roles {
+			if got := a.assumes(p, r); got != in[r] {
+				t.Fatalf("assumes(%s, %s) = %v, Assumable says %v", p.Name, r.Name, got, in[r])
+			}
+		}
+		yes += len(in)
+	}
+	if yes == 0 {
+		t.Fatal("no principal can assume any role")
+	}
+}

@@ -154,8 +154,19 @@ func (a *Analysis) empowerTargets(s *pstate, kind, act string, own map[string]bo
 	// target gets the same answer: evaluate once.
 	var memo *policy.Result
 	independent := roleIndependent(s.p.Set, act)
+	// Targets no Allow statement of the principal names are not allowed
+	// (filter.go): they are skipped before any evaluation.
+	var keep map[*Principal]bool
+	switch kind {
+	case "user":
+		keep = a.targetFilter(s.p, act, a.usersByARN)
+	case "group":
+		keep = a.targetFilter(s.p, act, a.groupsByARN)
+	case "role":
+		keep = a.targetFilter(s.p, act, a.rolesByARN)
+	}
 	for _, t := range a.empowerCandidates(kind) {
-		if own[t.arn] || (kind == "role" && act == "iam:UpdateAssumeRolePolicy" && a.assumes(s.p, t.p)) {
+		if (keep != nil && !keep[t.p]) || own[t.arn] || (kind == "role" && act == "iam:UpdateAssumeRolePolicy" && a.assumes(s.p, t.p)) {
 			continue
 		}
 		var r policy.Result
@@ -266,7 +277,12 @@ func (a *Analysis) attachments() map[string][]*Principal {
 	return out
 }
 
-// assumes: p can assume role r.
+// assumes: p can assume role r (r is in Assumable(p), found without
+// building that list).
 func (a *Analysis) assumes(p, r *Principal) bool {
-	return slices.ContainsFunc(a.Assumable(p), func(as Assumption) bool { return as.Role == r })
+	if p.Kind == KindGroup || r == p {
+		return false
+	}
+	_, ok := a.split(p).lookup(r)
+	return ok
 }
