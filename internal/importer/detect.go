@@ -23,6 +23,12 @@ const (
 	KindAccountAliases     Kind = "account alias list"
 	KindServerCertificates Kind = "server certificate list"
 	KindRoles              Kind = "role list"
+	KindSSHPublicKeys      Kind = "SSH public key list"
+	KindServiceCredentials Kind = "service-specific credential list"
+	KindOrgFeatures        Kind = "organizations feature list"
+	KindIdentityCenter     Kind = "IAM Identity Center listing"
+	KindAccessAnalyzer     Kind = "Access Analyzer listing"
+	KindOrganization       Kind = "AWS Organizations listing"
 	KindAWSError           Kind = "AWS CLI error message"
 	KindSnapshot           Kind = "iamspect snapshot"
 )
@@ -44,6 +50,9 @@ var kindKeys = []struct {
 	{KindAccountAliases, []string{"AccountAliases"}},
 	{KindServerCertificates, []string{"ServerCertificateMetadataList"}},
 	{KindRoles, []string{"Roles"}},
+	{KindSSHPublicKeys, []string{"SSHPublicKeys"}},
+	{KindServiceCredentials, []string{"ServiceSpecificCredentials"}},
+	{KindOrgFeatures, []string{"EnabledFeatures"}},
 }
 
 // Detect guesses what a file holds: a credential report CSV by its header,

@@ -24,6 +24,10 @@ type decoded struct {
 	certs      *ServerCertificatesOutput
 	roles      *RolesOutput
 	oidcRead   bool
+	entities   map[snapshot.Input][]entityFile // the per-entity files, read
+	org        *snapshot.Organization
+	gaps       []snapshot.Gap
+	warnings   []Warning
 	arnSource  map[string]string // account ID -> first file naming it
 	partition  string
 }
@@ -129,7 +133,39 @@ func load(o Options) (*decoded, error) {
 			return nil, err
 		}
 	}
-	return d, nil
+	return d, d.readEntityFiles(o, read)
+}
+
+// readEntityFiles reads the per-entity files (entityfiles.go); they name
+// no account (organisation ARNs name the management account).
+func (d *decoded) readEntityFiles(o Options, read func(string, func([]byte) error) error) error {
+	d.entities = map[snapshot.Input][]entityFile{}
+	inputs := []struct {
+		in    snapshot.Input
+		paths []string
+	}{
+		{snapshot.InputIdentityCenter, o.IdentityCenter}, {snapshot.InputAccessAnalyzer, o.AccessAnalyzer},
+		{snapshot.InputServiceCredentials, o.ServiceCredentials}, {snapshot.InputSSHKeys, o.SSHKeys},
+		{snapshot.InputOrganization, o.Organization},
+	}
+	if o.OrganizationsFeatures != "" {
+		inputs = append(inputs, struct {
+			in    snapshot.Input
+			paths []string
+		}{snapshot.InputOrganizationsFeatures, []string{o.OrganizationsFeatures}})
+	}
+	for _, e := range inputs {
+		for _, path := range e.paths {
+			err := read(path, func(b []byte) error {
+				d.entities[e.in] = append(d.entities[e.in], entityFile{path: path, data: b})
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // noteAuthz records the accounts named by a page's own identities. AWS

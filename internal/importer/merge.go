@@ -28,6 +28,15 @@ type Options struct {
 	ServerCertificates string
 	Roles              string // list-roles: maximum session durations and descriptions
 
+	// The export script's files of the inputs it writes one file per
+	// entity for (entityfiles.go); --from fills them.
+	OrganizationsFeatures string
+	IdentityCenter        []string
+	AccessAnalyzer        []string
+	ServiceCredentials    []string
+	SSHKeys               []string
+	Organization          []string
+
 	// AccountID is checked against the ARNs in the files; it is required
 	// only when no file names the account.
 	AccountID string
@@ -103,12 +112,15 @@ func ImportWithWarnings(opts Options) (*snapshot.Snapshot, []Warning, error) {
 		return nil, warnings, err
 	}
 	AssignMFATypes(acct)
+	warnings = append(warnings, in.warnings...)
 	warnings = append(warnings, reportCoverage(acct, opts.CredentialReport)...)
 	snap := &snapshot.Snapshot{
 		SchemaVersion: snapshot.SchemaVersion,
 		CollectedAt:   opts.Now.UTC(),
 		Source:        snapshot.Source{Kind: "files", Files: in.files, Tool: opts.Tool},
+		Organization:  in.org,
 		Accounts:      []*snapshot.Account{acct},
+		Gaps:          in.gaps,
 	}
 	return snap, warnings, nil
 }
@@ -121,6 +133,14 @@ func fillFromDir(o, d Options) Options {
 	if len(o.OIDCProviders) == 0 {
 		o.OIDCProviders = d.OIDCProviders
 	}
+	for _, p := range []struct{ dst, src *[]string }{
+		{&o.IdentityCenter, &d.IdentityCenter}, {&o.AccessAnalyzer, &d.AccessAnalyzer},
+		{&o.ServiceCredentials, &d.ServiceCredentials}, {&o.SSHKeys, &d.SSHKeys}, {&o.Organization, &d.Organization},
+	} {
+		if len(*p.dst) == 0 {
+			*p.dst = *p.src
+		}
+	}
 	for _, p := range []struct {
 		dst *string
 		src string
@@ -129,6 +149,7 @@ func fillFromDir(o, d Options) Options {
 		{&o.AccountSummary, d.AccountSummary}, {&o.VirtualMFADevices, d.VirtualMFADevices},
 		{&o.SAMLProviders, d.SAMLProviders}, {&o.AccountAliases, d.AccountAliases},
 		{&o.ServerCertificates, d.ServerCertificates}, {&o.Roles, d.Roles},
+		{&o.OrganizationsFeatures, d.OrganizationsFeatures},
 	} {
 		if *p.dst == "" {
 			*p.dst = p.src
@@ -178,6 +199,40 @@ func (d *decoded) apply(acct *snapshot.Account) error {
 	if d.oidcRead {
 		ApplyOIDCProviders(acct, d.oidc...)
 	}
+	return d.applyEntityFiles(acct)
+}
+
+// applyEntityFiles applies the inputs of the export script's per-entity
+// files, in registry order (users are known by now).
+func (d *decoded) applyEntityFiles(acct *snapshot.Account) error {
+	set := func(in snapshot.Input) *entitySet { return newEntitySet(in, d.entities[in]) }
+	gaps, err := applyOrganizationsFeatures(acct, set(snapshot.InputOrganizationsFeatures))
+	if err != nil {
+		return err
+	}
+	d.gaps = append(d.gaps, gaps...)
+	if err := applyIdentityCenter(acct, set(snapshot.InputIdentityCenter)); err != nil {
+		return err
+	}
+	if err := applyAccessAnalyzer(acct, set(snapshot.InputAccessAnalyzer)); err != nil {
+		return err
+	}
+	for _, apply := range []struct {
+		in snapshot.Input
+		f  func(*snapshot.Account, *entitySet) ([]Warning, error)
+	}{{snapshot.InputServiceCredentials, applyServiceCredentials}, {snapshot.InputSSHKeys, applySSHKeys}} {
+		ws, err := apply.f(acct, set(apply.in))
+		if err != nil {
+			return err
+		}
+		d.warnings = append(d.warnings, ws...)
+	}
+	org, gaps, err := applyOrganization(acct, set(snapshot.InputOrganization))
+	if err != nil {
+		return err
+	}
+	d.org = org
+	d.gaps = append(d.gaps, gaps...)
 	return nil
 }
 

@@ -70,9 +70,12 @@ func checkOrgIAMUsers(r *Rule, _ *Context, s *snapshot.Snapshot) []Result {
 		return out
 	}
 	ms := members(s)
+	o := s.Organization
+	if len(ms) == 0 && !slices.ContainsFunc(o.Accounts, func(a snapshot.OrgAccount) bool { return a.ID != o.ManagementAccount }) {
+		return []Result{r.orgResult(Pass, o, "Organisation %s has no member accounts: only the management account %s.", o.ID, o.ManagementAccount)}
+	}
 	if len(ms) == 0 {
 		// Never PASS over accounts nobody looked at (issue 9, item 4).
-		o := s.Organization
 		res := r.orgResult(Unknown, o, "Not checked: no member account of organisation %s was scanned (the organisation lists %s); scan with --org from the management account %s to check them.",
 			o.ID, wording.CountAs(max(len(o.Accounts)-1, 0), "member account", "member accounts"), o.ManagementAccount)
 		res.MissingInputs = inputNames(snapshot.InputAuthorizationDetails)

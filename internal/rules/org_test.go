@@ -52,6 +52,19 @@ func TestOrgIAMUsersInMembers(t *testing.T) {
 	if got[memberID] != rules.Pass {
 		t.Errorf("member without users: %v", got)
 	}
+	// The management account scanned alone: UNKNOWN while the organisation
+	// lists a member account nobody scanned, PASS when it lists none.
+	alone := func(accounts ...snapshot.OrgAccount) rules.Status {
+		s := orgSnapshot(nil, func(o *snapshot.Organization) { o.Accounts = accounts })
+		s.Accounts = s.Accounts[:1]
+		return statusesByAccount(t, &rules.OrgIAMUsersInMembers, s)["org"]
+	}
+	if got := alone(snapshot.OrgAccount{ID: mgmtID}, snapshot.OrgAccount{ID: memberID}); got != rules.Unknown {
+		t.Errorf("member account not scanned: %v", got)
+	}
+	if got := alone(snapshot.OrgAccount{ID: mgmtID}); got != rules.Pass {
+		t.Errorf("no member accounts: %v", got)
+	}
 	// No organisation data: UNKNOWN, never PASS.
 	s := snapshot.NewBuilder(acct, refNow).Build()
 	if got := statusesByAccount(t, &rules.OrgIAMUsersInMembers, s); got[acct] != rules.Unknown {

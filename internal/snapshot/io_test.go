@@ -64,7 +64,7 @@ func TestInputDescribeNamesAPIAndFile(t *testing.T) {
 	if !strings.Contains(d, "iam:GetCredentialReport") || !strings.Contains(d, "--credential-report") {
 		t.Fatal(d)
 	}
-	if d := snapshot.InputIdentityCenter.Describe(); !strings.Contains(d, "sso:ListInstances") || !strings.Contains(d, "live scans only") {
+	if d := snapshot.InputIdentityCenter.Describe(); !strings.Contains(d, "sso:ListInstances") || !strings.Contains(d, "offline: sso-instances.json") {
 		t.Fatal(d)
 	}
 }

@@ -1,0 +1,177 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/iamspect/iamspect/internal/demo"
+	"github.com/iamspect/iamspect/internal/sandbox"
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+// awsCLIPath finds the AWS CLI on PATH (.ci/run installs it) or skips.
+func awsCLIPath(t *testing.T) string {
+	t.Helper()
+	path, err := exec.LookPath("aws")
+	if err != nil {
+		t.Skipf("AWS CLI not found on PATH (%v): skipping %s; install it with apt-get install awscli", err, t.Name())
+	}
+	return path
+}
+
+// exportServed is the demo's management account alone, in an organisation
+// without member accounts: what one account's export can scan completely
+// (a member account left unscanned makes the organisation rules UNKNOWN).
+func exportServed() *snapshot.Snapshot {
+	s := demo.Snapshot()
+	s.Accounts = []*snapshot.Account{s.Account(demo.AccountID)}
+	s.Organization.Accounts = slices.DeleteFunc(s.Organization.Accounts, func(a snapshot.OrgAccount) bool { return a.ID != demo.AccountID })
+	return s
+}
+
+// runExport runs the script of 'iamspect export-commands' with sh in a new
+// folder, with the environment 'iamspect sandbox' prints for url, and
+// returns the folder, the script's error output and its error.
+func runExport(t *testing.T, url string, extraEnv ...string) (string, string, error) {
+	t.Helper()
+	code, script, stderr := runCLI(t, "export-commands")
+	if code != ExitOK {
+		t.Fatalf("export-commands: exit %d: %s", code, stderr)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "export.sh"), []byte(script), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "iam-export")
+	if err := os.Mkdir(out, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "sh", "../export.sh")
+	cmd.Dir = out
+	// The user's environment after 'iamspect sandbox': its export lines,
+	// no AWS configuration, PATH as found (a pip or pyenv AWS CLI needs it).
+	cmd.Env = append(sandbox.Env(url), "PATH="+os.Getenv("PATH"), "HOME="+t.TempDir(),
+		"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_MAX_ATTEMPTS=1")
+	cmd.Env = append(cmd.Env, extraEnv...)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	err := cmd.Run()
+	return out, errb.String(), err
+}
+
+// resultKeys keys a JSON report's results by rule, account and resource,
+// with the status and message.
+func resultKeys(t *testing.T, reportJSON string) map[string]string {
+	t.Helper()
+	r := decodeReport(t, reportJSON)
+	m := map[string]string{}
+	for _, res := range r.Results {
+		m[res.RuleID+" "+res.AccountID+" "+res.ResourceARN] = string(res.Status) + ": " + res.Message
+	}
+	return m
+}
+
+// The first ten minutes of an offline audit, scripted: the sandbox serves
+// an account, the export script runs with the real AWS CLI against it, and
+// 'scan --from' on its folder is a complete scan with the same results as
+// scanning the served snapshot itself.
+func TestExportScriptScansLikeTheServedSnapshot(t *testing.T) {
+	awsCLIPath(t)
+	if testing.Short() {
+		t.Skip("slow: the export script starts the AWS CLI about 80 times")
+	}
+	t.Parallel()
+	served := exportServed()
+	srv, err := sandbox.New(served, sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+
+	dir, stderr, err := runExport(t, ts.URL)
+	if err != nil {
+		t.Fatalf("export script: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr, "iamspect export: done") {
+		t.Errorf("the script did not say it was done: %s", stderr)
+	}
+	code, got, scanErr := runCLI(t, "scan", "--from", dir, "--format", "json")
+	if code != ExitOK && code != ExitFindings {
+		t.Fatalf("scan --from the export: exit %d (want a complete scan, 0 or 1): %s", code, scanErr)
+	}
+	if strings.Contains(scanErr, "ignored files") {
+		t.Errorf("the export wrote files scan --from does not read: %s", scanErr)
+	}
+	r := decodeReport(t, got)
+	if len(r.Gaps) > 0 {
+		t.Errorf("gaps: %+v", r.Gaps)
+	}
+
+	snapFile := filepath.Join(t.TempDir(), "served.json")
+	data, err := json.Marshal(served)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(snapFile, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, want, scanErr := runCLI(t, "scan", "--snapshot", snapFile, "--format", "json")
+	if code != ExitOK && code != ExitFindings {
+		t.Fatalf("scan of the served snapshot: exit %d: %s", code, scanErr)
+	}
+	g, w := resultKeys(t, got), resultKeys(t, want)
+	for k, v := range w {
+		if g[k] != v {
+			t.Errorf("%s:\n from the export:   %s\n from the snapshot: %s", k, g[k], v)
+		}
+	}
+	for k, v := range g {
+		if _, ok := w[k]; !ok {
+			t.Errorf("%s: only from the export: %s", k, v)
+		}
+	}
+	if len(w) < 200 {
+		t.Errorf("only %d results compared", len(w))
+	}
+}
+
+// The script stops at the first failing call, naming it and AWS's error,
+// and leaves no file for it.
+func TestExportScriptStopsAtTheFirstError(t *testing.T) {
+	awsCLIPath(t)
+	if testing.Short() {
+		t.Skip("slow: starts the AWS CLI several times")
+	}
+	t.Parallel()
+	srv, err := sandbox.New(exportServed(), sandbox.Options{Deny: []string{"iam:GetAccountAuthorizationDetails"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	dir, stderr, err := runExport(t, ts.URL)
+	if err == nil {
+		t.Fatalf("the script succeeded with authorization details denied:\n%s", stderr)
+	}
+	if !strings.Contains(stderr, "iamspect export: aws iam get-account-authorization-details failed:") || !strings.Contains(stderr, "AccessDenied") {
+		t.Errorf("the message does not name the call and the error:\n%s", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "authz-details.json")); err == nil {
+		t.Error("the failed call left authz-details.json behind")
+	}
+	if strings.Contains(stderr, "done") {
+		t.Errorf("the script went on after the error:\n%s", stderr)
+	}
+}
