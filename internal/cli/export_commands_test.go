@@ -119,6 +119,14 @@ func TestExportScriptScansLikeTheServedSnapshot(t *testing.T) {
 		t.Errorf("gaps: %+v", r.Gaps)
 	}
 
+	// The served snapshot, less the access key IDs: the credential report
+	// names keys by slot, and no read-only call lists them all (the live
+	// collector reads them only with --credential-ids).
+	for _, u := range served.Accounts[0].Users {
+		for i := range u.AccessKeys {
+			u.AccessKeys[i].ID = ""
+		}
+	}
 	snapFile := filepath.Join(t.TempDir(), "served.json")
 	data, err := json.Marshal(served)
 	if err != nil {
@@ -173,5 +181,97 @@ func TestExportScriptStopsAtTheFirstError(t *testing.T) {
 	}
 	if strings.Contains(stderr, "done") {
 		t.Errorf("the script went on after the error:\n%s", stderr)
+	}
+}
+
+// stubAWS writes an `aws` that logs each call's arguments and environment
+// and answers like an empty account: {} for JSON, nothing for queries, a
+// COMPLETE credential report, and USERS for the user-name query.
+func stubAWS(t *testing.T, users string) (binDir, logFile string) {
+	t.Helper()
+	binDir = t.TempDir()
+	logFile = filepath.Join(t.TempDir(), "calls.log")
+	stub := `#!/bin/sh
+printf '%s|pager=%s|region=%s\n' "$*" "${AWS_PAGER-unset}" "${AWS_DEFAULT_REGION:-}" >>"` + logFile + `"
+case "$*" in
+*generate-credential-report*) echo COMPLETE ;;
+*"--filter User"*) echo "` + users + `" ;;
+*"--output text"*) ;;
+*) echo '{}' ;;
+esac
+`
+	if err := os.WriteFile(filepath.Join(binDir, "aws"), []byte(stub), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return binDir, logFile
+}
+
+// runStubbed runs the export script with shell sh and the stub AWS CLI.
+func runStubbed(t *testing.T, sh, users string, env ...string) (calls []string, stderr string, err error) {
+	t.Helper()
+	bin, log := stubAWS(t, users)
+	_, script, _ := runCLI(t, "export-commands")
+	dir := t.TempDir()
+	cmd := exec.Command(sh, "-c", script)
+	cmd.Dir = dir
+	cmd.Env = append([]string{"PATH=" + bin + string(os.PathListSeparator) + os.Getenv("PATH")}, env...)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	err = cmd.Run()
+	data, _ := os.ReadFile(log)
+	return strings.Split(strings.TrimSpace(string(data)), "\n"), errb.String(), err
+}
+
+// Every AWS CLI call of the script goes to AWS_ENDPOINT_URL with
+// --endpoint-url (CLI versions before 2.13 ignore the variable), with no
+// pager and the region where CLI v1 reads it, in every POSIX shell found;
+// without the variable, no call names an endpoint.
+func TestExportScriptCallsTheEndpoint(t *testing.T) {
+	shells := []string{"sh"}
+	for _, s := range []string{"dash", "bash"} {
+		if _, err := exec.LookPath(s); err == nil {
+			shells = append(shells, s)
+		}
+	}
+	for _, sh := range shells {
+		calls, stderr, err := runStubbed(t, sh, "alice\tbob", "AWS_ENDPOINT_URL=http://127.0.0.1:4566", "AWS_REGION=eu-west-3")
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", sh, err, stderr)
+		}
+		if len(calls) < 20 {
+			t.Fatalf("%s: only %d calls: %v", sh, len(calls), calls)
+		}
+		var users int
+		for _, c := range calls {
+			if !strings.HasPrefix(c, "--endpoint-url http://127.0.0.1:4566 ") || !strings.HasSuffix(c, "|pager=|region=eu-west-3") {
+				t.Errorf("%s: call %q", sh, c)
+			}
+			if strings.Contains(c, "--no-cli-pager") || strings.Contains(c, "--cli-") {
+				t.Errorf("%s: a flag AWS CLI v1 lacks: %q", sh, c)
+			}
+			if strings.Contains(c, "list-ssh-public-keys --user-name") || strings.Contains(c, "list-service-specific-credentials --user-name") {
+				users++
+			}
+		}
+		if users != 4 {
+			t.Errorf("%s: %d per-user calls for two users, want 4", sh, users)
+		}
+	}
+	calls, stderr, err := runStubbed(t, "sh", "")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	for _, c := range calls {
+		if strings.Contains(c, "--endpoint-url") {
+			t.Errorf("without AWS_ENDPOINT_URL: %q", c)
+		}
+	}
+}
+
+// Names from AWS answers become file names only when they are plain names.
+func TestExportScriptRefusesPathsFromAnswers(t *testing.T) {
+	_, stderr, err := runStubbed(t, "sh", "../../etc/evil")
+	if err == nil || !strings.Contains(stderr, "refusing to write a file named 'service-specific-credentials-../../etc/evil.json'") {
+		t.Fatalf("err %v, stderr:\n%s", err, stderr)
 	}
 }
