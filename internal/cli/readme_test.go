@@ -25,6 +25,14 @@ func TestReadmeListsEveryRuleAndTheSetupCommands(t *testing.T) {
 			t.Errorf("README lacks the set-up command %q", cmd)
 		}
 	}
+	// The two-file example waits for the credential report: before
+	// generate-credential-report says COMPLETE, get-credential-report
+	// answers ReportInProgress and the file would hold nothing.
+	_, twoFiles, _ := strings.Cut(readme, "Or with the two files that matter most:")
+	twoFiles, _, _ = strings.Cut(twoFiles, "iamspect scan --authz-details")
+	if !strings.Contains(twoFiles, `generate-credential-report --query State --output text)" = COMPLETE`) {
+		t.Error("README's two-file example does not wait until generate-credential-report says COMPLETE")
+	}
 	ci, err := os.ReadFile("../../.ci/run")
 	if err != nil {
 		t.Fatal(err)

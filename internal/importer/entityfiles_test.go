@@ -73,6 +73,12 @@ func TestPerUserFiles(t *testing.T) {
 		t.Error("SSH keys collected without a file")
 	}
 	s, _ = mustImport(t, map[string]string{"authz-details.json": authzWith()})
+	if s.Accounts[0].Has(snapshot.InputSSHKeys) {
+		t.Error("no users in authorization details that may have been filtered: SSH keys collected")
+	}
+	rootOnly := "user,arn,user_creation_time,password_enabled,mfa_active,access_key_1_active,access_key_2_active\n" +
+		"<root_account>,arn:aws:iam::" + entityAccount + ":root,2020-01-01T00:00:00+00:00,not_supported,true,false,false\n"
+	s, _ = mustImport(t, map[string]string{"authz-details.json": authzWith(), "credential-report.csv": rootOnly})
 	if !s.Accounts[0].Has(snapshot.InputSSHKeys) || !s.Accounts[0].Has(snapshot.InputServiceCredentials) {
 		t.Errorf("no users: collected %v", s.Accounts[0].Collected)
 	}

@@ -34,10 +34,13 @@ type ServiceCredentialsOutput struct {
 // in the file name). Each listed user gets what its file holds; a user
 // without a file is marked as not listed by the input, so coverage knows it
 // was not asked about. The input is collected when there is a file, or when
-// the authorization details list no user at all (nobody to ask about).
+// neither the authorization details nor the credential report (which lists
+// every user, whatever filter the details were read with) lists a user:
+// there is nobody to ask about.
 // Files of users the account does not have (deleted since) are warned about.
 func applyPerUser(acct *snapshot.Account, set *entitySet, pat string, apply func(*snapshot.User, *entityFile) error) ([]Warning, error) {
-	if set.empty() && !(acct.Has(snapshot.InputAuthorizationDetails) && len(acct.Users) == 0) {
+	nobody := acct.Has(snapshot.InputAuthorizationDetails) && acct.Has(snapshot.InputCredentialReport) && len(acct.Users) == 0
+	if set.empty() && !nobody {
 		return nil, nil
 	}
 	byName := map[string]*snapshot.User{}
