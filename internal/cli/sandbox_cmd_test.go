@@ -38,7 +38,7 @@ func TestSandboxCommandServesAndStops(t *testing.T) {
 		code <- Run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0", "--deny", "sso:*"}, &stdout, &stderr)
 	}()
 	url := printedEndpoint(t, &stdout, &stderr)
-	for _, want := range []string{"export AWS_ACCESS_KEY_ID=", "export AWS_SECRET_ACCESS_KEY=", "export AWS_REGION=us-east-1"} {
+	for _, want := range []string{"export AWS_ACCESS_KEY_ID=", "export AWS_SECRET_ACCESS_KEY=", "export AWS_REGION=us-east-1", "export AWS_DEFAULT_REGION=us-east-1"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("stdout lacks %q: %s", want, stdout.String())
 		}

@@ -133,6 +133,8 @@ func Env(url string) []string {
 		"AWS_ACCESS_KEY_ID=" + DummyAccessKeyID,
 		"AWS_SECRET_ACCESS_KEY=" + DummySecretAccessKey,
 		"AWS_REGION=" + DefaultRegion,
+		// AWS CLI v1 reads only this one.
+		"AWS_DEFAULT_REGION=" + DefaultRegion,
 	}
 }
 
