@@ -84,7 +84,10 @@ fi
 _jobs=${IAMSPECT_JOBS:-4}
 _pids=
 _tmp=$(mktemp -d)
-trap 'rm -rf "$_tmp"' EXIT
+# On any exit, calls still running are stopped: no file appears later.
+trap 'kill $_pids 2>/dev/null || true; rm -rf "$_tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 note() { printf 'iamspect export: %s\n' "$*" >&2; }
 fail() { note "$*"; exit 1; }
