@@ -80,7 +80,7 @@ if [ -n "${AWS_REGION:-}" ] && [ -z "${AWS_DEFAULT_REGION:-}" ]; then
   export AWS_DEFAULT_REGION="$AWS_REGION" # AWS CLI v1 reads only this one
 fi
 # Calls that write files run IAMSPECT_JOBS (default 4) at a time: each AWS CLI
-# call starts a Python interpreter, which takes longer than the call itself.
+# call starts a Python interpreter, which costs more than the request.
 _jobs=${IAMSPECT_JOBS:-4}
 _pids=
 _tmp=$(mktemp -d)
