@@ -107,8 +107,16 @@ func TestExportScriptScansLikeTheServedSnapshot(t *testing.T) {
 	if !strings.Contains(stderr, "iamspect export: done") {
 		t.Errorf("the script did not say it was done: %s", stderr)
 	}
+	// An AWS CLI older than an API (Debian's 2.9 lacks iam
+	// list-organizations-features and account list-regions) skips its call
+	// with a note; the scan is then complete but for those inputs, which the
+	// served snapshot is compared without.
+	skipped := skippedInputs(t, stderr)
+	if len(skipped) > 0 {
+		t.Logf("this AWS CLI lacks calls for %v: the export and the served snapshot are compared without them (update the AWS CLI for a complete export)", skipped)
+	}
 	code, got, scanErr := runCLI(t, "scan", "--from", dir, "--format", "json")
-	if code != ExitOK && code != ExitFindings {
+	if code != ExitOK && code != ExitFindings && (code != ExitIncomplete || len(skipped) == 0) {
 		t.Fatalf("scan --from the export: exit %d (want a complete scan, 0 or 1): %s", code, scanErr)
 	}
 	if strings.Contains(scanErr, "ignored files") {
@@ -126,6 +134,9 @@ func TestExportScriptScansLikeTheServedSnapshot(t *testing.T) {
 		for i := range u.AccessKeys {
 			u.AccessKeys[i].ID = ""
 		}
+	}
+	for _, in := range skipped {
+		withoutInput(served.Accounts[0], in)
 	}
 	snapFile := filepath.Join(t.TempDir(), "served.json")
 	data, err := json.Marshal(served)
@@ -152,6 +163,44 @@ func TestExportScriptScansLikeTheServedSnapshot(t *testing.T) {
 	}
 	if len(w) < 200 {
 		t.Errorf("only %d results compared", len(w))
+	}
+}
+
+// skippedInputs returns the inputs whose calls the script skipped because
+// the AWS CLI does not know them ("skipped 'aws iam
+// list-organizations-features'"), from the registry's export commands.
+func skippedInputs(t *testing.T, stderr string) []snapshot.Input {
+	t.Helper()
+	var out []snapshot.Input
+	for _, line := range strings.Split(stderr, "\n") {
+		_, call, ok := strings.Cut(line, "skipped 'aws ")
+		if !ok {
+			continue
+		}
+		call, _, _ = strings.Cut(call, "'")
+		found := false
+		for _, spec := range snapshot.Specs() {
+			for _, c := range spec.Export {
+				if strings.Contains(c.Command, call) && !slices.Contains(out, spec.Input) {
+					out, found = append(out, spec.Input), true
+				}
+			}
+		}
+		if !found {
+			t.Errorf("the script skipped %q, which no input's export calls", call)
+		}
+	}
+	return out
+}
+
+// withoutInput removes an input the export could not read from an account.
+func withoutInput(a *snapshot.Account, in snapshot.Input) {
+	a.Collected = slices.DeleteFunc(a.Collected, func(c snapshot.Input) bool { return c == in })
+	switch in {
+	case snapshot.InputOrganizationsFeatures:
+		a.OrganizationsFeatures = nil
+	case snapshot.InputAccessAnalyzer:
+		a.AccessAnalyzers, a.Regions = nil, nil
 	}
 }
 
