@@ -147,7 +147,7 @@ func TestExportScriptScansLikeTheServedSnapshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, want, scanErr := runCLI(t, "scan", "--snapshot", snapFile, "--format", "json")
-	if code != ExitOK && code != ExitFindings {
+	if code != ExitOK && code != ExitFindings && (code != ExitIncomplete || len(skipped) == 0) {
 		t.Fatalf("scan of the served snapshot: exit %d: %s", code, scanErr)
 	}
 	g, w := resultKeys(t, got), resultKeys(t, want)
@@ -181,8 +181,12 @@ func skippedInputs(t *testing.T, stderr string) []snapshot.Input {
 		found := false
 		for _, spec := range snapshot.Specs() {
 			for _, c := range spec.Export {
-				if strings.Contains(c.Command, call) && !slices.Contains(out, spec.Input) {
-					out, found = append(out, spec.Input), true
+				if !strings.Contains(c.Command, call) {
+					continue
+				}
+				found = true
+				if !slices.Contains(out, spec.Input) {
+					out = append(out, spec.Input)
 				}
 			}
 		}
