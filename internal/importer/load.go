@@ -140,21 +140,19 @@ func load(o Options) (*decoded, error) {
 // no account (organisation ARNs name the management account).
 func (d *decoded) readEntityFiles(o Options, read func(string, func([]byte) error) error) error {
 	d.entities = map[snapshot.Input][]entityFile{}
-	inputs := []struct {
+	var features []string
+	if o.OrganizationsFeatures != "" {
+		features = []string{o.OrganizationsFeatures}
+	}
+	for _, e := range []struct {
 		in    snapshot.Input
 		paths []string
 	}{
+		{snapshot.InputOrganizationsFeatures, features},
 		{snapshot.InputIdentityCenter, o.IdentityCenter}, {snapshot.InputAccessAnalyzer, o.AccessAnalyzer},
 		{snapshot.InputServiceCredentials, o.ServiceCredentials}, {snapshot.InputSSHKeys, o.SSHKeys},
 		{snapshot.InputOrganization, o.Organization},
-	}
-	if o.OrganizationsFeatures != "" {
-		inputs = append(inputs, struct {
-			in    snapshot.Input
-			paths []string
-		}{snapshot.InputOrganizationsFeatures, []string{o.OrganizationsFeatures}})
-	}
-	for _, e := range inputs {
+	} {
 		for _, path := range e.paths {
 			err := read(path, func(b []byte) error {
 				d.entities[e.in] = append(d.entities[e.in], entityFile{path: path, data: b})
