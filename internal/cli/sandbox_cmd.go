@@ -21,6 +21,9 @@ import (
 type sandboxOptions struct {
 	snapshotFile string
 	demoAccounts int
+	demoUsers    int
+	demoRoles    int
+	reportDelay  time.Duration
 	addr         string
 	throttleRate float64
 	failRate     float64
@@ -36,6 +39,9 @@ type sandboxOptions struct {
 func (o *sandboxOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.snapshotFile, "snapshot", "", "`FILE` to serve (default: the built-in demo account)")
 	fs.IntVar(&o.demoAccounts, "demo-accounts", 0, "serve the demo organisation grown to `N` accounts (generated members whose IAM state differs per account; for trying --org --shard and measuring)")
+	fs.IntVar(&o.demoUsers, "demo-users", 0, "with --demo-accounts: `N` IAM users in each generated member account (default: 1 to 5)")
+	fs.IntVar(&o.demoRoles, "demo-roles", 0, "with --demo-accounts: `N` roles in each generated member account (default: 1 to 3)")
+	fs.DurationVar(&o.reportDelay, "report-delay", 0, "the credential report is ready this `DURATION` after an account's first GenerateCredentialReport, like AWS (default: the first GetCredentialReport answers ReportInProgress, the next the report)")
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:4566", "`HOST:PORT` to listen on (port 0 picks a free port)")
 	fs.Float64Var(&o.throttleRate, "throttle-rate", 0, "fraction of requests answered with a throttling error (0-1)")
 	fs.Float64Var(&o.failRate, "fail-rate", 0, "fraction of requests answered with HTTP 500/503 (0-1)")
@@ -50,7 +56,7 @@ func (o *sandboxOptions) AddFlags(fs *pflag.FlagSet) {
 
 func (o *sandboxOptions) serverOptions() sandbox.Options {
 	return sandbox.Options{ThrottleRate: o.throttleRate, FailRate: o.failRate, Latency: o.latency, Deny: o.deny,
-		Throttle: o.throttle, Rate: o.rate, Burst: o.burst, Seed: o.seed, StateFile: o.stateFile}
+		Throttle: o.throttle, Rate: o.rate, Burst: o.burst, Seed: o.seed, StateFile: o.stateFile, ReportDelay: o.reportDelay}
 }
 
 func newSandboxCommand(stdout, stderr io.Writer) *cobra.Command {
@@ -93,8 +99,14 @@ func runSandbox(ctx context.Context, stdout, stderr io.Writer, o *sandboxOptions
 		return usage(errors.New("--demo-accounts and --snapshot exclude each other"))
 	case o.demoAccounts < 0 || o.demoAccounts == 1 || o.demoAccounts > 5000:
 		return usage(fmt.Errorf("--demo-accounts %d: want 2 to 5000", o.demoAccounts))
+	case (o.demoUsers != 0 || o.demoRoles != 0) && o.demoAccounts == 0:
+		return usage(errors.New("--demo-users and --demo-roles need --demo-accounts"))
+	case o.demoUsers < 0 || o.demoUsers > 1000 || o.demoRoles < 0 || o.demoRoles > 1000:
+		return usage(fmt.Errorf("--demo-users %d --demo-roles %d: want 0 to 1000", o.demoUsers, o.demoRoles))
+	case o.reportDelay < 0:
+		return usage(fmt.Errorf("--report-delay %s: want a positive duration", o.reportDelay))
 	case o.demoAccounts > 0:
-		snap, what = demo.Organization(o.demoAccounts), "the demo organisation"
+		snap, what = demo.OrganizationSized(o.demoAccounts, demo.MemberSize{Users: o.demoUsers, Roles: o.demoRoles}), "the demo organisation"
 	}
 	if o.snapshotFile != "" {
 		s, err := snapshot.Load(o.snapshotFile)

@@ -16,9 +16,23 @@ import (
 // organisation features (iam:ListOrganizationsFeatures answers only in the
 // management account); an --org collection copies them from there.
 func Organization(accounts int) *snapshot.Snapshot {
+	return OrganizationSized(accounts, MemberSize{})
+}
+
+// MemberSize sets how many users and roles each generated member account
+// holds; zero fields keep Organization's small varied sizes (1 to 5 users,
+// 1 to 3 roles). Sized members also attach the AWS managed policy
+// ReadOnlyAccess to their roles, so that the same AWS document repeats in
+// every account, as it does in AWS.
+type MemberSize struct{ Users, Roles int }
+
+// OrganizationSized is Organization with members of the given size (the
+// organisation-scale measurements of docs/scaling.md use 20 users and 20
+// roles). It is deterministic: the same arguments give the same snapshot.
+func OrganizationSized(accounts int, size MemberSize) *snapshot.Snapshot {
 	s := Snapshot()
 	for i := 2; i < accounts; i++ {
-		a := generatedMember(i)
+		a := generatedMember(i, size)
 		s.Accounts = append(s.Accounts, a)
 		parent := "ou-nw01-sandbox1"
 		if i%3 == 0 {
@@ -41,7 +55,7 @@ func GeneratedAccountID(i int) string { return fmt.Sprintf("%012d", 300000000000
 // every fifth account), 1 to 3 roles (one trusting the management account,
 // a cross-account role trusting anyone in every seventh) and a customer
 // managed policy.
-func generatedMember(i int) *snapshot.Account {
+func generatedMember(i int, size MemberSize) *snapshot.Account {
 	id := GeneratedAccountID(i)
 	arn := func(kind, name string) string { return "arn:aws:iam::" + id + ":" + kind + "/" + name }
 	a := &snapshot.Account{ID: id, Alias: fmt.Sprintf("northwind-team-%02d", i), Partition: "aws",
@@ -62,7 +76,14 @@ func generatedMember(i int) *snapshot.Account {
 		Document: snapshot.RawJSON(fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::team-%02d-*"}]}`, i))}}
 	a.Groups = []*snapshot.Group{{Name: "team", ID: fmt.Sprintf("AGPAGEN%013d", i), ARN: arn("group", "team"), Path: "/",
 		CreatedAt: *daysAgo(300), AttachedPolicies: []snapshot.PolicyRef{{Name: "team-data-access", ARN: policyARN}}}}
-	for u := range 1 + i%5 {
+	users, roles := 1+i%5, 1+i%3
+	if size.Users > 0 {
+		users = size.Users
+	}
+	if size.Roles > 0 {
+		roles = size.Roles
+	}
+	for u := range users {
 		name := fmt.Sprintf("dev-%02d-%d", i, u)
 		user := &snapshot.User{Name: name, ID: fmt.Sprintf("AIDAGEN%011d%02d", i, u), ARN: arn("user", name), Path: "/",
 			CreatedAt: *daysAgo(30 + 11*u + i), Groups: []string{"team"}, MFAActive: no()}
@@ -96,7 +117,7 @@ func generatedMember(i int) *snapshot.Account {
 		TrustPolicy:      snapshot.RawJSON(fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::%s:root"},"Action":"sts:AssumeRole"}]}`, AccountID)),
 		AttachedPolicies: []snapshot.PolicyRef{{Name: "team-data-access", ARN: policyARN}},
 		LastUsed:         &snapshot.RoleLastUsed{Date: *daysAgo(i % 30), Region: "us-east-1"}}}
-	for r := 1; r < 1+i%3; r++ {
+	for r := 1; r < roles; r++ {
 		name := fmt.Sprintf("app-%02d-%d", i, r)
 		trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 		if i%7 == 0 && r == 1 {
@@ -105,10 +126,16 @@ func generatedMember(i int) *snapshot.Account {
 		role := &snapshot.Role{Name: name, ID: fmt.Sprintf("AROAGEN%011d%02d", i, r), ARN: arn("role", name), Path: "/",
 			CreatedAt: *daysAgo(60 + r), MaxSessionDuration: 3600, TrustPolicy: snapshot.RawJSON(trust),
 			AttachedPolicies: []snapshot.PolicyRef{{Name: "team-data-access", ARN: policyARN}}}
+		if size.Roles > 0 && r%4 == 3 {
+			role.AttachedPolicies = append(role.AttachedPolicies, snapshot.PolicyRef{Name: "ReadOnlyAccess", ARN: readOnlyARN})
+		}
 		if r%2 == 0 {
 			role.LastUsed = &snapshot.RoleLastUsed{Date: *daysAgo(200), Region: "us-east-1"}
 		}
 		a.Roles = append(a.Roles, role)
+	}
+	if size.Roles > 3 {
+		a.Policies = append(a.Policies, readOnlyAccess())
 	}
 	if i%2 == 0 {
 		a.PasswordPolicy = &snapshot.PasswordPolicy{MinimumPasswordLength: 8 + i%10, RequireSymbols: i%4 == 0, RequireNumbers: true,
@@ -119,4 +146,15 @@ func generatedMember(i int) *snapshot.Account {
 	a.AccessAnalyzers = []snapshot.AccessAnalyzer{{ARN: "arn:aws:access-analyzer:us-east-1:" + id + ":analyzer/default",
 		Name: "default", Region: "us-east-1", Type: "ACCOUNT", Status: "ACTIVE"}}
 	return a
+}
+
+// readOnlyAccess is the demo's AWS managed policy ReadOnlyAccess: the same
+// document in every account that attaches it, as in AWS.
+func readOnlyAccess() *snapshot.ManagedPolicy {
+	for _, p := range policies() {
+		if p.ARN == readOnlyARN {
+			return p
+		}
+	}
+	panic("demo: ReadOnlyAccess missing from policies()")
 }

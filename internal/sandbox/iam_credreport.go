@@ -13,11 +13,26 @@ import (
 // time and COMPLETE after; the first GetCredentialReport after the first
 // Generate answers ReportInProgress (unless a Generate already said
 // COMPLETE), so that a collector's polling is exercised. GetCredentialReport
-// before any Generate answers ReportNotPresent.
+// before any Generate answers ReportNotPresent. With Options.ReportDelay the
+// report is instead ready that long after the first Generate, as in AWS
+// (which takes seconds to minutes): until then Generate answers INPROGRESS
+// and GetCredentialReport ReportInProgress.
 
 type reportState struct {
-	generated bool // GenerateCredentialReport was called
-	pending   bool // the next GetCredentialReport says ReportInProgress
+	generated bool      // GenerateCredentialReport was called
+	pending   bool      // the next GetCredentialReport says ReportInProgress
+	readyAt   time.Time // with ReportDelay: when the report is ready
+}
+
+// inProgress reports whether the report is still being generated, and
+// consumes the one ReportInProgress answer of the call-counted mode.
+func (st *reportState) inProgress(delayed bool) bool {
+	if delayed {
+		return time.Now().Before(st.readyAt)
+	}
+	p := st.pending
+	st.pending = false
+	return p
 }
 
 type generateReportResult struct {
@@ -30,8 +45,11 @@ func generateCredentialReport(s *Server, c *call) (any, *apiError) {
 	defer s.mu.Unlock()
 	st := s.reports[c.acct.ID]
 	if st == nil {
-		s.reports[c.acct.ID] = &reportState{generated: true, pending: true}
+		s.reports[c.acct.ID] = &reportState{generated: true, pending: true, readyAt: time.Now().Add(s.opts.ReportDelay)}
 		return generateReportResult{State: "STARTED", Description: "No report exists. Starting a new report generation task"}, nil
+	}
+	if s.opts.ReportDelay > 0 && time.Now().Before(st.readyAt) {
+		return generateReportResult{State: "INPROGRESS", Description: "Report generation in progress"}, nil
 	}
 	st.pending = false
 	return generateReportResult{State: "COMPLETE"}, nil
@@ -48,8 +66,7 @@ func getCredentialReport(s *Server, c *call) (any, *apiError) {
 	st := s.reports[c.acct.ID]
 	var pending bool
 	if st != nil {
-		pending = st.pending
-		st.pending = false
+		pending = st.inProgress(s.opts.ReportDelay > 0)
 	}
 	s.mu.Unlock()
 	switch {

@@ -367,3 +367,37 @@ func TestGapsAnswerAccessDenied(t *testing.T) {
 	_, err = c.GetAccountPasswordPolicy(ctx(t), nil)
 	wantCode(t, err, "AccessDenied")
 }
+
+// With ReportDelay the report is ready that long after the first Generate:
+// until then Generate says INPROGRESS and Get ReportInProgress, however
+// often they are asked.
+func TestCredentialReportDelay(t *testing.T) {
+	t.Parallel()
+	const delay = 300 * time.Millisecond
+	_, url := serve(t, demo.Snapshot(), Options{ReportDelay: delay})
+	c := iam.NewFromConfig(sdkConfig(url, DummyAccessKeyID, DummySecretAccessKey, ""))
+	start := time.Now()
+	gen := must[*iam.GenerateCredentialReportOutput](t)(c.GenerateCredentialReport(ctx(t), nil))
+	if gen.State != types.ReportStateTypeStarted {
+		t.Fatalf("first generate: %s", gen.State)
+	}
+	for range 2 {
+		_, err := c.GetCredentialReport(ctx(t), nil)
+		again, gerr := c.GenerateCredentialReport(ctx(t), nil)
+		if time.Since(start) >= delay {
+			t.Skip("the machine is too slow to ask twice within the delay")
+		}
+		wantCode(t, err, "ReportInProgress")
+		if gerr != nil || again.State != types.ReportStateTypeInprogress {
+			t.Fatalf("generate during the delay: %v, %v", again, gerr)
+		}
+	}
+	time.Sleep(time.Until(start.Add(delay)))
+	if gen := must[*iam.GenerateCredentialReportOutput](t)(c.GenerateCredentialReport(ctx(t), nil)); gen.State != types.ReportStateTypeComplete {
+		t.Fatalf("generate after the delay: %s", gen.State)
+	}
+	out := must[*iam.GetCredentialReportOutput](t)(c.GetCredentialReport(ctx(t), nil))
+	if !strings.HasPrefix(string(out.Content), "user,arn,") {
+		t.Fatalf("report content %.40q", out.Content)
+	}
+}

@@ -48,6 +48,10 @@ type Options struct {
 	// a Retry-After header (whole seconds until a token is back, at least 1).
 	Rate  float64
 	Burst int
+	// ReportDelay, when positive, is how long the credential report takes
+	// to generate after the first GenerateCredentialReport of an account
+	// (iam_credreport.go); zero answers ReportInProgress once instead.
+	ReportDelay time.Duration
 	// Seed makes the fault rates deterministic.
 	Seed int64
 	// StateFile, when set, receives the served state (a snapshot) after
