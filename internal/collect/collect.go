@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -164,22 +165,46 @@ type task struct {
 // account's deadline (its time budget). A returned error means ctx ended;
 // everything else is a gap.
 func collectAccount(ctx context.Context, deadline time.Time, cfg aws.Config, accountID, partition string, o *Options, prog *progress) (*snapshot.Account, []snapshot.Gap, error) {
+	return collectAccountWith(ctx, deadline, cfg, newIAMCollector(cfg, o), accountID, partition, o, prog, nil)
+}
+
+// collectAccountWith is collectAccount with the account's IAM collector
+// (which may have started the credential report) and the organisation
+// pipeline's work slots: it holds one while it calls AWS, and none while
+// only the credential report is left to wait for.
+func collectAccountWith(ctx context.Context, deadline time.Time, cfg aws.Config, c *iamCollector, accountID, partition string, o *Options, prog *progress, work slots) (*snapshot.Account, []snapshot.Gap, error) {
 	if partition == "" {
 		partition = "aws"
 	}
 	acct := &snapshot.Account{ID: accountID, Partition: partition, Collected: []snapshot.Input{}}
 	actx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	c := newIAMCollector(cfg, o)
+	if err := work.acquire(ctx); err != nil {
+		return nil, nil, err
+	}
+	held := true
+	defer func() {
+		if held {
+			work.release()
+		}
+	}()
 	tasks := accountTasks(&accountEnv{cfg: cfg, o: o, iam: c})
 	prog.add(accountID, len(tasks))
 
 	results := make([]func(*snapshot.Account) error, len(tasks))
 	errs := make([]error, len(tasks))
+	var others sync.WaitGroup // every task but the credential report
 	g, gctx := errgroup.WithContext(actx)
 	g.SetLimit(o.Parallel)
 	for i, t := range tasks {
+		waits := t.input == snapshot.InputCredentialReport
+		if !waits {
+			others.Add(1)
+		}
 		g.Go(func() error {
+			if !waits {
+				defer others.Done()
+			}
 			results[i], errs[i] = t.fetch(gctx)
 			prog.done(accountID)
 			if ctx.Err() != nil {
@@ -188,9 +213,17 @@ func collectAccount(ctx context.Context, deadline time.Time, cfg aws.Config, acc
 			return nil
 		})
 	}
+	others.Wait()
+	// Only the credential report may be left: wait for it without a slot.
+	work.release()
+	held = false
 	if err := g.Wait(); err != nil {
 		return nil, nil, err
 	}
+	if err := work.acquire(ctx); err != nil {
+		return nil, nil, err
+	}
+	held = true
 	var gaps []snapshot.Gap
 	for i, t := range tasks {
 		err := errs[i]

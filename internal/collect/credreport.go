@@ -19,13 +19,23 @@ import (
 // CredentialReportPoll, doubling up to 16x, and give up after
 // CredentialReportWait. If generating is denied, an existing unexpired
 // report is still used; otherwise the gap names iam:GenerateCredentialReport.
+//
+// An organisation collection starts the report earlier (startReport), so
+// that AWS generates it while the collector works on other accounts; when
+// that start found a report COMPLETE, the first Generate here is skipped.
 func (c *iamCollector) credentialReport(ctx context.Context) (func(*snapshot.Account) error, error) {
 	deadline := time.Now().Add(c.o.CredentialReportWait)
 	delay := c.o.CredentialReportPoll
 	maxDelay := 16 * delay
 	var genErr error
 	for attempt := 0; ; attempt++ {
-		gen, err := c.client.GenerateCredentialReport(ctx, &iam.GenerateCredentialReportInput{})
+		var gen *iam.GenerateCredentialReportOutput
+		var err error
+		if attempt == 0 && c.reportComplete {
+			gen = &iam.GenerateCredentialReportOutput{State: types.ReportStateTypeComplete}
+		} else {
+			gen, err = c.client.GenerateCredentialReport(ctx, &iam.GenerateCredentialReportInput{})
+		}
 		switch {
 		case err == nil && gen.State == types.ReportStateTypeComplete:
 			genErr = nil
@@ -65,6 +75,14 @@ func (c *iamCollector) credentialReport(ctx context.Context) (func(*snapshot.Acc
 }
 
 var errReportNotReady = errors.New("credential report is being generated")
+
+// startReport asks IAM to start generating the credential report, ahead of
+// the account's collection: one GenerateCredentialReport, whose failures are
+// left to credentialReport (which asks again and turns them into gaps).
+func (c *iamCollector) startReport(ctx context.Context) {
+	gen, err := c.client.GenerateCredentialReport(ctx, &iam.GenerateCredentialReportInput{})
+	c.reportComplete = err == nil && gen.State == types.ReportStateTypeComplete
+}
 
 func applyReport(out *iam.GetCredentialReportOutput) (func(*snapshot.Account) error, error) {
 	if out.ReportFormat != "" && out.ReportFormat != types.ReportFormatTypeTextCsv {

@@ -8,8 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
@@ -62,25 +62,17 @@ func collectOrg(ctx context.Context, s *snapshot.Snapshot, id Identity, o *Optio
 
 	o.assumeClient = sts.NewFromConfig(o.Config)
 	var mu sync.Mutex
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(o.Parallel)
-	for _, acctID := range targets {
-		g.Go(func() error {
-			a, gaps, err := collectMember(gctx, acctID, partition, id, o, prog)
-			if err != nil {
-				return err
-			}
-			if orgListed {
-				a.MarkCollected(snapshot.InputOrganization)
-			}
-			mu.Lock()
-			s.Accounts = append(s.Accounts, a)
-			s.Gaps = append(s.Gaps, gaps...)
-			mu.Unlock()
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	pl := newPipeline(id, partition, o, prog)
+	err = pl.run(ctx, targets, func(a *snapshot.Account, gaps []snapshot.Gap) {
+		if orgListed {
+			a.MarkCollected(snapshot.InputOrganization)
+		}
+		mu.Lock()
+		s.Accounts = append(s.Accounts, a)
+		s.Gaps = append(s.Gaps, gaps...)
+		mu.Unlock()
+	})
+	if err != nil {
 		return err
 	}
 	slices.SortFunc(s.Accounts, func(a, b *snapshot.Account) int { return strings.Compare(a.ID, b.ID) })
@@ -139,40 +131,34 @@ func inShard(sh snapshot.Shard, ids []string, gaps []snapshot.Gap) ([]string, []
 	return ids, gaps
 }
 
-// collectMember collects one member account, assuming the member role
-// unless it is the caller's own account.
-func collectMember(ctx context.Context, acctID, partition string, caller Identity, o *Options, prog *progress) (*snapshot.Account, []snapshot.Gap, error) {
-	cfg := o.Config
-	deadline := time.Now().Add(o.AccountTimeout)
-	if acctID != caller.Account {
-		roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, acctID, strings.TrimPrefix(o.MemberRole, "/"))
-		cfg = assumeRoleWith(o.assumeClient, o.Config, roleARN, o.ExternalID, o.SessionName)
-		actx, cancel := context.WithDeadline(ctx, deadline)
-		// Assume the role first, with the ordinary retries: sts:AssumeRole
-		// runs in the caller's account, whose STS rate every collector of
-		// the organisation (and of every shard) shares, so it may be
-		// throttled for longer than CallerIdentity's quick first-call
-		// attempts allow; those then only check the cached credentials.
-		var err error
-		if _, err = cfg.Credentials.Retrieve(actx); err != nil {
-			err = apiErr("sts:AssumeRole", err)
-		}
-		var got Identity
-		if err == nil {
-			got, err = CallerIdentity(actx, cfg)
-		}
-		cancel()
-		if err == nil && got.Account != acctID {
-			err = fmt.Errorf("assumed %s but STS reports account %s", roleARN, got.Account)
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, nil, ctx.Err()
-			}
-			return &snapshot.Account{ID: acctID, Partition: partition, Collected: []snapshot.Input{}}, unreachableGaps(acctID, roleARN, err), nil
-		}
+// assumeMember returns the configuration of a member account: the member
+// role assumed, unless it is the caller's own account. A member account that
+// cannot be reached gives an error (ctx's own error only when ctx ended).
+func assumeMember(ctx context.Context, deadline time.Time, acctID, partition string, caller Identity, o *Options) (aws.Config, string, error) {
+	if acctID == caller.Account {
+		return o.Config, "", nil
 	}
-	return collectAccount(ctx, deadline, cfg, acctID, partition, o, prog)
+	roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, acctID, strings.TrimPrefix(o.MemberRole, "/"))
+	cfg := assumeRoleWith(o.assumeClient, o.Config, roleARN, o.ExternalID, o.SessionName)
+	actx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	// Assume the role first, with the ordinary retries: sts:AssumeRole
+	// runs in the caller's account, whose STS rate every collector of
+	// the organisation (and of every shard) shares, so it may be
+	// throttled for longer than CallerIdentity's quick first-call
+	// attempts allow; those then only check the cached credentials.
+	var err error
+	if _, err = cfg.Credentials.Retrieve(actx); err != nil {
+		err = apiErr("sts:AssumeRole", err)
+	}
+	var got Identity
+	if err == nil {
+		got, err = CallerIdentity(actx, cfg)
+	}
+	if err == nil && got.Account != acctID {
+		err = fmt.Errorf("assumed %s but STS reports account %s", roleARN, got.Account)
+	}
+	return cfg, roleARN, err
 }
 
 func unreachableGaps(acctID, roleARN string, err error) []snapshot.Gap {

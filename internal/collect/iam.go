@@ -19,6 +19,8 @@ import (
 type iamCollector struct {
 	client *iam.Client
 	o      *Options
+	// reportComplete: startReport found the credential report complete.
+	reportComplete bool
 }
 
 func newIAMCollector(cfg aws.Config, o *Options) *iamCollector {
