@@ -60,6 +60,30 @@ func (c *Context) model(s *snapshot.Snapshot, a *snapshot.Account) *access.Model
 	return m
 }
 
+// Release drops the model and analysis of account a: the scanner judges
+// accounts one at a time and calls it when it is done with one, so that a
+// scan holds one account's analysis, not the organisation's. The compiled
+// documents are kept across accounts (AWS managed policies repeat in every
+// account) until there are more than maxCachedDocuments of them.
+func (c *Context) Release(a *snapshot.Account) {
+	if c == nil || c.models == nil {
+		return
+	}
+	mc := c.models
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	delete(mc.models, a)
+	delete(mc.analyses, a)
+	if mc.cache.Len() > maxCachedDocuments {
+		mc.cache = policy.NewCache()
+	}
+}
+
+// maxCachedDocuments bounds the compiled-document cache of a scan: a
+// thousand accounts each bring their own customer managed and inline
+// documents, which would otherwise stay compiled to the end.
+const maxCachedDocuments = 4096
+
 // principalResult builds a result about a user, group or role.
 func (r *Rule) principalResult(status Status, a *snapshot.Account, p *access.Principal, format string, args ...any) Result {
 	typ := TypeRole

@@ -45,6 +45,11 @@ type RuleError struct {
 // Run applies the rules to the snapshot. It never reads the wall clock: ages
 // come from the snapshot or Options.Context.AsOf. It stops between rules and
 // inside long analyses when ctx is cancelled, returning ctx's error.
+//
+// Accounts are judged one at a time, every per-account rule in turn, and
+// the account's permission model is dropped before the next: a scan holds
+// one account's analysis, not the organisation's (docs/scaling.md). Results
+// are gathered per rule, so their order is what a rule-by-rule run gives.
 func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, error) {
 	rs := opts.Rules
 	if rs == nil {
@@ -54,30 +59,43 @@ func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, err
 	rc.Config = rc.Config.WithDefaults()
 	rc.Ctx = ctx
 	out := &Outcome{Coverage: coverageGaps(s), Config: rc.Config}
-	for _, r := range rs {
+	byRule := make([]Outcome, len(rs))
+	for i, r := range rs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		switch {
-		case r.Check != nil:
+		if r.Check != nil {
 			res, err := runSafely(func() []finding.Result { return r.Check(r, &rc, s) })
-			out.add(r, "", res, err)
-		case r.CheckAccount != nil:
-			for _, a := range s.Accounts {
-				if u, ok := unknownFor(r, s, a); ok {
-					out.Results = append(out.Results, u)
-					continue
-				}
-				res, err := runSafely(func() []finding.Result { return r.CheckAccount(r, &rc, s, a) })
-				if err == nil {
-					res = enforceCoverage(r, s, a, res)
-				}
-				out.add(r, a.ID, res, err)
-			}
+			byRule[i].add(r, "", res, err)
 		}
+	}
+	for _, a := range s.Accounts {
+		for i, r := range rs {
+			if r.Check != nil || r.CheckAccount == nil {
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if u, ok := unknownFor(r, s, a); ok {
+				byRule[i].Results = append(byRule[i].Results, u)
+				continue
+			}
+			res, err := runSafely(func() []finding.Result { return r.CheckAccount(r, &rc, s, a) })
+			if err == nil {
+				res = enforceCoverage(r, s, a, res)
+			}
+			byRule[i].add(r, a.ID, res, err)
+		}
+		rc.Release(a)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	for i := range byRule {
+		out.Results = append(out.Results, byRule[i].Results...)
+		out.Errors = append(out.Errors, byRule[i].Errors...)
+		byRule[i] = Outcome{}
 	}
 	for i := range out.Results {
 		out.Results[i].Finish()
