@@ -62,8 +62,10 @@ func collectOrg(ctx context.Context, s *snapshot.Snapshot, id Identity, o *Optio
 
 	o.assumeClient = sts.NewFromConfig(o.Config)
 	var mu sync.Mutex
+	docs := snapshot.NewDocuments() // AWS managed policies repeat in every account
 	pl := newPipeline(id, partition, o, prog)
 	err = pl.run(ctx, targets, func(a *snapshot.Account, gaps []snapshot.Gap) {
+		docs.InternAccount(a)
 		if orgListed {
 			a.MarkCollected(snapshot.InputOrganization)
 		}

@@ -81,6 +81,7 @@ func Decode(r io.Reader) (*Snapshot, error) {
 		}
 	}
 	s.SchemaVersion = SchemaVersion
+	s.InternDocuments()
 	return &s, nil
 }
 
