@@ -92,6 +92,11 @@ func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, err
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	n := 0
+	for i := range byRule {
+		n += len(byRule[i].Results)
+	}
+	out.Results = make([]finding.Result, 0, n)
 	for i := range byRule {
 		out.Results = append(out.Results, byRule[i].Results...)
 		out.Errors = append(out.Errors, byRule[i].Errors...)
