@@ -94,7 +94,7 @@ func scaleScan(t *testing.T, n int) (time.Duration, int64, int) {
 	if err != nil && (!errors.As(err, &exit) || exit.ExitCode() != 1) {
 		t.Fatalf("scan of %d accounts: %v (1 = failing findings is expected)\n%s", n, err, stderr.String())
 	}
-	rss := int64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) << 10 // kB on Linux
+	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // kB on Linux
 	rep, err := report.Load(out)
 	if err != nil {
 		t.Fatal(err)
