@@ -30,7 +30,8 @@ func memberInputs() []snapshot.Input {
 // collectOrg lists the organisation from the caller's (management or
 // delegated administrator) account, then collects each selected ACTIVE
 // member account by assuming Options.MemberRole in it, Options.Parallel
-// accounts at a time. The caller's own account uses the caller's
+// accounts at a time, through the pipeline of pipeline.go (credential
+// reports started ahead). The caller's own account uses the caller's
 // credentials. A member account that cannot be reached is kept with nothing
 // collected and a gap per input naming sts:AssumeRole and the reason.
 func collectOrg(ctx context.Context, s *snapshot.Snapshot, id Identity, o *Options, prog *progress) error {
