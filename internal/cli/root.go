@@ -94,6 +94,7 @@ Exit codes: 0 nothing failing at or above --fail-on; 1 failing results;
 func commands(stdout, stderr io.Writer) []*cobra.Command {
 	return []*cobra.Command{
 		newScanCommand(stdout, stderr),
+		newBenchCommand(stdout, stderr),
 		newCollectCommand(stdout, stderr),
 		newDemoCommand(stdout, stderr),
 		newWhoCanCommand(stdout, stderr),

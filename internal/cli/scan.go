@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -12,6 +13,7 @@ func newScanCommand(stdout, stderr io.Writer) *cobra.Command {
 		live liveOptions
 		out  outputOptions
 		ro   ruleOptions
+		prof profileOptions
 
 		securityHub bool
 	)
@@ -44,7 +46,7 @@ scan; --as-of sets another point in time.`,
   iamspect scan --report json=report.json --report html=report.html --baseline last-week.json
   iamspect scan --security-hub --security-hub-region eu-west-1`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			if err := validateInputOrLive(cmd, &in, &live); err != nil {
 				return err
 			}
@@ -54,6 +56,21 @@ scan; --as-of sets another point in time.`,
 			if err := ro.Validate(); err != nil {
 				return err
 			}
+			stopProfiles, err := prof.start()
+			if err != nil {
+				return err
+			}
+			defer func() {
+				// A profile that cannot be written is the run's error only
+				// when the scan itself had none to report.
+				if perr := stopProfiles(); perr != nil {
+					if err == nil {
+						err = perr
+					} else {
+						fmt.Fprintf(stderr, "iamspect: %v\n", perr)
+					}
+				}
+			}()
 			rep, err := scanAndReport(cmd.Context(), stdout, stderr, sourceOf(stderr, &in, &live), &out, &ro, live.verbose)
 			if err != nil {
 				return err
@@ -73,6 +90,7 @@ scan; --as-of sets another point in time.`,
 	live.AddFlags(cmd.Flags())
 	out.AddFlags(cmd.Flags())
 	ro.AddFlags(cmd.Flags())
+	prof.AddFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&securityHub, "security-hub", false, "after writing the report, import its findings into AWS Security Hub (ASFF, 100 per call) and archive iamspect findings that are gone; writes to Security Hub, never to IAM (docs/output.md)")
 	return cmd
 }

@@ -1,0 +1,187 @@
+// Package bench measures the offline scan of generated accounts
+// (internal/synth) the way a user runs it: it writes each shape and size as
+// AWS CLI files (or a snapshot, for organisations), runs `iamspect scan` of
+// the given binary on them as a child process, and reads wall time, CPU
+// time and peak resident memory from the child's rusage (`iamspect bench`,
+// docs/performance.md).
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/iamspect/iamspect/internal/importer"
+	"github.com/iamspect/iamspect/internal/synth"
+)
+
+// OrgShape is the organisation shape's name: N principals per kind are
+// N/20 accounts of 20 users and 20 roles (synth.Organization), scanned from
+// a snapshot.
+const OrgShape = "org"
+
+// Shapes lists the shapes the bench knows: synth's single accounts and
+// the organisation.
+func Shapes() []string { return append(synth.ShapeNames(), OrgShape) }
+
+// Options say what to measure.
+type Options struct {
+	Binary string   // the iamspect to run
+	Shapes []string // shape names (Shapes)
+	Sizes  []int    // principals per kind: N users, N roles, N/2 policies
+	Dir    string   // where the inputs are written (one folder per case)
+	Seed   uint64
+	// ScanArgs are added to every scan's command line (e.g.
+	// --exclude-rules, to measure the rest while one part is rewritten).
+	ScanArgs []string
+	// Progress, when set, receives a line before each case.
+	Progress io.Writer
+}
+
+// Measurement is one scan of one shape at one size.
+type Measurement struct {
+	Shape      string
+	Size       synth.Size
+	Accounts   int
+	Wall       time.Duration
+	CPU        time.Duration // user + system, of the child
+	PeakRSS    int64         // bytes; 0 when the platform does not say
+	ParseFloor time.Duration // decoding the authorization details JSON, nothing else
+	Results    int           // results in the JSON report
+	// Exponent is the growth exponent of the wall time from the previous
+	// size of the same shape: log(wall ratio) / log(size ratio); NaN for
+	// the first size.
+	Exponent float64
+}
+
+// Principals is the number of users and roles scanned.
+func (m Measurement) Principals() int { return m.Size.Users + m.Size.Roles }
+
+// PerSecond is principals scanned per second of wall time.
+func (m Measurement) PerSecond() float64 { return float64(m.Principals()) / m.Wall.Seconds() }
+
+// Run measures every shape at every size, in order.
+func Run(ctx context.Context, o Options) ([]Measurement, error) {
+	var out []Measurement
+	for _, shape := range o.Shapes {
+		var prev *Measurement
+		for _, n := range o.Sizes {
+			if o.Progress != nil {
+				fmt.Fprintf(o.Progress, "bench: %s at %d principals per kind\n", shape, n)
+			}
+			m, err := measure(ctx, o, shape, n)
+			if err != nil {
+				return out, fmt.Errorf("%s at %d: %w", shape, n, err)
+			}
+			m.Exponent = math.NaN()
+			if prev != nil {
+				m.Exponent = math.Log(m.Wall.Seconds()/prev.Wall.Seconds()) / math.Log(float64(m.Principals())/float64(prev.Principals()))
+			}
+			out = append(out, m)
+			prev = &out[len(out)-1]
+		}
+	}
+	return out, nil
+}
+
+func measure(ctx context.Context, o Options, shape string, n int) (Measurement, error) {
+	name := fmt.Sprintf("%s-%d", shape, n)
+	dir := filepath.Join(o.Dir, name)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return Measurement{}, err
+	}
+	m := Measurement{Shape: shape, Size: synth.SizeOf(n), Accounts: 1}
+	var input []string
+	if shape == OrgShape {
+		accounts := max(1, n/20)
+		s := synth.Organization(accounts, 20, 20)
+		m.Accounts, m.Size = accounts, synth.Size{Users: 20 * accounts, Roles: 20 * accounts, Policies: 10 * accounts}
+		path := filepath.Join(dir, "snapshot.json")
+		if err := writeSnapshot(path, s); err != nil {
+			return m, err
+		}
+		input = []string{"--snapshot", path}
+		floor, err := parseFloor(path, &struct{ Accounts []json.RawMessage }{})
+		if err != nil {
+			return m, err
+		}
+		m.ParseFloor = floor
+	} else {
+		sh, ok := synth.ShapeByName(shape)
+		if !ok {
+			return m, fmt.Errorf("unknown shape %q (known: %v)", shape, Shapes())
+		}
+		if err := synth.WriteFiles(dir, sh.Account(synth.AccountID, m.Size, o.Seed)); err != nil {
+			return m, err
+		}
+		input = []string{"--from", dir}
+		floor, err := parseFloor(filepath.Join(dir, synth.AuthzFile), &importer.AuthzDetails{})
+		if err != nil {
+			return m, err
+		}
+		m.ParseFloor = floor
+	}
+	reportPath := filepath.Join(o.Dir, name+"-report.json") // beside the input: --from warns about files it does not know
+	_ = os.Remove(reportPath)
+	args := append([]string{"scan"}, input...)
+	args = append(args, "--format", "json", "--output", reportPath, "--allow-incomplete", "--fail-on", "none")
+	args = append(args, o.ScanArgs...)
+	if err := runScan(ctx, o.Binary, args, &m); err != nil {
+		return m, err
+	}
+	results, err := countResults(reportPath)
+	m.Results = results
+	return m, err
+}
+
+// runScan runs the child and fills in its wall, CPU and peak memory.
+func runScan(ctx context.Context, binary string, args []string, m *Measurement) error {
+	cmd := exec.CommandContext(ctx, binary, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	err := cmd.Run()
+	m.Wall = time.Since(start)
+	if err != nil {
+		return fmt.Errorf("%s %v: %w: %s", binary, args, err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	m.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	m.PeakRSS = peakRSS(cmd.ProcessState)
+	return nil
+}
+
+// parseFloor is the time encoding/json takes to decode the input into v:
+// what no scan of the file can avoid.
+func parseFloor(path string, v any) (time.Duration, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	if err := json.Unmarshal(data, v); err != nil {
+		return 0, fmt.Errorf("%s: %w", path, err)
+	}
+	return time.Since(start), nil
+}
+
+func countResults(path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	var r struct {
+		Results []struct{} `json:"results"`
+	}
+	if err := json.NewDecoder(f).Decode(&r); err != nil {
+		return 0, fmt.Errorf("the report %s: %w", path, err)
+	}
+	return len(r.Results), nil
+}

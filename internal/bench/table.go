@@ -1,0 +1,51 @@
+package bench
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+func writeSnapshot(path string, s *snapshot.Snapshot) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	if err := s.Write(w); err != nil {
+		f.Close()
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// WriteTable prints the measurements as an aligned table.
+func WriteTable(w io.Writer, ms []Measurement) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "shape\tusers+roles+policies\taccounts\twall\tCPU\tpeak RSS\tJSON parse\tprincipals/s\tresults\texponent\t")
+	for _, m := range ms {
+		exp := "—"
+		if !math.IsNaN(m.Exponent) {
+			exp = fmt.Sprintf("%.2f", m.Exponent)
+		}
+		rss := "?"
+		if m.PeakRSS > 0 {
+			rss = fmt.Sprintf("%.0f MB", float64(m.PeakRSS)/1e6)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%.0f\t%d\t%s\t\n", m.Shape, m.Size, m.Accounts, seconds(m.Wall), seconds(m.CPU),
+			rss, seconds(m.ParseFloor), m.PerSecond(), m.Results, exp)
+	}
+	return tw.Flush()
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }

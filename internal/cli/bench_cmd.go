@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/iamspect/iamspect/internal/bench"
+)
+
+func newBenchCommand(stdout, stderr io.Writer) *cobra.Command {
+	var (
+		sizes, shapes, binary, keep string
+		exclude                     []string
+		seed                        uint64
+	)
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure the offline scan of this build on generated accounts of several shapes",
+		Long: `Generate accounts of several shapes and sizes (N users, N roles and N/2
+customer managed policies; the org shape is N/20 accounts of 20 users and 20
+roles) as AWS CLI files, run 'iamspect scan --from' of this build on each as a
+child process, and print wall time, CPU time, peak resident memory, the time
+encoding/json alone takes to decode the input (the floor), principals per
+second and the growth exponent of wall time between sizes (1 is linear, 2 is
+quadratic). Shapes: ` + strings.Join(bench.Shapes(), ", ") + `
+(docs/performance.md). Nothing is read from or sent to AWS.`,
+		Example: `  iamspect bench
+  iamspect bench --sizes 1000,2500,5000,10000 --shapes customer,trust-anyone`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o := bench.Options{Binary: binary, Seed: seed, Progress: stderr}
+			if len(exclude) > 0 {
+				o.ScanArgs = []string{"--exclude-rules", strings.Join(exclude, ",")}
+			}
+			var err error
+			if o.Sizes, err = parseSizes(sizes); err != nil {
+				return usage(err)
+			}
+			if o.Shapes, err = parseShapes(shapes); err != nil {
+				return usage(err)
+			}
+			if o.Binary == "" {
+				if o.Binary, err = os.Executable(); err != nil {
+					return err
+				}
+			}
+			o.Dir = keep
+			if o.Dir == "" {
+				if o.Dir, err = os.MkdirTemp("", "iamspect-bench-"); err != nil {
+					return err
+				}
+				defer os.RemoveAll(o.Dir)
+			} else if err := os.MkdirAll(o.Dir, 0o700); err != nil {
+				return usage(err)
+			}
+			ms, err := bench.Run(cmd.Context(), o)
+			if werr := bench.WriteTable(stdout, ms); err == nil {
+				err = werr
+			}
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&sizes, "sizes", "1000,2500", "principals per kind to generate, comma-separated `N,...` (N users, N roles, N/2 policies)")
+	f.StringVar(&shapes, "shapes", strings.Join(bench.Shapes(), ","), "shapes to generate, comma-separated")
+	f.StringVar(&keep, "keep", "", "write the generated inputs and reports into `DIR` and keep them (default: a temporary folder, removed)")
+	f.StringVar(&binary, "binary", "", "the iamspect `PATH` whose scan is measured (default: this one)")
+	f.StringSliceVar(&exclude, "exclude-rules", nil, "pass --exclude-rules `IDS` to every scan (to measure the rest of the scan without some rules)")
+	f.Uint64Var(&seed, "seed", 1, "the generators' seed")
+	return cmd
+}
+
+func parseSizes(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 || n > 50000 {
+			return nil, fmt.Errorf("--sizes: %q is not a number of principals between 1 and 50,000", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func parseShapes(s string) ([]string, error) {
+	known := bench.Shapes()
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if !slices.Contains(known, f) {
+			return nil, fmt.Errorf("--shapes: unknown shape %q (known: %s)", f, strings.Join(known, ", "))
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
