@@ -16,6 +16,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"time"
 
 	"github.com/iamspect/iamspect/internal/importer"
@@ -55,10 +57,11 @@ type Measurement struct {
 	PeakRSS    int64         // bytes; 0 when the platform does not say
 	ParseFloor time.Duration // decoding the authorization details JSON, nothing else
 	Results    int           // results in the JSON report
-	// Exponent is the growth exponent of the wall time from the previous
-	// size of the same shape: log(wall ratio) / log(size ratio); NaN for
-	// the first size.
-	Exponent float64
+	// Exponent and CPUExponent are the growth exponents of the wall and
+	// CPU times from the previous size of the same shape: log(time ratio) /
+	// log(size ratio); NaN for the first size. On a shared machine the CPU
+	// time's is the steadier.
+	Exponent, CPUExponent float64
 }
 
 // Principals is the number of users and roles scanned.
@@ -80,15 +83,21 @@ func Run(ctx context.Context, o Options) ([]Measurement, error) {
 			if err != nil {
 				return out, fmt.Errorf("%s at %d: %w", shape, n, err)
 			}
-			m.Exponent = math.NaN()
+			m.Exponent, m.CPUExponent = math.NaN(), math.NaN()
 			if prev != nil {
-				m.Exponent = math.Log(m.Wall.Seconds()/prev.Wall.Seconds()) / math.Log(float64(m.Principals())/float64(prev.Principals()))
+				m.Exponent = growth(prev.Wall, m.Wall, prev.Principals(), m.Principals())
+				m.CPUExponent = growth(prev.CPU, m.CPU, prev.Principals(), m.Principals())
 			}
 			out = append(out, m)
 			prev = &out[len(out)-1]
 		}
 	}
 	return out, nil
+}
+
+// growth is the exponent k of t = c·n^k through two points.
+func growth(t1, t2 time.Duration, n1, n2 int) float64 {
+	return math.Log(t2.Seconds()/t1.Seconds()) / math.Log(float64(n2)/float64(n1))
 }
 
 func measure(ctx context.Context, o Options, shape string, n int) (Measurement, error) {
@@ -130,6 +139,12 @@ func measure(ctx context.Context, o Options, shape string, n int) (Measurement, 
 	}
 	reportPath := filepath.Join(o.Dir, name+"-report.json") // beside the input: --from warns about files it does not know
 	_ = os.Remove(reportPath)
+	// On Linux the child's ru_maxrss starts from the RSS of the process it
+	// was forked from (exec keeps the high-water mark of the old memory,
+	// which os/exec's vfork shares with this process): return the
+	// generator's memory first, so that the child's peak is its own.
+	runtime.GC()
+	debug.FreeOSMemory()
 	args := append([]string{"scan"}, input...)
 	args = append(args, "--format", "json", "--output", reportPath, "--allow-incomplete", "--fail-on", "none")
 	args = append(args, o.ScanArgs...)
