@@ -15,8 +15,9 @@ func peakRSS(ps *os.ProcessState) int64 {
 	if !ok {
 		return 0
 	}
+	maxrss := int64(ru.Maxrss) //nolint:unconvert // int32 on 32-bit platforms
 	if runtime.GOOS == "darwin" {
-		return int64(ru.Maxrss)
+		return maxrss
 	}
-	return int64(ru.Maxrss) * 1024
+	return maxrss * 1024
 }

@@ -68,7 +68,7 @@ func AuthzDetails(a *snapshot.Account) *importer.AuthzDetails {
 	}
 	for _, r := range a.Roles {
 		rd := importer.RoleDetail{Path: r.Path, RoleName: r.Name, RoleId: r.ID, Arn: r.ARN, CreateDate: importer.Time{Time: r.CreatedAt},
-			AssumeRolePolicyDocument: json.RawMessage(r.TrustPolicy), InstanceProfileList: []importer.InstanceProfile{},
+			AssumeRolePolicyDocument: r.TrustPolicy, InstanceProfileList: []importer.InstanceProfile{},
 			RolePolicyList: inlines(r.InlinePolicies), AttachedManagedPolicies: attached(r.AttachedPolicies), Tags: []importer.AWSTag{},
 			RoleLastUsed: &importer.RoleLastUsed{}}
 		if r.LastUsed != nil {
@@ -84,7 +84,7 @@ func AuthzDetails(a *snapshot.Account) *importer.AuthzDetails {
 		boundaryUses := p.PermissionsBoundaryUsageCount
 		pd := importer.ManagedPolicyDetail{PolicyName: p.Name, PolicyId: p.ID, Arn: p.ARN, Path: p.Path, DefaultVersionId: p.DefaultVersionID,
 			AttachmentCount: p.AttachmentCount, PermissionsBoundaryUsageCount: &boundaryUses, IsAttachable: p.IsAttachable,
-			PolicyVersionList: []importer.PolicyVersion{{Document: json.RawMessage(p.Document), VersionId: p.DefaultVersionID, IsDefaultVersion: true}}}
+			PolicyVersionList: []importer.PolicyVersion{{Document: p.Document, VersionId: p.DefaultVersionID, IsDefaultVersion: true}}}
 		if p.CreatedAt != nil {
 			pd.CreateDate = importer.Time{Time: *p.CreatedAt}
 		}
@@ -100,7 +100,7 @@ func AuthzDetails(a *snapshot.Account) *importer.AuthzDetails {
 func inlines(ps []snapshot.InlinePolicy) []importer.PolicyDetail {
 	out := []importer.PolicyDetail{}
 	for _, p := range ps {
-		out = append(out, importer.PolicyDetail{PolicyName: p.Name, PolicyDocument: json.RawMessage(p.Document)})
+		out = append(out, importer.PolicyDetail{PolicyName: p.Name, PolicyDocument: p.Document})
 	}
 	return out
 }

@@ -224,14 +224,14 @@ func (g *gen) users(n int) {
 			u.InlinePolicies = append(u.InlinePolicies, snapshot.InlinePolicy{Name: "group-self-service",
 				Document: snapshot.RawJSON(fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:AddUserToGroup","iam:GetGroup","iam:ListGroups"],"Resource":"arn:aws:iam::%s:group/team-%02d-*"}]}`, g.id, g.team(i)))})
 		}
-		g.credentials(u, i)
+		g.credentials(u)
 		g.a.Users = append(g.a.Users, u)
 	}
 }
 
 // credentials gives a user the credential report's side: console users
 // with and without MFA, access keys of various ages and uses.
-func (g *gen) credentials(u *snapshot.User, i int) {
+func (g *gen) credentials(u *snapshot.User) {
 	no, yes := false, true
 	u.MFAActive = &no
 	u.Password = &snapshot.Password{}
@@ -250,7 +250,6 @@ func (g *gen) credentials(u *snapshot.User, i int) {
 			{Slot: 2, Status: snapshot.StatusActive, CreatedAt: g.ago(10)}}
 	default: // no credential at all
 	}
-	_ = i
 }
 
 func (g *gen) roles(n int) {
