@@ -90,6 +90,9 @@ func Run(ctx context.Context, o Options) ([]Measurement, error) {
 			}
 			out = append(out, m)
 			prev = &out[len(out)-1]
+			if o.Progress != nil {
+				fmt.Fprintf(o.Progress, "bench: %s %s: wall %s, CPU %s, peak RSS %.0f MB\n", shape, m.Size, seconds(m.Wall), seconds(m.CPU), float64(m.PeakRSS)/1e6)
+			}
 		}
 	}
 	return out, nil
