@@ -16,8 +16,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"time"
 
 	"github.com/iamspect/iamspect/internal/importer"
@@ -35,11 +33,14 @@ func Shapes() []string { return append(synth.ShapeNames(), OrgShape) }
 
 // Options say what to measure.
 type Options struct {
-	Binary string   // the iamspect to run
-	Shapes []string // shape names (Shapes)
-	Sizes  []int    // principals per kind: N users, N roles, N/2 policies
-	Dir    string   // where the inputs are written (one folder per case)
-	Seed   uint64
+	Binary string // the iamspect to run
+	// Generator is the iamspect whose hidden `bench --generate-into`
+	// writes the inputs (this build's, whatever Binary is).
+	Generator string
+	Shapes    []string // shape names (Shapes)
+	Sizes     []int    // principals per kind: N users, N roles, N/2 policies
+	Dir       string   // where the inputs are written (one folder per case)
+	Seed      uint64
 	// ScanArgs are added to every scan's command line (e.g.
 	// --exclude-rules, to measure the rest while one part is rewritten).
 	ScanArgs []string
@@ -103,52 +104,75 @@ func growth(t1, t2 time.Duration, n1, n2 int) float64 {
 	return math.Log(t2.Seconds()/t1.Seconds()) / math.Log(float64(n2)/float64(n1))
 }
 
-func measure(ctx context.Context, o Options, shape string, n int) (Measurement, error) {
-	name := fmt.Sprintf("%s-%d", shape, n)
-	dir := filepath.Join(o.Dir, name)
+// Case is one generated input: its size and the scan flags that read it.
+type Case struct {
+	Size       synth.Size    `json:"size"`
+	Accounts   int           `json:"accounts"`
+	Input      []string      `json:"input"`
+	ParseFloor time.Duration `json:"parse_floor"`
+}
+
+// Generate writes shape at n principals per kind into dir and times the
+// JSON-decoding floor of what it wrote. `iamspect bench` runs it in a
+// child process of its own (Options.Generator).
+func Generate(dir, shape string, n int, seed uint64) (Case, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return Measurement{}, err
+		return Case{}, err
 	}
-	m := Measurement{Shape: shape, Size: synth.SizeOf(n), Accounts: 1}
-	var input []string
 	if shape == OrgShape {
 		accounts := max(1, n/20)
-		s := synth.Organization(accounts, 20, 20)
-		m.Accounts, m.Size = accounts, synth.Size{Users: 20 * accounts, Roles: 20 * accounts, Policies: 10 * accounts}
+		c := Case{Accounts: accounts, Size: synth.Size{Users: 20 * accounts, Roles: 20 * accounts, Policies: 10 * accounts}}
 		path := filepath.Join(dir, "snapshot.json")
-		if err := writeSnapshot(path, s); err != nil {
-			return m, err
+		if err := writeSnapshot(path, synth.Organization(accounts, 20, 20)); err != nil {
+			return c, err
 		}
-		input = []string{"--snapshot", path}
-		floor, err := parseFloor(path, &struct{ Accounts []json.RawMessage }{})
-		if err != nil {
-			return m, err
-		}
-		m.ParseFloor = floor
-	} else {
-		sh, ok := synth.ShapeByName(shape)
-		if !ok {
-			return m, fmt.Errorf("unknown shape %q (known: %v)", shape, Shapes())
-		}
-		if err := synth.WriteFiles(dir, sh.Account(synth.AccountID, m.Size, o.Seed)); err != nil {
-			return m, err
-		}
-		input = []string{"--from", dir}
-		floor, err := parseFloor(filepath.Join(dir, synth.AuthzFile), &importer.AuthzDetails{})
-		if err != nil {
-			return m, err
-		}
-		m.ParseFloor = floor
+		c.Input = []string{"--snapshot", path}
+		var err error
+		c.ParseFloor, err = parseFloor(path, &struct{ Accounts []json.RawMessage }{})
+		return c, err
 	}
+	sh, ok := synth.ShapeByName(shape)
+	if !ok {
+		return Case{}, fmt.Errorf("unknown shape %q (known: %v)", shape, Shapes())
+	}
+	c := Case{Accounts: 1, Size: synth.SizeOf(n), Input: []string{"--from", dir}}
+	if err := synth.WriteFiles(dir, sh.Account(synth.AccountID, c.Size, seed)); err != nil {
+		return c, err
+	}
+	var err error
+	c.ParseFloor, err = parseFloor(filepath.Join(dir, synth.AuthzFile), &importer.AuthzDetails{})
+	return c, err
+}
+
+// generate runs Generate in a child process: on Linux a child's
+// ru_maxrss starts from the high-water mark of the process it was forked
+// from (exec keeps the old memory's peak, and os/exec's vfork shares this
+// process's), so the generator's memory must never be this process's.
+func generate(ctx context.Context, o Options, dir, shape string, n int) (Case, error) {
+	cmd := exec.CommandContext(ctx, o.Generator, "bench", "--generate-into", dir, "--shapes", shape,
+		"--sizes", fmt.Sprint(n), "--seed", fmt.Sprint(o.Seed))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return Case{}, fmt.Errorf("generating: %w: %s", err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	var c Case
+	if err := json.Unmarshal(stdout.Bytes(), &c); err != nil {
+		return c, fmt.Errorf("generating: %w", err)
+	}
+	return c, nil
+}
+
+func measure(ctx context.Context, o Options, shape string, n int) (Measurement, error) {
+	name := fmt.Sprintf("%s-%d", shape, n)
+	c, err := generate(ctx, o, filepath.Join(o.Dir, name), shape, n)
+	if err != nil {
+		return Measurement{}, err
+	}
+	m := Measurement{Shape: shape, Size: c.Size, Accounts: c.Accounts, ParseFloor: c.ParseFloor}
 	reportPath := filepath.Join(o.Dir, name+"-report.json") // beside the input: --from warns about files it does not know
 	_ = os.Remove(reportPath)
-	// On Linux the child's ru_maxrss starts from the RSS of the process it
-	// was forked from (exec keeps the high-water mark of the old memory,
-	// which os/exec's vfork shares with this process): return the
-	// generator's memory first, so that the child's peak is its own.
-	runtime.GC()
-	debug.FreeOSMemory()
-	args := append([]string{"scan"}, input...)
+	args := append([]string{"scan"}, c.Input...)
 	args = append(args, "--format", "json", "--output", reportPath, "--allow-incomplete", "--fail-on", "none")
 	args = append(args, o.ScanArgs...)
 	if err := runScan(ctx, o.Binary, args, &m); err != nil {

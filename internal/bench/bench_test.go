@@ -29,7 +29,7 @@ func TestRunSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, err := bench.Run(context.Background(), bench.Options{Binary: self, Shapes: []string{"customer", bench.OrgShape},
+	ms, err := bench.Run(context.Background(), bench.Options{Binary: self, Generator: self, Shapes: []string{"customer", bench.OrgShape},
 		Sizes: []int{20, 40}, Dir: t.TempDir(), Seed: 1})
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -15,9 +16,9 @@ import (
 
 func newBenchCommand(stdout, stderr io.Writer) *cobra.Command {
 	var (
-		sizes, shapes, binary, keep string
-		exclude                     []string
-		seed                        uint64
+		sizes, shapes, binary, keep, generateInto string
+		exclude                                   []string
+		seed                                      uint64
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -45,10 +46,14 @@ quadratic). Shapes: ` + strings.Join(bench.Shapes(), ", ") + `
 			if o.Shapes, err = parseShapes(shapes); err != nil {
 				return usage(err)
 			}
+			if generateInto != "" {
+				return generateCase(stdout, generateInto, o)
+			}
+			if o.Generator, err = os.Executable(); err != nil {
+				return err
+			}
 			if o.Binary == "" {
-				if o.Binary, err = os.Executable(); err != nil {
-					return err
-				}
+				o.Binary = o.Generator
 			}
 			o.Dir = keep
 			if o.Dir == "" {
@@ -73,6 +78,8 @@ quadratic). Shapes: ` + strings.Join(bench.Shapes(), ", ") + `
 	f.StringVar(&binary, "binary", "", "the iamspect `PATH` whose scan is measured (default: this one)")
 	f.StringSliceVar(&exclude, "exclude-rules", nil, "pass --exclude-rules `IDS` to every scan (to measure the rest of the scan without some rules)")
 	f.Uint64Var(&seed, "seed", 1, "the generators' seed")
+	f.StringVar(&generateInto, "generate-into", "", "(internal) write the one shape and size into `DIR` and print the case as JSON")
+	_ = f.MarkHidden("generate-into")
 	return cmd
 }
 
@@ -99,4 +106,17 @@ func parseShapes(s string) ([]string, error) {
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// generateCase is bench's child that writes one case (bench.Generate), so
+// that the measuring process never holds a generated account.
+func generateCase(stdout io.Writer, dir string, o bench.Options) error {
+	if len(o.Shapes) != 1 || len(o.Sizes) != 1 {
+		return usage(fmt.Errorf("--generate-into takes one shape and one size"))
+	}
+	c, err := bench.Generate(dir, o.Shapes[0], o.Sizes[0], o.Seed)
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(stdout).Encode(c)
 }
