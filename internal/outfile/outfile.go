@@ -7,7 +7,9 @@
 // keeps pointing where it pointed, a FIFO or device (/dev/stdout) receives the
 // bytes, and a regular file keeps its inode, owner, mode and hard links. The
 // content is rendered completely before an existing file is opened, so a
-// rendering error leaves it untouched.
+// rendering error leaves it untouched; beyond a few MiB it is rendered into
+// a private temporary file rather than memory (a 200 MB JSON report would
+// otherwise be held whole, twice over while the buffer grows).
 package outfile
 
 import (
@@ -54,18 +56,24 @@ func Write(path string, mode fs.FileMode, render func(io.Writer) error) error {
 	return createNew(path, mode, render)
 }
 
-// writeThrough renders into memory first, then opens the existing path
-// (following symlinks) and writes the bytes into it.
+// writeThrough renders first (into memory, or a temporary file once the
+// output is large: spill), then opens the existing path (following
+// symlinks) and copies the bytes into it.
 func writeThrough(path string, render func(io.Writer) error) error {
-	var buf bytes.Buffer
-	if err := render(&buf); err != nil {
+	sp := &spill{limit: spillLimit}
+	defer sp.discard()
+	err := render(sp)
+	if sp.err != nil { // the temporary file failed: name the user's path
+		return fail(path, sp.err)
+	}
+	if err != nil {
 		return err
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
 	if err != nil {
 		return fail(path, err)
 	}
-	if _, err := f.Write(buf.Bytes()); err != nil {
+	if err := sp.copyTo(f); err != nil {
 		f.Close()
 		return fail(path, err)
 	}
@@ -73,6 +81,67 @@ func writeThrough(path string, render func(io.Writer) error) error {
 		return fail(path, err)
 	}
 	return nil
+}
+
+// spillLimit is how much rendered output is kept in memory before spill
+// moves it to a temporary file.
+const spillLimit = 8 << 20
+
+// spill holds rendered output: in memory up to limit bytes, then in a
+// temporary file (mode 0600, in the system's temporary folder: the
+// destination's own folder may be /dev).
+type spill struct {
+	limit int
+	buf   bytes.Buffer
+	f     *os.File
+	err   error
+}
+
+func (s *spill) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	if s.f == nil && s.buf.Len()+len(p) <= s.limit {
+		return s.buf.Write(p)
+	}
+	if s.f == nil {
+		f, err := os.CreateTemp("", ".iamspect-out-*")
+		if err != nil {
+			s.err = err
+			return 0, err
+		}
+		s.f = f
+		if _, err := f.Write(s.buf.Bytes()); err != nil {
+			s.err = err
+			return 0, err
+		}
+		s.buf = bytes.Buffer{}
+	}
+	n, err := s.f.Write(p)
+	if err != nil {
+		s.err = err
+	}
+	return n, err
+}
+
+func (s *spill) copyTo(w io.Writer) error {
+	if s.f == nil {
+		_, err := w.Write(s.buf.Bytes())
+		return err
+	}
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	_, err := io.Copy(w, s.f)
+	return err
+}
+
+// discard removes the temporary file, if any.
+func (s *spill) discard() {
+	if s.f != nil {
+		s.f.Close()
+		os.Remove(s.f.Name())
+	}
 }
 
 // createNew writes a temporary file beside path and links it into place;

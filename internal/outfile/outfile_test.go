@@ -1,6 +1,7 @@
 package outfile
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"os"
@@ -166,5 +167,60 @@ func TestMissingDirectoryNamesTheUsersPath(t *testing.T) {
 	var oe *Error
 	if !errors.As(err, &oe) || oe.Path != p || err.Error() != p+": no such file or directory" {
 		t.Fatalf("err %v, want %q", err, p+": no such file or directory")
+	}
+}
+
+// A large output for an existing file is rendered into a private temporary
+// file, not memory, then copied through; nothing is left behind, and a
+// render that fails after spilling leaves the file untouched.
+func TestLargeOutputSpillsAndIsWrittenThrough(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	dir := t.TempDir()
+	p := filepath.Join(dir, "r.json")
+	os.WriteFile(p, []byte("old"), 0o640)
+	before, _ := os.Stat(p)
+	chunk := bytes.Repeat([]byte("0123456789abcdef"), 1<<12) // 64 KiB
+	n := spillLimit/len(chunk) + 10
+	var sawTemp bool
+	render := func(fail bool) func(io.Writer) error {
+		return func(w io.Writer) error {
+			for i := range n {
+				if _, err := w.Write(chunk); err != nil {
+					return err
+				}
+				if i == n-1 {
+					ents, _ := os.ReadDir(tmp)
+					sawTemp = len(ents) == 1
+				}
+			}
+			if fail {
+				return errors.New("boom")
+			}
+			return nil
+		}
+	}
+	if err := Write(p, 0o600, render(true)); err == nil {
+		t.Fatal("a failed render returned no error")
+	}
+	if b, _ := os.ReadFile(p); string(b) != "old" {
+		t.Fatalf("a failed render changed the file to %d bytes", len(b))
+	}
+	if err := Write(p, 0o600, render(false)); err != nil {
+		t.Fatal(err)
+	}
+	if !sawTemp {
+		t.Error("the output was not spilled to a temporary file")
+	}
+	b, _ := os.ReadFile(p)
+	if len(b) != n*len(chunk) || !bytes.Equal(b[len(b)-len(chunk):], chunk) {
+		t.Errorf("file holds %d bytes, want %d", len(b), n*len(chunk))
+	}
+	after, _ := os.Stat(p)
+	if !os.SameFile(before, after) || after.Mode().Perm() != 0o640 {
+		t.Errorf("file replaced or mode changed: %v", after.Mode())
+	}
+	if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
+		t.Errorf("temporary files left: %v", ents)
 	}
 }
