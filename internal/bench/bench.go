@@ -7,9 +7,11 @@
 package bench
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -213,17 +215,44 @@ func parseFloor(path string, v any) (time.Duration, error) {
 	return time.Since(start), nil
 }
 
+// countResults counts the report's results one at a time: decoding the
+// whole report would raise this process's memory high-water mark, which
+// the next child's ru_maxrss would inherit (see generate).
 func countResults(path string) (int, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
-	var r struct {
-		Results []struct{} `json:"results"`
+	dec := json.NewDecoder(bufio.NewReader(f))
+	bad := func(err error) (int, error) { return 0, fmt.Errorf("the report %s: %w", path, err) }
+	if _, err := dec.Token(); err != nil { // {
+		return bad(err)
 	}
-	if err := json.NewDecoder(f).Decode(&r); err != nil {
-		return 0, fmt.Errorf("the report %s: %w", path, err)
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return bad(err)
+		}
+		if key != "results" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return bad(err)
+			}
+			continue
+		}
+		if _, err := dec.Token(); err != nil { // [
+			return bad(err)
+		}
+		n := 0
+		for dec.More() {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return bad(err)
+			}
+			n++
+		}
+		return n, nil
 	}
-	return len(r.Results), nil
+	return bad(errors.New("no results member"))
 }
