@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/iamspect/iamspect/internal/wording"
+
 	"github.com/iamspect/iamspect/internal/iamdata"
 	"github.com/iamspect/iamspect/internal/policy"
 )
@@ -23,7 +25,7 @@ func ResolveAction(action string) (string, error) {
 	}
 	if !iamdata.KnownService(svc) {
 		if s := closest(strings.ToLower(svc), iamdata.Services(), func(s string) string { return s }); len(s) > 0 {
-			return "", fmt.Errorf("unknown service %q in %q: did you mean %s?", svc, action, orList(s))
+			return "", fmt.Errorf("unknown service %q in %q: did you mean %s?", svc, action, wording.Or(s))
 		}
 		return "", fmt.Errorf("unknown service %q in %q", svc, action)
 	}
@@ -50,7 +52,7 @@ func ResolveAction(action string) (string, error) {
 	}
 	acts := iamdata.ServiceActions(svc)
 	if s := closest(strings.ToLower(action), acts, func(a iamdata.Action) string { return strings.ToLower(a.String()) }); len(s) > 0 {
-		return "", fmt.Errorf("%s is not an action of %s: did you mean %s?", action, svc, orList(s))
+		return "", fmt.Errorf("%s is not an action of %s: did you mean %s?", action, svc, wording.Or(s))
 	}
 	return "", fmt.Errorf("%s is not an action of %s", action, svc)
 }
@@ -109,11 +111,4 @@ func editDistance(a, b string, limit int) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
-}
-
-func orList(s []string) string {
-	if len(s) == 1 {
-		return s[0]
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
 }

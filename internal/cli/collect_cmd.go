@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/iamspect/iamspect/internal/wording"
+
 	"github.com/spf13/cobra"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
@@ -60,7 +62,7 @@ the reason), so a later scan answers UNKNOWN for it instead of PASS.`,
 				return err
 			}
 			if !toStdout(output) {
-				fmt.Fprintf(stderr, "iamspect: wrote %s (%d account(s), %d gap(s))\n", output, len(s.Accounts), len(s.Gaps))
+				fmt.Fprintf(stderr, "iamspect: wrote %s (%s, %s)\n", output, wording.Count(len(s.Accounts), "account"), wording.Count(len(s.Gaps), "gap"))
 			}
 			return nil
 		},

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/iamspect/iamspect/internal/wording"
+
 	"github.com/spf13/cobra"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
@@ -70,7 +72,7 @@ snapshot could not be written.`,
 				fmt.Fprintf(stderr, "iamspect: warning: shard %d/%d missing (--allow-partial): its accounts are recorded as gaps\n", i, m.Count)
 			}
 			if output != "-" {
-				fmt.Fprintf(stderr, "iamspect: wrote %s (%d part(s), %d account(s), %d gap(s))\n", output, len(parts), len(m.Snapshot.Accounts), len(m.Snapshot.Gaps))
+				fmt.Fprintf(stderr, "iamspect: wrote %s (%s, %s, %s)\n", output, wording.Count(len(parts), "part"), wording.Count(len(m.Snapshot.Accounts), "account"), wording.Count(len(m.Snapshot.Gaps), "gap"))
 			}
 			return nil
 		},

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/iamspect/iamspect/internal/wording"
+
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -139,8 +141,8 @@ func runSandbox(ctx context.Context, stdout, stderr io.Writer, o *sandboxOptions
 	for _, line := range sandbox.Env(url) {
 		fmt.Fprintf(stdout, "export %s\n", line)
 	}
-	fmt.Fprintf(stderr, "iamspect sandbox: serving %s (%d account(s)) at %s (%sstats at %s/_sandbox/stats); Ctrl-C stops\n",
-		what, len(snap.Accounts), url, listeningNote(ln.Addr()), url)
+	fmt.Fprintf(stderr, "iamspect sandbox: serving %s (%s) at %s (%sstats at %s/_sandbox/stats); Ctrl-C stops\n",
+		what, wording.Count(len(snap.Accounts), "account"), url, listeningNote(ln.Addr()), url)
 
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)

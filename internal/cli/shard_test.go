@@ -179,7 +179,7 @@ func TestShardedCollectionEqualsUnsharded(t *testing.T) {
 
 	// A missing shard is refused, naming it; so is a shard given twice.
 	if code, _, errOut := runCLI(t, "merge", "-o", filepath.Join(dir, "x.json"), parts[0], parts[2]); code != ExitUsage ||
-		!strings.Contains(errOut, "shard(s) 2 of 3 missing") {
+		!strings.Contains(errOut, "shard 2 of 3 missing") {
 		t.Errorf("merge without shard 2: exit %d, stderr %q", code, errOut)
 	}
 	if code, _, errOut := runCLI(t, "merge", "-o", filepath.Join(dir, "x.json"), parts[0], parts[1], parts[2], parts[1]); code != ExitUsage ||

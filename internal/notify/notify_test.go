@@ -118,7 +118,7 @@ func TestSlackPayload(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := msg["text"]
-	for _, want := range []string{"2 new or reopened finding(s) on *prod*", "*CRITICAL* new `root-access-keys` &lt;root&gt;: root has a key &amp; more", "*LOW* reopened"} {
+	for _, want := range []string{"2 new or reopened findings on *prod*", "*CRITICAL* new `root-access-keys` &lt;root&gt;: root has a key &amp; more", "*LOW* reopened"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("slack text lacks %q:\n%s", want, text)
 		}

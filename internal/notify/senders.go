@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/iamspect/iamspect/internal/wording"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 
@@ -79,7 +81,7 @@ func SlackText(ev *Event) string {
 	case KindScanFailed:
 		fmt.Fprintf(&b, ":x: iamspect: scan %d of *%s* failed: %s", ev.ScanID, esc(ev.Target), esc(ev.Error))
 	default:
-		fmt.Fprintf(&b, ":rotating_light: iamspect: %d new or reopened finding(s) on *%s* (scan %d)", len(ev.Findings), esc(ev.Target), ev.ScanID)
+		fmt.Fprintf(&b, ":rotating_light: iamspect: %s on *%s* (scan %d)", wording.CountAs(len(ev.Findings), "new or reopened finding", "new or reopened findings"), esc(ev.Target), ev.ScanID)
 		for i, f := range ev.Findings {
 			if i == 20 {
 				fmt.Fprintf(&b, "\n… and %d more", len(ev.Findings)-20)

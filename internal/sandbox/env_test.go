@@ -130,3 +130,43 @@ func TestUnservedServices(t *testing.T) {
 		}
 	}
 }
+
+// ListUsers and ListRoles leave Tags out, as AWS does; GetUser and GetRole
+// carry them only when there are some. An empty <Tags></Tags> would tell a
+// client "no tags" where the list call says nothing about tags.
+func TestTagsLeftOutWhenNotAnswered(t *testing.T) {
+	_, u := serve(t, demo.Snapshot(), Options{})
+	call := func(form string) string {
+		req, _ := http.NewRequest(http.MethodPost, u+"/", strings.NewReader(form+"&Version=2010-05-08"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+DummyAccessKeyID+"/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d %s", form, resp.StatusCode, body)
+		}
+		return string(body)
+	}
+	for _, form := range []string{"Action=ListUsers", "Action=ListRoles", "Action=GetUser&UserName=bob.chen"} {
+		if body := call(form); strings.Contains(body, "<Tags>") {
+			t.Errorf("%s answered a Tags element: %.300s", form, body)
+		}
+	}
+	var tagged string
+	for _, usr := range demo.Snapshot().Accounts[0].Users {
+		if len(usr.Tags) > 0 {
+			tagged = usr.Name
+			break
+		}
+	}
+	if tagged == "" {
+		t.Skip("the demo has no tagged user")
+	}
+	if body := call("Action=GetUser&UserName=" + tagged); !strings.Contains(body, "<Tags><member><Key>") {
+		t.Errorf("GetUser %s lost its tags: %.400s", tagged, body)
+	}
+}

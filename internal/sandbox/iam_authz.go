@@ -190,6 +190,21 @@ func boundary(p *snapshot.PolicyRef) *xmlBoundary {
 	return &xmlBoundary{PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: p.ARN}
 }
 
+// xmlTagList is a Tags element that is left out when empty, as ListUsers
+// and ListRoles leave it out: encoding/xml writes an empty <Tags></Tags>
+// for a "Tags>member,omitempty" slice, which clients read as "no tags".
+type xmlTagList struct {
+	Member []xmlTag `xml:"member"`
+}
+
+// optionalTags is tags as an element left out when there are none.
+func optionalTags(ts []snapshot.Tag) *xmlTagList {
+	if len(ts) == 0 {
+		return nil
+	}
+	return &xmlTagList{Member: tags(ts)}
+}
+
 func tags(ts []snapshot.Tag) []xmlTag {
 	var out []xmlTag
 	for _, t := range ts {
@@ -309,7 +324,7 @@ type xmlRole struct {
 	Description              string           `xml:"Description,omitempty"`
 	MaxSessionDuration       int              `xml:"MaxSessionDuration,omitempty"`
 	PermissionsBoundary      *xmlBoundary     `xml:"PermissionsBoundary,omitempty"`
-	Tags                     []xmlTag         `xml:"Tags>member,omitempty"`
+	Tags                     *xmlTagList      `xml:"Tags,omitempty"`
 	RoleLastUsed             *xmlRoleLastUsed `xml:"RoleLastUsed,omitempty"`
 }
 

@@ -119,7 +119,7 @@ type xmlUserFull struct {
 	xmlUser
 	PasswordLastUsed    string       `xml:"PasswordLastUsed,omitempty"`
 	PermissionsBoundary *xmlBoundary `xml:"PermissionsBoundary,omitempty"`
-	Tags                []xmlTag     `xml:"Tags>member,omitempty"`
+	Tags                *xmlTagList  `xml:"Tags,omitempty"`
 }
 
 // passwordLastUsed is known only from the credential report; AWS omits it
@@ -175,7 +175,7 @@ func getUser(s *Server, c *call) (any, *apiError) {
 		return nil, e
 	}
 	out := xmlUserFull{xmlUser: xmlUserOf(u), PasswordLastUsed: passwordLastUsed(u),
-		PermissionsBoundary: boundary(u.PermissionsBoundary), Tags: tags(u.Tags)}
+		PermissionsBoundary: boundary(u.PermissionsBoundary), Tags: optionalTags(u.Tags)}
 	return struct {
 		User xmlUserFull `xml:"User"`
 	}{out}, nil
@@ -277,7 +277,7 @@ func getRole(s *Server, c *call) (any, *apiError) {
 	}
 	out := xmlRoleOf(r)
 	out.PermissionsBoundary = boundary(r.PermissionsBoundary)
-	out.Tags = tags(r.Tags)
+	out.Tags = optionalTags(r.Tags)
 	// AWS always returns RoleLastUsed, empty for a role never used.
 	out.RoleLastUsed = &xmlRoleLastUsed{}
 	if r.LastUsed != nil {

@@ -8,6 +8,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // Part is one part snapshot to merge and the name it is known by (its
@@ -128,8 +130,8 @@ func Merge(parts []Part, o MergeOptions) (*Merged, error) {
 		}
 	}
 	if len(missing) > 0 && !o.AllowPartial {
-		return nil, fmt.Errorf("shard(s) %s of %d missing (given: %s): merge every part, or --allow-partial to record their accounts as gaps",
-			joinInts(missing), fs.Count, joinInts(slices.Sorted(maps.Keys(byIndex))))
+		return nil, fmt.Errorf("%s %s of %d missing (given: %s): merge every part, or --allow-partial to record their accounts as gaps",
+			wording.Noun(len(missing), "shard", "shards"), joinInts(missing), fs.Count, joinInts(slices.Sorted(maps.Keys(byIndex))))
 	}
 	out.addMissingShards(missing, fs.Count)
 

@@ -128,7 +128,7 @@ func TestMergeRefuses(t *testing.T) {
 		edit func([]snapshot.Part) []snapshot.Part
 		want string
 	}{
-		{"missing shard", func(p []snapshot.Part) []snapshot.Part { return []snapshot.Part{p[0], p[2]} }, "shard(s) 2 of 3 missing (given: 1, 3)"},
+		{"missing shard", func(p []snapshot.Part) []snapshot.Part { return []snapshot.Part{p[0], p[2]} }, "shard 2 of 3 missing (given: 1, 3)"},
 		{"shard twice", func(p []snapshot.Part) []snapshot.Part { return append(p, p[1]) }, "shard 2/3 given twice: part-2.json and part-2.json"},
 		{"account twice", func(p []snapshot.Part) []snapshot.Part {
 			c := *p[1].Snapshot

@@ -18,10 +18,17 @@ func Count(n int, noun string) string {
 
 // CountAs returns n with one (n == 1 or -1) or many ("1 policy", "2 policies").
 func CountAs(n int, one, many string) string {
+	return strconv.Itoa(n) + " " + Noun(n, one, many)
+}
+
+// Noun returns one or many for a count of n, without the number, for
+// sentences that name the items instead ("in account 1111", "in accounts
+// 1111 and 2222").
+func Noun(n int, one, many string) string {
 	if n == 1 || n == -1 {
-		return strconv.Itoa(n) + " " + one
+		return one
 	}
-	return strconv.Itoa(n) + " " + many
+	return many
 }
 
 // Days returns "1 day" or "N days".

@@ -45,3 +45,14 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestNoun(t *testing.T) {
+	for _, tc := range []struct {
+		n    int
+		want string
+	}{{0, "accounts"}, {1, "account"}, {-1, "account"}, {2, "accounts"}} {
+		if got := Noun(tc.n, "account", "accounts"); got != tc.want {
+			t.Errorf("Noun(%d) = %q, want %q", tc.n, got, tc.want)
+		}
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamspect/iamspect/internal/wording"
+
 	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/migrate"
 	"github.com/iamspect/iamspect/internal/remediate/plan"
@@ -303,7 +305,7 @@ func Plan(s *snapshot.Snapshot, o Options) (*Result, error) {
 		b.add(plan.Action{Stage: plan.StageCutover, AccountID: icAcct, Title: p.UserName + " signs in through the AWS access portal",
 			Console: []string{
 				"Send " + p.UserName + " the access portal URL (IAM Identity Center > Settings > AWS access portal URL).",
-				"They sign in, set up MFA, and check their work in account(s) " + strings.Join(accts, ", ") + ".",
+				"They sign in, set up MFA, and check their work in " + wording.Noun(len(accts), "account ", "accounts ") + wording.And(accts) + ".",
 				fmt.Sprintf("Wait for the first sign-in (or %d days) before the deactivate and delete stages.", o.GraceDays),
 			}})
 	}
