@@ -53,7 +53,8 @@ const AdministratorAccessARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 // itself, its own groups or the policies attached to it, nor any target of
 // its escalation findings (privilege-escalation reports those). Sorted
 // administrator-capable first, then by target and action. Administrators
-// and groups get none.
+// and groups get none. The Empowers lists and Grant.Statements may be
+// shared between empowerments and principals: callers must not modify them.
 func (a *Analysis) Empowerments(p *Principal) []Empowerment {
 	if p.Kind == KindGroup || (p.Kind == KindRole && p.Role.ServiceLinked()) || a.IsAdmin(p) {
 		return nil
@@ -77,6 +78,7 @@ func (a *Analysis) Empowerments(p *Principal) []Empowerment {
 		}
 	}
 	var out []Empowerment
+	ew := &empowerWork{s: s}
 	for _, kind := range []string{"user", "group", "role", "policy"} {
 		for _, act := range empowerActions[kind] {
 			if kind == "group" && act == "iam:AddUserToGroup" && p.Kind == KindUser {
@@ -85,10 +87,25 @@ func (a *Analysis) Empowerments(p *Principal) []Empowerment {
 			if !a.allowed(a.eval(s, p.Set, act, "", "")) {
 				continue
 			}
-			out = append(out, a.empowerTargets(s, kind, act, own)...)
+			out = a.empowerTargets(out, ew, kind, act, own)
 		}
 	}
-	slices.SortStableFunc(out, func(x, y Empowerment) int {
+	return sortEmpowerments(out)
+}
+
+// sortEmpowerments orders administrator-capable changes first, then by
+// target and action, as a stable sort would: it sorts positions, not the
+// large records, and breaks ties by position.
+func sortEmpowerments(es []Empowerment) []Empowerment {
+	if len(es) < 2 {
+		return es
+	}
+	idx := make([]int32, len(es))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(i, j int32) int {
+		x, y := &es[i], &es[j]
 		if x.Admin != y.Admin {
 			if x.Admin {
 				return -1
@@ -98,15 +115,38 @@ func (a *Analysis) Empowerments(p *Principal) []Empowerment {
 		if c := strings.Compare(x.TargetARN, y.TargetARN); c != 0 {
 			return c
 		}
-		return strings.Compare(x.Action, y.Action)
+		if c := strings.Compare(x.Action, y.Action); c != 0 {
+			return c
+		}
+		return int(i - j)
 	})
+	out := make([]Empowerment, len(es))
+	for k, i := range idx {
+		out[k] = es[i]
+	}
 	return out
+}
+
+// empowerWork is what one principal's Empowerments reuse between targets:
+// the request with iam:PolicyARN set to AdministratorAccess, and the last
+// grant built (consecutive targets are mostly allowed by the same
+// statements).
+type empowerWork struct {
+	s        *pstate
+	adminReq *policy.Request
+	last     policy.Result
+	lastG    Grant
+	haveLast bool
 }
 
 type empowerTarget struct {
 	arn, name string
 	p         *Principal // nil for a policy
 	empowers  []*Principal
+	// empowerARNs: the ARNs of empowers; outsiders: for a group, the ARNs
+	// of the users not in it (whoever iam:AddUserToGroup may add).
+	empowerARNs []string
+	outsiders   []string
 }
 
 // empowerCandidates returns the targets of one kind, computed once per
@@ -124,16 +164,17 @@ func (a *Analysis) computeEmpowerCandidates(kind string) []empowerTarget {
 	switch kind {
 	case "user":
 		for _, u := range a.users {
-			out = append(out, empowerTarget{u.ARN, u.Name, u, []*Principal{u}})
+			out = append(out, empowerTarget{arn: u.ARN, name: u.Name, p: u, empowers: []*Principal{u}})
 		}
 	case "group":
+		members := a.groupMembers()
 		for _, g := range a.sortedGroups() {
-			out = append(out, empowerTarget{g.ARN, g.Name, g, a.members(g)})
+			out = append(out, empowerTarget{arn: g.ARN, name: g.Name, p: g, empowers: members[g.Name], outsiders: a.outsiders(members[g.Name])})
 		}
 	case "role":
 		for _, r := range a.roles {
 			if !Unmodifiable(r.Role) {
-				out = append(out, empowerTarget{r.ARN, r.Name, r, []*Principal{r}})
+				out = append(out, empowerTarget{arn: r.ARN, name: r.Name, p: r, empowers: []*Principal{r}})
 			}
 		}
 	case "policy":
@@ -142,18 +183,54 @@ func (a *Analysis) computeEmpowerCandidates(kind string) []empowerTarget {
 			if mp.ARN == "" || snapshot.IsAWSManagedPolicyARN(mp.ARN) {
 				continue
 			}
-			out = append(out, empowerTarget{mp.ARN, mp.Name, nil, attached[mp.ARN]})
+			out = append(out, empowerTarget{arn: mp.ARN, name: mp.Name, empowers: attached[mp.ARN]})
+		}
+	}
+	for i := range out {
+		out[i].empowerARNs = principalARNs(out[i].empowers)
+	}
+	return out
+}
+
+func principalARNs(ps []*Principal) []string {
+	if len(ps) == 0 {
+		return nil
+	}
+	out := make([]string, len(ps))
+	for i, q := range ps {
+		out[i] = q.ARN
+	}
+	return out
+}
+
+// outsiders returns the ARNs of the users not among members, in model
+// order.
+func (a *Analysis) outsiders(members []*Principal) []string {
+	in := make(map[*Principal]bool, len(members))
+	for _, m := range members {
+		in[m] = true
+	}
+	var out []string
+	for _, u := range a.users {
+		if !in[u] {
+			out = append(out, u.ARN)
 		}
 	}
 	return out
 }
 
-func (a *Analysis) empowerTargets(s *pstate, kind, act string, own map[string]bool) []Empowerment {
-	var out []Empowerment
+// empowerTargets appends to out the changes of one action on the targets
+// of one kind. The principal itself is never among a visited target's
+// empowered principals (own holds itself, its groups and the policies
+// attached to it, and a user never gets iam:AddUserToGroup here), so the
+// target's precomputed ARN lists are used as they are.
+func (a *Analysis) empowerTargets(out []Empowerment, ew *empowerWork, kind, act string, own map[string]bool) []Empowerment {
+	s := ew.s
 	// When no statement covering the action names a resource, every
 	// target gets the same answer: evaluate once.
 	var memo *policy.Result
 	independent := roleIndependent(s.p.Set, act)
+	adminMemo := -1 // empowersAdmin's evaluation when independent: -1 unknown, 0 no, 1 yes
 	// Targets no Allow statement of the principal names are not allowed
 	// (filter.go): they are skipped before any evaluation.
 	var keep map[*Principal]bool
@@ -165,7 +242,9 @@ func (a *Analysis) empowerTargets(s *pstate, kind, act string, own map[string]bo
 	case "role":
 		keep = a.targetFilter(s.p, act, a.rolesByARN)
 	}
-	for _, t := range a.empowerCandidates(kind) {
+	cands := a.empowerCandidates(kind)
+	for i := range cands {
+		t := &cands[i]
 		if (keep != nil && !keep[t.p]) || own[t.arn] || (kind == "role" && act == "iam:UpdateAssumeRolePolicy" && a.assumes(s.p, t.p)) {
 			continue
 		}
@@ -181,48 +260,69 @@ func (a *Analysis) empowerTargets(s *pstate, kind, act string, own map[string]bo
 		if !a.allowed(r) {
 			continue
 		}
-		e := Empowerment{Action: act, TargetARN: t.arn, TargetName: t.name, TargetKind: kind, Grant: a.grant(s.p, r, act, t.arn)}
-		empowers := t.empowers
+		e := Empowerment{Action: act, TargetARN: t.arn, TargetName: t.name, TargetKind: kind, Grant: ew.grant(a, r, act, t.arn)}
+		e.Empowers = t.empowerARNs
 		if act == "iam:AddUserToGroup" {
-			// whoever is added: the users not in the group yet
-			empowers = slices.DeleteFunc(slices.Clone(a.users), func(u *Principal) bool { return slices.Contains(t.empowers, u) })
+			e.Empowers = t.outsiders // whoever is added: the users not in the group yet
 		}
-		for _, q := range empowers {
-			if q != s.p {
-				e.Empowers = append(e.Empowers, q.ARN)
-			}
-		}
-		e.Admin = a.empowersAdmin(s, act, t)
+		e.Admin = a.empowersAdmin(ew, act, t, independent, &adminMemo)
 		out = append(out, e)
 	}
 	return out
 }
 
+// grant is Analysis.grant, reusing the statements and conditions of the
+// last grant when the result names the same statements (only Resource
+// differs between targets then).
+func (ew *empowerWork) grant(a *Analysis, r policy.Result, act, resource string) Grant {
+	if ew.haveLast && r.Decision == policy.Allowed && ew.last.Decision == policy.Allowed &&
+		len(r.AllowIf) == 0 && len(ew.last.AllowIf) == 0 && sameMatches(r.Allows, ew.last.Allows) {
+		g := ew.lastG
+		g.Action, g.Resource = act, resource
+		return g
+	}
+	g := a.grant(ew.s.p, r, act, resource)
+	ew.last, ew.lastG, ew.haveLast = r, g, true
+	return g
+}
+
+// sameMatches: the same statements of the same policies, none waiting on
+// a condition.
+func sameMatches(x, y []policy.Match) bool {
+	if len(x) != len(y) {
+		return false
+	}
+	for i := range x {
+		if x[i].Policy != y[i].Policy || x[i].Statement != y[i].Statement || len(x[i].Unknown) != 0 || len(y[i].Unknown) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // empowersAdmin: can the change make a principal administrator-equivalent?
 // An attach grant is asked again with iam:PolicyARN set to
 // AdministratorAccess, so that a grant limited to named policies
-// (ArnEquals iam:PolicyARN) is not taken for more than it is.
-func (a *Analysis) empowersAdmin(s *pstate, act string, t empowerTarget) bool {
+// (ArnEquals iam:PolicyARN) is not taken for more than it is; when the
+// action's statements name no resource (independent), that answer is the
+// same for every target and kept in *memo.
+func (a *Analysis) empowersAdmin(ew *empowerWork, act string, t *empowerTarget, independent bool, memo *int) bool {
 	switch strings.ToLower(act) {
 	case "iam:addusertogroup":
 		return t.p.Set.IsAdmin()
 	case "iam:updateassumerolepolicy":
 		return a.IsAdmin(t.p)
 	case "iam:createpolicyversion":
-		for _, q := range t.empowers {
-			if unbounded(q) {
-				return true
+		return slices.ContainsFunc(t.empowers, unbounded)
+	case "iam:attachuserpolicy", "iam:attachgrouppolicy", "iam:attachrolepolicy":
+		if !independent || *memo < 0 {
+			ok := a.allowed(ew.s.p.Set.Evaluate(ew.adminRequest(act, t.arn)))
+			*memo = 0
+			if ok {
+				*memo = 1
 			}
 		}
-		return false
-	case "iam:attachuserpolicy", "iam:attachgrouppolicy", "iam:attachrolepolicy":
-		ctx := make(map[string][]string, len(s.ctx)+1)
-		for k, v := range s.ctx {
-			ctx[k] = v
-		}
-		ctx["iam:policyarn"] = []string{AdministratorAccessARN}
-		req := policy.Request{Principal: s.p.ARN, Action: act, Resource: t.arn, Context: ctx, Now: a.Now}
-		if !a.allowed(s.p.Set.Evaluate(&req)) {
+		if *memo == 0 {
 			return false
 		}
 	}
@@ -233,18 +333,38 @@ func (a *Analysis) empowersAdmin(s *pstate, act string, t empowerTarget) bool {
 	return unbounded(t.p)
 }
 
+// adminRequest: the principal's request with iam:PolicyARN set to
+// AdministratorAccess, prepared once per principal.
+func (ew *empowerWork) adminRequest(act, resource string) *policy.Request {
+	if ew.adminReq == nil {
+		s := ew.s
+		ctx := make(map[string][]string, len(s.ctx)+1)
+		for k, v := range s.ctx {
+			ctx[k] = v
+		}
+		ctx["iam:policyarn"] = []string{AdministratorAccessARN}
+		req := policy.Request{Principal: s.p.ARN, Context: ctx, Now: s.req.Now}.Prepare()
+		ew.adminReq = &req
+	}
+	req := *ew.adminReq
+	req.Action, req.Resource = act, resource
+	return &req
+}
+
 // unbounded: no permissions boundary keeps the principal from being made
 // administrator (none, or one that allows everything).
 func unbounded(p *Principal) bool {
 	return p.Set.Boundary == nil || (&policy.Set{Identity: p.Set.Boundary}).IsAdmin()
 }
 
-// members returns the users in group g.
-func (a *Analysis) members(g *Principal) []*Principal {
-	var out []*Principal
+// groupMembers maps each group name to its users, in model order.
+func (a *Analysis) groupMembers() map[string][]*Principal {
+	out := map[string][]*Principal{}
 	for _, u := range a.users {
-		if slices.Contains(u.User.Groups, g.Name) {
-			out = append(out, u)
+		for _, gn := range u.User.Groups {
+			if l := out[gn]; len(l) == 0 || l[len(l)-1] != u {
+				out[gn] = append(l, u)
+			}
 		}
 	}
 	return out

@@ -21,11 +21,19 @@ var scaleRefAccounts = map[string]scaleShape{
 	"mixed-small": {users: 60, roles: 60, policies: 100, groups: 30, seed: 6},
 }
 
+// scaleLargeAccounts are dumped only when IAMSPECT_PRIVESC_ONLY names one:
+// issue 16's 5,000 and 10,000 principals per kind, for whole-scan
+// comparisons and timings (minutes to dump).
+var scaleLargeAccounts = map[string]scaleShape{
+	"mixed-5000":  {users: 5000, roles: 5000, policies: 2500, groups: 200, seed: 7},
+	"mixed-10000": {users: 10000, roles: 10000, policies: 5000, groups: 200, seed: 7},
+}
+
 // TestScaleReference writes, when IAMSPECT_PRIVESC_DUMP names a directory,
 // each reference account's snapshot and every answer of the analysis
 // (escalations, empowerments, chains) as JSON lines, so that two builds'
 // answers can be compared byte for byte (cmp). IAMSPECT_PRIVESC_ONLY picks
-// one account.
+// one account (or one of scaleLargeAccounts).
 func TestScaleReference(t *testing.T) {
 	dir := os.Getenv("IAMSPECT_PRIVESC_DUMP")
 	if dir == "" {
@@ -37,9 +45,16 @@ func TestScaleReference(t *testing.T) {
 			names = append(names, n)
 		}
 	}
+	if _, ok := scaleLargeAccounts[os.Getenv("IAMSPECT_PRIVESC_ONLY")]; ok {
+		names = append(names, os.Getenv("IAMSPECT_PRIVESC_ONLY"))
+	}
 	sort.Strings(names)
 	for _, n := range names {
-		s := genScale(scaleRefAccounts[n])
+		shape, ok := scaleRefAccounts[n]
+		if !ok {
+			shape = scaleLargeAccounts[n]
+		}
+		s := genScale(shape)
 		sf, err := os.Create(filepath.Join(dir, n+".snapshot.json"))
 		if err != nil {
 			t.Fatal(err)

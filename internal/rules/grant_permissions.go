@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/iamspect/iamspect/internal/access"
@@ -80,7 +81,8 @@ func grantResult(r *Rule, a *snapshot.Account, an *access.Analysis, p *access.Pr
 		}
 		return r.principalResult(Pass, a, p, "%s can change no other principal's permissions (beyond what privilege-escalation reports).", kindLabel(p))
 	}
-	res := withEvidence(r.principalResult(Fail, a, p, "%s", empowerMessage(an, p, es)), empowerEvidence(es))
+	ev := empowerEvidence(es)
+	res := withEvidence(r.principalResult(Fail, a, p, "%s", empowerMessage(p, es, ev.Principals)), ev)
 	if !es[0].Admin { // administrator-capable changes sort first
 		res.Severity = Medium
 	}
@@ -88,8 +90,10 @@ func grantResult(r *Rule, a *snapshot.Account, an *access.Analysis, p *access.Pr
 }
 
 // empowerMessage: what the principal can change, on which targets, by
-// which statements, and the principals it could empower.
-func empowerMessage(an *access.Analysis, p *access.Principal, es []access.Empowerment) string {
+// which statements, and the principals it could empower (empowered: every
+// distinct ARN of the Empowers lists, in order, as empowerEvidence gives
+// them). Only the targets and names the message shows are formatted.
+func empowerMessage(p *access.Principal, es []access.Empowerment, empowered []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s can change the permissions of principals it cannot use itself", kindLabel(p))
 	if es[0].Admin {
@@ -98,30 +102,38 @@ func empowerMessage(an *access.Analysis, p *access.Principal, es []access.Empowe
 	b.WriteString(":")
 	// One clause per action, in the order first met (administrator-capable
 	// first).
-	var order []string
-	byAction := map[string][]access.Empowerment{}
-	for _, e := range es {
-		if _, ok := byAction[e.Action]; !ok {
-			order = append(order, e.Action)
-		}
-		byAction[e.Action] = append(byAction[e.Action], e)
+	const shown = 4
+	type clause struct {
+		action  string
+		first   *access.Empowerment
+		targets []string // the first shown+1 at most
+		n       int
 	}
-	for i, act := range order {
-		list := byAction[act]
-		var targets []string
-		for _, e := range list {
+	var clauses []clause
+	for i := range es {
+		e := &es[i]
+		k := slices.IndexFunc(clauses, func(c clause) bool { return c.action == e.Action })
+		if k < 0 {
+			clauses = append(clauses, clause{action: e.Action, first: e})
+			k = len(clauses) - 1
+		}
+		c := &clauses[k]
+		c.n++
+		if len(c.targets) <= shown {
 			t := e.TargetKind + " " + e.TargetName
 			if e.Admin {
 				t += " (to administrator)"
 			}
-			targets = append(targets, t)
+			c.targets = append(c.targets, t)
 		}
+	}
+	for i, c := range clauses {
 		sep := ";"
-		if i == len(order)-1 {
+		if i == len(clauses)-1 {
 			sep = "."
 		}
-		g := list[0].Grant
-		fmt.Fprintf(&b, " %s on %s", act, summarize(targets, 4))
+		g := c.first.Grant
+		fmt.Fprintf(&b, " %s on %s", c.action, summarizeCount(c.targets, c.n, shown))
 		if len(g.Statements) > 0 {
 			fmt.Fprintf(&b, " (%s)", strings.Join(g.Statements, ", "))
 		}
@@ -130,34 +142,38 @@ func empowerMessage(an *access.Analysis, p *access.Principal, es []access.Empowe
 		}
 		b.WriteString(sep)
 	}
-	var names []string
-	seen := map[string]bool{}
-	for _, e := range es {
-		for _, arn := range e.Empowers {
-			if !seen[arn] {
-				seen[arn] = true
-				names = append(names, shortResource(arn))
-			}
+	if len(empowered) > 0 {
+		const named = 8
+		names := make([]string, 0, min(len(empowered), named+1))
+		for _, arn := range empowered[:min(len(empowered), named+1)] {
+			names = append(names, shortResource(arn))
 		}
-	}
-	if len(names) > 0 {
-		fmt.Fprintf(&b, " Principals it could empower: %s.", summarize(names, 8))
+		fmt.Fprintf(&b, " Principals it could empower: %s.", summarizeCount(names, len(empowered), named))
 	}
 	return b.String()
 }
 
 // empowerEvidence: the IAM actions and the principals they could empower.
+// Lists shared between empowerments (a target's, under two actions) are
+// walked once.
 func empowerEvidence(es []access.Empowerment) *Evidence {
 	ev := &Evidence{}
 	seen := map[string]bool{}
+	walked := map[*string]int{}
 	for _, e := range es {
-		if !seen["a:"+e.Action] {
-			seen["a:"+e.Action] = true
+		if !slices.Contains(ev.Actions, e.Action) {
 			ev.Actions = append(ev.Actions, e.Action)
 		}
+		if len(e.Empowers) == 0 {
+			continue
+		}
+		if n, ok := walked[&e.Empowers[0]]; ok && n >= len(e.Empowers) {
+			continue
+		}
+		walked[&e.Empowers[0]] = len(e.Empowers)
 		for _, who := range e.Empowers {
-			if !seen["p:"+who] {
-				seen["p:"+who] = true
+			if !seen[who] {
+				seen[who] = true
 				ev.Principals = append(ev.Principals, who)
 			}
 		}

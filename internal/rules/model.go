@@ -176,8 +176,14 @@ func attachmentIndex(m *access.Model) map[string][]string {
 
 // summarize renders at most n items, then "and N more".
 func summarize(items []string, n int) string {
-	if len(items) <= n {
-		return joinList(items)
+	return summarizeCount(items, len(items), n)
+}
+
+// summarizeCount is summarize for a list of total items of which only the
+// first ones (at least min(total, n)) were built.
+func summarizeCount(items []string, total, n int) string {
+	if total <= n {
+		return joinList(items[:total])
 	}
-	return strings.Join(items[:n], ", ") + " and " + wording.CountAs(len(items)-n, "more", "more")
+	return strings.Join(items[:n], ", ") + " and " + wording.CountAs(total-n, "more", "more")
 }
