@@ -120,11 +120,26 @@ func sortEmpowerments(es []Empowerment) []Empowerment {
 		}
 		return int(i - j)
 	})
-	out := make([]Empowerment, len(es))
-	for k, i := range idx {
-		out[k] = es[i]
+	// es[k] = old es[idx[k]], in place, one cycle of the permutation at a
+	// time (idx[j] = j marks a placed position)
+	for k := range idx {
+		if idx[k] == int32(k) {
+			continue
+		}
+		tmp := es[k]
+		j := int32(k)
+		for {
+			next := idx[j]
+			idx[j] = j
+			if next == int32(k) {
+				es[j] = tmp
+				break
+			}
+			es[j] = es[next]
+			j = next
+		}
 	}
-	return out
+	return es
 }
 
 // empowerWork is what one principal's Empowerments reuse between targets:
@@ -147,6 +162,10 @@ type empowerTarget struct {
 	// of the users not in it (whoever iam:AddUserToGroup may add).
 	empowerARNs []string
 	outsiders   []string
+	// reach: no permissions boundary keeps the change from making an
+	// empowered principal administrator (for a group, also when it has no
+	// members yet); groupAdmin: the group's own policies are administrator.
+	reach, groupAdmin bool
 }
 
 // empowerCandidates returns the targets of one kind, computed once per
@@ -187,7 +206,13 @@ func (a *Analysis) computeEmpowerCandidates(kind string) []empowerTarget {
 		}
 	}
 	for i := range out {
-		out[i].empowerARNs = principalARNs(out[i].empowers)
+		t := &out[i]
+		t.empowerARNs = principalARNs(t.empowers)
+		t.reach = slices.ContainsFunc(t.empowers, unbounded)
+		if kind == "group" {
+			t.reach = t.reach || len(t.empowers) == 0
+			t.groupAdmin = t.p.Set.IsAdmin()
+		}
 	}
 	return out
 }
@@ -309,11 +334,9 @@ func sameMatches(x, y []policy.Match) bool {
 func (a *Analysis) empowersAdmin(ew *empowerWork, act string, t *empowerTarget, independent bool, memo *int) bool {
 	switch strings.ToLower(act) {
 	case "iam:addusertogroup":
-		return t.p.Set.IsAdmin()
+		return t.groupAdmin
 	case "iam:updateassumerolepolicy":
 		return a.IsAdmin(t.p)
-	case "iam:createpolicyversion":
-		return slices.ContainsFunc(t.empowers, unbounded)
 	case "iam:attachuserpolicy", "iam:attachgrouppolicy", "iam:attachrolepolicy":
 		if !independent || *memo < 0 {
 			ok := a.allowed(ew.s.p.Set.Evaluate(ew.adminRequest(act, t.arn)))
@@ -326,11 +349,10 @@ func (a *Analysis) empowersAdmin(ew *empowerWork, act string, t *empowerTarget, 
 			return false
 		}
 	}
-	if t.p.Kind == KindGroup {
-		// future members are unknown: only present, bounded ones stop it
-		return len(t.empowers) == 0 || slices.ContainsFunc(t.empowers, unbounded)
-	}
-	return unbounded(t.p)
+	// a new policy version, an inline policy, an allowed attach: whether a
+	// boundary stops it (a group's future members are unknown: only
+	// present, bounded ones stop it)
+	return t.reach
 }
 
 // adminRequest: the principal's request with iam:PolicyARN set to

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Set is the policies that apply to one principal, grouped as IAM's
@@ -321,15 +322,15 @@ func (e *evalReq) statement(cs *cstmt, deny bool) (tri, []Condition, bool) {
 // modelled, and a boundary limits identity-policy allows only (as for IAM
 // users; for a role, a resource policy naming the role ARN is also limited).
 func (s *Set) Evaluate(req *Request) Result {
-	action := strings.ToLower(req.Action)
+	action := lowerAction(req.Action)
 	svc, _, _ := strings.Cut(action, ":")
 	e := &evalReq{principal: req.Principal, action: action, svc: svc, resource: req.Resource, ctx: req.evalContext()}
 
 	var res Result
 	collect := func(l layer) formula {
-		res.Denies = append(res.Denies, l.denies...)
-		res.DenyIf = append(res.DenyIf, l.denyIf...)
-		res.Allows = append(res.Allows, l.allows...)
+		res.Denies = appendMatches(res.Denies, l.denies)
+		res.DenyIf = appendMatches(res.DenyIf, l.denyIf)
+		res.Allows = appendMatches(res.Allows, l.allows)
 		return l.allow
 	}
 	identity := collect(e.layer(s.Identity))
@@ -370,6 +371,41 @@ func (s *Set) Evaluate(req *Request) Result {
 		res.DenyIf = nil
 	}
 	return res
+}
+
+// appendMatches appends src to dst, taking src itself when dst is empty: a
+// layer's matches belong to one evaluation, so the result may keep them
+// without a copy.
+func appendMatches(dst, src []Match) []Match {
+	switch {
+	case len(src) == 0:
+		return dst
+	case len(dst) == 0:
+		return src
+	}
+	return append(dst, src...)
+}
+
+// lowerActions keeps the lower-case form of the actions evaluated (the
+// catalogue's and the analysis's, in their AWS spelling), so that each
+// evaluation does not allocate one; bounded, past which ToLower is used.
+var (
+	lowerActions     sync.Map // string -> string
+	lowerActionCount atomic.Int32
+)
+
+const maxLowerActions = 1 << 14
+
+func lowerAction(a string) string {
+	if v, ok := lowerActions.Load(a); ok {
+		return v.(string)
+	}
+	l := strings.ToLower(a)
+	if l != a && lowerActionCount.Load() < maxLowerActions {
+		lowerActionCount.Add(1)
+		lowerActions.Store(strings.Clone(a), l)
+	}
+	return l
 }
 
 // crossAccount reports whether the principal and the resource are known to
