@@ -56,8 +56,135 @@ const AdministratorAccessARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 // and groups get none. The Empowers lists and Grant.Statements may be
 // shared between empowerments and principals: callers must not modify them.
 func (a *Analysis) Empowerments(p *Principal) []Empowerment {
-	if p.Kind == KindGroup || (p.Kind == KindRole && p.Role.ServiceLinked()) || a.IsAdmin(p) {
+	recs, grants := a.empowerRecs(p)
+	if len(recs) == 0 {
 		return nil
+	}
+	out := make([]Empowerment, len(recs))
+	for i := range recs {
+		out[i] = recs[i].empowerment(grants)
+	}
+	return out
+}
+
+// EmpowerSummary is what a report of a principal's empowerments shows,
+// without building each of them: for a principal that may change
+// thousands of targets, the first few per action and the principals
+// empowered.
+type EmpowerSummary struct {
+	// Admin: some change can make a principal administrator (the first
+	// empowerment is administrator-capable).
+	Admin bool
+	// Actions: one per action, in the order of Empowerments.
+	Actions []EmpowerAction
+	// Empowers: every distinct principal ARN of the empowerments' Empowers
+	// lists, in the order of Empowerments.
+	Empowers []string
+}
+
+// EmpowerAction: the empowerments of one action.
+type EmpowerAction struct {
+	Action string
+	// First holds the first empowerments of the action (at most the
+	// number asked for); Count how many there are.
+	First []Empowerment
+	Count int
+}
+
+// EmpowermentSummary summarises Empowerments(p), keeping at most first
+// empowerments per action. Nil when there are none.
+func (a *Analysis) EmpowermentSummary(p *Principal, first int) *EmpowerSummary {
+	recs, grants := a.empowerRecs(p)
+	if len(recs) == 0 {
+		return nil
+	}
+	sum := &EmpowerSummary{Admin: recs[0].admin}
+	// distinct by ARN (as Empowers lists ARNs), through the position of
+	// the first principal with each ARN
+	canon := a.arnPositions()
+	seen := make([]uint64, (len(canon)+63)/64)
+	add := func(q *Principal) {
+		if i := q.index - 1; i >= 0 && i < len(canon) && a.Model.Principals[i] == q {
+			c := canon[i]
+			if seen[c/64]&(1<<(c%64)) != 0 {
+				return
+			}
+			seen[c/64] |= 1 << (c % 64)
+		} else if slices.Contains(sum.Empowers, q.ARN) {
+			return // not of this model: never the case for a model's targets
+		}
+		sum.Empowers = append(sum.Empowers, q.ARN)
+	}
+	for i := range recs {
+		r := &recs[i]
+		k := slices.IndexFunc(sum.Actions, func(x EmpowerAction) bool { return x.Action == r.act })
+		if k < 0 {
+			sum.Actions = append(sum.Actions, EmpowerAction{Action: r.act})
+			k = len(sum.Actions) - 1
+		}
+		ea := &sum.Actions[k]
+		ea.Count++
+		if len(ea.First) < first {
+			ea.First = append(ea.First, r.empowerment(grants))
+		}
+		for _, q := range r.empowered() {
+			add(q)
+		}
+	}
+	return sum
+}
+
+// arnPositions gives, for each principal of the model by position, the
+// position of the first principal with the same ARN, computed once.
+func (a *Analysis) arnPositions() []int {
+	a.arnPosOnce.Do(func() {
+		first := make(map[string]int, len(a.Model.Principals))
+		a.arnPos = make([]int, len(a.Model.Principals))
+		for i, q := range a.Model.Principals {
+			if j, ok := first[q.ARN]; ok {
+				a.arnPos[i] = j
+				continue
+			}
+			first[q.ARN] = i
+			a.arnPos[i] = i
+		}
+	})
+	return a.arnPos
+}
+
+// empowerRec is one empowerment before it is built: sorting and
+// summarising move these small records, not Empowerments.
+type empowerRec struct {
+	t     *empowerTarget
+	act   string
+	kind  string
+	admin bool
+	grant int32 // into the grants of empowerRecs (Action and Resource left to fill)
+}
+
+func (r *empowerRec) empowerment(grants []Grant) Empowerment {
+	g := grants[r.grant]
+	g.Action, g.Resource = r.act, r.t.arn
+	e := Empowerment{Action: r.act, TargetARN: r.t.arn, TargetName: r.t.name, TargetKind: r.kind, Admin: r.admin, Grant: g}
+	e.Empowers = r.t.empowerARNs
+	if r.act == "iam:AddUserToGroup" {
+		e.Empowers = r.t.outsiderARNs // whoever is added: the users not in the group yet
+	}
+	return e
+}
+
+func (r *empowerRec) empowered() []*Principal {
+	if r.act == "iam:AddUserToGroup" {
+		return r.t.outsiders
+	}
+	return r.t.empowers
+}
+
+// empowerRecs finds p's empowerments as records, sorted, with the grants
+// they index.
+func (a *Analysis) empowerRecs(p *Principal) ([]empowerRec, []Grant) {
+	if p.Kind == KindGroup || (p.Kind == KindRole && p.Role.ServiceLinked()) || a.IsAdmin(p) {
+		return nil, nil
 	}
 	s := a.state(p)
 	own := map[string]bool{p.ARN: true}
@@ -77,7 +204,6 @@ func (a *Analysis) Empowerments(p *Principal) []Empowerment {
 			}
 		}
 	}
-	var out []Empowerment
 	ew := &empowerWork{s: s}
 	for _, kind := range []string{"user", "group", "role", "policy"} {
 		for _, act := range empowerActions[kind] {
@@ -87,70 +213,40 @@ func (a *Analysis) Empowerments(p *Principal) []Empowerment {
 			if !a.allowed(a.eval(s, p.Set, act, "", "")) {
 				continue
 			}
-			out = a.empowerTargets(out, ew, kind, act, own)
+			a.empowerTargets(ew, kind, act, own)
 		}
 	}
-	return sortEmpowerments(out)
+	sortEmpowerRecs(ew.recs)
+	return ew.recs, ew.grants
 }
 
-// sortEmpowerments orders administrator-capable changes first, then by
-// target and action, as a stable sort would: it sorts positions, not the
-// large records, and breaks ties by position.
-func sortEmpowerments(es []Empowerment) []Empowerment {
-	if len(es) < 2 {
-		return es
-	}
-	idx := make([]int32, len(es))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	slices.SortFunc(idx, func(i, j int32) int {
-		x, y := &es[i], &es[j]
-		if x.Admin != y.Admin {
-			if x.Admin {
+// sortEmpowerRecs orders administrator-capable changes first, then by
+// target and action; ties (a policy listed twice) keep their order.
+func sortEmpowerRecs(rs []empowerRec) {
+	slices.SortStableFunc(rs, func(x, y empowerRec) int {
+		if x.admin != y.admin {
+			if x.admin {
 				return -1
 			}
 			return 1
 		}
-		if c := strings.Compare(x.TargetARN, y.TargetARN); c != 0 {
+		if c := strings.Compare(x.t.arn, y.t.arn); c != 0 {
 			return c
 		}
-		if c := strings.Compare(x.Action, y.Action); c != 0 {
-			return c
-		}
-		return int(i - j)
+		return strings.Compare(x.act, y.act)
 	})
-	// es[k] = old es[idx[k]], in place, one cycle of the permutation at a
-	// time (idx[j] = j marks a placed position)
-	for k := range idx {
-		if idx[k] == int32(k) {
-			continue
-		}
-		tmp := es[k]
-		j := int32(k)
-		for {
-			next := idx[j]
-			idx[j] = j
-			if next == int32(k) {
-				es[j] = tmp
-				break
-			}
-			es[j] = es[next]
-			j = next
-		}
-	}
-	return es
 }
 
-// empowerWork is what one principal's Empowerments reuse between targets:
-// the request with iam:PolicyARN set to AdministratorAccess, and the last
-// grant built (consecutive targets are mostly allowed by the same
-// statements).
+// empowerWork is what one principal's empowerments collect and reuse
+// between targets: the records and grants, the request with iam:PolicyARN
+// set to AdministratorAccess, and the last grant built (consecutive
+// targets are mostly allowed by the same statements).
 type empowerWork struct {
 	s        *pstate
+	recs     []empowerRec
+	grants   []Grant
 	adminReq *policy.Request
 	last     policy.Result
-	lastG    Grant
 	haveLast bool
 }
 
@@ -158,10 +254,11 @@ type empowerTarget struct {
 	arn, name string
 	p         *Principal // nil for a policy
 	empowers  []*Principal
-	// empowerARNs: the ARNs of empowers; outsiders: for a group, the ARNs
-	// of the users not in it (whoever iam:AddUserToGroup may add).
-	empowerARNs []string
-	outsiders   []string
+	// empowerARNs: the ARNs of empowers; outsiders: for a group, the users
+	// not in it (whoever iam:AddUserToGroup may add).
+	empowerARNs  []string
+	outsiders    []*Principal
+	outsiderARNs []string
 	// reach: no permissions boundary keeps the change from making an
 	// empowered principal administrator (for a group, also when it has no
 	// members yet); groupAdmin: the group's own policies are administrator.
@@ -189,6 +286,7 @@ func (a *Analysis) computeEmpowerCandidates(kind string) []empowerTarget {
 		members := a.groupMembers()
 		for _, g := range a.sortedGroups() {
 			out = append(out, empowerTarget{arn: g.ARN, name: g.Name, p: g, empowers: members[g.Name], outsiders: a.outsiders(members[g.Name])})
+			out[len(out)-1].outsiderARNs = principalARNs(out[len(out)-1].outsiders)
 		}
 	case "role":
 		for _, r := range a.roles {
@@ -228,28 +326,27 @@ func principalARNs(ps []*Principal) []string {
 	return out
 }
 
-// outsiders returns the ARNs of the users not among members, in model
-// order.
-func (a *Analysis) outsiders(members []*Principal) []string {
+// outsiders returns the users not among members, in model order.
+func (a *Analysis) outsiders(members []*Principal) []*Principal {
 	in := make(map[*Principal]bool, len(members))
 	for _, m := range members {
 		in[m] = true
 	}
-	var out []string
+	var out []*Principal
 	for _, u := range a.users {
 		if !in[u] {
-			out = append(out, u.ARN)
+			out = append(out, u)
 		}
 	}
 	return out
 }
 
-// empowerTargets appends to out the changes of one action on the targets
-// of one kind. The principal itself is never among a visited target's
-// empowered principals (own holds itself, its groups and the policies
-// attached to it, and a user never gets iam:AddUserToGroup here), so the
-// target's precomputed ARN lists are used as they are.
-func (a *Analysis) empowerTargets(out []Empowerment, ew *empowerWork, kind, act string, own map[string]bool) []Empowerment {
+// empowerTargets records the changes of one action on the targets of one
+// kind. The principal itself is never among a visited target's empowered
+// principals (own holds itself, its groups and the policies attached to
+// it, and a user never gets iam:AddUserToGroup here), so the target's
+// precomputed lists are used as they are.
+func (a *Analysis) empowerTargets(ew *empowerWork, kind, act string, own map[string]bool) {
 	s := ew.s
 	// When no statement covering the action names a resource, every
 	// target gets the same answer: evaluate once.
@@ -285,30 +382,22 @@ func (a *Analysis) empowerTargets(out []Empowerment, ew *empowerWork, kind, act 
 		if !a.allowed(r) {
 			continue
 		}
-		e := Empowerment{Action: act, TargetARN: t.arn, TargetName: t.name, TargetKind: kind, Grant: ew.grant(a, r, act, t.arn)}
-		e.Empowers = t.empowerARNs
-		if act == "iam:AddUserToGroup" {
-			e.Empowers = t.outsiders // whoever is added: the users not in the group yet
-		}
-		e.Admin = a.empowersAdmin(ew, act, t, independent, &adminMemo)
-		out = append(out, e)
+		ew.recs = append(ew.recs, empowerRec{t: t, act: act, kind: kind, grant: ew.grant(a, r, act, t.arn),
+			admin: a.empowersAdmin(ew, act, t, independent, &adminMemo)})
 	}
-	return out
 }
 
-// grant is Analysis.grant, reusing the statements and conditions of the
-// last grant when the result names the same statements (only Resource
-// differs between targets then).
-func (ew *empowerWork) grant(a *Analysis, r policy.Result, act, resource string) Grant {
+// grant records a.grant's answer and returns its index, reusing the last
+// one when the result names the same statements (only Action and Resource
+// differ between targets then, and the records carry those).
+func (ew *empowerWork) grant(a *Analysis, r policy.Result, act, resource string) int32 {
 	if ew.haveLast && r.Decision == policy.Allowed && ew.last.Decision == policy.Allowed &&
 		len(r.AllowIf) == 0 && len(ew.last.AllowIf) == 0 && sameMatches(r.Allows, ew.last.Allows) {
-		g := ew.lastG
-		g.Action, g.Resource = act, resource
-		return g
+		return int32(len(ew.grants) - 1)
 	}
-	g := a.grant(ew.s.p, r, act, resource)
-	ew.last, ew.lastG, ew.haveLast = r, g, true
-	return g
+	ew.grants = append(ew.grants, a.grant(ew.s.p, r, act, resource))
+	ew.last, ew.haveLast = r, true
+	return int32(len(ew.grants) - 1)
 }
 
 // sameMatches: the same statements of the same policies, none waiting on

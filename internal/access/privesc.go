@@ -63,6 +63,8 @@ type Analysis struct {
 	rolesByARN     byARN
 	hypo           sync.Map // *Principal -> *pstate: a user as if it had joined a group (grouphop.go)
 	empowerCands   sync.Map // target kind -> []empowerTarget (empower.go)
+	arnPosOnce     sync.Once
+	arnPos         []int    // model position -> first position with the same ARN (empower.go)
 	policyBits     sync.Map // *policy.Policy -> []uint64: powerActions its Allow statements cover (power.go)
 	groupActs      sync.Map // groupAction -> bool (grouphop.go)
 	satisfiable    sync.Map // *policy.Statement -> bool: its open conditions can hold (satisfy.go)

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/iamspect/iamspect/internal/access"
@@ -74,66 +73,52 @@ func grantResult(r *Rule, a *snapshot.Account, an *access.Analysis, p *access.Pr
 	if an.IsAdmin(p) {
 		return r.principalResult(Pass, a, p, "%s is administrator: it can change anyone's permissions, and principal-admin-access reports that.", kindLabel(p))
 	}
-	es := an.Empowerments(p)
-	if len(es) == 0 {
+	sum := an.EmpowermentSummary(p, targetsShown+1)
+	if sum == nil {
 		if probs := ownProblems(p); len(probs) > 0 {
 			return r.principalResult(Unknown, a, p, "%s can change no other principal's permissions with the policies that could be read, but %s.", kindLabel(p), joinList(probs))
 		}
 		return r.principalResult(Pass, a, p, "%s can change no other principal's permissions (beyond what privilege-escalation reports).", kindLabel(p))
 	}
-	ev := empowerEvidence(es)
-	res := withEvidence(r.principalResult(Fail, a, p, "%s", empowerMessage(p, es, ev.Principals)), ev)
-	if !es[0].Admin { // administrator-capable changes sort first
+	res := withEvidence(r.principalResult(Fail, a, p, "%s", empowerMessage(p, sum)), empowerEvidence(sum))
+	if !sum.Admin { // administrator-capable changes sort first
 		res.Severity = Medium
 	}
 	return res
 }
 
+// targetsShown and principalsShown: how many targets per action and
+// principals empowered a message names before "and N more".
+const (
+	targetsShown    = 4
+	principalsShown = 8
+)
+
 // empowerMessage: what the principal can change, on which targets, by
-// which statements, and the principals it could empower (empowered: every
-// distinct ARN of the Empowers lists, in order, as empowerEvidence gives
-// them). Only the targets and names the message shows are formatted.
-func empowerMessage(p *access.Principal, es []access.Empowerment, empowered []string) string {
+// which statements, and the principals it could empower.
+func empowerMessage(p *access.Principal, sum *access.EmpowerSummary) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s can change the permissions of principals it cannot use itself", kindLabel(p))
-	if es[0].Admin {
+	if sum.Admin {
 		b.WriteString(", and could make them administrators")
 	}
 	b.WriteString(":")
 	// One clause per action, in the order first met (administrator-capable
 	// first).
-	const shown = 4
-	type clause struct {
-		action  string
-		first   *access.Empowerment
-		targets []string // the first shown+1 at most
-		n       int
-	}
-	var clauses []clause
-	for i := range es {
-		e := &es[i]
-		k := slices.IndexFunc(clauses, func(c clause) bool { return c.action == e.Action })
-		if k < 0 {
-			clauses = append(clauses, clause{action: e.Action, first: e})
-			k = len(clauses) - 1
-		}
-		c := &clauses[k]
-		c.n++
-		if len(c.targets) <= shown {
-			t := e.TargetKind + " " + e.TargetName
+	for i, ea := range sum.Actions {
+		targets := make([]string, len(ea.First))
+		for k, e := range ea.First {
+			targets[k] = e.TargetKind + " " + e.TargetName
 			if e.Admin {
-				t += " (to administrator)"
+				targets[k] += " (to administrator)"
 			}
-			c.targets = append(c.targets, t)
 		}
-	}
-	for i, c := range clauses {
 		sep := ";"
-		if i == len(clauses)-1 {
+		if i == len(sum.Actions)-1 {
 			sep = "."
 		}
-		g := c.first.Grant
-		fmt.Fprintf(&b, " %s on %s", c.action, summarizeCount(c.targets, c.n, shown))
+		g := ea.First[0].Grant
+		fmt.Fprintf(&b, " %s on %s", ea.Action, summarizeCount(targets, ea.Count, targetsShown))
 		if len(g.Statements) > 0 {
 			fmt.Fprintf(&b, " (%s)", strings.Join(g.Statements, ", "))
 		}
@@ -142,41 +127,21 @@ func empowerMessage(p *access.Principal, es []access.Empowerment, empowered []st
 		}
 		b.WriteString(sep)
 	}
-	if len(empowered) > 0 {
-		const named = 8
-		names := make([]string, 0, min(len(empowered), named+1))
-		for _, arn := range empowered[:min(len(empowered), named+1)] {
+	if n := len(sum.Empowers); n > 0 {
+		names := make([]string, 0, min(n, principalsShown+1))
+		for _, arn := range sum.Empowers[:min(n, principalsShown+1)] {
 			names = append(names, shortResource(arn))
 		}
-		fmt.Fprintf(&b, " Principals it could empower: %s.", summarizeCount(names, len(empowered), named))
+		fmt.Fprintf(&b, " Principals it could empower: %s.", summarizeCount(names, n, principalsShown))
 	}
 	return b.String()
 }
 
 // empowerEvidence: the IAM actions and the principals they could empower.
-// Lists shared between empowerments (a target's, under two actions) are
-// walked once.
-func empowerEvidence(es []access.Empowerment) *Evidence {
-	ev := &Evidence{}
-	seen := map[string]bool{}
-	walked := map[*string]int{}
-	for _, e := range es {
-		if !slices.Contains(ev.Actions, e.Action) {
-			ev.Actions = append(ev.Actions, e.Action)
-		}
-		if len(e.Empowers) == 0 {
-			continue
-		}
-		if n, ok := walked[&e.Empowers[0]]; ok && n >= len(e.Empowers) {
-			continue
-		}
-		walked[&e.Empowers[0]] = len(e.Empowers)
-		for _, who := range e.Empowers {
-			if !seen[who] {
-				seen[who] = true
-				ev.Principals = append(ev.Principals, who)
-			}
-		}
+func empowerEvidence(sum *access.EmpowerSummary) *Evidence {
+	ev := &Evidence{Principals: sum.Empowers}
+	for _, ea := range sum.Actions {
+		ev.Actions = append(ev.Actions, ea.Action)
 	}
 	return ev
 }
