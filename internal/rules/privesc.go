@@ -134,7 +134,11 @@ func openRoles(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) map[stri
 
 // splitOpen separates the assumptions of roles anyone can assume (sts-001
 // on an open role) from the principal's own findings.
+// When there is none (most principals), fs itself is returned, uncopied.
 func splitOpen(fs []access.Finding, open map[string]bool) (own, viaOpen []access.Finding) {
+	if !slices.ContainsFunc(fs, func(f access.Finding) bool { return f.Method.ID == "sts-001" && open[f.TargetARN] }) {
+		return fs, nil
+	}
 	for _, f := range fs {
 		if f.Method.ID == "sts-001" && open[f.TargetARN] {
 			viaOpen = append(viaOpen, f)
@@ -343,23 +347,30 @@ func unionGains(an *access.Analysis, p *access.Principal, fs []access.Finding) s
 // groupFindings gathers the findings of each method (they are sorted by
 // method ID), then puts the methods that reach administrator first and,
 // within a method, the administrator targets first.
+//
+// A group already in order is a window on fs (never written to: the
+// findings are the analysis's); only the others are copied to be sorted.
 func groupFindings(fs []access.Finding) [][]access.Finding {
-	var out [][]access.Finding
-	for _, f := range fs {
-		if n := len(out); n > 0 && out[n-1][0].Method == f.Method {
-			out[n-1] = append(out[n-1], f)
-			continue
-		}
-		out = append(out, []access.Finding{f})
-	}
 	rank := func(f access.Finding) int {
 		if f.ToAdmin {
 			return 0
 		}
 		return 1
 	}
-	for _, g := range out {
-		slices.SortStableFunc(g, func(x, y access.Finding) int { return rank(x) - rank(y) })
+	byRank := func(x, y access.Finding) int { return rank(x) - rank(y) }
+	var out [][]access.Finding
+	for i := 0; i < len(fs); {
+		j := i + 1
+		for j < len(fs) && fs[j].Method == fs[i].Method {
+			j++
+		}
+		g := fs[i:j:j]
+		if !slices.IsSortedFunc(g, byRank) {
+			g = slices.Clone(g)
+			slices.SortStableFunc(g, byRank)
+		}
+		out = append(out, g)
+		i = j
 	}
 	slices.SortStableFunc(out, func(x, y []access.Finding) int { return rank(x[0]) - rank(y[0]) })
 	return out
