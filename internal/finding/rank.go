@@ -48,7 +48,8 @@ func (r Result) Breadth() int {
 			n++
 		}
 	}
-	return n
+	// A list cut to MaxEvidencePrincipals counts all it held.
+	return max(n, r.Evidence.PrincipalsTotal)
 }
 
 // Rank orders results most important first: status as Sort does (FAIL

@@ -1,6 +1,8 @@
 package finding
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -48,4 +50,31 @@ func TestReachAndBreadth(t *testing.T) {
 			t.Errorf("case %d: reach %d breadth %d, want %d %d", i, c.r.Reach(), c.r.Breadth(), c.reach, c.breadth)
 		}
 	}
+}
+
+// A long principal list is cut to MaxEvidencePrincipals with its count
+// kept, and ranking still counts every principal.
+func TestCapPrincipals(t *testing.T) {
+	var many []string
+	for i := range MaxEvidencePrincipals + 50 {
+		many = append(many, fmt.Sprintf("arn:aws:iam::111122223333:user/u%03d", i))
+	}
+	long := Result{Evidence: &Evidence{Principals: slices.Clone(many)}}
+	long.Evidence.CapPrincipals()
+	if got := len(long.Evidence.Principals); got != MaxEvidencePrincipals {
+		t.Fatalf("kept %d principals, want %d", got, MaxEvidencePrincipals)
+	}
+	if long.Evidence.PrincipalsTotal != len(many) || long.Evidence.Principals[0] != many[0] {
+		t.Fatalf("total %d first %q", long.Evidence.PrincipalsTotal, long.Evidence.Principals[0])
+	}
+	if long.Breadth() != len(many) {
+		t.Errorf("breadth %d, want %d", long.Breadth(), len(many))
+	}
+	short := &Evidence{Principals: many[:3]}
+	short.CapPrincipals()
+	if len(short.Principals) != 3 || short.PrincipalsTotal != 0 {
+		t.Errorf("a short list changed: %d, total %d", len(short.Principals), short.PrincipalsTotal)
+	}
+	var none *Evidence
+	none.CapPrincipals() // no evidence: nothing to do, no panic
 }

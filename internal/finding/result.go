@@ -65,10 +65,31 @@ type Evidence struct {
 	// Threshold is the configured limit the age was compared with.
 	Threshold *int `json:"threshold,omitempty"`
 	// Principals are other principals the finding names (who can assume a
-	// role, who could be empowered).
+	// role, who could be empowered), at most MaxEvidencePrincipals of them.
 	Principals []string `json:"principals,omitempty"`
+	// PrincipalsTotal is how many principals there were when Principals was
+	// cut to MaxEvidencePrincipals (report schema 2.3); zero when it was not.
+	PrincipalsTotal int `json:"principals_total,omitempty"`
 	// Path is an escalation or assume-role chain, first step first.
 	Path []string `json:"path,omitempty"`
+}
+
+// MaxEvidencePrincipals bounds the principals one result lists. A role
+// allowed iam:AttachUserPolicy on "*" could empower every user of the
+// account: listing them all in every such result makes the report grow
+// with the square of the account (1.2 GB at 10,000 users and roles), and
+// no reader goes past the first hundred. The count is kept.
+const MaxEvidencePrincipals = 100
+
+// CapPrincipals cuts the evidence's principal list to
+// MaxEvidencePrincipals, recording how many there were. The kept ones are
+// copied so that the long list can be freed.
+func (e *Evidence) CapPrincipals() {
+	if e == nil || len(e.Principals) <= MaxEvidencePrincipals {
+		return
+	}
+	e.PrincipalsTotal = len(e.Principals)
+	e.Principals = slices.Clone(e.Principals[:MaxEvidencePrincipals])
 }
 
 // Fingerprint identifies a result across scans: rule, account and resource.

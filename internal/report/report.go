@@ -20,7 +20,7 @@ import (
 // (docs/output.md), MAJOR.MINOR: a minor version only adds optional fields,
 // which older readers ignore; a major version changes or removes fields, and
 // Load migrates every older major to this one (migrate.go).
-const SchemaVersion = "2.2"
+const SchemaVersion = "2.3"
 
 // Report is a finished scan, ready to render. It is self-contained: every
 // writer renders it without the live rule catalogue, so a report saved by

@@ -122,6 +122,10 @@ func (o *Outcome) add(r *rules.Rule, accountID string, res []finding.Result, err
 		o.Errors = append(o.Errors, re)
 		return
 	}
+	// Cut long evidence lists as each rule answers, before results pile up.
+	for i := range res {
+		res[i].Evidence.CapPrincipals()
+	}
 	o.Results = append(o.Results, res...)
 }
 

@@ -2,10 +2,12 @@ package scan_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/rules"
 	"github.com/iamspect/iamspect/internal/scan"
 	"github.com/iamspect/iamspect/internal/snapshot"
@@ -50,5 +52,28 @@ func TestCanceledContext(t *testing.T) {
 	cancel()
 	if _, err := scan.Run(ctx, snapshot.NewBuilder("1", t0).Build(), scan.Options{}); err == nil {
 		t.Fatal("want error")
+	}
+}
+
+// A rule naming thousands of principals in one result is cut to
+// finding.MaxEvidencePrincipals as it answers, with the count kept.
+func TestLongEvidenceIsCut(t *testing.T) {
+	wide := &rules.Rule{ID: "wide", Severity: rules.Low,
+		CheckAccount: func(*rules.Rule, *rules.Context, *snapshot.Snapshot, *snapshot.Account) []rules.Result {
+			ps := make([]string, 3000)
+			for i := range ps {
+				ps[i] = fmt.Sprintf("arn:aws:iam::123456789012:user/u%d", i)
+			}
+			return []rules.Result{{RuleID: "wide", Status: rules.Fail, AccountID: "123456789012",
+				ResourceARN: "arn:aws:iam::123456789012:role/r", Evidence: &finding.Evidence{Principals: ps}}}
+		}}
+	s := snapshot.NewBuilder("123456789012", t0).Build()
+	out, err := scan.Run(context.Background(), s, scan.Options{Rules: []*rules.Rule{wide}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := out.Results[0].Evidence
+	if len(e.Principals) != finding.MaxEvidencePrincipals || e.PrincipalsTotal != 3000 || e.Principals[0] != "arn:aws:iam::123456789012:user/u0" {
+		t.Fatalf("kept %d of %d, first %q", len(e.Principals), e.PrincipalsTotal, e.Principals[0])
 	}
 }

@@ -433,6 +433,9 @@ func productFields(r *report.Report, res *finding.Result) map[string]string {
 			add("Threshold", fmt.Sprint(*e.Threshold))
 		}
 		add("Principals", strings.Join(e.Principals, ","))
+		if e.PrincipalsTotal > 0 {
+			add("PrincipalsTotal", fmt.Sprint(e.PrincipalsTotal))
+		}
 		add("Path", strings.Join(e.Path, " -> "))
 	}
 	for k, v := range m {
