@@ -61,12 +61,19 @@ func (a *Analysis) computeSplit(s *pstate) *assumeSplit {
 	acct := policy.AccountOf(p.ARN)
 	sp := &assumeSplit{}
 	var x *docIndex
+	scoped := false
 	if indep {
 		x = a.sharedDocs(acct)
-	} else if sts, key, ok := scopedStatements(p.Set); ok {
-		x = a.scopedDocs(acct, sts, key)
+	} else if ms, key, ok := scopedStatements(p.Set); ok {
+		if d := a.sparseDocs(acct, ms, key); d != nil {
+			sp.class, scoped = a.sparseClass(s, d), true
+		} else {
+			x = a.scopedDocs(acct, ms, key)
+		}
 	}
-	if x != nil {
+	switch {
+	case scoped:
+	case x != nil:
 		verdicts := make([]byte, len(x.byDoc))
 		for i, rs := range x.byDoc {
 			res := a.assumeResult(s, rs[0])
@@ -79,7 +86,7 @@ func (a *Analysis) computeSplit(s *pstate) *assumeSplit {
 			}
 		}
 		sp.class = a.classFor(x, verdicts)
-	} else { // role by role
+	default: // role by role
 		cands = append(cands, a.trustAnyone...)
 		if acct != "" && a.allowed(a.eval(s, p.Set, "sts:AssumeRole", "", "")) {
 			// A trust naming the account root needs the identity allow too:

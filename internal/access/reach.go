@@ -1,13 +1,9 @@
 package access
 
 import (
-	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/iamspect/iamspect/internal/policy"
 )
 
 // Roles that trust "*" (anyone) are the shape that makes role assumption
@@ -33,7 +29,9 @@ type assumeClass struct {
 type anyoneIndex struct {
 	mu     sync.Mutex
 	byAcct map[string]*docIndex
-	scoped map[string]*docIndex // by account and scopedKey
+	scoped map[string]*docIndex    // by account and scopedStatements key
+	sparse map[string]*sparseIndex // the same, for Resource patterns only
+	order  map[string]*baseOrder   // by account
 }
 
 type docIndex struct {
@@ -99,27 +97,34 @@ func (a *Analysis) classFor(x *docIndex, verdicts []byte) *assumeClass {
 	if c, ok := x.classes[string(verdicts)]; ok {
 		return c
 	}
-	c := &assumeClass{cond: map[*Principal]bool{}}
+	var roles []Assumption
 	for i, v := range verdicts {
 		for _, r := range x.byDoc[i] {
 			if v != 0 {
-				c.roles = append(c.roles, Assumption{Role: r, Conditional: v == 2})
-				if v == 2 {
-					c.cond[r] = true
-				}
+				roles = append(roles, Assumption{Role: r, Conditional: v == 2})
 			}
 		}
 	}
-	if len(c.roles) == 0 {
-		c = nil
-	} else {
-		slices.SortFunc(c.roles, func(p, q Assumption) int { return strings.Compare(p.Role.ARN, q.Role.ARN) })
-		c.ps = make([]*Principal, len(c.roles))
-		for i, as := range c.roles {
-			c.ps[i] = as.Role
+	c := newClass(roles)
+	x.classes[string(verdicts)] = c
+	return c
+}
+
+// newClass makes the class of these roles (nil when there are none),
+// sorting them by ARN.
+func newClass(roles []Assumption) *assumeClass {
+	if len(roles) == 0 {
+		return nil
+	}
+	c := &assumeClass{roles: roles, cond: map[*Principal]bool{}}
+	slices.SortFunc(c.roles, func(p, q Assumption) int { return strings.Compare(p.Role.ARN, q.Role.ARN) })
+	c.ps = make([]*Principal, len(c.roles))
+	for i, as := range c.roles {
+		c.ps[i] = as.Role
+		if as.Conditional {
+			c.cond[as.Role] = true
 		}
 	}
-	x.classes[string(verdicts)] = c
 	return c
 }
 
@@ -412,89 +417,3 @@ func (g *graph) chains(p *Principal, max int) []Chain {
 
 // cancelled reports whether the analysis's context is done.
 func (a *Analysis) cancelled() bool { return a.Ctx != nil && a.Ctx.Err() != nil }
-
-// Principals whose sts:AssumeRole statements name particular roles
-// ("role/team-*") get classes too: within one trust document, the answer
-// for a role depends only on which of those statements match the role's
-// ARN. The roles are grouped once per distinct set of such statements
-// (principals holding the same policies share the statement values, since
-// each document is compiled once) by trust document and match pattern;
-// each principal then evaluates one role per group.
-
-// scopedStatements returns the statements of the set that cover
-// sts:AssumeRole and name particular resources, and a key identifying that
-// set; ok is false when a pattern holds a policy variable (its match would
-// depend on the principal).
-func scopedStatements(set *policy.Set) (sts []*policy.Statement, key string, ok bool) {
-	var b strings.Builder
-	layers := append([][]*policy.Policy{set.Identity, set.Boundary}, set.SCPs...)
-	for _, l := range layers {
-		for _, pol := range l {
-			for _, st := range pol.Doc.Statements {
-				if !coversAction(st, "sts:AssumeRole") {
-					continue
-				}
-				pats := st.Resource
-				if st.NotResource != nil {
-					pats = st.NotResource
-				} else if !slices.ContainsFunc(pats, func(r string) bool { return r != "*" }) {
-					continue // every resource alike
-				}
-				if pol.Doc.VariablesEnabled() && slices.ContainsFunc(pats, func(r string) bool { return strings.Contains(r, "${") }) {
-					return nil, "", false
-				}
-				sts = append(sts, st)
-				fmt.Fprintf(&b, "%p;", st)
-			}
-		}
-	}
-	return sts, b.String(), true
-}
-
-// stmtMatches reports whether a statement's resources cover arn.
-func stmtMatches(st *policy.Statement, arn string) bool {
-	if st.NotResource != nil {
-		return !slices.ContainsFunc(st.NotResource, func(p string) bool { return policy.MatchARN(p, arn) })
-	}
-	return slices.ContainsFunc(st.Resource, func(p string) bool { return policy.MatchARN(p, arn) })
-}
-
-// scopedDocs groups the shared roles of account acct by trust document
-// and by which of the statements match them.
-func (a *Analysis) scopedDocs(acct string, sts []*policy.Statement, key string) *docIndex {
-	a.anyone.mu.Lock()
-	defer a.anyone.mu.Unlock()
-	x := &a.anyone
-	if x.scoped == nil {
-		x.scoped = map[string]*docIndex{}
-	}
-	k := acct + "|" + key
-	if d, ok := x.scoped[k]; ok {
-		return d
-	}
-	base := a.sharedDocsLocked(acct)
-	d := &docIndex{classes: map[string]*assumeClass{}}
-	idx := map[string]int{}
-	mask := make([]byte, len(sts)+1)
-	for i, rs := range base.byDoc {
-		for _, r := range rs {
-			for j, st := range sts {
-				mask[j] = '0'
-				if stmtMatches(st, r.ARN) {
-					mask[j] = '1'
-				}
-			}
-			mask[len(sts)] = '|'
-			g := string(mask) + strconv.Itoa(i)
-			n, ok := idx[g]
-			if !ok {
-				n = len(d.byDoc)
-				idx[g] = n
-				d.byDoc = append(d.byDoc, nil)
-			}
-			d.byDoc[n] = append(d.byDoc[n], r) // stays sorted by ARN
-		}
-	}
-	x.scoped[k] = d
-	return d
-}

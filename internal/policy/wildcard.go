@@ -2,6 +2,7 @@ package policy
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -193,7 +194,35 @@ func (a arnGlob) match(arn string) bool {
 // MatchARN reports whether arn matches pattern the way ArnLike and the
 // Resource element compare: per colon-separated segment, case-sensitively.
 // To match one pattern against many ARNs, compile it once with NewARNMatcher.
-func MatchARN(pattern, arn string) bool { return newARNGlob(newGlob(pattern)).match(arn) }
+func MatchARN(pattern, arn string) bool { return cachedARNGlob(pattern).match(arn) }
+
+// maxARNGlobs bounds the cache of compiled MatchARN patterns: the patterns
+// come from the scanned policies (hostile input), so a scan holding more
+// distinct patterns than this starts the cache afresh rather than growing
+// without end.
+const maxARNGlobs = 4096
+
+// arnGlobs caches compiled MatchARN patterns: the role-assumption analysis
+// matches the same few patterns against every role, and compiling one costs
+// more than matching it.
+var arnGlobs struct {
+	sync.Mutex
+	m map[string]*arnGlob
+}
+
+func cachedARNGlob(pattern string) *arnGlob {
+	arnGlobs.Lock()
+	defer arnGlobs.Unlock()
+	if g, ok := arnGlobs.m[pattern]; ok {
+		return g
+	}
+	if arnGlobs.m == nil || len(arnGlobs.m) >= maxARNGlobs {
+		arnGlobs.m = make(map[string]*arnGlob, 64)
+	}
+	g := newARNGlob(newGlob(pattern))
+	arnGlobs.m[strings.Clone(pattern)] = &g
+	return &g
+}
 
 // ARNMatcher is an ARN pattern compiled once for many matches.
 type ARNMatcher struct{ g arnGlob }
