@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -134,5 +135,28 @@ func TestMatchWildcardFoldActions(t *testing.T) {
 		if got := MatchWildcardFold(c.p, c.s); got != c.want {
 			t.Errorf("MatchWildcardFold(%q, %q) = %v", c.p, c.s, got)
 		}
+	}
+}
+
+// MatchARN caches compiled patterns; the cache answers as a fresh
+// compilation does and stays bounded however many patterns a scan holds.
+func TestMatchARNCacheBounded(t *testing.T) {
+	const pat = "arn:aws:iam::111122223333:role/team-0?-*"
+	for range 2 {
+		if !MatchARN(pat, "arn:aws:iam::111122223333:role/team-03-x") || MatchARN(pat, "arn:aws:iam::111122223333:role/team-13-x") {
+			t.Fatalf("MatchARN(%q) wrong on a cached pattern", pat)
+		}
+	}
+	for i := range maxARNGlobs + 10 {
+		p := fmt.Sprintf("arn:aws:iam::111122223333:role/r%d-*", i)
+		if !MatchARN(p, fmt.Sprintf("arn:aws:iam::111122223333:role/r%d-a", i)) || MatchARN(p, "arn:aws:iam::111122223333:role/other") {
+			t.Fatalf("MatchARN(%q) wrong", p)
+		}
+	}
+	arnGlobs.Lock()
+	n := len(arnGlobs.m)
+	arnGlobs.Unlock()
+	if n > maxARNGlobs {
+		t.Errorf("the cache holds %d patterns, more than %d", n, maxARNGlobs)
 	}
 }
