@@ -347,8 +347,14 @@ notifications:
 	if ev.Kind != notify.KindFindings || ev.Target != "northwind" || len(ev.Findings) != len(newFPs) || strings.Contains(string(body), "s3cret") {
 		t.Errorf("event %s", body)
 	}
+	// The delivery is logged after the webhook has answered: wait for it.
 	var ds struct{ Deliveries []store.Delivery }
-	getJSON(t, r.base+"/api/v1/deliveries", &ds)
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		getJSON(t, r.base+"/api/v1/deliveries", &ds)
+		if len(ds.Deliveries) > 0 || time.Now().After(deadline) {
+			break
+		}
+	}
 	if len(ds.Deliveries) != 1 || !ds.Deliveries[0].OK || ds.Deliveries[0].Channel != "sec-hook" {
 		t.Errorf("delivery log %+v", ds.Deliveries)
 	}
