@@ -18,6 +18,7 @@ import (
 	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/store"
 	"github.com/iamspect/iamspect/internal/version"
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 //go:embed web/*.html web/assets
@@ -25,6 +26,8 @@ var webFS embed.FS
 
 var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	"fmtTime": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
+	// noun writes "finding" or "findings" for a count, as people write it.
+	"noun": wording.Noun,
 	"json": func(v any) string {
 		b, err := json.Marshal(v)
 		if err != nil {

@@ -87,7 +87,7 @@ func TestDashboardPages(t *testing.T) {
 		{"/", "Open findings over time"},
 		{"/", "<polyline"},
 		{"/", "northwind"},
-		{"/findings?state=active", "finding(s)"},
+		{"/findings?state=active", "</span> findings"},
 		{"/findings?state=new&target=northwind", newF.ResourceName},
 		{"/findings?severity=high&state=resolved", "resolved"},
 		{"/findings/northwind/" + newF.Fingerprint, "Fix"},
