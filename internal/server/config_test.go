@@ -52,7 +52,7 @@ notifications:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Targets) != 3 || c.Targets[0].schedule.String() != "cron 0 */6 * * *" || c.Targets[1].schedule.String() != "every 6h0m0s" {
+	if len(c.Targets) != 3 || c.Targets[0].schedule.String() != "cron 0 */6 * * *" || c.Targets[1].schedule.String() != "every 6 hours" {
 		t.Fatalf("%+v", c.Targets)
 	}
 	if c.Targets[0].Suppressions != filepath.Join(dir, "supp.yaml") || c.Targets[2].Snapshot != filepath.Join(dir, "snap.json") {

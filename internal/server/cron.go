@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/iamspect/iamspect/internal/wording"
 )
 
 // Schedule says when a target is scanned next.
@@ -40,7 +42,7 @@ func ParseSchedule(s string) (Schedule, error) {
 type every time.Duration
 
 func (e every) Next(t time.Time) time.Time { return t.Add(time.Duration(e)) }
-func (e every) String() string             { return "every " + time.Duration(e).String() }
+func (e every) String() string             { return "every " + wording.Duration(time.Duration(e)) }
 
 // Cron is a parsed cron expression: a bit set per field.
 type Cron struct {

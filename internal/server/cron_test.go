@@ -66,7 +66,7 @@ func TestScheduleErrors(t *testing.T) {
 		}
 	}
 	s, err := ParseSchedule("15m")
-	if err != nil || s.Next(time.Unix(0, 0)).Sub(time.Unix(0, 0)) != 15*time.Minute || s.String() != "every 15m0s" {
+	if err != nil || s.Next(time.Unix(0, 0)).Sub(time.Unix(0, 0)) != 15*time.Minute || s.String() != "every 15 minutes" {
 		t.Fatalf("interval: %v %v", s, err)
 	}
 }
