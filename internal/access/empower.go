@@ -9,8 +9,11 @@ package access
 // administrator.
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
+	"sync"
+	"unsafe"
 
 	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
@@ -56,7 +59,9 @@ const AdministratorAccessARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 // and groups get none. The Empowers lists and Grant.Statements may be
 // shared between empowerments and principals: callers must not modify them.
 func (a *Analysis) Empowerments(p *Principal) []Empowerment {
-	recs, grants := a.empowerRecs(p)
+	ew := a.empowerRecs(p)
+	defer ew.release()
+	recs, grants := ew.recs, ew.grants
 	if len(recs) == 0 {
 		return nil
 	}
@@ -77,9 +82,11 @@ type EmpowerSummary struct {
 	Admin bool
 	// Actions: one per action, in the order of Empowerments.
 	Actions []EmpowerAction
-	// Empowers: every distinct principal ARN of the empowerments' Empowers
-	// lists, in the order of Empowerments.
-	Empowers []string
+	// Empowers: the first distinct principal ARNs of the empowerments'
+	// Empowers lists, in the order of Empowerments (at most the number
+	// asked for); EmpowersTotal: how many distinct ones there are.
+	Empowers      []string
+	EmpowersTotal int
 }
 
 // EmpowerAction: the empowerments of one action.
@@ -92,29 +99,16 @@ type EmpowerAction struct {
 }
 
 // EmpowermentSummary summarises Empowerments(p), keeping at most first
-// empowerments per action. Nil when there are none.
-func (a *Analysis) EmpowermentSummary(p *Principal, first int) *EmpowerSummary {
-	recs, grants := a.empowerRecs(p)
+// empowerments per action and maxEmpowers empowered principals (all of
+// them counted). Nil when there are none.
+func (a *Analysis) EmpowermentSummary(p *Principal, first, maxEmpowers int) *EmpowerSummary {
+	ew := a.empowerRecs(p)
+	defer ew.release()
+	recs, grants := ew.recs, ew.grants
 	if len(recs) == 0 {
 		return nil
 	}
 	sum := &EmpowerSummary{Admin: recs[0].admin}
-	// distinct by ARN (as Empowers lists ARNs), through the position of
-	// the first principal with each ARN
-	canon := a.arnPositions()
-	seen := make([]uint64, (len(canon)+63)/64)
-	add := func(q *Principal) {
-		if i := q.index - 1; i >= 0 && i < len(canon) && a.Model.Principals[i] == q {
-			c := canon[i]
-			if seen[c/64]&(1<<(c%64)) != 0 {
-				return
-			}
-			seen[c/64] |= 1 << (c % 64)
-		} else if slices.Contains(sum.Empowers, q.ARN) {
-			return // not of this model: never the case for a model's targets
-		}
-		sum.Empowers = append(sum.Empowers, q.ARN)
-	}
 	for i := range recs {
 		r := &recs[i]
 		k := slices.IndexFunc(sum.Actions, func(x EmpowerAction) bool { return x.Action == r.act })
@@ -127,11 +121,99 @@ func (a *Analysis) EmpowermentSummary(p *Principal, first int) *EmpowerSummary {
 		if len(ea.First) < first {
 			ea.First = append(ea.First, r.empowerment(grants))
 		}
-		for _, q := range r.empowered() {
-			add(q)
+	}
+	sum.Empowers, sum.EmpowersTotal = a.empoweredUnion(recs, maxEmpowers)
+	return sum
+}
+
+// empoweredUnion returns the first max distinct principal ARNs of the
+// records' empowered lists, in order, and how many distinct ones there are
+// in all. Distinct by ARN, through the position of the first principal
+// with each ARN. A long list (a group's outsiders, a policy attached to
+// many) has a bitset of those positions shared by the targets with the
+// same list: once the first max names are known, or when it adds none, it
+// is merged a word at a time, and only once per principal.
+func (a *Analysis) empoweredUnion(recs []empowerRec, max int) ([]string, int) {
+	canon := a.arnPositions()
+	sets := a.empowerIndex().sets
+	seen := make([]uint64, (len(canon)+63)/64)
+	merged := make([]bool, len(sets))
+	var names []string
+	var extra map[string]bool // principals not of this model: never the case for a model's targets
+	add := func(q *Principal) {
+		if i := q.index - 1; i >= 0 && i < len(canon) && a.Model.Principals[i] == q {
+			c := canon[i]
+			if seen[c/64]&(1<<(c%64)) != 0 {
+				return
+			}
+			seen[c/64] |= 1 << (c % 64)
+		} else {
+			if extra[q.ARN] {
+				return
+			}
+			if extra == nil {
+				extra = map[string]bool{}
+			}
+			extra[q.ARN] = true
+		}
+		if len(names) < max {
+			names = append(names, q.ARN)
 		}
 	}
-	return sum
+	for i := range recs {
+		list, set := recs[i].empowered()
+		if c := recs[i].t.solePos; c >= 0 && recs[i].act != "iam:AddUserToGroup" {
+			// a user or role: no need to find its position
+			if seen[c/64]&(1<<(c%64)) == 0 {
+				seen[c/64] |= 1 << (c % 64)
+				if len(names) < max {
+					names = append(names, list[0].ARN)
+				}
+			}
+			continue
+		}
+		if set < 0 {
+			for _, q := range list {
+				add(q)
+			}
+			continue
+		}
+		if merged[set] {
+			continue
+		}
+		b := sets[set]
+		if len(names) < max && !covered(seen, b) {
+			for _, q := range list {
+				if len(names) >= max {
+					break
+				}
+				add(q)
+			}
+		}
+		orInto(seen, b)
+		merged[set] = true
+	}
+	total := len(extra)
+	for _, w := range seen {
+		total += bits.OnesCount64(w)
+	}
+	return names, total
+}
+
+// covered: every bit of b is set in seen.
+func covered(seen, b []uint64) bool {
+	for i, w := range b {
+		if w&^seen[i] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func orInto(seen, b []uint64) {
+	for i, w := range b {
+		seen[i] |= w
+	}
 }
 
 // arnPositions gives, for each principal of the model by position, the
@@ -173,18 +255,21 @@ func (r *empowerRec) empowerment(grants []Grant) Empowerment {
 	return e
 }
 
-func (r *empowerRec) empowered() []*Principal {
+// empowered: the principals the change empowers, and the index of their
+// shared bitset (empowerIndex.sets), -1 for a short list.
+func (r *empowerRec) empowered() ([]*Principal, int32) {
 	if r.act == "iam:AddUserToGroup" {
-		return r.t.outsiders
+		return r.t.outsiders, r.t.outsiderSet
 	}
-	return r.t.empowers
+	return r.t.empowers, r.t.empowerSet
 }
 
 // empowerRecs finds p's empowerments as records, sorted, with the grants
-// they index.
-func (a *Analysis) empowerRecs(p *Principal) ([]empowerRec, []Grant) {
+// they index, in a work area the caller releases when done with them.
+func (a *Analysis) empowerRecs(p *Principal) *empowerWork {
+	ew := empowerPool.Get().(*empowerWork)
 	if p.Kind == KindGroup || (p.Kind == KindRole && p.Role.ServiceLinked()) || a.IsAdmin(p) {
-		return nil, nil
+		return ew
 	}
 	s := a.state(p)
 	own := map[string]bool{p.ARN: true}
@@ -204,7 +289,7 @@ func (a *Analysis) empowerRecs(p *Principal) ([]empowerRec, []Grant) {
 			}
 		}
 	}
-	ew := &empowerWork{s: s}
+	ew.s = s
 	for _, kind := range []string{"user", "group", "role", "policy"} {
 		for _, act := range empowerActions[kind] {
 			if kind == "group" && act == "iam:AddUserToGroup" && p.Kind == KindUser {
@@ -216,26 +301,48 @@ func (a *Analysis) empowerRecs(p *Principal) ([]empowerRec, []Grant) {
 			a.empowerTargets(ew, kind, act, own)
 		}
 	}
-	sortEmpowerRecs(ew.recs)
-	return ew.recs, ew.grants
+	ew.sortRecs()
+	return ew
 }
 
-// sortEmpowerRecs orders administrator-capable changes first, then by
-// target and action; ties (a policy listed twice) keep their order.
-func sortEmpowerRecs(rs []empowerRec) {
-	slices.SortStableFunc(rs, func(x, y empowerRec) int {
-		if x.admin != y.admin {
-			if x.admin {
-				return -1
-			}
-			return 1
+// sortRecs orders administrator-capable changes first, then by target ARN
+// and action; ties (a policy listed twice) keep their order. The ARNs and
+// actions are ranked once, so each record is a key to sort as an integer
+// (not administrator-capable, 27 bits of ARN rank, 4 of action, 32 of
+// position: far beyond any account), and the records are then gathered in
+// that order.
+func (ew *empowerWork) sortRecs() {
+	keys := ew.keys[:0]
+	for i := range ew.recs {
+		r := &ew.recs[i]
+		k := uint64(r.t.rank)<<36 | uint64(empowerActionRank[r.act])<<32 | uint64(i)
+		if !r.admin {
+			k |= 1 << 63
 		}
-		if c := strings.Compare(x.t.arn, y.t.arn); c != 0 {
-			return c
-		}
-		return strings.Compare(x.act, y.act)
-	})
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	sorted := ew.spare[:0]
+	for _, k := range keys {
+		sorted = append(sorted, ew.recs[uint32(k)])
+	}
+	ew.keys, ew.recs, ew.spare = keys, sorted, ew.recs
 }
+
+// empowerActionRank: each permission-changing action's place in byte
+// order.
+var empowerActionRank = func() map[string]uint8 {
+	var all []string
+	for _, acts := range empowerActions {
+		all = append(all, acts...)
+	}
+	slices.Sort(all)
+	out := make(map[string]uint8, len(all))
+	for i, act := range all {
+		out[act] = uint8(i)
+	}
+	return out
+}()
 
 // empowerWork is what one principal's empowerments collect and reuse
 // between targets: the records and grants, the request with iam:PolicyARN
@@ -244,10 +351,26 @@ func sortEmpowerRecs(rs []empowerRec) {
 type empowerWork struct {
 	s        *pstate
 	recs     []empowerRec
+	spare    []empowerRec // the records before sorting
+	keys     []uint64     // their sort keys
 	grants   []Grant
 	adminReq *policy.Request
 	last     policy.Result
 	haveLast bool
+}
+
+// empowerPool keeps the work areas' record and grant arrays between
+// principals: a principal allowed a change on "*" has a record per target.
+var empowerPool = sync.Pool{New: func() any { return new(empowerWork) }}
+
+// release empties the work area (keeping its arrays) and returns it to
+// the pool; nothing of it may be used afterwards.
+func (ew *empowerWork) release() {
+	clear(ew.recs)
+	clear(ew.spare)
+	clear(ew.grants)
+	*ew = empowerWork{recs: ew.recs[:0], spare: ew.spare[:0], keys: ew.keys[:0], grants: ew.grants[:0]}
+	empowerPool.Put(ew)
 }
 
 type empowerTarget struct {
@@ -263,16 +386,92 @@ type empowerTarget struct {
 	// empowered principal administrator (for a group, also when it has no
 	// members yet); groupAdmin: the group's own policies are administrator.
 	reach, groupAdmin bool
+	// rank: the ARN's place among all targets' ARNs (equal ARNs share it);
+	// empowerSet, outsiderSet: the bitsets of empowers and outsiders in
+	// empowerIndex.sets, -1 for a short list.
+	rank                    uint32
+	empowerSet, outsiderSet int32
+	// solePos: when empowers is one principal of the model, its ARN
+	// position (arnPositions), else -1.
+	solePos int32
 }
 
-// empowerCandidates returns the targets of one kind, computed once per
-// analysis.
+// empowerIndex: the targets of every kind, computed once per analysis.
+type empowerIndex struct {
+	cands map[string][]empowerTarget
+	// sets: the bitsets of long empowered lists over ARN positions
+	// (arnPositions), one per distinct list content.
+	sets [][]uint64
+}
+
+// empowerSetMin: lists shorter than this are walked rather than given a
+// bitset.
+const empowerSetMin = 64
+
+// empowerCandidates returns the targets of one kind.
 func (a *Analysis) empowerCandidates(kind string) []empowerTarget {
-	if v, ok := a.empowerCands.Load(kind); ok {
-		return v.([]empowerTarget)
+	return a.empowerIndex().cands[kind]
+}
+
+func (a *Analysis) empowerIndex() *empowerIndex {
+	if v, ok := a.empowerCands.Load("index"); ok {
+		return v.(*empowerIndex)
 	}
-	v, _ := a.empowerCands.LoadOrStore(kind, a.computeEmpowerCandidates(kind))
-	return v.([]empowerTarget)
+	v, _ := a.empowerCands.LoadOrStore("index", a.computeEmpowerIndex())
+	return v.(*empowerIndex)
+}
+
+func (a *Analysis) computeEmpowerIndex() *empowerIndex {
+	ix := &empowerIndex{cands: map[string][]empowerTarget{}}
+	var all []*empowerTarget
+	canon := a.arnPositions()
+	ids := map[string]int32{}
+	setOf := func(ps []*Principal) int32 {
+		if len(ps) < empowerSetMin {
+			return -1
+		}
+		b := make([]uint64, (len(canon)+63)/64)
+		for _, q := range ps {
+			i := q.index - 1
+			if i < 0 || i >= len(canon) || a.Model.Principals[i] != q {
+				return -1 // not of this model: walked by ARN
+			}
+			c := canon[i]
+			b[c/64] |= 1 << (c % 64)
+		}
+		key := string(unsafe.Slice((*byte)(unsafe.Pointer(&b[0])), len(b)*8))
+		if id, ok := ids[key]; ok {
+			return id
+		}
+		id := int32(len(ix.sets))
+		ids[key] = id
+		ix.sets = append(ix.sets, b)
+		return id
+	}
+	for _, kind := range []string{"user", "group", "role", "policy"} {
+		cands := a.computeEmpowerCandidates(kind)
+		for i := range cands {
+			t := &cands[i]
+			t.empowerSet, t.outsiderSet = setOf(t.empowers), setOf(t.outsiders)
+			t.solePos = -1
+			if len(t.empowers) == 1 {
+				if q := t.empowers[0]; q.index-1 >= 0 && q.index-1 < len(canon) && a.Model.Principals[q.index-1] == q {
+					t.solePos = int32(canon[q.index-1])
+				}
+			}
+			all = append(all, t)
+		}
+		ix.cands[kind] = cands
+	}
+	slices.SortFunc(all, func(x, y *empowerTarget) int { return strings.Compare(x.arn, y.arn) })
+	for i, t := range all {
+		if i > 0 && t.arn != all[i-1].arn {
+			t.rank = all[i-1].rank + 1
+		} else if i > 0 {
+			t.rank = all[i-1].rank
+		}
+	}
+	return ix
 }
 
 func (a *Analysis) computeEmpowerCandidates(kind string) []empowerTarget {

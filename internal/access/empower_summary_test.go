@@ -9,15 +9,28 @@ import (
 // TestEmpowermentSummaryMatchesList holds EmpowermentSummary to what the
 // full Empowerments list says, on a generated account of issue 16's shape:
 // actions in order first met, counts, the first empowerments of each
-// action, and the distinct empowered principals in order.
+// action, and the first distinct empowered principals in order with their
+// total. The account has more users than empowerSetMin, so that groups'
+// outsiders and widely attached policies go through the shared bitsets;
+// the principals are cut at several sizes.
 func TestEmpowermentSummaryMatchesList(t *testing.T) {
-	s := genScale(scaleShape{users: 60, roles: 60, policies: 100, groups: 30, seed: 6})
+	s := genScale(scaleShape{users: 3 * empowerSetMin, roles: 60, policies: 100, groups: 30, seed: 6})
 	an := Analyze(Build(s, s.Accounts[0], nil), now)
+	if len(an.empowerIndex().sets) == 0 {
+		t.Fatal("no target has a bitset: the account no longer exercises them")
+	}
+	for _, max := range []int{1 << 30, 100, 7, 1} {
+		checkSummaries(t, an, max)
+	}
+}
+
+func checkSummaries(t *testing.T, an *Analysis, max int) {
+	t.Helper()
 	const first = 3
-	checked := 0
+	checked, cut := 0, 0
 	for _, p := range an.Model.Principals {
 		es := an.Empowerments(p)
-		sum := an.EmpowermentSummary(p, first)
+		sum := an.EmpowermentSummary(p, first, max)
 		if len(es) == 0 {
 			if sum != nil {
 				t.Fatalf("%s: summary %+v for no empowerment", p.ARN, sum)
@@ -41,9 +54,17 @@ func TestEmpowermentSummaryMatchesList(t *testing.T) {
 				}
 			}
 		}
-		if !reflect.DeepEqual(sum, want) {
-			t.Fatalf("%s: summary\n%+v\nwant\n%+v", p.ARN, sum, want)
+		want.EmpowersTotal = len(want.Empowers)
+		if len(want.Empowers) > max {
+			want.Empowers = want.Empowers[:max]
+			cut++
 		}
+		if !reflect.DeepEqual(sum, want) {
+			t.Fatalf("%s (at most %d): summary\n%+v\nwant\n%+v", p.ARN, max, sum, want)
+		}
+	}
+	if max < 100 && cut == 0 {
+		t.Fatalf("no list cut at %d", max)
 	}
 	if checked < 10 {
 		t.Fatalf("only %d principals with empowerments: the account no longer exercises the summary", checked)

@@ -62,7 +62,7 @@ type Analysis struct {
 	groupsByARN    byARN
 	rolesByARN     byARN
 	hypo           sync.Map // *Principal -> *pstate: a user as if it had joined a group (grouphop.go)
-	empowerCands   sync.Map // target kind -> []empowerTarget (empower.go)
+	empowerCands   sync.Map // "index" -> *empowerIndex (empower.go)
 	arnPosOnce     sync.Once
 	arnPos         []int    // model position -> first position with the same ARN (empower.go)
 	policyBits     sync.Map // *policy.Policy -> []uint64: powerActions its Allow statements cover (power.go)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/iamspect/iamspect/internal/access"
+	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
 
@@ -73,7 +74,7 @@ func grantResult(r *Rule, a *snapshot.Account, an *access.Analysis, p *access.Pr
 	if an.IsAdmin(p) {
 		return r.principalResult(Pass, a, p, "%s is administrator: it can change anyone's permissions, and principal-admin-access reports that.", kindLabel(p))
 	}
-	sum := an.EmpowermentSummary(p, targetsShown+1)
+	sum := an.EmpowermentSummary(p, targetsShown+1, finding.MaxEvidencePrincipals)
 	if sum == nil {
 		if probs := ownProblems(p); len(probs) > 0 {
 			return r.principalResult(Unknown, a, p, "%s can change no other principal's permissions with the policies that could be read, but %s.", kindLabel(p), joinList(probs))
@@ -127,7 +128,7 @@ func empowerMessage(p *access.Principal, sum *access.EmpowerSummary) string {
 		}
 		b.WriteString(sep)
 	}
-	if n := len(sum.Empowers); n > 0 {
+	if n := sum.EmpowersTotal; n > 0 {
 		names := make([]string, 0, min(n, principalsShown+1))
 		for _, arn := range sum.Empowers[:min(n, principalsShown+1)] {
 			names = append(names, shortResource(arn))
@@ -137,9 +138,14 @@ func empowerMessage(p *access.Principal, sum *access.EmpowerSummary) string {
 	return b.String()
 }
 
-// empowerEvidence: the IAM actions and the principals they could empower.
+// empowerEvidence: the IAM actions and the principals they could empower
+// (the first MaxEvidencePrincipals, with the total when there are more:
+// the summary never lists more, so the scan's cut has nothing to do).
 func empowerEvidence(sum *access.EmpowerSummary) *Evidence {
 	ev := &Evidence{Principals: sum.Empowers}
+	if sum.EmpowersTotal > len(sum.Empowers) {
+		ev.PrincipalsTotal = sum.EmpowersTotal
+	}
 	for _, ea := range sum.Actions {
 		ev.Actions = append(ev.Actions, ea.Action)
 	}
