@@ -405,8 +405,9 @@ type empowerIndex struct {
 }
 
 // empowerSetMin: lists shorter than this are walked rather than given a
-// bitset.
-const empowerSetMin = 64
+// bitset, for n principals: merging a bitset costs n/64 words, walking a
+// list a lookup per principal (a group's members are dozens).
+func empowerSetMin(n int) int { return max(8, n/512) }
 
 // empowerCandidates returns the targets of one kind.
 func (a *Analysis) empowerCandidates(kind string) []empowerTarget {
@@ -427,7 +428,7 @@ func (a *Analysis) computeEmpowerIndex() *empowerIndex {
 	canon := a.arnPositions()
 	ids := map[string]int32{}
 	setOf := func(ps []*Principal) int32 {
-		if len(ps) < empowerSetMin {
+		if len(ps) < empowerSetMin(len(canon)) {
 			return -1
 		}
 		b := make([]uint64, (len(canon)+63)/64)
