@@ -22,6 +22,9 @@ func TestEmpowermentSummaryMatchesList(t *testing.T) {
 	for _, max := range []int{1 << 30, 100, 7, 1} {
 		checkSummaries(t, an, max)
 	}
+	// few users: groups of one member, whose outsiders are not the member
+	s = genScale(scaleShape{users: 40, roles: 120, policies: 100, groups: 60, seed: 6})
+	checkSummaries(t, Analyze(Build(s, s.Accounts[0], nil), now), 1<<30)
 }
 
 func checkSummaries(t *testing.T, an *Analysis, max int) {
