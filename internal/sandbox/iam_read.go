@@ -78,6 +78,19 @@ func (c *call) userCovered(u *snapshot.User) *apiError {
 	return c.notCollected(u.ARN, "the snapshot's "+string(in)+" did not list user "+u.Name)
 }
 
+// coveredUser is UserName's user, when the call's gating input listed
+// it: a user that input did not list is AccessDenied, never an empty answer.
+func (c *call) coveredUser() (*snapshot.User, *apiError) {
+	u, e := c.user()
+	if e != nil {
+		return nil, e
+	}
+	if e := c.userCovered(u); e != nil {
+		return nil, e
+	}
+	return u, nil
+}
+
 // pathPrefix reads PathPrefix (default "/") with AWS's pattern.
 func (c *call) pathPrefix() (string, *apiError) {
 	p := c.form.Get("PathPrefix")
@@ -167,11 +180,8 @@ func getUser(s *Server, c *call) (any, *apiError) {
 			User xmlUserFull `xml:"User"`
 		}{xmlUserFull{xmlUser: caller}}, nil
 	}
-	u, e := c.user()
+	u, e := c.coveredUser()
 	if e != nil {
-		return nil, e
-	}
-	if e := c.userCovered(u); e != nil {
 		return nil, e
 	}
 	out := xmlUserFull{xmlUser: xmlUserOf(u), PasswordLastUsed: passwordLastUsed(u),
@@ -225,11 +235,8 @@ func listGroups(s *Server, c *call) (any, *apiError) {
 }
 
 func listGroupsForUser(s *Server, c *call) (any, *apiError) {
-	u, e := c.user()
+	u, e := c.coveredUser()
 	if e != nil {
-		return nil, e
-	}
-	if e := c.userCovered(u); e != nil {
 		return nil, e
 	}
 	var groups []*snapshot.Group
@@ -364,11 +371,8 @@ func shortHash(s string) string {
 }
 
 func listAccessKeys(s *Server, c *call) (any, *apiError) {
-	u, e := c.user()
+	u, e := c.coveredUser()
 	if e != nil {
-		return nil, e
-	}
-	if e := c.userCovered(u); e != nil {
 		return nil, e
 	}
 	type entry struct {
@@ -432,11 +436,8 @@ func getAccessKeyLastUsed(s *Server, c *call) (any, *apiError) {
 }
 
 func getLoginProfile(s *Server, c *call) (any, *apiError) {
-	u, e := c.user()
+	u, e := c.coveredUser()
 	if e != nil {
-		return nil, e
-	}
-	if e := c.userCovered(u); e != nil {
 		return nil, e
 	}
 	if !u.HasConsolePassword() {
@@ -466,11 +467,8 @@ func listMFADevices(s *Server, c *call) (any, *apiError) {
 		SerialNumber string `xml:"SerialNumber"`
 		EnableDate   string `xml:"EnableDate"`
 	}
-	u, e := c.user()
+	u, e := c.coveredUser()
 	if e != nil {
-		return nil, e
-	}
-	if e := c.userCovered(u); e != nil {
 		return nil, e
 	}
 	if slices.ContainsFunc(u.MFADevices, func(d snapshot.MFADevice) bool { return d.Serial == "" }) {
@@ -491,11 +489,8 @@ func listMFADevices(s *Server, c *call) (any, *apiError) {
 }
 
 func listSigningCertificates(s *Server, c *call) (any, *apiError) {
-	u, e := c.user()
+	u, e := c.coveredUser()
 	if e != nil {
-		return nil, e
-	}
-	if e := c.userCovered(u); e != nil {
 		return nil, e
 	}
 	type entry struct {
