@@ -185,12 +185,33 @@ func createLoginProfile(s *Server, c *call) (any, *apiError) {
 	}{u.Name, ts(*now), c.form.Get("PasswordResetRequired") == "true"}}, nil
 }
 
-func updateSigningCertificate(s *Server, c *call) (any, *apiError) {
+// userItem finds the item of UserName's list (keys, certificates, MFA
+// devices) that the call's param names: the user and the item's position,
+// or AWS's NoSuchEntity in the words notFound gives for that list.
+func userItem[T any](c *call, param string, list func(*snapshot.User) []T, id func(T) string, notFound func(string) string) (*snapshot.User, int, *apiError) {
 	u, e := c.user()
 	if e != nil {
-		return nil, e
+		return nil, 0, e
 	}
-	id, e := c.required("CertificateId")
+	want, e := c.required(param)
+	if e != nil {
+		return nil, 0, e
+	}
+	i := slices.IndexFunc(list(u), func(x T) bool { return id(x) == want })
+	if i < 0 {
+		return nil, 0, noSuchEntity(notFound(want))
+	}
+	return u, i, nil
+}
+
+// signingCert is CertificateId's signing certificate of UserName.
+func signingCert(c *call) (*snapshot.User, int, *apiError) {
+	return userItem(c, "CertificateId", func(u *snapshot.User) []snapshot.SigningCert { return u.SigningCertificates },
+		func(x snapshot.SigningCert) string { return x.ID }, func(id string) string { return "The Certificate with id " + id + " cannot be found." })
+}
+
+func updateSigningCertificate(s *Server, c *call) (any, *apiError) {
+	u, i, e := signingCert(c)
 	if e != nil {
 		return nil, e
 	}
@@ -198,78 +219,46 @@ func updateSigningCertificate(s *Server, c *call) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	i := slices.IndexFunc(u.SigningCertificates, func(x snapshot.SigningCert) bool { return x.ID == id })
-	if i < 0 {
-		return nil, noSuchEntity("The Certificate with id " + id + " cannot be found.")
-	}
 	u.SigningCertificates[i].Status = status
 	return nil, nil
 }
 
 func deleteSigningCertificate(s *Server, c *call) (any, *apiError) {
-	u, e := c.user()
+	u, i, e := signingCert(c)
 	if e != nil {
 		return nil, e
-	}
-	id, e := c.required("CertificateId")
-	if e != nil {
-		return nil, e
-	}
-	i := slices.IndexFunc(u.SigningCertificates, func(x snapshot.SigningCert) bool { return x.ID == id })
-	if i < 0 {
-		return nil, noSuchEntity("The Certificate with id " + id + " cannot be found.")
 	}
 	u.SigningCertificates = slices.Delete(u.SigningCertificates, i, i+1)
 	return nil, nil
 }
 
 func deleteSSHPublicKey(s *Server, c *call) (any, *apiError) {
-	u, e := c.user()
+	u, i, e := userItem(c, "SSHPublicKeyId", func(u *snapshot.User) []snapshot.SSHKey { return u.SSHKeys },
+		func(x snapshot.SSHKey) string { return x.ID }, func(id string) string { return "The Public Key with id " + id + " cannot be found." })
 	if e != nil {
 		return nil, e
-	}
-	id, e := c.required("SSHPublicKeyId")
-	if e != nil {
-		return nil, e
-	}
-	i := slices.IndexFunc(u.SSHKeys, func(x snapshot.SSHKey) bool { return x.ID == id })
-	if i < 0 {
-		return nil, noSuchEntity("The Public Key with id " + id + " cannot be found.")
 	}
 	u.SSHKeys = slices.Delete(u.SSHKeys, i, i+1)
 	return nil, nil
 }
 
 func deleteServiceSpecificCredential(s *Server, c *call) (any, *apiError) {
-	u, e := c.user()
+	u, i, e := userItem(c, "ServiceSpecificCredentialId", func(u *snapshot.User) []snapshot.ServiceCredential { return u.ServiceCredentials },
+		func(x snapshot.ServiceCredential) string { return x.ID }, func(id string) string { return "No such credential " + id + "." })
 	if e != nil {
 		return nil, e
-	}
-	id, e := c.required("ServiceSpecificCredentialId")
-	if e != nil {
-		return nil, e
-	}
-	i := slices.IndexFunc(u.ServiceCredentials, func(x snapshot.ServiceCredential) bool { return x.ID == id })
-	if i < 0 {
-		return nil, noSuchEntity("No such credential " + id + ".")
 	}
 	u.ServiceCredentials = slices.Delete(u.ServiceCredentials, i, i+1)
 	return nil, nil
 }
 
 func deactivateMFADevice(s *Server, c *call) (any, *apiError) {
-	u, e := c.user()
+	u, i, e := userItem(c, "SerialNumber", func(u *snapshot.User) []snapshot.MFADevice { return u.MFADevices },
+		func(d snapshot.MFADevice) string { return d.Serial }, func(serial string) string { return "MFA Device with serial number " + serial + " does not exist." })
 	if e != nil {
 		return nil, e
 	}
-	serial, e := c.required("SerialNumber")
-	if e != nil {
-		return nil, e
-	}
-	i := slices.IndexFunc(u.MFADevices, func(d snapshot.MFADevice) bool { return d.Serial == serial })
-	if i < 0 {
-		return nil, noSuchEntity("MFA Device with serial number " + serial + " does not exist.")
-	}
+	serial := u.MFADevices[i].Serial
 	u.MFADevices = slices.Delete(u.MFADevices, i, i+1)
 	if u.MFAActive != nil {
 		active := len(u.MFADevices) > 0
