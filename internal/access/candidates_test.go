@@ -157,3 +157,38 @@ func TestAssumesMatchesAssumable(t *testing.T) {
 		t.Fatal("no principal can assume any role")
 	}
 }
+
+// empowerFilter never leaves out a target the principal is allowed to
+// change: every candidate the full evaluation allows is among those the
+// filter visits, for every principal, kind and action (policies included).
+func TestEmpowerFilterKeepsEveryAllowedTarget(t *testing.T) {
+	a := smallScale(t)
+	narrowed, allowed := 0, 0
+	for _, p := range a.Model.Principals {
+		if p.Kind == KindGroup {
+			continue
+		}
+		s := a.state(p)
+		for kind, acts := range empowerActions {
+			for _, act := range acts {
+				visit := a.empowerFilter(p, kind, act)
+				if visit == nil {
+					continue
+				}
+				narrowed++
+				for i, c := range a.empowerCandidates(kind) {
+					if !a.allowed(a.eval(s, p.Set, act, c.arn, "")) {
+						continue
+					}
+					allowed++
+					if !slices.Contains(visit, int32(i)) {
+						t.Fatalf("%s may %s on %s, but the filter leaves it out", p.ARN, act, c.arn)
+					}
+				}
+			}
+		}
+	}
+	if narrowed == 0 || allowed == 0 {
+		t.Fatalf("the account should narrow some principal's targets and allow some: %d narrowed, %d allowed", narrowed, allowed)
+	}
+}

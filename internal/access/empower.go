@@ -11,6 +11,7 @@ package access
 import (
 	"math/bits"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"unsafe"
@@ -399,6 +400,9 @@ type empowerTarget struct {
 // empowerIndex: the targets of every kind, computed once per analysis.
 type empowerIndex struct {
 	cands map[string][]empowerTarget
+	// byARN: per kind, the positions in cands sorted by ARN (filter.go's
+	// binary search on a pattern's literal prefix).
+	byARN map[string][]int32
 	// sets: the bitsets of long empowered lists over ARN positions
 	// (arnPositions), one per distinct list content.
 	sets [][]uint64
@@ -423,7 +427,7 @@ func (a *Analysis) empowerIndex() *empowerIndex {
 }
 
 func (a *Analysis) computeEmpowerIndex() *empowerIndex {
-	ix := &empowerIndex{cands: map[string][]empowerTarget{}}
+	ix := &empowerIndex{cands: map[string][]empowerTarget{}, byARN: map[string][]int32{}}
 	var all []*empowerTarget
 	canon := a.arnPositions()
 	ids := map[string]int32{}
@@ -463,6 +467,12 @@ func (a *Analysis) computeEmpowerIndex() *empowerIndex {
 			all = append(all, t)
 		}
 		ix.cands[kind] = cands
+		order := make([]int32, len(cands))
+		for i := range order {
+			order[i] = int32(i)
+		}
+		slices.SortStableFunc(order, func(x, y int32) int { return strings.Compare(cands[x].arn, cands[y].arn) })
+		ix.byARN[kind] = order
 	}
 	slices.SortFunc(all, func(x, y *empowerTarget) int { return strings.Compare(x.arn, y.arn) })
 	for i, t := range all {
@@ -554,20 +564,21 @@ func (a *Analysis) empowerTargets(ew *empowerWork, kind, act string, own map[str
 	independent := roleIndependent(s.p.Set, act)
 	adminMemo := -1 // empowersAdmin's evaluation when independent: -1 unknown, 0 no, 1 yes
 	// Targets no Allow statement of the principal names are not allowed
-	// (filter.go): they are skipped before any evaluation.
-	var keep map[*Principal]bool
-	switch kind {
-	case "user":
-		keep = a.targetFilter(s.p, act, a.usersByARN)
-	case "group":
-		keep = a.targetFilter(s.p, act, a.groupsByARN)
-	case "role":
-		keep = a.targetFilter(s.p, act, a.rolesByARN)
-	}
+	// (filter.go): only those some statement's pattern matches are visited,
+	// in candidate order, before any evaluation.
 	cands := a.empowerCandidates(kind)
-	for i := range cands {
+	visit := a.empowerFilter(s.p, kind, act)
+	n := len(cands)
+	if visit != nil {
+		n = len(visit)
+	}
+	for j := range n {
+		i := j
+		if visit != nil {
+			i = int(visit[j])
+		}
 		t := &cands[i]
-		if (keep != nil && !keep[t.p]) || own[t.arn] || (kind == "role" && act == "iam:UpdateAssumeRolePolicy" && a.assumes(s.p, t.p)) {
+		if own[t.arn] || (kind == "role" && act == "iam:UpdateAssumeRolePolicy" && a.assumes(s.p, t.p)) {
 			continue
 		}
 		var r policy.Result
@@ -716,4 +727,44 @@ func (a *Analysis) assumes(p, r *Principal) bool {
 	}
 	_, ok := a.split(p).lookup(r)
 	return ok
+}
+
+// empowerFilter returns the positions, in candidate order, of the targets
+// of kind that some Allow statement of p covering act names, or nil when
+// no narrowing is possible (a statement on every resource). Principals of
+// one team name the same patterns: the answer is kept per kind and
+// pattern set, shared (read it, do not change it).
+func (a *Analysis) empowerFilter(p *Principal, kind, act string) []int32 {
+	pats, all := resourcePatterns(p, act)
+	if all {
+		return nil
+	}
+	key := empowerFilterKey{kind: kind, patterns: strings.Join(pats, "\x00")}
+	if v, ok := a.empowerMatches.Load(key); ok {
+		return v.([]int32)
+	}
+	ix := a.empowerIndex()
+	cands, order := ix.cands[kind], ix.byARN[kind]
+	out := []int32{}
+	for _, pat := range pats {
+		prefix := pat
+		if i := strings.IndexAny(pat, "*?"); i >= 0 {
+			prefix = pat[:i]
+		}
+		m := policy.NewARNMatcher(pat)
+		lo := sort.Search(len(order), func(i int) bool { return cands[order[i]].arn >= prefix })
+		for i := lo; i < len(order) && strings.HasPrefix(cands[order[i]].arn, prefix); i++ {
+			if m.Match(cands[order[i]].arn) {
+				out = append(out, order[i])
+			}
+		}
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	v, _ := a.empowerMatches.LoadOrStore(key, out)
+	return v.([]int32)
+}
+
+type empowerFilterKey struct {
+	kind, patterns string
 }

@@ -69,6 +69,7 @@ type Analysis struct {
 	groupActs      sync.Map // groupAction -> bool (grouphop.go)
 	satisfiable    sync.Map // *policy.Statement -> bool: its open conditions can hold (satisfy.go)
 	matches        sync.Map // matchKey -> map[*Principal]bool (filter.go)
+	empowerMatches sync.Map // empowerFilterKey -> []int32 (empower.go)
 	admins         sync.Map // &list[0] -> leading administrators (candidates.go)
 	listPos        sync.Map // &list[0] -> map[*Principal]int (candidates.go)
 	rolePolOnce    sync.Once
