@@ -57,12 +57,16 @@ var PrincipalCanGrantPermissions = Rule{
 func checkCanGrantPermissions(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result {
 	m := ctx.model(s, a)
 	an := ctx.analysis(s, a)
-	var out []Result
+	var judged []*access.Principal
 	for _, p := range m.Principals {
 		if p.Kind == access.KindGroup || (p.Kind == access.KindRole && p.Role.ServiceLinked()) {
 			continue
 		}
-		out = append(out, grantResult(r, a, an, p))
+		judged = append(judged, p)
+	}
+	out := inParallel(ctx, len(judged), func(i int) Result { return grantResult(r, a, an, judged[i]) })
+	if ctx.Done() {
+		return nil // the scanner reports the context's error
 	}
 	if len(out) == 0 {
 		out = append(out, r.accountResult(Pass, a, "The account has no user or role to check."))

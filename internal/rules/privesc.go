@@ -72,21 +72,34 @@ func checkPrivilegeEscalation(r *Rule, ctx *Context, s *snapshot.Snapshot, a *sn
 	chains := an.AdminChains()
 	open := openRoles(ctx, s, a)
 	exposed := map[string][]*access.Principal{} // open role ARN -> principals it raises
-	var out []Result
-	index := map[string]int{} // principal ARN -> its result
+	var judged []*access.Principal
 	for _, p := range m.Principals {
-		if ctx.Done() {
-			return nil // the scanner reports the context's error
-		}
 		if p.Kind == access.KindGroup || (p.Kind == access.KindRole && p.Role.ServiceLinked()) {
 			continue
 		}
+		judged = append(judged, p)
+	}
+	type judgement struct {
+		res     Result
+		viaOpen []access.Finding
+	}
+	js := inParallel(ctx, len(judged), func(i int) judgement {
+		p := judged[i]
 		fs, viaOpen := splitOpen(an.Escalations(p), open)
-		for _, f := range viaOpen {
+		return judgement{privescResult(r, a, an, p, fs, viaOpen, ownChains(chains[p.ARN], open)), viaOpen}
+	})
+	if ctx.Done() {
+		return nil // the scanner reports the context's error
+	}
+	out := make([]Result, len(js))
+	index := make(map[string]int, len(js)) // principal ARN -> its result
+	for i, j := range js {
+		p := judged[i]
+		for _, f := range j.viaOpen {
 			exposed[f.TargetARN] = append(exposed[f.TargetARN], p)
 		}
-		index[p.ARN] = len(out)
-		out = append(out, privescResult(r, a, an, p, fs, viaOpen, ownChains(chains[p.ARN], open)))
+		index[p.ARN] = i
+		out[i] = j.res
 	}
 	// A role anyone can assume is reported once, on that role, with the
 	// principals it raises (instead of once per principal).
