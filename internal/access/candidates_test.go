@@ -2,6 +2,7 @@ package access
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/iamspect/iamspect/internal/policy"
@@ -190,5 +191,21 @@ func TestEmpowerFilterKeepsEveryAllowedTarget(t *testing.T) {
 	}
 	if narrowed == 0 || allowed == 0 {
 		t.Fatalf("the account should narrow some principal's targets and allow some: %d narrowed, %d allowed", narrowed, allowed)
+	}
+}
+
+// compareJoined orders like comparing the joined strings.
+func TestCompareJoined(t *testing.T) {
+	parts := []string{"", "a", "ab", "abc", "b", "arn:aws:iam::1:role/x", "arn:aws:iam::1:role/xy", "y"}
+	for _, x1 := range parts {
+		for _, x2 := range parts {
+			for _, y1 := range parts {
+				for _, y2 := range parts {
+					if got, want := compareJoined(x1, x2, y1, y2), strings.Compare(x1+x2, y1+y2); got != want {
+						t.Fatalf("compareJoined(%q, %q, %q, %q) = %d, want %d", x1, x2, y1, y2, got, want)
+					}
+				}
+			}
+		}
 	}
 }

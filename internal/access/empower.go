@@ -560,7 +560,8 @@ func (a *Analysis) empowerTargets(ew *empowerWork, kind, act string, own map[str
 	s := ew.s
 	// When no statement covering the action names a resource, every
 	// target gets the same answer: evaluate once.
-	var memo *policy.Result
+	var memo policy.Result
+	haveMemo := false
 	independent := roleIndependent(s.p.Set, act)
 	adminMemo := -1 // empowersAdmin's evaluation when independent: -1 unknown, 0 no, 1 yes
 	// Targets no Allow statement of the principal names are not allowed
@@ -582,12 +583,12 @@ func (a *Analysis) empowerTargets(ew *empowerWork, kind, act string, own map[str
 			continue
 		}
 		var r policy.Result
-		if independent && memo != nil {
-			r = *memo
+		if independent && haveMemo {
+			r = memo
 		} else {
 			r = a.eval(s, s.p.Set, act, t.arn, "")
 			if independent {
-				memo = &r
+				memo, haveMemo = r, true
 			}
 		}
 		if !a.allowed(r) {

@@ -4,8 +4,10 @@ package access
 // targets.
 
 import (
+	"cmp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
@@ -26,7 +28,13 @@ func (a *Analysis) Escalations(p *Principal) []Finding {
 func (a *Analysis) findAll(s *pstate) []Finding {
 	var out []Finding
 	anyRes := a.anyResource(s)
-	defer func() { s.anyMemo = nil }()
+	defer func() {
+		if m := s.anyMemo; m != nil {
+			clear(m)
+			anyMemoPool.Put(m)
+		}
+		s.anyMemo = nil
+	}()
 	for _, m := range Methods {
 		if !m.AppliesTo(string(s.p.Kind)) || (m.Retired != "" && !a.IncludeRetired) {
 			continue
@@ -40,7 +48,7 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 		if c := strings.Compare(x.Method.ID, y.Method.ID); c != 0 {
 			return c
 		}
-		return strings.Compare(x.TargetARN+x.Via, y.TargetARN+y.Via)
+		return compareJoined(x.TargetARN, x.Via, y.TargetARN, y.Via)
 	})
 	// The findings are kept for the whole scan: drop the spare capacity
 	// that appending left.
@@ -53,7 +61,7 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 // the state uses it.
 func (a *Analysis) anyResource(s *pstate) func(string) policy.Result {
 	if s.anyMemo == nil {
-		s.anyMemo = map[string]policy.Result{}
+		s.anyMemo = anyMemoPool.Get().(map[string]policy.Result)
 	}
 	return func(action string) policy.Result {
 		if r, ok := s.anyMemo[action]; ok {
@@ -62,6 +70,33 @@ func (a *Analysis) anyResource(s *pstate) func(string) policy.Result {
 		r := a.eval(s, s.p.Set, action, "", "")
 		s.anyMemo[action] = r
 		return r
+	}
+}
+
+// anyMemoPool recycles the "some resource" memos between principals: each
+// holds an answer for most of the catalogue's actions, and building a new
+// map for each of tens of thousands of principals is a good part of the
+// analysis's garbage.
+var anyMemoPool = sync.Pool{New: func() any { return make(map[string]policy.Result, 128) }}
+
+// compareJoined compares x1+x2 with y1+y2 as strings, without building
+// them.
+func compareJoined(x1, x2, y1, y2 string) int {
+	for {
+		if x1 == "" {
+			x1, x2 = x2, ""
+		}
+		if y1 == "" {
+			y1, y2 = y2, ""
+		}
+		if x1 == "" || y1 == "" { // one string is used up
+			return cmp.Compare(len(x1), len(y1))
+		}
+		n := min(len(x1), len(y1))
+		if c := strings.Compare(x1[:n], y1[:n]); c != 0 {
+			return c
+		}
+		x1, y1 = x1[n:], y1[n:]
 	}
 }
 
