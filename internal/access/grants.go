@@ -17,14 +17,11 @@ func (a *Analysis) grant(p *Principal, r policy.Result, action, resource string,
 	if resource == "" {
 		g.Resource = "*"
 	}
-	seen := map[string]bool{}
 	add := func(m policy.Match) {
 		if !a.counts(p, m.Policy, extra) {
 			return
 		}
-		ref := a.describe(p, m.Policy) + " " + m.Statement.Ref()
-		if !seen[ref] {
-			seen[ref] = true
+		if ref := a.statementRef(p, m); !slices.Contains(g.Statements, ref) {
 			g.Statements = append(g.Statements, ref)
 		}
 	}
@@ -84,6 +81,25 @@ func conditionText(r policy.Result) string {
 // boundary and SCP allows merely permit.
 func (a *Analysis) counts(p *Principal, pol *policy.Policy, extra []*policy.Policy) bool {
 	return slices.Contains(p.Set.Identity, pol) || slices.Contains(extra, pol)
+}
+
+// statementRef names a matched statement for a Grant: the policy as the
+// principal holds it and the statement's place. The same few statements
+// allow most of a principal's grants, so each name is built once per
+// principal and shared.
+func (a *Analysis) statementRef(p *Principal, m policy.Match) string {
+	key := statementKey{p, m.Policy, m.Statement}
+	if v, ok := a.statementRefs.Load(key); ok {
+		return v.(string)
+	}
+	v, _ := a.statementRefs.LoadOrStore(key, a.describe(p, m.Policy)+" "+m.Statement.Ref())
+	return v.(string)
+}
+
+type statementKey struct {
+	p   *Principal
+	pol *policy.Policy
+	st  *policy.Statement
 }
 
 // describe names a policy for messages, from the principal's sources.

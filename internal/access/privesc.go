@@ -70,6 +70,7 @@ type Analysis struct {
 	satisfiable    sync.Map // *policy.Statement -> bool: its open conditions can hold (satisfy.go)
 	matches        sync.Map // matchKey -> map[*Principal]bool (filter.go)
 	empowerMatches sync.Map // empowerFilterKey -> []int32 (empower.go)
+	statementRefs  sync.Map // statementKey -> string (grants.go)
 	admins         sync.Map // &list[0] -> leading administrators (candidates.go)
 	listPos        sync.Map // &list[0] -> map[*Principal]int (candidates.go)
 	rolePolOnce    sync.Once
