@@ -633,12 +633,12 @@ func sameMatches(x, y []policy.Match) bool {
 // action's statements name no resource (independent), that answer is the
 // same for every target and kept in *memo.
 func (a *Analysis) empowersAdmin(ew *empowerWork, act string, t *empowerTarget, independent bool, memo *int) bool {
-	switch strings.ToLower(act) {
-	case "iam:addusertogroup":
+	switch act { // one of empowerActions, spelled as there
+	case "iam:AddUserToGroup":
 		return t.groupAdmin
-	case "iam:updateassumerolepolicy":
+	case "iam:UpdateAssumeRolePolicy":
 		return a.IsAdmin(t.p)
-	case "iam:attachuserpolicy", "iam:attachgrouppolicy", "iam:attachrolepolicy":
+	case "iam:AttachUserPolicy", "iam:AttachGroupPolicy", "iam:AttachRolePolicy":
 		if !independent || *memo < 0 {
 			ok := a.allowed(ew.s.p.Set.Evaluate(ew.adminRequest(act, t.arn)))
 			*memo = 0

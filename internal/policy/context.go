@@ -122,7 +122,14 @@ func (c *evalContext) lookup(key string) ([]string, keyState) {
 	if c == nil {
 		return nil, keyUnknown
 	}
-	k := strings.ToLower(key)
+	return c.lookupLower(strings.ToLower(key))
+}
+
+// lookupLower is lookup for a key already in lower case.
+func (c *evalContext) lookupLower(k string) ([]string, keyState) {
+	if c == nil {
+		return nil, keyUnknown
+	}
 	if v, ok := c.values[k]; ok {
 		return v, keyPresent
 	}

@@ -1,15 +1,19 @@
 package policy
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // ccond is a condition prepared for evaluation.
 type ccond struct {
 	cond Condition
 	vals []cvalue
+	key  string // cond.Key in lower case, as the context is keyed
 }
 
 func compileCondition(c Condition, vars bool) ccond {
-	cc := ccond{cond: c}
+	cc := ccond{cond: c, key: strings.ToLower(c.Key)}
 	if c.op == nil {
 		return cc
 	}
@@ -58,7 +62,7 @@ func (cc *ccond) eval(ctx *evalContext) tri {
 	if op == nil {
 		return triFalse // IAM would have refused the policy
 	}
-	reqVals, st := ctx.lookup(cc.cond.Key)
+	reqVals, st := ctx.lookupLower(cc.key)
 	if st == keyUnknown {
 		if t, ok := cc.evalBounded(ctx); ok {
 			return t
