@@ -39,16 +39,26 @@ func (c *Context) analysis(s *snapshot.Snapshot, a *snapshot.Account) *access.An
 	return an
 }
 
+// Share prepares the context for rules run concurrently on it: the
+// model cache exists before any of them asks for a model.
+func (c *Context) Share() {
+	if c.models == nil {
+		c.models = newModelCache()
+	}
+}
+
+func newModelCache() *modelCache {
+	return &modelCache{cache: policy.NewCache(), models: map[*snapshot.Account]*access.Model{},
+		analyses: map[*snapshot.Account]*access.Analysis{}}
+}
+
 // model returns the effective-permission model of account a, built once
 // per scan (every time when ctx is nil).
 func (c *Context) model(s *snapshot.Snapshot, a *snapshot.Account) *access.Model {
 	if c == nil {
 		return access.Build(s, a, nil)
 	}
-	if c.models == nil {
-		c.models = &modelCache{cache: policy.NewCache(), models: map[*snapshot.Account]*access.Model{},
-			analyses: map[*snapshot.Account]*access.Analysis{}}
-	}
+	c.Share()
 	mc := c.models
 	mc.mu.Lock()
 	defer mc.mu.Unlock()

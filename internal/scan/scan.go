@@ -3,7 +3,10 @@ package scan
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"runtime/debug"
+	"sync"
+	"sync/atomic"
 
 	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/rules"
@@ -58,6 +61,7 @@ func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, err
 	rc := opts.Context
 	rc.Config = rc.Config.WithDefaults()
 	rc.Ctx = ctx
+	rc.Share() // the account rules run concurrently (eachRule)
 	out := &Outcome{Coverage: coverageGaps(s), Config: rc.Config}
 	byRule := make([]Outcome, len(rs))
 	for i, r := range rs {
@@ -70,23 +74,23 @@ func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, err
 		}
 	}
 	for _, a := range s.Accounts {
-		for i, r := range rs {
-			if r.Check != nil || r.CheckAccount == nil {
-				continue
-			}
-			if err := ctx.Err(); err != nil {
-				return nil, err
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		eachRule(rs, func(i int, r *rules.Rule) {
+			if r.Check != nil || r.CheckAccount == nil || ctx.Err() != nil {
+				return
 			}
 			if u, ok := unknownFor(r, s, a); ok {
 				byRule[i].Results = append(byRule[i].Results, u)
-				continue
+				return
 			}
 			res, err := runSafely(func() []finding.Result { return r.CheckAccount(r, &rc, s, a) })
 			if err == nil {
 				res = enforceCoverage(r, s, a, res)
 			}
 			byRule[i].add(r, a.ID, res, err)
-		}
+		})
 		rc.Release(a)
 	}
 	if err := ctx.Err(); err != nil {
@@ -206,4 +210,27 @@ func names(ins []snapshot.Input) []string {
 		out[i] = string(in)
 	}
 	return out
+}
+
+// eachRule calls fn for every rule on up to GOMAXPROCS goroutines and
+// returns when all are done. The rules of one account are independent:
+// they share only the account's model and analysis, which are built once
+// under a lock and answer concurrent questions (internal/access), and each
+// writes only its own slot of the results, so the outcome is the one a
+// rule-by-rule run gives.
+func eachRule(rs []*rules.Rule, fn func(i int, r *rules.Rule)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(rs)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(rs) {
+					return
+				}
+				fn(i, rs[i])
+			}
+		})
+	}
+	wg.Wait()
 }
