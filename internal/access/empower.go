@@ -9,7 +9,6 @@ package access
 // administrator.
 
 import (
-	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -60,7 +59,7 @@ const AdministratorAccessARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 // and groups get none. The Empowers lists and Grant.Statements may be
 // shared between empowerments and principals: callers must not modify them.
 func (a *Analysis) Empowerments(p *Principal) []Empowerment {
-	ew := a.empowerRecs(p)
+	ew := a.empowerRecs(p, false)
 	defer ew.release()
 	recs, grants := ew.recs, ew.grants
 	if len(recs) == 0 {
@@ -97,108 +96,6 @@ type EmpowerAction struct {
 	// number asked for); Count how many there are.
 	First []Empowerment
 	Count int
-}
-
-// EmpowermentSummary summarises Empowerments(p), keeping at most first
-// empowerments per action and maxEmpowers empowered principals (all of
-// them counted). Nil when there are none.
-func (a *Analysis) EmpowermentSummary(p *Principal, first, maxEmpowers int) *EmpowerSummary {
-	ew := a.empowerRecs(p)
-	defer ew.release()
-	recs, grants := ew.recs, ew.grants
-	if len(recs) == 0 {
-		return nil
-	}
-	sum := &EmpowerSummary{Admin: recs[0].admin}
-	for i := range recs {
-		r := &recs[i]
-		k := slices.IndexFunc(sum.Actions, func(x EmpowerAction) bool { return x.Action == r.act })
-		if k < 0 {
-			sum.Actions = append(sum.Actions, EmpowerAction{Action: r.act})
-			k = len(sum.Actions) - 1
-		}
-		ea := &sum.Actions[k]
-		ea.Count++
-		if len(ea.First) < first {
-			ea.First = append(ea.First, r.empowerment(grants))
-		}
-	}
-	sum.Empowers, sum.EmpowersTotal = a.empoweredUnion(recs, maxEmpowers)
-	return sum
-}
-
-// empoweredUnion returns the first max distinct principal ARNs of the
-// records' empowered lists, in order, and how many distinct ones there are
-// in all. Distinct by ARN, through the position of the first principal
-// with each ARN. A long list (a group's outsiders, a policy attached to
-// many) has a bitset of those positions shared by the targets with the
-// same list: once the first max names are known, or when it adds none, it
-// is merged a word at a time, and only once per principal.
-func (a *Analysis) empoweredUnion(recs []empowerRec, max int) ([]string, int) {
-	canon := a.arnPositions()
-	sets := a.empowerIndex().sets
-	seen := make([]uint64, (len(canon)+63)/64)
-	merged := make([]bool, len(sets))
-	var names []string
-	var extra map[string]bool // principals not of this model: never the case for a model's targets
-	add := func(q *Principal) {
-		if i := q.index - 1; i >= 0 && i < len(canon) && a.Model.Principals[i] == q {
-			c := canon[i]
-			if seen[c/64]&(1<<(c%64)) != 0 {
-				return
-			}
-			seen[c/64] |= 1 << (c % 64)
-		} else {
-			if extra[q.ARN] {
-				return
-			}
-			if extra == nil {
-				extra = map[string]bool{}
-			}
-			extra[q.ARN] = true
-		}
-		if len(names) < max {
-			names = append(names, q.ARN)
-		}
-	}
-	for i := range recs {
-		list, set := recs[i].empowered()
-		if c := recs[i].t.solePos; c >= 0 && recs[i].act != "iam:AddUserToGroup" {
-			// a user or role: no need to find its position
-			if seen[c/64]&(1<<(c%64)) == 0 {
-				seen[c/64] |= 1 << (c % 64)
-				if len(names) < max {
-					names = append(names, list[0].ARN)
-				}
-			}
-			continue
-		}
-		if set < 0 {
-			for _, q := range list {
-				add(q)
-			}
-			continue
-		}
-		if merged[set] {
-			continue
-		}
-		b := sets[set]
-		if len(names) < max && !covered(seen, b) {
-			for _, q := range list {
-				if len(names) >= max {
-					break
-				}
-				add(q)
-			}
-		}
-		orInto(seen, b)
-		merged[set] = true
-	}
-	total := len(extra)
-	for _, w := range seen {
-		total += bits.OnesCount64(w)
-	}
-	return names, total
 }
 
 // covered: every bit of b is set in seen.
@@ -266,9 +163,12 @@ func (r *empowerRec) empowered() ([]*Principal, int32) {
 }
 
 // empowerRecs finds p's empowerments as records, sorted, with the grants
-// they index, in a work area the caller releases when done with them.
-func (a *Analysis) empowerRecs(p *Principal) *empowerWork {
+// they index, in a work area the caller releases when done with them. With
+// bulk, a change allowed alike on every target of its kind is kept as one
+// bulkPass instead of a record per target (empower_bulk.go).
+func (a *Analysis) empowerRecs(p *Principal, bulk bool) *empowerWork {
 	ew := empowerPool.Get().(*empowerWork)
+	ew.bulkOK = bulk
 	if p.Kind == KindGroup || (p.Kind == KindRole && p.Role.ServiceLinked()) || a.IsAdmin(p) {
 		return ew
 	}
@@ -290,7 +190,7 @@ func (a *Analysis) empowerRecs(p *Principal) *empowerWork {
 			}
 		}
 	}
-	ew.s = s
+	ew.s, ew.own = s, own
 	for _, kind := range []string{"user", "group", "role", "policy"} {
 		for _, act := range empowerActions[kind] {
 			if kind == "group" && act == "iam:AddUserToGroup" && p.Kind == KindUser {
@@ -351,6 +251,9 @@ var empowerActionRank = func() map[string]uint8 {
 // targets are mostly allowed by the same statements).
 type empowerWork struct {
 	s        *pstate
+	own      map[string]bool // targets left out: the principal's own and its escalations' (empowerRecs)
+	bulkOK   bool
+	bulk     []bulkPass
 	recs     []empowerRec
 	spare    []empowerRec // the records before sorting
 	keys     []uint64     // their sort keys
@@ -370,7 +273,7 @@ func (ew *empowerWork) release() {
 	clear(ew.recs)
 	clear(ew.spare)
 	clear(ew.grants)
-	*ew = empowerWork{recs: ew.recs[:0], spare: ew.spare[:0], keys: ew.keys[:0], grants: ew.grants[:0]}
+	*ew = empowerWork{recs: ew.recs[:0], spare: ew.spare[:0], keys: ew.keys[:0], grants: ew.grants[:0], bulk: ew.bulk[:0]}
 	empowerPool.Put(ew)
 }
 
@@ -569,6 +472,10 @@ func (a *Analysis) empowerTargets(ew *empowerWork, kind, act string, own map[str
 	// in candidate order, before any evaluation.
 	cands := a.empowerCandidates(kind)
 	visit := a.empowerFilter(s.p, kind, act)
+	if independent && visit == nil && ew.bulkOK {
+		a.bulkTargets(ew, kind, act)
+		return
+	}
 	n := len(cands)
 	if visit != nil {
 		n = len(visit)

@@ -22,6 +22,18 @@ func TestEmpowermentSummaryMatchesList(t *testing.T) {
 	for _, max := range []int{1 << 30, 100, 7, 1} {
 		checkSummaries(t, an, max)
 	}
+	// principals allowed a change on every target of a kind are summarised
+	// from bulk passes, the others from records: the account has both
+	bulk, recs := 0, 0
+	for _, p := range an.Model.Principals {
+		ew := an.empowerRecs(p, true)
+		bulk += len(ew.bulk)
+		recs += len(ew.recs)
+		ew.release()
+	}
+	if bulk == 0 || recs == 0 {
+		t.Fatalf("%d bulk passes and %d records: the account no longer exercises both", bulk, recs)
+	}
 	// few users: groups of one member, whose outsiders are not the member
 	s = genScale(scaleShape{users: 40, roles: 120, policies: 100, groups: 60, seed: 6})
 	checkSummaries(t, Analyze(Build(s, s.Accounts[0], nil), now), 1<<30)

@@ -1,0 +1,370 @@
+package access
+
+// Summaries of empowerments without a record per target. A principal
+// allowed to change the permissions of every user, group, role or policy
+// (iam:PutRolePolicy on "*") has one empowerment per target: tens of
+// thousands in a large account, for each such principal. When no
+// statement covering the action names a resource, every target gets the
+// same answer, so such a pass is kept as one bulkPass; the summary walks
+// its targets in report order only as far as it shows them, and counts the
+// rest. Empowerments still lists every record: the summary is held to that
+// list by TestEmpowermentSummaryMatchesList.
+
+import (
+	"cmp"
+	"math/bits"
+	"slices"
+)
+
+// bulkPass: one action allowed alike on every target of its kind that the
+// principal does not own (empowerWork.own), nor assume (for
+// iam:UpdateAssumeRolePolicy).
+type bulkPass struct {
+	kind, act string
+	grant     int32
+	// attachAdmin: an attach action allowed with AdministratorAccess as
+	// the policy attached (empowersAdmin's question, the same for every
+	// target).
+	attachAdmin bool
+	// in: by candidate position, whether the target is one of the pass's
+	// (includes), asked once; n: how many are.
+	in []bool
+	n  int
+}
+
+// bulkTargets records an independent, unfiltered pass as a bulkPass when
+// its action is allowed, answering for the first target as empowerTargets
+// would (and so for all of them).
+func (a *Analysis) bulkTargets(ew *empowerWork, kind, act string) {
+	b := bulkPass{kind: kind, act: act}
+	cands := a.empowerCandidates(kind)
+	for i := range cands {
+		t := &cands[i]
+		if !b.includes(a, ew, t) {
+			continue
+		}
+		r := a.eval(ew.s, ew.s.p.Set, act, t.arn, "")
+		if !a.allowed(r) {
+			return
+		}
+		b.grant = ew.grant(a, r, act, t.arn)
+		memo := -1 // set by an attach action's question, asked once
+		a.empowersAdmin(ew, act, t, true, &memo)
+		b.attachAdmin = memo == 1
+		b.in = make([]bool, len(cands))
+		for j := i; j < len(cands); j++ {
+			if b.in[j] = b.includes(a, ew, &cands[j]); b.in[j] {
+				b.n++
+			}
+		}
+		ew.bulk = append(ew.bulk, b)
+		return
+	}
+}
+
+// includes: t is a target of the pass (empowerTargets' own and assumes
+// checks).
+func (b *bulkPass) includes(a *Analysis, ew *empowerWork, t *empowerTarget) bool {
+	return !ew.own[t.arn] && !(b.kind == "role" && b.act == "iam:UpdateAssumeRolePolicy" && a.assumes(ew.s.p, t.p))
+}
+
+// admin is empowersAdmin's answer for target t.
+func (b *bulkPass) admin(a *Analysis, t *empowerTarget) bool {
+	switch b.act {
+	case "iam:AddUserToGroup":
+		return t.groupAdmin
+	case "iam:UpdateAssumeRolePolicy":
+		return a.IsAdmin(t.p)
+	case "iam:AttachUserPolicy", "iam:AttachGroupPolicy", "iam:AttachRolePolicy":
+		return b.attachAdmin && t.reach
+	}
+	return t.reach
+}
+
+// recKey is a record's place in report order (sortRecs): administrator-
+// capable first, then by target ARN and action; pos breaks ties between
+// records of one pass.
+func recKey(r *empowerRec, pos int) uint64 {
+	k := uint64(r.t.rank)<<36 | uint64(empowerActionRank[r.act])<<32 | uint64(uint32(pos))
+	if !r.admin {
+		k |= 1 << 63
+	}
+	return k
+}
+
+// recCursor walks records in report order.
+type recCursor interface {
+	// peek returns the next record's key; false when there is none.
+	peek() (uint64, bool)
+	pop() empowerRec
+}
+
+// sortedCursor walks the sorted records of empowerRecs.
+type sortedCursor struct {
+	recs []empowerRec
+	keys []uint64
+	i    int
+}
+
+func (c *sortedCursor) peek() (uint64, bool) {
+	if c.i >= len(c.recs) {
+		return 0, false
+	}
+	return c.keys[c.i], true
+}
+
+func (c *sortedCursor) pop() empowerRec { c.i++; return c.recs[c.i-1] }
+
+// bulkCursor walks a bulk pass's targets in report order: the
+// administrator-capable ones by ARN, then the others by ARN (equal ARNs in
+// candidate order, as the records of a pass are).
+type bulkCursor struct {
+	a       *Analysis
+	ew      *empowerWork
+	b       *bulkPass
+	cands   []empowerTarget
+	order   []int32 // candidate positions by ARN
+	admin   bool    // the half being walked
+	i       int     // into order
+	next    empowerRec
+	nextKey uint64
+	ok      bool
+}
+
+func (a *Analysis) newBulkCursor(ew *empowerWork, b *bulkPass) *bulkCursor {
+	ix := a.empowerIndex()
+	c := &bulkCursor{a: a, ew: ew, b: b, cands: ix.cands[b.kind], order: ix.byARN[b.kind], admin: true}
+	c.advance()
+	return c
+}
+
+// advance finds the next target of the half being walked, then of the
+// other half.
+func (c *bulkCursor) advance() {
+	for {
+		for ; c.i < len(c.order); c.i++ {
+			pos := int(c.order[c.i])
+			t := &c.cands[pos]
+			if !c.b.in[pos] || c.b.admin(c.a, t) != c.admin {
+				continue
+			}
+			c.next = empowerRec{t: t, act: c.b.act, kind: c.b.kind, admin: c.admin, grant: c.b.grant}
+			c.nextKey, c.ok = recKey(&c.next, pos), true
+			c.i++
+			return
+		}
+		if !c.admin {
+			c.ok = false
+			return
+		}
+		c.admin, c.i = false, 0
+	}
+}
+
+func (c *bulkCursor) peek() (uint64, bool) { return c.nextKey, c.ok }
+
+func (c *bulkCursor) pop() empowerRec {
+	r := c.next
+	c.advance()
+	return r
+}
+
+// EmpowermentSummary summarises Empowerments(p), keeping at most first
+// empowerments per action and maxEmpowers empowered principals (all of
+// them counted). Nil when there are none.
+func (a *Analysis) EmpowermentSummary(p *Principal, first, maxEmpowers int) *EmpowerSummary {
+	ew := a.empowerRecs(p, true)
+	defer ew.release()
+	if len(ew.recs) == 0 && len(ew.bulk) == 0 {
+		return nil
+	}
+	sum := &EmpowerSummary{}
+	sum.Actions, sum.Admin = a.firstPerAction(ew, first)
+	// The empowered principals: the first in report order, then all.
+	u := a.newEmpowerUnion(maxEmpowers)
+	cursors := a.cursors(ew)
+	for len(u.names) < maxEmpowers {
+		r, ok := popMin(cursors)
+		if !ok {
+			break
+		}
+		u.add(&r)
+	}
+	for i := range ew.recs {
+		u.add(&ew.recs[i])
+	}
+	for i := range ew.bulk {
+		a.eachBulkRec(ew, &ew.bulk[i], u.add)
+	}
+	sum.Empowers, sum.EmpowersTotal = u.names, u.total()
+	return sum
+}
+
+// firstPerAction returns each action's count and first empowerments in
+// report order, the actions in the order their first empowerments come,
+// and whether the very first is administrator-capable.
+// A bulk pass is one action's records on its own (each action is one
+// pass), so each action is summarised from its own cursor.
+func (a *Analysis) firstPerAction(ew *empowerWork, first int) ([]EmpowerAction, bool) {
+	type action struct {
+		EmpowerAction
+		key uint64 // its first record's
+	}
+	var acts []action
+	for i := range ew.recs {
+		r := &ew.recs[i]
+		k := slices.IndexFunc(acts, func(x action) bool { return x.Action == r.act })
+		if k < 0 {
+			acts = append(acts, action{EmpowerAction: EmpowerAction{Action: r.act}, key: ew.keys[i]})
+			k = len(acts) - 1
+		}
+		ea := &acts[k].EmpowerAction
+		ea.Count++
+		if len(ea.First) < first {
+			ea.First = append(ea.First, r.empowerment(ew.grants))
+		}
+	}
+	for i := range ew.bulk {
+		b := &ew.bulk[i]
+		c := a.newBulkCursor(ew, b)
+		key, _ := c.peek()
+		act := action{EmpowerAction: EmpowerAction{Action: b.act, Count: b.n}, key: key}
+		for len(act.First) < first {
+			if _, ok := c.peek(); !ok {
+				break
+			}
+			r := c.pop()
+			act.First = append(act.First, r.empowerment(ew.grants))
+		}
+		acts = append(acts, act)
+	}
+	slices.SortFunc(acts, func(x, y action) int { return cmp.Compare(x.key, y.key) })
+	out := make([]EmpowerAction, len(acts))
+	for i := range acts {
+		out[i] = acts[i].EmpowerAction
+	}
+	return out, acts[0].key>>63 == 0 // recKey: the top bit marks "not administrator-capable"
+}
+
+// cursors walk the records and the bulk passes in report order.
+func (a *Analysis) cursors(ew *empowerWork) []recCursor {
+	cs := []recCursor{&sortedCursor{recs: ew.recs, keys: ew.keys}}
+	for i := range ew.bulk {
+		cs = append(cs, a.newBulkCursor(ew, &ew.bulk[i]))
+	}
+	return cs
+}
+
+// popMin takes the next record in report order from the cursors.
+func popMin(cs []recCursor) (empowerRec, bool) {
+	best := -1
+	var bestKey uint64
+	for i, c := range cs {
+		if k, ok := c.peek(); ok && (best < 0 || k < bestKey) {
+			best, bestKey = i, k
+		}
+	}
+	if best < 0 {
+		return empowerRec{}, false
+	}
+	return cs[best].pop(), true
+}
+
+// eachBulkRec calls fn with a record for every target of the pass, in
+// candidate order (Admin is not set: the union does not read it).
+func (a *Analysis) eachBulkRec(ew *empowerWork, b *bulkPass, fn func(*empowerRec)) {
+	cands := a.empowerCandidates(b.kind)
+	for i := range cands {
+		if b.in[i] {
+			fn(&empowerRec{t: &cands[i], act: b.act, kind: b.kind, grant: b.grant})
+		}
+	}
+}
+
+// empowerUnion gathers the distinct principals of empowerments' Empowers
+// lists: the first max ARNs in the order added, and how many in all.
+// Distinct by ARN, through the position of the first principal with each
+// ARN. A long list (a group's outsiders, a policy attached to many) has a
+// bitset of those positions shared by the targets with the same list: once
+// the first max names are known, or when it adds none, it is merged a word
+// at a time, and only once.
+type empowerUnion struct {
+	a      *Analysis
+	canon  []int
+	sets   [][]uint64
+	seen   []uint64
+	merged []bool
+	names  []string
+	max    int
+	extra  map[string]bool // principals not of this model: never the case for a model's targets
+}
+
+func (a *Analysis) newEmpowerUnion(max int) *empowerUnion {
+	canon := a.arnPositions()
+	sets := a.empowerIndex().sets
+	return &empowerUnion{a: a, canon: canon, sets: sets, seen: make([]uint64, (len(canon)+63)/64), merged: make([]bool, len(sets)), max: max}
+}
+
+func (u *empowerUnion) addPrincipal(q *Principal) {
+	if i := q.index - 1; i >= 0 && i < len(u.canon) && u.a.Model.Principals[i] == q {
+		c := u.canon[i]
+		if u.seen[c/64]&(1<<(c%64)) != 0 {
+			return
+		}
+		u.seen[c/64] |= 1 << (c % 64)
+	} else {
+		if u.extra[q.ARN] {
+			return
+		}
+		if u.extra == nil {
+			u.extra = map[string]bool{}
+		}
+		u.extra[q.ARN] = true
+	}
+	if len(u.names) < u.max {
+		u.names = append(u.names, q.ARN)
+	}
+}
+
+// add takes in the principals the record's change empowers.
+func (u *empowerUnion) add(r *empowerRec) {
+	list, set := r.empowered()
+	if c := r.t.solePos; c >= 0 && r.act != "iam:AddUserToGroup" {
+		// a user or role: no need to find its position
+		if u.seen[c/64]&(1<<(c%64)) == 0 {
+			u.seen[c/64] |= 1 << (c % 64)
+			if len(u.names) < u.max {
+				u.names = append(u.names, list[0].ARN)
+			}
+		}
+		return
+	}
+	if set < 0 {
+		for _, q := range list {
+			u.addPrincipal(q)
+		}
+		return
+	}
+	if u.merged[set] {
+		return
+	}
+	b := u.sets[set]
+	if len(u.names) < u.max && !covered(u.seen, b) {
+		for _, q := range list {
+			if len(u.names) >= u.max {
+				break
+			}
+			u.addPrincipal(q)
+		}
+	}
+	orInto(u.seen, b)
+	u.merged[set] = true
+}
+
+func (u *empowerUnion) total() int {
+	n := len(u.extra)
+	for _, w := range u.seen {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
