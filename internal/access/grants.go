@@ -84,11 +84,16 @@ func (a *Analysis) counts(p *Principal, pol *policy.Policy, extra []*policy.Poli
 }
 
 // statementRef names a matched statement for a Grant: the policy as the
-// principal holds it and the statement's place. The same few statements
-// allow most of a principal's grants, so each name is built once per
-// principal and shared.
+// principal holds it (describe) and the statement's place. The same
+// managed policies, reached the same way, allow the grants of many
+// principals, so each name is built once and shared.
 func (a *Analysis) statementRef(p *Principal, m policy.Match) string {
-	key := statementKey{p, m.Policy, m.Statement}
+	key := statementKey{pol: m.Policy, st: m.Statement}
+	if src := sourceOf(p, m.Policy); src != nil {
+		key.kind, key.name, key.via = src.Kind, src.Name, src.Via
+	} else {
+		key.kind = "none"
+	}
 	if v, ok := a.statementRefs.Load(key); ok {
 		return v.(string)
 	}
@@ -96,18 +101,26 @@ func (a *Analysis) statementRef(p *Principal, m policy.Match) string {
 	return v.(string)
 }
 
+// statementKey: what describe's answer depends on, with the statement.
 type statementKey struct {
-	p   *Principal
-	pol *policy.Policy
-	st  *policy.Statement
+	pol             *policy.Policy
+	st              *policy.Statement
+	kind, name, via string
+}
+
+// sourceOf returns the principal's first source holding pol, nil when none.
+func sourceOf(p *Principal, pol *policy.Policy) *Source {
+	for i := range p.Sources {
+		if p.Sources[i].Policy == pol {
+			return &p.Sources[i]
+		}
+	}
+	return nil
 }
 
 // describe names a policy for messages, from the principal's sources.
 func (a *Analysis) describe(p *Principal, pol *policy.Policy) string {
-	for _, s := range p.Sources {
-		if s.Policy != pol {
-			continue
-		}
+	if s := sourceOf(p, pol); s != nil {
 		switch s.Kind {
 		case SourceGroupInline, SourceGroupManaged:
 			return fmt.Sprintf("policy %q (group %s)", s.Name, s.Via)
