@@ -394,8 +394,16 @@ func (a *Analysis) targetSteps(s *pstate, m *Method, targetARN string, role *Pri
 	return out, true
 }
 
-// mergeGrants puts the grants back in step order.
+// mergeGrants puts the grants back in step order. When all come from one
+// side, that side is the answer as it is (findings share their grants:
+// nothing may change them).
 func mergeGrants(m *Method, common, target []Grant) []Grant {
+	switch {
+	case len(common) == 0:
+		return target
+	case len(target) == 0:
+		return common
+	}
 	out := make([]Grant, 0, len(m.Steps))
 	ci, ti := 0, 0
 	for _, st := range m.Steps {
