@@ -132,8 +132,8 @@ func TestPassedToFalse(t *testing.T) {
 		{`,"Condition":{"StringEquals":{"iam:PassedToService":"${aws:PrincipalTag/svc}"}}`, false},
 		{`,"Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}`, false},
 	} {
-		if got := passedToFalse(st(c.cond), "ecs-tasks.amazonaws.com"); got != c.want {
-			t.Errorf("passedToFalse(%s) = %v, want %v", c.cond, got, c.want)
+		if got := passedToFalseFor(st(c.cond), "ecs-tasks.amazonaws.com"); got != c.want {
+			t.Errorf("passedToFalseFor(%s) = %v, want %v", c.cond, got, c.want)
 		}
 	}
 }

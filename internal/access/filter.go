@@ -22,16 +22,22 @@ import (
 // true when some statement covers every resource (or one the patterns
 // cannot describe: NotResource, other policy variables).
 func resourcePatterns(p *Principal, action string) (patterns []string, all bool) {
-	return resourcePatternsFor(p, action, "")
+	return patternsUnless(p, action, nil)
 }
 
 // resourcePatternsFor is resourcePatterns for iam:PassRole to service
 // passedTo: statements whose iam:PassedToService condition that service
 // makes false are left out.
-func resourcePatternsFor(p *Principal, action, passedTo string) (patterns []string, all bool) {
+func (a *Analysis) resourcePatternsFor(p *Principal, action, passedTo string) (patterns []string, all bool) {
+	return patternsUnless(p, action, func(st *policy.Statement) bool { return a.passedToFalse(st, passedTo) })
+}
+
+// patternsUnless is resourcePatterns without the statements skip says to
+// leave out (nil: none).
+func patternsUnless(p *Principal, action string, skip func(*policy.Statement) bool) (patterns []string, all bool) {
 	for _, pol := range p.Set.Identity {
 		for _, st := range pol.Doc.Statements {
-			if st.Effect != policy.Allow || !coversAction(st, action) || (passedTo != "" && passedToFalse(st, passedTo)) {
+			if st.Effect != policy.Allow || !coversAction(st, action) || (skip != nil && skip(st)) {
 				continue
 			}
 			if st.NotResource != nil || st.Resource == nil {
@@ -54,12 +60,29 @@ func resourcePatternsFor(p *Principal, action, passedTo string) (patterns []stri
 	return patterns, false
 }
 
-// passedToFalse reports whether the statement's conditions on
+// passedToFalse is passedToFalseFor, answered once per statement and
+// service: every principal holding a policy asks it again for each
+// PassRole method.
+func (a *Analysis) passedToFalse(st *policy.Statement, svc string) bool {
+	key := passedToKey{st, svc}
+	if v, ok := a.passedFalse.Load(key); ok {
+		return v.(bool)
+	}
+	v, _ := a.passedFalse.LoadOrStore(key, passedToFalseFor(st, svc))
+	return v.(bool)
+}
+
+type passedToKey struct {
+	st  *policy.Statement
+	svc string
+}
+
+// passedToFalseFor reports whether the statement's conditions on
 // iam:PassedToService are false when the role is passed to svc. Only that
 // key's conditions are read, and only literal values: the key's value is
 // the same in the real request, so the statement cannot apply there
 // either.
-func passedToFalse(st *policy.Statement, svc string) bool {
+func passedToFalseFor(st *policy.Statement, svc string) bool {
 	for _, c := range st.Conditions {
 		if !c.KeyIs("iam:PassedToService") || slices.ContainsFunc(c.Values, func(v string) bool { return strings.Contains(v, "${") }) {
 			continue
@@ -171,7 +194,7 @@ func (a *Analysis) passRoleFilter(p *Principal, m *Method) (union map[*Principal
 	bySvc = map[string]map[*Principal]bool{}
 	narrowed := true
 	for _, svc := range m.Services {
-		pats, all := resourcePatternsFor(p, action, svc)
+		pats, all := a.resourcePatternsFor(p, action, svc)
 		if all {
 			bySvc[svc], narrowed = nil, false
 			continue

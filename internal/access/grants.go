@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/iamspect/iamspect/internal/policy"
 )
@@ -34,7 +35,7 @@ func (a *Analysis) grant(p *Principal, r policy.Result, action, resource string,
 				add(m)
 			}
 		}
-		g.Conditions = conditionText(r)
+		g.Conditions = a.conditionText(r)
 	}
 	return g
 }
@@ -43,11 +44,11 @@ func (a *Analysis) grant(p *Principal, r policy.Result, action, resource string,
 // statement references (Grant.Statements has them): "Bool
 // aws:MultiFactorAuthPresent "true"", alternatives joined by "or", clauses
 // by "and", Denies that may apply after "unless".
-func conditionText(r policy.Result) string {
+func (a *Analysis) conditionText(r policy.Result) string {
 	match := func(m policy.Match) string {
 		parts := make([]string, len(m.Unknown))
 		for i, c := range m.Unknown {
-			parts[i] = c.String()
+			parts[i] = a.conditionString(m.Statement, c)
 		}
 		return strings.Join(parts, " and ")
 	}
@@ -81,6 +82,29 @@ func conditionText(r policy.Result) string {
 // boundary and SCP allows merely permit.
 func (a *Analysis) counts(p *Principal, pol *policy.Policy, extra []*policy.Policy) bool {
 	return slices.Contains(p.Set.Identity, pol) || slices.Contains(extra, pol)
+}
+
+// conditionString is c.String(), built once per statement's condition: a
+// conditional statement (MFA, source IP) makes the grants of everyone who
+// holds it conditional.
+func (a *Analysis) conditionString(st *policy.Statement, c policy.Condition) string {
+	key := condKey{st, c.Raw, c.Key, unsafe.SliceData(c.Values), len(c.Values)}
+	if v, ok := a.condTexts.Load(key); ok {
+		return v.(string)
+	}
+	v, _ := a.condTexts.LoadOrStore(key, c.String())
+	return v.(string)
+}
+
+// condKey names one condition of a statement: its operator block and key
+// (a statement has one condition per pair), and its values by address (the
+// evaluator's stand-in for a Resource it could not resolve has the
+// statement's Resource list as values).
+type condKey struct {
+	st       *policy.Statement
+	raw, key string
+	vals     *string
+	n        int
 }
 
 // statementRef names a matched statement for a Grant: the policy as the
