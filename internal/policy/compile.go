@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"strings"
 	"sync"
 )
@@ -12,6 +13,17 @@ type Policy struct {
 	Name  string // a label for results, such as the policy ARN; may be empty
 	Doc   *Document
 	stmts []*cstmt
+	// svcs: the services the statements' actions name (lower case), so
+	// that a request for another service skips the policy unread; anySvc:
+	// some statement may match any service (a wildcard service, NotAction).
+	svcs   []string
+	anySvc bool
+}
+
+// mayMatch reports whether some statement of the policy may cover an
+// action of service svc (lower case).
+func (p *Policy) mayMatch(svc string) bool {
+	return p.anySvc || slices.Contains(p.svcs, svc)
 }
 
 type cstmt struct {
@@ -55,7 +67,14 @@ func CompileNamed(name string, doc *Document) *Policy {
 			acts, cs.notAction = st.NotAction, true
 		}
 		for _, a := range acts {
-			cs.actions = append(cs.actions, newActionPat(a))
+			ap := newActionPat(a)
+			cs.actions = append(cs.actions, ap)
+			switch {
+			case ap.svc == "" || cs.notAction:
+				p.anySvc = true
+			case !slices.Contains(p.svcs, ap.svc):
+				p.svcs = append(p.svcs, ap.svc)
+			}
 		}
 		res := st.Resource
 		if st.NotResource != nil && st.Resource == nil {

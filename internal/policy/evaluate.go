@@ -223,6 +223,9 @@ func (e *evalReq) layer(policies []*Policy) layer {
 	var l layer
 	var maybe Clause
 	for _, p := range policies {
+		if !p.mayMatch(e.svc) {
+			continue // no statement covers the action
+		}
 		for _, cs := range p.stmts {
 			deny := cs.st.Effect == Deny
 			if cs.st.Effect == EffectInvalid {

@@ -487,3 +487,30 @@ func TestPreparedRequestDecidesTheSame(t *testing.T) {
 		}
 	}
 }
+
+// A policy whose statements name other services is skipped unread
+// (Policy.mayMatch); one with a wildcard service, a service written in
+// another case or a NotAction statement is still read.
+func TestPolicyServiceSkip(t *testing.T) {
+	cases := []struct {
+		doc, action string
+		want        Decision
+	}{
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","ec2:Describe*"],"Resource":"*"}]}`, "iam:PassRole", ImplicitDeny},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","IAM:Pass*"],"Resource":"*"}]}`, "iam:PassRole", Allowed},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*:PassRole","Resource":"*"}]}`, "iam:PassRole", Allowed},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"i?m:PassRole","Resource":"*"}]}`, "iam:PassRole", Allowed},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"s3:*","Resource":"*"}]}`, "iam:PassRole", Allowed},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}`, "iam:PassRole", ImplicitDeny},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"},{"Effect":"Allow","Action":"*","Resource":"*"}]}`, "iam:PassRole", Allowed},
+	}
+	for _, c := range cases {
+		p, err := ParseAndCompile("p", []byte(c.doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := (&Set{Identity: []*Policy{p}}).Evaluate(&Request{Action: c.action, Resource: "arn:aws:iam::111122223333:role/r"}); got.Decision != c.want {
+			t.Errorf("%s on %s: %v, want %v", c.action, c.doc, got.Decision, c.want)
+		}
+	}
+}
