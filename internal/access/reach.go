@@ -45,6 +45,19 @@ type docIndex struct {
 type assumeSplit struct {
 	own   []Assumption // sorted by ARN
 	class *assumeClass // may be nil
+
+	adminOnce sync.Once
+	ownAdmin  []Assumption // own, administrators first (eachAssumable)
+}
+
+// ownAdminFirst returns own with the administrators first, then by ARN,
+// sorted once.
+func (sp *assumeSplit) ownAdminFirst(a *Analysis) []Assumption {
+	sp.adminOnce.Do(func() {
+		sp.ownAdmin = slices.Clone(sp.own)
+		slices.SortStableFunc(sp.ownAdmin, func(x, y Assumption) int { return a.adminRank(x.Role) - a.adminRank(y.Role) })
+	})
+	return sp.ownAdmin
 }
 
 // sharedDocs returns the roles a principal of account acct may be able to
@@ -142,9 +155,7 @@ func (a *Analysis) split(p *Principal) *assumeSplit {
 // (then by ARN), until fn returns false. p itself is left out.
 func (a *Analysis) eachAssumable(p *Principal, fn func(Assumption) bool) {
 	sp := a.split(p)
-	own := make([]Assumption, len(sp.own))
-	copy(own, sp.own)
-	slices.SortStableFunc(own, func(x, y Assumption) int { return a.adminRank(x.Role) - a.adminRank(y.Role) })
+	own := sp.ownAdminFirst(a)
 	var shared []*Principal
 	if sp.class != nil {
 		shared = a.adminFirst(sp.class.ps)
