@@ -3,12 +3,12 @@
 package jsonreport
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 
+	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/report"
 )
 
@@ -17,9 +17,10 @@ import (
 var resultsKey = []byte("\n  \"results\": null")
 
 // Write encodes the report as indented JSON, exactly as encoding/json
-// would encode the whole value, but streaming the results one by one: a
+// would encode the whole value, but streaming the results in batches: a
 // report of hundreds of thousands of results is never held in memory as
 // one encoded document (which took gigabytes for a 200,000-user account).
+// The rest of the report is small and goes through encoding/json.
 func Write(w io.Writer, r *report.Report) error {
 	head := *r
 	head.Results = nil
@@ -34,36 +35,49 @@ func Write(w io.Writer, r *report.Report) error {
 	if i < 0 {
 		return errors.New("jsonreport: results member not found")
 	}
-	// A bufio.Writer keeps its first error and ignores later writes;
-	// Flush returns it.
-	bw := bufio.NewWriterSize(w, 64<<10)
-	put := func(b []byte) { _, _ = bw.Write(b) }
-	puts := func(s string) { _, _ = bw.WriteString(s) }
-	put(doc.Bytes()[:i])
-	puts("\n  \"results\": ")
-	if r.Results == nil {
-		puts("null")
-	} else if len(r.Results) == 0 {
-		puts("[]")
-	} else {
-		var one bytes.Buffer
-		re := json.NewEncoder(&one)
-		re.SetIndent("    ", "  ")
-		re.SetEscapeHTML(false)
-		puts("[")
-		for k := range r.Results {
-			one.Reset()
-			if err := re.Encode(&r.Results[k]); err != nil {
-				return err
-			}
-			if k > 0 {
-				puts(",")
-			}
-			puts("\n    ")
-			put(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
-		}
-		puts("\n  ]")
+	if _, err := w.Write(doc.Bytes()[:i]); err != nil {
+		return err
 	}
-	put(doc.Bytes()[i+len(resultsKey):])
-	return bw.Flush()
+	if err := writeResults(w, r.Results); err != nil {
+		return err
+	}
+	_, err := w.Write(doc.Bytes()[i+len(resultsKey):])
+	return err
+}
+
+// writeResults writes the "results" member, from the newline before it to
+// the list's closing bracket.
+func writeResults(w io.Writer, rs []finding.Result) error {
+	switch {
+	case rs == nil:
+		_, err := io.WriteString(w, "\n  \"results\": null")
+		return err
+	case len(rs) == 0:
+		_, err := io.WriteString(w, "\n  \"results\": []")
+		return err
+	}
+	if _, err := io.WriteString(w, "\n  \"results\": ["); err != nil {
+		return err
+	}
+	if err := writeBatches(w, rs); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n  ]")
+	return err
+}
+
+// appendBatch appends results as items of the list; first says whether
+// the batch opens the list (no comma before its first item).
+func appendBatch(b []byte, rs []finding.Result, first bool) ([]byte, error) {
+	for k := range rs {
+		if k > 0 || !first {
+			b = append(b, ',')
+		}
+		b = append(b, "\n    "...)
+		var err error
+		if b, err = appendResult(b, &rs[k]); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
 }

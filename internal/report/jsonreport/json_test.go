@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/rules"
 )
@@ -23,11 +24,29 @@ func sampleReport(n int) *report.Report {
 	return r
 }
 
+// mixedReport holds n results of every shape: sample results, and
+// results with every field set, without evidence, with awkward text.
+func mixedReport(n int) *report.Report {
+	r := sampleReport(n)
+	for i := range r.Results {
+		switch i % 4 {
+		case 1:
+			r.Results[i] = fullResult()
+		case 2:
+			r.Results[i] = fullResult()
+			r.Results[i].Evidence = &finding.Evidence{}
+		case 3:
+			r.Results[i].Message = awkward[i%len(awkward)]
+		}
+	}
+	return r
+}
+
 // The streamed document is byte for byte what encoding/json writes for
-// the whole report.
+// the whole report, whether the results fit in one batch or span several.
 func TestWriteEqualsWholeEncoding(t *testing.T) {
-	for _, n := range []int{0, 1, 3} {
-		r := sampleReport(n)
+	for _, n := range []int{0, 1, 3, 2*batchSize + 1} {
+		r := mixedReport(n)
 		if n == 0 {
 			r.Results = []rules.Result{}
 		}
@@ -43,7 +62,7 @@ func TestWriteEqualsWholeEncoding(t *testing.T) {
 			t.Fatal(err)
 		}
 		if got.String() != want.String() {
-			t.Errorf("%d results: streamed\n%s\nwant\n%s", n, got.String(), want.String())
+			t.Errorf("%d results: streamed\n%.4000s\nwant\n%.4000s", n, got.String(), want.String())
 		}
 	}
 	r := sampleReport(1)
