@@ -63,7 +63,7 @@ func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, err
 	rc.Ctx = ctx
 	rc.Share() // the account rules run concurrently (eachRule)
 	out := &Outcome{Coverage: coverageGaps(s), Config: rc.Config}
-	byRule := make([]Outcome, len(rs))
+	byRule := make([]gathered, len(rs))
 	for i, r := range rs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -82,7 +82,7 @@ func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, err
 				return
 			}
 			if u, ok := unknownFor(r, s, a); ok {
-				byRule[i].Results = append(byRule[i].Results, u)
+				byRule[i].chunks = append(byRule[i].chunks, []finding.Result{u})
 				return
 			}
 			res, err := runSafely(func() []finding.Result { return r.CheckAccount(r, &rc, s, a) })
@@ -96,41 +96,49 @@ func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, err
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	n := 0
+	var chunks [][]finding.Result
 	for i := range byRule {
-		n += len(byRule[i].Results)
+		chunks = append(chunks, byRule[i].chunks...)
+		out.Errors = append(out.Errors, byRule[i].errors...)
 	}
-	out.Results = make([]finding.Result, 0, n)
-	for i := range byRule {
-		out.Results = append(out.Results, byRule[i].Results...)
-		out.Errors = append(out.Errors, byRule[i].Errors...)
-		byRule[i] = Outcome{}
-	}
-	for i := range out.Results {
-		out.Results[i].Finish()
-		if opts.Suppress != nil {
-			opts.Suppress(&out.Results[i])
+	for _, c := range chunks {
+		for i := range c {
+			c[i].Finish()
+			if opts.Suppress != nil {
+				opts.Suppress(&c[i])
+			}
 		}
 	}
-	finding.Sort(out.Results)
+	out.Results = sortedConcat(chunks)
 	return out, nil
 }
 
-func (o *Outcome) add(r *rules.Rule, accountID string, res []finding.Result, err error) {
+// gathered is one rule's answers: its result slices as it returned them,
+// per account, and its errors; only the rule's own worker writes it. The
+// scan owns those slices (enforceCoverage filters them in place) and
+// copies each result once, into the sorted list.
+type gathered struct {
+	chunks [][]finding.Result
+	errors []RuleError
+}
+
+func (g *gathered) add(r *rules.Rule, accountID string, res []finding.Result, err error) {
 	if err != nil {
 		re := RuleError{RuleID: r.ID, AccountID: accountID, Error: err.Error()}
 		var p panicError
 		if asPanic(err, &p) {
 			re.Stack = p.stack
 		}
-		o.Errors = append(o.Errors, re)
+		g.errors = append(g.errors, re)
 		return
 	}
 	// Cut long evidence lists as each rule answers, before results pile up.
 	for i := range res {
 		res[i].Evidence.CapPrincipals()
 	}
-	o.Results = append(o.Results, res...)
+	if len(res) > 0 {
+		g.chunks = append(g.chunks, res)
+	}
 }
 
 // panicError is a rule's panic, with the stack where it happened.
