@@ -13,24 +13,26 @@ import (
 
 // Writer streams the elements of one array.
 type Writer struct {
-	bw  *bufio.Writer
-	buf bytes.Buffer
-	enc *json.Encoder
-	n   int
+	bw       *bufio.Writer
+	compact  bytes.Buffer
+	indented []byte
+	enc      *json.Encoder
+	n        int
 }
 
 // New starts an array on w.
 func New(w io.Writer) *Writer {
 	a := &Writer{bw: bufio.NewWriter(w)}
-	a.enc = json.NewEncoder(&a.buf)
-	a.enc.SetIndent("  ", "  ")
+	a.enc = json.NewEncoder(&a.compact)
 	a.enc.SetEscapeHTML(false)
 	return a
 }
 
-// Add encodes one element.
+// Add encodes one element: compact by encoding/json, then indented by
+// appendIndented (encoding/json's own indenting pass cost twice the
+// encoding).
 func (a *Writer) Add(v any) error {
-	a.buf.Reset()
+	a.compact.Reset()
 	if err := a.enc.Encode(v); err != nil {
 		return err
 	}
@@ -39,10 +41,9 @@ func (a *Writer) Add(v any) error {
 		sep = "[\n  "
 	}
 	a.n++
-	if _, err := a.bw.WriteString(sep); err != nil {
-		return err
-	}
-	_, err := a.bw.Write(bytes.TrimSuffix(a.buf.Bytes(), []byte("\n")))
+	a.indented = append(a.indented[:0], sep...)
+	a.indented = appendIndented(a.indented, bytes.TrimSuffix(a.compact.Bytes(), []byte("\n")), "  ", "  ")
+	_, err := a.bw.Write(a.indented)
 	return err
 }
 
