@@ -23,7 +23,10 @@
 package sarif
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -32,6 +35,7 @@ import (
 
 	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/report"
+	"github.com/iamspect/iamspect/internal/report/internal/jsonarray"
 )
 
 // Version is the SARIF version written; SchemaURI its official schema.
@@ -78,16 +82,56 @@ func Level(s finding.Severity) string {
 	return "note"
 }
 
-// Write encodes the report as one SARIF log with one run.
+// resultsKey is where the run's results sit in the indented log: the
+// only member named "results" at a run's indentation.
+var resultsKey = []byte("\n      \"results\": []")
+
+// Write encodes the report as one SARIF log with one run, exactly as
+// encoding/json would encode Build's log, but converting and encoding the
+// results one at a time: the whole log of a 10,000-principal scan took
+// gigabytes (every result converted, then the encoded document, then its
+// indented copy).
 func Write(w io.Writer, r *report.Report, o Options) error {
-	enc := json.NewEncoder(w)
+	ru, index := build(r)
+	var doc bytes.Buffer
+	enc := json.NewEncoder(&doc)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(Build(r, o))
+	if err := enc.Encode(&Log{Schema: SchemaURI, Version: Version, Runs: []Run{ru}}); err != nil {
+		return err
+	}
+	i := bytes.Index(doc.Bytes(), resultsKey)
+	if i < 0 {
+		return errors.New("sarif: results member not found")
+	}
+	bw := bufio.NewWriter(w)
+	_, _ = bw.Write(doc.Bytes()[:i])
+	_, _ = bw.WriteString("\n      \"results\": ")
+	arr := jsonarray.Nested(bw, "      ")
+	if err := eachResult(r, o, index, func(res *Result) error { return arr.Add(res) }); err != nil {
+		return err
+	}
+	if err := arr.Close(); err != nil {
+		return err
+	}
+	_, _ = bw.Write(doc.Bytes()[i+len(resultsKey):])
+	// A bufio.Writer keeps its first error and ignores later writes.
+	return bw.Flush()
 }
 
 // Build converts the report to a SARIF log.
 func Build(r *report.Report, o Options) *Log {
+	ru, index := build(r)
+	_ = eachResult(r, o, index, func(res *Result) error {
+		ru.Results = append(ru.Results, *res)
+		return nil
+	})
+	return &Log{Schema: SchemaURI, Version: Version, Runs: []Run{ru}}
+}
+
+// build converts everything but the results: the run with an empty result
+// list, and each rule's index in the driver's rules.
+func build(r *report.Report) (Run, map[string]int) {
 	ru := Run{
 		Tool: Tool{Driver: Driver{Name: "iamspect", Version: r.Tool.Version, InformationURI: infoURI, Rules: []Rule{}}},
 		OriginalURIBaseIDs: map[string]ArtifactLocation{BaseID: {Description: &Message{
@@ -105,6 +149,13 @@ func Build(r *report.Report, o Options) *Log {
 		index[info.ID] = len(ru.Tool.Driver.Rules)
 		ru.Tool.Driver.Rules = append(ru.Tool.Driver.Rules, rule(info))
 	}
+	return ru, index
+}
+
+// eachResult converts the results the log lists, in order, and hands each
+// to emit: the report's results (without PASS unless asked), then with
+// --show-passing the baseline's results that are gone.
+func eachResult(r *report.Report, o Options, index map[string]int, emit func(*Result) error) error {
 	state := baselineStates(r.Changes)
 	for _, res := range r.Results {
 		if res.Status == finding.Pass && !o.ShowPassing {
@@ -117,7 +168,9 @@ func Build(r *report.Report, o Options) *Log {
 		if state != nil {
 			out.BaselineState = state(res)
 		}
-		ru.Results = append(ru.Results, out)
+		if err := emit(&out); err != nil {
+			return err
+		}
 	}
 	if r.Changes != nil && o.ShowPassing {
 		for _, gone := range r.Changes.Resolved {
@@ -131,10 +184,12 @@ func Build(r *report.Report, o Options) *Log {
 			if i, ok := index[gone.RuleID]; ok {
 				out.RuleIndex = &i
 			}
-			ru.Results = append(ru.Results, out)
+			if err := emit(&out); err != nil {
+				return err
+			}
 		}
 	}
-	return &Log{Schema: SchemaURI, Version: Version, Runs: []Run{ru}}
+	return nil
 }
 
 // baselineStates returns the baselineState of each result of a report

@@ -1,7 +1,7 @@
 // Package jsonarray writes a JSON array one element at a time, laid out as
 // json.MarshalIndent(v, "", "  ") would lay out the whole array, so a writer
 // never holds every encoded element at once (ASFF and OCSF output for tens of
-// thousands of results).
+// thousands of results; SARIF's results, nested in its run).
 package jsonarray
 
 import (
@@ -18,11 +18,25 @@ type Writer struct {
 	indented []byte
 	enc      *json.Encoder
 	n        int
+	prefix   string // the indentation of the line the array starts on
+	end      string // after the last element: "]", a newline if top-level
 }
 
 // New starts an array on w.
 func New(w io.Writer) *Writer {
-	a := &Writer{bw: bufio.NewWriter(w)}
+	return start(bufio.NewWriter(w), "", "\n")
+}
+
+// Nested starts an array that is a member's value inside a document
+// indented by two spaces, on a line indented by prefix (SARIF's results,
+// the document around it written by encoding/json). Close ends it without
+// a newline and flushes bw.
+func Nested(bw *bufio.Writer, prefix string) *Writer {
+	return start(bw, prefix, "")
+}
+
+func start(bw *bufio.Writer, prefix, end string) *Writer {
+	a := &Writer{bw: bw, prefix: prefix, end: end}
 	a.enc = json.NewEncoder(&a.compact)
 	a.enc.SetEscapeHTML(false)
 	return a
@@ -36,22 +50,23 @@ func (a *Writer) Add(v any) error {
 	if err := a.enc.Encode(v); err != nil {
 		return err
 	}
-	sep := ",\n  "
+	sep := ",\n"
 	if a.n == 0 {
-		sep = "[\n  "
+		sep = "[\n"
 	}
 	a.n++
-	a.indented = append(a.indented[:0], sep...)
-	a.indented = appendIndented(a.indented, bytes.TrimSuffix(a.compact.Bytes(), []byte("\n")), "  ", "  ")
+	inner := a.prefix + "  "
+	a.indented = append(append(a.indented[:0], sep...), inner...)
+	a.indented = appendIndented(a.indented, bytes.TrimSuffix(a.compact.Bytes(), []byte("\n")), inner, "  ")
 	_, err := a.bw.Write(a.indented)
 	return err
 }
 
 // Close ends the array ("[]" when nothing was added) and flushes.
 func (a *Writer) Close() error {
-	end := "\n]\n"
+	end := "\n" + a.prefix + "]" + a.end
 	if a.n == 0 {
-		end = "[]\n"
+		end = "[]" + a.end
 	}
 	if _, err := a.bw.WriteString(end); err != nil {
 		return err
