@@ -3,8 +3,10 @@ package jsonreport
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,5 +110,40 @@ func TestWriteBoundedMemory(t *testing.T) {
 	t.Logf("document %d MB, heap grew by at most %d MB while writing", size>>20, grown>>20)
 	if grown > int64(size)/4 {
 		t.Errorf("writing a %d MB report grew the heap by %d MB", size>>20, grown>>20)
+	}
+}
+
+// failingWriter fails once it has taken limit bytes.
+type failingWriter struct{ n, limit int }
+
+var errFull = errors.New("disk full")
+
+func (f *failingWriter) Write(b []byte) (int, error) {
+	if f.n+len(b) > f.limit {
+		return 0, errFull
+	}
+	f.n += len(b)
+	return len(b), nil
+}
+
+// A failing write, or a result encoding/json could not encode, stops the
+// batches and is returned, wherever in the list it happens.
+func TestWriteErrors(t *testing.T) {
+	r := mixedReport(20 * batchSize)
+	var whole bytes.Buffer
+	if err := Write(&whole, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, limit := range []int{10, whole.Len() / 2, whole.Len() - 1} {
+		if err := Write(&failingWriter{limit: limit}, r); !errors.Is(err, errFull) {
+			t.Errorf("writer failing after %d bytes: %v", limit, err)
+		}
+	}
+	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	r.Results[15*batchSize+3] = fullResult()
+	r.Results[15*batchSize+3].Evidence.Date = &far
+	var out bytes.Buffer
+	if err := Write(&out, r); err == nil || !strings.Contains(err.Error(), "year outside of range") {
+		t.Errorf("date beyond 9999: %v", err)
 	}
 }
