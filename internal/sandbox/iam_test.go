@@ -376,8 +376,12 @@ func TestCredentialReportDelay(t *testing.T) {
 	const delay = 300 * time.Millisecond
 	_, url := serve(t, demo.Snapshot(), Options{ReportDelay: delay})
 	c := iam.NewFromConfig(sdkConfig(url, DummyAccessKeyID, DummySecretAccessKey, ""))
+	// The server starts the delay between start and started: asking again
+	// is within it before start+delay, the report is ready after
+	// started+delay.
 	start := time.Now()
 	gen := must[*iam.GenerateCredentialReportOutput](t)(c.GenerateCredentialReport(ctx(t), nil))
+	started := time.Now()
 	if gen.State != types.ReportStateTypeStarted {
 		t.Fatalf("first generate: %s", gen.State)
 	}
@@ -392,7 +396,7 @@ func TestCredentialReportDelay(t *testing.T) {
 			t.Fatalf("generate during the delay: %v, %v", again, gerr)
 		}
 	}
-	time.Sleep(time.Until(start.Add(delay)))
+	time.Sleep(time.Until(started.Add(delay)))
 	if gen := must[*iam.GenerateCredentialReportOutput](t)(c.GenerateCredentialReport(ctx(t), nil)); gen.State != types.ReportStateTypeComplete {
 		t.Fatalf("generate after the delay: %s", gen.State)
 	}

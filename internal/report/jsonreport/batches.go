@@ -27,8 +27,8 @@ type encoded struct {
 }
 
 // writeBatches encodes the results in batches on every CPU and writes the
-// batches in order. At most two batches per worker are in flight, so
-// memory stays bounded whatever the number of results.
+// batches in order. At most two batches per worker wait for the writer,
+// so about three buffers per worker exist whatever the number of results.
 func writeBatches(w io.Writer, rs []finding.Result) error {
 	workers := min(runtime.GOMAXPROCS(0), (len(rs)+batchSize-1)/batchSize)
 	if workers <= 1 {
