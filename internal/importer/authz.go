@@ -140,6 +140,15 @@ const authzExpected = "the output of `aws iam get-account-authorization-details`
 // a URL-encoded string. Errors are *InputError without a file name.
 func DecodeAuthorizationDetails(data []byte) ([]*AuthzDetails, error) {
 	data = trimBOM(data)
+	if pages, ok := decodeAuthzSplit(data); ok {
+		return pages, nil
+	}
+	return decodeAuthzPlain(data)
+}
+
+// decodeAuthzPlain is DecodeAuthorizationDetails by encoding/json alone, the
+// reference for decodeAuthzSplit and the one that describes every problem.
+func decodeAuthzPlain(data []byte) ([]*AuthzDetails, error) {
 	if err := checkKind(data, KindAuthzDetails); err != nil {
 		return nil, err
 	}
@@ -182,95 +191,126 @@ func DecodeAuthorizationDetails(data []byte) ([]*AuthzDetails, error) {
 	return pages, nil
 }
 
-// normalize decodes every policy document in place and checks identities.
+// normalize decodes every policy document in place and checks identities,
+// entry by entry (the first problem stops it).
 func (p *AuthzDetails) normalize() *InputError {
-	doc := func(raw *json.RawMessage, where string) *InputError {
-		d, err := NormalizePolicyDocument(*raw)
-		if err != nil {
-			return &InputError{Msg: fmt.Sprintf("%s: %v", where, err), Err: err}
-		}
-		*raw = d
-		return nil
-	}
-	// Documents far larger than AWS's size quotas (snapshot.Quota) are
-	// refused, naming the quota.
-	inline := func(q snapshot.Quota, where string, ps []PolicyDetail) *InputError {
-		n := 0
-		for _, pd := range ps {
-			n += snapshot.PolicyChars(pd.PolicyDocument)
-		}
-		if err := q.Check(n); err != nil {
-			return &InputError{Msg: fmt.Sprintf("%s: %v", where, err)}
-		}
-		return nil
-	}
 	for i := range p.UserDetailList {
-		u := &p.UserDetailList[i]
-		if u.Arn == "" || u.UserName == "" {
-			return &InputError{Msg: fmt.Sprintf("UserDetailList[%d] has no Arn or UserName", i)}
-		}
-		for j := range u.UserPolicyList {
-			if err := doc(&u.UserPolicyList[j].PolicyDocument, fmt.Sprintf("user %s inline policy %q", u.UserName, u.UserPolicyList[j].PolicyName)); err != nil {
-				return err
-			}
-		}
-		if err := inline(snapshot.QuotaUserInlineSize, "user "+u.UserName, u.UserPolicyList); err != nil {
+		if err := normalizeUser(i, &p.UserDetailList[i]); err != nil {
 			return err
 		}
 	}
 	for i := range p.GroupDetailList {
-		g := &p.GroupDetailList[i]
-		if g.Arn == "" || g.GroupName == "" {
-			return &InputError{Msg: fmt.Sprintf("GroupDetailList[%d] has no Arn or GroupName", i)}
-		}
-		for j := range g.GroupPolicyList {
-			if err := doc(&g.GroupPolicyList[j].PolicyDocument, fmt.Sprintf("group %s inline policy %q", g.GroupName, g.GroupPolicyList[j].PolicyName)); err != nil {
-				return err
-			}
-		}
-		if err := inline(snapshot.QuotaGroupInlineSize, "group "+g.GroupName, g.GroupPolicyList); err != nil {
+		if err := normalizeGroup(i, &p.GroupDetailList[i]); err != nil {
 			return err
 		}
 	}
 	for i := range p.RoleDetailList {
-		r := &p.RoleDetailList[i]
-		if r.Arn == "" || r.RoleName == "" {
-			return &InputError{Msg: fmt.Sprintf("RoleDetailList[%d] has no Arn or RoleName", i)}
-		}
-		if len(r.AssumeRolePolicyDocument) > 0 && string(r.AssumeRolePolicyDocument) != "null" {
-			if err := doc(&r.AssumeRolePolicyDocument, "role "+r.RoleName+" AssumeRolePolicyDocument"); err != nil {
-				return err
-			}
-			if err := checkDocQuota(snapshot.QuotaTrustPolicySize, r.AssumeRolePolicyDocument, "role "+r.RoleName+" AssumeRolePolicyDocument"); err != nil {
-				return err
-			}
-		}
-		for j := range r.RolePolicyList {
-			if err := doc(&r.RolePolicyList[j].PolicyDocument, fmt.Sprintf("role %s inline policy %q", r.RoleName, r.RolePolicyList[j].PolicyName)); err != nil {
-				return err
-			}
-		}
-		if err := inline(snapshot.QuotaRoleInlineSize, "role "+r.RoleName, r.RolePolicyList); err != nil {
+		if err := normalizeRole(i, &p.RoleDetailList[i]); err != nil {
 			return err
 		}
 	}
 	for i := range p.Policies {
-		mp := &p.Policies[i]
-		if mp.Arn == "" {
-			return &InputError{Msg: fmt.Sprintf("Policies[%d] has no Arn", i)}
+		if err := normalizePolicy(i, &p.Policies[i]); err != nil {
+			return err
 		}
-		if err := snapshot.QuotaPolicyVersions.Check(len(mp.PolicyVersionList)); err != nil {
-			return &InputError{Msg: fmt.Sprintf("policy %s: %v", mp.Arn, err)}
+	}
+	return nil
+}
+
+// The places named in messages ("user alice inline policy "x"") are
+// built only for a message: most documents have none.
+
+// normalizeDoc decodes one policy document in place.
+func normalizeDoc(raw *json.RawMessage, where func() string) *InputError {
+	d, err := normalizeDecoded(*raw)
+	if err != nil {
+		return &InputError{Msg: fmt.Sprintf("%s: %v", where(), err), Err: err}
+	}
+	*raw = d
+	return nil
+}
+
+// checkInlineQuota refuses inline policies far larger in total than AWS's
+// size quotas (snapshot.Quota) allow, naming the quota.
+func checkInlineQuota(q snapshot.Quota, owner func() string, ps []PolicyDetail) *InputError {
+	n := 0
+	for _, pd := range ps {
+		n += snapshot.PolicyChars(pd.PolicyDocument)
+	}
+	if err := q.Check(n); err != nil {
+		return &InputError{Msg: fmt.Sprintf("%s: %v", owner(), err)}
+	}
+	return nil
+}
+
+// normalizeInline decodes the inline policies of one principal.
+func normalizeInline(owner func() string, ps []PolicyDetail) *InputError {
+	for j := range ps {
+		where := func() string { return fmt.Sprintf("%s inline policy %q", owner(), ps[j].PolicyName) }
+		if err := normalizeDoc(&ps[j].PolicyDocument, where); err != nil {
+			return err
 		}
-		for j := range mp.PolicyVersionList {
-			v := &mp.PolicyVersionList[j]
-			where := fmt.Sprintf("policy %s version %s", mp.Arn, v.VersionId)
-			if err := doc(&v.Document, where); err != nil {
-				return err
-			}
-			if err := checkDocQuota(snapshot.QuotaManagedPolicySize, v.Document, where); err != nil {
-				return err
-			}
+	}
+	return nil
+}
+
+func normalizeUser(i int, u *UserDetail) *InputError {
+	if u.Arn == "" || u.UserName == "" {
+		return &InputError{Msg: fmt.Sprintf("UserDetailList[%d] has no Arn or UserName", i)}
+	}
+	owner := func() string { return "user " + u.UserName }
+	if err := normalizeInline(owner, u.UserPolicyList); err != nil {
+		return err
+	}
+	return checkInlineQuota(snapshot.QuotaUserInlineSize, owner, u.UserPolicyList)
+}
+
+func normalizeGroup(i int, g *GroupDetail) *InputError {
+	if g.Arn == "" || g.GroupName == "" {
+		return &InputError{Msg: fmt.Sprintf("GroupDetailList[%d] has no Arn or GroupName", i)}
+	}
+	owner := func() string { return "group " + g.GroupName }
+	if err := normalizeInline(owner, g.GroupPolicyList); err != nil {
+		return err
+	}
+	return checkInlineQuota(snapshot.QuotaGroupInlineSize, owner, g.GroupPolicyList)
+}
+
+func normalizeRole(i int, r *RoleDetail) *InputError {
+	if r.Arn == "" || r.RoleName == "" {
+		return &InputError{Msg: fmt.Sprintf("RoleDetailList[%d] has no Arn or RoleName", i)}
+	}
+	owner := func() string { return "role " + r.RoleName }
+	if len(r.AssumeRolePolicyDocument) > 0 && string(r.AssumeRolePolicyDocument) != "null" {
+		where := func() string { return owner() + " AssumeRolePolicyDocument" }
+		if err := normalizeDoc(&r.AssumeRolePolicyDocument, where); err != nil {
+			return err
+		}
+		if err := checkDocQuota(snapshot.QuotaTrustPolicySize, r.AssumeRolePolicyDocument, where); err != nil {
+			return err
+		}
+	}
+	if err := normalizeInline(owner, r.RolePolicyList); err != nil {
+		return err
+	}
+	return checkInlineQuota(snapshot.QuotaRoleInlineSize, owner, r.RolePolicyList)
+}
+
+func normalizePolicy(i int, mp *ManagedPolicyDetail) *InputError {
+	if mp.Arn == "" {
+		return &InputError{Msg: fmt.Sprintf("Policies[%d] has no Arn", i)}
+	}
+	if err := snapshot.QuotaPolicyVersions.Check(len(mp.PolicyVersionList)); err != nil {
+		return &InputError{Msg: fmt.Sprintf("policy %s: %v", mp.Arn, err)}
+	}
+	for j := range mp.PolicyVersionList {
+		v := &mp.PolicyVersionList[j]
+		where := func() string { return fmt.Sprintf("policy %s version %s", mp.Arn, v.VersionId) }
+		if err := normalizeDoc(&v.Document, where); err != nil {
+			return err
+		}
+		if err := checkDocQuota(snapshot.QuotaManagedPolicySize, v.Document, where); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -119,9 +119,9 @@ func countList[T any](dec *json.Decoder, fn func(T)) bool {
 }
 
 // checkDocQuota refuses a policy document far larger than AWS allows.
-func checkDocQuota(q snapshot.Quota, doc []byte, where string) *InputError {
+func checkDocQuota(q snapshot.Quota, doc []byte, where func() string) *InputError {
 	if err := q.Check(snapshot.PolicyChars(doc)); err != nil {
-		return &InputError{Msg: fmt.Sprintf("%s: %v", where, err)}
+		return &InputError{Msg: fmt.Sprintf("%s: %v", where(), err)}
 	}
 	return nil
 }

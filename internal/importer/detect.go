@@ -64,11 +64,8 @@ func Detect(data []byte) Kind {
 	if len(t) == 0 {
 		return KindUnknown
 	}
-	if looksLikeReportCSV(t) {
-		return KindCredentialReport
-	}
-	if bytes.Contains(t[:min(len(t), 400)], []byte("An error occurred (")) {
-		return KindAWSError
+	if k := detectText(t); k != KindUnknown {
+		return k
 	}
 	var top map[string]json.RawMessage
 	if t[0] == '[' {
@@ -85,6 +82,17 @@ func Detect(data []byte) Kind {
 				return kk.kind
 			}
 		}
+	}
+	return KindUnknown
+}
+
+// detectText recognises the kinds that are not JSON (t is trimmed).
+func detectText(t []byte) Kind {
+	if looksLikeReportCSV(t) {
+		return KindCredentialReport
+	}
+	if bytes.Contains(t[:min(len(t), 400)], []byte("An error occurred (")) {
+		return KindAWSError
 	}
 	return KindUnknown
 }

@@ -57,13 +57,18 @@ func readFile(path string, max int64) ([]byte, error) {
 		return nil, &InputError{File: path, Msg: msg, Err: err}
 	}
 	defer f.Close()
+	var buf []byte
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		return nil, &InputError{File: path, Msg: "is a folder; pass a file (or use --from for a folder)"}
 	} else if err == nil && st.Mode().IsRegular() && st.Size() > max {
 		// Refused before reading anything.
 		return nil, &InputError{File: path, Msg: fmt.Sprintf("file is %s, larger than the limit for one input (%s)", size(st.Size()), size(max))}
+	} else if err == nil && st.Mode().IsRegular() {
+		// Read into one buffer of the file's size (and a byte to see the
+		// end), not through io.ReadAll's doubling copies.
+		buf = make([]byte, 0, st.Size()+1)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	data, err := readAllInto(buf, io.LimitReader(f, max+1))
 	if err != nil {
 		return nil, &InputError{File: path, Msg: "reading: " + err.Error(), Err: err}
 	}
@@ -71,4 +76,21 @@ func readFile(path string, max int64) ([]byte, error) {
 		return nil, &InputError{File: path, Msg: "file is larger than the limit for one input (" + size(max) + ")"}
 	}
 	return data, nil
+}
+
+// readAllInto is io.ReadAll appending to buf.
+func readAllInto(buf []byte, r io.Reader) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
