@@ -102,6 +102,7 @@ func Build(s *snapshot.Snapshot, a *snapshot.Account, cache *policy.Cache) *Mode
 	}
 	m := &Model{Account: a, Cache: cache, byARN: map[string]*Principal{},
 		managed: make(map[string]compiled, len(a.Policies))}
+	cache.Warm(identityDocs(a))
 	for _, mp := range a.Policies {
 		m.managed[mp.ARN] = m.compileManaged(mp)
 	}
@@ -160,6 +161,33 @@ func Build(s *snapshot.Snapshot, a *snapshot.Account, cache *policy.Cache) *Mode
 		m.add(b.principal(r.ARN, r.Name, KindRole, scps, scpSources, scpProblems), func(p *Principal) { p.Role = r })
 	}
 	return m
+}
+
+// identityDocs lists the documents Build compiles, as it names them: the
+// managed policies and every inline policy. Parsing them is most of Build,
+// and Cache.Warm does it on every CPU.
+func identityDocs(a *snapshot.Account) []policy.NamedDoc {
+	docs := make([]policy.NamedDoc, 0, len(a.Policies)+len(a.Users)+len(a.Roles))
+	for _, mp := range a.Policies {
+		if len(mp.Document) > 0 {
+			docs = append(docs, policy.NamedDoc{Name: mp.ARN, Raw: mp.Document})
+		}
+	}
+	inline := func(ps []snapshot.InlinePolicy) {
+		for _, ip := range ps {
+			docs = append(docs, policy.NamedDoc{Name: "inline:" + ip.Name, Raw: ip.Document})
+		}
+	}
+	for _, g := range a.Groups {
+		inline(g.InlinePolicies)
+	}
+	for _, u := range a.Users {
+		inline(u.InlinePolicies)
+	}
+	for _, r := range a.Roles {
+		inline(r.InlinePolicies)
+	}
+	return docs
 }
 
 func (m *Model) add(p *Principal, set func(*Principal)) {

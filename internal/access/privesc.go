@@ -200,6 +200,7 @@ func Analyze(m *Model, now time.Time) *Analysis {
 	a := &Analysis{Model: m, Now: now.UTC(), states: make(map[*Principal]*pstate, len(m.Principals)),
 		groups: map[string]*Principal{}, trusts: map[*Principal]*policy.Policy{}, problems: map[*Principal]string{},
 		byTrustARN: map[string][]*Principal{}, byTrustAccount: map[string][]*Principal{}}
+	m.Cache.Warm(trustDocs(m))
 	defer func() {
 		a.usersByARN, a.rolesByARN, a.groupsByARN = sortedByARN(a.users), sortedByARN(a.roles), sortedByARN(slices.Collect(maps.Values(a.groups)))
 	}()
@@ -283,6 +284,18 @@ func (a *Analysis) indexTrust(r *Principal) {
 	if anyone {
 		a.trustAnyone = append(a.trustAnyone, r)
 	}
+}
+
+// trustDocs lists the trust policies indexTrust compiles, as it names
+// them, for Cache.Warm to parse on every CPU.
+func trustDocs(m *Model) []policy.NamedDoc {
+	var docs []policy.NamedDoc
+	for _, p := range m.Principals {
+		if p.Kind == KindRole && !p.Role.ServiceLinked() && len(p.Role.TrustPolicy) > 0 {
+			docs = append(docs, policy.NamedDoc{Name: "trust:" + p.ARN, Raw: p.Role.TrustPolicy})
+		}
+	}
+	return docs
 }
 
 // Trust returns a role's compiled trust policy (nil if absent or broken).

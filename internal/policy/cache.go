@@ -1,13 +1,20 @@
 package policy
 
-import "sync"
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
 
 // Cache compiles each distinct document once. An account attaches the same
 // managed policy to many principals; a scan should parse it once. Safe for
 // concurrent use.
 type Cache struct {
-	mu      sync.Mutex
-	entries map[string]cacheEntry
+	mu sync.Mutex
+	// entries by name, then by document text: a lookup indexes with the
+	// document's bytes without copying them into a key.
+	entries map[string]map[string]cacheEntry
+	n       int
 }
 
 type cacheEntry struct {
@@ -16,32 +23,61 @@ type cacheEntry struct {
 }
 
 // NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{entries: map[string]cacheEntry{}} }
+func NewCache() *Cache { return &Cache{entries: map[string]map[string]cacheEntry{}} }
 
 // Compile parses and compiles raw (any form Parse accepts), or returns the
 // Policy compiled earlier for the same name and bytes.
 func (c *Cache) Compile(name string, raw []byte) (*Policy, error) {
-	key := name + "\x00" + string(raw)
-	c.mu.Lock()
-	e, ok := c.entries[key]
-	c.mu.Unlock()
-	if ok {
+	if e, ok := c.lookup(name, raw); ok {
 		return e.p, e.err
 	}
 	p, err := ParseAndCompile(name, raw)
 	c.mu.Lock()
-	if prev, ok := c.entries[key]; ok {
-		p, err = prev.p, prev.err // another goroutine won the race
-	} else {
-		c.entries[key] = cacheEntry{p, err}
+	defer c.mu.Unlock()
+	byDoc := c.entries[name]
+	if prev, ok := byDoc[string(raw)]; ok {
+		return prev.p, prev.err // another goroutine won the race
 	}
-	c.mu.Unlock()
+	if byDoc == nil {
+		byDoc = map[string]cacheEntry{}
+		c.entries[name] = byDoc
+	}
+	byDoc[string(raw)] = cacheEntry{p, err}
+	c.n++
 	return p, err
+}
+
+func (c *Cache) lookup(name string, raw []byte) (cacheEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[name][string(raw)]
+	return e, ok
+}
+
+// NamedDoc is a document and the name it is compiled under, for Warm.
+type NamedDoc struct {
+	Name string
+	Raw  []byte
+}
+
+// Warm compiles the documents not yet in the cache on every CPU, so that
+// the Compile calls that follow find them (in whatever order they come).
+func (c *Cache) Warm(docs []NamedDoc) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(docs)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(docs); i = int(next.Add(1)) - 1 {
+				_, _ = c.Compile(docs[i].Name, docs[i].Raw)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // Len returns the number of distinct documents compiled.
 func (c *Cache) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.entries)
+	return c.n
 }

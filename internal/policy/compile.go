@@ -66,6 +66,7 @@ func CompileNamed(name string, doc *Document) *Policy {
 		if st.NotAction != nil && st.Action == nil {
 			acts, cs.notAction = st.NotAction, true
 		}
+		cs.actions = make([]actionPat, 0, len(acts))
 		for _, a := range acts {
 			ap := newActionPat(a)
 			cs.actions = append(cs.actions, ap)
@@ -81,6 +82,7 @@ func CompileNamed(name string, doc *Document) *Policy {
 			res, cs.notRes = st.NotResource, true
 		}
 		cs.hasRes = res != nil
+		cs.resources = make([]resPat, 0, len(res))
 		for _, r := range res {
 			cs.resources = append(cs.resources, newResPat(r, vars))
 		}
