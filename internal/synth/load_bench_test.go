@@ -54,7 +54,6 @@ func benchPhase(b *testing.B, phase func() any) {
 	runtime.ReadMemStats(&before)
 	var keep any
 	for b.Loop() {
-		keep = nil
 		keep = phase()
 	}
 	b.StopTimer()
