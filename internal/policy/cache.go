@@ -10,12 +10,14 @@ import (
 // managed policy to many principals; a scan should parse it once. Safe for
 // concurrent use.
 type Cache struct {
-	mu sync.Mutex
-	// entries by name, then by document text: a lookup indexes with the
-	// document's bytes without copying them into a key.
-	entries map[string]map[string]cacheEntry
-	n       int
+	mu      sync.Mutex
+	entries map[cacheKey]cacheEntry
 }
+
+// cacheKey is a document and its name. A lookup indexes with the
+// document's bytes without copying them (string(raw) in a map index does
+// not allocate).
+type cacheKey struct{ name, doc string }
 
 type cacheEntry struct {
 	p   *Policy
@@ -23,35 +25,25 @@ type cacheEntry struct {
 }
 
 // NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{entries: map[string]map[string]cacheEntry{}} }
+func NewCache() *Cache { return &Cache{entries: map[cacheKey]cacheEntry{}} }
 
 // Compile parses and compiles raw (any form Parse accepts), or returns the
 // Policy compiled earlier for the same name and bytes.
 func (c *Cache) Compile(name string, raw []byte) (*Policy, error) {
-	if e, ok := c.lookup(name, raw); ok {
+	c.mu.Lock()
+	e, ok := c.entries[cacheKey{name, string(raw)}]
+	c.mu.Unlock()
+	if ok {
 		return e.p, e.err
 	}
 	p, err := ParseAndCompile(name, raw)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	byDoc := c.entries[name]
-	if prev, ok := byDoc[string(raw)]; ok {
+	if prev, ok := c.entries[cacheKey{name, string(raw)}]; ok {
 		return prev.p, prev.err // another goroutine won the race
 	}
-	if byDoc == nil {
-		byDoc = map[string]cacheEntry{}
-		c.entries[name] = byDoc
-	}
-	byDoc[string(raw)] = cacheEntry{p, err}
-	c.n++
+	c.entries[cacheKey{name, string(raw)}] = cacheEntry{p, err}
 	return p, err
-}
-
-func (c *Cache) lookup(name string, raw []byte) (cacheEntry, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[name][string(raw)]
-	return e, ok
 }
 
 // NamedDoc is a document and the name it is compiled under, for Warm.
@@ -79,5 +71,5 @@ func (c *Cache) Warm(docs []NamedDoc) {
 func (c *Cache) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.n
+	return len(c.entries)
 }

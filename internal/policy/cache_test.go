@@ -35,3 +35,16 @@ func TestCacheWarm(t *testing.T) {
 		t.Errorf("Compile after Warm added documents: %d", warm.Len())
 	}
 }
+
+// TestCacheHitDoesNotCopy checks that finding a compiled document does not
+// copy it into a key (Build looks up every attachment of every principal).
+func TestCacheHitDoesNotCopy(t *testing.T) {
+	c := NewCache()
+	raw := []byte(sampleDoc)
+	if _, err := c.Compile("a", raw); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { _, _ = c.Compile("a", raw) }); n != 0 {
+		t.Errorf("a cache hit allocates %v times", n)
+	}
+}
