@@ -26,7 +26,13 @@ func (a *Analysis) Escalations(p *Principal) []Finding {
 }
 
 func (a *Analysis) findAll(s *pstate) []Finding {
-	var out []Finding
+	bp := findingsPool.Get().(*[]Finding)
+	out := (*bp)[:0]
+	defer func() {
+		clear(out)
+		*bp = out[:0]
+		findingsPool.Put(bp)
+	}()
 	anyRes := a.anyResource(s)
 	defer func() {
 		if m := s.anyMemo; m != nil {
@@ -42,7 +48,7 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 		if a.cancelled() {
 			break
 		}
-		out = append(out, a.tryMethod(s, m, anyRes)...)
+		out = a.appendMethod(out, s, m, anyRes)
 	}
 	slices.SortStableFunc(out, func(x, y Finding) int {
 		if c := strings.Compare(x.Method.ID, y.Method.ID); c != 0 {
@@ -50,10 +56,19 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 		}
 		return compareJoined(x.TargetARN, x.Via, y.TargetARN, y.Via)
 	})
-	// The findings are kept for the whole scan: drop the spare capacity
-	// that appending left.
+	// The findings are kept for the whole scan: a copy of exactly their
+	// size, the gathering slice going back to the pool.
+	if len(out) == 0 {
+		return nil
+	}
 	return slices.Clone(out)
 }
+
+// findingsPool keeps findAll's gathering slices between principals: a
+// principal has dozens of findings, and growing a new slice for each of
+// tens of thousands of principals was a good part of the analysis's
+// allocations.
+var findingsPool = sync.Pool{New: func() any { return new([]Finding) }}
 
 // anyResource returns the principal's answers about its own set on "some
 // resource", each evaluated once; the memo lives with the state, for the
@@ -102,6 +117,12 @@ func compareJoined(x1, x2, y1, y2 string) int {
 
 // tryMethod checks one method for one principal.
 func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Result) []Finding {
+	return a.appendMethod(nil, s, m, anyRes)
+}
+
+// appendMethod is tryMethod appending the findings to out: findAll gathers
+// every method's findings in one slice.
+func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, anyRes func(string) policy.Result) []Finding {
 	p := s.p
 	// Steps on "some resource" first: they do not depend on the target,
 	// and most principals fail here.
@@ -111,7 +132,7 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 		case OnAny:
 			r := anyRes(st.Action)
 			if !a.allowed(r) {
-				return nil
+				return out
 			}
 			common = append(common, a.grant(p, r, st.Action, ""))
 		case OnAssume:
@@ -119,11 +140,11 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 			// identity permission: no precheck.
 		default:
 			if !a.allowed(anyRes(st.Action)) {
-				return nil
+				return out
 			}
 		}
 	}
-	var out []Finding
+	start := len(out) // this method's findings are out[start:]
 	limit := a.MaxTargets
 	if limit <= 0 {
 		limit = DefaultMaxTargets
@@ -137,7 +158,7 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 		f.Method = m
 		f.Grants = mergeGrants(m, common, targetSteps)
 		out = append(out, f)
-		full = len(out) == limit
+		full = len(out)-start == limit
 	}
 	done := func() bool { return full && out[len(out)-1].More }
 	// A hypothetical member of a group (joinGain) is asked only for
@@ -165,7 +186,7 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 		}
 	case TargetSelf:
 		if (m.Prereq == PrereqBoundary && p.Set.Boundary == nil) || cannotModify(m, p) {
-			return nil
+			return out
 		}
 		if gs, ok := a.targetSteps(s, m, p.ARN, nil, ""); ok {
 			emit(Finding{TargetARN: p.ARN, TargetName: p.Name, TargetKind: string(p.Kind), ToAdmin: m.Prereq != PrereqBoundary}, gs)
@@ -186,7 +207,7 @@ func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Re
 		}
 	case TargetGroup:
 		if s.hypothetical {
-			return nil
+			return out
 		}
 		narrow(a.groupsByARN)
 		for _, g := range a.sortedGroups() {
