@@ -514,3 +514,18 @@ func TestPolicyServiceSkip(t *testing.T) {
 		}
 	}
 }
+
+// SplitARN splits as strings.SplitN(s, ":", 6) does.
+func TestSplitARNLikeSplitN(t *testing.T) {
+	for _, s := range []string{"", "arn", "arn:aws", "arn:aws:iam::1", "arn:aws:iam::111122223333:role/a:b:c",
+		"arn:aws:iam::111122223333:", "arn:aws:s3:::bucket/key", "nra:aws:iam::1:x", ":::::", "arn:::::", "*"} {
+		parts := strings.SplitN(s, ":", 6)
+		want, wantOK := ARN{}, len(parts) == 6 && parts[0] == "arn"
+		if wantOK {
+			want = ARN{Partition: parts[1], Service: parts[2], Region: parts[3], Account: parts[4], Resource: parts[5]}
+		}
+		if got, ok := SplitARN(s); got != want || ok != wantOK {
+			t.Errorf("SplitARN(%q) = %+v, %v; want %+v, %v", s, got, ok, want, wantOK)
+		}
+	}
+}

@@ -108,8 +108,19 @@ type ARN struct {
 
 // SplitARN splits "arn:partition:service:region:account:resource".
 func SplitARN(s string) (ARN, bool) {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" {
+	// strings.SplitN(s, ":", 6) without its slice: this runs for every
+	// principal of every evaluation.
+	var parts [6]string
+	rest := s
+	for i := range 5 {
+		head, tail, ok := strings.Cut(rest, ":")
+		if !ok {
+			return ARN{}, false
+		}
+		parts[i], rest = head, tail
+	}
+	parts[5] = rest
+	if parts[0] != "arn" {
 		return ARN{}, false
 	}
 	return ARN{Partition: parts[1], Service: parts[2], Region: parts[3], Account: parts[4], Resource: parts[5]}, true
