@@ -445,11 +445,14 @@ func (a *Analysis) outsiders(members []*Principal) []*Principal {
 	for _, m := range members {
 		in[m] = true
 	}
-	var out []*Principal
+	out := make([]*Principal, 0, max(0, len(a.users)-len(in)))
 	for _, u := range a.users {
 		if !in[u] {
 			out = append(out, u)
 		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

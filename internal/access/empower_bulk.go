@@ -271,12 +271,15 @@ func popMin(cs []recCursor) (empowerRec, bool) {
 }
 
 // eachBulkRec calls fn with a record for every target of the pass, in
-// candidate order (Admin is not set: the union does not read it).
+// candidate order (Admin is not set: the union does not read it). The
+// record is only valid during the call.
 func (a *Analysis) eachBulkRec(ew *empowerWork, b *bulkPass, fn func(*empowerRec)) {
 	cands := a.empowerCandidates(b.kind)
+	var r empowerRec // one record reused: fn reads it and keeps nothing
 	for i := range cands {
 		if b.in[i] {
-			fn(&empowerRec{t: &cands[i], act: b.act, kind: b.kind, grant: b.grant})
+			r = empowerRec{t: &cands[i], act: b.act, kind: b.kind, grant: b.grant}
+			fn(&r)
 		}
 	}
 }

@@ -319,30 +319,36 @@ func (g *graph) distOf(e edge) (int, bool) {
 
 // firstHops are p's edges to the nearest neighbours, best first.
 func (g *graph) firstHops(p *Principal) []edge {
-	var cands []edge
-	cands = append(cands, g.fwd[p]...)
-	if c := g.class[p]; c != nil {
-		for _, e := range g.best[c] {
-			if e.to != p {
-				cands = append(cands, e)
+	// The candidates are p's own edges and its class's best ones (not to
+	// itself), walked twice rather than gathered: most are not kept.
+	c := g.class[p]
+	each := func(fn func(edge)) {
+		for _, e := range g.fwd[p] {
+			fn(e)
+		}
+		if c != nil {
+			for _, e := range g.best[c] {
+				if e.to != p {
+					fn(e)
+				}
 			}
 		}
 	}
 	m := -1
-	for _, e := range cands {
+	each(func(e edge) {
 		if d, ok := g.distOf(e); ok && (m < 0 || d < m) {
 			m = d
 		}
-	}
+	})
 	if m < 0 {
 		return nil
 	}
 	var out []edge
-	for _, e := range cands {
+	each(func(e edge) {
 		if d, ok := g.distOf(e); ok && d == m {
 			out = append(out, e)
 		}
-	}
+	})
 	return sortEdges(out)
 }
 
