@@ -195,6 +195,56 @@ func exposureMessage(an *access.Analysis, role *access.Principal, ps []*access.P
 
 // gainText names what becoming target gives p: "s3:GetObject and
 // s3:PutObject", or "" when nothing is listed.
+// targetText names a finding's target with its notes: "role ops (to
+// administrator)", "group dev (gains iam:PassRole, a member can then use
+// ...)". Built in one buffer: a message names up to ten targets per method
+// for each of tens of thousands of principals.
+func targetText(an *access.Analysis, p *access.Principal, f access.Finding) string {
+	var b strings.Builder
+	b.WriteString(f.TargetKind)
+	b.WriteByte(' ')
+	b.WriteString(f.TargetName)
+	notes := 0
+	note := func(parts ...string) {
+		if notes == 0 {
+			b.WriteString(" (")
+		} else {
+			b.WriteString(", ")
+		}
+		for _, s := range parts {
+			b.WriteString(s)
+		}
+		notes++
+	}
+	if f.ToAdmin {
+		note("to administrator")
+	} else if t := an.Model.Principal(f.TargetARN); t != nil && t != p {
+		if g := gainText(an, t, p); g != "" {
+			note("gains ", g)
+		}
+	}
+	switch f.Then {
+	case "":
+	case access.Membership:
+		note("its members are administrators")
+	default:
+		if m := access.MethodByID(f.Then); m != nil {
+			note("a member can then use ", m.ID, " ", lowerFirst(m.Name))
+		}
+	}
+	if f.Via != "" {
+		if strings.HasSuffix(f.Via, ".amazonaws.com") {
+			note("trusts ", f.Via)
+		} else {
+			note("through policy ", f.Via[strings.LastIndexByte(f.Via, '/')+1:])
+		}
+	}
+	if notes > 0 {
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
 func gainText(an *access.Analysis, target, p *access.Principal) string {
 	names, total := an.Gains(target, p, 4)
 	if total == 0 {
@@ -402,35 +452,7 @@ func describeMethod(an *access.Analysis, p *access.Principal, fs []access.Findin
 		if f.TargetName == "" {
 			continue
 		}
-		t := f.TargetKind + " " + f.TargetName
-		var notes []string
-		if f.ToAdmin {
-			notes = append(notes, "to administrator")
-		} else if t := an.Model.Principal(f.TargetARN); t != nil && t != p {
-			if g := gainText(an, t, p); g != "" {
-				notes = append(notes, "gains "+g)
-			}
-		}
-		switch f.Then {
-		case "":
-		case access.Membership:
-			notes = append(notes, "its members are administrators")
-		default:
-			if m := access.MethodByID(f.Then); m != nil {
-				notes = append(notes, "a member can then use "+m.ID+" "+lowerFirst(m.Name))
-			}
-		}
-		if f.Via != "" {
-			if strings.HasSuffix(f.Via, ".amazonaws.com") {
-				notes = append(notes, "trusts "+f.Via)
-			} else {
-				notes = append(notes, "through policy "+f.Via[strings.LastIndexByte(f.Via, '/')+1:])
-			}
-		}
-		if len(notes) > 0 {
-			t += " (" + strings.Join(notes, ", ") + ")"
-		}
-		if !slices.Contains(targets, t) {
+		if t := targetText(an, p, f); !slices.Contains(targets, t) {
 			targets = append(targets, t)
 		}
 	}
