@@ -57,7 +57,7 @@ type Analysis struct {
 	anyone         anyoneIndex             // trustAnyone by trust document, and classes (reach.go)
 	serviceRoles   sync.Map                // service principal -> []*Principal
 	ordered        sync.Map                // &list[0] -> admin-first copy (adminFirst)
-	trusting       sync.Map                // services + named -> []serviceRole
+	trusting       sync.Map                // trustingKey -> []serviceRole
 	usersByARN     byARN
 	groupsByARN    byARN
 	rolesByARN     byARN

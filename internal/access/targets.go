@@ -6,6 +6,7 @@ package access
 import (
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
@@ -87,15 +88,20 @@ type serviceRole struct {
 // existing Lambda function or instance runs as a role made for it, not as
 // a role that trusts "*" (which a new resource could still be given).
 func (a *Analysis) rolesTrusting(services []string, named bool) []serviceRole {
-	key := strings.Join(services, " ")
-	if named {
-		key += " named"
-	}
+	// A method's Services list is fixed for the life of the program: it is
+	// named by its address, without joining it for every principal.
+	key := trustingKey{unsafe.SliceData(services), len(services), named}
 	if v, ok := a.trusting.Load(key); ok {
 		return v.([]serviceRole)
 	}
 	v, _ := a.trusting.LoadOrStore(key, a.computeRolesTrusting(services, named))
 	return v.([]serviceRole)
+}
+
+type trustingKey struct {
+	services *string
+	n        int
+	named    bool
 }
 
 func (a *Analysis) computeRolesTrusting(services []string, named bool) []serviceRole {
