@@ -1,13 +1,12 @@
 package access
 
 import (
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/iamspect/iamspect/internal/parallel"
 	"github.com/iamspect/iamspect/internal/policy"
 )
 
@@ -387,21 +386,5 @@ func sortEdges(es []edge) []edge {
 // principal's results are cached behind its own sync.Once, so workers never
 // compute one twice).
 func (a *Analysis) precompute(actors []*Principal) {
-	var wg sync.WaitGroup
-	next := make(chan *Principal)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for p := range next {
-				a.Escalations(p)
-			}
-		})
-	}
-	for _, p := range actors {
-		if a.cancelled() {
-			break
-		}
-		next <- p
-	}
-	close(next)
-	wg.Wait()
+	parallel.For(len(actors), 1, a.cancelled, func(i int) { a.Escalations(actors[i]) })
 }

@@ -3,12 +3,10 @@ package scan
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"runtime/debug"
-	"sync"
-	"sync/atomic"
 
 	"github.com/iamspect/iamspect/internal/finding"
+	"github.com/iamspect/iamspect/internal/parallel"
 	"github.com/iamspect/iamspect/internal/rules"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
@@ -220,25 +218,12 @@ func names(ins []snapshot.Input) []string {
 	return out
 }
 
-// eachRule calls fn for every rule on up to GOMAXPROCS goroutines and
-// returns when all are done. The rules of one account are independent:
-// they share only the account's model and analysis, which are built once
-// under a lock and answer concurrent questions (internal/access), and each
-// writes only its own slot of the results, so the outcome is the one a
-// rule-by-rule run gives.
+// eachRule calls fn for every rule on every CPU and returns when all are
+// done. The rules of one account are independent: they share only the
+// account's model and analysis, which are built once under a lock and
+// answer concurrent questions (internal/access), and each writes only its
+// own slot of the results, so the outcome is the one a rule-by-rule run
+// gives.
 func eachRule(rs []*rules.Rule, fn func(i int, r *rules.Rule)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(rs)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(rs) {
-					return
-				}
-				fn(i, rs[i])
-			}
-		})
-	}
-	wg.Wait()
+	parallel.For(len(rs), 1, nil, func(i int) { fn(i, rs[i]) })
 }
