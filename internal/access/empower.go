@@ -199,7 +199,7 @@ func (a *Analysis) empowerRecs(p *Principal, bulk bool) *empowerWork {
 			if !a.allowed(a.eval(s, p.Set, act, "", "")) {
 				continue
 			}
-			a.empowerTargets(ew, kind, act, own)
+			a.empowerTargets(ew, kind, act)
 		}
 	}
 	ew.sortRecs()
@@ -459,10 +459,10 @@ func (a *Analysis) outsiders(members []*Principal) []*Principal {
 
 // empowerTargets records the changes of one action on the targets of one
 // kind. The principal itself is never among a visited target's empowered
-// principals (own holds itself, its groups and the policies attached to
+// principals (ew.own holds itself, its groups and the policies attached to
 // it, and a user never gets iam:AddUserToGroup here), so the target's
 // precomputed lists are used as they are.
-func (a *Analysis) empowerTargets(ew *empowerWork, kind, act string, own map[string]bool) {
+func (a *Analysis) empowerTargets(ew *empowerWork, kind, act string) {
 	s := ew.s
 	// When no statement covering the action names a resource, every
 	// target gets the same answer: evaluate once.
@@ -489,7 +489,7 @@ func (a *Analysis) empowerTargets(ew *empowerWork, kind, act string, own map[str
 			i = int(visit[j])
 		}
 		t := &cands[i]
-		if own[t.arn] || (kind == "role" && act == "iam:UpdateAssumeRolePolicy" && a.assumes(s.p, t.p)) {
+		if ew.leftOut(a, kind, act, t) {
 			continue
 		}
 		var r policy.Result
@@ -507,6 +507,13 @@ func (a *Analysis) empowerTargets(ew *empowerWork, kind, act string, own map[str
 		ew.recs = append(ew.recs, empowerRec{t: t, act: act, kind: kind, grant: ew.grant(a, r, act, t.arn),
 			admin: a.empowersAdmin(ew, act, t, independent, &adminMemo)})
 	}
+}
+
+// leftOut: t is not a target of the principal's change: it is its own (a
+// target of its escalations, its groups, its policies), or, for a trust
+// rewrite, a role it can already assume.
+func (ew *empowerWork) leftOut(a *Analysis, kind, act string, t *empowerTarget) bool {
+	return ew.own[t.arn] || (kind == "role" && act == "iam:UpdateAssumeRolePolicy" && a.assumes(ew.s.p, t.p))
 }
 
 // grant records a.grant's answer and returns its index, reusing the last

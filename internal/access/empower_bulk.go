@@ -62,10 +62,9 @@ func (a *Analysis) bulkTargets(ew *empowerWork, kind, act string) {
 	}
 }
 
-// includes: t is a target of the pass (empowerTargets' own and assumes
-// checks).
+// includes: t is a target of the pass.
 func (b *bulkPass) includes(a *Analysis, ew *empowerWork, t *empowerTarget) bool {
-	return !ew.own[t.arn] && !(b.kind == "role" && b.act == "iam:UpdateAssumeRolePolicy" && a.assumes(ew.s.p, t.p))
+	return !ew.leftOut(a, b.kind, b.act, t)
 }
 
 // admin is empowersAdmin's answer for target t.
