@@ -125,7 +125,7 @@ func Generate(dir, shape string, n int, seed uint64) (Case, error) {
 		accounts := max(1, n/20)
 		c := Case{Accounts: accounts, Size: synth.Size{Users: 20 * accounts, Roles: 20 * accounts, Policies: 10 * accounts}}
 		path := filepath.Join(dir, "snapshot.json")
-		if err := writeSnapshot(path, synth.Organization(accounts, 20, 20)); err != nil {
+		if err := synth.WriteSnapshot(path, synth.Organization(accounts, 20, 20)); err != nil {
 			return c, err
 		}
 		c.Input = []string{"--snapshot", path}

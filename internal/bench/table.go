@@ -1,33 +1,12 @@
 package bench
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"text/tabwriter"
 	"time"
-
-	"github.com/iamspect/iamspect/internal/snapshot"
 )
-
-func writeSnapshot(path string, s *snapshot.Snapshot) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	if err := s.Write(w); err != nil {
-		f.Close()
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
 
 // WriteTable prints the measurements as an aligned table.
 func WriteTable(w io.Writer, ms []Measurement) error {

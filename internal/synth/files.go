@@ -3,6 +3,7 @@ package synth
 import (
 	"bufio"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -34,14 +35,28 @@ func WriteFiles(dir string, a *snapshot.Account) error {
 }
 
 func writeAuthz(path string, d *importer.AuthzDetails) error {
+	return writeNew(path, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "    ")
+		return enc.Encode(d)
+	})
+}
+
+// WriteSnapshot writes s as a snapshot file (`iamspect scan --snapshot`)
+// at path, which must not exist yet.
+func WriteSnapshot(path string, s *snapshot.Snapshot) error {
+	return writeNew(path, func(w io.Writer) error { return s.Write(w) })
+}
+
+// writeNew creates path (refusing an existing file: generated inputs never
+// replace anything) and writes it through a buffer with write.
+func writeNew(path string, write func(io.Writer) error) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "    ")
-	if err := enc.Encode(d); err != nil {
+	if err := write(w); err != nil {
 		f.Close()
 		return err
 	}
