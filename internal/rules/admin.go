@@ -145,6 +145,7 @@ var PrincipalAdminAccess = Rule{
 	References:   adminRefs,
 	Needs:        policyNeeds,
 	Covers:       Covers{Users: []snapshot.Input{snapshot.InputAuthorizationDetails}},
+	UsesAnalysis: true,
 	CheckAccount: checkPrincipalAdmin,
 }
 

@@ -51,6 +51,7 @@ var PrincipalCanGrantPermissions = Rule{
 	},
 	Needs:        policyNeeds,
 	Covers:       Covers{Users: []snapshot.Input{snapshot.InputAuthorizationDetails}},
+	UsesAnalysis: true,
 	CheckAccount: checkCanGrantPermissions,
 }
 

@@ -89,6 +89,24 @@ func (c *Context) Release(a *snapshot.Account) {
 	}
 }
 
+// ReleaseAnalysis drops the access analysis of account a, keeping its
+// model, and returns how many principals it analysed (0 when there was
+// none): the scanner calls it once the rules that use the analysis are
+// done (Rule.UsesAnalysis). A later question builds the analysis again.
+func (c *Context) ReleaseAnalysis(a *snapshot.Account) int {
+	if c == nil || c.models == nil {
+		return 0
+	}
+	c.models.mu.Lock()
+	defer c.models.mu.Unlock()
+	an := c.models.analyses[a]
+	if an == nil {
+		return 0
+	}
+	delete(c.models.analyses, a)
+	return len(an.Model.Principals)
+}
+
 // maxCachedDocuments bounds the compiled-document cache of a scan: a
 // thousand accounts each bring their own customer managed and inline
 // documents, which would otherwise stay compiled to the end.

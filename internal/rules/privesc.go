@@ -63,6 +63,7 @@ var PrivilegeEscalation = Rule{
 	},
 	Needs:        policyNeeds,
 	Covers:       Covers{Users: []snapshot.Input{snapshot.InputAuthorizationDetails}},
+	UsesAnalysis: true,
 	CheckAccount: checkPrivilegeEscalation,
 }
 

@@ -133,6 +133,12 @@ type Rule struct {
 	// check said about it, so no rule can PASS (or FAIL) a principal it
 	// has no evidence for. The inputs count as Needs too.
 	Covers Covers
+	// UsesAnalysis: CheckAccount asks the account's access analysis
+	// (escalations, chains, empowerments). The scanner runs these rules
+	// first and drops the analysis before the others, whose results need
+	// not sit beside the analysis's findings and graphs
+	// (TestUsesAnalysisDeclared keeps the flag true to the code).
+	UsesAnalysis bool
 	// CheckAccount judges one account; it receives its own rule to build results. Exactly one of CheckAccount and Check
 	// is set.
 	CheckAccount func(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result

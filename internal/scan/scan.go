@@ -75,20 +75,27 @@ func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, err
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		eachRule(rs, func(i int, r *rules.Rule) {
-			if r.Check != nil || r.CheckAccount == nil || ctx.Err() != nil {
-				return
+		// The rules that use the access analysis go first; the analysis,
+		// most of an account's heap, is dropped before the others run.
+		for _, usesAnalysis := range [2]bool{true, false} {
+			eachRule(rs, func(i int, r *rules.Rule) {
+				if r.UsesAnalysis != usesAnalysis || r.Check != nil || r.CheckAccount == nil || ctx.Err() != nil {
+					return
+				}
+				if u, ok := unknownFor(r, s, a); ok {
+					byRule[i].chunks = append(byRule[i].chunks, []finding.Result{u})
+					return
+				}
+				res, err := runSafely(func() []finding.Result { return r.CheckAccount(r, &rc, s, a) })
+				if err == nil {
+					res = enforceCoverage(r, s, a, res)
+				}
+				byRule[i].add(r, a.ID, res, err)
+			})
+			if usesAnalysis {
+				releaseAnalysis(&rc, a)
 			}
-			if u, ok := unknownFor(r, s, a); ok {
-				byRule[i].chunks = append(byRule[i].chunks, []finding.Result{u})
-				return
-			}
-			res, err := runSafely(func() []finding.Result { return r.CheckAccount(r, &rc, s, a) })
-			if err == nil {
-				res = enforceCoverage(r, s, a, res)
-			}
-			byRule[i].add(r, a.ID, res, err)
-		})
+		}
 		rc.Release(a)
 	}
 	if err := ctx.Err(); err != nil {
@@ -217,6 +224,23 @@ func names(ins []snapshot.Input) []string {
 	}
 	return out
 }
+
+// releaseAnalysis drops the account's access analysis. After a large one it
+// also collects and hands the freed pages back to the system: the pages
+// the analysis leaves are scattered, the report's large buffers cannot
+// reuse them, and the process would otherwise grow by those buffers on top
+// of the analysis's peak (about 500 MB at 20,000 principals). The forced
+// collection costs a fraction of a second, well under what such an
+// analysis takes; small accounts (an organisation's members) skip it.
+func releaseAnalysis(rc *rules.Context, a *snapshot.Account) {
+	if rc.ReleaseAnalysis(a) >= bigAnalysis {
+		debug.FreeOSMemory()
+	}
+}
+
+// bigAnalysis is the number of principals from which releaseAnalysis
+// returns the analysis's memory to the system.
+const bigAnalysis = 2000
 
 // eachRule calls fn for every rule on every CPU and returns when all are
 // done. The rules of one account are independent: they share only the
