@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/iamspect/iamspect/internal/policy"
@@ -43,13 +44,17 @@ type Analysis struct {
 	// finding kept has More set when others were left out.
 	MaxTargets int
 
-	states   map[*Principal]*pstate
-	byIndex  []*pstate             // states in model order (Principal.index)
-	groups   map[string]*Principal // by group name
-	users    []*Principal
-	roles    []*Principal // not service-linked
-	trusts   map[*Principal]*policy.Policy
-	problems map[*Principal]string // trust policies that do not parse
+	states  map[*Principal]*pstate
+	byIndex []*pstate // states in model order (Principal.index)
+	// adminFlags caches IsAdmin in model order (0 not known yet, 1 no, 2
+	// yes): ordering targets administrators first asks it millions of
+	// times, and reaching a principal's state each time is a cache miss.
+	adminFlags []atomic.Uint32
+	groups     map[string]*Principal // by group name
+	users      []*Principal
+	roles      []*Principal // not service-linked
+	trusts     map[*Principal]*policy.Policy
+	problems   map[*Principal]string // trust policies that do not parse
 
 	byTrustARN     map[string][]*Principal // AWS principal ARN -> roles trusting it
 	byTrustAccount map[string][]*Principal // account root -> roles
@@ -128,10 +133,24 @@ func (a *Analysis) IsAdmin(p *Principal) bool {
 	if p == nil || p.Kind == KindGroup {
 		return p != nil && p.Set.IsAdmin()
 	}
+	i := p.index - 1
+	indexed := i >= 0 && i < len(a.adminFlags) && a.Model.Principals[i] == p
+	if indexed {
+		if v := a.adminFlags[i].Load(); v != 0 {
+			return v == 2
+		}
+	}
 	s := a.state(p)
 	s.adminOnce.Do(func() {
 		s.admin = p.Set.IsAdmin() || (len(p.Set.SCPs) > 0 && (&policy.Set{Identity: p.Set.Identity, Boundary: p.Set.Boundary}).IsAdmin())
 	})
+	if indexed {
+		v := uint32(1)
+		if s.admin {
+			v = 2
+		}
+		a.adminFlags[i].Store(v)
+	}
 	return s.admin
 }
 
@@ -201,6 +220,7 @@ func Analyze(m *Model, now time.Time) *Analysis {
 		groups: map[string]*Principal{}, trusts: map[*Principal]*policy.Policy{}, problems: map[*Principal]string{},
 		byTrustARN: map[string][]*Principal{}, byTrustAccount: map[string][]*Principal{}}
 	m.Cache.Warm(trustDocs(m))
+	a.adminFlags = make([]atomic.Uint32, len(m.Principals))
 	defer func() {
 		a.usersByARN, a.rolesByARN, a.groupsByARN = sortedByARN(a.users), sortedByARN(a.roles), sortedByARN(slices.Collect(maps.Values(a.groups)))
 	}()

@@ -36,6 +36,10 @@ type cstmt struct {
 	principal *Principal
 	notPrinc  bool
 	conds     []ccond
+	// allConds is every condition, in order: the unknown conditions of a
+	// match where all are unknown, shared instead of copied per evaluation
+	// (matches never change them).
+	allConds []Condition
 
 	bitsOnce sync.Once
 	bits     bitset // catalogue actions the action element covers
@@ -91,6 +95,12 @@ func CompileNamed(name string, doc *Document) *Policy {
 		}
 		for _, c := range st.Conditions {
 			cs.conds = append(cs.conds, compileCondition(c, vars))
+		}
+		if len(cs.conds) > 0 {
+			cs.allConds = make([]Condition, len(cs.conds))
+			for i := range cs.conds {
+				cs.allConds[i] = cs.conds[i].cond
+			}
 		}
 		p.stmts = append(p.stmts, cs)
 	}

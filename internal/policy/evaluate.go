@@ -207,7 +207,8 @@ func or(a, b formula) formula {
 }
 
 // layer is the outcome of one group of policies. direct leaves out allows
-// that reach the caller only through its account root.
+// that reach the caller only through its account root; only resource
+// policies need it, and layer computes it when asked.
 type layer struct {
 	allow, direct  formula
 	allows, denies []Match
@@ -219,9 +220,15 @@ type evalReq struct {
 	ctx                              *evalContext
 }
 
-func (e *evalReq) layer(policies []*Policy) layer {
-	var l layer
-	var maybe Clause
+func (e *evalReq) layer(policies []*Policy, wantDirect bool) layer {
+	// The matches are gathered on the stack and then copied into one
+	// allocation, grouped by kind: an evaluation runs for every principal,
+	// action and target, and growing four slices each time was most of the
+	// analysis's garbage.
+	var buf [16]Match
+	var kindBuf [16]matchKind
+	ms, kinds := buf[:0], kindBuf[:0]
+	var count [nKinds]int
 	for _, p := range policies {
 		if !p.mayMatch(e.svc) {
 			continue // no statement covers the action
@@ -235,23 +242,58 @@ func (e *evalReq) layer(policies []*Policy) layer {
 			if t == triFalse {
 				continue
 			}
-			m := Match{Policy: p, Statement: cs.st, Unknown: unknown, ViaAccount: via}
+			k := kindMaybe
 			switch {
 			case deny && t == triTrue:
-				l.denies = append(l.denies, m)
+				k = kindDeny
 			case deny:
-				l.denyIf = append(l.denyIf, m)
+				k = kindDenyIf
 			case t == triTrue:
-				l.allows = append(l.allows, m)
-			default:
-				maybe = append(maybe, m)
+				k = kindAllow
 			}
+			ms = append(ms, Match{Policy: p, Statement: cs.st, Unknown: unknown, ViaAccount: via})
+			kinds = append(kinds, k)
+			count[k]++
 		}
 	}
+	var l layer
+	var maybe []Match
+	if len(ms) > 0 {
+		all := make([]Match, len(ms))
+		var start [nKinds]int
+		for k := matchKind(1); k < nKinds; k++ {
+			start[k] = start[k-1] + count[k-1]
+		}
+		part := func(k matchKind) []Match {
+			if count[k] == 0 {
+				return nil
+			}
+			return all[start[k] : start[k]+count[k] : start[k]+count[k]]
+		}
+		next := start
+		for i, m := range ms {
+			all[next[kinds[i]]] = m
+			next[kinds[i]]++
+		}
+		l.denies, l.denyIf, l.allows, maybe = part(kindDeny), part(kindDenyIf), part(kindAllow), part(kindMaybe)
+	}
 	l.allow = anyOf(l.allows, maybe, false)
-	l.direct = anyOf(l.allows, maybe, true)
+	if wantDirect {
+		l.direct = anyOf(l.allows, maybe, true)
+	}
 	return l
 }
+
+// matchKind sorts a layer's matches.
+type matchKind uint8
+
+const (
+	kindDeny   matchKind = iota // a Deny that applies
+	kindDenyIf                  // a Deny that may apply
+	kindAllow                   // an Allow that applies
+	kindMaybe                   // an Allow that may apply
+	nKinds
+)
 
 // anyOf is true when one of the outright matches applies, else unknown when
 // one of the conditional ones may; directOnly skips ViaAccount matches.
@@ -261,9 +303,15 @@ func anyOf(sure, maybe []Match, directOnly bool) formula {
 			return fTrue
 		}
 	}
+	if !directOnly {
+		if len(maybe) > 0 {
+			return formula{t: triUnknown, clauses: []Clause{maybe}} // shared: clauses are never changed in place
+		}
+		return fFalse
+	}
 	var cl Clause
 	for _, m := range maybe {
-		if !directOnly || !m.ViaAccount {
+		if !m.ViaAccount {
 			cl = append(cl, m)
 		}
 	}
@@ -286,22 +334,40 @@ func (e *evalReq) statement(cs *cstmt, deny bool) (tri, []Condition, bool) {
 	if res == triFalse {
 		return triFalse, nil, false
 	}
+	// Which conditions are unknown, as bits while there are at most 64:
+	// when all are (and the resource is not), the statement's own list is
+	// the answer, with no copy.
+	var unknownBits uint64
 	var unknown []Condition
-	if res == triUnknown {
-		unknown = append(unknown, Condition{Raw: "Resource", Operator: "Resource", Key: key, Values: cs.st.Resource})
-	}
 	for i := range cs.conds {
 		switch cs.conds[i].eval(e.ctx) {
 		case triFalse:
 			return triFalse, nil, false
 		case triUnknown:
-			unknown = append(unknown, cs.conds[i].cond)
+			if i < 64 {
+				unknownBits |= 1 << i
+			} else {
+				unknown = append(unknown, cs.conds[i].cond)
+			}
 		}
 	}
-	if len(unknown) > 0 {
-		return triUnknown, unknown, via
+	if unknownBits == 0 && len(unknown) == 0 && res != triUnknown {
+		return triTrue, nil, via
 	}
-	return triTrue, nil, via
+	n := min(len(cs.conds), 64)
+	if res != triUnknown && len(unknown) == 0 && unknownBits == (1<<n)-1 && len(cs.conds) == n {
+		return triUnknown, cs.allConds, via
+	}
+	out := make([]Condition, 0, len(cs.conds)+1)
+	if res == triUnknown {
+		out = append(out, Condition{Raw: "Resource", Operator: "Resource", Key: key, Values: cs.st.Resource})
+	}
+	for i := range n {
+		if unknownBits&(1<<i) != 0 {
+			out = append(out, cs.conds[i].cond)
+		}
+	}
+	return triUnknown, append(out, unknown...), via
 }
 
 // Evaluate follows IAM's policy evaluation logic:
@@ -336,13 +402,13 @@ func (s *Set) Evaluate(req *Request) Result {
 		res.Allows = appendMatches(res.Allows, l.allows)
 		return l.allow
 	}
-	identity := collect(e.layer(s.Identity))
+	identity := collect(e.layer(s.Identity, false))
 	if s.Boundary != nil {
-		identity = and(identity, collect(e.layer(s.Boundary)))
+		identity = and(identity, collect(e.layer(s.Boundary, false)))
 	}
 	allow := identity
 	if s.Resource != nil || s.ResourceRequired {
-		rp := e.layer(s.Resource)
+		rp := e.layer(s.Resource, true)
 		collect(rp)
 		switch {
 		case crossAccount(req.Principal, req.Resource):
@@ -357,7 +423,7 @@ func (s *Set) Evaluate(req *Request) Result {
 		}
 	}
 	for _, level := range s.SCPs {
-		allow = and(allow, collect(e.layer(level)))
+		allow = and(allow, collect(e.layer(level, false)))
 	}
 	switch {
 	case len(res.Denies) > 0:
