@@ -1,9 +1,11 @@
 package rules
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/iamspect/iamspect/internal/access"
 	"github.com/iamspect/iamspect/internal/snapshot"
@@ -194,14 +196,10 @@ func exposureMessage(an *access.Analysis, role *access.Principal, ps []*access.P
 		role.Name, gain, wording.CountAs(len(ps), "principal is raised:", "principals are raised:"), summarize(names, 10))
 }
 
-// gainText names what becoming target gives p: "s3:GetObject and
-// s3:PutObject", or "" when nothing is listed.
-// targetText names a finding's target with its notes: "role ops (to
-// administrator)", "group dev (gains iam:PassRole, a member can then use
-// ...)". Built in one buffer: a message names up to ten targets per method
-// for each of tens of thousands of principals.
-func targetText(an *access.Analysis, p *access.Principal, f access.Finding) string {
-	var b strings.Builder
+// writeTargetText writes a finding's target with its notes to b: "role ops
+// (to administrator)", "group dev (gains iam:PassRole, a member can then use
+// ...)".
+func writeTargetText(b *bytes.Buffer, an *access.Analysis, p *access.Principal, f access.Finding) {
 	b.WriteString(f.TargetKind)
 	b.WriteByte(' ')
 	b.WriteString(f.TargetName)
@@ -243,9 +241,10 @@ func targetText(an *access.Analysis, p *access.Principal, f access.Finding) stri
 	if notes > 0 {
 		b.WriteByte(')')
 	}
-	return b.String()
 }
 
+// gainText names what becoming target gives p: "s3:GetObject and
+// s3:PutObject", or "" when nothing is listed.
 func gainText(an *access.Analysis, target, p *access.Principal) string {
 	names, total := an.Gains(target, p, 4)
 	if total == 0 {
@@ -275,7 +274,9 @@ func privescResult(r *Rule, a *snapshot.Account, an *access.Analysis, p *access.
 		}
 		return r.principalResult(Pass, a, p, "%s can use none of the %d escalation methods, and no role it can assume leads to administrator.%s", kindLabel(p), access.ActiveMethods(), extra)
 	}
-	return withEvidence(r.principalResult(Fail, a, p, "%s%s", escalationMessage(an, p, fs, chains), note), escalationEvidence(p, fs, chains))
+	res := r.principalResult(Fail, a, p, "")
+	res.Message = escalationMessage(an, p, fs, chains, note)
+	return withEvidence(res, escalationEvidence(p, fs, chains))
 }
 
 // escalationEvidence: the IAM actions the methods use, the targets, and the
@@ -339,43 +340,63 @@ func openNote(viaOpen []access.Finding) string {
 // in one paragraph: what it gains, the methods (ID and name) with the most
 // useful first (those reaching administrator), their targets
 // (administrators first), the actions and the statements that allow each,
-// and the shortest chains to administrator.
-func escalationMessage(an *access.Analysis, p *access.Principal, fs []access.Finding, chains []access.Chain) string {
-	var b strings.Builder
+// and the shortest chains to administrator, then note.
+func escalationMessage(an *access.Analysis, p *access.Principal, fs []access.Finding, chains []access.Chain, note string) string {
+	// Written into a pooled buffer and copied out once: the messages of
+	// thousands of principals, grown step by step in their own builders,
+	// were a tenth of a large scan's garbage.
+	b := messagePool.Get().(*bytes.Buffer)
+	defer func() {
+		b.Reset()
+		messagePool.Put(b)
+	}()
 	groups := groupFindings(fs)
 	toAdmin := len(chains) > 0
-	fmt.Fprintf(&b, "%s can escalate its privileges", kindLabel(p))
+	fmt.Fprintf(b, "%s can escalate its privileges", kindLabel(p))
 	if toAdmin {
 		b.WriteString(" to administrator")
 	} else if g := unionGains(an, p, fs); g != "" {
-		b.WriteString(", gaining " + g + ",")
+		b.WriteString(", gaining ")
+		b.WriteString(g)
+		b.WriteString(",")
 	}
 	if len(groups) == 0 {
 		b.WriteString(".")
 	} else {
-		ids := make([]string, len(groups))
+		fmt.Fprintf(b, " with %s: ", wording.CountAs(len(groups), "method", "methods"))
 		for i, g := range groups {
-			ids[i] = g[0].Method.ID
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(g[0].Method.ID)
 		}
-		fmt.Fprintf(&b, " with %s: %s.", wording.CountAs(len(groups), "method", "methods"), strings.Join(ids, ", "))
+		b.WriteString(".")
 	}
 	const detailed = 5
 	for i, g := range groups {
 		if i == detailed {
-			fmt.Fprintf(&b, " Details of the other %s: iamspect explain %s.", wording.CountAs(len(groups)-detailed, "method", "methods"), p.ARN)
+			fmt.Fprintf(b, " Details of the other %s: iamspect explain %s.", wording.CountAs(len(groups)-detailed, "method", "methods"), p.ARN)
 			break
 		}
-		b.WriteString(" " + describeMethod(an, p, g))
+		b.WriteByte(' ')
+		describeMethod(b, an, p, g)
 	}
 	if toAdmin {
-		cs := make([]string, len(chains))
+		b.WriteString(" Shortest path to administrator: ")
 		for i, c := range chains {
-			cs[i] = c.String()
+			if i > 0 {
+				b.WriteString("; or ")
+			}
+			b.WriteString(c.String())
 		}
-		fmt.Fprintf(&b, " Shortest path to administrator: %s.", strings.Join(cs, "; or "))
+		b.WriteString(".")
 	}
+	b.WriteString(note)
 	return b.String()
 }
+
+// messagePool recycles escalationMessage's buffers.
+var messagePool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // unionGains names what the principal's non-administrator targets give it
 // together (at most four actions).
@@ -440,42 +461,107 @@ func groupFindings(fs []access.Finding) [][]access.Finding {
 	return out
 }
 
-// describeMethod renders one method's findings: "[ec2-001 Pass a role to a
+// describeMethod writes one method's findings to b: "[ec2-001 Pass a role to a
 // new EC2 instance] target role ec2-admin (administrator, trusts
 // ec2.amazonaws.com): iam:PassRole on role/ec2-admin (inline policy "x"
 // Statement[0]); ec2:RunInstances on * (...)."
-func describeMethod(an *access.Analysis, p *access.Principal, fs []access.Finding) string {
+func describeMethod(b *bytes.Buffer, an *access.Analysis, p *access.Principal, fs []access.Finding) {
 	m := fs[0].Method
-	var b strings.Builder
-	fmt.Fprintf(&b, "[%s %s]", m.ID, m.Name)
-	var targets []string
+	b.WriteByte('[')
+	b.WriteString(m.ID)
+	b.WriteByte(' ')
+	b.WriteString(m.Name)
+	b.WriteByte(']')
+	writeTargets(b, an, p, fs)
+	b.WriteString(": ")
+	// The grants of the first finding stand for all (they differ only in
+	// the target's ARN).
+	for i, g := range fs[0].Grants {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(g.Action)
+		b.WriteString(" on ")
+		b.WriteString(shortResource(g.Resource))
+		if len(g.Statements) > 0 {
+			b.WriteString(" (")
+			for j, st := range g.Statements {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(st)
+			}
+			b.WriteString(")")
+		}
+		if g.Conditional {
+			b.WriteString(" [only if ")
+			b.WriteString(g.Conditions)
+			b.WriteString("]")
+		}
+	}
+	b.WriteString(".")
+}
+
+// writeTargets writes " target " and the distinct texts of the findings'
+// targets as summarize(texts, 3) would. The texts are written one after
+// the other into a pooled buffer, and only the three shown reach the
+// message: a method has up to ten targets for each of tens of thousands of
+// principals, and the others are only counted.
+func writeTargets(b *bytes.Buffer, an *access.Analysis, p *access.Principal, fs []access.Finding) {
+	const shown = 3
+	texts := messagePool.Get().(*bytes.Buffer)
+	defer func() {
+		texts.Reset()
+		messagePool.Put(texts)
+	}()
+	var endBuf [16]int
+	ends := endBuf[:0] // text i is texts[ends[i-1]:ends[i]]
+	text := func(i int) []byte {
+		start := 0
+		if i > 0 {
+			start = ends[i-1]
+		}
+		return texts.Bytes()[start:ends[i]]
+	}
 	for _, f := range fs {
 		if f.TargetName == "" {
 			continue
 		}
-		if t := targetText(an, p, f); !slices.Contains(targets, t) {
-			targets = append(targets, t)
+		start := texts.Len()
+		writeTargetText(texts, an, p, f)
+		t := texts.Bytes()[start:]
+		seen := false
+		for i := range ends {
+			if bytes.Equal(text(i), t) {
+				seen = true
+				break
+			}
+		}
+		if seen {
+			texts.Truncate(start)
+		} else {
+			ends = append(ends, texts.Len())
 		}
 	}
-	if len(targets) > 0 {
-		b.WriteString(" target " + summarize(targets, 3))
+	total := len(ends)
+	if total == 0 {
+		return
 	}
-	b.WriteString(": ")
-	// The grants of the first finding stand for all (they differ only in
-	// the target's ARN).
-	var steps []string
-	for _, g := range fs[0].Grants {
-		s := g.Action + " on " + shortResource(g.Resource)
-		if len(g.Statements) > 0 {
-			s += " (" + strings.Join(g.Statements, ", ") + ")"
+	b.WriteString(" target ")
+	for i := range min(total, shown) {
+		switch {
+		case i == 0:
+		case total <= shown && i == total-1:
+			b.WriteString(" and ")
+		default:
+			b.WriteString(", ")
 		}
-		if g.Conditional {
-			s += " [only if " + g.Conditions + "]"
-		}
-		steps = append(steps, s)
+		b.Write(text(i))
 	}
-	b.WriteString(strings.Join(steps, "; ") + ".")
-	return b.String()
+	if total > shown {
+		b.WriteString(" and ")
+		b.WriteString(wording.CountAs(total-shown, "more", "more"))
+	}
 }
 
 func shortResource(arn string) string {
