@@ -359,27 +359,30 @@ func (a *Analysis) AssumeChain(p *Principal) (Chain, bool) {
 // sortEdges orders edges deterministically: unconditional first, then
 // AdminNode before principals, then by target ARN and method.
 func sortEdges(es []edge) []edge {
-	slices.SortStableFunc(es, func(x, y edge) int {
-		if x.conditional != y.conditional {
-			if x.conditional {
-				return 1
-			}
-			return -1
-		}
-		if (x.to == nil) != (y.to == nil) {
-			if x.to == nil {
-				return -1
-			}
+	slices.SortStableFunc(es, compareEdges)
+	return es
+}
+
+// compareEdges is sortEdges's order.
+func compareEdges(x, y edge) int {
+	if x.conditional != y.conditional {
+		if x.conditional {
 			return 1
 		}
-		if x.to != nil {
-			if c := strings.Compare(x.to.ARN, y.to.ARN); c != 0 {
-				return c
-			}
+		return -1
+	}
+	if (x.to == nil) != (y.to == nil) {
+		if x.to == nil {
+			return -1
 		}
-		return strings.Compare(x.via, y.via)
-	})
-	return es
+		return 1
+	}
+	if x.to != nil {
+		if c := strings.Compare(x.to.ARN, y.to.ARN); c != 0 {
+			return c
+		}
+	}
+	return strings.Compare(x.via, y.via)
 }
 
 // precompute finds the escalations of every actor on all CPUs (each

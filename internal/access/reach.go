@@ -199,7 +199,8 @@ const maxChainHops = 8
 // by one breadth-first search from every administrator (and AdminNode)
 // over the reversed edges, where a principal's shared assumeClass is one
 // node of weight 0 (so the roles that trust anyone add one edge per role,
-// not one per principal and role).
+// not one per principal and role). Its memos and scratch list make it one
+// goroutine's at a time.
 type graph struct {
 	a          *Analysis
 	assumeOnly bool // unconditional sts:AssumeRole edges only
@@ -210,6 +211,7 @@ type graph struct {
 	cdist      map[*assumeClass]int
 	best       map[*assumeClass][]edge // class roles at the class's distance, best first
 	step       map[*Principal]edge     // memo: the first hop of the best chain
+	hops       []edge                  // firstHops's list, reused
 	end        map[*Principal]*Principal
 }
 
@@ -317,52 +319,69 @@ func (g *graph) distOf(e edge) (int, bool) {
 	return d, ok
 }
 
-// firstHops are p's edges to the nearest neighbours, best first.
+// firstHops are p's edges to the nearest neighbours, best first. The list
+// is the graph's scratch space: it is good until the next call.
 func (g *graph) firstHops(p *Principal) []edge {
-	// The candidates are p's own edges and its class's best ones (not to
-	// itself), walked twice rather than gathered: most are not kept.
-	c := g.class[p]
-	each := func(fn func(edge)) {
-		for _, e := range g.fwd[p] {
-			fn(e)
-		}
-		if c != nil {
-			for _, e := range g.best[c] {
-				if e.to != p {
-					fn(e)
-				}
-			}
-		}
-	}
-	m := -1
-	each(func(e edge) {
-		if d, ok := g.distOf(e); ok && (m < 0 || d < m) {
-			m = d
-		}
-	})
+	m := g.nearest(p)
 	if m < 0 {
 		return nil
 	}
-	var out []edge
-	each(func(e edge) {
+	out := g.hops[:0]
+	g.eachCandidate(p, func(e edge) {
 		if d, ok := g.distOf(e); ok && d == m {
 			out = append(out, e)
 		}
 	})
+	g.hops = out
 	return sortEdges(out)
 }
 
-// next is the first hop of n's best chain (memoised).
+// eachCandidate calls fn with p's own edges and its class's best ones (not
+// to p itself): walked rather than gathered, as most are not kept.
+func (g *graph) eachCandidate(p *Principal, fn func(edge)) {
+	for _, e := range g.fwd[p] {
+		fn(e)
+	}
+	if c := g.class[p]; c != nil {
+		for _, e := range g.best[c] {
+			if e.to != p {
+				fn(e)
+			}
+		}
+	}
+}
+
+// nearest is the distance of p's nearest neighbour on the way to an
+// administrator, -1 when there is none.
+func (g *graph) nearest(p *Principal) int {
+	m := -1
+	g.eachCandidate(p, func(e edge) {
+		if d, ok := g.distOf(e); ok && (m < 0 || d < m) {
+			m = d
+		}
+	})
+	return m
+}
+
+// next is the first hop of n's best chain, the first of firstHops(n) found
+// without gathering them (memoised).
 func (g *graph) next(n *Principal) (edge, bool) {
 	if e, ok := g.step[n]; ok {
 		return e, true
 	}
-	hs := g.firstHops(n)
-	if len(hs) == 0 {
+	m := g.nearest(n)
+	if m < 0 {
 		return edge{}, false
 	}
-	g.step[n] = hs[0]
-	return hs[0], true
+	var best edge
+	found := false
+	g.eachCandidate(n, func(e edge) {
+		if d, ok := g.distOf(e); ok && d == m && (!found || compareEdges(e, best) < 0) {
+			best, found = e, true
+		}
+	})
+	g.step[n] = best
+	return best, true
 }
 
 // endOf is the administrator (or AdminNode) n's best chain ends at.
