@@ -146,11 +146,23 @@ func (r *empowerRec) empowerment(grants []Grant) Empowerment {
 	g := grants[r.grant]
 	g.Action, g.Resource = r.act, r.t.arn
 	e := Empowerment{Action: r.act, TargetARN: r.t.arn, TargetName: r.t.name, TargetKind: r.kind, Admin: r.admin, Grant: g}
-	e.Empowers = r.t.empowerARNs
+	empowers, outsiders := r.t.arns.get(r.t)
+	e.Empowers = empowers
 	if r.act == "iam:AddUserToGroup" {
-		e.Empowers = r.t.outsiderARNs // whoever is added: the users not in the group yet
+		e.Empowers = outsiders // whoever is added: the users not in the group yet
 	}
 	return e
+}
+
+// targetARNs are an empowerTarget's ARN lists, built once.
+type targetARNs struct {
+	once                sync.Once
+	empowers, outsiders []string
+}
+
+func (x *targetARNs) get(t *empowerTarget) (empowers, outsiders []string) {
+	x.once.Do(func() { x.empowers, x.outsiders = principalARNs(t.empowers), principalARNs(t.outsiders) })
+	return x.empowers, x.outsiders
 }
 
 // empowered: the principals the change empowers, and the index of their
@@ -281,11 +293,12 @@ type empowerTarget struct {
 	arn, name string
 	p         *Principal // nil for a policy
 	empowers  []*Principal
-	// empowerARNs: the ARNs of empowers; outsiders: for a group, the users
-	// not in it (whoever iam:AddUserToGroup may add).
-	empowerARNs  []string
-	outsiders    []*Principal
-	outsiderARNs []string
+	// outsiders: for a group, the users not in it (whoever
+	// iam:AddUserToGroup may add); arns: both lists' ARNs, built when an
+	// Empowerment first needs them (the summaries never do, and a group's
+	// outsiders are most of the account).
+	outsiders []*Principal
+	arns      *targetARNs
 	// reach: no permissions boundary keeps the change from making an
 	// empowered principal administrator (for a group, also when it has no
 	// members yet); groupAdmin: the group's own policies are administrator.
@@ -399,7 +412,6 @@ func (a *Analysis) computeEmpowerCandidates(kind string) []empowerTarget {
 		members := a.groupMembers()
 		for _, g := range a.sortedGroups() {
 			out = append(out, empowerTarget{arn: g.ARN, name: g.Name, p: g, empowers: members[g.Name], outsiders: a.outsiders(members[g.Name])})
-			out[len(out)-1].outsiderARNs = principalARNs(out[len(out)-1].outsiders)
 		}
 	case "role":
 		for _, r := range a.roles {
@@ -418,7 +430,7 @@ func (a *Analysis) computeEmpowerCandidates(kind string) []empowerTarget {
 	}
 	for i := range out {
 		t := &out[i]
-		t.empowerARNs = principalARNs(t.empowers)
+		t.arns = &targetARNs{}
 		t.reach = slices.ContainsFunc(t.empowers, unbounded)
 		if kind == "group" {
 			t.reach = t.reach || len(t.empowers) == 0

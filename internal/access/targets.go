@@ -152,8 +152,9 @@ func (a *Analysis) trustingService(svc string) []*Principal {
 		return v.([]*Principal)
 	}
 	var out []*Principal
+	req := policy.Request{Principal: svc}.Prepare()
 	for _, r := range a.roles {
-		if t := a.trusts[r]; t != nil && TrustAdmitsService(t, svc) {
+		if t := a.trusts[r]; t != nil && trustAdmits(t, req) {
 			out = append(out, r)
 		}
 	}
@@ -175,9 +176,16 @@ func namesService(t *policy.Policy, svc string) bool {
 // conditions (aws:SourceAccount and the like, which the attacker's own
 // resources satisfy).
 func TrustAdmitsService(trust *policy.Policy, svc string) bool {
+	return trustAdmits(trust, policy.Request{Principal: svc}.Prepare())
+}
+
+// trustAdmits is TrustAdmitsService with the service's request prepared
+// once for all the roles asked about.
+func trustAdmits(trust *policy.Policy, req policy.Request) bool {
 	set := &policy.Set{Identity: []*policy.Policy{trust}}
-	for _, act := range []string{"sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"} {
-		if allowed(set.Evaluate(&policy.Request{Principal: svc, Action: act})) {
+	for _, act := range [...]string{"sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"} {
+		req.Action = act
+		if allowed(set.Evaluate(&req)) {
 			return true
 		}
 	}
