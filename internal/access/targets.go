@@ -53,12 +53,7 @@ func customerARNs(refs []snapshot.PolicyRef) []string {
 func policyName(arn string) string { return arn[strings.LastIndexByte(arn, '/')+1:] }
 
 func (a *Analysis) sortedGroups() []*Principal {
-	out := make([]*Principal, 0, len(a.groups))
-	for _, g := range a.groups {
-		out = append(out, g)
-	}
-	slices.SortFunc(out, func(x, y *Principal) int { return strings.Compare(x.ARN, y.ARN) })
-	return out
+	return a.groupsByARN // sorted once by Analyze; callers only read it
 }
 
 // identityCenter returns the ARN of the Identity Center instance the

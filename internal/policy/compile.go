@@ -18,16 +18,30 @@ type Policy struct {
 	// some statement may match any service (a wildcard service, NotAction).
 	svcs   []string
 	anySvc bool
+	// svcBits has svcBit(s) set for each service of svcs: most policies
+	// name none of the request's service, and one AND says so.
+	svcBits uint64
 }
 
 // mayMatch reports whether some statement of the policy may cover an
-// action of service svc (lower case).
-func (p *Policy) mayMatch(svc string) bool {
-	return p.anySvc || slices.Contains(p.svcs, svc)
+// action of service svc (lower case), whose svcBit is bit.
+func (p *Policy) mayMatch(svc string, bit uint64) bool {
+	return p.anySvc || (p.svcBits&bit != 0 && slices.Contains(p.svcs, svc))
+}
+
+// svcBit is a service name's bit among 64 (FNV-1a): a filter in front of
+// the exact comparison.
+func svcBit(svc string) uint64 {
+	h := uint32(2166136261)
+	for i := 0; i < len(svc); i++ {
+		h = (h ^ uint32(svc[i])) * 16777619
+	}
+	return 1 << (h & 63)
 }
 
 type cstmt struct {
 	st        *Statement
+	effect    Effect // st.Effect, read by every evaluation without reaching st
 	actions   []actionPat
 	notAction bool
 	resources []resPat
@@ -65,7 +79,7 @@ func CompileNamed(name string, doc *Document) *Policy {
 	p := &Policy{Name: name, Doc: doc, stmts: make([]*cstmt, 0, len(doc.Statements))}
 	vars := doc.VariablesEnabled()
 	for _, st := range doc.Statements {
-		cs := &cstmt{st: st, principal: st.Principal}
+		cs := &cstmt{st: st, principal: st.Principal, effect: st.Effect}
 		acts := st.Action
 		if st.NotAction != nil && st.Action == nil {
 			acts, cs.notAction = st.NotAction, true
@@ -79,6 +93,7 @@ func CompileNamed(name string, doc *Document) *Policy {
 				p.anySvc = true
 			case !slices.Contains(p.svcs, ap.svc):
 				p.svcs = append(p.svcs, ap.svc)
+				p.svcBits |= svcBit(ap.svc)
 			}
 		}
 		res := st.Resource

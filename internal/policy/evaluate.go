@@ -217,6 +217,7 @@ type layer struct {
 
 type evalReq struct {
 	principal, action, svc, resource string
+	svcBit                           uint64
 	ctx                              *evalContext
 }
 
@@ -230,12 +231,12 @@ func (e *evalReq) layer(policies []*Policy, wantDirect bool) layer {
 	ms, kinds := buf[:0], kindBuf[:0]
 	var count [nKinds]int
 	for _, p := range policies {
-		if !p.mayMatch(e.svc) {
+		if !p.mayMatch(e.svc, e.svcBit) {
 			continue // no statement covers the action
 		}
 		for _, cs := range p.stmts {
-			deny := cs.st.Effect == Deny
-			if cs.st.Effect == EffectInvalid {
+			deny := cs.effect == Deny
+			if cs.effect == EffectInvalid {
 				continue // IAM refuses such a statement
 			}
 			t, unknown, via := e.statement(cs, deny)
@@ -393,7 +394,7 @@ func (e *evalReq) statement(cs *cstmt, deny bool) (tri, []Condition, bool) {
 func (s *Set) Evaluate(req *Request) Result {
 	action := lowerAction(req.Action)
 	svc, _, _ := strings.Cut(action, ":")
-	e := &evalReq{principal: req.Principal, action: action, svc: svc, resource: req.Resource, ctx: req.evalContext()}
+	e := &evalReq{principal: req.Principal, action: action, svc: svc, svcBit: svcBit(svc), resource: req.Resource, ctx: req.evalContext()}
 
 	var res Result
 	collect := func(l layer) formula {

@@ -504,6 +504,17 @@ func TestPolicyServiceSkip(t *testing.T) {
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}`, "iam:PassRole", ImplicitDeny},
 		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"},{"Effect":"Allow","Action":"*","Resource":"*"}]}`, "iam:PassRole", Allowed},
 	}
+	// A service whose filter bit is iam's is still told apart by name.
+	twin := ""
+	for i := 0; twin == ""; i++ {
+		if name := fmt.Sprintf("svc%d", i); svcBit(name) == svcBit("iam") {
+			twin = name
+		}
+	}
+	cases = append(cases, struct {
+		doc, action string
+		want        Decision
+	}{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"` + twin + `:PassRole","Resource":"*"}]}`, "iam:PassRole", ImplicitDeny})
 	for _, c := range cases {
 		p, err := ParseAndCompile("p", []byte(c.doc))
 		if err != nil {
