@@ -1,6 +1,6 @@
 // Package parallel runs independent pieces of work on every CPU: one
 // worker pool for the scan's rules, the rules' principals and the
-// analysis's precomputation.
+// analysis's precomputation, and a sort for the scan's results.
 package parallel
 
 import (

@@ -1,7 +1,10 @@
 package parallel
 
 import (
+	"cmp"
+	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync/atomic"
 	"testing"
 )
@@ -35,6 +38,29 @@ func TestForStops(t *testing.T) {
 		// each worker may finish the chunk it holds when stop turns true
 		if d := done.Load(); d < 100 || d > 100+int32(4*procs) {
 			t.Errorf("GOMAXPROCS %d: %d items done after stop at 100", procs, d)
+		}
+		runtime.GOMAXPROCS(old)
+	}
+}
+
+// SortFunc sorts as slices.SortFunc does, whatever the length (below and
+// above the parallel threshold, odd numbers of parts) and the number of
+// CPUs.
+func TestSortFuncLikeSlices(t *testing.T) {
+	for _, procs := range []int{1, 2, 3, 4} {
+		old := runtime.GOMAXPROCS(procs)
+		for _, n := range []int{0, 1, 7, minParallelSort - 1, 2*minParallelSort + 5, 3*minParallelSort + 1, 5 * minParallelSort} {
+			rng := rand.New(rand.NewPCG(uint64(n), uint64(procs)))
+			s := make([]int, n)
+			for i := range s {
+				s[i] = rng.IntN(n + 1)
+			}
+			want := slices.Clone(s)
+			slices.Sort(want)
+			SortFunc(s, cmp.Compare[int])
+			if !slices.Equal(s, want) {
+				t.Fatalf("GOMAXPROCS %d, n %d: not sorted as slices.Sort sorts", procs, n)
+			}
 		}
 		runtime.GOMAXPROCS(old)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/iamspect/iamspect/internal/finding"
+	"github.com/iamspect/iamspect/internal/parallel"
 )
 
 // sortedConcat returns the results of every chunk in one slice, in the
@@ -27,7 +28,7 @@ func sortedConcat(chunks [][]finding.Result) []finding.Result {
 		}
 	}
 	keys := sortKeys(all)
-	slices.SortFunc(keys, func(a, b sortKey) int {
+	parallel.SortFunc(keys, func(a, b sortKey) int { // a total order: at is unique
 		return cmp.Or(
 			cmp.Compare(a.rank, b.rank),
 			strings.Compare(a.arn, b.arn),
@@ -35,9 +36,7 @@ func sortedConcat(chunks [][]finding.Result) []finding.Result {
 		)
 	})
 	out := make([]finding.Result, len(all))
-	for k, key := range keys {
-		out[k] = *all[key.at]
-	}
+	parallel.For(len(keys), 4096, nil, func(k int) { out[k] = *all[keys[k].at] })
 	return out
 }
 

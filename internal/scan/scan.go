@@ -106,10 +106,16 @@ func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, err
 		chunks = append(chunks, byRule[i].chunks...)
 		out.Errors = append(out.Errors, byRule[i].errors...)
 	}
-	for _, c := range chunks {
-		for i := range c {
-			c[i].Finish()
-			if opts.Suppress != nil {
+	// Fingerprints on every CPU; suppressions, which count their matches,
+	// in order.
+	parallel.For(len(chunks), 1, nil, func(i int) {
+		for j := range chunks[i] {
+			chunks[i][j].Finish()
+		}
+	})
+	if opts.Suppress != nil {
+		for _, c := range chunks {
+			for i := range c {
 				opts.Suppress(&c[i])
 			}
 		}
