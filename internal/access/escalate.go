@@ -82,7 +82,15 @@ func (a *Analysis) anyResource(s *pstate) func(string) policy.Result {
 		if r, ok := s.anyMemo[action]; ok {
 			return r
 		}
-		r := a.eval(s, s.p.Set, action, "", "")
+		// The principal's power (power.go) has already evaluated every
+		// catalogue action on some resource: one it cannot perform needs
+		// no second evaluation (most principals fail most methods here).
+		var r policy.Result
+		if ok, known := a.hasPower(s, action); known && !ok && !s.hypothetical {
+			r.Decision = policy.ImplicitDeny
+		} else {
+			r = a.eval(s, s.p.Set, action, "", "")
+		}
 		s.anyMemo[action] = r
 		return r
 	}

@@ -10,15 +10,20 @@ import (
 
 // powerActions are the actions whose reach decides whether one principal
 // holds more than another: the catalogue's actions and the sensitive
-// actions list.
-var powerActions = func() []string {
-	seen := map[string]bool{}
+// actions list. powerIndex gives each spelling of them its place.
+var powerActions, powerIndex = func() ([]string, map[string]int) {
+	at := map[string]int{} // lower case -> place
+	index := map[string]int{}
 	var out []string
 	add := func(a string) {
-		if k := strings.ToLower(a); !seen[k] {
-			seen[k] = true
+		k := strings.ToLower(a)
+		i, ok := at[k]
+		if !ok {
+			i = len(out)
+			at[k] = i
 			out = append(out, a)
 		}
+		index[a] = i
 	}
 	for _, m := range Methods {
 		for _, s := range m.Steps {
@@ -28,8 +33,18 @@ var powerActions = func() []string {
 	for _, a := range sensitiveActions {
 		add(a)
 	}
-	return out
+	return out, index
 }()
+
+// hasPower reports whether the principal may perform the action on some
+// resource, when the action is one of powerActions (known false).
+func (a *Analysis) hasPower(s *pstate, action string) (allowed, known bool) {
+	i, ok := powerIndex[action]
+	if !ok {
+		return false, false
+	}
+	return a.powerOf(s)[i/64]&(1<<(i%64)) != 0, true
+}
 
 // powerOf returns which powerActions the principal's set allows on some
 // resource, as a bitset.
