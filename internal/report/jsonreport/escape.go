@@ -22,6 +22,14 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight plain bytes at a time while they last: the messages are
+		// long, and most of them need no escape at all.
+		for i+8 <= len(s) && plain8(s[i:i+8]) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if plain[c] {
 			i++
@@ -70,4 +78,17 @@ func appendEscape(b []byte, c byte) []byte {
 		return append(b, '\\', 't')
 	}
 	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+}
+
+// plain8 reports whether all eight bytes of s are plain: none below 0x20,
+// none from 0x80, no '"' and no '\\' (the bit tricks of "Bit Twiddling
+// Hacks": a byte below n, a zero byte after an XOR).
+func plain8(s string) bool {
+	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	below := (w - ones*0x20) &^ w & highs
+	quote, backslash := w^(ones*'"'), w^(ones*'\\')
+	zero := ((quote - ones) &^ quote) | ((backslash - ones) &^ backslash)
+	return (w|below|zero)&highs == 0
 }

@@ -157,11 +157,20 @@ func TestAppendStringEqualsEncodingJSON(t *testing.T) {
 	for _, s := range awkward {
 		checkString(t, s)
 	}
+	// Every byte at every place of a long plain run, where appendString
+	// takes eight bytes at a time.
+	for c := range 256 {
+		for at := range 17 {
+			b := []byte("abcdefghijklmnopq")
+			b[at] = byte(c)
+			checkString(t, string(b))
+		}
+	}
 	rng := rand.New(rand.NewPCG(16, 2026))
 	runes := []rune{'a', '"', '\\', '<', '\n', 0x7f, 0xe9, 0x2028, 0x2029, 0xfffd, 0x1f642, utf8.MaxRune}
-	for range 5000 {
+	for i := range 5000 {
 		var b []byte
-		for range rng.IntN(12) {
+		for range rng.IntN(12 + 52*(i%2)) {
 			if rng.IntN(2) == 0 {
 				b = append(b, byte(rng.IntN(256)))
 			} else {
@@ -169,6 +178,38 @@ func TestAppendStringEqualsEncodingJSON(t *testing.T) {
 			}
 		}
 		checkString(t, string(b))
+	}
+}
+
+// plain8 says what the table says of its eight bytes, for every byte in
+// every place and for random words.
+func TestPlain8LikeTable(t *testing.T) {
+	check := func(b []byte) {
+		want := true
+		for _, c := range b {
+			want = want && plain[c]
+		}
+		if got := plain8(string(b)); got != want {
+			t.Fatalf("plain8(%q) = %v, want %v", b, got, want)
+		}
+	}
+	for c := range 256 {
+		for at := range 8 {
+			b := []byte("abcdefgh")
+			b[at] = byte(c)
+			check(b)
+		}
+	}
+	rng := rand.New(rand.NewPCG(8, 2026))
+	for range 200000 {
+		b := make([]byte, 8)
+		for i := range b {
+			b[i] = byte(rng.IntN(256))
+			if rng.IntN(3) > 0 {
+				b[i] = byte(0x20 + rng.IntN(0x60))
+			}
+		}
+		check(b)
 	}
 }
 
