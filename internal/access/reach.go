@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/iamspect/iamspect/internal/parallel"
 )
 
 // Roles that trust "*" (anyone) are the shape that makes role assumption
@@ -226,14 +228,13 @@ func (a *Analysis) newGraph(actors []*Principal, assumeOnly bool) *graph {
 		g.dist[g.sink] = 0
 		level = append(level, g.sink)
 	}
-	for _, p := range actors {
-		admin := a.IsAdmin(p)
-		if admin && (!assumeOnly || p.Kind == KindRole) {
-			g.dist[p] = 0
-			level = append(level, p)
-			if !assumeOnly {
-				continue
-			}
+	// Each actor's edges, sorted, on every CPU: the graph is then put
+	// together in order.
+	edgesOf := make([][]edge, len(actors))
+	parallel.For(len(actors), 64, a.cancelled, func(i int) {
+		p := actors[i]
+		if !assumeOnly && a.IsAdmin(p) {
+			return
 		}
 		var es []edge
 		if assumeOnly {
@@ -245,7 +246,19 @@ func (a *Analysis) newGraph(actors []*Principal, assumeOnly bool) *graph {
 		} else {
 			es = a.edges(p)
 		}
-		g.fwd[p] = sortEdges(es)
+		edgesOf[i] = sortEdges(es)
+	})
+	for i, p := range actors {
+		admin := a.IsAdmin(p)
+		if admin && (!assumeOnly || p.Kind == KindRole) {
+			g.dist[p] = 0
+			level = append(level, p)
+			if !assumeOnly {
+				continue
+			}
+		}
+		es := edgesOf[i]
+		g.fwd[p] = es
 		for _, e := range es {
 			to := e.to
 			if to == nil {
