@@ -86,7 +86,7 @@ func (a *Analysis) anyResource(s *pstate) func(string) policy.Result {
 		// catalogue action on some resource: one it cannot perform needs
 		// no second evaluation (most principals fail most methods here).
 		var r policy.Result
-		if ok, known := a.hasPower(s, action); known && !ok && !s.hypothetical {
+		if ok, known := a.hasPower(s, action); known && !ok {
 			r.Decision = policy.ImplicitDeny
 		} else {
 			r = a.eval(s, s.p.Set, action, "", "")
