@@ -395,7 +395,7 @@ func escalationMessage(an *access.Analysis, p *access.Principal, fs []access.Fin
 	return b.String()
 }
 
-// messagePool recycles escalationMessage's buffers.
+// messagePool recycles the buffers of escalationMessage and writeTargets.
 var messagePool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // unionGains names what the principal's non-administrator targets give it
