@@ -283,11 +283,17 @@ func privescResult(r *Rule, a *snapshot.Account, an *access.Analysis, p *access.
 // first path (a role chain, else the first method) as principal, step, next.
 func escalationEvidence(p *access.Principal, fs []access.Finding, chains []access.Chain) *Evidence {
 	ev := &Evidence{}
-	seenAction, seenTarget := map[string]bool{}, map[string]bool{}
+	// A principal's methods use a few dozen actions at most, looked up in
+	// the list itself; its targets are many, and the set of those seen is
+	// recycled between principals.
+	seenTarget := seenPool.Get().(map[string]bool)
+	defer func() {
+		clear(seenTarget)
+		seenPool.Put(seenTarget)
+	}()
 	for _, f := range fs {
 		for _, g := range f.Grants {
-			if !seenAction[g.Action] {
-				seenAction[g.Action] = true
+			if !slices.Contains(ev.Actions, g.Action) {
 				ev.Actions = append(ev.Actions, g.Action)
 			}
 		}
@@ -394,6 +400,9 @@ func escalationMessage(an *access.Analysis, p *access.Principal, fs []access.Fin
 	b.WriteString(note)
 	return b.String()
 }
+
+// seenPool recycles escalationEvidence's sets of targets seen.
+var seenPool = sync.Pool{New: func() any { return map[string]bool{} }}
 
 // messagePool recycles the buffers of escalationMessage and writeTargets.
 var messagePool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
