@@ -131,12 +131,15 @@ func newClass(roles []Assumption) *assumeClass {
 	if len(roles) == 0 {
 		return nil
 	}
-	c := &assumeClass{roles: roles, cond: map[*Principal]bool{}}
+	c := &assumeClass{roles: roles} // cond only when some role is conditional: most classes have none
 	slices.SortFunc(c.roles, func(p, q Assumption) int { return strings.Compare(p.Role.ARN, q.Role.ARN) })
 	c.ps = make([]*Principal, len(c.roles))
 	for i, as := range c.roles {
 		c.ps[i] = as.Role
 		if as.Conditional {
+			if c.cond == nil {
+				c.cond = map[*Principal]bool{}
+			}
 			c.cond[as.Role] = true
 		}
 	}
