@@ -185,7 +185,7 @@ func (a *Analysis) eachAssumableIn(p *Principal, keep map[*Principal]bool, fn fu
 	})
 	sp := a.split(p)
 	for _, r := range rs {
-		as, ok := sp.lookup(r)
+		as, ok := sp.lookup(a.Model.Principals, r)
 		if ok && !fn(as) {
 			return
 		}
@@ -194,12 +194,17 @@ func (a *Analysis) eachAssumableIn(p *Principal, keep map[*Principal]bool, fn fu
 
 // lookup finds role r among the split's roles; the shared class's answer
 // wins, as in eachAssumable.
-func (sp *assumeSplit) lookup(r *Principal) (Assumption, bool) {
+func (sp *assumeSplit) lookup(model []*Principal, r *Principal) (Assumption, bool) {
 	find := func(l []Assumption) (int, bool) {
 		return sort.Find(len(l), func(i int) int { return strings.Compare(r.ARN, l[i].Role.ARN) })
 	}
 	if sp.class != nil {
-		if i, ok := find(sp.class.roles); ok && sp.class.roles[i].Role == r {
+		in, decided := sp.class.contains(model, r)
+		if !decided {
+			i, ok := find(sp.class.roles)
+			in = ok && sp.class.roles[i].Role == r
+		}
+		if in {
 			return Assumption{Role: r, Conditional: sp.class.cond[r]}, true
 		}
 	}

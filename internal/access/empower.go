@@ -655,7 +655,7 @@ func (a *Analysis) assumes(p, r *Principal) bool {
 	if p.Kind == KindGroup || r == p {
 		return false
 	}
-	_, ok := a.split(p).lookup(r)
+	_, ok := a.split(p).lookup(a.Model.Principals, r)
 	return ok
 }
 

@@ -10,7 +10,7 @@ func (a *Analysis) Gains(target, p *Principal, n int) (names []string, total int
 	if target == nil || p == nil {
 		return nil, 0
 	}
-	t, mine := a.powerOf(a.state(target)), a.powerOf(a.state(p))
+	t, mine := a.power(target), a.power(p)
 	for i, act := range powerActions {
 		if t[i/64]&^mine[i/64]&(1<<(i%64)) == 0 {
 			continue

@@ -49,8 +49,31 @@ func (a *Analysis) hasPower(s *pstate, action string) (allowed, known bool) {
 // powerOf returns which powerActions the principal's set allows on some
 // resource, as a bitset.
 func (a *Analysis) powerOf(s *pstate) []uint64 {
-	s.powerOnce.Do(func() { s.power = a.computePower(s, s.p.Set) })
+	s.powerOnce.Do(func() {
+		s.power = a.computePower(s, s.p.Set)
+		if i, ok := a.position(s.p); ok {
+			a.powers[i].Store(&s.power)
+		}
+	})
 	return s.power
+}
+
+// power is powerOf(a.state(p)), read from the dense per-position array
+// once known: Outranks compares the principal with every candidate target,
+// and reaching each target's state is a cache miss.
+func (a *Analysis) power(p *Principal) []uint64 {
+	if i, ok := a.position(p); ok {
+		if v := a.powers[i].Load(); v != nil {
+			return *v
+		}
+	}
+	return a.powerOf(a.state(p))
+}
+
+// position is p's place in the model, when p is the model's.
+func (a *Analysis) position(p *Principal) (int, bool) {
+	i := p.index - 1
+	return i, i >= 0 && i < len(a.Model.Principals) && a.Model.Principals[i] == p
 }
 
 // unboundPower is the power of role r without its permissions boundary,
@@ -124,7 +147,7 @@ func (a *Analysis) Outranks(target, p *Principal) bool {
 	if a.IsAdmin(target) {
 		return !a.IsAdmin(p)
 	}
-	return exceeds(a.powerOf(a.state(target)), a.powerOf(a.state(p)))
+	return exceeds(a.power(target), a.power(p))
 }
 
 func exceeds(t, p []uint64) bool {

@@ -50,11 +50,14 @@ type Analysis struct {
 	// yes): ordering targets administrators first asks it millions of
 	// times, and reaching a principal's state each time is a cache miss.
 	adminFlags []atomic.Uint32
-	groups     map[string]*Principal // by group name
-	users      []*Principal
-	roles      []*Principal // not service-linked
-	trusts     map[*Principal]*policy.Policy
-	problems   map[*Principal]string // trust policies that do not parse
+	// powers holds each principal's power (power.go) in model order, once
+	// computed.
+	powers   []atomic.Pointer[[]uint64]
+	groups   map[string]*Principal // by group name
+	users    []*Principal
+	roles    []*Principal // not service-linked
+	trusts   map[*Principal]*policy.Policy
+	problems map[*Principal]string // trust policies that do not parse
 
 	byTrustARN     map[string][]*Principal // AWS principal ARN -> roles trusting it
 	byTrustAccount map[string][]*Principal // account root -> roles
@@ -133,8 +136,7 @@ func (a *Analysis) IsAdmin(p *Principal) bool {
 	if p == nil || p.Kind == KindGroup {
 		return p != nil && p.Set.IsAdmin()
 	}
-	i := p.index - 1
-	indexed := i >= 0 && i < len(a.adminFlags) && a.Model.Principals[i] == p
+	i, indexed := a.position(p)
 	if indexed {
 		if v := a.adminFlags[i].Load(); v != 0 {
 			return v == 2
@@ -221,6 +223,7 @@ func Analyze(m *Model, now time.Time) *Analysis {
 		byTrustARN: map[string][]*Principal{}, byTrustAccount: map[string][]*Principal{}}
 	m.Cache.Warm(trustDocs(m))
 	a.adminFlags = make([]atomic.Uint32, len(m.Principals))
+	a.powers = make([]atomic.Pointer[[]uint64], len(m.Principals))
 	defer func() {
 		a.usersByARN, a.rolesByARN, a.groupsByARN = sortedByARN(a.users), sortedByARN(a.roles), sortedByARN(slices.Collect(maps.Values(a.groups)))
 	}()
@@ -322,7 +325,7 @@ func trustDocs(m *Model) []policy.NamedDoc {
 func (a *Analysis) Trust(r *Principal) *policy.Policy { return a.trusts[r] }
 
 func (a *Analysis) state(p *Principal) *pstate {
-	if i := p.index - 1; i >= 0 && i < len(a.byIndex) && a.Model.Principals[i] == p {
+	if i, ok := a.position(p); ok && i < len(a.byIndex) {
 		return a.byIndex[i]
 	}
 	if s := a.states[p]; s != nil {

@@ -24,6 +24,37 @@ type assumeClass struct {
 	roles []Assumption // sorted by ARN
 	ps    []*Principal // the roles alone, same order
 	cond  map[*Principal]bool
+
+	// member has a bit per model position (Principal.index) of the roles,
+	// built on the first contains: a principal allowed to rewrite the trust
+	// of every role asks about each one.
+	memberOnce sync.Once
+	member     []uint64
+}
+
+// contains reports whether r is one of the class's roles; decided is false
+// for a principal that is not at its position in model (the caller
+// searches the list then).
+func (c *assumeClass) contains(model []*Principal, r *Principal) (in, decided bool) {
+	if r.index <= 0 || r.index > len(model) || model[r.index-1] != r {
+		return false, false
+	}
+	c.memberOnce.Do(func() {
+		n := 0
+		for _, q := range c.ps {
+			n = max(n, q.index)
+		}
+		c.member = make([]uint64, (n+64)/64)
+		for _, q := range c.ps {
+			if q.index > 0 {
+				c.member[q.index/64] |= 1 << (q.index % 64)
+			}
+		}
+	})
+	if w := r.index / 64; w < len(c.member) {
+		return c.member[w]&(1<<(r.index%64)) != 0, true
+	}
+	return false, true
 }
 
 // anyoneIndex groups, per account of the assuming principal, the roles
