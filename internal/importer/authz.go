@@ -255,25 +255,25 @@ func normalizeInline(owner func() string, ps []PolicyDetail) *InputError {
 }
 
 func normalizeUser(i int, u *UserDetail) *InputError {
-	if u.Arn == "" || u.UserName == "" {
-		return &InputError{Msg: fmt.Sprintf("UserDetailList[%d] has no Arn or UserName", i)}
-	}
-	owner := func() string { return "user " + u.UserName }
-	if err := normalizeInline(owner, u.UserPolicyList); err != nil {
-		return err
-	}
-	return checkInlineQuota(snapshot.QuotaUserInlineSize, owner, u.UserPolicyList)
+	return normalizeHolder(i, "User", u.Arn, u.UserName, u.UserPolicyList, snapshot.QuotaUserInlineSize)
 }
 
 func normalizeGroup(i int, g *GroupDetail) *InputError {
-	if g.Arn == "" || g.GroupName == "" {
-		return &InputError{Msg: fmt.Sprintf("GroupDetailList[%d] has no Arn or GroupName", i)}
+	return normalizeHolder(i, "Group", g.Arn, g.GroupName, g.GroupPolicyList, snapshot.QuotaGroupInlineSize)
+}
+
+// normalizeHolder checks entry i of the user or group list (kind "User" or
+// "Group", as the list and its name field are spelled): its ARN and name,
+// its inline policy documents, and their total size against quota.
+func normalizeHolder(i int, kind, arn, name string, inline []PolicyDetail, quota snapshot.Quota) *InputError {
+	if arn == "" || name == "" {
+		return &InputError{Msg: fmt.Sprintf("%sDetailList[%d] has no Arn or %sName", kind, i, kind)}
 	}
-	owner := func() string { return "group " + g.GroupName }
-	if err := normalizeInline(owner, g.GroupPolicyList); err != nil {
+	owner := func() string { return strings.ToLower(kind) + " " + name }
+	if err := normalizeInline(owner, inline); err != nil {
 		return err
 	}
-	return checkInlineQuota(snapshot.QuotaGroupInlineSize, owner, g.GroupPolicyList)
+	return checkInlineQuota(quota, owner, inline)
 }
 
 func normalizeRole(i int, r *RoleDetail) *InputError {
