@@ -31,8 +31,9 @@ func (r *Rule) roleResult(status Status, a *snapshot.Account, ro *snapshot.Role,
 // pass message.
 func trustCheck(judge func(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account, t access.Trust) (fails []string, pass string)) func(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result {
 	return func(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result {
-		var out []Result
-		for _, ro := range trustRoles(a) {
+		roles := trustRoles(a)
+		out := make([]Result, 0, max(1, len(roles))) // a result per role, or the account's one
+		for _, ro := range roles {
 			t := trustOf(ctx, s, a, ro)
 			switch {
 			case t.Err != nil:
