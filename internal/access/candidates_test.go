@@ -3,7 +3,10 @@ package access
 import (
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/iamspect/iamspect/internal/policy"
 )
@@ -230,6 +233,37 @@ func TestCompareJoined(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// onceMap computes each key once, however many goroutines ask at once, and
+// gives every caller that one value.
+func TestOnceMapComputesOnce(t *testing.T) {
+	var m onceMap[int, *int]
+	var calls [4]atomic.Int32
+	var wg sync.WaitGroup
+	got := make([]*int, 64)
+	for g := range 64 {
+		wg.Go(func() {
+			k := g % 4
+			got[g] = m.get(k, func() *int {
+				calls[k].Add(1)
+				time.Sleep(time.Millisecond) // let the others arrive meanwhile
+				v := k
+				return &v
+			})
+		})
+	}
+	wg.Wait()
+	for k := range calls {
+		if n := calls[k].Load(); n != 1 {
+			t.Errorf("key %d computed %d times", k, n)
+		}
+	}
+	for g, v := range got {
+		if v != got[g%4] {
+			t.Fatalf("caller %d got another value than the first caller of key %d", g, g%4)
 		}
 	}
 }

@@ -59,13 +59,13 @@ type Analysis struct {
 	trusts   map[*Principal]*policy.Policy
 	problems map[*Principal]string // trust policies that do not parse
 
-	byTrustARN     map[string][]*Principal // AWS principal ARN -> roles trusting it
-	byTrustAccount map[string][]*Principal // account root -> roles
-	trustAnyone    []*Principal            // roles trusting "*" (or NotPrincipal)
-	anyone         anyoneIndex             // trustAnyone by trust document, and classes (reach.go)
-	serviceRoles   sync.Map                // service principal -> []*Principal
-	ordered        sync.Map                // &list[0] -> admin-first copy (adminFirst)
-	trusting       sync.Map                // trustingKey -> []serviceRole
+	byTrustARN     map[string][]*Principal             // AWS principal ARN -> roles trusting it
+	byTrustAccount map[string][]*Principal             // account root -> roles
+	trustAnyone    []*Principal                        // roles trusting "*" (or NotPrincipal)
+	anyone         anyoneIndex                         // trustAnyone by trust document, and classes (reach.go)
+	serviceRoles   onceMap[string, []*Principal]       // service principal -> the roles trusting it
+	ordered        sync.Map                            // &list[0] -> admin-first copy (adminFirst)
+	trusting       onceMap[trustingKey, []serviceRole] // a method's services -> the roles trusting them
 	usersByARN     byARN
 	groupsByARN    byARN
 	rolesByARN     byARN

@@ -6,6 +6,7 @@ package access
 import (
 	"slices"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/iamspect/iamspect/internal/policy"
@@ -86,11 +87,7 @@ func (a *Analysis) rolesTrusting(services []string, named bool) []serviceRole {
 	// A method's Services list is fixed for the life of the program: it is
 	// named by its address, without joining it for every principal.
 	key := trustingKey{unsafe.SliceData(services), len(services), named}
-	if v, ok := a.trusting.Load(key); ok {
-		return v.([]serviceRole)
-	}
-	v, _ := a.trusting.LoadOrStore(key, a.computeRolesTrusting(services, named))
-	return v.([]serviceRole)
+	return a.trusting.get(key, func() []serviceRole { return a.computeRolesTrusting(services, named) })
 }
 
 type trustingKey struct {
@@ -143,18 +140,37 @@ func (a *Analysis) adminFirst(ps []*Principal) []*Principal {
 }
 
 func (a *Analysis) trustingService(svc string) []*Principal {
-	if v, ok := a.serviceRoles.Load(svc); ok {
-		return v.([]*Principal)
-	}
-	var out []*Principal
-	req := policy.Request{Principal: svc}.Prepare()
-	for _, r := range a.roles {
-		if t := a.trusts[r]; t != nil && trustAdmits(t, req) {
-			out = append(out, r)
+	return a.serviceRoles.get(svc, func() []*Principal {
+		var out []*Principal
+		req := policy.Request{Principal: svc}.Prepare()
+		for _, r := range a.roles {
+			if t := a.trusts[r]; t != nil && trustAdmits(t, req) {
+				out = append(out, r)
+			}
 		}
+		return out
+	})
+}
+
+// onceMap keeps a value per key, computed once however many goroutines
+// ask for it at the same time: with sync.Map's LoadOrStore each of them
+// would compute it (the rules ask for the roles trusting a service on
+// every CPU at once, and each answer reads every trust policy).
+type onceMap[K comparable, V any] struct{ m sync.Map }
+
+type onceEntry[V any] struct {
+	once sync.Once
+	v    V
+}
+
+func (o *onceMap[K, V]) get(k K, compute func() V) V {
+	e, ok := o.m.Load(k)
+	if !ok {
+		e, _ = o.m.LoadOrStore(k, new(onceEntry[V]))
 	}
-	v, _ := a.serviceRoles.LoadOrStore(svc, out)
-	return v.([]*Principal)
+	x := e.(*onceEntry[V])
+	x.once.Do(func() { x.v = compute() })
+	return x.v
 }
 
 func namesService(t *policy.Policy, svc string) bool {
