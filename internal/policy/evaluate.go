@@ -335,40 +335,43 @@ func (e *evalReq) statement(cs *cstmt, deny bool) (tri, []Condition, bool) {
 	if res == triFalse {
 		return triFalse, nil, false
 	}
-	// Which conditions are unknown, as bits while there are at most 64:
-	// when all are (and the resource is not), the statement's own list is
-	// the answer, with no copy.
-	var unknownBits uint64
+	// The unknown conditions, in order. Up to the first condition known to
+	// hold they are a prefix of the statement's own list, shared rather
+	// than copied (matches never change it); a copy is made only when an
+	// unknown one follows a known one.
 	var unknown []Condition
+	known := -1 // the first condition known to hold
 	for i := range cs.conds {
 		switch cs.conds[i].eval(e.ctx) {
 		case triFalse:
 			return triFalse, nil, false
 		case triUnknown:
-			if i < 64 {
-				unknownBits |= 1 << i
-			} else {
+			if known >= 0 {
+				if unknown == nil {
+					unknown = append(make([]Condition, 0, len(cs.conds)), cs.allConds[:known]...)
+				}
 				unknown = append(unknown, cs.conds[i].cond)
+			}
+		default:
+			if known < 0 {
+				known = i
 			}
 		}
 	}
-	if unknownBits == 0 && len(unknown) == 0 && res != triUnknown {
+	switch {
+	case known < 0:
+		unknown = cs.allConds
+	case unknown == nil:
+		unknown = cs.allConds[:known:known]
+	}
+	if res == triUnknown {
+		resource := Condition{Raw: "Resource", Operator: "Resource", Key: key, Values: cs.st.Resource}
+		unknown = append([]Condition{resource}, unknown...)
+	}
+	if len(unknown) == 0 {
 		return triTrue, nil, via
 	}
-	n := min(len(cs.conds), 64)
-	if res != triUnknown && len(unknown) == 0 && unknownBits == (1<<n)-1 && len(cs.conds) == n {
-		return triUnknown, cs.allConds, via
-	}
-	out := make([]Condition, 0, len(cs.conds)+1)
-	if res == triUnknown {
-		out = append(out, Condition{Raw: "Resource", Operator: "Resource", Key: key, Values: cs.st.Resource})
-	}
-	for i := range n {
-		if unknownBits&(1<<i) != 0 {
-			out = append(out, cs.conds[i].cond)
-		}
-	}
-	return triUnknown, append(out, unknown...), via
+	return triUnknown, unknown, via
 }
 
 // Evaluate follows IAM's policy evaluation logic:

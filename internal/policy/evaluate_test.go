@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -537,6 +538,56 @@ func TestSplitARNLikeSplitN(t *testing.T) {
 		}
 		if got, ok := SplitARN(s); got != want || ok != wantOK {
 			t.Errorf("SplitARN(%q) = %+v, %v; want %+v, %v", s, got, ok, want, wantOK)
+		}
+	}
+}
+
+// A conditional allow names exactly its unknown conditions, in the
+// statement's order, whatever known ones lie between them, with an
+// unresolved Resource first.
+func TestUnknownConditionsInOrder(t *testing.T) {
+	known := map[string][]string{"aws:requestedregion": {"v"}, "aws:sourcevpc": {"v"}}
+	cases := []struct {
+		keys     []string
+		resource string
+	}{
+		{[]string{"aws:SourceIp", "aws:PrincipalOrgID"}, "*"},
+		{[]string{"aws:SourceIp", "aws:RequestedRegion", "aws:PrincipalOrgID"}, "*"},
+		{[]string{"aws:RequestedRegion", "aws:SourceIp"}, "*"},
+		{[]string{"aws:SourceIp", "aws:SourceVpc"}, "*"},
+		{[]string{"aws:RequestedRegion", "aws:SourceVpc", "aws:SourceIp", "aws:PrincipalOrgID", "aws:CalledVia"}, "*"},
+		{[]string{"aws:SourceIp", "aws:RequestedRegion"}, "arn:aws:s3:::b/${aws:userid}/*"},
+	}
+	for _, c := range cases {
+		parts := make([]string, len(c.keys))
+		for i, k := range c.keys {
+			parts[i] = `"` + k + `":"v"`
+		}
+		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"` + c.resource +
+			`","Condition":{"StringEquals":{` + strings.Join(parts, ",") + `}}}]}`
+		p, err := ParseAndCompile("p", []byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		if c.resource != "*" {
+			want = append(want, "aws:userid")
+		}
+		for _, cd := range p.Doc.Statements[0].Conditions { // the statement's order
+			if known[strings.ToLower(cd.Key)] == nil {
+				want = append(want, cd.Key)
+			}
+		}
+		r := (&Set{Identity: []*Policy{p}}).Evaluate(&Request{Principal: "arn:aws:iam::111122223333:user/u", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k", Context: known})
+		if r.Decision != ConditionallyAllowed || len(r.AllowIf) != 1 || len(r.AllowIf[0]) != 1 {
+			t.Fatalf("%v: %v with %d clauses, want one conditional match", c.keys, r.Decision, len(r.AllowIf))
+		}
+		var got []string
+		for _, u := range r.AllowIf[0][0].Unknown {
+			got = append(got, u.Key)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%v on %s: unknown %v, want %v", c.keys, c.resource, got, want)
 		}
 	}
 }

@@ -44,9 +44,17 @@ func contentCheck(what string, j judge, blocked func(p *access.Principal) bool, 
 			memo[p] = f
 			return f
 		}
-		// At most a result per managed policy and per principal, sized
-		// once: tens of thousands at 10,000 principals.
-		out := make([]Result, 0, len(a.Policies)+len(m.Principals))
+		// A result per customer managed policy and per principal, sized
+		// once: tens of thousands at 10,000 principals. (AWS managed
+		// policies are left out of the count: an organisation's results
+		// are held to the end, spare room included.)
+		size := len(m.Principals)
+		for _, mp := range a.Policies {
+			if !mp.AWSManaged() {
+				size++
+			}
+		}
+		out := make([]Result, 0, max(1, size))
 		var attached map[string][]string
 		for _, mp := range a.Policies {
 			if mp.AWSManaged() {
