@@ -6,13 +6,21 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
+	"time"
 
-	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
+	"modernc.org/sqlite" // also registers the database/sql driver "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/iamspect/iamspect/internal/store/sqlstore"
 )
+
+// busyWait bounds how long Open retries a connection SQLite refused as
+// busy; it matches the busy_timeout the connection sets for itself.
+const busyWait = 10 * time.Second
 
 // Open opens (creating if needed) the SQLite database at path and applies
 // the schema migrations.
@@ -26,7 +34,7 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 	// One writer at a time is SQLite's model; one connection keeps
 	// transactions from waiting on each other's locks.
 	db.SetMaxOpenConns(1)
-	if err := db.PingContext(ctx); err != nil {
+	if err := connect(ctx, db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
@@ -35,4 +43,32 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 		return nil, fmt.Errorf("sqlite %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// connect opens the first connection. Two processes switching a new file
+// to WAL at once can each hold a shared lock while wanting the exclusive
+// one; SQLite then answers SQLITE_BUSY at once, without waiting out the
+// busy timeout (waiting could never end). A failed connection is dropped,
+// so a fresh attempt after a short random pause goes through.
+func connect(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(busyWait)
+	pause := 5 * time.Millisecond
+	for {
+		err := db.PingContext(ctx)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(pause + rand.N(pause)):
+		}
+		pause = min(2*pause, 200*time.Millisecond)
+	}
+}
+
+// isBusy reports SQLITE_BUSY, whatever its extended code.
+func isBusy(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
 }
