@@ -27,15 +27,14 @@ type icCoverage struct {
 // identityCenterFor gathers Identity Center coverage for an account from
 // every account in the snapshot (the organisation instance lives in the
 // management account).
-func identityCenterFor(s *snapshot.Snapshot, a *snapshot.Account) icCoverage {
+func identityCenterFor(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account) icCoverage {
 	var c icCoverage
-	for _, b := range s.Accounts {
+	org := ctx.org(s)
+	member := s.Organization != nil && org.member(a.ID)
+	for _, b := range org.icHolders {
 		ic := b.IdentityCenter
-		if ic == nil {
-			continue
-		}
 		relevant := b.ID == a.ID
-		if !relevant && s.Organization != nil && inOrganization(s, a.ID) {
+		if !relevant && member {
 			relevant = b.ID == s.Organization.ManagementAccount ||
 				slices.ContainsFunc(ic.Instances, func(i snapshot.IdentityCenterInstance) bool {
 					return i.OwnerAccountID == s.Organization.ManagementAccount
@@ -48,11 +47,7 @@ func identityCenterFor(s *snapshot.Snapshot, a *snapshot.Account) icCoverage {
 		if len(ic.PermissionSets) > 0 || len(ic.Assignments) > 0 {
 			c.assignmentsKnown = true
 		}
-		for _, as := range ic.Assignments {
-			if as.AccountID == a.ID {
-				c.assignments++
-			}
-		}
+		c.assignments += org.icAssignments[b][a.ID]
 	}
 	return c
 }
@@ -86,7 +81,7 @@ var IdentityCenterNotEnabled = Rule{
 	Check: checkIdentityCenterNotEnabled,
 }
 
-func checkIdentityCenterNotEnabled(r *Rule, _ *Context, s *snapshot.Snapshot) []Result {
+func checkIdentityCenterNotEnabled(r *Rule, ctx *Context, s *snapshot.Snapshot) []Result {
 	var out []Result
 	for _, a := range s.Accounts {
 		if !knowsUsers(a) {
@@ -97,7 +92,7 @@ func checkIdentityCenterNotEnabled(r *Rule, _ *Context, s *snapshot.Snapshot) []
 			out = append(out, r.accountResult(Pass, a, "The account has no IAM users."))
 			continue
 		}
-		c := identityCenterFor(s, a)
+		c := identityCenterFor(ctx, s, a)
 		users := wording.CountAs(len(a.Users), "IAM user", "IAM users")
 		switch {
 		case c.instances == 0 && !a.Has(snapshot.InputIdentityCenter):
@@ -137,10 +132,10 @@ var FederationNotConfigured = Rule{
 	Check: checkFederationNotConfigured,
 }
 
-func checkFederationNotConfigured(r *Rule, _ *Context, s *snapshot.Snapshot) []Result {
+func checkFederationNotConfigured(r *Rule, ctx *Context, s *snapshot.Snapshot) []Result {
 	var out []Result
 	for _, a := range s.Accounts {
-		c := identityCenterFor(s, a)
+		c := identityCenterFor(ctx, s, a)
 		var ways []string
 		if c.usable() {
 			ways = append(ways, "IAM Identity Center")

@@ -37,23 +37,18 @@ var AccessAnalyzerDisabled = Rule{
 	CheckAccount: checkAccessAnalyzer,
 }
 
-func checkAccessAnalyzer(r *Rule, _ *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result {
+func checkAccessAnalyzer(r *Rule, c *Context, s *snapshot.Snapshot, a *snapshot.Account) []Result {
 	covered := map[string]bool{}
 	for _, z := range a.AccessAnalyzers {
 		if isExternalAnalyzer(z) {
 			covered[z.Region] = true
 		}
 	}
-	if inOrganization(s, a.ID) {
-		for _, b := range s.Accounts {
-			if b.ID == a.ID || !inOrganization(s, b.ID) {
-				continue
-			}
-			for _, z := range b.AccessAnalyzers {
-				if z.Type == "ORGANIZATION" && isExternalAnalyzer(z) {
-					covered[z.Region] = true
-				}
-			}
+	// A member is also covered by the organisation analyzers of the other
+	// members (its own are counted above).
+	if org := c.org(s); org.member(a.ID) {
+		for reg := range org.orgAnalyzerRegions {
+			covered[reg] = true
 		}
 	}
 	if len(a.Regions) == 0 {

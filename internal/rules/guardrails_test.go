@@ -76,3 +76,34 @@ func TestGroupRules(t *testing.T) {
 		})
 	})
 }
+
+// An ORGANIZATION analyzer kept in one member account covers the other
+// members in its region, and only them.
+func TestAccessAnalyzerOrganizationCover(t *testing.T) {
+	const outsider = "333333333333"
+	s := orgSnapshot(func(b *snapshot.Builder) {
+		b.With(snapshot.InputAccessAnalyzer)
+		b.Account().Regions = []string{"us-east-1", "eu-west-1"}
+		b.Account().AccessAnalyzers = []snapshot.AccessAnalyzer{
+			{ARN: "arn:aws:access-analyzer:us-east-1:222222222222:analyzer/org", Name: "org", Region: "us-east-1", Type: "ORGANIZATION", Status: "ACTIVE"},
+			{ARN: "arn:aws:access-analyzer:eu-west-1:222222222222:analyzer/org", Name: "org", Region: "eu-west-1", Type: "ORGANIZATION", Status: "ACTIVE"},
+		}
+	}, nil)
+	s.Accounts[0].MarkCollected(snapshot.InputAccessAnalyzer)
+	s.Accounts[0].Regions = []string{"eu-west-1"}
+	out := snapshot.NewBuilder(outsider, refNow).With(snapshot.InputAccessAnalyzer).Account()
+	out.Regions = []string{"eu-west-1"}
+	s.Accounts = append(s.Accounts, out)
+	got := statusesByAccount(t, &rules.AccessAnalyzerDisabled, s)
+	want := map[string]rules.Status{mgmtID: rules.Pass, memberID: rules.Pass, outsider: rules.Fail}
+	for id, st := range want {
+		if got[id] != st {
+			t.Errorf("account %s: %s, want %s (all: %v)", id, got[id], st, got)
+		}
+	}
+	// A disabled organisation analyzer covers nobody else.
+	s.Accounts[1].AccessAnalyzers[1].Status = "DISABLED"
+	if got := statusesByAccount(t, &rules.AccessAnalyzerDisabled, s); got[mgmtID] != rules.Fail {
+		t.Errorf("management account with the member's eu-west-1 analyzer disabled: %s, want FAIL", got[mgmtID])
+	}
+}

@@ -163,19 +163,6 @@ func hasHardwareMFA(a *snapshot.Account, arn string, devices []snapshot.MFADevic
 	return true, true
 }
 
-// inOrganization reports whether the account is a member of the snapshot's
-// organisation (the management account included).
-func inOrganization(s *snapshot.Snapshot, accountID string) bool {
-	o := s.Organization
-	if o == nil {
-		return false
-	}
-	if o.ManagementAccount == accountID {
-		return true
-	}
-	return slices.ContainsFunc(o.Accounts, func(m snapshot.OrgAccount) bool { return m.ID == accountID })
-}
-
 // orgFeatureEnabled reports whether any account in the snapshot lists the
 // IAM organisation feature (the list is organisation-wide).
 func orgFeatureEnabled(s *snapshot.Snapshot, feature string) (enabled, known bool) {

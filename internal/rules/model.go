@@ -18,6 +18,7 @@ type modelCache struct {
 	cache    *policy.Cache
 	models   map[*snapshot.Account]*access.Model
 	analyses map[*snapshot.Account]*access.Analysis
+	orgs     map[*snapshot.Snapshot]*orgIndex
 }
 
 // analysis returns the escalation and role-chain analysis of account a,
@@ -49,7 +50,7 @@ func (c *Context) Share() {
 
 func newModelCache() *modelCache {
 	return &modelCache{cache: policy.NewCache(), models: map[*snapshot.Account]*access.Model{},
-		analyses: map[*snapshot.Account]*access.Analysis{}}
+		analyses: map[*snapshot.Account]*access.Analysis{}, orgs: map[*snapshot.Snapshot]*orgIndex{}}
 }
 
 // model returns the effective-permission model of account a, built once

@@ -33,10 +33,11 @@ func orgScope(r *Rule, s *snapshot.Snapshot, standalone string) (out []Result, d
 
 // members returns the scanned accounts that are organisation members other
 // than the management account.
-func members(s *snapshot.Snapshot) []*snapshot.Account {
+func members(c *Context, s *snapshot.Snapshot) []*snapshot.Account {
 	var out []*snapshot.Account
+	org := c.org(s)
 	for _, a := range s.Accounts {
-		if a.ID != s.Organization.ManagementAccount && inOrganization(s, a.ID) {
+		if a.ID != s.Organization.ManagementAccount && org.member(a.ID) {
 			out = append(out, a)
 		}
 	}
@@ -65,11 +66,11 @@ var OrgIAMUsersInMembers = Rule{
 	Check: checkOrgIAMUsers,
 }
 
-func checkOrgIAMUsers(r *Rule, _ *Context, s *snapshot.Snapshot) []Result {
+func checkOrgIAMUsers(r *Rule, c *Context, s *snapshot.Snapshot) []Result {
 	if out, done := orgScope(r, s, "there are no member accounts to compare."); done {
 		return out
 	}
-	ms := members(s)
+	ms := members(c, s)
 	o := s.Organization
 	if len(ms) == 0 && !slices.ContainsFunc(o.Accounts, func(a snapshot.OrgAccount) bool { return a.ID != o.ManagementAccount }) {
 		return []Result{r.orgResult(Pass, o, "Organisation %s has no member accounts: only the management account %s.", o.ID, o.ManagementAccount)}
@@ -129,7 +130,7 @@ var OrgRootNotCentralized = Rule{
 	Check: checkOrgRootCentralized,
 }
 
-func checkOrgRootCentralized(r *Rule, _ *Context, s *snapshot.Snapshot) []Result {
+func checkOrgRootCentralized(r *Rule, c *Context, s *snapshot.Snapshot) []Result {
 	if out, done := orgScope(r, s, "centralised root access needs an organisation; see the root-* rules for this account's root user."); done {
 		return out
 	}
@@ -145,7 +146,7 @@ func checkOrgRootCentralized(r *Rule, _ *Context, s *snapshot.Snapshot) []Result
 			o.ID, wording.CountAs(max(len(o.Accounts)-1, 0), "member account keeps", "member accounts keep"))}
 	}
 	out := []Result{r.orgResult(Pass, o, "Organisation %s has enabled centralised root access.", o.ID)}
-	for _, a := range members(s) {
+	for _, a := range members(c, s) {
 		switch {
 		case !a.Has(snapshot.InputCredentialReport) || a.Root == nil:
 			out = append(out, r.unknownResult(s, a, snapshot.InputCredentialReport))

@@ -92,11 +92,12 @@ var RoleTrustCrossAccountNoExternalID = Rule{
 	CheckAccount: trustCheck(judgeNoExternalID),
 }
 
-func judgeNoExternalID(_ *Context, s *snapshot.Snapshot, a *snapshot.Account, t access.Trust) ([]string, string) {
+func judgeNoExternalID(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account, t access.Trust) ([]string, string) {
 	var fails []string
 	n := 0
+	org := ctx.org(s)
 	for _, g := range t.CrossAccountGrants(a.ID) {
-		if inOrganization(s, g.Account) {
+		if org.member(g.Account) {
 			continue
 		}
 		n++
@@ -145,9 +146,10 @@ var RoleTrustUnknownAccount = Rule{
 func judgeUnknownAccount(ctx *Context, s *snapshot.Snapshot, a *snapshot.Account, t access.Trust) ([]string, string) {
 	var fails []string
 	n := 0
+	org := ctx.org(s)
 	for _, g := range t.CrossAccountGrants(a.ID) {
 		n++
-		if inOrganization(s, g.Account) || s.Account(g.Account) != nil || (ctx != nil && slices.Contains(ctx.Config.KnownAccounts, g.Account)) {
+		if org.member(g.Account) || org.scanned(g.Account) || (ctx != nil && slices.Contains(ctx.Config.KnownAccounts, g.Account)) {
 			continue
 		}
 		fails = append(fails, fmt.Sprintf("%s trusts account %s, which is %s and not in known_accounts", g.Statement.Ref(), g.Account, unknownWhere(s)))
