@@ -42,7 +42,7 @@ func TestUsersMissingFromOneInputAreUnknownAndNamed(t *testing.T) {
 	}
 	rep := decodeReport(t, stdout.String())
 	status := map[string]string{}
-	for _, r := range rep.Results {
+	for _, r := range rep.Results.Slice() {
 		status[r.RuleID+"/"+r.ResourceName] = string(r.Status)
 	}
 	for key, want := range map[string]string{

@@ -123,7 +123,7 @@ func scanExitCode(r *report.Report, failOn finding.Severity, allowIncomplete boo
 	if failOn == "" {
 		return ExitOK
 	}
-	for _, res := range r.Results {
+	for _, res := range r.Results.All() {
 		if res.Status == finding.Fail && res.Severity.Rank() >= failOn.Rank() {
 			return ExitFindings
 		}

@@ -76,7 +76,7 @@ func resultKeys(t *testing.T, reportJSON string) map[string]string {
 	t.Helper()
 	r := decodeReport(t, reportJSON)
 	m := map[string]string{}
-	for _, res := range r.Results {
+	for _, res := range r.Results.Slice() {
 		m[res.RuleID+" "+res.AccountID+" "+res.ResourceARN] = string(res.Status) + ": " + res.Message
 	}
 	return m

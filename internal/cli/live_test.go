@@ -72,7 +72,7 @@ func TestLiveScanDeniedCredentialReport(t *testing.T) {
 	}
 	r := decodeReport(t, out)
 	found := false
-	for _, res := range r.Results {
+	for _, res := range r.Results.Slice() {
 		if res.RuleID == "root-access-keys" && res.AccountID == demo.AccountID {
 			found = true
 			if res.Status != rules.Unknown || !strings.Contains(res.Message, "iam:GenerateCredentialReport") {
@@ -114,8 +114,8 @@ func TestCollectThenScanSnapshot(t *testing.T) {
 	lr, fr := decodeReport(t, live), decodeReport(t, file)
 	lj, _ := json.Marshal(lr.Results)
 	fj, _ := json.Marshal(fr.Results)
-	if string(lj) != string(fj) || len(lr.Results) == 0 {
-		t.Fatalf("live and snapshot scans differ (%d vs %d results)", len(lr.Results), len(fr.Results))
+	if string(lj) != string(fj) || lr.Results.Len() == 0 {
+		t.Fatalf("live and snapshot scans differ (%d vs %d results)", lr.Results.Len(), fr.Results.Len())
 	}
 	if len(lr.Accounts) != 2 {
 		t.Errorf("accounts = %d, want the demo's 2", len(lr.Accounts))
@@ -211,7 +211,7 @@ func TestLiveScanOrgListingDenied(t *testing.T) {
 		t.Errorf("report gaps lack the organisation listing: %+v", r.Gaps)
 	}
 	seen := map[string]bool{}
-	for _, res := range r.Results {
+	for _, res := range r.Results.Slice() {
 		switch res.RuleID {
 		case "org-iam-users-in-member-accounts", "org-no-iam-user-guardrail", "org-root-credentials-not-centralized":
 			seen[res.RuleID] = true

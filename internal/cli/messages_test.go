@@ -96,7 +96,7 @@ func TestSuppressionRulesChecked(t *testing.T) {
 	if code != ExitIncomplete && code != ExitOK {
 		t.Fatalf("all: true: exit %d\n%s", code, errOut)
 	}
-	for _, res := range decodeReport(t, out).Results {
+	for _, res := range decodeReport(t, out).Results.Slice() {
 		if res.Status == "FAIL" {
 			t.Fatalf("all: true left %s failing", res.RuleID)
 		}

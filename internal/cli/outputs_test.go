@@ -29,8 +29,8 @@ func TestSeveralReportsFromOneScan(t *testing.T) {
 	}
 	var findings []map[string]any
 	data, _ := os.ReadFile(asffFile)
-	if err := json.Unmarshal(data, &findings); err != nil || len(findings) != len(rep.Results) {
-		t.Fatalf("asff: %v, %d findings for %d results", err, len(findings), len(rep.Results))
+	if err := json.Unmarshal(data, &findings); err != nil || len(findings) != rep.Results.Len() {
+		t.Fatalf("asff: %v, %d findings for %d results", err, len(findings), rep.Results.Len())
 	}
 	if tab, _ := os.ReadFile(table); !strings.Contains(string(tab), "failing (") {
 		t.Errorf("table report:\n%.300s", tab)

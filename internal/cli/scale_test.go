@@ -102,5 +102,5 @@ func scaleScan(t *testing.T, n int) (time.Duration, int64, int) {
 	if len(rep.Accounts) != n || len(rep.Gaps) != 0 || !rep.Summary.Complete {
 		t.Fatalf("%d accounts scanned of %d, %d gaps, complete %v", len(rep.Accounts), n, len(rep.Gaps), rep.Summary.Complete)
 	}
-	return wall, rss, len(rep.Results)
+	return wall, rss, rep.Results.Len()
 }

@@ -44,7 +44,7 @@ func verdicts(t *testing.T, path string) []string {
 	}
 	r := decodeReport(t, out)
 	var keys []string
-	for _, res := range r.Results {
+	for _, res := range r.Results.Slice() {
 		keys = append(keys, fmt.Sprintf("%s %s %s %s", res.RuleID, res.AccountID, res.ResourceARN, res.Status))
 	}
 	slices.Sort(keys)
@@ -214,7 +214,7 @@ func TestShardedCollectionEqualsUnsharded(t *testing.T) {
 		t.Error("a partial merge scans as complete")
 	} else {
 		unknown := 0
-		for _, res := range r.Results {
+		for _, res := range r.Results.Slice() {
 			if seen[res.AccountID] == 2 && res.Status == "UNKNOWN" {
 				unknown++
 			}

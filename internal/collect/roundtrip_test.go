@@ -240,7 +240,7 @@ func scanResults(t *testing.T, s *snapshot.Snapshot) []rules.Result {
 	if len(out.Errors) > 0 {
 		t.Fatalf("rule errors: %+v", out.Errors)
 	}
-	return out.Results
+	return out.Results.Slice()
 }
 
 // statusKey is what must match between the served and collected scans

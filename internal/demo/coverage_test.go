@@ -20,7 +20,7 @@ func TestDemoFailsEveryRule(t *testing.T) {
 		t.Fatalf("rule errors: %v", out.Errors)
 	}
 	fails := map[string]int{}
-	for _, r := range out.Results {
+	for _, r := range out.Results.Slice() {
 		if r.Status == rules.Fail {
 			fails[r.RuleID]++
 		}
@@ -51,7 +51,7 @@ func TestDemoMemberAccount(t *testing.T) {
 		// root has no MFA at all, which is root-mfa-disabled's finding only
 		"root-no-hardware-mfa": rules.Fail,
 	}
-	for _, r := range out.Results {
+	for _, r := range out.Results.Slice() {
 		if w, ok := want[r.RuleID]; ok && r.AccountID == demo.MemberAccountID && r.Status != w {
 			t.Errorf("%s on the member account: %s, want %s (%s)", r.RuleID, r.Status, w, r.Message)
 		}

@@ -17,7 +17,7 @@ func TestDemoFailsTheCredentialRulesWhereTheStorySaysSo(t *testing.T) {
 		t.Fatal(err)
 	}
 	failing := map[string]map[string]bool{}
-	for _, r := range out.Results {
+	for _, r := range out.Results.Slice() {
 		if r.Status == rules.Fail {
 			if failing[r.RuleID] == nil {
 				failing[r.RuleID] = map[string]bool{}

@@ -94,9 +94,9 @@ func (d *Diff) NewAtOrAbove(sev finding.Severity) int {
 }
 
 // index keeps, per fingerprint, the result with the worst status.
-func index(rs []finding.Result) map[string]finding.Result {
-	m := make(map[string]finding.Result, len(rs))
-	for _, r := range rs {
+func index(rs finding.List) map[string]finding.Result {
+	m := make(map[string]finding.Result, rs.Len())
+	for _, r := range rs.All() {
 		fp := fingerprint(r)
 		if o, ok := m[fp]; !ok || r.Status.Rank() > o.Status.Rank() {
 			m[fp] = r
@@ -106,10 +106,10 @@ func index(rs []finding.Result) map[string]finding.Result {
 }
 
 // order lists each fingerprint once, in the report's order.
-func order(rs []finding.Result) []string {
-	seen := make(map[string]bool, len(rs))
-	out := make([]string, 0, len(rs))
-	for _, r := range rs {
+func order(rs finding.List) []string {
+	seen := make(map[string]bool, rs.Len())
+	out := make([]string, 0, rs.Len())
+	for _, r := range rs.All() {
 		fp := fingerprint(r)
 		if !seen[fp] {
 			seen[fp] = true

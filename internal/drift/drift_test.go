@@ -28,32 +28,32 @@ func demoReport(t *testing.T) *report.Report {
 // result that did not exist.
 func changed(t *testing.T, old *report.Report) (*report.Report, map[string]string) {
 	cur := *old
-	cur.Results = append([]finding.Result(nil), old.Results...)
+	cur.Results = finding.ListOf(append([]finding.Result(nil), old.Results.Slice()...))
 	want := map[string]string{}
 	var fails, passes []int
-	for i, r := range cur.Results {
+	for i, r := range cur.Results.Slice() {
 		if r.Status == finding.Fail {
 			fails = append(fails, i)
 		} else if r.Status == finding.Pass {
 			passes = append(passes, i)
 		}
 	}
-	cur.Results[fails[1]].Status = finding.Pass
-	want[cur.Results[fails[1]].Fingerprint] = "resolved PASS"
-	cur.Results[fails[2]].Status = finding.Muted
-	want[cur.Results[fails[2]].Fingerprint] = "resolved MUTED"
-	cur.Results[fails[3]].Status = finding.Unknown
-	want[cur.Results[fails[3]].Fingerprint] = "unverified"
-	cur.Results[passes[0]].Status = finding.Fail
-	cur.Results[passes[0]].Severity = finding.Critical
-	want[cur.Results[passes[0]].Fingerprint] = "new"
-	gone := cur.Results[fails[0]]
+	cur.Results.Slice()[fails[1]].Status = finding.Pass
+	want[cur.Results.Slice()[fails[1]].Fingerprint] = "resolved PASS"
+	cur.Results.Slice()[fails[2]].Status = finding.Muted
+	want[cur.Results.Slice()[fails[2]].Fingerprint] = "resolved MUTED"
+	cur.Results.Slice()[fails[3]].Status = finding.Unknown
+	want[cur.Results.Slice()[fails[3]].Fingerprint] = "unverified"
+	cur.Results.Slice()[passes[0]].Status = finding.Fail
+	cur.Results.Slice()[passes[0]].Severity = finding.Critical
+	want[cur.Results.Slice()[passes[0]].Fingerprint] = "new"
+	gone := cur.Results.Slice()[fails[0]]
 	want[gone.Fingerprint] = "resolved gone"
-	cur.Results = append(cur.Results[:fails[0]], cur.Results[fails[0]+1:]...)
+	cur.Results = finding.ListOf(append(cur.Results.Slice()[:fails[0]], cur.Results.Slice()[fails[0]+1:]...))
 	added := finding.Result{RuleID: "iam-user-without-mfa", Status: finding.Fail, Severity: finding.Low, AccountID: demo.AccountID,
 		ResourceARN: "arn:aws:iam::" + demo.AccountID + ":user/new-hire"}
 	added.Finish()
-	cur.Results = append(cur.Results, added)
+	cur.Results = finding.ListOf(append(cur.Results.Slice(), added))
 	want[added.Fingerprint] = "new"
 	return &cur, want
 }
@@ -114,7 +114,7 @@ func TestOldSchemaBaseline(t *testing.T) {
 func TestWriters(t *testing.T) {
 	old := demoReport(t)
 	cur, _ := changed(t, old)
-	cur.Results[0].Message = "pipe | and *stars* <b>"
+	cur.Results.Slice()[0].Message = "pipe | and *stars* <b>"
 	d := drift.Compare(old, cur)
 	a, b := drift.SideOf("old.json", old), drift.SideOf("new.json", cur)
 	var buf bytes.Buffer

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/iamspect/iamspect/internal/compliance"
+	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/rules"
 	"github.com/iamspect/iamspect/internal/scan"
@@ -41,7 +42,15 @@ type Options struct {
 	Compliance *compliance.Framework
 	// Clock stamps generated_at; nil means time.Now.
 	Clock Clock
+	// SpillFrom is the number of accounts from which the results wait in
+	// an unlinked temporary file rather than in memory (finding.Spool):
+	// 0 means DefaultSpillFrom, a negative number never.
+	SpillFrom int
 }
+
+// DefaultSpillFrom: an organisation's results cost about 1.2 MB of memory
+// per account held; from 16 accounts they are spilled, account by account.
+const DefaultSpillFrom = 16
 
 // Outcome is a finished scan: the report and what to tell the person who
 // ran it.
@@ -96,6 +105,8 @@ func Scan(ctx context.Context, s *snapshot.Snapshot, o Options) (*Outcome, error
 		}
 		sopts.Suppress = o.Suppressions.At(ref).Apply
 	}
+	var spillWarning string
+	sopts.Spool, spillWarning = spool(len(s.Accounts), o.SpillFrom)
 	res, err := scan.Run(ctx, s, sopts)
 	if err != nil {
 		return nil, err
@@ -106,6 +117,9 @@ func Scan(ctx context.Context, s *snapshot.Snapshot, o Options) (*Outcome, error
 	}
 	rep := report.New(s, res, version.String(), clock(), o.AsOf)
 	out := &Outcome{Report: rep, Snapshot: s}
+	if spillWarning != "" {
+		out.Warnings = append(out.Warnings, spillWarning)
+	}
 	for _, g := range res.Coverage {
 		out.Warnings = append(out.Warnings, g.String())
 	}
@@ -123,19 +137,36 @@ func Scan(ctx context.Context, s *snapshot.Snapshot, o Options) (*Outcome, error
 		// run again at the control's values (compliance.EvaluateWith).
 		rerun := func(rs []*rules.Rule, cfg rules.Config) []rules.Result {
 			ro := sopts
-			ro.Rules, ro.Context.Config = rs, cfg
+			ro.Rules, ro.Context.Config, ro.Spool = rs, cfg, nil
 			if again, err := scan.Run(ctx, s, ro); err == nil {
-				return again.Results
+				return again.Results.Slice()
 			}
 			return nil
 		}
-		rep.Compliance = compliance.EvaluateWith(*o.Compliance, ran, rep.Results, compliance.Options{Config: res.Config, Rerun: rerun})
+		rep.Compliance = compliance.EvaluateWith(*o.Compliance, ran, rep.Results.Slice(), compliance.Options{Config: res.Config, Rerun: rerun})
 	}
 	if o.Suppressions != nil {
 		rep.Suppressions = o.Suppressions.Summarize(o.SuppressionsFile)
 		out.Warnings = append(out.Warnings, suppressionWarnings(rep.Suppressions)...)
 	}
 	return out, nil
+}
+
+// spool is where a scan of n accounts keeps its results: nil (memory)
+// below the threshold, or when no temporary file can be made, which the
+// warning then says.
+func spool(n, from int) (*finding.Spool, string) {
+	if from == 0 {
+		from = DefaultSpillFrom
+	}
+	if from < 0 || n < from {
+		return nil, ""
+	}
+	sp, err := finding.NewSpool("")
+	if err != nil {
+		return nil, fmt.Sprintf("results held in memory: %v", err)
+	}
+	return sp, ""
 }
 
 // suppressionWarnings tells about entries that expired or matched nothing.

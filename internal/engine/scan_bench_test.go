@@ -32,7 +32,7 @@ func BenchmarkScanSnapshot(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		results = len(out.Report.Results)
+		results = out.Report.Results.Len()
 	}
 	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(results), "results")

@@ -1,6 +1,7 @@
 package finding
 
 import (
+	"bytes"
 	"encoding/json"
 	"iter"
 )
@@ -71,12 +72,20 @@ func (l List) Close() error {
 }
 
 // MarshalJSON writes the results as a JSON array ([] when there are none).
+// HTML characters are left as they are: the encoder calling MarshalJSON
+// escapes them or not, as it was told.
 func (l List) MarshalJSON() ([]byte, error) {
 	rs := l.Slice()
 	if rs == nil {
 		rs = []Result{}
 	}
-	return json.Marshal(rs)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(rs); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // UnmarshalJSON reads a JSON array of results into a list in memory.
@@ -87,4 +96,32 @@ func (l *List) UnmarshalJSON(b []byte) error {
 	}
 	*l = List{mem: rs}
 	return nil
+}
+
+// Batches yields the results in order as runs of up to n: views of the
+// list's own slice in memory, fresh slices read back for a spilled list.
+func (l List) Batches(n int) iter.Seq[[]Result] {
+	n = max(n, 1)
+	return func(yield func([]Result) bool) {
+		if l.sp == nil {
+			for lo := 0; lo < len(l.mem); lo += n {
+				if !yield(l.mem[lo:min(lo+n, len(l.mem))]) {
+					return
+				}
+			}
+			return
+		}
+		run := make([]Result, 0, n)
+		for _, r := range l.sp.all {
+			if run = append(run, r); len(run) == n {
+				if !yield(run) {
+					return
+				}
+				run = make([]Result, 0, n)
+			}
+		}
+		if len(run) > 0 {
+			yield(run)
+		}
+	}
 }

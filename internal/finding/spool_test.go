@@ -185,6 +185,7 @@ func TestSpoolMergesRunsInReportOrder(t *testing.T) {
 			break
 		}
 	}
+	checkBatches(t, l, all)
 	// The JSON of a spilled list is the JSON of its slice.
 	a, _ := json.Marshal(l)
 	b, _ := json.Marshal(all)
@@ -203,8 +204,32 @@ func TestListInMemory(t *testing.T) {
 	if b, _ := json.Marshal(List{}); string(b) != "[]" {
 		t.Fatalf("empty list marshals as %s", b)
 	}
+	checkBatches(t, ListOf(randomResults(rand.New(rand.NewPCG(3, 4)), 23, "111122223333")), nil)
 	var back List
 	if err := json.Unmarshal([]byte(`[{"rule_id":"x","status":"FAIL"}]`), &back); err != nil || back.Len() != 1 || back.Slice()[0].RuleID != "x" {
 		t.Fatalf("unmarshal: %v %+v", err, back)
+	}
+}
+
+// checkBatches: Batches cuts the list into runs of the size asked for but
+// the last, which together are the list (want, when not nil).
+func checkBatches(t *testing.T, l List, want []Result) {
+	t.Helper()
+	if want == nil {
+		want = l.Slice()
+	}
+	for _, n := range []int{1, 7, len(want), len(want) + 1} {
+		var got []Result
+		runs := 0
+		for run := range l.Batches(n) {
+			if len(run) == 0 || len(run) > n || (len(got)+len(run) < len(want) && len(run) != n) {
+				t.Fatalf("batches of %d: run %d holds %d", n, runs, len(run))
+			}
+			got = append(got, run...)
+			runs++
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("batches of %d: %d results in %d runs, want %d", n, len(got), runs, len(want))
+		}
 	}
 }

@@ -21,14 +21,14 @@ func TestSchema1ReportLoadsAndMigrates(t *testing.T) {
 	if r.SchemaVersion != report.SchemaVersion {
 		t.Fatalf("schema %q after migration", r.SchemaVersion)
 	}
-	if r.Summary.Total != 20 || r.Summary.Fail != 7 || len(r.Results) != 20 {
-		t.Fatalf("summary %+v, %d results", r.Summary, len(r.Results))
+	if r.Summary.Total != 20 || r.Summary.Fail != 7 || r.Results.Len() != 20 {
+		t.Fatalf("summary %+v, %d results", r.Summary, r.Results.Len())
 	}
 	info := r.Rule("root-access-keys")
 	if info == nil || info.Severity != finding.Critical || !strings.Contains(info.Remediation.Summary, "root") {
 		t.Fatalf("rule metadata not migrated: %+v", info)
 	}
-	for _, res := range r.Results {
+	for _, res := range r.Results.Slice() {
 		if res.Fingerprint == "" || res.RuleID == "" || res.Status == "" {
 			t.Fatalf("result lost fields: %+v", res)
 		}
@@ -42,7 +42,7 @@ func TestNewerMinorFieldsAreIgnoredNewerMajorRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Results) != 1 || r.Rule("r").Remediation.Summary != "fix" {
+	if r.Results.Len() != 1 || r.Rule("r").Remediation.Summary != "fix" {
 		t.Fatalf("decoded %+v", r)
 	}
 	_, err = report.Read(strings.NewReader(`{"schema_version":"3.0"}`))

@@ -35,11 +35,11 @@ type Report struct {
 	// 2.2; older reports carry it only when --as-of was given.
 	AsOf *time.Time `json:"as_of,omitempty"`
 	// AsOfSource says where AsOf came from (AsOf* constants; schema 2.2).
-	AsOfSource string           `json:"as_of_source,omitempty"`
-	Source     snapshot.Source  `json:"source"`
-	Accounts   []Account        `json:"accounts"`
-	Summary    Summary          `json:"summary"`
-	Results    []finding.Result `json:"results"`
+	AsOfSource string          `json:"as_of_source,omitempty"`
+	Source     snapshot.Source `json:"source"`
+	Accounts   []Account       `json:"accounts"`
+	Summary    Summary         `json:"summary"`
+	Results    finding.List    `json:"results"`
 	// Rules describes each rule that produced a result, so a reader of the
 	// report alone can tell what a rule ID means and how to fix it.
 	Rules  []RuleInfo       `json:"rules"`
@@ -93,10 +93,10 @@ func RuleInfoOf(r *rules.Rule) RuleInfo {
 
 // ruleInfos describes the rules that produced the results, sorted by ID;
 // lookup finds a rule by ID (the catalogue, or the rules the scan ran).
-func ruleInfos(rs []finding.Result, lookup func(string) *rules.Rule) []RuleInfo {
+func ruleInfos(rs finding.List, lookup func(string) *rules.Rule) []RuleInfo {
 	seen := map[string]bool{}
 	out := []RuleInfo{}
-	for _, r := range rs {
+	for _, r := range rs.All() {
 		if seen[r.RuleID] {
 			continue
 		}
@@ -183,9 +183,6 @@ func New(s *snapshot.Snapshot, out *scan.Outcome, toolVersion string, generatedA
 		Errors:        out.Errors,
 		Coverage:      out.Coverage,
 	}
-	if r.Results == nil {
-		r.Results = []finding.Result{}
-	}
 	if r.Gaps == nil {
 		r.Gaps = []snapshot.Gap{}
 	}
@@ -240,9 +237,9 @@ func reportClock(accounts []Account) (*time.Time, string) {
 }
 
 // Summarize counts results by status and failing results by severity.
-func Summarize(rs []finding.Result) Summary {
-	s := Summary{Total: len(rs), FailBySeverity: map[finding.Severity]int{}}
-	for _, r := range rs {
+func Summarize(rs finding.List) Summary {
+	s := Summary{Total: rs.Len(), FailBySeverity: map[finding.Severity]int{}}
+	for _, r := range rs.All() {
 		switch r.Status {
 		case finding.Fail:
 			s.Fail++

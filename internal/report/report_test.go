@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/report/table"
 	"github.com/iamspect/iamspect/internal/rules"
@@ -15,12 +16,12 @@ import (
 
 func TestNewSummarisesAndMarksIncomplete(t *testing.T) {
 	s := snapshot.NewBuilder("123456789012", time.Unix(0, 0)).Build()
-	out := &scan.Outcome{Results: []rules.Result{
+	out := &scan.Outcome{Results: finding.ListOf([]rules.Result{
 		{RuleID: "root-access-keys", Status: rules.Fail, Severity: rules.Critical},
 		{RuleID: "iam-user-unnecessary", Status: rules.Fail, Severity: rules.High},
 		{RuleID: "iam-user-unnecessary", Status: rules.Pass, Severity: rules.High},
 		{RuleID: "iam-access-key-unused", Status: rules.Muted, Severity: rules.Medium},
-	}}
+	})}
 	r := report.New(s, out, "v1", time.Unix(0, 0), time.Time{})
 	sum := r.Summary
 	if sum.Total != 4 || sum.Fail != 2 || sum.Pass != 1 || sum.Muted != 1 || sum.Unknown != 0 || !sum.Complete {
@@ -32,12 +33,12 @@ func TestNewSummarisesAndMarksIncomplete(t *testing.T) {
 	if len(r.Rules) != 3 || r.Title("root-access-keys") == "" {
 		t.Fatalf("rule infos %+v", r.Rules)
 	}
-	out.Results = append(out.Results, rules.Result{RuleID: "root-mfa-disabled", Status: rules.Unknown})
+	out.Results = finding.ListOf(append(out.Results.Slice(), rules.Result{RuleID: "root-mfa-disabled", Status: rules.Unknown}))
 	if report.New(s, out, "v1", time.Unix(0, 0), time.Time{}).Summary.Complete {
 		t.Fatal("UNKNOWN result left the report complete")
 	}
 	s.Gaps = []snapshot.Gap{{Input: snapshot.InputCredentialReport, Reason: "denied"}}
-	out.Results = out.Results[:4]
+	out.Results = finding.ListOf(out.Results.Slice()[:4])
 	if report.New(s, out, "v1", time.Unix(0, 0), time.Time{}).Summary.Complete {
 		t.Fatal("gap left the report complete")
 	}
@@ -46,8 +47,8 @@ func TestNewSummarisesAndMarksIncomplete(t *testing.T) {
 func TestTableLabelsAccountsOnlyWhenSeveral(t *testing.T) {
 	res := rules.Result{RuleID: "root-access-keys", Status: rules.Fail, Severity: rules.Critical,
 		AccountID: "123456789012", ResourceName: "<root_account>", Message: "m"}
-	one := &report.Report{Accounts: []report.Account{{ID: "123456789012"}}, Results: []rules.Result{res}}
-	two := &report.Report{Accounts: []report.Account{{ID: "123456789012"}, {ID: "210987654321"}}, Results: []rules.Result{res}}
+	one := &report.Report{Accounts: []report.Account{{ID: "123456789012"}}, Results: finding.ListOf([]rules.Result{res})}
+	two := &report.Report{Accounts: []report.Account{{ID: "123456789012"}, {ID: "210987654321"}}, Results: finding.ListOf([]rules.Result{res})}
 	var a, b bytes.Buffer
 	if err := table.Write(&a, one, table.Options{}); err != nil {
 		t.Fatal(err)

@@ -46,8 +46,8 @@ func TestAccessKeyNotRotatedAsOfAndConfig(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := out.Results[0].Status; got != c.want {
-			t.Errorf("case %d: %s, want %s (%s)", i, got, c.want, out.Results[0].Message)
+		if got := out.Results.Slice()[0].Status; got != c.want {
+			t.Errorf("case %d: %s, want %s (%s)", i, got, c.want, out.Results.Slice()[0].Message)
 		}
 	}
 }

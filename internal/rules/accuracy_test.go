@@ -31,7 +31,7 @@ func scanVerdicts(t *testing.T, b *snapshot.Builder, r *rules.Rule, want map[str
 		t.Fatalf("rule error: %+v", out.Errors)
 	}
 	seen := map[string]bool{}
-	for _, res := range out.Results {
+	for _, res := range out.Results.Slice() {
 		w, ok := want[res.ResourceName]
 		if !ok {
 			t.Errorf("%s: unexpected result %s %s", res.ResourceName, res.Status, res.Message)

@@ -141,8 +141,8 @@ func BenchmarkRulesAdminAndPassRole(b *testing.B) {
 		b.Run(id, func(b *testing.B) {
 			for b.Loop() {
 				out, err := scan.Run(context.Background(), s, scan.Options{Rules: []*rules.Rule{r}})
-				if err != nil || len(out.Errors) > 0 || len(out.Results) < benchRoles {
-					b.Fatalf("%v %v %d", err, out.Errors, len(out.Results))
+				if err != nil || len(out.Errors) > 0 || out.Results.Len() < benchRoles {
+					b.Fatalf("%v %v %d", err, out.Errors, out.Results.Len())
 				}
 			}
 		})

@@ -134,7 +134,7 @@ func BenchmarkBomb(b *testing.B) {
 // the benchmark's accounts must give, quickly.
 func TestBombShapesSmall(t *testing.T) {
 	find := func(out *scan.Outcome, rule, arn string) rules.Result {
-		for _, r := range out.Results {
+		for _, r := range out.Results.Slice() {
 			if r.RuleID == rule && r.ResourceARN == arn {
 				return r
 			}

@@ -31,7 +31,7 @@ func TestEvidenceMatchesTheMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen := map[string]int{}
-	for _, r := range out.Results {
+	for _, r := range out.Results.Slice() {
 		ok, checked := want[r.RuleID]
 		if !checked || r.Status != finding.Fail {
 			continue

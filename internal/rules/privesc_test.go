@@ -109,7 +109,7 @@ func realEscalations(t *testing.T, file string) (map[string]string, []string) {
 	}
 	fails := map[string]string{}
 	var passes []string
-	for _, r := range out.Results {
+	for _, r := range out.Results.Slice() {
 		switch r.Status {
 		case rules.Fail:
 			fails[r.ResourceName] = r.Message
@@ -236,7 +236,7 @@ func TestPrivilegeEscalationThroughOpenRolePointsAtTheTrustPolicy(t *testing.T) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range out.Results {
+	for _, r := range out.Results.Slice() {
 		if strings.Contains(r.Message, "trusts any principal") {
 			t.Errorf("%s: %s", r.ResourceName, r.Message)
 		}

@@ -54,7 +54,7 @@ func TestRoleSessionDurationLong(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out.Results) != 1 || out.Results[0].Status != rules.Unknown || !strings.Contains(out.Results[0].Message, "iam:ListRoles") {
+	if out.Results.Len() != 1 || out.Results.Slice()[0].Status != rules.Unknown || !strings.Contains(out.Results.Slice()[0].Message, "iam:ListRoles") {
 		t.Fatalf("without role details: %+v", out.Results)
 	}
 }

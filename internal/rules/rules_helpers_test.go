@@ -53,11 +53,11 @@ func runCases(t *testing.T, r *rules.Rule, cases []ruleCase) {
 			if len(out.Errors) > 0 {
 				t.Fatalf("rule error: %+v", out.Errors)
 			}
-			if len(out.Results) == 0 {
+			if out.Results.Len() == 0 {
 				t.Fatal("no results: every rule must report what it checked")
 			}
 			matched := false
-			for _, res := range out.Results {
+			for _, res := range out.Results.Slice() {
 				if res.RuleID != r.ID {
 					t.Errorf("result has rule ID %q", res.RuleID)
 				}
@@ -96,7 +96,7 @@ func runRule(t *testing.T, r *rules.Rule, s *snapshot.Snapshot, cfg rules.Config
 	if len(out.Errors) > 0 {
 		t.Fatalf("rule error: %+v", out.Errors)
 	}
-	return out.Results
+	return out.Results.Slice()
 }
 
 var t0 = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
@@ -120,7 +120,7 @@ func run(t *testing.T, r *rules.Rule, s *snapshot.Snapshot) map[string]rules.Res
 		t.Fatalf("rule errors: %v", out.Errors)
 	}
 	m := map[string]rules.Result{}
-	for _, res := range out.Results {
+	for _, res := range out.Results.Slice() {
 		if _, dup := m[res.ResourceName]; dup {
 			t.Fatalf("two results for %s", res.ResourceName)
 		}

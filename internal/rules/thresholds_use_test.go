@@ -24,7 +24,7 @@ func TestThresholdRulesUseThem(t *testing.T) {
 			t.Fatal(err)
 		}
 		var res []string
-		for _, x := range out.Results {
+		for _, x := range out.Results.Slice() {
 			res = append(res, string(x.Status)+" "+x.ResourceARN+" "+x.Message)
 		}
 		return res

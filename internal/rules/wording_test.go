@@ -45,7 +45,7 @@ func TestMessagesCountLikePeople(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, res := range out.Results {
+			for _, res := range out.Results.Slice() {
 				checkWording(t, cname+" "+sname+" "+res.RuleID+" on "+res.ResourceName, res.Message)
 				checked++
 			}

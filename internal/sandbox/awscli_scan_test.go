@@ -101,7 +101,7 @@ func verdicts(t *testing.T, s *snapshot.Snapshot) map[string]string {
 	}
 	m := map[string]string{}
 	var keys []string
-	for _, r := range out.Results {
+	for _, r := range out.Results.Slice() {
 		k := r.RuleID + " " + r.ResourceARN
 		m[k] = string(r.Status)
 		keys = append(keys, k)

@@ -80,13 +80,13 @@ func TestGhostPrincipalsNeverPass(t *testing.T) {
 				t.Fatalf("rule errors: %+v", out.Errors)
 			}
 			byARN := map[string][]finding.Result{}
-			for _, res := range out.Results {
+			for _, res := range out.Results.Slice() {
 				if _, ok := gs[res.ResourceARN]; ok {
 					byARN[res.ResourceARN] = append(byARN[res.ResourceARN], res)
 				}
 			}
 			for arn, lacks := range gs {
-				if !reads(r, lacks) || !judges(out.Results, kindOf(arn)) {
+				if !reads(r, lacks) || !judges(out.Results.Slice(), kindOf(arn)) {
 					continue // the ghost is whole as far as this rule is concerned
 				}
 				got := byARN[arn]

@@ -58,9 +58,9 @@ func TestAccountAtATimeEqualsRuleByRule(t *testing.T) {
 	}
 	got, _ := json.Marshal(out.Results)
 	if string(got) != string(want) {
-		t.Fatalf("results differ from the rule-by-rule scan (%d results, want %d)", len(out.Results), len(ruleByRule(s)))
+		t.Fatalf("results differ from the rule-by-rule scan (%d results, want %d)", out.Results.Len(), len(ruleByRule(s)))
 	}
-	if len(out.Results) < 30*50 {
-		t.Fatalf("only %d results for 30 accounts", len(out.Results))
+	if out.Results.Len() < 30*50 {
+		t.Fatalf("only %d results for 30 accounts", out.Results.Len())
 	}
 }

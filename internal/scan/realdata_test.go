@@ -28,7 +28,7 @@ func scanFiles(t *testing.T, opts importer.Options) map[string]rules.Status {
 	}
 	got := map[string]rules.Status{}
 	arns := map[string]string{}
-	for _, r := range out.Results {
+	for _, r := range out.Results.Slice() {
 		key := r.RuleID + "/" + r.ResourceName
 		if prev, dup := arns[key]; dup {
 			if prev == r.ResourceARN {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"slices"
 
 	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/parallel"
@@ -19,11 +20,16 @@ type Options struct {
 	// Suppress, when set, sees every finished result and may mute it
 	// (suppress.Set.Apply).
 	Suppress func(*finding.Result)
+	// Spool, when set, receives the results account by account, and the
+	// outcome's list is read back from it: an organisation scan then holds
+	// one account's results at a time, not the organisation's. Run owns
+	// the spool from the call on.
+	Spool *finding.Spool
 }
 
 // Outcome is what a scan produced.
 type Outcome struct {
-	Results []finding.Result
+	Results finding.List
 	// Errors are rules that crashed; their results are missing.
 	Errors []RuleError
 	// Coverage lists the principals that an input the account has did not
@@ -62,6 +68,16 @@ func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, err
 	rc.Share() // the account rules run concurrently (eachRule)
 	out := &Outcome{Coverage: coverageGaps(s), Config: rc.Config}
 	byRule := make([]gathered, len(rs))
+	spill := func() error { return nil } // sends what byRule holds to the spool
+	handedOver := false                  // the spool became the outcome's list
+	if sp := opts.Spool; sp != nil {
+		defer func() {
+			if !handedOver {
+				sp.Discard() // ended early: nothing will read the spool
+			}
+		}()
+		spill = func() error { return sp.Add(slices.Concat(finished(byRule, opts.Suppress)...)) }
+	}
 	for i, r := range rs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -70,6 +86,9 @@ func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, err
 			res, err := runSafely(func() []finding.Result { return r.Check(r, &rc, s) })
 			byRule[i].add(r, "", res, err)
 		}
+	}
+	if err := spill(); err != nil {
+		return nil, err
 	}
 	for _, a := range s.Accounts {
 		if err := ctx.Err(); err != nil {
@@ -97,31 +116,51 @@ func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, err
 			}
 		}
 		rc.Release(a)
+		if err := spill(); err != nil {
+			return nil, err
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	for i := range byRule {
+		out.Errors = append(out.Errors, byRule[i].errors...)
+	}
+	if opts.Spool != nil {
+		handedOver = true // List closes the file itself when it fails
+		l, err := opts.Spool.List()
+		if err != nil {
+			return nil, err
+		}
+		out.Results = l
+		return out, nil
+	}
+	out.Results = finding.ListOf(sortedConcat(finished(byRule, opts.Suppress)))
+	return out, nil
+}
+
+// finished takes the results byRule holds, in rule order, fingerprinted
+// (on every CPU) and seen by suppress (in order: suppressions count their
+// matches), and leaves byRule without them.
+func finished(byRule []gathered, suppress func(*finding.Result)) [][]finding.Result {
 	var chunks [][]finding.Result
 	for i := range byRule {
 		chunks = append(chunks, byRule[i].chunks...)
-		out.Errors = append(out.Errors, byRule[i].errors...)
+		byRule[i].chunks = nil
 	}
-	// Fingerprints on every CPU; suppressions, which count their matches,
-	// in order.
 	parallel.For(len(chunks), 1, nil, func(i int) {
 		for j := range chunks[i] {
 			chunks[i][j].Finish()
 		}
 	})
-	if opts.Suppress != nil {
+	if suppress != nil {
 		for _, c := range chunks {
 			for i := range c {
-				opts.Suppress(&c[i])
+				suppress(&c[i])
 			}
 		}
 	}
-	out.Results = sortedConcat(chunks)
-	return out, nil
+	return chunks
 }
 
 // gathered is one rule's answers: its result slices as it returned them,

@@ -28,7 +28,7 @@ func TestPanickingRuleIsReportedNotFatal(t *testing.T) {
 	if len(out.Errors) != 1 || out.Errors[0].RuleID != "boom" || !strings.Contains(out.Errors[0].Error, "panicked") {
 		t.Fatalf("errors = %+v", out.Errors)
 	}
-	if len(out.Results) != 1 || out.Results[0].RuleID != "root-access-keys" {
+	if out.Results.Len() != 1 || out.Results.Slice()[0].RuleID != "root-access-keys" {
 		t.Fatalf("the other rule's results are lost: %+v", out.Results)
 	}
 }
@@ -41,7 +41,7 @@ func TestUnknownNamesGapReason(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := out.Results[0]
+	r := out.Results.Slice()[0]
 	if r.Status != rules.Unknown || !strings.Contains(r.Message, "not authorized to perform iam:GenerateCredentialReport") {
 		t.Fatalf("got %s %q", r.Status, r.Message)
 	}
@@ -72,7 +72,7 @@ func TestLongEvidenceIsCut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := out.Results[0].Evidence
+	e := out.Results.Slice()[0].Evidence
 	if len(e.Principals) != finding.MaxEvidencePrincipals || e.PrincipalsTotal != 3000 || e.Principals[0] != "arn:aws:iam::123456789012:user/u0" {
 		t.Fatalf("kept %d of %d, first %q", len(e.Principals), e.PrincipalsTotal, e.Principals[0])
 	}

@@ -278,7 +278,7 @@ func Run(ctx context.Context, r *report.Report, o Options) (Outcome, error) {
 		byAccount[f.AwsAccountID] = append(byAccount[f.AwsAccountID], f)
 	}
 	ran := map[string]bool{}
-	for _, res := range r.Results {
+	for _, res := range r.Results.All() {
 		ran[res.RuleID] = true
 	}
 	var total Outcome

@@ -94,32 +94,32 @@ func TestImportThenResolve(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v %+v", err, out)
 	}
-	if out.Imported != len(rep.Results) || out.Resolved != 0 || out.Failed != 0 {
-		t.Fatalf("first import: %+v, want %d imported", out, len(rep.Results))
+	if out.Imported != rep.Results.Len() || out.Resolved != 0 || out.Failed != 0 {
+		t.Fatalf("first import: %+v, want %d imported", out, rep.Results.Len())
 	}
 	held := byID(srv)
-	if len(held) != len(rep.Results) {
-		t.Fatalf("Security Hub holds %d findings, want %d", len(held), len(rep.Results))
+	if len(held) != rep.Results.Len() {
+		t.Fatalf("Security Hub holds %d findings, want %d", len(held), rep.Results.Len())
 	}
-	if n := srv.Stats()["securityhub:BatchImportFindings"]; n < (len(rep.Results)+99)/100 {
+	if n := srv.Stats()["securityhub:BatchImportFindings"]; n < (rep.Results.Len()+99)/100 {
 		t.Errorf("%d BatchImportFindings calls", n)
 	}
 	// One failing result disappears (the resource was fixed and deleted).
 	var gone finding.Result
 	next := *rep
-	next.Results = nil
-	for _, r := range rep.Results {
+	next.Results = finding.List{}
+	for _, r := range rep.Results.Slice() {
 		if gone.RuleID == "" && r.Status == finding.Fail && r.AccountID == demo.AccountID {
 			gone = r
 			continue
 		}
-		next.Results = append(next.Results, r)
+		next.Results = finding.ListOf(append(next.Results.Slice(), r))
 	}
 	out, err = securityhub.Run(ctx, &next, securityhub.Options{ClientFor: clientFor(cfg)})
 	if err != nil {
 		t.Fatalf("%v %+v", err, out)
 	}
-	if out.Resolved != 1 || out.Imported != len(next.Results) {
+	if out.Resolved != 1 || out.Imported != next.Results.Len() {
 		t.Fatalf("second import: %+v", out)
 	}
 	held = byID(srv)
@@ -133,15 +133,15 @@ func TestImportThenResolve(t *testing.T) {
 			active++
 		}
 	}
-	if active != len(next.Results) || len(held) != len(rep.Results) {
-		t.Errorf("%d active of %d held, want %d of %d", active, len(held), len(next.Results), len(rep.Results))
+	if active != next.Results.Len() || len(held) != rep.Results.Len() {
+		t.Errorf("%d active of %d held, want %d of %d", active, len(held), next.Results.Len(), rep.Results.Len())
 	}
 	// A scan that ran other rules only leaves these rules' findings alone.
 	other := *rep
-	other.Results = nil
-	for _, r := range rep.Results {
+	other.Results = finding.List{}
+	for _, r := range rep.Results.Slice() {
 		if r.RuleID == "root-access-keys" {
-			other.Results = append(other.Results, r)
+			other.Results = finding.ListOf(append(other.Results.Slice(), r))
 		}
 	}
 	if out, err := securityhub.Run(ctx, &other, securityhub.Options{ClientFor: clientFor(cfg)}); err != nil || out.Resolved != 0 {
@@ -201,7 +201,7 @@ func TestWrongProductIsAFailure(t *testing.T) {
 	out, err := securityhub.Run(context.Background(), rep, securityhub.Options{ClientFor: clientFor(cfg), Log: &log,
 		ProductARN: "arn:aws:securityhub:us-east-1:999999999999:product/999999999999/default"})
 	e, ok := securityhub.IsDeliveryError(err)
-	if !ok || e.Partial || out.Imported != 0 || out.Failed != len(rep.Results) {
+	if !ok || e.Partial || out.Imported != 0 || out.Failed != rep.Results.Len() {
 		t.Fatalf("%v %+v", err, out)
 	}
 	if !strings.Contains(log.String(), "AccessDeniedException") {
@@ -280,14 +280,14 @@ func TestThrottled(t *testing.T) {
 	}
 	rep := demoReport(t)
 	out, err := securityhub.Run(context.Background(), rep, securityhub.Options{ClientFor: clientFor(cfg)})
-	if err != nil || out.Imported != len(rep.Results) {
+	if err != nil || out.Imported != rep.Results.Len() {
 		t.Fatalf("%v %+v", err, out)
 	}
-	if len(srv.SecurityHubFindings()) != len(rep.Results) {
+	if len(srv.SecurityHubFindings()) != rep.Results.Len() {
 		t.Errorf("held %d", len(srv.SecurityHubFindings()))
 	}
 	calls := srv.Stats()["securityhub:BatchImportFindings"]
-	if calls <= (len(rep.Results)+99)/100+1 {
+	if calls <= (rep.Results.Len()+99)/100+1 {
 		t.Errorf("%d BatchImportFindings calls: no throttling happened", calls)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/iamspect/iamspect/internal/drift"
 	"github.com/iamspect/iamspect/internal/drift/iamdiff"
+	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/store"
 )
@@ -69,7 +70,7 @@ func DriftBetween(ctx context.Context, st store.Store, target string, from, to i
 	if err != nil {
 		return nil, err
 	}
-	d.Findings = drift.Compare(&report.Report{Results: ra}, &report.Report{Results: rb})
+	d.Findings = drift.Compare(&report.Report{Results: finding.ListOf(ra)}, &report.Report{Results: finding.ListOf(rb)})
 	return d, nil
 }
 

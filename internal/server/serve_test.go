@@ -223,7 +223,7 @@ func failing(t *testing.T, s *snapshot.Snapshot, arn string) []string {
 		t.Fatal(err)
 	}
 	var fps []string
-	for _, r := range out.Report.Results {
+	for _, r := range out.Report.Results.Slice() {
 		if r.Status == finding.Fail && r.ResourceARN == arn {
 			fps = append(fps, r.Fingerprint)
 		}

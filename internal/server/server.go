@@ -295,6 +295,7 @@ func (s *Server) run(r *runner, id int64, trigger string, started time.Time) {
 		}
 		return
 	}
+	defer out.Report.Results.Close() // a spilled organisation's temporary file
 	for _, w := range out.Warnings {
 		log.Debug("scan warning", "warning", w)
 	}

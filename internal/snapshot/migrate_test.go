@@ -27,7 +27,7 @@ func scanVerdicts(t *testing.T, s *snapshot.Snapshot) []string {
 		t.Errorf("rule %s failed on %s: %s", e.RuleID, e.AccountID, e.Error)
 	}
 	var v []string
-	for _, r := range out.Results {
+	for _, r := range out.Results.Slice() {
 		v = append(v, strings.Join([]string{r.RuleID, r.AccountID, r.ResourceARN, string(r.Status), r.Message}, " | "))
 	}
 	return v
@@ -136,7 +136,7 @@ func TestMigrationRecordsNotIn(t *testing.T) {
 			t.Fatal(err)
 		}
 		sawB := false
-		for _, r := range out.Results {
+		for _, r := range out.Results.Slice() {
 			if r.ResourceARN == "arn:aws:iam::123456789012:user/b" && r.RuleID == "iam-user-console-without-mfa" {
 				sawB = true
 				if r.Status != finding.Unknown {

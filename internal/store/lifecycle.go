@@ -22,27 +22,23 @@ const (
 // judgement kept beside the finding (Finding.Muted), not a fix. A finding
 // whose result is UNKNOWN in the new scan is left as it was (unverified).
 func Advance(prev map[string]*Finding, rep *report.Report, scanID int64, at time.Time) (changed []*Finding, events []Event) {
-	old := &report.Report{}
+	var was []finding.Result
 	for _, f := range prev {
 		if f.State != StateResolved {
-			old.Results = append(old.Results, finding.Result{RuleID: f.RuleID, Status: finding.Fail, Severity: f.Severity,
+			was = append(was, finding.Result{RuleID: f.RuleID, Status: finding.Fail, Severity: f.Severity,
 				AccountID: f.AccountID, ResourceARN: f.ResourceARN, Fingerprint: f.Fingerprint})
 		}
 	}
-	cur := &report.Report{Results: make([]finding.Result, len(rep.Results))}
-	for i, r := range rep.Results {
-		if r.Status == finding.Muted {
-			r.Status = finding.Fail
-		}
-		cur.Results[i] = r
-	}
+	now := make([]finding.Result, 0, rep.Results.Len())
 	muted := map[string]string{}
-	for _, r := range rep.Results {
+	for _, r := range rep.Results.All() {
 		if r.Status == finding.Muted {
 			muted[fp(r)] = r.MuteReason
+			r.Status = finding.Fail
 		}
+		now = append(now, r)
 	}
-	d := drift.Compare(old, cur)
+	d := drift.Compare(&report.Report{Results: finding.ListOf(was)}, &report.Report{Results: finding.ListOf(now)})
 	record := func(f *Finding, state string) {
 		if f.State != state {
 			f.State, f.StateSince = state, at

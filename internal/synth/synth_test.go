@@ -61,11 +61,11 @@ func TestShapesScanFromFiles(t *testing.T) {
 			if err := json.Unmarshal(out.Bytes(), &back); err != nil {
 				t.Fatalf("JSON report does not parse: %v", err)
 			}
-			if len(back.Results) != len(r.Results) {
-				t.Fatalf("JSON report has %d results, the scan %d", len(back.Results), len(r.Results))
+			if back.Results.Len() != r.Results.Len() {
+				t.Fatalf("JSON report has %d results, the scan %d", back.Results.Len(), r.Results.Len())
 			}
 			users, roles, trustAny := 0, 0, 0
-			for _, res := range r.Results {
+			for _, res := range r.Results.Slice() {
 				if res.RuleID == "privilege-escalation" {
 					switch res.ResourceType {
 					case finding.TypeUser:

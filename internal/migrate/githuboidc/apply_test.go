@@ -107,7 +107,7 @@ func TestGitHubPlanAppliedAgainstSandbox(t *testing.T) {
 		if r := got.Account(role.AccountID).Role(role.Name); r == nil || r.MaxSessionDuration != 3600 {
 			t.Errorf("role %s not collected back as created: %+v", role.Name, r)
 		}
-		for _, r := range out.Results {
+		for _, r := range out.Results.Slice() {
 			if r.ResourceARN != role.ARN {
 				continue
 			}

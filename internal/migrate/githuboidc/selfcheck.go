@@ -38,7 +38,7 @@ func selfCheck(a *snapshot.Account, role *Role) []string {
 		return []string{err.Error()}
 	}
 	var fails []string
-	for _, res := range out.Results {
+	for _, res := range out.Results.All() {
 		if res.Status == rules.Fail && res.ResourceARN == role.ARN {
 			fails = append(fails, res.RuleID+": "+res.Message)
 		}
@@ -68,7 +68,7 @@ func broadTrust(s *snapshot.Snapshot, uses []OIDCUse) []BroadTrust {
 	var bt []BroadTrust
 	for _, u := range uses {
 		var fs []plan.Unplanned
-		for _, res := range out.Results {
+		for _, res := range out.Results.All() {
 			if res.Status == rules.Fail && res.ResourceARN == u.Role {
 				fs = append(fs, plan.Unplanned{RuleID: res.RuleID, Fingerprint: res.Fingerprint, AccountID: res.AccountID, Resource: res.ResourceARN,
 					Reason: fmt.Sprintf("%s line %d (%s, job %s) assumes this role through OIDC, and its trust is too broad: %s; iamspect fix plan proposes the narrowed trust", u.File, u.Line, u.Repo, u.Job, res.Message)})

@@ -89,7 +89,7 @@ func TestDemoMigrationAppliedAgainstSandbox(t *testing.T) {
 			migrated[au.User.ARN] = true
 		}
 	}
-	for _, r := range out.Results {
+	for _, r := range out.Results.Slice() {
 		switch {
 		case r.RuleID == rules.IdentityCenterNotEnabled.ID && r.Status != rules.Pass:
 			t.Errorf("identity-center-not-enabled in %s: %s %s", r.AccountID, r.Status, r.Message)

@@ -78,7 +78,7 @@ func TestShRenderingRunsAgainstSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	failing := 0
-	for _, r := range before.Results {
+	for _, r := range before.Results.Slice() {
 		if r.Status == rules.Fail && r.AccountID == demo.MemberAccountID {
 			failing++
 		}
@@ -152,7 +152,7 @@ func TestShRenderingRunsAgainstSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range out.Results {
+	for _, r := range out.Results.Slice() {
 		if r.Status != rules.Pass {
 			t.Errorf("%s in %s: %s %s", r.RuleID, r.AccountID, r.Status, r.Message)
 		}

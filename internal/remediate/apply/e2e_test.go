@@ -206,7 +206,7 @@ func TestPlanApplyScanRollback(t *testing.T) {
 	}
 	for fp := range want {
 		if !resolved[fp] {
-			for _, r := range before.Results {
+			for _, r := range before.Results.Slice() {
 				if r.Fingerprint == fp {
 					notResolved = append(notResolved, r.RuleID+" "+r.ResourceARN)
 				}

@@ -72,7 +72,7 @@ func Build(s *snapshot.Snapshot, rep *report.Report, o Options) (*plan.Plan, err
 		b.p.Source.ManagementAccountID = s.Organization.ManagementAccount
 	}
 	var fails []finding.Result
-	for _, r := range rep.Results {
+	for _, r := range rep.Results.All() {
 		if r.Status != finding.Fail {
 			continue
 		}

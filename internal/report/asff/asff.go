@@ -150,7 +150,7 @@ func Write(w io.Writer, r *report.Report, o Options) error {
 
 // Findings converts every result of the report.
 func Findings(r *report.Report, o Options) ([]Finding, error) {
-	out := make([]Finding, 0, len(r.Results))
+	out := make([]Finding, 0, r.Results.Len())
 	err := each(r, o, func(f Finding) error {
 		out = append(out, f)
 		return nil
@@ -176,8 +176,8 @@ func each(r *report.Report, o Options, fn func(Finding) error) error {
 	}
 	stamp := at.UTC().Format("2006-01-02T15:04:05.000Z")
 	seen := map[string]int{}
-	for i := range r.Results {
-		f := convert(r, &r.Results[i], region, o.ProductARN, stamp)
+	for _, res := range r.Results.All() {
+		f := convert(r, &res, region, o.ProductARN, stamp)
 		// Two results with one fingerprint (one rule, one resource, twice)
 		// stay two findings: the second gets a suffix, stable in the
 		// report's order.

@@ -46,13 +46,13 @@ func TestFindingsOfTheDemo(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &fs); err != nil {
 		t.Fatal(err)
 	}
-	if len(fs) != len(rep.Results) {
-		t.Fatalf("%d findings for %d results", len(fs), len(rep.Results))
+	if len(fs) != rep.Results.Len() {
+		t.Fatalf("%d findings for %d results", len(fs), rep.Results.Len())
 	}
 	ids := map[string]bool{}
 	statuses := map[string]int{}
 	for i, f := range fs {
-		res := rep.Results[i]
+		res := rep.Results.Slice()[i]
 		for _, k := range []string{"SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "Types",
 			"CreatedAt", "UpdatedAt", "Severity", "Title", "Description", "Resources", "Compliance", "Workflow", "RecordState"} {
 			if f[k] == nil {
@@ -111,13 +111,13 @@ func TestFindingsOfTheDemo(t *testing.T) {
 // Region and product ARN options; MUTED, UNKNOWN and long texts.
 func TestOptionsAndEdges(t *testing.T) {
 	rep := demoReport(t)
-	rep.Results = rep.Results[:3]
-	rep.Results[0].Status = finding.Muted
-	rep.Results[0].MuteReason = "accepted until the migration"
-	rep.Results[1].Status = finding.Unknown
-	rep.Results[1].MissingInputs = []string{"credential_report"}
-	rep.Results[2].Message = strings.Repeat("é", 2000)
-	rep.Results = append(rep.Results, rep.Results[2]) // one fingerprint twice
+	rep.Results = finding.ListOf(rep.Results.Slice()[:3])
+	rep.Results.Slice()[0].Status = finding.Muted
+	rep.Results.Slice()[0].MuteReason = "accepted until the migration"
+	rep.Results.Slice()[1].Status = finding.Unknown
+	rep.Results.Slice()[1].MissingInputs = []string{"credential_report"}
+	rep.Results.Slice()[2].Message = strings.Repeat("é", 2000)
+	rep.Results = finding.ListOf(append(rep.Results.Slice(), rep.Results.Slice()[2])) // one fingerprint twice
 	fs, err := asff.Findings(rep, asff.Options{Region: "eu-west-1", ProductARN: "arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default"})
 	if err != nil {
 		t.Fatal(err)

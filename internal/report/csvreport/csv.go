@@ -36,7 +36,7 @@ func Write(w io.Writer, r *report.Report) error {
 	for _, a := range r.Accounts {
 		aliases[a.ID] = a.Alias
 	}
-	for _, res := range r.Results {
+	for _, res := range r.Results.All() {
 		if err := cw.Write(row(r, res, aliases)); err != nil {
 			return err
 		}

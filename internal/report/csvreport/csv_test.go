@@ -44,7 +44,7 @@ func TestOneRowPerResult(t *testing.T) {
 	}
 	counts := map[string]int{}
 	for i, row := range rows[1:] {
-		res := r.Results[i]
+		res := r.Results.Slice()[i]
 		counts[row[col["status"]]]++
 		if row[col["rule_id"]] != res.RuleID || row[col["resource_arn"]] != res.ResourceARN || row[col["fingerprint"]] != res.Fingerprint ||
 			row[col["message"]] != res.Message || row[col["rule_title"]] == "" || row[col["remediation"]] == "" {
@@ -76,7 +76,7 @@ func TestFormulaInjectionAndQuoting(t *testing.T) {
 	hostile := []string{"=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"}
 	r := &report.Report{}
 	for _, h := range hostile {
-		r.Results = append(r.Results, finding.Result{RuleID: "r", Status: finding.Fail, ResourceName: h, Message: "a, \"b\"\nc", MuteReason: h})
+		r.Results = finding.ListOf(append(r.Results.Slice(), finding.Result{RuleID: "r", Status: finding.Fail, ResourceName: h, Message: "a, \"b\"\nc", MuteReason: h}))
 	}
 	rows := parse(t, r)
 	for i, h := range hostile {
@@ -93,7 +93,7 @@ func TestFormulaInjectionAndQuoting(t *testing.T) {
 		}
 	}
 	age := 740
-	r = &report.Report{Results: []finding.Result{{RuleID: "r", Status: finding.Fail, Evidence: &finding.Evidence{KeyID: "AKIAEXAMPLE", AgeDays: &age}}}}
+	r = &report.Report{Results: finding.ListOf([]finding.Result{{RuleID: "r", Status: finding.Fail, Evidence: &finding.Evidence{KeyID: "AKIAEXAMPLE", AgeDays: &age}}})}
 	if got := parse(t, r)[1][14]; got != `{"key_id":"AKIAEXAMPLE","age_days":740}` {
 		t.Errorf("evidence cell %q", got)
 	}

@@ -16,7 +16,7 @@ func FuzzRoundTrip(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		r := &report.Report{Results: []finding.Result{{RuleID: s, Status: finding.Fail, ResourceName: s, Message: s, MuteReason: s}}}
+		r := &report.Report{Results: finding.ListOf([]finding.Result{{RuleID: s, Status: finding.Fail, ResourceName: s, Message: s, MuteReason: s}})}
 		rows := parse(t, r)
 		if len(rows) != 2 {
 			t.Fatalf("%d rows", len(rows))

@@ -21,15 +21,16 @@ func largeReport(b *testing.B, n int) *report.Report {
 		b.Fatal(err)
 	}
 	r := out.Report
-	base := r.Results
-	r.Results = make([]finding.Result, 0, n)
-	for i := 0; len(r.Results) < n; i++ {
+	base := r.Results.Slice()
+	rs := make([]finding.Result, 0, n)
+	for i := 0; len(rs) < n; i++ {
 		res := base[i%len(base)]
 		res.ResourceARN = fmt.Sprintf("%s-%d", res.ResourceARN, i)
 		res.ResourceName = fmt.Sprintf("%s-%d", res.ResourceName, i)
 		res.Fingerprint = finding.Fingerprint(res.RuleID, res.AccountID, res.ResourceARN)
-		r.Results = append(r.Results, res)
+		rs = append(rs, res)
 	}
+	r.Results = finding.ListOf(rs)
 	r.Summary = report.Summarize(r.Results)
 	return r
 }

@@ -40,7 +40,7 @@ func TestEveryFormatRendersTheDemo(t *testing.T) {
 			}
 		case "asff":
 			var v []map[string]any
-			if err := json.Unmarshal(buf.Bytes(), &v); err != nil || len(v) != len(out.Report.Results) {
+			if err := json.Unmarshal(buf.Bytes(), &v); err != nil || len(v) != out.Report.Results.Len() {
 				t.Errorf("asff: %v, %d findings", err, len(v))
 			}
 		case "html":

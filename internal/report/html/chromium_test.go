@@ -26,20 +26,22 @@ import (
 func Large(t testing.TB, n int) *report.Report {
 	base := demoReport(t)
 	out := *base
-	out.Results = make([]finding.Result, 0, n)
-	for i := 0; len(out.Results) < n; i++ {
-		r := base.Results[i%len(base.Results)]
-		copyN := i / len(base.Results)
+	from := base.Results.Slice()
+	rs := make([]finding.Result, 0, n)
+	for i := 0; len(rs) < n; i++ {
+		r := from[i%len(from)]
+		copyN := i / len(from)
 		r.ResourceName = fmt.Sprintf("%s-%d", r.ResourceName, copyN)
 		if i%97 == 0 {
 			r.ResourceName += "-needle"
 		}
 		r.ResourceARN = fmt.Sprintf("%s-%d", r.ResourceARN, i)
 		r.Fingerprint = finding.Fingerprint(r.RuleID, r.AccountID, r.ResourceARN)
-		out.Results = append(out.Results, r)
+		rs = append(rs, r)
 	}
-	out.Results[0].Message = hostile
-	finding.Sort(out.Results)
+	out.Results = finding.ListOf(rs)
+	out.Results.Slice()[0].Message = hostile
+	finding.Sort(out.Results.Slice())
 	out.Summary = report.Summarize(out.Results)
 	return &out
 }
@@ -105,7 +107,7 @@ func TestLargeReportInChromium(t *testing.T) {
 	filtered := 0
 	var names []string // of the filtered results, sorted by ARN
 	byARN := map[string]string{}
-	for _, r := range rep.Results {
+	for _, r := range rep.Results.Slice() {
 		if r.Status == finding.Fail && r.Severity == finding.High && strings.Contains(strings.ToLower(r.ResourceName), "needle") {
 			filtered++
 			byARN[r.ResourceARN] = r.ResourceName

@@ -75,7 +75,7 @@ const maxResolvedRows = 1000
 func Write(w io.Writer, r *report.Report) error {
 	v := view{R: r, CSS: template.CSS(styleCSS), JS: template.JS(appJS), Severities: finding.Severities,
 		Accounts: accounts(r), Title: title(r)}
-	v.Data = data{PageSize: PageSize, Results: r.Results, Rules: map[string]report.RuleInfo{}}
+	v.Data = data{PageSize: PageSize, Results: r.Results.Slice(), Rules: map[string]report.RuleInfo{}}
 	for _, ri := range r.Rules {
 		v.Data.Rules[ri.ID] = ri
 	}
@@ -123,7 +123,7 @@ func accounts(r *report.Report) []accountRow {
 	for _, a := range r.Accounts {
 		get(a.ID).Alias = a.Alias
 	}
-	for _, res := range r.Results {
+	for _, res := range r.Results.All() {
 		a := get(res.AccountID)
 		switch res.Status {
 		case finding.Fail:

@@ -34,8 +34,8 @@ var dataBlock = regexp.MustCompile(`(?s)<script type="application/json" id="iams
 // as JSON that parses back exactly, and escapes hostile text everywhere.
 func TestSelfContainedAndEscaped(t *testing.T) {
 	rep := demoReport(t)
-	rep.Results[0].Message = hostile
-	rep.Results[0].ResourceName = hostile
+	rep.Results.Slice()[0].Message = hostile
+	rep.Results.Slice()[0].ResourceName = hostile
 	rep.Accounts[0].Alias = hostile
 	var buf bytes.Buffer
 	if err := html.Write(&buf, rep); err != nil {
@@ -62,7 +62,7 @@ func TestSelfContainedAndEscaped(t *testing.T) {
 	if err := json.Unmarshal([]byte(m[1]), &data); err != nil {
 		t.Fatal(err)
 	}
-	if len(data.Results) != len(rep.Results) || data.Results[0].Message != hostile || len(data.Rules) != len(rep.Rules) {
+	if len(data.Results) != rep.Results.Len() || data.Results[0].Message != hostile || len(data.Rules) != len(rep.Rules) {
 		t.Errorf("data: %d results, message %q", len(data.Results), data.Results[0].Message)
 	}
 	for _, want := range []string{`id="visible-count"`, `id="summary"`, "northwind-sandbox", `href="#status=FAIL&amp;severity=critical"`} {
@@ -80,7 +80,7 @@ func TestSelfContainedAndEscaped(t *testing.T) {
 func TestChangesAndCompliance(t *testing.T) {
 	rep := demoReport(t)
 	rep.Changes = &report.Changes{Baseline: report.Baseline{Path: "old.json", GeneratedAt: rep.GeneratedAt.Add(-24 * time.Hour)},
-		New: []string{rep.Results[0].Fingerprint}, Unchanged: 5,
+		New: []string{rep.Results.Slice()[0].Fingerprint}, Unchanged: 5,
 		Resolved: []report.ChangedResult{{Result: finding.Result{RuleID: "root-access-keys", Severity: finding.Critical, AccountID: demo.AccountID, ResourceARN: "arn:aws:iam::111122223333:root"}, Now: finding.Pass}}}
 	var buf bytes.Buffer
 	if err := html.Write(&buf, rep); err != nil {

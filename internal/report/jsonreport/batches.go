@@ -17,8 +17,9 @@ const batchSize = 64
 
 // batch is one run of results to encode, and where its bytes come back.
 type batch struct {
-	lo, hi int
-	done   chan encoded
+	rs    []finding.Result
+	first bool
+	done  chan encoded
 }
 
 type encoded struct {
@@ -29,8 +30,8 @@ type encoded struct {
 // writeBatches encodes the results in batches on every CPU and writes the
 // batches in order. At most two batches per worker wait for the writer,
 // so about three buffers per worker exist whatever the number of results.
-func writeBatches(w io.Writer, rs []finding.Result) error {
-	workers := min(runtime.GOMAXPROCS(0), (len(rs)+batchSize-1)/batchSize)
+func writeBatches(w io.Writer, rs finding.List) error {
+	workers := min(runtime.GOMAXPROCS(0), (rs.Len()+batchSize-1)/batchSize)
 	if workers <= 1 {
 		return writeSerially(w, rs)
 	}
@@ -50,7 +51,7 @@ func writeBatches(w io.Writer, rs []finding.Result) error {
 					buf = new([]byte)
 				}
 				var err error
-				*buf, err = appendBatch((*buf)[:0], rs[b.lo:b.hi], b.lo == 0)
+				*buf, err = appendBatch((*buf)[:0], b.rs, b.first)
 				b.done <- encoded{buf, err}
 			}
 		})
@@ -62,12 +63,15 @@ func writeBatches(w io.Writer, rs []finding.Result) error {
 }
 
 // feed queues the batches: first in order for the writer, then for the
-// workers, until every batch is queued or the writer stops.
-func feed(rs []finding.Result, inOrder, todo chan<- batch, stop <-chan struct{}) {
+// workers, until every batch is queued or the writer stops. A spilled list
+// is read back here, one batch at a time.
+func feed(rs finding.List, inOrder, todo chan<- batch, stop <-chan struct{}) {
 	defer close(todo)
 	defer close(inOrder)
-	for lo := 0; lo < len(rs); lo += batchSize {
-		b := batch{lo: lo, hi: min(lo+batchSize, len(rs)), done: make(chan encoded, 1)}
+	first := true
+	for run := range rs.Batches(batchSize) {
+		b := batch{rs: run, first: first, done: make(chan encoded, 1)}
+		first = false
 		select {
 		case inOrder <- b:
 		case <-stop:
@@ -101,13 +105,15 @@ func drain(w io.Writer, inOrder <-chan batch, free chan<- *[]byte) error {
 }
 
 // writeSerially is writeBatches on one CPU.
-func writeSerially(w io.Writer, rs []finding.Result) error {
+func writeSerially(w io.Writer, rs finding.List) error {
 	var buf []byte
-	for lo := 0; lo < len(rs); lo += batchSize {
+	first := true
+	for run := range rs.Batches(batchSize) {
 		var err error
-		if buf, err = appendBatch(buf[:0], rs[lo:min(lo+batchSize, len(rs))], lo == 0); err != nil {
+		if buf, err = appendBatch(buf[:0], run, first); err != nil {
 			return err
 		}
+		first = false
 		if _, err := w.Write(buf); err != nil {
 			return err
 		}

@@ -14,7 +14,7 @@ import (
 
 // resultsKey is where the results list sits in the indented document: the
 // only member at the top level's indentation with this name.
-var resultsKey = []byte("\n  \"results\": null")
+var resultsKey = []byte("\n  \"results\": []")
 
 // Write encodes the report as indented JSON, exactly as encoding/json
 // would encode the whole value, but streaming the results in batches: a
@@ -23,7 +23,7 @@ var resultsKey = []byte("\n  \"results\": null")
 // The rest of the report is small and goes through encoding/json.
 func Write(w io.Writer, r *report.Report) error {
 	head := *r
-	head.Results = nil
+	head.Results = finding.List{}
 	var doc bytes.Buffer
 	enc := json.NewEncoder(&doc)
 	enc.SetIndent("", "  ")
@@ -47,12 +47,8 @@ func Write(w io.Writer, r *report.Report) error {
 
 // writeResults writes the "results" member, from the newline before it to
 // the list's closing bracket.
-func writeResults(w io.Writer, rs []finding.Result) error {
-	switch {
-	case rs == nil:
-		_, err := io.WriteString(w, "\n  \"results\": null")
-		return err
-	case len(rs) == 0:
+func writeResults(w io.Writer, rs finding.List) error {
+	if rs.Len() == 0 {
 		_, err := io.WriteString(w, "\n  \"results\": []")
 		return err
 	}

@@ -19,9 +19,9 @@ func sampleReport(n int) *report.Report {
 	r := &report.Report{SchemaVersion: report.SchemaVersion, GeneratedAt: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC),
 		Accounts: []report.Account{{ID: "123456789012"}}}
 	for i := range n {
-		r.Results = append(r.Results, rules.Result{RuleID: "iam-user-unused", Status: rules.Fail, Severity: rules.Medium,
+		r.Results = finding.ListOf(append(r.Results.Slice(), rules.Result{RuleID: "iam-user-unused", Status: rules.Fail, Severity: rules.Medium,
 			AccountID: "123456789012", ResourceType: rules.TypeUser, ResourceARN: fmt.Sprintf("arn:aws:iam::123456789012:user/u%d", i),
-			ResourceName: fmt.Sprintf("u%d", i), Message: fmt.Sprintf("IAM user u%d <has> not signed in & for 400 days", i), Fingerprint: "abc"})
+			ResourceName: fmt.Sprintf("u%d", i), Message: fmt.Sprintf("IAM user u%d <has> not signed in & for 400 days", i), Fingerprint: "abc"}))
 	}
 	return r
 }
@@ -30,15 +30,15 @@ func sampleReport(n int) *report.Report {
 // results with every field set, without evidence, with awkward text.
 func mixedReport(n int) *report.Report {
 	r := sampleReport(n)
-	for i := range r.Results {
+	for i := range r.Results.Slice() {
 		switch i % 4 {
 		case 1:
-			r.Results[i] = fullResult()
+			r.Results.Slice()[i] = fullResult()
 		case 2:
-			r.Results[i] = fullResult()
-			r.Results[i].Evidence = &finding.Evidence{}
+			r.Results.Slice()[i] = fullResult()
+			r.Results.Slice()[i].Evidence = &finding.Evidence{}
 		case 3:
-			r.Results[i].Message = awkward[i%len(awkward)]
+			r.Results.Slice()[i].Message = awkward[i%len(awkward)]
 		}
 	}
 	return r
@@ -50,7 +50,7 @@ func TestWriteEqualsWholeEncoding(t *testing.T) {
 	for _, n := range []int{0, 1, 3, 2*batchSize + 1} {
 		r := mixedReport(n)
 		if n == 0 {
-			r.Results = []rules.Result{}
+			r.Results = finding.ListOf([]rules.Result{})
 		}
 		var want bytes.Buffer
 		enc := json.NewEncoder(&want)
@@ -68,10 +68,10 @@ func TestWriteEqualsWholeEncoding(t *testing.T) {
 		}
 	}
 	r := sampleReport(1)
-	r.Results = nil
+	r.Results = finding.List{}
 	var got bytes.Buffer
-	if err := Write(&got, r); err != nil || !bytes.Contains(got.Bytes(), []byte(`"results": null`)) {
-		t.Errorf("nil results: %v %s", err, got.String())
+	if err := Write(&got, r); err != nil || !bytes.Contains(got.Bytes(), []byte(`"results": []`)) {
+		t.Errorf("no results: %v %s", err, got.String())
 	}
 }
 
@@ -140,8 +140,8 @@ func TestWriteErrors(t *testing.T) {
 		}
 	}
 	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
-	r.Results[15*batchSize+3] = fullResult()
-	r.Results[15*batchSize+3].Evidence.Date = &far
+	r.Results.Slice()[15*batchSize+3] = fullResult()
+	r.Results.Slice()[15*batchSize+3].Evidence.Date = &far
 	var out bytes.Buffer
 	if err := Write(&out, r); err == nil || !strings.Contains(err.Error(), "year outside of range") {
 		t.Errorf("date beyond 9999: %v", err)

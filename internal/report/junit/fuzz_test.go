@@ -18,10 +18,10 @@ func FuzzWellFormed(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		r := &report.Report{
 			Rules: []report.RuleInfo{{ID: "r", Title: s, Severity: finding.Low, Remediation: report.Remediation{Summary: s, CLI: s}}},
-			Results: []finding.Result{
+			Results: finding.ListOf([]finding.Result{
 				{RuleID: "r", Status: finding.Fail, Severity: finding.Low, AccountID: "1", ResourceName: s, Message: s},
 				{RuleID: "r", Status: finding.Muted, AccountID: "1", ResourceName: s, MuteReason: s},
-			},
+			}),
 		}
 		p := parse(t, render(t, r))
 		if p.Tests != 2 || p.Failures != 1 || p.Skipped != 1 {

@@ -110,7 +110,7 @@ func Build(r *report.Report) *TestSuites {
 	for _, info := range r.Rules {
 		suite(info.ID)
 	}
-	for _, res := range r.Results {
+	for _, res := range r.Results.All() {
 		s := suite(res.RuleID)
 		s.Cases = append(s.Cases, testCase(r, res))
 	}

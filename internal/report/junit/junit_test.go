@@ -122,8 +122,8 @@ func TestMutedAndUnknownAreSkippedWithTheReason(t *testing.T) {
 func TestHostileTextAndRuleErrors(t *testing.T) {
 	r := &report.Report{
 		Rules: []report.RuleInfo{{ID: "r", Title: "T <&>", Severity: finding.High, Remediation: report.Remediation{Summary: "fix ]]> it"}}},
-		Results: []finding.Result{{RuleID: "r", Status: finding.Fail, Severity: finding.High, AccountID: "1", Evidence: &finding.Evidence{Policy: "<p>"},
-			ResourceName: "a\"<b>&\x00\x1b\x7f]]>", ResourceARN: "arn:aws:iam::1:user/x", Message: "bad\x01 \"name\" <script>\n"}},
+		Results: finding.ListOf([]finding.Result{{RuleID: "r", Status: finding.Fail, Severity: finding.High, AccountID: "1", Evidence: &finding.Evidence{Policy: "<p>"},
+			ResourceName: "a\"<b>&\x00\x1b\x7f]]>", ResourceARN: "arn:aws:iam::1:user/x", Message: "bad\x01 \"name\" <script>\n"}}),
 		Errors: []scan.RuleError{{RuleID: "r", AccountID: "1", Error: "panic: <boom>"}},
 	}
 	p := parse(t, render(t, r))

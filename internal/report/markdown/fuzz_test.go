@@ -18,7 +18,7 @@ func FuzzEscapedRow(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		r := &report.Report{
 			Rules:   []report.RuleInfo{{ID: "r", Title: s, Severity: finding.High, Remediation: report.Remediation{Summary: s}}},
-			Results: []finding.Result{{RuleID: "r", Status: finding.Fail, Severity: finding.High, AccountID: s, ResourceName: s, Message: s}},
+			Results: finding.ListOf([]finding.Result{{RuleID: "r", Status: finding.Fail, Severity: finding.High, AccountID: s, ResourceName: s, Message: s}}),
 			Summary: report.Summary{Fail: 1, Total: 1, FailBySeverity: map[finding.Severity]int{finding.High: 1}, Complete: true},
 		}
 		md := markdown.Render(r, markdown.Options{})

@@ -155,7 +155,7 @@ func severityLabel(s finding.Severity) string {
 // failing returns the FAIL results, worst first.
 func (m *writer) failing() []finding.Result {
 	var out []finding.Result
-	for _, res := range m.r.Results {
+	for _, res := range m.r.Results.All() {
 		if res.Status == finding.Fail {
 			out = append(out, res)
 		}
@@ -245,7 +245,7 @@ func (m *writer) unknowns() {
 	type key struct{ rule, inputs string }
 	counts := map[key]int{}
 	var order []key
-	for _, res := range m.r.Results {
+	for _, res := range m.r.Results.All() {
 		if res.Status != finding.Unknown {
 			continue
 		}
@@ -277,7 +277,7 @@ func (m *writer) muted() {
 		return
 	}
 	shown := 0
-	for _, res := range m.r.Results {
+	for _, res := range m.r.Results.All() {
 		if res.Status != finding.Muted {
 			continue
 		}

@@ -99,7 +99,7 @@ func TestEscapesUntrustedText(t *testing.T) {
 	hostile := "a|b <script>alert(1)</script> @octo-org/admins [x](javascript:y) `c` *d* \n## e"
 	r := &report.Report{
 		Rules:   []report.RuleInfo{{ID: "r", Title: "T", Severity: finding.High, Remediation: report.Remediation{Summary: "fix | it"}}},
-		Results: []finding.Result{{RuleID: "r", Status: finding.Fail, Severity: finding.High, AccountID: "1", ResourceName: hostile, Message: hostile}},
+		Results: finding.ListOf([]finding.Result{{RuleID: "r", Status: finding.Fail, Severity: finding.High, AccountID: "1", ResourceName: hostile, Message: hostile}}),
 		Summary: report.Summary{Fail: 1, Total: 1, FailBySeverity: map[finding.Severity]int{finding.High: 1}, Complete: true},
 	}
 	md := markdown.Render(r, markdown.Options{})
@@ -122,8 +122,8 @@ func TestStaysWithinGitHubLimit(t *testing.T) {
 	for i := range 30000 {
 		sev := finding.Severities[i%len(finding.Severities)]
 		rule := fmt.Sprintf("rule-%03d", i%200)
-		r.Results = append(r.Results, finding.Result{RuleID: rule, Status: finding.Fail, Severity: sev, AccountID: "111122223333",
-			ResourceName: fmt.Sprintf("user-%d", i), Message: long, MuteReason: long})
+		r.Results = finding.ListOf(append(r.Results.Slice(), finding.Result{RuleID: rule, Status: finding.Fail, Severity: sev, AccountID: "111122223333",
+			ResourceName: fmt.Sprintf("user-%d", i), Message: long, MuteReason: long}))
 		r.Summary.Fail++
 		r.Summary.FailBySeverity[sev]++
 	}

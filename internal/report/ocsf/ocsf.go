@@ -77,7 +77,7 @@ func each(r *report.Report, o Options, emit func(*Event) error) error {
 		aliases[a.ID] = a.Alias
 	}
 	fixes := map[string]*Remediation{}
-	for _, res := range r.Results {
+	for _, res := range r.Results.All() {
 		if res.Status == finding.Pass && !o.ShowPassing {
 			continue
 		}
@@ -241,7 +241,7 @@ func complianceEvent(r *report.Report, c compliance.ControlResult) Event {
 	ev.Message = fmt.Sprintf("%s %s: %s", fw.Name, c.ID, c.Status)
 	ev.SeverityID, ev.Severity = 1, "Informational"
 	worst := finding.Severity("")
-	for _, res := range r.Results {
+	for _, res := range r.Results.All() {
 		if res.Status != finding.Fail || !slices.Contains(c.Rules, res.RuleID) {
 			continue
 		}

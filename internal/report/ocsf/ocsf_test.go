@@ -207,9 +207,9 @@ func TestGolden(t *testing.T) {
 func TestEvidenceAndSparseResults(t *testing.T) {
 	age := 740
 	r := reporttest.Demo(t, "")
-	r.Results[0].Evidence = &finding.Evidence{KeyID: "AKIAEXAMPLE", AgeDays: &age, Policy: "arn:aws:iam::aws:policy/AdministratorAccess"}
-	r.Results = append(r.Results, finding.Result{RuleID: "gone", Status: finding.Fail, Severity: finding.Low, AccountID: "1",
-		ResourceARN: "arn:aws:iam::1:root", Fingerprint: "0123456789abcdef0123456789abcdef"})
+	r.Results.Slice()[0].Evidence = &finding.Evidence{KeyID: "AKIAEXAMPLE", AgeDays: &age, Policy: "arn:aws:iam::aws:policy/AdministratorAccess"}
+	r.Results = finding.ListOf(append(r.Results.Slice(), finding.Result{RuleID: "gone", Status: finding.Fail, Severity: finding.Low, AccountID: "1",
+		ResourceARN: "arn:aws:iam::1:root", Fingerprint: "0123456789abcdef0123456789abcdef"}))
 	doc := render(t, r, ocsf.Options{})
 	var evs []ocsf.Event
 	if err := json.Unmarshal(doc, &evs); err != nil {

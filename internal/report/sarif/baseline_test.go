@@ -17,20 +17,20 @@ import (
 func TestBaselineState(t *testing.T) {
 	old := reporttest.Full(t)
 	cur := *old
-	cur.Results = append([]finding.Result(nil), old.Results...)
+	cur.Results = finding.ListOf(append([]finding.Result(nil), old.Results.Slice()...))
 	var fails []int
-	for i, r := range cur.Results {
+	for i, r := range cur.Results.Slice() {
 		if r.Status == finding.Fail {
 			fails = append(fails, i)
 		}
 	}
-	fixed, gone := cur.Results[fails[0]], cur.Results[fails[1]]
-	cur.Results[fails[0]].Status = finding.Pass
+	fixed, gone := cur.Results.Slice()[fails[0]], cur.Results.Slice()[fails[1]]
+	cur.Results.Slice()[fails[0]].Status = finding.Pass
 	added := finding.Result{RuleID: fixed.RuleID, Status: finding.Fail, Severity: fixed.Severity, AccountID: fixed.AccountID,
 		ResourceType: fixed.ResourceType, ResourceARN: fixed.ResourceARN + "-new", ResourceName: fixed.ResourceName + "-new", Message: "new"}
 	added.Finish()
-	cur.Results = append(cur.Results[:fails[1]], cur.Results[fails[1]+1:]...)
-	cur.Results = append(cur.Results, added)
+	cur.Results = finding.ListOf(append(cur.Results.Slice()[:fails[1]], cur.Results.Slice()[fails[1]+1:]...))
+	cur.Results = finding.ListOf(append(cur.Results.Slice(), added))
 	cur.Changes = drift.Compare(old, &cur).Changes("old.json", old)
 
 	doc := render(t, &cur, sarif.Options{ShowPassing: true})

@@ -157,7 +157,7 @@ func build(r *report.Report) (Run, map[string]int) {
 // --show-passing the baseline's results that are gone.
 func eachResult(r *report.Report, o Options, index map[string]int, emit func(*Result) error) error {
 	state := baselineStates(r.Changes)
-	for _, res := range r.Results {
+	for _, res := range r.Results.All() {
 		if res.Status == finding.Pass && !o.ShowPassing {
 			continue
 		}

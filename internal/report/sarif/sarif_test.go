@@ -191,8 +191,8 @@ func TestStableIdentity(t *testing.T) {
 	}
 	a := render(t, reporttest.Demo(t, ""), sarif.Options{})
 	r := reporttest.Demo(t, "")
-	for i := range r.Results {
-		r.Results[i].Message += " (reworded)"
+	for i := range r.Results.Slice() {
+		r.Results.Slice()[i].Message += " (reworded)"
 	}
 	b := render(t, r, sarif.Options{})
 	fp := func(doc []byte) []string {
@@ -235,12 +235,12 @@ func TestEvidenceAndSparseResults(t *testing.T) {
 	age, limit := 740, 90
 	r := &report.Report{
 		Rules: []report.RuleInfo{{ID: "k", Title: "Key", Severity: finding.Medium}},
-		Results: []finding.Result{
+		Results: finding.ListOf([]finding.Result{
 			{RuleID: "k", Status: finding.Fail, Severity: finding.Medium, AccountID: "1", ResourceType: finding.TypeUser,
 				ResourceARN: "arn:aws:iam::1:user/ci", ResourceName: "ci", Fingerprint: "f",
 				Evidence: &finding.Evidence{KeyID: "AKIAEXAMPLE", AgeDays: &age, Threshold: &limit}},
 			{RuleID: "gone", Status: finding.Unknown, AccountID: "1", ResourceARN: "arn:aws:iam::1:root"},
-		},
+		}),
 	}
 	var log struct {
 		Runs []struct {

@@ -19,14 +19,14 @@ import (
 func TestWriteEqualsWholeEncoding(t *testing.T) {
 	full := reporttest.Full(t)
 	awkward := *full
-	awkward.Results = append([]finding.Result(nil), full.Results...)
-	awkward.Results[0].Message = "quote \" <b>&amp; \u2028 \x01 ünï"
-	awkward.Results[0].ResourceName = "x/y z"
+	awkward.Results = finding.ListOf(append([]finding.Result(nil), full.Results.Slice()...))
+	awkward.Results.Slice()[0].Message = "quote \" <b>&amp; \u2028 \x01 ünï"
+	awkward.Results.Slice()[0].ResourceName = "x/y z"
 	changed := awkward
-	changed.Results = changed.Results[1:]
+	changed.Results = finding.ListOf(changed.Results.Slice()[1:])
 	changed.Changes = drift.Compare(full, &changed).Changes("old.json", full)
 	empty := *full
-	empty.Results = nil
+	empty.Results = finding.List{}
 	for name, r := range map[string]*report.Report{"full": full, "awkward": &awkward, "baseline": &changed, "empty": &empty} {
 		for _, o := range []sarif.Options{{}, {ShowPassing: true}} {
 			var want bytes.Buffer

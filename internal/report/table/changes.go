@@ -22,7 +22,7 @@ func (p *printer) changes(r *report.Report) {
 		isNew[fp] = true
 	}
 	p.printf("  new (%d)\n", len(c.New))
-	for _, res := range r.Results {
+	for _, res := range r.Results.All() {
 		if res.Status == finding.Fail && isNew[res.Fingerprint] {
 			sev := strings.ToUpper(string(res.Severity))
 			lead := "    + " + sev + " " + res.RuleID + " " + p.label(res) + ": "

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/report/internal/reporttest"
 	"github.com/iamspect/iamspect/internal/rules"
@@ -53,7 +54,7 @@ func TestEveryFailingRuleSaysHowToFix(t *testing.T) {
 	r := reporttest.Full(t)
 	out := render(t, r, Options{})
 	for _, info := range r.Rules {
-		if countFailing(r.Results, info.ID) == 0 {
+		if failingCounts(r.Results)[info.ID] == 0 {
 			continue
 		}
 		head := strings.Index(out, "  "+info.ID+" — ")
@@ -105,7 +106,7 @@ func TestTopLeadsWithWhatMatters(t *testing.T) {
 func TestGroupByPrincipalAnswersForOnePrincipal(t *testing.T) {
 	r := reporttest.Full(t)
 	var want []string
-	for _, res := range r.Results {
+	for _, res := range r.Results.Slice() {
 		if res.Status == rules.Fail && res.ResourceName == "alice.martin" {
 			want = append(want, res.RuleID)
 		}
@@ -143,7 +144,7 @@ func TestGroupByPrincipalAnswersForOnePrincipal(t *testing.T) {
 
 func failingOf(r *report.Report, name string) []rules.Result {
 	var out []rules.Result
-	for _, res := range r.Results {
+	for _, res := range r.Results.Slice() {
 		if res.Status == rules.Fail && res.ResourceName == name {
 			out = append(out, res)
 		}
@@ -199,13 +200,13 @@ func TestHeaderStatesTheClock(t *testing.T) {
 func TestNoLineExceedsTheWidth(t *testing.T) {
 	r := reporttest.Full(t)
 	longARN := "arn:aws:iam::123456789012:role/" + strings.Repeat("deeply/nested/path/", 20) + "role-name"
-	r.Results = append(r.Results, rules.Result{RuleID: "privilege-escalation", Status: rules.Fail, Severity: rules.High,
+	r.Results = finding.ListOf(append(r.Results.Slice(), rules.Result{RuleID: "privilege-escalation", Status: rules.Fail, Severity: rules.High,
 		AccountID: "123456789012", ResourceARN: longARN, ResourceName: strings.Repeat("n", 300),
 		Message: "Role can reach " + longARN + " and " + strings.Repeat("word ", 100)},
 		rules.Result{RuleID: "root-mfa-disabled", Status: rules.Unknown, Severity: rules.Critical,
 			ResourceName: "x", Message: "Not checked: " + longARN},
 		rules.Result{RuleID: "root-mfa-disabled", Status: rules.Muted, Severity: rules.Critical,
-			ResourceName: "x", MuteReason: strings.Repeat("because ", 60)})
+			ResourceName: "x", MuteReason: strings.Repeat("because ", 60)}))
 	r.Summary = report.Summarize(r.Results)
 	for _, width := range []int{0, 60, 100, 150, 1000} {
 		limit := lineWidth(width)

@@ -63,7 +63,8 @@ type printer struct {
 	w     io.Writer
 	opt   Options
 	err   error
-	multi bool // several accounts: label resources with their account
+	multi bool           // several accounts: label resources with their account
+	fails map[string]int // failing results by rule, in the whole report
 }
 
 func (p *printer) printf(format string, args ...any) {
@@ -88,6 +89,7 @@ func Write(w io.Writer, r *report.Report, opt Options) error {
 	p := &printer{w: w, opt: opt, multi: len(r.Accounts) > 1}
 	p.header(r)
 	failing, more := selectFailing(r.Results, opt.Top)
+	p.fails = failingCounts(r.Results)
 	switch opt.GroupBy {
 	case GroupByPrincipal, GroupByAccount:
 		p.byKey(r, failing, opt.GroupBy)
@@ -170,9 +172,9 @@ func clockSource(src string) string {
 // selectFailing returns the failing results in the report's order, or,
 // with top > 0, the top most important ones (finding.Rank) in rank order,
 // and how many were left out.
-func selectFailing(rs []rules.Result, top int) ([]rules.Result, int) {
+func selectFailing(rs finding.List, top int) ([]rules.Result, int) {
 	var out []rules.Result
-	for _, res := range rs {
+	for _, res := range rs.All() {
 		if res.Status == rules.Fail {
 			out = append(out, res)
 		}
@@ -213,7 +215,7 @@ func (p *printer) section(r *report.Report, failing []rules.Result, sev rules.Se
 		if title := r.Title(id); title != "" {
 			head += " — " + title
 		}
-		count := ofTotal(len(byRule[id]), countFailing(r.Results, id))
+		count := ofTotal(len(byRule[id]), p.fails[id])
 		p.printf("  %s\n", p.paint(bold, wrap(head+" ("+count+")", 2, 4, p.opt.Width)))
 		for _, res := range byRule[id] {
 			p.item(p.paint(sevColor[sev], "✗"), 1, p.label(res)+": "+res.Message)
@@ -237,12 +239,12 @@ func ofTotal(shown, total int) string {
 	return strconv.Itoa(shown)
 }
 
-// countFailing counts a rule's failing results.
-func countFailing(rs []rules.Result, ruleID string) int {
-	n := 0
-	for _, res := range rs {
-		if res.Status == rules.Fail && res.RuleID == ruleID {
-			n++
+// failingCounts counts each rule's failing results, in one pass.
+func failingCounts(rs finding.List) map[string]int {
+	n := map[string]int{}
+	for _, res := range rs.All() {
+		if res.Status == rules.Fail {
+			n[res.RuleID]++
 		}
 	}
 	return n
@@ -280,7 +282,7 @@ func (p *printer) topNote(r *report.Report, shown, more int) {
 
 func (p *printer) unknown(r *report.Report) {
 	var rs []rules.Result
-	for _, res := range r.Results {
+	for _, res := range r.Results.All() {
 		if res.Status == rules.Unknown {
 			rs = append(rs, res)
 		}
@@ -297,7 +299,7 @@ func (p *printer) unknown(r *report.Report) {
 
 func (p *printer) muted(r *report.Report) {
 	var rs []rules.Result
-	for _, res := range r.Results {
+	for _, res := range r.Results.All() {
 		if res.Status == rules.Muted {
 			rs = append(rs, res)
 		}
@@ -315,7 +317,7 @@ func (p *printer) muted(r *report.Report) {
 func (p *printer) passing(r *report.Report) {
 	counts := map[string]int{}
 	var list []rules.Result
-	for _, res := range r.Results {
+	for _, res := range r.Results.All() {
 		if res.Status == rules.Pass {
 			counts[res.RuleID]++
 			list = append(list, res)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/iamspect/iamspect/internal/finding"
 	"github.com/iamspect/iamspect/internal/report"
 	"github.com/iamspect/iamspect/internal/rules"
 )
@@ -44,8 +45,8 @@ func TestLineWidth(t *testing.T) {
 // line: every line of the table stays within the width, words intact.
 func TestLongMessagesAreWrapped(t *testing.T) {
 	msg := strings.Repeat("Role build-runner can escalate its privileges to administrator with iam-001 (policy \"build-runner-policy\" Statement[2]). ", 16)
-	r := &report.Report{Results: []rules.Result{{RuleID: "privilege-escalation", Status: rules.Fail, Severity: rules.High,
-		ResourceName: "build-runner", Message: msg}}}
+	r := &report.Report{Results: finding.ListOf([]rules.Result{{RuleID: "privilege-escalation", Status: rules.Fail, Severity: rules.High,
+		ResourceName: "build-runner", Message: msg}})}
 	var b bytes.Buffer
 	if err := Write(&b, r, Options{}); err != nil {
 		t.Fatal(err)

@@ -52,7 +52,7 @@ func (s *Store) FinishScan(ctx context.Context, id int64, f store.Finished) ([]s
 			return err
 		}
 		defer stmt.Close()
-		for _, r := range rep.Results {
+		for _, r := range rep.Results.All() {
 			r.Finish()
 			if _, err := stmt.ExecContext(ctx, id, r.Fingerprint, r.RuleID, string(r.Status), string(r.Severity), r.AccountID,
 				r.ResourceType, r.ResourceARN, r.ResourceName, r.Message, jsonOrEmpty(r.Evidence), jsonOrEmpty(r.MissingInputs), r.MuteReason); err != nil {

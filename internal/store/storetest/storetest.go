@@ -28,8 +28,8 @@ func Result(rule string, st finding.Status, sev finding.Severity, resource strin
 // Report wraps results in a report with a one-account snapshot.
 func Report(rs ...finding.Result) (*report.Report, *snapshot.Snapshot) {
 	s := snapshot.NewBuilder("111122223333", T0).Build()
-	rep := &report.Report{SchemaVersion: report.SchemaVersion, Results: rs, Gaps: []snapshot.Gap{},
-		Accounts: []report.Account{{ID: "111122223333"}}, Summary: report.Summarize(rs),
+	rep := &report.Report{SchemaVersion: report.SchemaVersion, Results: finding.ListOf(rs), Gaps: []snapshot.Gap{},
+		Accounts: []report.Account{{ID: "111122223333"}}, Summary: report.Summarize(finding.ListOf(rs)),
 		Rules: []report.RuleInfo{{ID: "r-a", Title: "Rule A", Severity: finding.High, Remediation: report.Remediation{Summary: "fix A"}}}}
 	return rep, s
 }
