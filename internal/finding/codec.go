@@ -82,18 +82,12 @@ type recordReader struct {
 	intern map[string]string
 }
 
-func (d *recordReader) uvarint() uint64 {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
+func (d *recordReader) uvarint() uint64 { return readVarint(d, binary.Uvarint) }
+func (d *recordReader) varint() int64   { return readVarint(d, binary.Varint) }
 
-func (d *recordReader) varint() int64 {
-	v, n := binary.Varint(d.b)
+// readVarint takes one varint off the record, or fails it.
+func readVarint[T uint64 | int64](d *recordReader, read func([]byte) (T, int)) T {
+	v, n := read(d.b)
 	if n <= 0 {
 		d.fail()
 		return 0

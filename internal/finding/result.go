@@ -120,13 +120,17 @@ func (r *Result) Finish() {
 // Sort orders results: failures first, worst severity first, then by rule,
 // account and resource, so output is stable.
 func Sort(rs []Result) {
-	slices.SortStableFunc(rs, func(a, b Result) int {
-		return cmp.Or(
-			cmp.Compare(b.Status.Rank(), a.Status.Rank()),
-			cmp.Compare(b.Severity.Rank(), a.Severity.Rank()),
-			strings.Compare(a.RuleID, b.RuleID),
-			strings.Compare(a.AccountID, b.AccountID),
-			strings.Compare(a.ResourceARN, b.ResourceARN),
-		)
-	})
+	slices.SortStableFunc(rs, func(a, b Result) int { return Compare(&a, &b) })
+}
+
+// Compare is Sort's order: negative when a comes before b, 0 when they
+// tie (Sort then keeps their order).
+func Compare(a, b *Result) int {
+	return cmp.Or(
+		cmp.Compare(b.Status.Rank(), a.Status.Rank()),
+		cmp.Compare(b.Severity.Rank(), a.Severity.Rank()),
+		strings.Compare(a.RuleID, b.RuleID),
+		strings.Compare(a.AccountID, b.AccountID),
+		strings.Compare(a.ResourceARN, b.ResourceARN),
+	)
 }

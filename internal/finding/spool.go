@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"strings"
 	"sync"
 )
 
@@ -184,15 +183,7 @@ type cursors []*cursor
 
 func (h cursors) Len() int { return len(h) }
 func (h cursors) Less(i, j int) bool {
-	a, b := &h[i].cur, &h[j].cur
-	return cmp.Or(
-		cmp.Compare(b.Status.Rank(), a.Status.Rank()),
-		cmp.Compare(b.Severity.Rank(), a.Severity.Rank()),
-		strings.Compare(a.RuleID, b.RuleID),
-		strings.Compare(a.AccountID, b.AccountID),
-		strings.Compare(a.ResourceARN, b.ResourceARN),
-		cmp.Compare(h[i].run, h[j].run),
-	) < 0
+	return cmp.Or(Compare(&h[i].cur, &h[j].cur), cmp.Compare(h[i].run, h[j].run)) < 0
 }
 func (h cursors) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
 func (h *cursors) Push(x any)   { *h = append(*h, x.(*cursor)) }

@@ -226,8 +226,8 @@ func (e *evalReq) layer(policies []*Policy, wantDirect bool) layer {
 	// allocation, grouped by kind: an evaluation runs for every principal,
 	// action and target, and growing four slices each time was most of the
 	// analysis's garbage.
-	var buf [16]Match
-	var kindBuf [16]matchKind
+	var buf [64]Match
+	var kindBuf [64]matchKind
 	ms, kinds := buf[:0], kindBuf[:0]
 	var count [nKinds]int
 	for _, p := range policies {
