@@ -39,7 +39,7 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 			clear(m)
 			anyMemoPool.Put(m)
 		}
-		s.anyMemo = nil
+		s.anyMemo, s.covering = nil, nil
 	}()
 	for _, m := range Methods {
 		if !m.AppliesTo(string(s.p.Kind)) || (m.Retired != "" && !a.IncludeRetired) {
@@ -179,7 +179,7 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, anyRes func
 	narrow := func(list byARN) {
 		for _, st := range m.Steps {
 			if st.On == OnTarget || st.On == OnPassRole {
-				keep = a.targetFilter(p, st.Action, list)
+				keep = a.targetFilterOf(s, st.Action, list)
 				return
 			}
 		}
@@ -296,7 +296,7 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, anyRes func
 		// The roles p may pass to each service (a PassRole statement for
 		// another service does not count).
 		var bySvc map[string]map[*Principal]bool
-		keep, bySvc = a.passRoleFilter(p, m)
+		keep, bySvc = a.passRoleFilter(s, m)
 		list := a.rolesTrusting(m.Services, m.Target == TargetServiceRole)
 		if s.hypothetical {
 			list = list[:a.leadingAdmins(list)]

@@ -22,42 +22,70 @@ import (
 // true when some statement covers every resource (or one the patterns
 // cannot describe: NotResource, other policy variables).
 func resourcePatterns(p *Principal, action string) (patterns []string, all bool) {
-	return patternsUnless(p, action, nil)
+	return patternsOf(p, allowsCovering(p, action), nil)
 }
 
-// resourcePatternsFor is resourcePatterns for iam:PassRole to service
-// passedTo: statements whose iam:PassedToService condition that service
-// makes false are left out.
-func (a *Analysis) resourcePatternsFor(p *Principal, action, passedTo string) (patterns []string, all bool) {
-	return patternsUnless(p, action, func(st *policy.Statement) bool { return a.passedToFalse(st, passedTo) })
+// allowStmt is an identity Allow statement and its policy.
+type allowStmt struct {
+	pol *policy.Policy
+	st  *policy.Statement
 }
 
-// patternsUnless is resourcePatterns without the statements skip says to
-// leave out (nil: none).
-func patternsUnless(p *Principal, action string, skip func(*policy.Statement) bool) (patterns []string, all bool) {
+// allowsCovering returns p's identity Allow statements that cover action,
+// in policy order.
+func allowsCovering(p *Principal, action string) []allowStmt {
+	var out []allowStmt
 	for _, pol := range p.Set.Identity {
 		for _, st := range pol.Doc.Statements {
-			if st.Effect != policy.Allow || !coversAction(st, action) || (skip != nil && skip(st)) {
-				continue
-			}
-			if st.NotResource != nil || st.Resource == nil {
-				return nil, true
-			}
-			for _, r := range st.Resource {
-				if pol.Doc.VariablesEnabled() && strings.Contains(r, "${") {
-					var ok bool
-					if r, ok = fillUsername(r, p); !ok {
-						return nil, true
-					}
-				}
-				if r == "*" || strings.HasPrefix(r, "*") {
-					return nil, true
-				}
-				patterns = append(patterns, r)
+			if st.Effect == policy.Allow && coversAction(st, action) {
+				out = append(out, allowStmt{pol, st})
 			}
 		}
 	}
+	return out
+}
+
+// patternsOf is resourcePatterns over the covering statements found by
+// allowsCovering, without those skip says to leave out (nil: none).
+func patternsOf(p *Principal, covering []allowStmt, skip func(*policy.Statement) bool) (patterns []string, all bool) {
+	for _, c := range covering {
+		if skip != nil && skip(c.st) {
+			continue
+		}
+		if c.st.NotResource != nil || c.st.Resource == nil {
+			return nil, true
+		}
+		for _, r := range c.st.Resource {
+			if c.pol.Doc.VariablesEnabled() && strings.Contains(r, "${") {
+				var ok bool
+				if r, ok = fillUsername(r, p); !ok {
+					return nil, true
+				}
+			}
+			if r == "*" || strings.HasPrefix(r, "*") {
+				return nil, true
+			}
+			patterns = append(patterns, r)
+		}
+	}
 	return patterns, false
+}
+
+// covering is allowsCovering for the principal of s, kept for the state:
+// its escalation methods ask for the same few actions (iam:PassRole above
+// all, once per method and service) and a principal in ten groups has a
+// hundred policies to walk each time. Only the goroutine running findAll
+// for the state calls it.
+func (a *Analysis) covering(s *pstate, action string) []allowStmt {
+	if v, ok := s.covering[action]; ok {
+		return v
+	}
+	if s.covering == nil {
+		s.covering = map[string][]allowStmt{}
+	}
+	v := allowsCovering(s.p, action)
+	s.covering[action] = v
+	return v
 }
 
 // passedToFalse is passedToFalseFor, answered once per statement and
@@ -158,11 +186,24 @@ func (l byARN) match(patterns []string) map[*Principal]bool {
 // team name the same patterns: the matches are kept per list and pattern
 // set, and the map returned is shared (read it, do not change it).
 func (a *Analysis) targetFilter(p *Principal, action string, list byARN) map[*Principal]bool {
-	pats, all := resourcePatterns(p, action)
-	if all {
-		return nil
+	return a.filterBy(patternsOf(p, allowsCovering(p, action), nil))(list)
+}
+
+// targetFilterOf is targetFilter with the covering statements kept for
+// the state (covering).
+func (a *Analysis) targetFilterOf(s *pstate, action string, list byARN) map[*Principal]bool {
+	return a.filterBy(patternsOf(s.p, a.covering(s, action), nil))(list)
+}
+
+// filterBy narrows a list to the principals the patterns match (nil: no
+// narrowing).
+func (a *Analysis) filterBy(pats []string, all bool) func(byARN) map[*Principal]bool {
+	return func(list byARN) map[*Principal]bool {
+		if all {
+			return nil
+		}
+		return a.matching(list, pats)
 	}
-	return a.matching(list, pats)
 }
 
 // matching returns list.match(pats), kept per list and pattern set.
@@ -181,7 +222,7 @@ func (a *Analysis) matching(list byARN, pats []string) map[*Principal]bool {
 // passRoleFilter narrows the roles p may pass, per service (nil: no
 // narrowing for that service), and their union (nil unless every service
 // narrows).
-func (a *Analysis) passRoleFilter(p *Principal, m *Method) (union map[*Principal]bool, bySvc map[string]map[*Principal]bool) {
+func (a *Analysis) passRoleFilter(s *pstate, m *Method) (union map[*Principal]bool, bySvc map[string]map[*Principal]bool) {
 	action := ""
 	for _, st := range m.Steps {
 		if st.On == OnPassRole {
@@ -194,7 +235,7 @@ func (a *Analysis) passRoleFilter(p *Principal, m *Method) (union map[*Principal
 	bySvc = map[string]map[*Principal]bool{}
 	narrowed := true
 	for _, svc := range m.Services {
-		pats, all := a.resourcePatternsFor(p, action, svc)
+		pats, all := patternsOf(s.p, a.covering(s, action), func(st *policy.Statement) bool { return a.passedToFalse(st, svc) })
 		if all {
 			bySvc[svc], narrowed = nil, false
 			continue

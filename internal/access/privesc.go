@@ -114,6 +114,7 @@ type pstate struct {
 	findOnce sync.Once
 	findings []Finding
 	anyMemo  map[string]policy.Result // findAll's answers on "some resource" (escalate.go)
+	covering map[string][]allowStmt   // findAll's covering Allow statements by action (filter.go)
 
 	policyOnce sync.Once
 	customer   []string // customer managed policy ARNs attached, directly or via groups
