@@ -39,7 +39,7 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 			clear(m)
 			anyMemoPool.Put(m)
 		}
-		s.anyMemo, s.covering = nil, nil
+		s.anyMemo, s.covering, s.anyPrepared = nil, nil, nil
 	}()
 	for _, m := range Methods {
 		if !m.AppliesTo(string(s.p.Kind)) || (m.Retired != "" && !a.IncludeRetired) {
@@ -86,9 +86,16 @@ func (a *Analysis) anyResource(s *pstate) func(string) policy.Result {
 		// catalogue action on some resource: one it cannot perform needs
 		// no second evaluation (most principals fail most methods here).
 		var r policy.Result
-		if ok, known := a.hasPower(s, action); known && !ok {
+		i, known := powerIndex[action]
+		switch {
+		case known && !a.hasPowerAt(s, i):
 			r.Decision = policy.ImplicitDeny
-		} else {
+		case known:
+			if s.anyPrepared == nil {
+				s.anyPrepared = a.preparedFor(s, s.p.Set)
+			}
+			r = s.anyPrepared.Evaluate(i)
+		default:
 			r = a.eval(s, s.p.Set, action, "", "")
 		}
 		s.anyMemo[action] = r

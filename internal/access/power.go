@@ -43,7 +43,12 @@ func (a *Analysis) hasPower(s *pstate, action string) (allowed, known bool) {
 	if !ok {
 		return false, false
 	}
-	return a.powerOf(s)[i/64]&(1<<(i%64)) != 0, true
+	return a.hasPowerAt(s, i), true
+}
+
+// hasPowerAt is hasPower for powerActions[i].
+func (a *Analysis) hasPowerAt(s *pstate, i int) bool {
+	return a.powerOf(s)[i/64]&(1<<(i%64)) != 0
 }
 
 // powerOf returns which powerActions the principal's set allows on some
@@ -93,14 +98,24 @@ func (a *Analysis) computePower(s *pstate, set *policy.Set) []uint64 {
 		return out
 	}
 	// An action no identity Allow statement names cannot be allowed: only
-	// the others are evaluated.
+	// the others are evaluated, each statement judged once for all of them.
 	may := a.allowBitsOf(set.Identity)
-	for i, act := range powerActions {
-		if may[i/64]&(1<<(i%64)) != 0 && a.allowed(a.eval(s, set, act, "", "")) {
+	prepared := a.preparedFor(s, set)
+	for i := range powerActions {
+		if may[i/64]&(1<<(i%64)) != 0 && a.allowed(prepared.Evaluate(i)) {
 			out[i/64] |= 1 << (i % 64)
 		}
 	}
 	return out
+}
+
+// preparedFor prepares set for the principal of s on "some resource", for
+// powerActions (policy.Prepared): its statements are judged once, then each
+// action only looks up the statements that cover it.
+func (a *Analysis) preparedFor(s *pstate, set *policy.Set) *policy.Prepared {
+	req := s.req
+	req.Action, req.Resource = "", ""
+	return set.Prepare(&req, a.powerTable)
 }
 
 var powerWords = (len(powerActions) + 63) / 64

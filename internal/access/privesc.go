@@ -86,6 +86,10 @@ type Analysis struct {
 	rolePolOnce    sync.Once
 	rolePol        *policyRoles // roles by customer managed policy (candidates.go)
 	groupBitsCache sync.Map     // group *Principal -> []uint64: allowBitsOf its identity policies (escalate.go)
+	// powerTable numbers powerActions for prepared evaluation; it keeps
+	// what each policy's statements cover, so it lives with the analysis
+	// (power.go).
+	powerTable *policy.ActionTable
 
 	chainsOnce      sync.Once
 	chains          map[string][]Chain
@@ -115,6 +119,9 @@ type pstate struct {
 	findings []Finding
 	anyMemo  map[string]policy.Result // findAll's answers on "some resource" (escalate.go)
 	covering map[string][]allowStmt   // findAll's covering Allow statements by action (filter.go)
+	// anyPrepared: the principal's set judged on "some resource", for
+	// anyMemo's answers (power.go).
+	anyPrepared *policy.Prepared
 
 	policyOnce sync.Once
 	customer   []string // customer managed policy ARNs attached, directly or via groups
@@ -225,6 +232,7 @@ func Analyze(m *Model, now time.Time) *Analysis {
 	m.Cache.Warm(trustDocs(m))
 	a.adminFlags = make([]atomic.Uint32, len(m.Principals))
 	a.powers = make([]atomic.Pointer[[]uint64], len(m.Principals))
+	a.powerTable = policy.NewActionTable(powerActions)
 	defer func() {
 		a.usersByARN, a.rolesByARN, a.groupsByARN = sortedByARN(a.users), sortedByARN(a.roles), sortedByARN(slices.Collect(maps.Values(a.groups)))
 	}()

@@ -235,28 +235,39 @@ func (e *evalReq) layer(policies []*Policy, wantDirect bool) layer {
 			continue // no statement covers the action
 		}
 		for _, cs := range p.stmts {
-			deny := cs.effect == Deny
 			if cs.effect == EffectInvalid {
 				continue // IAM refuses such a statement
 			}
+			deny := cs.effect == Deny
 			t, unknown, via := e.statement(cs, deny)
 			if t == triFalse {
 				continue
 			}
-			k := kindMaybe
-			switch {
-			case deny && t == triTrue:
-				k = kindDeny
-			case deny:
-				k = kindDenyIf
-			case t == triTrue:
-				k = kindAllow
-			}
+			k := matchKindOf(deny, t)
 			ms = append(ms, Match{Policy: p, Statement: cs.st, Unknown: unknown, ViaAccount: via})
 			kinds = append(kinds, k)
 			count[k]++
 		}
 	}
+	return newLayer(ms, kinds, &count, wantDirect)
+}
+
+// matchKindOf sorts a statement that applies (t is true or unknown).
+func matchKindOf(deny bool, t tri) matchKind {
+	switch {
+	case deny && t == triTrue:
+		return kindDeny
+	case deny:
+		return kindDenyIf
+	case t == triTrue:
+		return kindAllow
+	}
+	return kindMaybe
+}
+
+// newLayer copies the gathered matches into one allocation grouped by
+// kind, keeping their order within each kind.
+func newLayer(ms []Match, kinds []matchKind, count *[nKinds]int, wantDirect bool) layer {
 	var l layer
 	var maybe []Match
 	if len(ms) > 0 {
@@ -327,6 +338,13 @@ func (e *evalReq) statement(cs *cstmt, deny bool) (tri, []Condition, bool) {
 	if !cs.matchAction(e.action, e.svc) {
 		return triFalse, nil, false
 	}
+	return e.beyondAction(cs, deny)
+}
+
+// beyondAction is statement without the action: whether the statement's
+// principal, resource and conditions admit the request. It does not
+// depend on the action (Prepared relies on it).
+func (e *evalReq) beyondAction(cs *cstmt, deny bool) (tri, []Condition, bool) {
 	hit, via := cs.matchPrincipal(e.principal, deny)
 	if !hit {
 		return triFalse, nil, false
@@ -398,7 +416,25 @@ func (s *Set) Evaluate(req *Request) Result {
 	action := lowerAction(req.Action)
 	svc, _, _ := strings.Cut(action, ":")
 	e := &evalReq{principal: req.Principal, action: action, svc: svc, svcBit: svcBit(svc), resource: req.Resource, ctx: req.evalContext()}
+	return s.decide(e, func(k layerKey, policies []*Policy, wantDirect bool) layer {
+		return e.layer(policies, wantDirect)
+	})
+}
 
+// layerKey names a layer of a set: identity, boundary, resource, or the
+// SCP level layerSCP+i.
+type layerKey int
+
+const (
+	layerIdentity layerKey = iota
+	layerBoundary
+	layerResource
+	layerSCP
+)
+
+// decide combines the set's layers, as Evaluate documents; layerOf
+// evaluates one layer for the request e.
+func (s *Set) decide(e *evalReq, layerOf func(k layerKey, policies []*Policy, wantDirect bool) layer) Result {
 	var res Result
 	collect := func(l layer) formula {
 		res.Denies = appendMatches(res.Denies, l.denies)
@@ -406,16 +442,16 @@ func (s *Set) Evaluate(req *Request) Result {
 		res.Allows = appendMatches(res.Allows, l.allows)
 		return l.allow
 	}
-	identity := collect(e.layer(s.Identity, false))
+	identity := collect(layerOf(layerIdentity, s.Identity, false))
 	if s.Boundary != nil {
-		identity = and(identity, collect(e.layer(s.Boundary, false)))
+		identity = and(identity, collect(layerOf(layerBoundary, s.Boundary, false)))
 	}
 	allow := identity
 	if s.Resource != nil || s.ResourceRequired {
-		rp := e.layer(s.Resource, true)
+		rp := layerOf(layerResource, s.Resource, true)
 		collect(rp)
 		switch {
-		case crossAccount(req.Principal, req.Resource):
+		case crossAccount(e.principal, e.resource):
 			allow = and(allow, rp.allow)
 		case s.ResourceRequired:
 			// the resource policy admits the caller, directly or through
@@ -426,8 +462,8 @@ func (s *Set) Evaluate(req *Request) Result {
 			allow = or(allow, rp.direct)
 		}
 	}
-	for _, level := range s.SCPs {
-		allow = and(allow, collect(e.layer(level, false)))
+	for i, level := range s.SCPs {
+		allow = and(allow, collect(layerOf(layerSCP+layerKey(i), level, false)))
 	}
 	switch {
 	case len(res.Denies) > 0:
