@@ -161,12 +161,32 @@ func (a *Analysis) assumeResult(s *pstate, r *Principal) policy.Result {
 	return a.eval(s, set, "sts:AssumeRole", r.ARN, "")
 }
 
+// assumeResultOwn is assumeResult inside findAll, through the prepared
+// set (escalate.go): the trust policy is evaluated as it is, the
+// principal's own policies as judged once.
+func (a *Analysis) assumeResultOwn(s *pstate, r *Principal) policy.Result {
+	i, ok := powerIndex[ActAssumeRole]
+	if !ok || s.p.Set.Resource != nil {
+		return a.assumeResult(s, r)
+	}
+	return a.preparedState(s).EvaluateWith(i, r.ARN, []*policy.Policy{a.trusts[r]}, true)
+}
+
 // assumeGrant is assumeResult as a Grant naming the statements.
 func (a *Analysis) assumeGrant(s *pstate, r *Principal) (Grant, bool) {
+	return a.assumeGrantVia(s, r, a.assumeResult)
+}
+
+// assumeGrantOwn is assumeGrant inside findAll (assumeResultOwn).
+func (a *Analysis) assumeGrantOwn(s *pstate, r *Principal) (Grant, bool) {
+	return a.assumeGrantVia(s, r, a.assumeResultOwn)
+}
+
+func (a *Analysis) assumeGrantVia(s *pstate, r *Principal, assume func(*pstate, *Principal) policy.Result) (Grant, bool) {
 	if r == nil || a.trusts[r] == nil {
 		return Grant{}, false
 	}
-	res := a.assumeResult(s, r)
+	res := assume(s, r)
 	if !a.allowed(res) {
 		return Grant{}, false
 	}

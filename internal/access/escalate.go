@@ -39,7 +39,7 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 			clear(m)
 			anyMemoPool.Put(m)
 		}
-		s.anyMemo, s.covering, s.anyPrepared = nil, nil, nil
+		s.anyMemo, s.covering, s.prepared = nil, nil, nil
 	}()
 	for _, m := range Methods {
 		if !m.AppliesTo(string(s.p.Kind)) || (m.Retired != "" && !a.IncludeRetired) {
@@ -91,16 +91,32 @@ func (a *Analysis) anyResource(s *pstate) func(string) policy.Result {
 		case known && !a.hasPowerAt(s, i):
 			r.Decision = policy.ImplicitDeny
 		case known:
-			if s.anyPrepared == nil {
-				s.anyPrepared = a.preparedFor(s, s.p.Set)
-			}
-			r = s.anyPrepared.Evaluate(i)
+			r = a.preparedState(s).Evaluate(i, "")
 		default:
 			r = a.eval(s, s.p.Set, action, "", "")
 		}
 		s.anyMemo[action] = r
 		return r
 	}
+}
+
+// preparedState is the principal's own set prepared for findAll
+// (policy.Prepared), kept while findAll runs. Only the goroutine running
+// findAll for the state calls it.
+func (a *Analysis) preparedState(s *pstate) *policy.Prepared {
+	if s.prepared == nil {
+		s.prepared = a.preparedFor(s, s.p.Set)
+	}
+	return s.prepared
+}
+
+// evalOwn is a.eval(s, s.p.Set, action, resource, "") inside findAll,
+// through the prepared set when the action is one of powerActions.
+func (a *Analysis) evalOwn(s *pstate, action, resource string) policy.Result {
+	if i, ok := powerIndex[action]; ok {
+		return a.preparedState(s).Evaluate(i, resource)
+	}
+	return a.eval(s, s.p.Set, action, resource, "")
 }
 
 // anyMemoPool recycles the "some resource" memos between principals: each
@@ -396,26 +412,30 @@ func (a *Analysis) targetSteps(s *pstate, m *Method, targetARN string, role *Pri
 			continue
 		case OnSelf:
 			res = s.p.ARN
-			r = a.eval(s, s.p.Set, st.Action, res, "")
+			r = a.evalOwn(s, st.Action, res)
 		case OnSelfPolicy, OnTargetPolicy:
 			res = pol
 			if res == "" {
 				return nil, false
 			}
-			r = a.eval(s, s.p.Set, st.Action, res, "")
+			r = a.evalOwn(s, st.Action, res)
 		case OnSelfGroup, OnTarget:
 			res = targetARN
-			r = a.eval(s, s.p.Set, st.Action, res, "")
+			r = a.evalOwn(s, st.Action, res)
 		case OnPassRole:
 			res = targetARN
 			svc := ""
 			if len(passedTo) > 0 {
 				svc = passedTo[0]
 			}
-			r = a.eval(s, s.p.Set, st.Action, res, svc)
+			if svc == "" {
+				r = a.evalOwn(s, st.Action, res)
+			} else {
+				r = a.eval(s, s.p.Set, st.Action, res, svc)
+			}
 		case OnAssume:
 			res = targetARN
-			as, ok := a.assumeGrant(s, role)
+			as, ok := a.assumeGrantOwn(s, role)
 			if !ok {
 				return nil, false
 			}

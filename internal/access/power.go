@@ -102,16 +102,17 @@ func (a *Analysis) computePower(s *pstate, set *policy.Set) []uint64 {
 	may := a.allowBitsOf(set.Identity)
 	prepared := a.preparedFor(s, set)
 	for i := range powerActions {
-		if may[i/64]&(1<<(i%64)) != 0 && a.allowed(prepared.Evaluate(i)) {
+		if may[i/64]&(1<<(i%64)) != 0 && a.allowed(prepared.Evaluate(i, "")) {
 			out[i/64] |= 1 << (i % 64)
 		}
 	}
 	return out
 }
 
-// preparedFor prepares set for the principal of s on "some resource", for
-// powerActions (policy.Prepared): its statements are judged once, then each
-// action only looks up the statements that cover it.
+// preparedFor prepares set for the principal of s, for powerActions
+// (policy.Prepared): its statements' principals and conditions are judged
+// once, then each question only looks up the statements that cover its
+// action and matches their resources.
 func (a *Analysis) preparedFor(s *pstate, set *policy.Set) *policy.Prepared {
 	req := s.req
 	req.Action, req.Resource = "", ""

@@ -119,9 +119,9 @@ type pstate struct {
 	findings []Finding
 	anyMemo  map[string]policy.Result // findAll's answers on "some resource" (escalate.go)
 	covering map[string][]allowStmt   // findAll's covering Allow statements by action (filter.go)
-	// anyPrepared: the principal's set judged on "some resource", for
-	// anyMemo's answers (power.go).
-	anyPrepared *policy.Prepared
+	// prepared: the principal's set judged once, for findAll's
+	// evaluations (escalate.go).
+	prepared *policy.Prepared
 
 	policyOnce sync.Once
 	customer   []string // customer managed policy ARNs attached, directly or via groups

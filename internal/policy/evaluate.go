@@ -342,8 +342,9 @@ func (e *evalReq) statement(cs *cstmt, deny bool) (tri, []Condition, bool) {
 }
 
 // beyondAction is statement without the action: whether the statement's
-// principal, resource and conditions admit the request. It does not
-// depend on the action (Prepared relies on it).
+// principal, resource and conditions admit the request. None of them
+// depends on the action, and only the resource test on the resource
+// (Prepared relies on both).
 func (e *evalReq) beyondAction(cs *cstmt, deny bool) (tri, []Condition, bool) {
 	hit, via := cs.matchPrincipal(e.principal, deny)
 	if !hit {
@@ -353,16 +354,25 @@ func (e *evalReq) beyondAction(cs *cstmt, deny bool) (tri, []Condition, bool) {
 	if res == triFalse {
 		return triFalse, nil, false
 	}
-	// The unknown conditions, in order. Up to the first condition known to
-	// hold they are a prefix of the statement's own list, shared rather
-	// than copied (matches never change it); a copy is made only when an
-	// unknown one follows a known one.
+	ok, unknown := e.conditions(cs)
+	if !ok {
+		return triFalse, nil, false
+	}
+	return withResource(cs, res, key, unknown, via)
+}
+
+// conditions judges the statement's conditions: false when one is known
+// not to hold, else the unknown ones, in order. Up to the first condition
+// known to hold they are a prefix of the statement's own list, shared
+// rather than copied (matches never change it); a copy is made only when
+// an unknown one follows a known one.
+func (e *evalReq) conditions(cs *cstmt) (bool, []Condition) {
 	var unknown []Condition
 	known := -1 // the first condition known to hold
 	for i := range cs.conds {
 		switch cs.conds[i].eval(e.ctx) {
 		case triFalse:
-			return triFalse, nil, false
+			return false, nil
 		case triUnknown:
 			if known >= 0 {
 				if unknown == nil {
@@ -382,6 +392,13 @@ func (e *evalReq) beyondAction(cs *cstmt, deny bool) (tri, []Condition, bool) {
 	case unknown == nil:
 		unknown = cs.allConds[:known:known]
 	}
+	return true, unknown
+}
+
+// withResource completes a statement that applies: a resource match that
+// is unknown (a policy variable the context does not give, named by key)
+// comes first among the unknown conditions.
+func withResource(cs *cstmt, res tri, key string, unknown []Condition, via bool) (tri, []Condition, bool) {
 	if res == triUnknown {
 		resource := Condition{Raw: "Resource", Operator: "Resource", Key: key, Values: cs.st.Resource}
 		unknown = append([]Condition{resource}, unknown...)
@@ -416,7 +433,7 @@ func (s *Set) Evaluate(req *Request) Result {
 	action := lowerAction(req.Action)
 	svc, _, _ := strings.Cut(action, ":")
 	e := &evalReq{principal: req.Principal, action: action, svc: svc, svcBit: svcBit(svc), resource: req.Resource, ctx: req.evalContext()}
-	return s.decide(e, func(k layerKey, policies []*Policy, wantDirect bool) layer {
+	return s.decide(e, s.Resource, s.ResourceRequired, func(k layerKey, policies []*Policy, wantDirect bool) layer {
 		return e.layer(policies, wantDirect)
 	})
 }
@@ -432,9 +449,10 @@ const (
 	layerSCP
 )
 
-// decide combines the set's layers, as Evaluate documents; layerOf
-// evaluates one layer for the request e.
-func (s *Set) decide(e *evalReq, layerOf func(k layerKey, policies []*Policy, wantDirect bool) layer) Result {
+// decide combines the set's layers, as Evaluate documents, with resource
+// policies rp (required: ResourceRequired) in place of the set's own;
+// layerOf evaluates one layer for the request e.
+func (s *Set) decide(e *evalReq, rp []*Policy, required bool, layerOf func(k layerKey, policies []*Policy, wantDirect bool) layer) Result {
 	var res Result
 	collect := func(l layer) formula {
 		res.Denies = appendMatches(res.Denies, l.denies)
@@ -447,19 +465,19 @@ func (s *Set) decide(e *evalReq, layerOf func(k layerKey, policies []*Policy, wa
 		identity = and(identity, collect(layerOf(layerBoundary, s.Boundary, false)))
 	}
 	allow := identity
-	if s.Resource != nil || s.ResourceRequired {
-		rp := layerOf(layerResource, s.Resource, true)
-		collect(rp)
+	if rp != nil || required {
+		rl := layerOf(layerResource, rp, true)
+		collect(rl)
 		switch {
 		case crossAccount(e.principal, e.resource):
-			allow = and(allow, rp.allow)
-		case s.ResourceRequired:
+			allow = and(allow, rl.allow)
+		case required:
 			// the resource policy admits the caller, directly or through
 			// its account (then the identity side must allow too)
-			allow = and(rp.allow, or(allow, rp.direct))
+			allow = and(rl.allow, or(allow, rl.direct))
 		default:
 			// identity ∨ direct ∨ (identity ∧ via-account) = identity ∨ direct
-			allow = or(allow, rp.direct)
+			allow = or(allow, rl.direct)
 		}
 	}
 	for i, level := range s.SCPs {

@@ -5,17 +5,19 @@ import (
 	"sync"
 )
 
-// Many actions, one principal and one resource.
+// Many actions and resources, one principal.
 //
 // Whether a statement applies to a request depends on the action only
-// through the statement's Action element: its principal, resource and
-// conditions are judged on the rest of the request. An analysis that asks
-// about hundreds of actions for the same principal and resource (the
-// escalation analysis's "what can this principal do on some resource")
-// judges each statement once (Set.Prepare) and then, for each action, only
-// looks up which of those statements cover it (ActionTable). A user in ten
-// groups of ten policies has a hundred policies; evaluating each action
-// walked them all and judged every statement covering the action again.
+// through the statement's Action element, on the resource only through its
+// Resource element: its principal and conditions are judged on the rest
+// of the request. An analysis that asks hundreds of questions of the same
+// principal (the escalation analysis: every catalogue action on "some
+// resource", then the method's actions on each candidate target) judges
+// each statement's principal and conditions once (Set.Prepare); each
+// question then looks up which statements cover its action (ActionTable)
+// and matches their resources. A user in ten groups of ten policies has a
+// hundred policies; evaluating each question walked them all and judged
+// every statement covering the action again.
 
 // ActionTable is a fixed list of actions, numbered. Which of them each
 // statement's Action element covers is computed once per policy and kept.
@@ -23,16 +25,19 @@ import (
 type ActionTable struct {
 	low    []string // lower case, as Evaluate matches them
 	svc    []string // the service prefix of each
+	bits   []uint64 // svcBit of each service
 	words  int
 	covers sync.Map // *Policy -> [][]uint64: per statement, the actions it covers
 }
 
 // NewActionTable numbers actions in the order given.
 func NewActionTable(actions []string) *ActionTable {
-	t := &ActionTable{low: make([]string, len(actions)), svc: make([]string, len(actions)), words: (len(actions) + 63) / 64}
+	n := len(actions)
+	t := &ActionTable{low: make([]string, n), svc: make([]string, n), bits: make([]uint64, n), words: (n + 63) / 64}
 	for i, a := range actions {
-		t.low[i] = strings.ToLower(a)
+		t.low[i] = lowerAction(a)
 		t.svc[i], _, _ = strings.Cut(t.low[i], ":")
+		t.bits[i] = svcBit(t.svc[i])
 	}
 	return t
 }
@@ -50,7 +55,7 @@ func (t *ActionTable) coverOf(p *Policy) [][]uint64 {
 	for j, cs := range p.stmts {
 		var bits []uint64
 		for i := range t.low {
-			if p.mayMatch(t.svc[i], svcBit(t.svc[i])) && cs.matchAction(t.low[i], t.svc[i]) {
+			if p.mayMatch(t.svc[i], t.bits[i]) && cs.matchAction(t.low[i], t.svc[i]) {
 				if bits == nil {
 					bits = make([]uint64, t.words)
 				}
@@ -63,30 +68,38 @@ func (t *ActionTable) coverOf(p *Policy) [][]uint64 {
 	return v.([][]uint64)
 }
 
-// Prepared is a set judged for one request (its principal, resource and
-// context), ready to be evaluated for each action of a table. It is
-// immutable and safe for concurrent use.
+// Prepared is a set judged for one principal and context, ready to be
+// evaluated for each action of a table on any resource. It is immutable
+// and safe for concurrent use.
 type Prepared struct {
 	set    *Set
 	table  *ActionTable
-	req    evalReq               // action and svc left empty
-	layers map[layerKey][]judged // the statements that apply, action aside
+	req    evalReq       // action, svc and resource left empty
+	layers []judgedLayer // by layerKey
 }
 
-// judged is a statement whose principal, resource and conditions admit the
-// request: whether it matches depends on the action alone.
+// judgedLayer holds the statements of a layer whose principal and
+// conditions admit the request: whether one applies depends on the action
+// and the resource alone. covers[w][n] is word w of the actions statement
+// n covers: an evaluation reads one word of each statement, side by side.
+type judgedLayer struct {
+	covers [][]uint64
+	stmts  []judged
+}
+
 type judged struct {
-	covers []uint64
-	m      Match
-	kind   matchKind
+	p       *Policy
+	cs      *cstmt
+	unknown []Condition // its conditions that are unknown
+	via     bool
 }
 
-// Prepare judges every statement of the set for req (whose Action is
-// ignored) once. Evaluate(i) then equals s.Evaluate for req with the
-// table's action i.
+// Prepare judges the principal and conditions of every statement of the
+// set for req once (req's Action and Resource are ignored). Evaluate(i, r)
+// then equals s.Evaluate for req with the table's action i and resource r.
 func (s *Set) Prepare(req *Request, t *ActionTable) *Prepared {
-	p := &Prepared{set: s, table: t, layers: map[layerKey][]judged{},
-		req: evalReq{principal: req.Principal, resource: req.Resource, ctx: req.evalContext()}}
+	p := &Prepared{set: s, table: t, layers: make([]judgedLayer, int(layerSCP)+len(s.SCPs)),
+		req: evalReq{principal: req.Principal, ctx: req.evalContext()}}
 	p.judge(layerIdentity, s.Identity)
 	if s.Boundary != nil {
 		p.judge(layerBoundary, s.Boundary)
@@ -101,50 +114,80 @@ func (s *Set) Prepare(req *Request, t *ActionTable) *Prepared {
 }
 
 func (p *Prepared) judge(k layerKey, policies []*Policy) {
-	var out []judged
+	l := &p.layers[k]
+	l.covers = make([][]uint64, p.table.words)
 	for _, pol := range policies {
 		covers := p.table.coverOf(pol)
 		for j, cs := range pol.stmts {
-			if covers[j] == nil {
-				continue // covers none of the table's actions
+			if covers[j] == nil || cs.effect == EffectInvalid {
+				continue // covers none of the table's actions, or IAM refuses it
 			}
-			if m, kind, ok := p.req.judge(pol, cs); ok {
-				out = append(out, judged{covers: covers[j], m: m, kind: kind})
+			hit, via := cs.matchPrincipal(p.req.principal, cs.effect == Deny)
+			if !hit {
+				continue
+			}
+			if ok, unknown := p.req.conditions(cs); ok {
+				l.stmts = append(l.stmts, judged{p: pol, cs: cs, unknown: unknown, via: via})
+				for w := range l.covers {
+					l.covers[w] = append(l.covers[w], covers[j][w])
+				}
 			}
 		}
 	}
-	p.layers[k] = out
 }
 
-// judge is match without the action test.
-func (e *evalReq) judge(p *Policy, cs *cstmt) (Match, matchKind, bool) {
-	if cs.effect == EffectInvalid {
-		return Match{}, 0, false // IAM refuses such a statement
-	}
-	deny := cs.effect == Deny
-	t, unknown, via := e.beyondAction(cs, deny)
-	if t == triFalse {
-		return Match{}, 0, false
-	}
-	return Match{Policy: p, Statement: cs.st, Unknown: unknown, ViaAccount: via}, matchKindOf(deny, t), true
+// Evaluate is the set's decision for the table's action i on resource
+// ("": some resource, as for Evaluate).
+func (p *Prepared) Evaluate(i int, resource string) Result {
+	e := p.request(i, resource)
+	return p.set.decide(&e, p.set.Resource, p.set.ResourceRequired, p.layerOf(&e, i))
 }
 
-// Evaluate is the set's decision for the table's action i.
-func (p *Prepared) Evaluate(i int) Result {
+// EvaluateWith is Evaluate with the resource policies rp in place of the
+// set's (required as Set.ResourceRequired), evaluated as they are: a
+// role's trust policy, which differs from one target to the next.
+func (p *Prepared) EvaluateWith(i int, resource string, rp []*Policy, required bool) Result {
+	e := p.request(i, resource)
+	judged := p.layerOf(&e, i)
+	return p.set.decide(&e, rp, required, func(k layerKey, policies []*Policy, wantDirect bool) layer {
+		if k == layerResource {
+			return e.layer(policies, wantDirect)
+		}
+		return judged(k, policies, wantDirect)
+	})
+}
+
+func (p *Prepared) request(i int, resource string) evalReq {
 	e := p.req
-	e.action, e.svc = p.table.low[i], p.table.svc[i]
+	e.action, e.svc, e.svcBit, e.resource = p.table.low[i], p.table.svc[i], p.table.bits[i], resource
+	return e
+}
+
+// layerOf returns the layers of the judged statements that cover action i,
+// their resources matched against e's.
+func (p *Prepared) layerOf(e *evalReq, i int) func(k layerKey, _ []*Policy, wantDirect bool) layer {
 	word, bit := i/64, uint64(1)<<(i%64)
-	return p.set.decide(&e, func(k layerKey, _ []*Policy, wantDirect bool) layer {
+	return func(k layerKey, _ []*Policy, wantDirect bool) layer {
 		var buf [64]Match
 		var kindBuf [64]matchKind
 		ms, kinds := buf[:0], kindBuf[:0]
 		var count [nKinds]int
-		for _, j := range p.layers[k] {
-			if j.covers[word]&bit != 0 {
-				ms, kinds = append(ms, j.m), append(kinds, j.kind)
-				count[j.kind]++
+		l := &p.layers[k]
+		for n, c := range l.covers[word] {
+			if c&bit == 0 {
+				continue
 			}
+			j := &l.stmts[n]
+			deny := j.cs.effect == Deny
+			res, key := j.cs.matchResource(e.resource, deny, e.ctx)
+			if res == triFalse {
+				continue
+			}
+			t, unknown, via := withResource(j.cs, res, key, j.unknown, j.via)
+			k := matchKindOf(deny, t)
+			ms, kinds = append(ms, Match{Policy: j.p, Statement: j.cs.st, Unknown: unknown, ViaAccount: via}), append(kinds, k)
+			count[k]++
 		}
 		return newLayer(ms, kinds, &count, wantDirect)
-	})
+	}
 }

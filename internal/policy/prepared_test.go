@@ -9,8 +9,11 @@ import (
 // A prepared set decides every action of its table exactly as Evaluate
 // does: the same decision and the same matches in the same order, for
 // every decision case (identity, boundary, SCP levels, resource policies,
-// conditions, NotAction, NotResource, principals), on the case's resource
-// and on "some resource", for the case's action and for others.
+// conditions, NotAction, NotResource, principals, policy variables), on
+// the case's resource, on "*" and on "some resource", for the case's
+// action and for others. EvaluateWith, given the resource policies
+// separately (as the escalation analysis gives each role's trust policy),
+// decides as the set that holds them.
 func TestPreparedSetDecidesAsEvaluate(t *testing.T) {
 	cases := allEvalCases()
 	var actions []string
@@ -24,18 +27,19 @@ func TestPreparedSetDecidesAsEvaluate(t *testing.T) {
 	if table.Len() != len(actions) {
 		t.Fatalf("table of %d actions has %d", len(actions), table.Len())
 	}
-	compared, allowed := 0, 0
+	compared, allowed, with := 0, 0, 0
 	for _, c := range cases {
 		s := buildSet(t, c)
-		for _, resource := range []string{c.req.Resource, ""} {
-			req := c.req
-			req.Resource = resource
-			prepared := req.Prepare()
-			p := s.Prepare(&prepared, table)
+		req := c.req.Prepare()
+		p := s.Prepare(&req, table)
+		// The same set without its resource policies, for EvaluateWith.
+		bare := &Set{Identity: s.Identity, Boundary: s.Boundary, SCPs: s.SCPs}
+		pb := bare.Prepare(&req, table)
+		for _, resource := range []string{c.req.Resource, "*", ""} {
 			for i, action := range actions {
 				ask := req
-				ask.Action = action
-				want, got := s.Evaluate(&ask), p.Evaluate(i)
+				ask.Action, ask.Resource = action, resource
+				want, got := s.Evaluate(&ask), p.Evaluate(i, resource)
 				if !reflect.DeepEqual(want, got) {
 					t.Fatalf("%s, %s on %q: Evaluate %s (%+v), prepared %s (%+v)", c.name, action, resource, want.Explain(), want, got.Explain(), got)
 				}
@@ -43,11 +47,23 @@ func TestPreparedSetDecidesAsEvaluate(t *testing.T) {
 				if want.Decision == Allowed || want.Decision == ConditionallyAllowed {
 					allowed++
 				}
+				if s.Resource == nil {
+					continue
+				}
+				for _, required := range []bool{s.ResourceRequired, !s.ResourceRequired} {
+					full := &Set{Identity: s.Identity, Boundary: s.Boundary, SCPs: s.SCPs, Resource: s.Resource, ResourceRequired: required}
+					want, got := full.Evaluate(&ask), pb.EvaluateWith(i, resource, s.Resource, required)
+					if !reflect.DeepEqual(want, got) {
+						t.Fatalf("%s, %s on %q with resource policies (required %v): Evaluate %s, prepared %s", c.name, action, resource, required, want.Explain(), got.Explain())
+					}
+					with++
+				}
 			}
 		}
 	}
-	// The comparison must cover both outcomes, not only denials.
-	if allowed < 200 || compared-allowed < 200 {
-		t.Errorf("compared %d evaluations, %d allowed: too few of one kind", compared, allowed)
+	// The comparison must cover both outcomes, not only denials, and the
+	// resource policies given apart.
+	if allowed < 200 || compared-allowed < 200 || with < 100 {
+		t.Errorf("compared %d evaluations (%d allowed), %d with resource policies given apart: too few", compared, allowed, with)
 	}
 }
