@@ -39,7 +39,7 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 			clear(m)
 			anyMemoPool.Put(m)
 		}
-		s.anyMemo, s.covering, s.prepared = nil, nil, nil
+		s.anyMemo, s.covering, s.prepared, s.outrank = nil, nil, nil, outrankRow{}
 	}()
 	for _, m := range Methods {
 		if !m.AppliesTo(string(s.p.Kind)) || (m.Retired != "" && !a.IncludeRetired) {
@@ -266,7 +266,7 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, anyRes func
 			if done() || (s.hypothetical && !grants && !a.IsAdmin(u)) {
 				break
 			}
-			if u.ARN == p.ARN || skip(u) || !userPrereq(a.Model.Account, u.User, m.Prereq) || (!grants && !a.Outranks(u, p)) {
+			if u.ARN == p.ARN || skip(u) || !userPrereq(a.Model.Account, u.User, m.Prereq) || (!grants && !a.outranks(s, u)) {
 				continue
 			}
 			if gs, ok := a.targetSteps(s, m, u.ARN, nil, ""); ok {
@@ -328,7 +328,7 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, anyRes func
 			if done() || (s.hypothetical && !a.IsAdmin(r.role)) {
 				break
 			}
-			if only := bySvc[r.service]; r.role == p || skip(r.role) || (only != nil && !only[r.role]) || !a.Outranks(r.role, p) || !a.instanceReady(s, r, m.Target == TargetPassRole, anyRes) {
+			if only := bySvc[r.service]; r.role == p || skip(r.role) || (only != nil && !only[r.role]) || !a.outranks(s, r.role) || !a.instanceReady(s, r, m.Target == TargetPassRole, anyRes) {
 				continue
 			}
 			gs, ok := a.targetSteps(s, m, r.role.ARN, r.role, "", r.service)
@@ -356,7 +356,7 @@ func (a *Analysis) roleQualifies(s *pstate, r *Principal, m *Method, grants bool
 		}
 		return exceeds(a.unboundPower(r), a.powerOf(s))
 	}
-	return grants || a.Outranks(r, s.p)
+	return grants || a.outranks(s, r)
 }
 
 // groupRaises: joining the group adds something the user lacks (the group's

@@ -90,6 +90,10 @@ type Analysis struct {
 	// what each policy's statements cover, so it lives with the analysis
 	// (power.go).
 	powerTable *policy.ActionTable
+	// powerClass is each model position's power class + 1 (0: its power
+	// is not computed yet), numbered by classes (power.go).
+	powerClass []atomic.Int32
+	classes    powerClasses
 
 	chainsOnce      sync.Once
 	chains          map[string][]Chain
@@ -122,6 +126,7 @@ type pstate struct {
 	// prepared: the principal's set judged once, for findAll's
 	// evaluations (escalate.go).
 	prepared *policy.Prepared
+	outrank  outrankRow // which power classes outrank the principal, as findAll learns it (power.go)
 
 	policyOnce sync.Once
 	customer   []string // customer managed policy ARNs attached, directly or via groups
@@ -232,6 +237,7 @@ func Analyze(m *Model, now time.Time) *Analysis {
 	m.Cache.Warm(trustDocs(m))
 	a.adminFlags = make([]atomic.Uint32, len(m.Principals))
 	a.powers = make([]atomic.Pointer[[]uint64], len(m.Principals))
+	a.powerClass = make([]atomic.Int32, len(m.Principals))
 	a.powerTable = policy.NewActionTable(powerActions)
 	defer func() {
 		a.usersByARN, a.rolesByARN, a.groupsByARN = sortedByARN(a.users), sortedByARN(a.roles), sortedByARN(slices.Collect(maps.Values(a.groups)))

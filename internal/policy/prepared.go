@@ -191,3 +191,72 @@ func (p *Prepared) layerOf(e *evalReq, i int) func(k layerKey, _ []*Policy, want
 		return newLayer(ms, kinds, &count, wantDirect)
 	}
 }
+
+// Decide is Evaluate's decision without the matches, for a caller that
+// only needs to know whether the action is allowed: sure is false when the
+// decision is ConditionallyAllowed (or the set has resource policies), and
+// the caller then needs Evaluate's conditions. Nothing is allocated.
+func (p *Prepared) Decide(i int, resource string) (d Decision, sure bool) {
+	if p.set.Resource != nil || p.set.ResourceRequired {
+		return 0, false
+	}
+	e := p.request(i, resource)
+	var deny, denyIf bool
+	layer := func(k layerKey) tri {
+		word, bit := i/64, uint64(1)<<(i%64)
+		l := &p.layers[k]
+		out := triFalse
+		for n, c := range l.covers[word] {
+			if c&bit == 0 {
+				continue
+			}
+			j := &l.stmts[n]
+			res, _ := j.cs.matchResource(e.resource, j.cs.effect == Deny, e.ctx)
+			if res == triFalse {
+				continue
+			}
+			t := triUnknown
+			if res == triTrue && len(j.unknown) == 0 {
+				t = triTrue
+			}
+			switch {
+			case j.cs.effect == Deny && t == triTrue:
+				deny = true
+			case j.cs.effect == Deny:
+				denyIf = true
+			case t == triTrue:
+				out = triTrue
+			case out == triFalse:
+				out = triUnknown
+			}
+		}
+		return out
+	}
+	allow := layer(layerIdentity)
+	if p.set.Boundary != nil {
+		allow = and3(allow, layer(layerBoundary))
+	}
+	for n := range p.set.SCPs {
+		allow = and3(allow, layer(layerSCP+layerKey(n)))
+	}
+	switch {
+	case deny:
+		return ExplicitDeny, true
+	case allow == triFalse:
+		return ImplicitDeny, true
+	case allow == triTrue && !denyIf:
+		return Allowed, true
+	}
+	return ConditionallyAllowed, false
+}
+
+// and3 is and on truth values alone.
+func and3(a, b tri) tri {
+	switch {
+	case a == triFalse || b == triFalse:
+		return triFalse
+	case a == triTrue:
+		return b
+	}
+	return a
+}

@@ -43,6 +43,9 @@ func TestPreparedSetDecidesAsEvaluate(t *testing.T) {
 				if !reflect.DeepEqual(want, got) {
 					t.Fatalf("%s, %s on %q: Evaluate %s (%+v), prepared %s (%+v)", c.name, action, resource, want.Explain(), want, got.Explain(), got)
 				}
+				if d, sure := p.Decide(i, resource); sure != (want.Decision != ConditionallyAllowed && s.Resource == nil && !s.ResourceRequired) || (sure && d != want.Decision) {
+					t.Fatalf("%s, %s on %q: Decide says %v (sure %v), Evaluate %v", c.name, action, resource, d, sure, want.Decision)
+				}
 				compared++
 				if want.Decision == Allowed || want.Decision == ConditionallyAllowed {
 					allowed++
