@@ -409,5 +409,11 @@ func compareEdges(x, y edge) int {
 // principal's results are cached behind its own sync.Once, so workers never
 // compute one twice).
 func (a *Analysis) precompute(actors []*Principal) {
+	// Every user's and role's power first, on every CPU: the escalation
+	// methods compare each principal with the candidate targets by power
+	// class (outrank.go), and a list's classes found by one goroutine would
+	// compute the powers one by one.
+	targets := append(slices.Clip(a.users), a.roles...)
+	parallel.For(len(targets), 16, a.cancelled, func(i int) { a.power(targets[i]) })
 	parallel.For(len(actors), 1, a.cancelled, func(i int) { a.Escalations(actors[i]) })
 }

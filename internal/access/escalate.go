@@ -262,17 +262,18 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, anyRes func
 		if s.hypothetical && !grants {
 			users = users[:a.leadingAdmins(users)]
 		}
-		for _, u := range a.inListOrder(users, keep) {
+		eachCandidate(a, s, users, keep, !grants, self, a.inListOrder, func(u *Principal) bool {
 			if done() || (s.hypothetical && !grants && !a.IsAdmin(u)) {
-				break
+				return false
 			}
-			if u.ARN == p.ARN || skip(u) || !userPrereq(a.Model.Account, u.User, m.Prereq) || (!grants && !a.outranks(s, u)) {
-				continue
+			if u.ARN == p.ARN || skip(u) || !userPrereq(a.Model.Account, u.User, m.Prereq) {
+				return true
 			}
 			if gs, ok := a.targetSteps(s, m, u.ARN, nil, ""); ok {
 				emit(Finding{TargetARN: u.ARN, TargetName: u.Name, TargetKind: "user", ToAdmin: grants || a.IsAdmin(u)}, gs)
 			}
-		}
+			return true
+		})
 	case TargetRole, TargetAssumableRole:
 		grants := m.grantsTarget()
 		try := func(r *Principal) bool {
@@ -324,18 +325,19 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, anyRes func
 		if s.hypothetical {
 			list = list[:a.leadingAdmins(list)]
 		}
-		for _, r := range a.serviceRolesInOrder(list, keep) {
+		eachCandidate(a, s, list, keep, true, serviceRoleOf, a.serviceRolesInOrder, func(r serviceRole) bool {
 			if done() || (s.hypothetical && !a.IsAdmin(r.role)) {
-				break
+				return false
 			}
-			if only := bySvc[r.service]; r.role == p || skip(r.role) || (only != nil && !only[r.role]) || !a.outranks(s, r.role) || !a.instanceReady(s, r, m.Target == TargetPassRole, anyRes) {
-				continue
+			if only := bySvc[r.service]; r.role == p || skip(r.role) || (only != nil && !only[r.role]) || !a.instanceReady(s, r, m.Target == TargetPassRole, anyRes) {
+				return true
 			}
 			gs, ok := a.targetSteps(s, m, r.role.ARN, r.role, "", r.service)
 			if ok {
 				emit(Finding{TargetARN: r.role.ARN, TargetName: r.role.Name, TargetKind: "role", Via: r.service, ToAdmin: a.IsAdmin(r.role)}, gs)
 			}
-		}
+			return true
+		})
 	}
 	return out
 }

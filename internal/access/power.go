@@ -107,10 +107,12 @@ func (a *Analysis) outranks(s *pstate, t *Principal) bool {
 	if !ok {
 		return a.Outranks(t, s.p)
 	}
-	a.power(t) // assigns t its class
 	c := a.powerClass[i].Load() - 1
 	if c < 0 {
-		return a.Outranks(t, s.p)
+		a.power(t) // assigns t its class
+		if c = a.powerClass[i].Load() - 1; c < 0 {
+			return a.Outranks(t, s.p)
+		}
 	}
 	return s.outrank.get(int(c), func() bool { return a.Outranks(t, s.p) })
 }

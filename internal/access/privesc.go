@@ -92,8 +92,9 @@ type Analysis struct {
 	powerTable *policy.ActionTable
 	// powerClass is each model position's power class + 1 (0: its power
 	// is not computed yet), numbered by classes (power.go).
-	powerClass []atomic.Int32
-	classes    powerClasses
+	powerClass  []atomic.Int32
+	classes     powerClasses
+	outrankSets sync.Map // outrankKey -> []uint64: the members of a list that outrank a class (outrank.go)
 
 	chainsOnce      sync.Once
 	chains          map[string][]Chain
