@@ -74,8 +74,9 @@ func (a *Analysis) computeSplit(s *pstate) *assumeSplit {
 	case scoped:
 	case x != nil:
 		verdicts := make([]byte, len(x.byDoc))
+		assume := a.assumer(s, len(x.byDoc))
 		for i, rs := range x.byDoc {
-			res := a.assumeResult(s, rs[0])
+			res := assume(rs[0])
 			switch {
 			case !a.allowed(res):
 			case res.Decision == policy.ConditionallyAllowed:
@@ -159,6 +160,20 @@ func (a *Analysis) assumeResult(s *pstate, r *Principal) policy.Result {
 	set := &policy.Set{Identity: s.p.Set.Identity, Boundary: s.p.Set.Boundary, SCPs: s.p.Set.SCPs,
 		Resource: []*policy.Policy{a.trusts[r]}, ResourceRequired: true}
 	return a.eval(s, set, "sts:AssumeRole", r.ARN, "")
+}
+
+// assumer returns assumeResult for s, for n roles to come: past a few,
+// through the principal's set prepared once (policy.Prepared), each trust
+// policy evaluated as it is.
+func (a *Analysis) assumer(s *pstate, n int) func(r *Principal) policy.Result {
+	i, ok := powerIndex[ActAssumeRole]
+	if n < preparedAfter || !ok || s.p.Set.Resource != nil {
+		return func(r *Principal) policy.Result { return a.assumeResult(s, r) }
+	}
+	prepared := a.preparedFor(s, s.p.Set)
+	return func(r *Principal) policy.Result {
+		return prepared.EvaluateWith(i, r.ARN, []*policy.Policy{a.trusts[r]}, true)
+	}
 }
 
 // assumeResultOwn is assumeResult inside findAll, through the prepared

@@ -39,7 +39,7 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 			clear(m)
 			anyMemoPool.Put(m)
 		}
-		s.anyMemo, s.covering, s.prepared, s.outrank = nil, nil, nil, outrankRow{}
+		s.anyMemo, s.covering, s.prepared, s.outrank, s.passPrepared = nil, nil, nil, outrankRow{}, nil
 	}()
 	for _, m := range Methods {
 		if !m.AppliesTo(string(s.p.Kind)) || (m.Retired != "" && !a.IncludeRetired) {
@@ -118,6 +118,45 @@ func (a *Analysis) evalOwn(s *pstate, action, resource string) policy.Result {
 	}
 	return a.eval(s, s.p.Set, action, resource, "")
 }
+
+// evalPassed is a.eval(s, s.p.Set, action, resource, passedTo) inside
+// findAll. The PassRole questions for one service are many (every role
+// trusting it that the filters leave), so from the preparedAfter-th the
+// set is prepared with that service's context.
+func (a *Analysis) evalPassed(s *pstate, action, resource, passedTo string) policy.Result {
+	if passedTo == "" {
+		return a.evalOwn(s, action, resource)
+	}
+	i, ok := powerIndex[action]
+	if !ok {
+		return a.eval(s, s.p.Set, action, resource, passedTo)
+	}
+	if s.passPrepared == nil {
+		s.passPrepared = map[string]*passPrep{}
+	}
+	pp := s.passPrepared[passedTo]
+	if pp == nil {
+		pp = &passPrep{}
+		s.passPrepared[passedTo] = pp
+	}
+	if pp.prepared == nil {
+		if pp.asked++; pp.asked < preparedAfter {
+			return a.eval(s, s.p.Set, action, resource, passedTo)
+		}
+		pp.prepared = a.preparedWith(s, s.p.Set, passedTo)
+	}
+	return pp.prepared.Evaluate(i, resource)
+}
+
+// passPrep counts the questions for one service until the set is prepared
+// for it.
+type passPrep struct {
+	asked    int
+	prepared *policy.Prepared
+}
+
+// preparedAfter: preparing a set costs about as much as a few evaluations.
+const preparedAfter = 4
 
 // anyMemoPool recycles the "some resource" memos between principals: each
 // holds an answer for most of the catalogue's actions, and building a new
@@ -430,11 +469,7 @@ func (a *Analysis) targetSteps(s *pstate, m *Method, targetARN string, role *Pri
 			if len(passedTo) > 0 {
 				svc = passedTo[0]
 			}
-			if svc == "" {
-				r = a.evalOwn(s, st.Action, res)
-			} else {
-				r = a.eval(s, s.p.Set, st.Action, res, svc)
-			}
+			r = a.evalPassed(s, st.Action, res, svc)
 		case OnAssume:
 			res = targetARN
 			as, ok := a.assumeGrantOwn(s, role)

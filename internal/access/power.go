@@ -179,8 +179,7 @@ func (a *Analysis) computePower(s *pstate, set *policy.Set) []uint64 {
 		if may[i/64]&(1<<(i%64)) == 0 {
 			continue
 		}
-		allowed, sure := prepared.Decide(i, "")
-		if sure && allowed == policy.Allowed || !sure && a.allowed(prepared.Evaluate(i, "")) {
+		if prepared.AllowedIf(i, "", a.matchSatisfiable) {
 			out[i/64] |= 1 << (i % 64)
 		}
 	}
@@ -192,7 +191,13 @@ func (a *Analysis) computePower(s *pstate, set *policy.Set) []uint64 {
 // once, then each question only looks up the statements that cover its
 // action and matches their resources.
 func (a *Analysis) preparedFor(s *pstate, set *policy.Set) *policy.Prepared {
-	req := s.req
+	return a.preparedWith(s, set, "")
+}
+
+// preparedWith is preparedFor with iam:PassedToService set to passedTo
+// (none when empty).
+func (a *Analysis) preparedWith(s *pstate, set *policy.Set, passedTo string) *policy.Prepared {
+	req := a.request(s, passedTo)
 	req.Action, req.Resource = "", ""
 	return set.Prepare(&req, a.powerTable)
 }

@@ -128,6 +128,9 @@ type pstate struct {
 	// evaluations (escalate.go).
 	prepared *policy.Prepared
 	outrank  outrankRow // which power classes outrank the principal, as findAll learns it (power.go)
+	// passPrepared: the set prepared with iam:PassedToService, by service,
+	// for findAll's PassRole questions (escalate.go).
+	passPrepared map[string]*passPrep
 
 	policyOnce sync.Once
 	customer   []string // customer managed policy ARNs attached, directly or via groups
@@ -357,22 +360,28 @@ func (a *Analysis) state(p *Principal) *pstate {
 
 // eval asks the principal's set about one request.
 func (a *Analysis) eval(s *pstate, set *policy.Set, action, resource, passedTo string) policy.Result {
-	req := s.req
-	if passedTo != "" {
-		if v, ok := s.passed.Load(passedTo); ok {
-			req = v.(policy.Request)
-		} else {
-			ctx := make(map[string][]string, len(s.ctx)+1)
-			for k, v := range s.ctx {
-				ctx[k] = v
-			}
-			ctx["iam:passedtoservice"] = []string{passedTo}
-			req = policy.Request{Principal: s.p.ARN, Context: ctx, Now: s.req.Now}.Prepare()
-			s.passed.Store(passedTo, req)
-		}
-	}
+	req := a.request(s, passedTo)
 	req.Action, req.Resource = action, resource
 	return set.Evaluate(&req)
+}
+
+// request is the principal's prepared request, with iam:PassedToService
+// set when passedTo is not empty (kept per service).
+func (a *Analysis) request(s *pstate, passedTo string) policy.Request {
+	if passedTo == "" {
+		return s.req
+	}
+	if v, ok := s.passed.Load(passedTo); ok {
+		return v.(policy.Request)
+	}
+	ctx := make(map[string][]string, len(s.ctx)+1)
+	for k, v := range s.ctx {
+		ctx[k] = v
+	}
+	ctx["iam:passedtoservice"] = []string{passedTo}
+	req := policy.Request{Principal: s.p.ARN, Context: ctx, Now: s.req.Now}.Prepare()
+	s.passed.Store(passedTo, req)
+	return req
 }
 
 // newPState starts a principal's state with its request prepared once. now

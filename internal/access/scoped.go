@@ -277,8 +277,9 @@ func (o *baseOrder) rolesMatching(m resourceMatch) []*Principal {
 // sparseClass returns the principal's class of shared roles through the
 // sparse index: one evaluation per group.
 func (a *Analysis) sparseClass(s *pstate, d *sparseIndex) *assumeClass {
+	assume := a.assumer(s, len(d.zero)+len(d.groups))
 	verdict := func(r *Principal) byte {
-		res := a.assumeResult(s, r)
+		res := assume(r)
 		switch {
 		case !a.allowed(res):
 			return 0

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"strings"
 	"sync"
 )
@@ -192,71 +193,71 @@ func (p *Prepared) layerOf(e *evalReq, i int) func(k layerKey, _ []*Policy, want
 	}
 }
 
-// Decide is Evaluate's decision without the matches, for a caller that
-// only needs to know whether the action is allowed: sure is false when the
-// decision is ConditionallyAllowed (or the set has resource policies), and
-// the caller then needs Evaluate's conditions. Nothing is allocated.
-func (p *Prepared) Decide(i int, resource string) (d Decision, sure bool) {
+// AllowedIf reports whether the set allows the table's action i on
+// resource, outright or under conditions of which ok accepts one in every
+// clause of Evaluate's AllowIf (conditional Denies aside, as a caller
+// asking "can this be allowed at all" counts them). It is Evaluate followed
+// by that check, without building the result: nothing is allocated unless
+// a statement's resource match is itself unknown. Sets with resource
+// policies are answered through Evaluate.
+func (p *Prepared) AllowedIf(i int, resource string, ok func(Match) bool) bool {
 	if p.set.Resource != nil || p.set.ResourceRequired {
-		return 0, false
+		r := p.Evaluate(i, resource)
+		return allowedIf(r, ok)
 	}
 	e := p.request(i, resource)
-	var deny, denyIf bool
-	layer := func(k layerKey) tri {
-		word, bit := i/64, uint64(1)<<(i%64)
+	word, bit := i/64, uint64(1)<<(i%64)
+	deny := false
+	// layer is whether the layer's allow can hold: an Allow that applies,
+	// or one ok accepts among those that may.
+	layer := func(k layerKey) bool {
 		l := &p.layers[k]
-		out := triFalse
+		holds := false
 		for n, c := range l.covers[word] {
 			if c&bit == 0 {
 				continue
 			}
 			j := &l.stmts[n]
-			res, _ := j.cs.matchResource(e.resource, j.cs.effect == Deny, e.ctx)
+			isDeny := j.cs.effect == Deny
+			res, key := j.cs.matchResource(e.resource, isDeny, e.ctx)
 			if res == triFalse {
 				continue
 			}
-			t := triUnknown
-			if res == triTrue && len(j.unknown) == 0 {
-				t = triTrue
-			}
+			t, unknown, via := withResource(j.cs, res, key, j.unknown, j.via)
 			switch {
-			case j.cs.effect == Deny && t == triTrue:
+			case isDeny && t == triTrue:
 				deny = true
-			case j.cs.effect == Deny:
-				denyIf = true
-			case t == triTrue:
-				out = triTrue
-			case out == triFalse:
-				out = triUnknown
+			case isDeny:
+			case holds:
+			case t == triTrue || ok(Match{Policy: j.p, Statement: j.cs.st, Unknown: unknown, ViaAccount: via}):
+				holds = true
 			}
 		}
-		return out
+		return holds
 	}
-	allow := layer(layerIdentity)
+	holds := layer(layerIdentity)
 	if p.set.Boundary != nil {
-		allow = and3(allow, layer(layerBoundary))
+		holds = layer(layerBoundary) && holds
 	}
 	for n := range p.set.SCPs {
-		allow = and3(allow, layer(layerSCP+layerKey(n)))
+		holds = layer(layerSCP+layerKey(n)) && holds
 	}
-	switch {
-	case deny:
-		return ExplicitDeny, true
-	case allow == triFalse:
-		return ImplicitDeny, true
-	case allow == triTrue && !denyIf:
-		return Allowed, true
-	}
-	return ConditionallyAllowed, false
+	return holds && !deny
 }
 
-// and3 is and on truth values alone.
-func and3(a, b tri) tri {
-	switch {
-	case a == triFalse || b == triFalse:
-		return triFalse
-	case a == triTrue:
-		return b
+// allowedIf is AllowedIf's question asked of a result.
+func allowedIf(r Result, ok func(Match) bool) bool {
+	switch r.Decision {
+	case Allowed:
+		return true
+	case ConditionallyAllowed:
+	default:
+		return false
 	}
-	return a
+	for _, cl := range r.AllowIf {
+		if !slices.ContainsFunc(cl, ok) {
+			return false
+		}
+	}
+	return true
 }

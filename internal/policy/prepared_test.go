@@ -27,6 +27,13 @@ func TestPreparedSetDecidesAsEvaluate(t *testing.T) {
 	if table.Len() != len(actions) {
 		t.Fatalf("table of %d actions has %d", len(actions), table.Len())
 	}
+	// Acceptors of conditional matches for AllowedIf: every one, none, and
+	// one that takes some and not others.
+	accept := []func(Match) bool{
+		func(Match) bool { return true },
+		func(Match) bool { return false },
+		func(m Match) bool { return len(m.Unknown)%2 == 1 },
+	}
 	compared, allowed, with := 0, 0, 0
 	for _, c := range cases {
 		s := buildSet(t, c)
@@ -43,8 +50,10 @@ func TestPreparedSetDecidesAsEvaluate(t *testing.T) {
 				if !reflect.DeepEqual(want, got) {
 					t.Fatalf("%s, %s on %q: Evaluate %s (%+v), prepared %s (%+v)", c.name, action, resource, want.Explain(), want, got.Explain(), got)
 				}
-				if d, sure := p.Decide(i, resource); sure != (want.Decision != ConditionallyAllowed && s.Resource == nil && !s.ResourceRequired) || (sure && d != want.Decision) {
-					t.Fatalf("%s, %s on %q: Decide says %v (sure %v), Evaluate %v", c.name, action, resource, d, sure, want.Decision)
+				for n, ok := range accept {
+					if got, want := p.AllowedIf(i, resource, ok), allowedIf(want, ok); got != want {
+						t.Fatalf("%s, %s on %q: AllowedIf (acceptor %d) %v, Evaluate then check %v", c.name, action, resource, n, got, want)
+					}
 				}
 				compared++
 				if want.Decision == Allowed || want.Decision == ConditionallyAllowed {
