@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unique"
 	"unsafe"
 
 	"github.com/iamspect/iamspect/internal/policy"
@@ -35,7 +36,9 @@ func (a *Analysis) grant(p *Principal, r policy.Result, action, resource string,
 				add(m)
 			}
 		}
-		g.Conditions = a.conditionText(r)
+		// The same conditions recur in many grants (every principal
+		// holding a group's conditional statements): one copy is kept.
+		g.Conditions = unique.Make(a.conditionText(r)).Value()
 	}
 	return g
 }
