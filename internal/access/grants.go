@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unique"
 	"unsafe"
 
@@ -36,9 +37,7 @@ func (a *Analysis) grant(p *Principal, r policy.Result, action, resource string,
 				add(m)
 			}
 		}
-		// The same conditions recur in many grants (every principal
-		// holding a group's conditional statements): one copy is kept.
-		g.Conditions = unique.Make(a.conditionText(r)).Value()
+		g.Conditions = a.conditionText(r)
 	}
 	return g
 }
@@ -48,38 +47,62 @@ func (a *Analysis) grant(p *Principal, r policy.Result, action, resource string,
 // aws:MultiFactorAuthPresent "true"", alternatives joined by "or", clauses
 // by "and", Denies that may apply after "unless".
 func (a *Analysis) conditionText(r policy.Result) string {
-	match := func(m policy.Match) string {
-		parts := make([]string, len(m.Unknown))
-		for i, c := range m.Unknown {
-			parts[i] = a.conditionString(m.Statement, c)
+	t := textBufs.Get().(*textBuf)
+	defer textBufs.Put(t)
+	t.b = t.b[:0]
+	for i, cl := range r.AllowIf {
+		if i > 0 {
+			t.b = append(t.b, ", and "...)
 		}
-		return strings.Join(parts, " and ")
+		a.alternatives(t, cl)
 	}
-	var clauses []string
-	for _, cl := range r.AllowIf {
-		var alts []string
-		for _, m := range cl {
-			if t := match(m); !slices.Contains(alts, t) {
-				alts = append(alts, t)
-			}
+	if len(r.DenyIf) > 0 {
+		if len(t.b) > 0 {
+			t.b = append(t.b, ' ')
 		}
-		clauses = append(clauses, strings.Join(alts, " or "))
+		t.b = append(t.b, "unless "...)
+		a.alternatives(t, r.DenyIf)
 	}
-	out := strings.Join(clauses, ", and ")
-	var unless []string
-	for _, m := range r.DenyIf {
-		if t := match(m); !slices.Contains(unless, t) {
-			unless = append(unless, t)
-		}
-	}
-	if len(unless) > 0 {
-		if out != "" {
-			out += " "
-		}
-		out += "unless " + strings.Join(unless, " or ")
-	}
-	return out
+	// The same conditions recur in many grants (every principal holding a
+	// group's conditional statements): one copy is kept.
+	return unique.Make(string(t.b)).Value()
 }
+
+// alternatives writes the matches' conditions joined by " or ", each
+// distinct text once. Written into one buffer rather than joined from
+// pieces: a principal in ten groups has a dozen conditional statements
+// behind every action, and their texts were a good part of the garbage.
+func (a *Analysis) alternatives(t *textBuf, ms []policy.Match) {
+	t.alts = t.alts[:0]
+	for _, m := range ms {
+		start := len(t.b)
+		if len(t.alts) > 0 {
+			t.b = append(t.b, " or "...)
+		}
+		from := len(t.b)
+		for i, c := range m.Unknown {
+			if i > 0 {
+				t.b = append(t.b, " and "...)
+			}
+			t.b = append(t.b, a.conditionString(m.Statement, c)...)
+		}
+		text := t.b[from:]
+		if slices.ContainsFunc(t.alts, func(sp [2]int) bool { return string(t.b[sp[0]:sp[1]]) == string(text) }) {
+			t.b = t.b[:start]
+			continue
+		}
+		t.alts = append(t.alts, [2]int{from, len(t.b)})
+	}
+}
+
+// textBuf is conditionText's buffer and the spans of the alternatives
+// written so far.
+type textBuf struct {
+	b    []byte
+	alts [][2]int
+}
+
+var textBufs = sync.Pool{New: func() any { return new(textBuf) }}
 
 // counts: only identity policies (and the extra resource policy) grant;
 // boundary and SCP allows merely permit.
