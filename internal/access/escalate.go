@@ -39,7 +39,7 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 			clear(m)
 			anyMemoPool.Put(m)
 		}
-		s.anyMemo, s.covering, s.prepared, s.outrank, s.passPrepared = nil, nil, nil, outrankRow{}, nil
+		s.anyMemo, s.covering, s.prepared, s.outrank, s.passPrepared, s.raises, s.passable = nil, nil, nil, outrankRow{}, nil, nil, nil
 	}()
 	for _, m := range Methods {
 		if !m.AppliesTo(string(s.p.Kind)) || (m.Retired != "" && !a.IncludeRetired) {
@@ -289,7 +289,7 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, anyRes func
 			if slices.Contains(p.User.Groups, g.Name) || skip(g) {
 				continue
 			}
-			if gs, ok := a.targetSteps(s, m, g.ARN, nil, ""); ok && a.groupRaises(s, g) {
+			if gs, ok := a.targetSteps(s, m, g.ARN, nil, ""); ok && a.groupRaisesOwn(s, g) {
 				then := a.joinGain(s, g)
 				emit(Finding{TargetARN: g.ARN, TargetName: g.Name, TargetKind: "group", ToAdmin: then != "", Then: then}, gs)
 			}
@@ -427,6 +427,21 @@ func (a *Analysis) groupRaises(s *pstate, g *Principal) bool {
 		}
 	}
 	return false
+}
+
+// groupRaisesOwn is groupRaises inside findAll, kept per group while it
+// runs: each group method asks it again of the same groups. Only the
+// goroutine running findAll for s calls it.
+func (a *Analysis) groupRaisesOwn(s *pstate, g *Principal) bool {
+	if v, ok := s.raises[g]; ok {
+		return v
+	}
+	if s.raises == nil {
+		s.raises = map[*Principal]bool{}
+	}
+	v := a.groupRaises(s, g)
+	s.raises[g] = v
+	return v
 }
 
 // groupBits returns which powerActions the group's identity policies

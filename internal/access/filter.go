@@ -92,6 +92,9 @@ func (a *Analysis) covering(s *pstate, action string) []allowStmt {
 // service: every principal holding a policy asks it again for each
 // PassRole method.
 func (a *Analysis) passedToFalse(st *policy.Statement, svc string) bool {
+	if len(st.Conditions) == 0 {
+		return false // most statements: nothing to look up
+	}
 	key := passedToKey{st, svc}
 	if v, ok := a.passedFalse.Load(key); ok {
 		return v.(bool)
@@ -235,12 +238,12 @@ func (a *Analysis) passRoleFilter(s *pstate, m *Method) (union map[*Principal]bo
 	bySvc = map[string]map[*Principal]bool{}
 	narrowed := true
 	for _, svc := range m.Services {
-		pats, all := patternsOf(s.p, a.covering(s, action), func(st *policy.Statement) bool { return a.passedToFalse(st, svc) })
+		keep, all := a.passableTo(s, action, svc)
 		if all {
 			bySvc[svc], narrowed = nil, false
 			continue
 		}
-		bySvc[svc] = a.matching(a.rolesByARN, pats)
+		bySvc[svc] = keep
 	}
 	switch {
 	case !narrowed:
@@ -253,6 +256,26 @@ func (a *Analysis) passRoleFilter(s *pstate, m *Method) (union map[*Principal]bo
 		}
 	}
 	return union, bySvc
+}
+
+// passableTo is the roles the principal of s may pass to svc by its
+// resource patterns (all: no narrowing), kept per action and service while
+// findAll runs: the PassRole methods share their services. Only the
+// goroutine running findAll for s calls it.
+func (a *Analysis) passableTo(s *pstate, action, svc string) (keep map[*Principal]bool, all bool) {
+	key := action + "\x00" + svc
+	if v, ok := s.passable[key]; ok {
+		return v, v == nil
+	}
+	pats, all := patternsOf(s.p, a.covering(s, action), func(st *policy.Statement) bool { return a.passedToFalse(st, svc) })
+	if !all {
+		keep = a.matching(a.rolesByARN, pats)
+	}
+	if s.passable == nil {
+		s.passable = map[string]map[*Principal]bool{}
+	}
+	s.passable[key] = keep
+	return keep, all
 }
 
 type matchKey struct {

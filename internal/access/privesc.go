@@ -131,6 +131,8 @@ type pstate struct {
 	// passPrepared: the set prepared with iam:PassedToService, by service,
 	// for findAll's PassRole questions (escalate.go).
 	passPrepared map[string]*passPrep
+	raises       map[*Principal]bool            // groupRaises by group, for findAll (escalate.go)
+	passable     map[string]map[*Principal]bool // passableTo by action and service, for findAll (filter.go)
 
 	policyOnce sync.Once
 	customer   []string // customer managed policy ARNs attached, directly or via groups
