@@ -39,7 +39,7 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 			clear(m)
 			anyMemoPool.Put(m)
 		}
-		s.anyMemo, s.covering, s.prepared, s.outrank, s.passPrepared, s.raises, s.passable = nil, nil, nil, outrankRow{}, nil, nil, nil
+		s.anyMemo, s.covering, s.prepared, s.outrank, s.passPrepared, s.raises, s.passable, s.anyGrants = nil, nil, nil, outrankRow{}, nil, nil, nil, nil
 	}()
 	for _, m := range Methods {
 		if !m.AppliesTo(string(s.p.Kind)) || (m.Retired != "" && !a.IncludeRetired) {
@@ -158,6 +158,23 @@ type passPrep struct {
 // preparedAfter: preparing a set costs about as much as a few evaluations.
 const preparedAfter = 4
 
+// anyGrant is the grant of action on some resource (r, from anyResource),
+// kept per action while findAll runs: many methods share a step, and
+// writing the grant's statements and conditions was a good part of the
+// analysis. Grants are shared, never changed. Only the goroutine running
+// findAll for s calls it.
+func (a *Analysis) anyGrant(s *pstate, r policy.Result, action string) Grant {
+	if g, ok := s.anyGrants[action]; ok {
+		return g
+	}
+	g := a.grant(s.p, r, action, "")
+	if s.anyGrants == nil {
+		s.anyGrants = map[string]Grant{}
+	}
+	s.anyGrants[action] = g
+	return g
+}
+
 // anyMemoPool recycles the "some resource" memos between principals: each
 // holds an answer for most of the catalogue's actions, and building a new
 // map for each of tens of thousands of principals is a good part of the
@@ -204,7 +221,7 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, anyRes func
 			if !a.allowed(r) {
 				return out
 			}
-			common = append(common, a.grant(p, r, st.Action, ""))
+			common = append(common, a.anyGrant(s, r, st.Action))
 		case OnAssume:
 			// The trust policy may admit the principal without any
 			// identity permission: no precheck.

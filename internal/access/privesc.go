@@ -133,6 +133,7 @@ type pstate struct {
 	passPrepared map[string]*passPrep
 	raises       map[*Principal]bool            // groupRaises by group, for findAll (escalate.go)
 	passable     map[string]map[*Principal]bool // passableTo by action and service, for findAll (filter.go)
+	anyGrants    map[string]Grant               // anyGrant by action, for findAll (escalate.go)
 
 	policyOnce sync.Once
 	customer   []string // customer managed policy ARNs attached, directly or via groups
