@@ -95,6 +95,19 @@ type judged struct {
 	via     bool
 }
 
+// on matches the statement's resource against e's: ok is false when it
+// does not apply, else its match, whether it is a Deny, and whether it
+// applies outright (t) or may.
+func (j *judged) on(e *evalReq) (m Match, deny bool, t tri, ok bool) {
+	deny = j.cs.effect == Deny
+	res, key := j.cs.matchResource(e.resource, deny, e.ctx)
+	if res == triFalse {
+		return Match{}, deny, triFalse, false
+	}
+	t, unknown, via := withResource(j.cs, res, key, j.unknown, j.via)
+	return Match{Policy: j.p, Statement: j.cs.st, Unknown: unknown, ViaAccount: via}, deny, t, true
+}
+
 // Prepare judges the principal and conditions of every statement of the
 // set for req once (req's Action and Resource are ignored). Evaluate(i, r)
 // then equals s.Evaluate for req with the table's action i and resource r.
@@ -189,16 +202,11 @@ func (p *Prepared) layerOf(e *evalReq, i int) func(k layerKey, _ []*Policy, want
 			if c&bit == 0 {
 				continue
 			}
-			j := &l.stmts[n]
-			deny := j.cs.effect == Deny
-			res, key := j.cs.matchResource(e.resource, deny, e.ctx)
-			if res == triFalse {
-				continue
+			if m, deny, t, ok := l.stmts[n].on(e); ok {
+				k := matchKindOf(deny, t)
+				ms, kinds = append(ms, m), append(kinds, k)
+				count[k]++
 			}
-			t, unknown, via := withResource(j.cs, res, key, j.unknown, j.via)
-			k := matchKindOf(deny, t)
-			ms, kinds = append(ms, Match{Policy: j.p, Statement: j.cs.st, Unknown: unknown, ViaAccount: via}), append(kinds, k)
-			count[k]++
 		}
 		return newLayer(ms, kinds, &count, wantDirect)
 	}
@@ -228,19 +236,14 @@ func (p *Prepared) AllowedIf(i int, resource string, ok func(Match) bool) bool {
 			if c&bit == 0 {
 				continue
 			}
-			j := &l.stmts[n]
-			isDeny := j.cs.effect == Deny
-			res, key := j.cs.matchResource(e.resource, isDeny, e.ctx)
-			if res == triFalse {
-				continue
-			}
-			t, unknown, via := withResource(j.cs, res, key, j.unknown, j.via)
+			m, isDeny, t, applies := l.stmts[n].on(&e)
 			switch {
+			case !applies:
 			case isDeny && t == triTrue:
 				deny = true
 			case isDeny:
 			case holds:
-			case t == triTrue || ok(Match{Policy: j.p, Statement: j.cs.st, Unknown: unknown, ViaAccount: via}):
+			case t == triTrue || ok(m):
 				holds = true
 			}
 		}
