@@ -38,17 +38,8 @@ var powerActions, powerIndex = func() ([]string, map[string]int) {
 	return out, index
 }()
 
-// hasPower reports whether the principal may perform the action on some
-// resource, when the action is one of powerActions (known false).
-func (a *Analysis) hasPower(s *pstate, action string) (allowed, known bool) {
-	i, ok := powerIndex[action]
-	if !ok {
-		return false, false
-	}
-	return a.hasPowerAt(s, i), true
-}
-
-// hasPowerAt is hasPower for powerActions[i].
+// hasPowerAt reports whether the principal may perform powerActions[i] on
+// some resource.
 func (a *Analysis) hasPowerAt(s *pstate, i int) bool {
 	return a.powerOf(s)[i/64]&(1<<(i%64)) != 0
 }
