@@ -92,7 +92,7 @@ func (a *Analysis) covering(s *pstate, action string) []allowStmt {
 // service: every principal holding a policy asks it again for each
 // PassRole method.
 func (a *Analysis) passedToFalse(st *policy.Statement, svc string) bool {
-	if len(st.Conditions) == 0 {
+	if !st.HasCondition("iam:PassedToService") {
 		return false // most statements: nothing to look up
 	}
 	key := passedToKey{st, svc}

@@ -114,6 +114,9 @@ func (a *Analysis) counts(p *Principal, pol *policy.Policy, extra []*policy.Poli
 // conditional statement (MFA, source IP) makes the grants of everyone who
 // holds it conditional.
 func (a *Analysis) conditionString(st *policy.Statement, c policy.Condition) string {
+	if text, ok := st.ConditionString(c); ok {
+		return text // one of the statement's own conditions: no lookup
+	}
 	key := condKey{st, c.Raw, c.Key, unsafe.SliceData(c.Values), len(c.Values)}
 	if v, ok := a.condTexts.Load(key); ok {
 		return v.(string)

@@ -3,6 +3,8 @@ package policy
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
+	"unsafe"
 )
 
 // Policy language versions. Only VersionCurrent enables policy variables;
@@ -70,6 +72,33 @@ type Statement struct {
 
 	// Conditions hold one entry per (operator, key) pair; all must be true.
 	Conditions []Condition
+
+	condTexts atomic.Pointer[[]string] // Conditions' String(), built once (ConditionString)
+}
+
+// ConditionString returns c.String() when c is one of the statement's own
+// conditions (the same operator block, key and values, as evaluation
+// results carry them), built once per statement: the analysis writes the
+// conditions of a conditional statement into the grants of everyone who
+// holds it. ok is false for any other condition.
+func (s *Statement) ConditionString(c Condition) (text string, ok bool) {
+	for i := range s.Conditions {
+		own := &s.Conditions[i]
+		if len(own.Values) != len(c.Values) || unsafe.SliceData(own.Values) != unsafe.SliceData(c.Values) || own.Raw != c.Raw || own.Key != c.Key {
+			continue
+		}
+		texts := s.condTexts.Load()
+		if texts == nil {
+			t := make([]string, len(s.Conditions))
+			for j := range s.Conditions {
+				t[j] = s.Conditions[j].String()
+			}
+			s.condTexts.CompareAndSwap(nil, &t)
+			texts = s.condTexts.Load()
+		}
+		return (*texts)[i], true
+	}
+	return "", false
 }
 
 // Ref names a statement in messages: its Sid when set, else its index.

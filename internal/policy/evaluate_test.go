@@ -591,3 +591,29 @@ func TestUnknownConditionsInOrder(t *testing.T) {
 		}
 	}
 }
+
+// ConditionString answers for the statement's own conditions, as results
+// carry them (the values shared), with the condition's own text, and for
+// no other condition, even an equal copy.
+func TestStatementConditionString(t *testing.T) {
+	doc, err := ParseString(D(S("Allow", A("s3:GetObject"), R("*"), C(`{"StringEquals":{"aws:RequestedRegion":["eu-west-1","us-east-1"]},"Bool":{"aws:MultiFactorAuthPresent":"true"}}`))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := doc.Statements[0]
+	r := NewSet(doc).Evaluate(&Request{Action: "s3:GetObject", Resource: "arn:aws:s3:::b/k"})
+	if r.Decision != ConditionallyAllowed || len(r.AllowIf) != 1 || len(r.AllowIf[0]) != 1 || len(r.AllowIf[0][0].Unknown) != 2 {
+		t.Fatalf("want one conditional match with two open conditions, got %s", r.Explain())
+	}
+	for _, c := range r.AllowIf[0][0].Unknown {
+		got, ok := st.ConditionString(c)
+		if !ok || got != c.String() {
+			t.Errorf("ConditionString(%s) = %q, %v; want %q, true", c.Key, got, ok, c.String())
+		}
+	}
+	other := st.Conditions[0]
+	other.Values = append([]string(nil), other.Values...)
+	if _, ok := st.ConditionString(other); ok {
+		t.Errorf("a copy of a condition with its own values was taken for the statement's")
+	}
+}
