@@ -39,7 +39,7 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 			clear(m)
 			anyMemoPool.Put(m)
 		}
-		s.anyMemo, s.covering, s.prepared, s.outrank, s.passPrepared, s.raises, s.passable, s.anyGrants = nil, nil, nil, outrankRow{}, nil, nil, nil, nil
+		s.searching = searching{}
 	}()
 	for _, m := range Methods {
 		if !m.AppliesTo(string(s.p.Kind)) || (m.Retired != "" && !a.IncludeRetired) {

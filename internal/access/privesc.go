@@ -120,20 +120,9 @@ type pstate struct {
 	assumeOnce sync.Once
 	split      *assumeSplit
 
-	findOnce sync.Once
-	findings []Finding
-	anyMemo  map[string]policy.Result // findAll's answers on "some resource" (escalate.go)
-	covering map[string][]allowStmt   // findAll's covering Allow statements by action (filter.go)
-	// prepared: the principal's set judged once, for findAll's
-	// evaluations (escalate.go).
-	prepared *policy.Prepared
-	outrank  outrankRow // which power classes outrank the principal, as findAll learns it (power.go)
-	// passPrepared: the set prepared with iam:PassedToService, by service,
-	// for findAll's PassRole questions (escalate.go).
-	passPrepared map[string]*passPrep
-	raises       map[*Principal]bool            // groupRaises by group, for findAll (escalate.go)
-	passable     map[string]map[*Principal]bool // passableTo by action and service, for findAll (filter.go)
-	anyGrants    map[string]Grant               // anyGrant by action, for findAll (escalate.go)
+	findOnce  sync.Once
+	findings  []Finding
+	searching // findAll's memos, dropped when it returns
 
 	policyOnce sync.Once
 	customer   []string // customer managed policy ARNs attached, directly or via groups
@@ -144,6 +133,22 @@ type pstate struct {
 	// hypothetical: a user as if it had joined a group; its group methods
 	// are not followed further.
 	hypothetical bool
+}
+
+// searching holds what findAll keeps while it searches one principal's
+// escalations, and drops when it returns: only the goroutine running
+// findAll for the state reads or writes it.
+type searching struct {
+	anyMemo  map[string]policy.Result // answers on "some resource" (escalate.go)
+	covering map[string][]allowStmt   // covering Allow statements by action (filter.go)
+	prepared *policy.Prepared         // the principal's set judged once (escalate.go)
+	outrank  outrankRow               // which power classes outrank the principal (power.go)
+	// passPrepared: the set prepared with iam:PassedToService, by service,
+	// for the PassRole questions (escalate.go).
+	passPrepared map[string]*passPrep
+	raises       map[*Principal]bool            // groupRaises by group (escalate.go)
+	passable     map[string]map[*Principal]bool // passableTo by action and service (filter.go)
+	anyGrants    map[string]Grant               // anyGrant by action (escalate.go)
 }
 
 // IsAdmin reports whether the principal is administrator within its
