@@ -273,6 +273,27 @@ type empowerWork struct {
 	adminReq *policy.Request
 	last     policy.Result
 	haveLast bool
+	// prepared: the principal's set prepared once it has been asked about
+	// preparedAfter targets (evalTarget).
+	prepared *policy.Prepared
+	asked    int
+}
+
+// evalTarget is a.eval(s, s.p.Set, act, arn, "") for the principal of the
+// work area: a principal allowed a change on many targets is asked about
+// each, and past a few the questions go through its prepared set.
+func (ew *empowerWork) evalTarget(a *Analysis, act, arn string) policy.Result {
+	i, ok := powerIndex[act]
+	if !ok || ew.s.p.Set.Resource != nil {
+		return a.eval(ew.s, ew.s.p.Set, act, arn, "")
+	}
+	if ew.prepared == nil {
+		if ew.asked++; ew.asked < preparedAfter {
+			return a.eval(ew.s, ew.s.p.Set, act, arn, "")
+		}
+		ew.prepared = a.preparedFor(ew.s, ew.s.p.Set)
+	}
+	return ew.prepared.Evaluate(i, arn)
 }
 
 // empowerPool keeps the work areas' record and grant arrays between
@@ -508,7 +529,7 @@ func (a *Analysis) empowerTargets(ew *empowerWork, kind, act string) {
 		if independent && haveMemo {
 			r = memo
 		} else {
-			r = a.eval(s, s.p.Set, act, t.arn, "")
+			r = ew.evalTarget(a, act, t.arn)
 			if independent {
 				memo, haveMemo = r, true
 			}

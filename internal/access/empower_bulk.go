@@ -43,7 +43,7 @@ func (a *Analysis) bulkTargets(ew *empowerWork, kind, act string) {
 		if !b.includes(a, ew, t) {
 			continue
 		}
-		r := a.eval(ew.s, ew.s.p.Set, act, t.arn, "")
+		r := ew.evalTarget(a, act, t.arn)
 		if !a.allowed(r) {
 			return
 		}
