@@ -267,3 +267,82 @@ func TestOnceMapComputesOnce(t *testing.T) {
 		}
 	}
 }
+
+// eachCandidate yields, in list order, exactly the members that outrank
+// the principal by Outranks' definition: through the bitsets kept per
+// list and power class (lists of 64 or more), and member by member when
+// keep narrows the list.
+func TestEachCandidateOutranks(t *testing.T) {
+	a := smallScale(t)
+	lists := map[string][]*Principal{"users": a.adminFirst(a.users), "roles": a.adminFirst(a.roles)}
+	outranked, top := 0, 0
+	for _, p := range a.Model.Principals {
+		if p.Kind == KindGroup {
+			continue
+		}
+		s := a.state(p)
+		for name, list := range lists {
+			if len(list) < outrankFrom {
+				t.Fatalf("%s: %d members, too few for the bitset path", name, len(list))
+			}
+			var want []*Principal
+			for _, c := range list {
+				if a.Outranks(c, p) {
+					want = append(want, c)
+				}
+			}
+			keep := map[*Principal]bool{list[0]: true, list[len(list)/2]: true, list[len(list)-1]: true}
+			for _, k := range []map[*Principal]bool{nil, keep} {
+				var got []*Principal
+				eachCandidate(a, s, list, k, true, self, a.inListOrder, func(c *Principal) bool {
+					got = append(got, c)
+					return true
+				})
+				w := want
+				if k != nil {
+					w = slices.DeleteFunc(slices.Clone(want), func(c *Principal) bool { return !k[c] })
+				}
+				if !slices.Equal(got, w) {
+					t.Fatalf("%s, %s (keep %d): candidates %v, Outranks says %v", p.Name, name, len(k), names(got), names(w))
+				}
+			}
+			if len(want) > 0 {
+				outranked++
+			} else {
+				top++
+			}
+		}
+		s.searching = searching{}
+	}
+	if outranked == 0 || top == 0 {
+		t.Fatalf("the account should have principals others outrank and principals none outrank: %d and %d", outranked, top)
+	}
+}
+
+// A principal's power, computed through its prepared set, is the
+// definition's: each power action evaluated on some resource.
+func TestPowerMatchesDefinition(t *testing.T) {
+	a := smallScale(t)
+	some, none := 0, 0
+	for _, p := range a.Model.Principals {
+		if p.Kind == KindGroup || a.IsAdmin(p) {
+			continue
+		}
+		s := a.state(p)
+		got := a.powerOf(s)
+		for i, act := range powerActions {
+			want := a.allowed(a.eval(s, p.Set, act, "", ""))
+			if have := got[i/64]&(1<<(i%64)) != 0; have != want {
+				t.Fatalf("%s, %s: power says %v, evaluation %v", p.Name, act, have, want)
+			}
+			if want {
+				some++
+			} else {
+				none++
+			}
+		}
+	}
+	if some == 0 || none == 0 {
+		t.Fatalf("want both allowed and denied power actions: %d and %d", some, none)
+	}
+}

@@ -166,26 +166,38 @@ func (a *Analysis) assumeResult(s *pstate, r *Principal) policy.Result {
 // through the principal's set prepared once (policy.Prepared), each trust
 // policy evaluated as it is.
 func (a *Analysis) assumer(s *pstate, n int) func(r *Principal) policy.Result {
-	i, ok := powerIndex[ActAssumeRole]
-	if n < preparedAfter || !ok || s.p.Set.Resource != nil {
+	if n < preparedAfter || s.p.Set.Resource != nil {
 		return func(r *Principal) policy.Result { return a.assumeResult(s, r) }
 	}
 	prepared := a.preparedFor(s, s.p.Set)
-	return func(r *Principal) policy.Result {
-		return prepared.EvaluateWith(i, r.ARN, []*policy.Policy{a.trusts[r]}, true)
-	}
+	return func(r *Principal) policy.Result { return a.assumeThrough(prepared, r) }
 }
 
 // assumeResultOwn is assumeResult inside findAll, through the prepared
-// set (escalate.go): the trust policy is evaluated as it is, the
-// principal's own policies as judged once.
+// set (escalate.go).
 func (a *Analysis) assumeResultOwn(s *pstate, r *Principal) policy.Result {
-	i, ok := powerIndex[ActAssumeRole]
-	if !ok || s.p.Set.Resource != nil {
+	if s.p.Set.Resource != nil {
 		return a.assumeResult(s, r)
 	}
-	return a.preparedState(s).EvaluateWith(i, r.ARN, []*policy.Policy{a.trusts[r]}, true)
+	return a.assumeThrough(a.preparedState(s), r)
 }
+
+// assumeThrough is assumeResult with the principal's set prepared: the
+// trust policy is evaluated as it is, the principal's own policies as
+// judged once.
+func (a *Analysis) assumeThrough(prepared *policy.Prepared, r *Principal) policy.Result {
+	return prepared.EvaluateWith(assumeIndex, r.ARN, []*policy.Policy{a.trusts[r]}, true)
+}
+
+// assumeIndex is sts:AssumeRole's place among powerActions (the methods'
+// OnAssume step): every test run starts by checking it is there.
+var assumeIndex = func() int {
+	i, ok := powerIndex[ActAssumeRole]
+	if !ok {
+		panic("access: sts:AssumeRole is not among powerActions")
+	}
+	return i
+}()
 
 // assumeGrant is assumeResult as a Grant naming the statements.
 func (a *Analysis) assumeGrant(s *pstate, r *Principal) (Grant, bool) {

@@ -273,10 +273,7 @@ type empowerWork struct {
 	adminReq *policy.Request
 	last     policy.Result
 	haveLast bool
-	// prepared: the principal's set prepared once it has been asked about
-	// preparedAfter targets (evalTarget).
-	prepared *policy.Prepared
-	asked    int
+	prepared lazyPrepared // the principal's set, for evalTarget
 }
 
 // evalTarget is a.eval(s, s.p.Set, act, arn, "") for the principal of the
@@ -287,13 +284,10 @@ func (ew *empowerWork) evalTarget(a *Analysis, act, arn string) policy.Result {
 	if !ok || ew.s.p.Set.Resource != nil {
 		return a.eval(ew.s, ew.s.p.Set, act, arn, "")
 	}
-	if ew.prepared == nil {
-		if ew.asked++; ew.asked < preparedAfter {
-			return a.eval(ew.s, ew.s.p.Set, act, arn, "")
-		}
-		ew.prepared = a.preparedFor(ew.s, ew.s.p.Set)
+	if prepared := ew.prepared.get(func() *policy.Prepared { return a.preparedFor(ew.s, ew.s.p.Set) }); prepared != nil {
+		return prepared.Evaluate(i, arn)
 	}
-	return ew.prepared.Evaluate(i, arn)
+	return a.eval(ew.s, ew.s.p.Set, act, arn, "")
 }
 
 // empowerPool keeps the work areas' record and grant arrays between

@@ -132,27 +132,34 @@ func (a *Analysis) evalPassed(s *pstate, action, resource, passedTo string) poli
 		return a.eval(s, s.p.Set, action, resource, passedTo)
 	}
 	if s.passPrepared == nil {
-		s.passPrepared = map[string]*passPrep{}
+		s.passPrepared = map[string]*lazyPrepared{}
 	}
-	pp := s.passPrepared[passedTo]
-	if pp == nil {
-		pp = &passPrep{}
-		s.passPrepared[passedTo] = pp
+	lp := s.passPrepared[passedTo]
+	if lp == nil {
+		lp = &lazyPrepared{}
+		s.passPrepared[passedTo] = lp
 	}
-	if pp.prepared == nil {
-		if pp.asked++; pp.asked < preparedAfter {
-			return a.eval(s, s.p.Set, action, resource, passedTo)
-		}
-		pp.prepared = a.preparedWith(s, s.p.Set, passedTo)
+	if prepared := lp.get(func() *policy.Prepared { return a.preparedWith(s, s.p.Set, passedTo) }); prepared != nil {
+		return prepared.Evaluate(i, resource)
 	}
-	return pp.prepared.Evaluate(i, resource)
+	return a.eval(s, s.p.Set, action, resource, passedTo)
 }
 
-// passPrep counts the questions for one service until the set is prepared
-// for it.
-type passPrep struct {
+// lazyPrepared prepares a set on its preparedAfter-th question: the
+// questions before it are evaluated as they are.
+type lazyPrepared struct {
 	asked    int
 	prepared *policy.Prepared
+}
+
+// get returns the prepared set, or nil while too few questions were asked.
+func (l *lazyPrepared) get(prepare func() *policy.Prepared) *policy.Prepared {
+	if l.prepared == nil {
+		if l.asked++; l.asked >= preparedAfter {
+			l.prepared = prepare()
+		}
+	}
+	return l.prepared
 }
 
 // preparedAfter: preparing a set costs about as much as a few evaluations.

@@ -189,24 +189,24 @@ func (l byARN) match(patterns []string) map[*Principal]bool {
 // team name the same patterns: the matches are kept per list and pattern
 // set, and the map returned is shared (read it, do not change it).
 func (a *Analysis) targetFilter(p *Principal, action string, list byARN) map[*Principal]bool {
-	return a.filterBy(patternsOf(p, allowsCovering(p, action), nil))(list)
+	pats, all := patternsOf(p, allowsCovering(p, action), nil)
+	return a.narrowed(list, pats, all)
 }
 
 // targetFilterOf is targetFilter with the covering statements kept for
 // the state (covering).
 func (a *Analysis) targetFilterOf(s *pstate, action string, list byARN) map[*Principal]bool {
-	return a.filterBy(patternsOf(s.p, a.covering(s, action), nil))(list)
+	pats, all := patternsOf(s.p, a.covering(s, action), nil)
+	return a.narrowed(list, pats, all)
 }
 
-// filterBy narrows a list to the principals the patterns match (nil: no
-// narrowing).
-func (a *Analysis) filterBy(pats []string, all bool) func(byARN) map[*Principal]bool {
-	return func(list byARN) map[*Principal]bool {
-		if all {
-			return nil
-		}
-		return a.matching(list, pats)
+// narrowed is the members of list the patterns match, nil (no narrowing)
+// when all.
+func (a *Analysis) narrowed(list byARN, pats []string, all bool) map[*Principal]bool {
+	if all {
+		return nil
 	}
+	return a.matching(list, pats)
 }
 
 // matching returns list.match(pats), kept per list and pattern set.
@@ -268,9 +268,7 @@ func (a *Analysis) passableTo(s *pstate, action, svc string) (keep map[*Principa
 		return v, v == nil
 	}
 	pats, all := patternsOf(s.p, a.covering(s, action), func(st *policy.Statement) bool { return a.passedToFalse(st, svc) })
-	if !all {
-		keep = a.matching(a.rolesByARN, pats)
-	}
+	keep = a.narrowed(a.rolesByARN, pats, all)
 	if s.passable == nil {
 		s.passable = map[string]map[*Principal]bool{}
 	}

@@ -145,7 +145,7 @@ type searching struct {
 	outrank  outrankRow               // which power classes outrank the principal (power.go)
 	// passPrepared: the set prepared with iam:PassedToService, by service,
 	// for the PassRole questions (escalate.go).
-	passPrepared map[string]*passPrep
+	passPrepared map[string]*lazyPrepared
 	raises       map[*Principal]bool            // groupRaises by group (escalate.go)
 	passable     map[string]map[*Principal]bool // passableTo by action and service (filter.go)
 	anyGrants    map[string]Grant               // anyGrant by action (escalate.go)
