@@ -33,7 +33,7 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 		*bp = out[:0]
 		findingsPool.Put(bp)
 	}()
-	anyRes := a.anyResource(s)
+	q := a.onAnyOf(s)
 	defer func() {
 		if m := s.anyMemo; m != nil {
 			clear(m)
@@ -48,7 +48,7 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 		if a.cancelled() {
 			break
 		}
-		out = a.appendMethod(out, s, m, anyRes)
+		out = a.appendMethod(out, s, m, q)
 	}
 	slices.SortStableFunc(out, func(x, y Finding) int {
 		if c := strings.Compare(x.Method.ID, y.Method.ID); c != 0 {
@@ -100,6 +100,30 @@ func (a *Analysis) anyResource(s *pstate) func(string) policy.Result {
 	}
 }
 
+// onAny answers a principal's questions about its own set on "some
+// resource": ok is whether the action can be allowed there (Analysis.allowed
+// of its result), result the answer itself, which only a grant's
+// statements and conditions need.
+type onAny struct {
+	ok     func(action string) bool
+	result func(action string) policy.Result
+}
+
+// onAnyOf is findAll's onAny. The principal's power (power.go) already
+// holds ok for every catalogue action (Prepared.AllowedIf is allowed of
+// Evaluate without building the result): most questions are a bit test,
+// and a result is built only for a grant. Building one for every step of
+// every method was the analysis's largest garbage.
+func (a *Analysis) onAnyOf(s *pstate) onAny {
+	res := a.anyResource(s)
+	return onAny{result: res, ok: func(action string) bool {
+		if i, known := powerIndex[action]; known {
+			return a.hasPowerAt(s, i)
+		}
+		return a.allowed(res(action))
+	}}
+}
+
 // preparedState is the principal's own set prepared for findAll
 // (policy.Prepared), kept while findAll runs. Only the goroutine running
 // findAll for the state calls it.
@@ -110,26 +134,64 @@ func (a *Analysis) preparedState(s *pstate) *policy.Prepared {
 	return s.prepared
 }
 
-// evalOwn is a.eval(s, s.p.Set, action, resource, "") inside findAll,
-// through the prepared set when the action is one of powerActions.
-func (a *Analysis) evalOwn(s *pstate, action, resource string) policy.Result {
-	if i, ok := powerIndex[action]; ok {
-		return a.preparedState(s).Evaluate(i, resource)
-	}
-	return a.eval(s, s.p.Set, action, resource, "")
+// stepKey is one question of a target step: action on resource, with
+// iam:PassedToService passedTo (or none).
+type stepKey struct{ action, resource, passedTo string }
+
+// stepAnswer is its answer: whether it is allowed, and then its grant.
+type stepAnswer struct {
+	grant Grant
+	ok    bool
 }
 
-// evalPassed is a.eval(s, s.p.Set, action, resource, passedTo) inside
-// findAll. The PassRole questions for one service are many (every role
-// trusting it that the filters leave), so from the preparedAfter-th the
-// set is prepared with that service's context.
-func (a *Analysis) evalPassed(s *pstate, action, resource, passedTo string) policy.Result {
-	if passedTo == "" {
-		return a.evalOwn(s, action, resource)
+// step answers a target step's question once per findAll: methods share
+// their steps (eight ECS methods pass the same roles to ecs-tasks), and
+// the grant's statements and conditions are written once. Only the
+// goroutine running findAll for s calls it.
+func (a *Analysis) step(s *pstate, action, resource, passedTo string) stepAnswer {
+	key := stepKey{action, resource, passedTo}
+	if ans, ok := s.steps[key]; ok {
+		return ans
 	}
+	var ans stepAnswer
+	if r, ok := a.ask(s, action, resource, passedTo); ok {
+		ans = stepAnswer{grant: a.ownGrant(s, r, action, resource), ok: true}
+	}
+	if s.steps == nil {
+		s.steps = map[stepKey]stepAnswer{}
+	}
+	s.steps[key] = ans
+	return ans
+}
+
+// ask is a.eval(s, s.p.Set, action, resource, passedTo) inside findAll,
+// and whether it allows (Analysis.allowed). Through a prepared set, most
+// questions are refused without building a result (Prepared.AllowedIf).
+func (a *Analysis) ask(s *pstate, action, resource, passedTo string) (policy.Result, bool) {
+	if prepared, i := a.preparedForStep(s, action, passedTo); prepared != nil {
+		if !prepared.AllowedIf(i, resource, a.matchSatisfiable) {
+			return policy.Result{}, false
+		}
+		return prepared.Evaluate(i, resource), true
+	}
+	r := a.eval(s, s.p.Set, action, resource, passedTo)
+	return r, a.allowed(r)
+}
+
+// preparedForStep returns the prepared set that answers action with
+// passedTo and the action's index in it, or nil when the question is
+// evaluated as it is: the action is not one of powerActions, or too few
+// questions with that service were asked yet. The PassRole questions for
+// one service are many (every role trusting it that the filters leave), so
+// from the preparedAfter-th the set is prepared with that service's
+// context.
+func (a *Analysis) preparedForStep(s *pstate, action, passedTo string) (*policy.Prepared, int) {
 	i, ok := powerIndex[action]
-	if !ok {
-		return a.eval(s, s.p.Set, action, resource, passedTo)
+	switch {
+	case !ok:
+		return nil, 0
+	case passedTo == "":
+		return a.preparedState(s), i
 	}
 	if s.passPrepared == nil {
 		s.passPrepared = map[string]*lazyPrepared{}
@@ -139,10 +201,7 @@ func (a *Analysis) evalPassed(s *pstate, action, resource, passedTo string) poli
 		lp = &lazyPrepared{}
 		s.passPrepared[passedTo] = lp
 	}
-	if prepared := lp.get(func() *policy.Prepared { return a.preparedWith(s, s.p.Set, passedTo) }); prepared != nil {
-		return prepared.Evaluate(i, resource)
-	}
-	return a.eval(s, s.p.Set, action, resource, passedTo)
+	return lp.get(func() *policy.Prepared { return a.preparedWith(s, s.p.Set, passedTo) }), i
 }
 
 // lazyPrepared prepares a set on its preparedAfter-th question: the
@@ -170,11 +229,11 @@ const preparedAfter = 4
 // writing the grant's statements and conditions was a good part of the
 // analysis. Grants are shared, never changed. Only the goroutine running
 // findAll for s calls it.
-func (a *Analysis) anyGrant(s *pstate, r policy.Result, action string) Grant {
+func (a *Analysis) anyGrant(s *pstate, q onAny, action string) Grant {
 	if g, ok := s.anyGrants[action]; ok {
 		return g
 	}
-	g := a.grant(s.p, r, action, "")
+	g := a.ownGrant(s, q.result(action), action, "")
 	if s.anyGrants == nil {
 		s.anyGrants = map[string]Grant{}
 	}
@@ -209,31 +268,37 @@ func compareJoined(x1, x2, y1, y2 string) int {
 	}
 }
 
+// commonGrants are the grants of the method's steps on "some resource"
+// (none: an empty, non-nil slice).
+func (a *Analysis) commonGrants(s *pstate, m *Method, q onAny) []Grant {
+	common := []Grant{}
+	for _, st := range m.Steps {
+		if st.On == OnAny {
+			common = append(common, a.anyGrant(s, q, st.Action))
+		}
+	}
+	return common
+}
+
 // tryMethod checks one method for one principal.
-func (a *Analysis) tryMethod(s *pstate, m *Method, anyRes func(string) policy.Result) []Finding {
-	return a.appendMethod(nil, s, m, anyRes)
+func (a *Analysis) tryMethod(s *pstate, m *Method, q onAny) []Finding {
+	return a.appendMethod(nil, s, m, q)
 }
 
 // appendMethod is tryMethod appending the findings to out: findAll gathers
 // every method's findings in one slice.
-func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, anyRes func(string) policy.Result) []Finding {
+func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, q onAny) []Finding {
 	p := s.p
 	// Steps on "some resource" first: they do not depend on the target,
-	// and most principals fail here.
-	var common []Grant
+	// and most principals fail here. Their grants are written only for a
+	// finding: many methods pass them and find no target.
 	for _, st := range m.Steps {
 		switch st.On {
-		case OnAny:
-			r := anyRes(st.Action)
-			if !a.allowed(r) {
-				return out
-			}
-			common = append(common, a.anyGrant(s, r, st.Action))
 		case OnAssume:
 			// The trust policy may admit the principal without any
 			// identity permission: no precheck.
 		default:
-			if !a.allowed(anyRes(st.Action)) {
+			if !q.ok(st.Action) {
 				return out
 			}
 		}
@@ -244,10 +309,14 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, anyRes func
 		limit = DefaultMaxTargets
 	}
 	full := false // the cap is reached: one more qualifying target sets More
+	var common []Grant
 	emit := func(f Finding, targetSteps []Grant) {
 		if full {
 			out[len(out)-1].More = true
 			return
+		}
+		if common == nil {
+			common = a.commonGrants(s, m, q)
 		}
 		f.Method = m
 		f.Grants = mergeGrants(m, common, targetSteps)
@@ -287,12 +356,18 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, anyRes func
 		}
 	case TargetSelfPolicy:
 		for _, arn := range a.customerPolicies(s) {
+			if done() {
+				break
+			}
 			if gs, ok := a.targetSteps(s, m, "", nil, arn); ok {
 				emit(Finding{TargetARN: arn, TargetName: policyName(arn), TargetKind: "policy", ToAdmin: m.ID == "iam-001"}, gs)
 			}
 		}
 	case TargetSelfGroup:
 		for _, gn := range p.User.Groups {
+			if done() {
+				break
+			}
 			if g := a.groups[gn]; g != nil {
 				if gs, ok := a.targetSteps(s, m, g.ARN, nil, ""); ok {
 					emit(Finding{TargetARN: g.ARN, TargetName: g.Name, TargetKind: "group", ToAdmin: true}, gs)
@@ -351,6 +426,9 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, anyRes func
 				pols = a.customerPoliciesOf(r)
 			}
 			for _, pol := range pols {
+				if done() {
+					break
+				}
 				if gs, ok := a.targetSteps(s, m, r.ARN, r, pol); ok {
 					emit(Finding{TargetARN: r.ARN, TargetName: r.Name, TargetKind: "role", Via: pol,
 						ToAdmin: grants || a.IsAdmin(r)}, gs)
@@ -392,7 +470,7 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, anyRes func
 			if done() || (s.hypothetical && !a.IsAdmin(r.role)) {
 				return false
 			}
-			if only := bySvc[r.service]; r.role == p || skip(r.role) || (only != nil && !only[r.role]) || !a.instanceReady(s, r, m.Target == TargetPassRole, anyRes) {
+			if only := bySvc[r.service]; r.role == p || skip(r.role) || (only != nil && !only[r.role]) || !a.instanceReady(s, r, m.Target == TargetPassRole, q) {
 				return true
 			}
 			gs, ok := a.targetSteps(s, m, r.role.ARN, r.role, "", r.service)
@@ -484,33 +562,25 @@ func (a *Analysis) groupBits(g *Principal) []uint64 {
 func (a *Analysis) targetSteps(s *pstate, m *Method, targetARN string, role *Principal, pol string, passedTo ...string) ([]Grant, bool) {
 	var out []Grant
 	for _, st := range m.Steps {
-		var r policy.Result
-		var res string
-		var extra []*policy.Policy
+		var res, svc string
 		switch st.On {
 		case OnAny:
 			continue
 		case OnSelf:
 			res = s.p.ARN
-			r = a.evalOwn(s, st.Action, res)
 		case OnSelfPolicy, OnTargetPolicy:
 			res = pol
 			if res == "" {
 				return nil, false
 			}
-			r = a.evalOwn(s, st.Action, res)
 		case OnSelfGroup, OnTarget:
 			res = targetARN
-			r = a.evalOwn(s, st.Action, res)
 		case OnPassRole:
 			res = targetARN
-			svc := ""
 			if len(passedTo) > 0 {
 				svc = passedTo[0]
 			}
-			r = a.evalPassed(s, st.Action, res, svc)
 		case OnAssume:
-			res = targetARN
 			as, ok := a.assumeGrantOwn(s, role)
 			if !ok {
 				return nil, false
@@ -518,10 +588,11 @@ func (a *Analysis) targetSteps(s *pstate, m *Method, targetARN string, role *Pri
 			out = append(out, as)
 			continue
 		}
-		if !a.allowed(r) {
+		ans := a.step(s, st.Action, res, svc)
+		if !ans.ok {
 			return nil, false
 		}
-		out = append(out, a.grant(s.p, r, st.Action, res, extra...))
+		out = append(out, ans.grant)
 	}
 	return out, true
 }
@@ -600,10 +671,10 @@ func userPrereq(acct *snapshot.Account, u *snapshot.User, pr Prereq) bool {
 // it, and a new one can be launched with it only if the principal can make
 // the profile itself (iam:CreateInstanceProfile and
 // iam:AddRoleToInstanceProfile).
-func (a *Analysis) instanceReady(s *pstate, r serviceRole, passing bool, anyRes func(string) policy.Result) bool {
+func (a *Analysis) instanceReady(s *pstate, r serviceRole, passing bool, q onAny) bool {
 	if r.service != "ec2.amazonaws.com" || len(r.role.Role.InstanceProfiles) > 0 ||
 		!a.Model.Account.Has(snapshot.InputAuthorizationDetails) {
 		return true
 	}
-	return passing && a.allowed(anyRes("iam:CreateInstanceProfile")) && a.allowed(anyRes("iam:AddRoleToInstanceProfile"))
+	return passing && q.ok("iam:CreateInstanceProfile") && q.ok("iam:AddRoleToInstanceProfile")
 }

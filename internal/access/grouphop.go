@@ -36,7 +36,7 @@ func (a *Analysis) joinGain(s *pstate, g *Principal) string {
 	a.hypo.Store(hp, hs)
 	defer a.hypo.Delete(hp)
 	memo := map[string]policy.Result{}
-	own := a.anyResource(s)
+	own := a.onAnyOf(s)
 	anyRes := func(action string) policy.Result {
 		if r, ok := memo[action]; ok {
 			return r
@@ -47,11 +47,17 @@ func (a *Analysis) joinGain(s *pstate, g *Principal) string {
 		} else {
 			// No statement of the group names the action: the user's
 			// own answer, the same request on the same statements.
-			r = own(action)
+			r = own.result(action)
 		}
 		memo[action] = r
 		return r
 	}
+	q := onAny{result: anyRes, ok: func(action string) bool {
+		if !a.groupNames(g, action) {
+			return own.ok(action)
+		}
+		return a.allowed(anyRes(action))
+	}}
 	conditional := ""
 	// Methods on the user itself first: they are cheap, and the usual way
 	// a group's IAM permissions lead to administrator.
@@ -72,7 +78,7 @@ func (a *Analysis) joinGain(s *pstate, g *Principal) string {
 		if m.Target == TargetGroup || !m.AppliesTo(string(KindUser)) || (m.Retired != "" && !a.IncludeRetired) {
 			continue
 		}
-		for _, f := range a.tryMethod(hs, m, anyRes) {
+		for _, f := range a.tryMethod(hs, m, q) {
 			if !f.ToAdmin {
 				continue
 			}

@@ -149,6 +149,8 @@ type searching struct {
 	raises       map[*Principal]bool            // groupRaises by group (escalate.go)
 	passable     map[string]map[*Principal]bool // passableTo by action and service (filter.go)
 	anyGrants    map[string]Grant               // anyGrant by action (escalate.go)
+	steps        map[stepKey]stepAnswer         // target steps' answers (escalate.go)
+	refs         map[refKey]string              // statement names (grants.go)
 }
 
 // IsAdmin reports whether the principal is administrator within its
