@@ -21,6 +21,11 @@ type Policy struct {
 	// svcBits has svcBit(s) set for each service of svcs: most policies
 	// name none of the request's service, and one AND says so.
 	svcBits uint64
+
+	// whole is what IsAdmin asks of the policy, computed once: a policy is
+	// shared by every principal it is attached to (query.go).
+	wholeOnce sync.Once
+	whole     wholeBits
 }
 
 // mayMatch reports whether some statement of the policy may cover an

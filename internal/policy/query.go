@@ -89,15 +89,46 @@ func (s *Set) computeAdmin() bool {
 	layers := append([][]*Policy{s.Identity, s.Boundary}, s.SCPs...)
 	for _, l := range layers {
 		for _, p := range l {
-			for _, cs := range p.stmts {
-				if cs.st.Effect == Deny && cs.appliesToAllUnconditionally() {
-					deny.or(cs.actionBits())
-				}
+			if w := p.wholeBits(); w.deny != nil {
+				deny.or(w.deny)
 			}
 		}
 	}
 	allowed.andNot(deny)
 	return allowed.full()
+}
+
+// wholeBits is what one policy adds to an IsAdmin question: the actions
+// its unconditional Allow statements on "*" cover (allow, nil when none,
+// and how many), and those its unconditional Deny statements on "*" cover
+// (deny, nil when none).
+type wholeBits struct {
+	allow, deny bitset
+	allowN      int
+}
+
+func (p *Policy) wholeBits() *wholeBits {
+	p.wholeOnce.Do(func() {
+		for _, cs := range p.stmts {
+			if !cs.appliesToAllUnconditionally() {
+				continue
+			}
+			target := &p.whole.allow
+			if cs.st.Effect == Deny {
+				target = &p.whole.deny
+			} else if cs.st.Effect != Allow {
+				continue
+			}
+			if *target == nil {
+				*target = newBitset()
+			}
+			target.or(cs.actionBits())
+		}
+		if p.whole.allow != nil {
+			p.whole.allowN = p.whole.allow.count()
+		}
+	})
+	return &p.whole
 }
 
 // mayCoverAll reports whether the layer's unconditional allows on "*" add
@@ -106,12 +137,7 @@ func (s *Set) computeAdmin() bool {
 func mayCoverAll(ps []*Policy) bool {
 	n := 0
 	for _, p := range ps {
-		for _, cs := range p.stmts {
-			if cs.st.Effect == Allow && cs.appliesToAllUnconditionally() {
-				cs.actionBits()
-				n += cs.nbits
-			}
-		}
+		n += p.wholeBits().allowN
 	}
 	return n >= iamdata.Len()
 }
@@ -121,10 +147,8 @@ func mayCoverAll(ps []*Policy) bool {
 func layerAllowBits(ps []*Policy) bitset {
 	out := newBitset()
 	for _, p := range ps {
-		for _, cs := range p.stmts {
-			if cs.st.Effect == Allow && cs.appliesToAllUnconditionally() {
-				out.or(cs.actionBits())
-			}
+		if w := p.wholeBits(); w.allow != nil {
+			out.or(w.allow)
 		}
 	}
 	return out
