@@ -140,7 +140,7 @@ type stepKey struct{ action, resource, passedTo string }
 
 // stepAnswer is its answer: whether it is allowed, and then its grant.
 type stepAnswer struct {
-	grant Grant
+	grant *Grant
 	ok    bool
 }
 
@@ -155,7 +155,7 @@ func (a *Analysis) step(s *pstate, action, resource, passedTo string) stepAnswer
 	}
 	var ans stepAnswer
 	if r, ok := a.ask(s, action, resource, passedTo); ok {
-		ans = stepAnswer{grant: a.ownGrant(s, r, action, resource), ok: true}
+		ans = stepAnswer{grant: new(a.ownGrant(s, r, action, resource)), ok: true}
 	}
 	if s.steps == nil {
 		s.steps = map[stepKey]stepAnswer{}
@@ -229,13 +229,13 @@ const preparedAfter = 4
 // writing the grant's statements and conditions was a good part of the
 // analysis. Grants are shared, never changed. Only the goroutine running
 // findAll for s calls it.
-func (a *Analysis) anyGrant(s *pstate, q onAny, action string) Grant {
+func (a *Analysis) anyGrant(s *pstate, q onAny, action string) *Grant {
 	if g, ok := s.anyGrants[action]; ok {
 		return g
 	}
-	g := a.ownGrant(s, q.result(action), action, "")
+	g := new(a.ownGrant(s, q.result(action), action, ""))
 	if s.anyGrants == nil {
-		s.anyGrants = map[string]Grant{}
+		s.anyGrants = map[string]*Grant{}
 	}
 	s.anyGrants[action] = g
 	return g
@@ -270,8 +270,8 @@ func compareJoined(x1, x2, y1, y2 string) int {
 
 // commonGrants are the grants of the method's steps on "some resource"
 // (none: an empty, non-nil slice).
-func (a *Analysis) commonGrants(s *pstate, m *Method, q onAny) []Grant {
-	common := []Grant{}
+func (a *Analysis) commonGrants(s *pstate, m *Method, q onAny) []*Grant {
+	common := []*Grant{}
 	for _, st := range m.Steps {
 		if st.On == OnAny {
 			common = append(common, a.anyGrant(s, q, st.Action))
@@ -309,8 +309,8 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, q onAny) []
 		limit = DefaultMaxTargets
 	}
 	full := false // the cap is reached: one more qualifying target sets More
-	var common []Grant
-	emit := func(f Finding, targetSteps []Grant) {
+	var common []*Grant
+	emit := func(f Finding, targetSteps []*Grant) {
 		if full {
 			out[len(out)-1].More = true
 			return
@@ -559,8 +559,8 @@ func (a *Analysis) groupBits(g *Principal) []uint64 {
 // targetSteps evaluates the target-dependent steps. targetARN is the user,
 // group or role; pol the customer policy for OnSelfPolicy/OnTargetPolicy;
 // passedTo the service for OnPassRole.
-func (a *Analysis) targetSteps(s *pstate, m *Method, targetARN string, role *Principal, pol string, passedTo ...string) ([]Grant, bool) {
-	var out []Grant
+func (a *Analysis) targetSteps(s *pstate, m *Method, targetARN string, role *Principal, pol string, passedTo ...string) ([]*Grant, bool) {
+	var out []*Grant
 	for _, st := range m.Steps {
 		var res, svc string
 		switch st.On {
@@ -585,7 +585,7 @@ func (a *Analysis) targetSteps(s *pstate, m *Method, targetARN string, role *Pri
 			if !ok {
 				return nil, false
 			}
-			out = append(out, as)
+			out = append(out, &as)
 			continue
 		}
 		ans := a.step(s, st.Action, res, svc)
@@ -600,14 +600,14 @@ func (a *Analysis) targetSteps(s *pstate, m *Method, targetARN string, role *Pri
 // mergeGrants puts the grants back in step order. When all come from one
 // side, that side is the answer as it is (findings share their grants:
 // nothing may change them).
-func mergeGrants(m *Method, common, target []Grant) []Grant {
+func mergeGrants(m *Method, common, target []*Grant) []*Grant {
 	switch {
 	case len(common) == 0:
 		return target
 	case len(target) == 0:
 		return common
 	}
-	out := make([]Grant, 0, len(m.Steps))
+	out := make([]*Grant, 0, len(m.Steps))
 	ci, ti := 0, 0
 	for _, st := range m.Steps {
 		if st.On == OnAny {

@@ -148,7 +148,7 @@ type searching struct {
 	passPrepared map[string]*lazyPrepared
 	raises       map[*Principal]bool            // groupRaises by group (escalate.go)
 	passable     map[string]map[*Principal]bool // passableTo by action and service (filter.go)
-	anyGrants    map[string]Grant               // anyGrant by action (escalate.go)
+	anyGrants    map[string]*Grant              // anyGrant by action (escalate.go)
 	steps        map[stepKey]stepAnswer         // target steps' answers (escalate.go)
 	refs         map[refKey]string              // statement names (grants.go)
 }
@@ -223,7 +223,7 @@ type Finding struct {
 	// group's policies make the user administrator, else the method the
 	// user can use once a member to become one ("iam-008").
 	Then   string  `json:"then,omitempty"`
-	Grants []Grant `json:"grants"`
+	Grants []*Grant `json:"grants"` // shared between findings: never changed
 	// More: further targets of the same method were left out (see
 	// Analysis.MaxTargets).
 	More bool `json:"more_targets,omitempty"`
