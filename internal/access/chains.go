@@ -321,7 +321,7 @@ func (a *Analysis) edges(p *Principal) []edge {
 		}
 		e := edge{via: f.Method.ID, conditional: f.Conditional()}
 		var target *Principal
-		if f.TargetKind == "role" || f.TargetKind == "user" {
+		if f.kind == targetRole || f.kind == targetUser {
 			target = a.Model.Principal(f.TargetARN)
 		}
 		switch {
@@ -331,7 +331,7 @@ func (a *Analysis) edges(p *Principal) []edge {
 		case f.ToAdmin:
 			// The principal (or its target, once rewritten) can be made
 			// administrator: the chain ends here.
-			if f.TargetKind == "group" && f.Then != "" {
+			if f.kind == targetGroup && f.Then != "" {
 				e.group = &groupVia{f.TargetARN, f.Then}
 			}
 		default:

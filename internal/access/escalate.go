@@ -345,14 +345,14 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, q onAny) []
 		emit(Finding{}, nil)
 	case TargetIdentityCenter:
 		if inst := a.identityCenter(); inst != "" {
-			emit(Finding{TargetARN: inst, TargetName: inst[strings.LastIndexByte(inst, '/')+1:], TargetKind: "identity-center", ToAdmin: true}, nil)
+			emit(Finding{TargetARN: inst, kind: targetIdentityCenter, ToAdmin: true}, nil)
 		}
 	case TargetSelf:
 		if (m.Prereq == PrereqBoundary && p.Set.Boundary == nil) || cannotModify(m, p) {
 			return out
 		}
 		if gs, ok := a.targetSteps(s, m, p.ARN, nil, ""); ok {
-			emit(Finding{TargetARN: p.ARN, TargetName: p.Name, TargetKind: string(p.Kind), ToAdmin: m.Prereq != PrereqBoundary}, gs)
+			emit(Finding{TargetARN: p.ARN, kind: kindOf(p), ToAdmin: m.Prereq != PrereqBoundary}, gs)
 		}
 	case TargetSelfPolicy:
 		for _, arn := range a.customerPolicies(s) {
@@ -360,7 +360,7 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, q onAny) []
 				break
 			}
 			if gs, ok := a.targetSteps(s, m, "", nil, arn); ok {
-				emit(Finding{TargetARN: arn, TargetName: policyName(arn), TargetKind: "policy", ToAdmin: m.ID == "iam-001"}, gs)
+				emit(Finding{TargetARN: arn, kind: targetPolicy, ToAdmin: m.ID == "iam-001"}, gs)
 			}
 		}
 	case TargetSelfGroup:
@@ -370,7 +370,7 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, q onAny) []
 			}
 			if g := a.groups[gn]; g != nil {
 				if gs, ok := a.targetSteps(s, m, g.ARN, nil, ""); ok {
-					emit(Finding{TargetARN: g.ARN, TargetName: g.Name, TargetKind: "group", ToAdmin: true}, gs)
+					emit(Finding{TargetARN: g.ARN, kind: targetGroup, ToAdmin: true}, gs)
 				}
 			}
 		}
@@ -390,7 +390,7 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, q onAny) []
 			}
 			if gs, ok := a.targetSteps(s, m, g.ARN, nil, ""); ok && a.groupRaisesOwn(s, g) {
 				then := a.joinGain(s, g)
-				emit(Finding{TargetARN: g.ARN, TargetName: g.Name, TargetKind: "group", ToAdmin: then != "", Then: then}, gs)
+				emit(Finding{TargetARN: g.ARN, kind: targetGroup, ToAdmin: then != "", Then: then}, gs)
 			}
 		}
 	case TargetUser:
@@ -408,7 +408,7 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, q onAny) []
 				return true
 			}
 			if gs, ok := a.targetSteps(s, m, u.ARN, nil, ""); ok {
-				emit(Finding{TargetARN: u.ARN, TargetName: u.Name, TargetKind: "user", ToAdmin: grants || a.IsAdmin(u)}, gs)
+				emit(Finding{TargetARN: u.ARN, kind: targetUser, ToAdmin: grants || a.IsAdmin(u)}, gs)
 			}
 			return true
 		})
@@ -430,7 +430,7 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, q onAny) []
 					break
 				}
 				if gs, ok := a.targetSteps(s, m, r.ARN, r, pol); ok {
-					emit(Finding{TargetARN: r.ARN, TargetName: r.Name, TargetKind: "role", Via: pol,
+					emit(Finding{TargetARN: r.ARN, kind: targetRole, Via: pol,
 						ToAdmin: grants || a.IsAdmin(r)}, gs)
 				}
 			}
@@ -475,7 +475,7 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, q onAny) []
 			}
 			gs, ok := a.targetSteps(s, m, r.role.ARN, r.role, "", r.service)
 			if ok {
-				emit(Finding{TargetARN: r.role.ARN, TargetName: r.role.Name, TargetKind: "role", Via: r.service, ToAdmin: a.IsAdmin(r.role)}, gs)
+				emit(Finding{TargetARN: r.role.ARN, kind: targetRole, Via: r.service, ToAdmin: a.IsAdmin(r.role)}, gs)
 			}
 			return true
 		})

@@ -2,6 +2,7 @@ package access
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -204,30 +205,89 @@ type Grant struct {
 }
 
 // Finding is one usable escalation method, with its target when it has one.
+// A large account holds millions of them for the whole scan: the target's
+// name and kind are read from its ARN and a small number, not kept as
+// strings (their JSON is unchanged: FindingJSON).
 type Finding struct {
-	Method *Method `json:"-"`
-	// TargetARN / TargetName: the role passed or assumed, the user whose
-	// credentials are taken, the group joined, the policy rewritten.
-	TargetARN  string `json:"target_arn,omitempty"`
-	TargetName string `json:"target,omitempty"`
-	TargetKind string `json:"target_kind,omitempty"` // user, group, role, policy
+	Method *Method
+	// TargetARN: the role passed or assumed, the user whose credentials
+	// are taken, the group joined, the policy rewritten (TargetName,
+	// TargetKind).
+	TargetARN string
 	// Via names a second object: the policy of the target role rewritten
-	// by iam-016 / iam-020.
-	Via string `json:"via,omitempty"`
+	// by iam-016 / iam-020, the service a role is passed to.
+	Via string
+	// Then, for a group joined (iam-013) with ToAdmin: Membership when the
+	// group's policies make the user administrator, else the method the
+	// user can use once a member to become one ("iam-008").
+	Then   string
+	Grants []*Grant // shared between findings: never changed
+	kind   targetKind
 	// ToAdmin: the method yields administrator (the target is admin, or the
 	// method lets the principal grant itself or its target anything, or the
 	// group joined makes its members administrators or lets them become
 	// one).
-	ToAdmin bool `json:"to_admin"`
-	// Then, for a group joined (iam-013) with ToAdmin: Membership when the
-	// group's policies make the user administrator, else the method the
-	// user can use once a member to become one ("iam-008").
-	Then   string  `json:"then,omitempty"`
-	Grants []*Grant `json:"grants"` // shared between findings: never changed
+	ToAdmin bool
 	// More: further targets of the same method were left out (see
 	// Analysis.MaxTargets).
-	More bool `json:"more_targets,omitempty"`
+	More bool
 }
+
+// targetKind is a finding's kind of target.
+type targetKind uint8
+
+const (
+	targetNone targetKind = iota
+	targetUser
+	targetGroup
+	targetRole
+	targetPolicy
+	targetIdentityCenter
+)
+
+var targetKindNames = [...]string{"", "user", "group", "role", "policy", "identity-center"}
+
+// kindOf is the target kind of a principal.
+func kindOf(p *Principal) targetKind {
+	switch p.Kind {
+	case KindUser:
+		return targetUser
+	case KindGroup:
+		return targetGroup
+	}
+	return targetRole
+}
+
+// TargetKind is the kind of target: user, group, role, policy or
+// identity-center ("" without a target).
+func (f Finding) TargetKind() string { return targetKindNames[f.kind] }
+
+// TargetName is the target's name, the last part of its ARN (IAM names
+// hold no "/").
+func (f Finding) TargetName() string {
+	return f.TargetARN[strings.LastIndexByte(f.TargetARN, '/')+1:]
+}
+
+// FindingJSON is a Finding as JSON (explain --format json embeds it).
+type FindingJSON struct {
+	TargetARN  string   `json:"target_arn,omitempty"`
+	TargetName string   `json:"target,omitempty"`
+	TargetKind string   `json:"target_kind,omitempty"`
+	Via        string   `json:"via,omitempty"`
+	ToAdmin    bool     `json:"to_admin"`
+	Then       string   `json:"then,omitempty"`
+	Grants     []*Grant `json:"grants"`
+	More       bool     `json:"more_targets,omitempty"`
+}
+
+// JSON is the finding as JSON writes it.
+func (f Finding) JSON() FindingJSON {
+	return FindingJSON{TargetARN: f.TargetARN, TargetName: f.TargetName(), TargetKind: f.TargetKind(),
+		Via: f.Via, ToAdmin: f.ToAdmin, Then: f.Then, Grants: f.Grants, More: f.More}
+}
+
+// MarshalJSON writes the finding with its target's name and kind.
+func (f Finding) MarshalJSON() ([]byte, error) { return json.Marshal(f.JSON()) }
 
 // Conditional reports whether some step holds only under conditions.
 func (f Finding) Conditional() bool {

@@ -117,14 +117,14 @@ type findingView struct {
 	Category    string   `json:"category"`
 	Sources     []string `json:"listed_by"`
 	Conditional bool     `json:"conditional,omitempty"`
-	access.Finding
+	access.FindingJSON
 }
 
 func explainJSON(e *access.Explanation) any {
 	views := make([]findingView, 0, len(e.Escalations))
 	for _, f := range e.Escalations {
 		views = append(views, findingView{Method: f.Method.ID, Name: f.Method.Name, Category: string(f.Method.Category),
-			Sources: f.Method.Tools(), Conditional: f.Conditional(), Finding: f})
+			Sources: f.Method.Tools(), Conditional: f.Conditional(), FindingJSON: f.JSON()})
 	}
 	return struct {
 		*access.Explanation
@@ -185,8 +185,8 @@ func writeExplanation(w io.Writer, e *access.Explanation) error {
 		}
 		for _, f := range e.Escalations {
 			line := "  " + f.Method.ID + "  " + f.Method.Name
-			if f.TargetName != "" {
-				line += " -> " + f.TargetKind + " " + f.TargetName
+			if f.TargetName() != "" {
+				line += " -> " + f.TargetKind() + " " + f.TargetName()
 			}
 			if f.ToAdmin {
 				line += "  [to administrator"

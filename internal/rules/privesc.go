@@ -200,9 +200,9 @@ func exposureMessage(an *access.Analysis, role *access.Principal, ps []*access.P
 // (to administrator)", "group dev (gains iam:PassRole, a member can then use
 // ...)".
 func writeTargetText(b *bytes.Buffer, an *access.Analysis, p *access.Principal, f access.Finding) {
-	b.WriteString(f.TargetKind)
+	b.WriteString(f.TargetKind())
 	b.WriteByte(' ')
-	b.WriteString(f.TargetName)
+	b.WriteString(f.TargetName())
 	notes := 0
 	note := func(parts ...string) {
 		if notes == 0 {
@@ -335,8 +335,8 @@ func openNote(viaOpen []access.Finding) string {
 	}
 	var names []string
 	for _, f := range viaOpen {
-		if !slices.Contains(names, f.TargetName) {
-			names = append(names, f.TargetName)
+		if !slices.Contains(names, f.TargetName()) {
+			names = append(names, f.TargetName())
 		}
 	}
 	return fmt.Sprintf(" It can also assume role %s, which trusts any principal: that path is open to every principal of the account and is reported once, on the role.", joinList(names))
@@ -533,7 +533,7 @@ func writeTargets(b *bytes.Buffer, an *access.Analysis, p *access.Principal, fs 
 		return texts.Bytes()[start:ends[i]]
 	}
 	for _, f := range fs {
-		if f.TargetName == "" {
+		if f.TargetName() == "" {
 			continue
 		}
 		start := texts.Len()
