@@ -5,7 +5,6 @@ package access
 
 import (
 	"slices"
-	"strings"
 	"sync"
 	"unsafe"
 
@@ -50,8 +49,6 @@ func customerARNs(refs []snapshot.PolicyRef) []string {
 	slices.Sort(out)
 	return out
 }
-
-func policyName(arn string) string { return arn[strings.LastIndexByte(arn, '/')+1:] }
 
 func (a *Analysis) sortedGroups() []*Principal {
 	return a.groupsByARN // sorted once by Analyze; callers only read it
