@@ -62,8 +62,9 @@ type Principal struct {
 	// policies.
 	Set *policy.Set
 	// Sources lists every policy in Set with its origin, identity policies
-	// first, then the boundary, then SCPs from the root down.
-	Sources []Source
+	// first, then the boundary, then SCPs from the root down. The sources a
+	// user holds through a group are the group's, shared by its members.
+	Sources []*Source
 	// Problems lists what could not be taken into account: documents that
 	// failed to parse, attached policies missing from the snapshot, groups
 	// that do not exist.
@@ -109,7 +110,11 @@ func Build(s *snapshot.Snapshot, a *snapshot.Account, cache *policy.Cache) *Mode
 	scps, scpSources, scpProblems := accountSCPs(s, a, cache)
 
 	groups := make(map[string]*snapshot.Group, len(a.Groups))
-	groupSources := make(map[string][]Source, len(a.Groups))
+	groupSources := make(map[string][]*Source, len(a.Groups))
+	// inherited: each group's sources as its members hold them, built once
+	// (a user in ten groups of ten policies has a hundred sources; copying
+	// them for every member was half of the model).
+	inherited := make(map[string][]*Source, len(a.Groups))
 	groupProblems := make(map[string][]string, len(a.Groups))
 	for _, g := range a.Groups {
 		groups[g.Name] = g
@@ -118,18 +123,27 @@ func Build(s *snapshot.Snapshot, a *snapshot.Account, cache *policy.Cache) *Mode
 		b.inline(SourceInline, g.ARN, "", g.InlinePolicies)
 		b.attached(SourceManaged, "", g.AttachedPolicies)
 		groupSources[g.Name], groupProblems[g.Name] = b.sources, b.problems
+		for _, src := range b.sources {
+			held := *src
+			held.Via = g.Name
+			if held.Kind == SourceInline {
+				held.Kind = SourceGroupInline
+			} else {
+				held.Kind = SourceGroupManaged
+			}
+			inherited[g.Name] = append(inherited[g.Name], &held)
+		}
 	}
 
 	for _, u := range a.Users {
 		var b builder
 		b.m = m
-		// Sized at once: a user in ten groups of ten policies has a
-		// hundred sources, and growing them was a tenth of the model.
+		// Sized at once: growing a hundred sources was a tenth of the model.
 		n := len(u.InlinePolicies) + len(u.AttachedPolicies)
 		for _, gn := range u.Groups {
-			n += len(groupSources[gn])
+			n += len(inherited[gn])
 		}
-		b.sources = make([]Source, 0, n)
+		b.sources = make([]*Source, 0, n)
 		b.inline(SourceInline, u.ARN, "", u.InlinePolicies)
 		b.attached(SourceManaged, "", u.AttachedPolicies)
 		for _, gn := range u.Groups {
@@ -139,15 +153,7 @@ func Build(s *snapshot.Snapshot, a *snapshot.Account, cache *policy.Cache) *Mode
 				}
 				continue
 			}
-			for _, src := range groupSources[gn] {
-				src.Via = gn
-				if src.Kind == SourceInline {
-					src.Kind = SourceGroupInline
-				} else {
-					src.Kind = SourceGroupManaged
-				}
-				b.sources = append(b.sources, src)
-			}
+			b.sources = append(b.sources, inherited[gn]...)
 			for _, p := range groupProblems[gn] {
 				b.problems = append(b.problems, "group "+gn+": "+p)
 			}
@@ -233,7 +239,7 @@ func (m *Model) compileManaged(mp *snapshot.ManagedPolicy) compiled {
 // builder gathers one principal's sources.
 type builder struct {
 	m        *Model
-	sources  []Source
+	sources  []*Source
 	boundSrc *Source
 	problems []string
 }
@@ -245,14 +251,14 @@ func (b *builder) inline(kind, ownerARN, via string, ps []snapshot.InlinePolicy)
 			b.problems = append(b.problems, fmt.Sprintf("inline policy %s does not parse: %v", ip.Name, err))
 			continue
 		}
-		b.sources = append(b.sources, Source{Kind: kind, Name: ip.Name, ARN: ownerARN, Via: via, Policy: p})
+		b.sources = append(b.sources, &Source{Kind: kind, Name: ip.Name, ARN: ownerARN, Via: via, Policy: p})
 	}
 }
 
 func (b *builder) attached(kind, via string, refs []snapshot.PolicyRef) {
 	for _, ref := range refs {
 		if p, ok := b.managed(ref); ok {
-			b.sources = append(b.sources, Source{Kind: kind, Name: ref.Name, ARN: ref.ARN, Via: via, Policy: p})
+			b.sources = append(b.sources, &Source{Kind: kind, Name: ref.Name, ARN: ref.ARN, Via: via, Policy: p})
 		}
 	}
 }
@@ -300,7 +306,7 @@ func (b *builder) boundary(ref *snapshot.PolicyRef) {
 	}
 }
 
-func (b *builder) principal(arn, name string, kind Kind, scps [][]*policy.Policy, scpSources []Source, scpProblems []string) *Principal {
+func (b *builder) principal(arn, name string, kind Kind, scps [][]*policy.Policy, scpSources []*Source, scpProblems []string) *Principal {
 	set := &policy.Set{Identity: make([]*policy.Policy, 0, len(b.sources))}
 	for _, s := range b.sources {
 		set.Identity = append(set.Identity, s.Policy)
@@ -308,7 +314,7 @@ func (b *builder) principal(arn, name string, kind Kind, scps [][]*policy.Policy
 	sources := b.sources
 	if b.boundSrc != nil && kind != KindGroup {
 		set.Boundary = []*policy.Policy{b.boundSrc.Policy}
-		sources = append(sources[:len(sources):len(sources)], *b.boundSrc)
+		sources = append(sources[:len(sources):len(sources)], b.boundSrc)
 	}
 	problems := b.problems
 	if kind != KindGroup && len(scps) > 0 {
@@ -330,7 +336,7 @@ const scpType = "SERVICE_CONTROL_POLICY"
 // with no SCP attached cannot exist in AWS (the last SCP of a target cannot
 // be detached), so an empty level means the targets were not collected: it is
 // left out rather than read as "deny everything".
-func accountSCPs(s *snapshot.Snapshot, a *snapshot.Account, cache *policy.Cache) ([][]*policy.Policy, []Source, []string) {
+func accountSCPs(s *snapshot.Snapshot, a *snapshot.Account, cache *policy.Cache) ([][]*policy.Policy, []*Source, []string) {
 	if s == nil || s.Organization == nil || a == nil {
 		return nil, nil, nil
 	}
@@ -391,7 +397,7 @@ func accountSCPs(s *snapshot.Snapshot, a *snapshot.Account, cache *policy.Cache)
 	}
 	slices.Reverse(chain)
 	var levels [][]*policy.Policy
-	var sources []Source
+	var sources []*Source
 	var problems []string
 	for _, target := range chain {
 		var level []*policy.Policy
@@ -406,7 +412,7 @@ func accountSCPs(s *snapshot.Snapshot, a *snapshot.Account, cache *policy.Cache)
 				continue
 			}
 			level = append(level, p)
-			sources = append(sources, Source{Kind: SourceSCP, Name: op.Name, ARN: op.ARN, Via: target, Policy: p})
+			sources = append(sources, &Source{Kind: SourceSCP, Name: op.Name, ARN: op.ARN, Via: target, Policy: p})
 		}
 		if len(level) > 0 {
 			levels = append(levels, level)

@@ -206,9 +206,9 @@ type statementKey struct {
 
 // sourceOf returns the principal's first source holding pol, nil when none.
 func sourceOf(p *Principal, pol *policy.Policy) *Source {
-	for i := range p.Sources {
-		if p.Sources[i].Policy == pol {
-			return &p.Sources[i]
+	for _, src := range p.Sources {
+		if src.Policy == pol {
+			return src
 		}
 	}
 	return nil

@@ -53,9 +53,9 @@ func checkAdminAttached(r *Rule, ctx *Context, s *snapshot.Snapshot, a *snapshot
 		var ev *Evidence
 		for _, src := range ownSources(pr) {
 			if isAdmin(src.Policy) {
-				admin = append(admin, sourceLabelWith(src, adminStatement(src.Policy)))
+				admin = append(admin, sourceLabelWith(*src, adminStatement(src.Policy)))
 				if ev == nil {
-					ev = policyEvidence(src)
+					ev = policyEvidence(*src)
 				}
 			}
 		}
@@ -252,9 +252,9 @@ func adminVia(p *access.Principal) string {
 		if src.Kind == access.SourceBoundary || src.Kind == access.SourceSCP {
 			continue
 		}
-		all = append(all, sourceLabel(src))
+		all = append(all, sourceLabel(*src))
 		if policy.IsAdminPolicy(src.Policy) {
-			admin = append(admin, sourceLabelWith(src, adminStatement(src.Policy)))
+			admin = append(admin, sourceLabelWith(*src, adminStatement(src.Policy)))
 		}
 	}
 	if len(admin) > 0 {

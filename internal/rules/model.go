@@ -179,8 +179,8 @@ func managedLabel(arn, name string) string {
 // ownSources returns the principal's own identity policies: inline and
 // directly attached managed policies (not those inherited from groups, which
 // are reported on the group).
-func ownSources(p *access.Principal) []access.Source {
-	var out []access.Source
+func ownSources(p *access.Principal) []*access.Source {
+	var out []*access.Source
 	for _, s := range p.Sources {
 		if s.Kind == access.SourceInline || s.Kind == access.SourceManaged {
 			out = append(out, s)

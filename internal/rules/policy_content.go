@@ -87,11 +87,11 @@ func contentCheck(what string, j judge, blocked func(p *access.Principal) bool, 
 				}
 				n++
 				if leaveAdmin && policy.IsAdminPolicy(src.Policy) {
-					admin = append(admin, sourceLabel(src))
+					admin = append(admin, sourceLabel(*src))
 					continue
 				}
 				if f := judged(src.Policy); len(f) > 0 {
-					found = append(found, sourceLabel(src)+": "+strings.Join(f, "; "))
+					found = append(found, sourceLabel(*src)+": "+strings.Join(f, "; "))
 				}
 			}
 			switch {
