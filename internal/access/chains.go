@@ -1,6 +1,7 @@
 package access
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -309,13 +310,14 @@ func (e edge) hops(from string) []Hop {
 // (or that grant the principal anything). The roles of its shared
 // assumeClass are left to the graph (reach.go), as one edge to the class.
 func (a *Analysis) edges(p *Principal) []edge {
-	var out []edge
-	for _, as := range a.split(p).own {
+	own, fs := a.split(p).own, a.Escalations(p)
+	out := make([]edge, 0, len(own)+len(fs))
+	for _, as := range own {
 		if as.Role != p {
 			out = append(out, edge{to: as.Role, via: "sts:AssumeRole", conditional: as.Conditional})
 		}
 	}
-	for _, f := range a.Escalations(p) {
+	for _, f := range fs {
 		if f.Method.ID == "sts-001" {
 			continue // already an assume edge
 		}
@@ -405,13 +407,15 @@ func (a *Analysis) AssumeChain(p *Principal) (Chain, bool) {
 
 // sortEdges orders edges deterministically: unconditional first, then
 // AdminNode before principals, then by target ARN and method.
-func sortEdges(es []edge) []edge {
-	slices.SortStableFunc(es, compareEdges)
+func (a *Analysis) sortEdges(es []edge) []edge {
+	slices.SortStableFunc(es, a.compareEdges)
 	return es
 }
 
-// compareEdges is sortEdges's order.
-func compareEdges(x, y edge) int {
+// compareEdges is sortEdges's order. Targets of the model compare by their
+// place in ARN order (arnOrder): a principal has a hundred edges, and their
+// ARNs share all but their last few characters.
+func (a *Analysis) compareEdges(x, y edge) int {
 	if x.conditional != y.conditional {
 		if x.conditional {
 			return 1
@@ -425,11 +429,44 @@ func compareEdges(x, y edge) int {
 		return 1
 	}
 	if x.to != nil {
-		if c := strings.Compare(x.to.ARN, y.to.ARN); c != 0 {
+		if c := a.compareARNs(x.to, y.to); c != 0 {
 			return c
 		}
 	}
 	return strings.Compare(x.via, y.via)
+}
+
+// compareARNs compares two principals' ARNs.
+func (a *Analysis) compareARNs(p, q *Principal) int {
+	i, iok := a.position(p)
+	j, jok := a.position(q)
+	if !iok || !jok {
+		return strings.Compare(p.ARN, q.ARN)
+	}
+	order := a.arnOrder()
+	return cmp.Compare(order[i], order[j])
+}
+
+// arnOrder is each model principal's place in ARN order, by position
+// (equal ARNs share a place), computed once.
+func (a *Analysis) arnOrder() []uint32 {
+	a.arnOrderOnce.Do(func() {
+		ps := a.Model.Principals
+		byARN := make([]int, len(ps))
+		for i := range byARN {
+			byARN[i] = i
+		}
+		slices.SortFunc(byARN, func(i, j int) int { return strings.Compare(ps[i].ARN, ps[j].ARN) })
+		a.arnPlaces = make([]uint32, len(ps))
+		for n, i := range byARN {
+			if n > 0 && ps[i].ARN != ps[byARN[n-1]].ARN {
+				a.arnPlaces[i] = a.arnPlaces[byARN[n-1]] + 1
+			} else if n > 0 {
+				a.arnPlaces[i] = a.arnPlaces[byARN[n-1]]
+			}
+		}
+	})
+	return a.arnPlaces
 }
 
 // precompute finds the escalations of every actor on all CPUs (each

@@ -100,7 +100,9 @@ type Analysis struct {
 	chainsOnce      sync.Once
 	chains          map[string][]Chain
 	assumeGraphOnce sync.Once
-	assumeGraph     *graph // unconditional sts:AssumeRole only (AssumeChain)
+	arnOrderOnce    sync.Once
+	arnPlaces       []uint32 // arnOrder (chains.go)
+	assumeGraph     *graph   // unconditional sts:AssumeRole only (AssumeChain)
 }
 
 // pstate is the per-principal cache.

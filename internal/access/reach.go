@@ -280,7 +280,7 @@ func (a *Analysis) newGraph(actors []*Principal, assumeOnly bool) *graph {
 		} else {
 			es = a.edges(p)
 		}
-		edgesOf[i] = sortEdges(es)
+		edgesOf[i] = a.sortEdges(es)
 	})
 	for i, p := range actors {
 		admin := a.IsAdmin(p)
@@ -380,7 +380,7 @@ func (g *graph) firstHops(p *Principal) []edge {
 		}
 	})
 	g.hops = out
-	return sortEdges(out)
+	return g.a.sortEdges(out)
 }
 
 // eachCandidate calls fn with p's own edges and its class's best ones (not
@@ -423,7 +423,7 @@ func (g *graph) next(n *Principal) (edge, bool) {
 	var best edge
 	found := false
 	g.eachCandidate(n, func(e edge) {
-		if d, ok := g.distOf(e); ok && d == m && (!found || compareEdges(e, best) < 0) {
+		if d, ok := g.distOf(e); ok && d == m && (!found || g.a.compareEdges(e, best) < 0) {
 			best, found = e, true
 		}
 	})
