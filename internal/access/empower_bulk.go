@@ -51,15 +51,41 @@ func (a *Analysis) bulkTargets(ew *empowerWork, kind, act string) {
 		memo := -1 // set by an attach action's question, asked once
 		a.empowersAdmin(ew, act, t, true, &memo)
 		b.attachAdmin = memo == 1
-		b.in = make([]bool, len(cands))
-		for j := i; j < len(cands); j++ {
-			if b.in[j] = b.includes(a, ew, &cands[j]); b.in[j] {
-				b.n++
-			}
-		}
+		b.in, b.n = a.bulkMembers(ew, kind, act, cands, i)
 		ew.bulk = append(ew.bulk, b)
 		return
 	}
+}
+
+// bulkMembers answers includes for the candidates from position from on,
+// and counts them. Most are in: every candidate is first, then the few the
+// principal owns are found by ARN (empowerIndex.byARN) rather than every
+// candidate looked up among them; only the roles a principal may assume
+// (iam:UpdateAssumeRolePolicy) are asked one by one. A principal allowed an
+// action on every target holds one such pass per action, and a map lookup
+// per target of the account made the passes quadratic.
+func (a *Analysis) bulkMembers(ew *empowerWork, kind, act string, cands []empowerTarget, from int) ([]bool, int) {
+	in := make([]bool, len(cands))
+	for j := from; j < len(cands); j++ {
+		in[j] = true
+	}
+	order := a.empowerIndex().byARN[kind]
+	for arn := range ew.own {
+		k, _ := slices.BinarySearchFunc(order, arn, func(pos int32, arn string) int { return cmp.Compare(cands[pos].arn, arn) })
+		for ; k < len(order) && cands[order[k]].arn == arn; k++ {
+			in[order[k]] = false
+		}
+	}
+	n := 0
+	for j := from; j < len(cands); j++ {
+		if in[j] && kind == "role" && act == "iam:UpdateAssumeRolePolicy" && a.assumes(ew.s.p, cands[j].p) {
+			in[j] = false
+		}
+		if in[j] {
+			n++
+		}
+	}
+	return in, n
 }
 
 // includes: t is a target of the pass.
