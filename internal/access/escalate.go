@@ -40,6 +40,7 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 			anyMemoPool.Put(m)
 		}
 		s.searching = searching{}
+		s.lent.Store(nil)
 	}()
 	for _, m := range Methods {
 		if !m.AppliesTo(string(s.p.Kind)) || (m.Retired != "" && !a.IncludeRetired) {
@@ -130,6 +131,9 @@ func (a *Analysis) onAnyOf(s *pstate) onAny {
 func (a *Analysis) preparedState(s *pstate) *policy.Prepared {
 	if s.prepared == nil {
 		s.prepared = a.preparedFor(s, s.p.Set)
+		if !s.hypothetical {
+			s.lent.Store(s.prepared)
+		}
 	}
 	return s.prepared
 }

@@ -126,6 +126,10 @@ type pstate struct {
 	findOnce  sync.Once
 	findings  []Finding
 	searching // findAll's memos, dropped when it returns
+	// lent is searching's prepared set while findAll runs, for the
+	// principal's role assumptions to borrow from any goroutine (a
+	// prepared set is immutable).
+	lent atomic.Pointer[policy.Prepared]
 
 	policyOnce sync.Once
 	customer   []string // customer managed policy ARNs attached, directly or via groups
