@@ -77,14 +77,7 @@ func (a *Analysis) computeSplit(s *pstate) *assumeSplit {
 		verdicts := make([]byte, len(x.byDoc))
 		assume := a.assumer(s, len(x.byDoc))
 		for i, rs := range x.byDoc {
-			res := assume(rs[0])
-			switch {
-			case !a.allowed(res):
-			case res.Decision == policy.ConditionallyAllowed:
-				verdicts[i] = 2
-			default:
-				verdicts[i] = 1
-			}
+			verdicts[i] = assume(rs[0])
 		}
 		sp.class = a.classFor(x, verdicts)
 	default: // role by role
@@ -163,12 +156,13 @@ func (a *Analysis) assumeResult(s *pstate, r *Principal) policy.Result {
 	return a.eval(s, set, "sts:AssumeRole", r.ARN, "")
 }
 
-// assumer returns assumeResult for s, for n roles to come: past a few,
+// assumer returns the verdict of assumeResult for s (0: refused, 1:
+// allowed, 2: allowed under conditions), for n roles to come: past a few,
 // through the principal's set prepared once (policy.Prepared), each trust
-// policy evaluated as it is.
-func (a *Analysis) assumer(s *pstate, n int) func(r *Principal) policy.Result {
+// policy evaluated as it is, no result built (Prepared.VerdictWith).
+func (a *Analysis) assumer(s *pstate, n int) func(r *Principal) byte {
 	if s.p.Set.Resource != nil {
-		return func(r *Principal) policy.Result { return a.assumeResult(s, r) }
+		return func(r *Principal) byte { return a.verdictOf(a.assumeResult(s, r)) }
 	}
 	// The split is mostly computed inside the principal's own escalation
 	// search, which lends its prepared set (pstate.lent): preparing it a
@@ -176,11 +170,31 @@ func (a *Analysis) assumer(s *pstate, n int) func(r *Principal) policy.Result {
 	prepared := s.lent.Load()
 	if prepared == nil {
 		if n < preparedAfter {
-			return func(r *Principal) policy.Result { return a.assumeResult(s, r) }
+			return func(r *Principal) byte { return a.verdictOf(a.assumeResult(s, r)) }
 		}
 		prepared = a.preparedFor(s, s.p.Set)
 	}
-	return func(r *Principal) policy.Result { return a.assumeThrough(prepared, r) }
+	return func(r *Principal) byte {
+		allowed, conditional := prepared.VerdictWith(assumeIndex, r.ARN, []*policy.Policy{a.trusts[r]}, true, a.matchSatisfiable)
+		switch {
+		case !allowed:
+			return 0
+		case conditional:
+			return 2
+		}
+		return 1
+	}
+}
+
+// verdictOf is assumer's verdict of a result.
+func (a *Analysis) verdictOf(res policy.Result) byte {
+	switch {
+	case !a.allowed(res):
+		return 0
+	case res.Decision == policy.ConditionallyAllowed:
+		return 2
+	}
+	return 1
 }
 
 // assumeResultOwn is assumeResult inside findAll, through the prepared

@@ -277,17 +277,7 @@ func (o *baseOrder) rolesMatching(m resourceMatch) []*Principal {
 // sparseClass returns the principal's class of shared roles through the
 // sparse index: one evaluation per group.
 func (a *Analysis) sparseClass(s *pstate, d *sparseIndex) *assumeClass {
-	assume := a.assumer(s, len(d.zero)+len(d.groups))
-	verdict := func(r *Principal) byte {
-		res := assume(r)
-		switch {
-		case !a.allowed(res):
-			return 0
-		case res.Decision == policy.ConditionallyAllowed:
-			return 2
-		}
-		return 1
-	}
+	verdict := a.assumer(s, len(d.zero)+len(d.groups))
 	// One byte per trust document for its unmatched roles (3: none), then
 	// one per group.
 	vs := make([]byte, len(d.zero)+len(d.groups))

@@ -275,3 +275,143 @@ func allowedIf(r Result, ok func(Match) bool) bool {
 	}
 	return true
 }
+
+// VerdictWith is EvaluateWith reduced to what a "can it be allowed" question
+// reads: allowed is the result's allowedIf with ok (as AllowedIf), and
+// conditional whether its decision is ConditionallyAllowed. It builds no
+// result: each layer is reduced to whether an Allow applies outright, or
+// may (and then whether ok accepts one), and the layers are combined as
+// decide combines their formulas. (A conjunction of clause lists holds when
+// both do; a disjunction, distributed clause by clause, when either does.)
+// A principal's role assumptions ask it of every candidate role.
+func (p *Prepared) VerdictWith(i int, resource string, rp []*Policy, required bool, ok func(Match) bool) (allowed, conditional bool) {
+	e := p.request(i, resource)
+	word, bit := i/64, uint64(1)<<(i%64)
+	var seen verdictSeen
+	judged := func(k layerKey) layerVerdict {
+		var l layerVerdict
+		jl := &p.layers[k]
+		for n, c := range jl.covers[word] {
+			if c&bit == 0 {
+				continue
+			}
+			if m, deny, t, applies := jl.stmts[n].on(&e); applies {
+				seen.add(&l, m, deny, t, ok)
+			}
+		}
+		return l
+	}
+	allow := judged(layerIdentity).allow()
+	if p.set.Boundary != nil {
+		allow = allow.and(judged(layerBoundary).allow())
+	}
+	if rp != nil || required {
+		var rl layerVerdict
+		for _, pol := range rp {
+			if !pol.mayMatch(e.svc, e.svcBit) {
+				continue
+			}
+			for _, cs := range pol.stmts {
+				if cs.effect == EffectInvalid {
+					continue
+				}
+				deny := cs.effect == Deny
+				if t, unknown, via := e.statement(cs, deny); t != triFalse {
+					seen.add(&rl, Match{Policy: pol, Statement: cs.st, Unknown: unknown, ViaAccount: via}, deny, t, ok)
+				}
+			}
+		}
+		switch {
+		case crossAccount(e.principal, e.resource):
+			allow = allow.and(rl.allow())
+		case required:
+			allow = rl.allow().and(allow.or(rl.direct()))
+		default:
+			allow = allow.or(rl.direct())
+		}
+	}
+	for n := range p.set.SCPs {
+		allow = allow.and(judged(layerSCP + layerKey(n)).allow())
+	}
+	switch {
+	case seen.deny || allow.t == triFalse:
+		return false, false
+	case allow.t == triTrue && !seen.denyIf:
+		return true, false
+	}
+	return allow.sat, true
+}
+
+// verdictSeen: whether a Deny applies outright, or may, in any layer.
+type verdictSeen struct{ deny, denyIf bool }
+
+// layerVerdict is a layer's Allow statements reduced for VerdictWith: one
+// applies outright (sure), may apply (maybe) and then ok accepts one
+// (maybeOK); the d* fields count only those that name the caller itself
+// (a formula's direct form).
+type layerVerdict struct {
+	sure, maybe, maybeOK    bool
+	dsure, dmaybe, dmaybeOK bool
+}
+
+func (s *verdictSeen) add(l *layerVerdict, m Match, deny bool, t tri, ok func(Match) bool) {
+	switch {
+	case deny && t == triTrue:
+		s.deny = true
+	case deny:
+		s.denyIf = true
+	case t == triTrue:
+		l.sure = true
+		l.dsure = l.dsure || !m.ViaAccount
+	default:
+		accepted := ok(m)
+		l.maybe, l.maybeOK = true, l.maybeOK || accepted
+		if !m.ViaAccount {
+			l.dmaybe, l.dmaybeOK = true, l.dmaybeOK || accepted
+		}
+	}
+}
+
+func (l layerVerdict) allow() verdictFormula  { return verdictOf(l.sure, l.maybe, l.maybeOK) }
+func (l layerVerdict) direct() verdictFormula { return verdictOf(l.dsure, l.dmaybe, l.dmaybeOK) }
+
+// verdictFormula is a formula reduced to its truth and, when unknown,
+// whether every clause holds an accepted match (sat).
+type verdictFormula struct {
+	t   tri
+	sat bool
+}
+
+func verdictOf(sure, maybe, maybeOK bool) verdictFormula {
+	switch {
+	case sure:
+		return verdictFormula{triTrue, true}
+	case maybe:
+		return verdictFormula{triUnknown, maybeOK}
+	}
+	return verdictFormula{triFalse, false}
+}
+
+func (a verdictFormula) and(b verdictFormula) verdictFormula {
+	switch {
+	case a.t == triFalse || b.t == triFalse:
+		return verdictFormula{triFalse, false}
+	case a.t == triTrue:
+		return b
+	case b.t == triTrue:
+		return a
+	}
+	return verdictFormula{triUnknown, a.sat && b.sat}
+}
+
+func (a verdictFormula) or(b verdictFormula) verdictFormula {
+	switch {
+	case a.t == triTrue || b.t == triTrue:
+		return verdictFormula{triTrue, true}
+	case a.t == triFalse:
+		return b
+	case b.t == triFalse:
+		return a
+	}
+	return verdictFormula{triUnknown, a.sat || b.sat}
+}
