@@ -88,25 +88,47 @@ func (a *Analysis) covering(s *pstate, action string) []allowStmt {
 	return v
 }
 
-// passedToFalse is passedToFalseFor, answered once per statement and
-// service: every principal holding a policy asks it again for each
-// PassRole method.
+// passedToFalse is passedToFalseFor, answered once per statement for every
+// service a PassRole method names (passServices): every principal holding
+// a policy asks it again for each PassRole method and service, and a
+// lookup keyed by statement and service name was most of the PassRole
+// narrowing.
 func (a *Analysis) passedToFalse(st *policy.Statement, svc string) bool {
 	if !st.HasCondition("iam:PassedToService") {
 		return false // most statements: nothing to look up
 	}
-	key := passedToKey{st, svc}
-	if v, ok := a.passedFalse.Load(key); ok {
-		return v.(bool)
+	i, known := passServiceIndex[svc]
+	if !known {
+		return passedToFalseFor(st, svc)
 	}
-	v, _ := a.passedFalse.LoadOrStore(key, passedToFalseFor(st, svc))
-	return v.(bool)
+	v, ok := a.passedFalse.Load(st)
+	if !ok {
+		bits := make([]uint64, (len(passServices)+63)/64)
+		for n, svc := range passServices {
+			if passedToFalseFor(st, svc) {
+				bits[n/64] |= 1 << (n % 64)
+			}
+		}
+		v, _ = a.passedFalse.LoadOrStore(st, bits)
+	}
+	return v.([]uint64)[i/64]&(1<<(i%64)) != 0
 }
 
-type passedToKey struct {
-	st  *policy.Statement
-	svc string
-}
+// passServices lists the services the catalogue's methods pass roles to,
+// numbered by passServiceIndex.
+var passServices, passServiceIndex = func() ([]string, map[string]int) {
+	index := map[string]int{}
+	var list []string
+	for _, m := range Methods {
+		for _, svc := range m.Services {
+			if _, ok := index[svc]; !ok {
+				index[svc] = len(list)
+				list = append(list, svc)
+			}
+		}
+	}
+	return list, index
+}()
 
 // passedToFalseFor reports whether the statement's conditions on
 // iam:PassedToService are false when the role is passed to svc. Only that

@@ -80,7 +80,7 @@ type Analysis struct {
 	matches        sync.Map // matchKey -> map[*Principal]bool (filter.go)
 	empowerMatches sync.Map // empowerFilterKey -> []int32 (empower.go)
 	statementRefs  sync.Map // statementKey -> string (grants.go)
-	passedFalse    sync.Map // passedToKey -> bool (filter.go)
+	passedFalse    sync.Map // *policy.Statement -> []uint64 over passServices (filter.go)
 	condTexts      sync.Map // condKey -> string (grants.go)
 	admins         sync.Map // &list[0] -> leading administrators (candidates.go)
 	listPos        sync.Map // &list[0] -> map[*Principal]int (candidates.go)
