@@ -82,7 +82,7 @@ func (a *Analysis) computeSplit(s *pstate) *assumeSplit {
 		sp.class = a.classFor(x, verdicts)
 	default: // role by role
 		cands = append(cands, a.trustAnyone...)
-		if acct != "" && a.allowed(a.eval(s, p.Set, "sts:AssumeRole", "", "")) {
+		if acct != "" && a.allowedOnSome(s, ActAssumeRole) {
 			// A trust naming the account root needs the identity allow too:
 			// only the roles the identity policies name are candidates.
 			keep := a.targetFilter(p, "sts:AssumeRole", a.rolesByARN)

@@ -44,6 +44,15 @@ func (a *Analysis) hasPowerAt(s *pstate, i int) bool {
 	return a.powerOf(s)[i/64]&(1<<(i%64)) != 0
 }
 
+// allowedOnSome is a.allowed(a.eval(s, s.p.Set, action, "", "")): for one
+// of powerActions, the principal's power bit.
+func (a *Analysis) allowedOnSome(s *pstate, action string) bool {
+	if i, ok := powerIndex[action]; ok {
+		return a.hasPowerAt(s, i)
+	}
+	return a.allowed(a.eval(s, s.p.Set, action, "", ""))
+}
+
 // powerOf returns which powerActions the principal's set allows on some
 // resource, as a bitset.
 func (a *Analysis) powerOf(s *pstate) []uint64 {
