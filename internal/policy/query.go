@@ -78,14 +78,20 @@ func (s *Set) computeAdmin() bool {
 			return false
 		}
 	}
-	allowed := layerAllowBits(s.Identity)
+	// Scratch bitsets from a pool: the answer is one bool, and every
+	// principal (and every hypothetical member of a group) asks once.
+	allowed, other := scratchBitset(), scratchBitset()
+	defer releaseBitset(allowed)
+	defer releaseBitset(other)
+	layerAllowBits(allowed, s.Identity)
 	if s.Boundary != nil {
-		allowed.and(layerAllowBits(s.Boundary))
+		allowed.and(layerAllowBits(other, s.Boundary))
 	}
 	for _, level := range s.SCPs {
-		allowed.and(layerAllowBits(level))
+		allowed.and(layerAllowBits(other, level))
 	}
-	deny := newBitset()
+	deny := *other
+	clear(deny)
 	layers := append([][]*Policy{s.Identity, s.Boundary}, s.SCPs...)
 	for _, l := range layers {
 		for _, p := range l {
@@ -97,6 +103,22 @@ func (s *Set) computeAdmin() bool {
 	allowed.andNot(deny)
 	return allowed.full()
 }
+
+// bitsetPool holds catalogue-sized scratch bitsets (scratchBitset).
+var bitsetPool = sync.Pool{New: func() any { return new(bitset) }}
+
+// scratchBitset returns a cleared catalogue-sized bitset; releaseBitset
+// gives it back.
+func scratchBitset() *bitset {
+	b := bitsetPool.Get().(*bitset)
+	if n := (iamdata.Len() + 63) / 64; len(*b) != n {
+		*b = make(bitset, n)
+	}
+	clear(*b)
+	return b
+}
+
+func releaseBitset(b *bitset) { bitsetPool.Put(b) }
 
 // wholeBits is what one policy adds to an IsAdmin question: the actions
 // its unconditional Allow statements on "*" cover (allow, nil when none,
@@ -142,16 +164,17 @@ func mayCoverAll(ps []*Policy) bool {
 	return n >= iamdata.Len()
 }
 
-// layerAllowBits unions the actions the layer allows on "*" without
-// conditions.
-func layerAllowBits(ps []*Policy) bitset {
-	out := newBitset()
+// layerAllowBits sets out (cleared first) to the actions the layer allows
+// on "*" without conditions, and returns it.
+func layerAllowBits(out *bitset, ps []*Policy) bitset {
+	b := *out
+	clear(b)
 	for _, p := range ps {
 		if w := p.wholeBits(); w.allow != nil {
-			out.or(w.allow)
+			b.or(w.allow)
 		}
 	}
-	return out
+	return b
 }
 
 // appliesToAllUnconditionally: no conditions, no principal restriction, and
