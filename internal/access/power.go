@@ -171,19 +171,9 @@ func (a *Analysis) computePower(s *pstate, set *policy.Set) []uint64 {
 		}
 		return out
 	}
-	// An action no identity Allow statement names cannot be allowed: only
-	// the others are evaluated, each statement judged once for all of them.
-	may := a.allowBitsOf(set.Identity)
-	prepared := a.preparedFor(s, set)
-	for i := range powerActions {
-		if may[i/64]&(1<<(i%64)) == 0 {
-			continue
-		}
-		if prepared.AllowedIf(i, "", a.matchSatisfiable) {
-			out[i/64] |= 1 << (i % 64)
-		}
-	}
-	return out
+	// Each statement judged once, and matched against "some resource"
+	// once for all the actions it covers (Prepared.AllowedOnSome).
+	return a.preparedFor(s, set).AllowedOnSome(a.matchSatisfiable)
 }
 
 // preparedFor prepares set for the principal of s, for powerActions

@@ -415,3 +415,59 @@ func (a verdictFormula) or(b verdictFormula) verdictFormula {
 	}
 	return verdictFormula{triUnknown, a.sat || b.sat}
 }
+
+// AllowedOnSome returns, as a bitset over the table's actions, those for
+// which AllowedIf(i, "", ok) holds. Whether a statement applies to "some
+// resource" does not depend on the action, so each statement is matched
+// once and its covered actions merged word by word, rather than once for
+// every action it covers (a principal's power asks every action of the
+// table).
+func (p *Prepared) AllowedOnSome(ok func(Match) bool) []uint64 {
+	out := make([]uint64, p.table.words)
+	if p.set.Resource != nil || p.set.ResourceRequired {
+		for i := range p.table.low {
+			if p.AllowedIf(i, "", ok) {
+				out[i/64] |= 1 << (i % 64)
+			}
+		}
+		return out
+	}
+	e := p.request(0, "")
+	deny := make([]uint64, p.table.words)
+	layer := func(k layerKey) []uint64 {
+		holds := make([]uint64, p.table.words)
+		l := &p.layers[k]
+		for n := range l.stmts {
+			m, isDeny, t, applies := l.stmts[n].on(&e)
+			var into []uint64
+			switch {
+			case !applies:
+			case isDeny && t == triTrue:
+				into = deny
+			case isDeny:
+			case t == triTrue || ok(m):
+				into = holds
+			}
+			for w := range into {
+				into[w] |= l.covers[w][n]
+			}
+		}
+		return holds
+	}
+	copy(out, layer(layerIdentity))
+	and := func(b []uint64) {
+		for w := range out {
+			out[w] &= b[w]
+		}
+	}
+	if p.set.Boundary != nil {
+		and(layer(layerBoundary))
+	}
+	for n := range p.set.SCPs {
+		and(layer(layerSCP + layerKey(n)))
+	}
+	for w := range out {
+		out[w] &^= deny[w]
+	}
+	return out
+}

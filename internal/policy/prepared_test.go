@@ -55,6 +55,13 @@ func TestPreparedSetDecidesAsEvaluate(t *testing.T) {
 					if got, want := p.AllowedIf(i, resource, ok), allowedIf(want, ok); got != want {
 						t.Fatalf("%s, %s on %q: AllowedIf (acceptor %d) %v, Evaluate then check %v", c.name, action, resource, n, got, want)
 					}
+					if resource != "" {
+						continue
+					}
+					some := p.AllowedOnSome(ok)
+					if got, want := some[i/64]&(1<<(i%64)) != 0, allowedIf(want, ok); got != want {
+						t.Fatalf("%s, %s on some resource: AllowedOnSome (acceptor %d) %v, Evaluate then check %v", c.name, action, n, got, want)
+					}
 				}
 				compared++
 				if want.Decision == Allowed || want.Decision == ConditionallyAllowed {
