@@ -39,6 +39,9 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 			clear(m)
 			anyMemoPool.Put(m)
 		}
+		if s.scratch != nil {
+			scratchPool.Put(s.scratch)
+		}
 		s.searching = searching{}
 		s.lent.Store(nil)
 	}()
@@ -108,6 +111,9 @@ func (a *Analysis) anyResource(s *pstate) func(string) policy.Result {
 type onAny struct {
 	ok     func(action string) bool
 	result func(action string) policy.Result
+	// own: the answers are those of this state's own set (findAll's), so
+	// that a grant may read a transient result (anyGrant).
+	own *pstate
 }
 
 // onAnyOf is findAll's onAny. The principal's power (power.go) already
@@ -117,7 +123,7 @@ type onAny struct {
 // every method was the analysis's largest garbage.
 func (a *Analysis) onAnyOf(s *pstate) onAny {
 	res := a.anyResource(s)
-	return onAny{result: res, ok: func(action string) bool {
+	return onAny{own: s, result: res, ok: func(action string) bool {
 		if i, known := powerIndex[action]; known {
 			return a.hasPowerAt(s, i)
 		}
@@ -237,13 +243,27 @@ func (a *Analysis) anyGrant(s *pstate, q onAny, action string) *Grant {
 	if g, ok := s.anyGrants[action]; ok {
 		return g
 	}
-	g := new(a.ownGrant(s, q.result(action), action, ""))
+	var r policy.Result
+	if i, known := powerIndex[action]; known && q.own == s && a.hasPowerAt(s, i) {
+		// The grant is all that is kept of the result: its matches go to
+		// the search's scratch rather than to a new allocation.
+		if s.scratch == nil {
+			s.scratch = scratchPool.Get().(*policy.Scratch)
+		}
+		r = a.preparedState(s).EvaluateTransient(i, "", s.scratch)
+	} else {
+		r = q.result(action)
+	}
+	g := new(a.ownGrant(s, r, action, ""))
 	if s.anyGrants == nil {
 		s.anyGrants = map[string]*Grant{}
 	}
 	s.anyGrants[action] = g
 	return g
 }
+
+// scratchPool recycles the searches' scratch for transient results.
+var scratchPool = sync.Pool{New: func() any { return new(policy.Scratch) }}
 
 // anyMemoPool recycles the "some resource" memos between principals: each
 // holds an answer for most of the catalogue's actions, and building a new

@@ -219,6 +219,7 @@ type evalReq struct {
 	principal, action, svc, resource string
 	svcBit                           uint64
 	ctx                              *evalContext
+	arena                            *matchArena // where the layers' matches go; nil: a new allocation each
 }
 
 func (e *evalReq) layer(policies []*Policy, wantDirect bool) layer {
@@ -249,7 +250,7 @@ func (e *evalReq) layer(policies []*Policy, wantDirect bool) layer {
 			count[k]++
 		}
 	}
-	return newLayer(ms, kinds, &count, wantDirect)
+	return newLayer(ms, kinds, &count, wantDirect, e.arena)
 }
 
 // matchKindOf sorts a statement that applies (t is true or unknown).
@@ -267,11 +268,11 @@ func matchKindOf(deny bool, t tri) matchKind {
 
 // newLayer copies the gathered matches into one allocation grouped by
 // kind, keeping their order within each kind.
-func newLayer(ms []Match, kinds []matchKind, count *[nKinds]int, wantDirect bool) layer {
+func newLayer(ms []Match, kinds []matchKind, count *[nKinds]int, wantDirect bool, arena *matchArena) layer {
 	var l layer
 	var maybe []Match
 	if len(ms) > 0 {
-		all := make([]Match, len(ms))
+		all := arena.take(len(ms))
 		var start [nKinds]int
 		for k := matchKind(1); k < nKinds; k++ {
 			start[k] = start[k-1] + count[k-1]
@@ -294,6 +295,39 @@ func newLayer(ms []Match, kinds []matchKind, count *[nKinds]int, wantDirect bool
 		l.direct = anyOf(l.allows, maybe, true)
 	}
 	return l
+}
+
+// matchArena lends the layers of transient results their matches
+// (Prepared.EvaluateTransient): one buffer, reused from one evaluation to
+// the next, instead of an allocation per layer.
+type matchArena struct {
+	buf  []Match
+	off  int
+	want int // the most an evaluation asked for: the size after the next reset
+}
+
+// take returns n matches of the buffer, or new ones when it is full (or
+// there is no arena).
+func (a *matchArena) take(n int) []Match {
+	if a == nil {
+		return make([]Match, n)
+	}
+	a.want = max(a.want, a.off+n)
+	if a.off+n > len(a.buf) {
+		return make([]Match, n)
+	}
+	s := a.buf[a.off : a.off+n : a.off+n]
+	a.off += n
+	return s
+}
+
+// reset makes the whole buffer available again, grown to what the last
+// evaluations asked for.
+func (a *matchArena) reset() {
+	if a.want > len(a.buf) {
+		a.buf = make([]Match, 2*a.want)
+	}
+	a.off = 0
 }
 
 // matchKind sorts a layer's matches.

@@ -168,6 +168,21 @@ func (p *Prepared) Evaluate(i int, resource string) Result {
 	return p.set.decide(&e, p.set.Resource, p.set.ResourceRequired, p.layerOf(&e, i))
 }
 
+// Scratch holds the matches of transient results (EvaluateTransient). It
+// is not safe for concurrent use.
+type Scratch struct{ arena matchArena }
+
+// EvaluateTransient is Evaluate, the result's matches held in sc: the
+// result is valid only until the next evaluation with sc. For a caller
+// that reads a result at once and keeps nothing of it (a grant's
+// statement names), the matches need no allocation.
+func (p *Prepared) EvaluateTransient(i int, resource string, sc *Scratch) Result {
+	sc.arena.reset()
+	e := p.request(i, resource)
+	e.arena = &sc.arena
+	return p.set.decide(&e, p.set.Resource, p.set.ResourceRequired, p.layerOf(&e, i))
+}
+
 // EvaluateWith is Evaluate with the resource policies rp in place of the
 // set's (required as Set.ResourceRequired), evaluated as they are: a
 // role's trust policy, which differs from one target to the next.
@@ -208,7 +223,7 @@ func (p *Prepared) layerOf(e *evalReq, i int) func(k layerKey, _ []*Policy, want
 				count[k]++
 			}
 		}
-		return newLayer(ms, kinds, &count, wantDirect)
+		return newLayer(ms, kinds, &count, wantDirect, e.arena)
 	}
 }
 

@@ -36,6 +36,7 @@ func TestPreparedSetDecidesAsEvaluate(t *testing.T) {
 		func(m Match) bool { return len(m.Unknown)%2 == 1 },
 	}
 	compared, allowed, with := 0, 0, 0
+	var scratch Scratch
 	for _, c := range cases {
 		s := buildSet(t, c)
 		req := c.req.Prepare()
@@ -50,6 +51,10 @@ func TestPreparedSetDecidesAsEvaluate(t *testing.T) {
 				want, got := s.Evaluate(&ask), p.Evaluate(i, resource)
 				if !reflect.DeepEqual(want, got) {
 					t.Fatalf("%s, %s on %q: Evaluate %s (%+v), prepared %s (%+v)", c.name, action, resource, want.Explain(), want, got.Explain(), got)
+				}
+				// One scratch for every case: each result is read before the next.
+				if transient := p.EvaluateTransient(i, resource, &scratch); !reflect.DeepEqual(want, transient) {
+					t.Fatalf("%s, %s on %q: Evaluate %s (%+v), transient %s (%+v)", c.name, action, resource, want.Explain(), want, transient.Explain(), transient)
 				}
 				for n, ok := range accept {
 					if got, want := p.AllowedIf(i, resource, ok), allowedIf(want, ok); got != want {
