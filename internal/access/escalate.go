@@ -176,13 +176,15 @@ func (a *Analysis) step(s *pstate, action, resource, passedTo string) stepAnswer
 
 // ask is a.eval(s, s.p.Set, action, resource, passedTo) inside findAll,
 // and whether it allows (Analysis.allowed). Through a prepared set, most
-// questions are refused without building a result (Prepared.AllowedIf).
+// questions are refused without building a result (Prepared.AllowedIf),
+// and an allowed one is transient (its matches in the search's scratch):
+// read it before the next evaluation.
 func (a *Analysis) ask(s *pstate, action, resource, passedTo string) (policy.Result, bool) {
 	if prepared, i := a.preparedForStep(s, action, passedTo); prepared != nil {
 		if !prepared.AllowedIf(i, resource, a.matchSatisfiable) {
 			return policy.Result{}, false
 		}
-		return prepared.Evaluate(i, resource), true
+		return prepared.EvaluateTransient(i, resource, a.scratchOf(s)), true
 	}
 	r := a.eval(s, s.p.Set, action, resource, passedTo)
 	return r, a.allowed(r)
@@ -247,10 +249,7 @@ func (a *Analysis) anyGrant(s *pstate, q onAny, action string) *Grant {
 	if i, known := powerIndex[action]; known && q.own == s && a.hasPowerAt(s, i) {
 		// The grant is all that is kept of the result: its matches go to
 		// the search's scratch rather than to a new allocation.
-		if s.scratch == nil {
-			s.scratch = scratchPool.Get().(*policy.Scratch)
-		}
-		r = a.preparedState(s).EvaluateTransient(i, "", s.scratch)
+		r = a.preparedState(s).EvaluateTransient(i, "", a.scratchOf(s))
 	} else {
 		r = q.result(action)
 	}
@@ -260,6 +259,15 @@ func (a *Analysis) anyGrant(s *pstate, q onAny, action string) *Grant {
 	}
 	s.anyGrants[action] = g
 	return g
+}
+
+// scratchOf is the search's scratch for transient results, taken from
+// scratchPool on first use and given back when findAll returns.
+func (a *Analysis) scratchOf(s *pstate) *policy.Scratch {
+	if s.scratch == nil {
+		s.scratch = scratchPool.Get().(*policy.Scratch)
+	}
+	return s.scratch
 }
 
 // scratchPool recycles the searches' scratch for transient results.
