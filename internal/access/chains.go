@@ -198,12 +198,13 @@ func (a *Analysis) verdictOf(res policy.Result) byte {
 }
 
 // assumeResultOwn is assumeResult inside findAll, through the prepared
-// set (escalate.go).
+// set (escalate.go); the result is transient (its matches in the search's
+// scratch): assumeGrantVia reads it at once for the grant.
 func (a *Analysis) assumeResultOwn(s *pstate, r *Principal) policy.Result {
 	if s.p.Set.Resource != nil {
 		return a.assumeResult(s, r)
 	}
-	return a.assumeThrough(a.preparedState(s), r)
+	return a.preparedState(s).EvaluateWithTransient(assumeIndex, r.ARN, []*policy.Policy{a.trusts[r]}, true, a.scratchOf(s))
 }
 
 // assumeThrough is assumeResult with the principal's set prepared: the

@@ -187,7 +187,19 @@ func (p *Prepared) EvaluateTransient(i int, resource string, sc *Scratch) Result
 // set's (required as Set.ResourceRequired), evaluated as they are: a
 // role's trust policy, which differs from one target to the next.
 func (p *Prepared) EvaluateWith(i int, resource string, rp []*Policy, required bool) Result {
+	return p.evaluateWith(i, resource, rp, required, nil)
+}
+
+// EvaluateWithTransient is EvaluateWith with the result's matches held in
+// sc, as EvaluateTransient.
+func (p *Prepared) EvaluateWithTransient(i int, resource string, rp []*Policy, required bool, sc *Scratch) Result {
+	sc.arena.reset()
+	return p.evaluateWith(i, resource, rp, required, &sc.arena)
+}
+
+func (p *Prepared) evaluateWith(i int, resource string, rp []*Policy, required bool, arena *matchArena) Result {
 	e := p.request(i, resource)
+	e.arena = arena
 	judged := p.layerOf(&e, i)
 	return p.set.decide(&e, rp, required, func(k layerKey, policies []*Policy, wantDirect bool) layer {
 		if k == layerResource {

@@ -81,6 +81,9 @@ func TestPreparedSetDecidesAsEvaluate(t *testing.T) {
 					if !reflect.DeepEqual(want, got) {
 						t.Fatalf("%s, %s on %q with resource policies (required %v): Evaluate %s, prepared %s", c.name, action, resource, required, want.Explain(), got.Explain())
 					}
+					if transient := pb.EvaluateWithTransient(i, resource, s.Resource, required, &scratch); !reflect.DeepEqual(want, transient) {
+						t.Fatalf("%s, %s on %q with resource policies (required %v): Evaluate %s, transient %s", c.name, action, resource, required, want.Explain(), transient.Explain())
+					}
 					for n, ok := range accept {
 						allowed, conditional := pb.VerdictWith(i, resource, s.Resource, required, ok)
 						if allowed != allowedIf(want, ok) || conditional != (want.Decision == ConditionallyAllowed) {
