@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Policy is a compiled document: action patterns are lower-cased, resource
@@ -26,6 +27,11 @@ type Policy struct {
 	// shared by every principal it is attached to (query.go).
 	wholeOnce sync.Once
 	whole     wholeBits
+
+	// covered is the last ActionTable.coverOf answer for this policy, with
+	// its table: an analysis has one table, and every principal holding
+	// the policy asks it again.
+	covered atomic.Pointer[tableCover]
 }
 
 // mayMatch reports whether some statement of the policy may cover an

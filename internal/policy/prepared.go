@@ -49,8 +49,13 @@ func (t *ActionTable) Len() int { return len(t.low) }
 // coverOf returns, for each statement of p, which of the table's actions
 // its Action element covers (the same test Evaluate makes).
 func (t *ActionTable) coverOf(p *Policy) [][]uint64 {
+	if c := p.covered.Load(); c != nil && c.table == t {
+		return c.bits
+	}
 	if v, ok := t.covers.Load(p); ok {
-		return v.([][]uint64)
+		bits := v.([][]uint64)
+		p.covered.Store(&tableCover{table: t, bits: bits})
+		return bits
 	}
 	out := make([][]uint64, len(p.stmts))
 	for j, cs := range p.stmts {
@@ -66,7 +71,15 @@ func (t *ActionTable) coverOf(p *Policy) [][]uint64 {
 		out[j] = bits // nil: covers none of them
 	}
 	v, _ := t.covers.LoadOrStore(p, out)
-	return v.([][]uint64)
+	bits := v.([][]uint64)
+	p.covered.Store(&tableCover{table: t, bits: bits})
+	return bits
+}
+
+// tableCover is a coverOf answer kept on the policy (Policy.covered).
+type tableCover struct {
+	table *ActionTable
+	bits  [][]uint64
 }
 
 // Prepared is a set judged for one principal and context, ready to be
