@@ -142,18 +142,20 @@ func (s *Set) Prepare(req *Request, t *ActionTable) *Prepared {
 
 func (p *Prepared) judge(k layerKey, policies []*Policy) {
 	l := &p.layers[k]
-	// Sized for every statement at once: growing the columns statement by
+	// Sized for every statement that covers one of the table's actions at
+	// once, and filled by index: growing the columns statement by
 	// statement was most of the preparation's time.
 	n := 0
 	for _, pol := range policies {
-		n += len(pol.stmts)
+		for _, c := range p.table.coverOf(pol) {
+			if c != nil {
+				n++
+			}
+		}
 	}
+	nw := p.table.words
 	l.stmts = make([]judged, 0, n)
-	words := make([]uint64, p.table.words*n)
-	l.covers = make([][]uint64, p.table.words)
-	for w := range l.covers {
-		l.covers[w] = words[w*n : w*n : (w+1)*n]
-	}
+	words := make([]uint64, nw*n)
 	for _, pol := range policies {
 		covers := p.table.coverOf(pol)
 		for j, cs := range pol.stmts {
@@ -165,12 +167,18 @@ func (p *Prepared) judge(k layerKey, policies []*Policy) {
 				continue
 			}
 			if ok, unknown := p.req.conditions(cs); ok {
+				at := len(l.stmts)
 				l.stmts = append(l.stmts, judged{p: pol, cs: cs, unknown: unknown, via: via})
-				for w := range l.covers {
-					l.covers[w] = append(l.covers[w], covers[j][w])
+				for w, c := range covers[j][:nw] {
+					words[w*n+at] = c
 				}
 			}
 		}
+	}
+	m := len(l.stmts)
+	l.covers = make([][]uint64, nw)
+	for w := range l.covers {
+		l.covers[w] = words[w*n : w*n+m : w*n+m]
 	}
 }
 
