@@ -207,13 +207,6 @@ func (a *Analysis) assumeResultOwn(s *pstate, r *Principal) policy.Result {
 	return a.preparedState(s).EvaluateWithTransient(assumeIndex, r.ARN, []*policy.Policy{a.trusts[r]}, true, a.scratchOf(s))
 }
 
-// assumeThrough is assumeResult with the principal's set prepared: the
-// trust policy is evaluated as it is, the principal's own policies as
-// judged once.
-func (a *Analysis) assumeThrough(prepared *policy.Prepared, r *Principal) policy.Result {
-	return prepared.EvaluateWith(assumeIndex, r.ARN, []*policy.Policy{a.trusts[r]}, true)
-}
-
 // assumeIndex is sts:AssumeRole's place among powerActions (the methods'
 // OnAssume step): every test run starts by checking it is there.
 var assumeIndex = func() int {

@@ -441,27 +441,25 @@ func verdictOf(sure, maybe, maybeOK bool) verdictFormula {
 }
 
 func (a verdictFormula) and(b verdictFormula) verdictFormula {
-	switch {
-	case a.t == triFalse || b.t == triFalse:
-		return verdictFormula{triFalse, false}
-	case a.t == triTrue:
-		return b
-	case b.t == triTrue:
-		return a
-	}
-	return verdictFormula{triUnknown, a.sat && b.sat}
+	return a.join(b, triFalse, a.sat && b.sat)
+}
+func (a verdictFormula) or(b verdictFormula) verdictFormula {
+	return a.join(b, triTrue, a.sat || b.sat)
 }
 
-func (a verdictFormula) or(b verdictFormula) verdictFormula {
+// join is and (zero false) or or (zero true): zero absorbs, the other
+// truth value passes the second formula through, and two unknown ones
+// combine their clauses (sat).
+func (a verdictFormula) join(b verdictFormula, zero tri, sat bool) verdictFormula {
 	switch {
-	case a.t == triTrue || b.t == triTrue:
-		return verdictFormula{triTrue, true}
-	case a.t == triFalse:
+	case a.t == zero || b.t == zero:
+		return verdictFormula{zero, zero == triTrue}
+	case a.t != triUnknown:
 		return b
-	case b.t == triFalse:
+	case b.t != triUnknown:
 		return a
 	}
-	return verdictFormula{triUnknown, a.sat || b.sat}
+	return verdictFormula{triUnknown, sat}
 }
 
 // AllowedOnSome returns, as a bitset over the table's actions, those for
