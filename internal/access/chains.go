@@ -161,29 +161,42 @@ func (a *Analysis) assumeResult(s *pstate, r *Principal) policy.Result {
 // through the principal's set prepared once (policy.Prepared), each trust
 // policy evaluated as it is, no result built (Prepared.VerdictWith).
 func (a *Analysis) assumer(s *pstate, n int) func(r *Principal) byte {
-	if s.p.Set.Resource != nil {
+	prepared := a.assumePrepared(s, n)
+	if prepared == nil {
 		return func(r *Principal) byte { return a.verdictOf(a.assumeResult(s, r)) }
 	}
-	// The split is mostly computed inside the principal's own escalation
-	// search, which lends its prepared set (pstate.lent): preparing it a
-	// second time was a sixth of the analysis's garbage.
-	prepared := s.lent.Load()
-	if prepared == nil {
-		if n < preparedAfter {
-			return func(r *Principal) byte { return a.verdictOf(a.assumeResult(s, r)) }
-		}
-		prepared = a.preparedFor(s, s.p.Set)
-	}
 	return func(r *Principal) byte {
-		allowed, conditional := prepared.VerdictWith(assumeIndex, r.ARN, []*policy.Policy{a.trusts[r]}, true, a.matchSatisfiable)
-		switch {
-		case !allowed:
-			return 0
-		case conditional:
-			return 2
-		}
-		return 1
+		return verdictByte(prepared.VerdictWith(assumeIndex, r.ARN, []*policy.Policy{a.trusts[r]}, true, a.matchSatisfiable))
 	}
+}
+
+// assumePrepared is the prepared set assumer evaluates n roles through, or
+// nil when they are evaluated as they are. The split is mostly computed
+// inside the principal's own escalation search, which lends its prepared
+// set (pstate.lent): preparing it a second time was a sixth of the
+// analysis's garbage.
+func (a *Analysis) assumePrepared(s *pstate, n int) *policy.Prepared {
+	if s.p.Set.Resource != nil {
+		return nil
+	}
+	if prepared := s.lent.Load(); prepared != nil {
+		return prepared
+	}
+	if n < preparedAfter {
+		return nil
+	}
+	return a.preparedFor(s, s.p.Set)
+}
+
+// verdictByte is a verdict as assumer gives it.
+func verdictByte(allowed, conditional bool) byte {
+	switch {
+	case !allowed:
+		return 0
+	case conditional:
+		return 2
+	}
+	return 1
 }
 
 // verdictOf is assumer's verdict of a result.

@@ -148,6 +148,7 @@ type sparseIndex struct {
 	// each matched role's group.
 	groups  [][]*Principal
 	doc     []int
+	mask    []string // each group's match pattern: which patterns match its roles
 	group   map[*Principal]int
 	classes map[string]*assumeClass
 }
@@ -207,6 +208,7 @@ func (a *Analysis) sparseDocs(acct string, ms []resourceMatch, key string) *spar
 			idx[g] = n
 			d.groups = append(d.groups, nil)
 			d.doc = append(d.doc, i)
+			d.mask = append(d.mask, string(masks[r]))
 		}
 		d.groups[n] = append(d.groups[n], r)
 		d.group[r] = n
@@ -277,18 +279,18 @@ func (o *baseOrder) rolesMatching(m resourceMatch) []*Principal {
 // sparseClass returns the principal's class of shared roles through the
 // sparse index: one evaluation per group.
 func (a *Analysis) sparseClass(s *pstate, d *sparseIndex) *assumeClass {
-	verdict := a.assumer(s, len(d.zero)+len(d.groups))
+	verdict := a.sparseVerdicts(s, d)
 	// One byte per trust document for its unmatched roles (3: none), then
 	// one per group.
 	vs := make([]byte, len(d.zero)+len(d.groups))
 	for i, z := range d.zero {
 		vs[i] = 3
 		if z != nil {
-			vs[i] = verdict(z)
+			vs[i] = verdict(z, "", i)
 		}
 	}
 	for n, rs := range d.groups {
-		vs[len(d.zero)+n] = verdict(rs[0])
+		vs[len(d.zero)+n] = verdict(rs[0], d.mask[n], d.doc[n])
 	}
 	if perDoc, ok := d.uniform(vs); ok {
 		return a.classFor(d.base, perDoc)
@@ -324,6 +326,46 @@ func (a *Analysis) sparseClass(s *pstate, d *sparseIndex) *assumeClass {
 	c := newClass(roles)
 	d.classes[string(vs)] = c
 	return c
+}
+
+// sparseVerdicts returns assumer's verdict for role r, which the
+// principal's patterns match as mask ("": none) and whose trust document is
+// doc. Through a prepared set the principal's half of each verdict
+// (Prepared.OwnPart) depends only on which of its patterns match the role,
+// and the trust policy's half (ResourcePart) only on the document when no
+// statement of it names a resource: each is computed once per mask and per
+// document, where each group's verdict matched the principal's
+// sts:AssumeRole statements again.
+func (a *Analysis) sparseVerdicts(s *pstate, d *sparseIndex) func(r *Principal, mask string, doc int) byte {
+	n := len(d.zero) + len(d.groups)
+	prepared := a.assumePrepared(s, n)
+	if prepared == nil {
+		assume := a.assumer(s, n)
+		return func(r *Principal, _ string, _ int) byte { return assume(r) }
+	}
+	owns := map[string]policy.OwnPart{}
+	trusts := map[int]policy.ResourcePart{}
+	return func(r *Principal, mask string, doc int) byte {
+		own, ok := owns[mask]
+		if !ok {
+			own = prepared.OwnPart(assumeIndex, r.ARN, a.matchSatisfiable)
+			owns[mask] = own
+		}
+		trust := a.trusts[r]
+		res, ok := trusts[doc]
+		if !ok || namesResources(trust) {
+			res = prepared.ResourcePart(assumeIndex, r.ARN, []*policy.Policy{trust}, a.matchSatisfiable)
+			trusts[doc] = res
+		}
+		return verdictByte(prepared.Combine(own, res, r.ARN, true, true))
+	}
+}
+
+// namesResources reports whether some statement of the policy has a
+// Resource or NotResource element (then its answer may differ between
+// roles with the same document).
+func namesResources(p *policy.Policy) bool {
+	return slices.ContainsFunc(p.Doc.Statements, func(st *policy.Statement) bool { return st.Resource != nil || st.NotResource != nil })
 }
 
 // uniform returns one verdict per trust document when every group of each

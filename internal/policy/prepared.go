@@ -333,10 +333,33 @@ func allowedIf(r Result, ok func(Match) bool) bool {
 // both do; a disjunction, distributed clause by clause, when either does.)
 // A principal's role assumptions ask it of every candidate role.
 func (p *Prepared) VerdictWith(i int, resource string, rp []*Policy, required bool, ok func(Match) bool) (allowed, conditional bool) {
+	return p.Combine(p.OwnPart(i, resource, ok), p.ResourcePart(i, resource, rp, ok), resource, rp != nil || required, required)
+}
+
+// OwnPart is the half of VerdictWith that reads the set's own layers
+// (identity, boundary, SCPs) on resource; ResourcePart the half that reads
+// the resource policies; Combine joins them. A caller asking about many
+// resources whose halves repeat (roles its patterns match alike, roles
+// with the same trust document) computes each half once.
+type OwnPart struct {
+	allow verdictFormula // identity and boundary
+	scps  verdictFormula // every SCP level
+	seen  verdictSeen
+}
+
+// ResourcePart: see OwnPart.
+type ResourcePart struct {
+	l    layerVerdict
+	seen verdictSeen
+}
+
+// OwnPart computes the set's own half of VerdictWith for action i on
+// resource.
+func (p *Prepared) OwnPart(i int, resource string, ok func(Match) bool) OwnPart {
 	e := p.request(i, resource)
 	word, bit := i/64, uint64(1)<<(i%64)
-	var seen verdictSeen
-	judged := func(k layerKey) layerVerdict {
+	var part OwnPart
+	judged := func(k layerKey) verdictFormula {
 		var l layerVerdict
 		jl := &p.layers[k]
 		for n, c := range jl.covers[word] {
@@ -344,43 +367,60 @@ func (p *Prepared) VerdictWith(i int, resource string, rp []*Policy, required bo
 				continue
 			}
 			if m, deny, t, applies := jl.stmts[n].on(&e); applies {
-				seen.add(&l, m, deny, t, ok)
+				part.seen.add(&l, m, deny, t, ok)
 			}
 		}
-		return l
+		return l.allow()
 	}
-	allow := judged(layerIdentity).allow()
+	part.allow = judged(layerIdentity)
 	if p.set.Boundary != nil {
-		allow = allow.and(judged(layerBoundary).allow())
+		part.allow = part.allow.and(judged(layerBoundary))
 	}
-	if rp != nil || required {
-		var rl layerVerdict
-		for _, pol := range rp {
-			if !pol.mayMatch(e.svc, e.svcBit) {
+	part.scps = verdictFormula{triTrue, true}
+	for n := range p.set.SCPs {
+		part.scps = part.scps.and(judged(layerSCP + layerKey(n)))
+	}
+	return part
+}
+
+// ResourcePart computes the resource policies' half of VerdictWith for
+// action i on resource, the policies evaluated as they are.
+func (p *Prepared) ResourcePart(i int, resource string, rp []*Policy, ok func(Match) bool) ResourcePart {
+	e := p.request(i, resource)
+	var part ResourcePart
+	for _, pol := range rp {
+		if !pol.mayMatch(e.svc, e.svcBit) {
+			continue
+		}
+		for _, cs := range pol.stmts {
+			if cs.effect == EffectInvalid {
 				continue
 			}
-			for _, cs := range pol.stmts {
-				if cs.effect == EffectInvalid {
-					continue
-				}
-				deny := cs.effect == Deny
-				if t, unknown, via := e.statement(cs, deny); t != triFalse {
-					seen.add(&rl, Match{Policy: pol, Statement: cs.st, Unknown: unknown, ViaAccount: via}, deny, t, ok)
-				}
+			deny := cs.effect == Deny
+			if t, unknown, via := e.statement(cs, deny); t != triFalse {
+				part.seen.add(&part.l, Match{Policy: pol, Statement: cs.st, Unknown: unknown, ViaAccount: via}, deny, t, ok)
 			}
 		}
+	}
+	return part
+}
+
+// Combine is VerdictWith's answer from its halves, the resource layer
+// counted when withResource (resource policies given, or required).
+func (p *Prepared) Combine(own OwnPart, res ResourcePart, resource string, withResource, required bool) (allowed, conditional bool) {
+	allow, seen := own.allow, own.seen
+	if withResource {
+		seen.deny, seen.denyIf = seen.deny || res.seen.deny, seen.denyIf || res.seen.denyIf
 		switch {
-		case crossAccount(e.principal, e.resource):
-			allow = allow.and(rl.allow())
+		case crossAccount(p.req.principal, resource):
+			allow = allow.and(res.l.allow())
 		case required:
-			allow = rl.allow().and(allow.or(rl.direct()))
+			allow = res.l.allow().and(allow.or(res.l.direct()))
 		default:
-			allow = allow.or(rl.direct())
+			allow = allow.or(res.l.direct())
 		}
 	}
-	for n := range p.set.SCPs {
-		allow = allow.and(judged(layerSCP + layerKey(n)).allow())
-	}
+	allow = allow.and(own.scps)
 	switch {
 	case seen.deny || allow.t == triFalse:
 		return false, false
