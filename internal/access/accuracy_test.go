@@ -97,7 +97,7 @@ func TestGroupHopCarriesTheGroupsPower(t *testing.T) {
 
 	alice := an.Model.Principal(iamARN("user", "alice"))
 	fs := an.Escalations(alice)
-	if len(fs) != 1 || fs[0].Method.ID != "iam-013" || !fs[0].ToAdmin || fs[0].Then != "iam-007" {
+	if len(fs) != 1 || fs[0].Method.ID != "iam-013" || !fs[0].ToAdmin || fs[0].Then() != "iam-007" {
 		t.Fatalf("alice: %+v", fs)
 	}
 	chains := an.AdminChains()[alice.ARN]
@@ -106,7 +106,7 @@ func TestGroupHopCarriesTheGroupsPower(t *testing.T) {
 	}
 	// Joining a group that only reads S3 raises bob, but not to administrator.
 	bob := an.Model.Principal(iamARN("user", "bob"))
-	if fs := an.Escalations(bob); len(fs) != 1 || fs[0].ToAdmin || fs[0].Then != "" {
+	if fs := an.Escalations(bob); len(fs) != 1 || fs[0].ToAdmin || fs[0].Then() != "" {
 		t.Errorf("bob: %+v", fs)
 	}
 	if c := an.AdminChains()[bob.ARN]; c != nil {

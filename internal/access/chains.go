@@ -363,8 +363,8 @@ func (a *Analysis) edges(p *Principal) []edge {
 		case f.ToAdmin:
 			// The principal (or its target, once rewritten) can be made
 			// administrator: the chain ends here.
-			if f.kind == targetGroup && f.Then != "" {
-				e.group = &groupVia{f.TargetARN, f.Then}
+			if f.kind == targetGroup && f.then != thenNone {
+				e.group = &groupVia{f.TargetARN, f.Then()}
 			}
 		default:
 			continue

@@ -422,7 +422,7 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, q onAny) []
 			}
 			if gs, ok := a.targetSteps(s, m, g.ARN, nil, ""); ok && a.groupRaisesOwn(s, g) {
 				then := a.joinGain(s, g)
-				emit(Finding{TargetARN: g.ARN, kind: targetGroup, ToAdmin: then != "", Then: then}, gs)
+				emit(Finding{TargetARN: g.ARN, kind: targetGroup, ToAdmin: then != "", then: thenOf(then)}, gs)
 			}
 		}
 	case TargetUser:

@@ -223,13 +223,10 @@ type Finding struct {
 	TargetARN string
 	// Via names a second object: the policy of the target role rewritten
 	// by iam-016 / iam-020, the service a role is passed to.
-	Via string
-	// Then, for a group joined (iam-013) with ToAdmin: Membership when the
-	// group's policies make the user administrator, else the method the
-	// user can use once a member to become one ("iam-008").
-	Then   string
+	Via    string
 	Grants []*Grant // shared between findings: never changed
 	kind   targetKind
+	then   thenCode // Then
 	// ToAdmin: the method yields administrator (the target is admin, or the
 	// method lets the principal grant itself or its target anything, or the
 	// group joined makes its members administrators or lets them become
@@ -269,6 +266,44 @@ func kindOf(p *Principal) targetKind {
 // identity-center ("" without a target).
 func (f Finding) TargetKind() string { return targetKindNames[f.kind] }
 
+// Then, for a group joined (iam-013) with ToAdmin: Membership when the
+// group's policies make the user administrator, else the method the user
+// can use once a member to become one ("iam-008"); "" otherwise.
+func (f Finding) Then() string {
+	switch {
+	case f.then == thenNone:
+		return ""
+	case f.then == thenMembership:
+		return Membership
+	}
+	return Methods[f.then-thenMethod].ID
+}
+
+// thenCode is Then as a small number: none, Membership, or thenMethod plus
+// the method's place in Methods.
+type thenCode uint16
+
+const (
+	thenNone thenCode = iota
+	thenMembership
+	thenMethod
+)
+
+// thenOf codes a Then.
+func thenOf(then string) thenCode {
+	if then == "" {
+		return thenNone
+	}
+	if then == Membership {
+		return thenMembership
+	}
+	i := slices.IndexFunc(Methods, func(m *Method) bool { return m.ID == then })
+	if i < 0 {
+		panic("access: Then names no method: " + then)
+	}
+	return thenMethod + thenCode(i)
+}
+
 // TargetName is the target's name, the last part of its ARN (IAM names
 // hold no "/").
 func (f Finding) TargetName() string {
@@ -290,7 +325,7 @@ type FindingJSON struct {
 // JSON is the finding as JSON writes it.
 func (f Finding) JSON() FindingJSON {
 	return FindingJSON{TargetARN: f.TargetARN, TargetName: f.TargetName(), TargetKind: f.TargetKind(),
-		Via: f.Via, ToAdmin: f.ToAdmin, Then: f.Then, Grants: f.Grants, More: f.More}
+		Via: f.Via, ToAdmin: f.ToAdmin, Then: f.Then(), Grants: f.Grants, More: f.More}
 }
 
 // MarshalJSON writes the finding with its target's name and kind.

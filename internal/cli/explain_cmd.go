@@ -190,8 +190,8 @@ func writeExplanation(w io.Writer, e *access.Explanation) error {
 			}
 			if f.ToAdmin {
 				line += "  [to administrator"
-				if f.Then != "" && f.Then != access.Membership {
-					line += ", then " + f.Then
+				if f.Then() != "" && f.Then() != access.Membership {
+					line += ", then " + f.Then()
 				}
 				line += "]"
 			}

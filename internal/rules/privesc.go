@@ -222,12 +222,12 @@ func writeTargetText(b *bytes.Buffer, an *access.Analysis, p *access.Principal, 
 			note("gains ", g)
 		}
 	}
-	switch f.Then {
+	switch f.Then() {
 	case "":
 	case access.Membership:
 		note("its members are administrators")
 	default:
-		if m := access.MethodByID(f.Then); m != nil {
+		if m := access.MethodByID(f.Then()); m != nil {
 			note("a member can then use ", m.ID, " ", lowerFirst(m.Name))
 		}
 	}
