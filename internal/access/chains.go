@@ -201,13 +201,7 @@ func verdictByte(allowed, conditional bool) byte {
 
 // verdictOf is assumer's verdict of a result.
 func (a *Analysis) verdictOf(res policy.Result) byte {
-	switch {
-	case !a.allowed(res):
-		return 0
-	case res.Decision == policy.ConditionallyAllowed:
-		return 2
-	}
-	return 1
+	return verdictByte(a.allowed(res), res.Decision == policy.ConditionallyAllowed)
 }
 
 // assumeResultOwn is assumeResult inside findAll, through the prepared
@@ -488,11 +482,11 @@ func (a *Analysis) arnOrder() []uint32 {
 		}
 		slices.SortFunc(byARN, func(i, j int) int { return strings.Compare(ps[i].ARN, ps[j].ARN) })
 		a.arnPlaces = make([]uint32, len(ps))
-		for n, i := range byARN {
-			if n > 0 && ps[i].ARN != ps[byARN[n-1]].ARN {
-				a.arnPlaces[i] = a.arnPlaces[byARN[n-1]] + 1
-			} else if n > 0 {
-				a.arnPlaces[i] = a.arnPlaces[byARN[n-1]]
+		for n := 1; n < len(byARN); n++ {
+			i, prev := byARN[n], byARN[n-1]
+			a.arnPlaces[i] = a.arnPlaces[prev]
+			if ps[i].ARN != ps[prev].ARN {
+				a.arnPlaces[i]++
 			}
 		}
 	})

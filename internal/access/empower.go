@@ -540,7 +540,13 @@ func (a *Analysis) empowerTargets(ew *empowerWork, kind, act string) {
 // target of its escalations, its groups, its policies), or, for a trust
 // rewrite, a role it can already assume.
 func (ew *empowerWork) leftOut(a *Analysis, kind, act string, t *empowerTarget) bool {
-	return ew.own[t.arn] || (kind == "role" && act == "iam:UpdateAssumeRolePolicy" && a.assumes(ew.s.p, t.p))
+	return ew.own[t.arn] || ew.assumedAlready(a, kind, act, t)
+}
+
+// assumedAlready: the change rewrites the trust of a role the principal
+// can already assume.
+func (ew *empowerWork) assumedAlready(a *Analysis, kind, act string, t *empowerTarget) bool {
+	return kind == "role" && act == "iam:UpdateAssumeRolePolicy" && a.assumes(ew.s.p, t.p)
 }
 
 // grant records a.grant's answer and returns its index, reusing the last

@@ -78,7 +78,7 @@ func (a *Analysis) bulkMembers(ew *empowerWork, kind, act string, cands []empowe
 	}
 	n := 0
 	for j := from; j < len(cands); j++ {
-		if in[j] && kind == "role" && act == "iam:UpdateAssumeRolePolicy" && a.assumes(ew.s.p, cands[j].p) {
+		if in[j] && ew.assumedAlready(a, kind, act, &cands[j]) {
 			in[j] = false
 		}
 		if in[j] {

@@ -158,7 +158,7 @@ type searching struct {
 	anyGrants    map[string]*Grant              // anyGrant by action (escalate.go)
 	steps        map[stepKey]stepAnswer         // target steps' answers (escalate.go)
 	refs         map[refKey]string              // statement names (grants.go)
-	scratch      *policy.Scratch                // transient results' matches (anyGrant)
+	scratch      *policy.Scratch                // transient results' matches (scratchOf, escalate.go)
 }
 
 // IsAdmin reports whether the principal is administrator within its
