@@ -502,6 +502,7 @@ func (a *Analysis) precompute(actors []*Principal) {
 	// class (outrank.go), and a list's classes found by one goroutine would
 	// compute the powers one by one.
 	targets := append(slices.Clip(a.users), a.roles...)
+	a.splitInSearch.Store(true)
 	parallel.For(len(targets), 16, a.cancelled, func(i int) { a.power(targets[i]) })
 	parallel.For(len(actors), 1, a.cancelled, func(i int) { a.Escalations(actors[i]) })
 }

@@ -54,6 +54,9 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 		}
 		out = a.appendMethod(out, s, m, q)
 	}
+	if a.splitInSearch.Load() && !s.hypothetical {
+		a.split(s.p) // through the lent prepared set (chains.go)
+	}
 	slices.SortStableFunc(out, func(x, y Finding) int {
 		if c := strings.Compare(x.Method.ID, y.Method.ID); c != 0 {
 			return c

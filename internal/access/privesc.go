@@ -97,8 +97,13 @@ type Analysis struct {
 	classes     powerClasses
 	outrankSets sync.Map // outrankKey -> []uint64: the members of a list that outrank a class (outrank.go)
 
-	chainsOnce      sync.Once
-	chains          map[string][]Chain
+	chainsOnce sync.Once
+	chains     map[string][]Chain
+	// splitInSearch: the chains are being computed and need every actor's
+	// split (reach.go), so findAll computes it while its prepared set is
+	// still lent: preparing the set a third time (after the power and the
+	// search) was a tenth of the analysis's garbage on deep group trees.
+	splitInSearch   atomic.Bool
 	assumeGraphOnce sync.Once
 	arnOrderOnce    sync.Once
 	arnPlaces       []uint32 // arnOrder (chains.go)
