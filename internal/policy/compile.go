@@ -52,6 +52,7 @@ func svcBit(svc string) uint64 {
 
 type cstmt struct {
 	st        *Statement
+	pol       *Policy // the policy holding it (a prepared set keeps statements alone)
 	effect    Effect // st.Effect, read by every evaluation without reaching st
 	actions   []actionPat
 	notAction bool
@@ -90,7 +91,7 @@ func CompileNamed(name string, doc *Document) *Policy {
 	p := &Policy{Name: name, Doc: doc, stmts: make([]*cstmt, 0, len(doc.Statements))}
 	vars := doc.VariablesEnabled()
 	for _, st := range doc.Statements {
-		cs := &cstmt{st: st, principal: st.Principal, effect: st.Effect}
+		cs := &cstmt{st: st, pol: p, principal: st.Principal, effect: st.Effect}
 		acts := st.Action
 		if st.NotAction != nil && st.Action == nil {
 			acts, cs.notAction = st.NotAction, true

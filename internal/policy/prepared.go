@@ -99,26 +99,60 @@ type Prepared struct {
 type judgedLayer struct {
 	covers [][]uint64
 	stmts  []judged
+	// unknowns holds the unknown conditions of the statements whose
+	// unknown ones are not a leading run of their own (judged.unknown).
+	unknowns [][]Condition
 }
 
+// judged is a statement that applies to the prepared request whatever the
+// action and resource; 16 bytes, as a set holds hundreds of them and an
+// analysis prepares a set per principal.
 type judged struct {
-	p       *Policy
-	cs      *cstmt
-	unknown []Condition // its conditions that are unknown
-	via     bool
+	cs *cstmt
+	// unk gives the statement's unknown conditions: its first unk ones
+	// when unk >= 0 (most often none or all of them), else
+	// unknowns[-unk-1] of its layer.
+	unk int32
+	via bool
 }
 
-// on matches the statement's resource against e's: ok is false when it
+// unknown is the statement's conditions that are unknown.
+func (l *judgedLayer) unknown(j *judged) []Condition {
+	if j.unk < 0 {
+		return l.unknowns[-j.unk-1]
+	}
+	if j.unk == 0 {
+		return nil
+	}
+	return j.cs.allConds[:j.unk:j.unk]
+}
+
+// judgedOf records a statement with its unknown conditions.
+func (l *judgedLayer) judgedOf(cs *cstmt, unknown []Condition, via bool) judged {
+	j := judged{cs: cs, via: via}
+	switch n := len(unknown); {
+	case n == 0:
+	case len(cs.allConds) >= n && &cs.allConds[0] == &unknown[0]:
+		j.unk = int32(n)
+	default:
+		l.unknowns = append(l.unknowns, unknown)
+		j.unk = -int32(len(l.unknowns))
+	}
+	return j
+}
+
+// on matches statement n's resource against e's: ok is false when it
 // does not apply, else its match, whether it is a Deny, and whether it
 // applies outright (t) or may.
-func (j *judged) on(e *evalReq) (m Match, deny bool, t tri, ok bool) {
+func (l *judgedLayer) on(n int, e *evalReq) (m Match, deny bool, t tri, ok bool) {
+	j := &l.stmts[n]
 	deny = j.cs.effect == Deny
 	res, key := j.cs.matchResource(e.resource, deny, e.ctx)
 	if res == triFalse {
 		return Match{}, deny, triFalse, false
 	}
-	t, unknown, via := withResource(j.cs, res, key, j.unknown, j.via)
-	return Match{Policy: j.p, Statement: j.cs.st, Unknown: unknown, ViaAccount: via}, deny, t, true
+	t, unknown, via := withResource(j.cs, res, key, l.unknown(j), j.via)
+	return Match{Policy: j.cs.pol, Statement: j.cs.st, Unknown: unknown, ViaAccount: via}, deny, t, true
 }
 
 // Prepare judges the principal and conditions of every statement of the
@@ -168,7 +202,7 @@ func (p *Prepared) judge(k layerKey, policies []*Policy) {
 			}
 			if ok, unknown := p.req.conditions(cs); ok {
 				at := len(l.stmts)
-				l.stmts = append(l.stmts, judged{p: pol, cs: cs, unknown: unknown, via: via})
+				l.stmts = append(l.stmts, l.judgedOf(cs, unknown, via))
 				for w, c := range covers[j][:nw] {
 					words[w*n+at] = c
 				}
@@ -250,7 +284,7 @@ func (p *Prepared) layerOf(e *evalReq, i int) func(k layerKey, _ []*Policy, want
 			if c&bit == 0 {
 				continue
 			}
-			if m, deny, t, ok := l.stmts[n].on(e); ok {
+			if m, deny, t, ok := l.on(n, e); ok {
 				k := matchKindOf(deny, t)
 				ms, kinds = append(ms, m), append(kinds, k)
 				count[k]++
@@ -284,7 +318,7 @@ func (p *Prepared) AllowedIf(i int, resource string, ok func(Match) bool) bool {
 			if c&bit == 0 {
 				continue
 			}
-			m, isDeny, t, applies := l.stmts[n].on(&e)
+			m, isDeny, t, applies := l.on(n, &e)
 			switch {
 			case !applies:
 			case isDeny && t == triTrue:
@@ -366,7 +400,7 @@ func (p *Prepared) OwnPart(i int, resource string, ok func(Match) bool) OwnPart 
 			if c&bit == 0 {
 				continue
 			}
-			if m, deny, t, applies := jl.stmts[n].on(&e); applies {
+			if m, deny, t, applies := jl.on(n, &e); applies {
 				part.seen.add(&l, m, deny, t, ok)
 			}
 		}
@@ -524,7 +558,7 @@ func (p *Prepared) AllowedOnSome(ok func(Match) bool) []uint64 {
 		holds := make([]uint64, p.table.words)
 		l := &p.layers[k]
 		for n := range l.stmts {
-			m, isDeny, t, applies := l.stmts[n].on(&e)
+			m, isDeny, t, applies := l.on(n, &e)
 			var into []uint64
 			switch {
 			case !applies:
