@@ -257,9 +257,38 @@ func (a *Analysis) passRoleFilter(s *pstate, m *Method) (union map[*Principal]bo
 	if action == "" {
 		return nil, nil
 	}
+	// Kept per action and services while findAll runs: dozens of methods
+	// pass roles to the same service, and building the same maps for each
+	// was a good part of the search's garbage.
+	key := passFilterKey{action: action}
+	if len(m.Services) == 1 {
+		key.services = m.Services[0]
+	} else {
+		key.services = strings.Join(m.Services, "\x00")
+	}
+	if f, ok := s.passFilters[key]; ok {
+		return f.union, f.bySvc
+	}
+	union, bySvc = a.computePassRoleFilter(s, action, m.Services)
+	if s.passFilters == nil {
+		s.passFilters = map[passFilterKey]passFilter{}
+	}
+	s.passFilters[key] = passFilter{union, bySvc}
+	return union, bySvc
+}
+
+// passFilterKey and passFilter are a passRoleFilter answer.
+type passFilterKey struct{ action, services string }
+
+type passFilter struct {
+	union map[*Principal]bool
+	bySvc map[string]map[*Principal]bool
+}
+
+func (a *Analysis) computePassRoleFilter(s *pstate, action string, services []string) (union map[*Principal]bool, bySvc map[string]map[*Principal]bool) {
 	bySvc = map[string]map[*Principal]bool{}
 	narrowed := true
-	for _, svc := range m.Services {
+	for _, svc := range services {
 		keep, all := a.passableTo(s, action, svc)
 		if all {
 			bySvc[svc], narrowed = nil, false
@@ -269,8 +298,8 @@ func (a *Analysis) passRoleFilter(s *pstate, m *Method) (union map[*Principal]bo
 	}
 	switch {
 	case !narrowed:
-	case len(m.Services) == 1:
-		union = bySvc[m.Services[0]]
+	case len(services) == 1:
+		union = bySvc[services[0]]
 	default:
 		union = map[*Principal]bool{}
 		for _, k := range bySvc {

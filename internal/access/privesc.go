@@ -160,6 +160,7 @@ type searching struct {
 	passPrepared map[string]*lazyPrepared
 	raises       map[*Principal]bool            // groupRaises by group (escalate.go)
 	passable     map[string]map[*Principal]bool // passableTo by action and service (filter.go)
+	passFilters  map[passFilterKey]passFilter   // passRoleFilter by action and services (filter.go)
 	anyGrants    map[string]*Grant              // anyGrant by action (escalate.go)
 	steps        map[stepKey]stepAnswer         // target steps' answers (escalate.go)
 	refs         map[refKey]string              // statement names (grants.go)
