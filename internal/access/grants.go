@@ -37,6 +37,15 @@ func (a *Analysis) grantNamed(p *Principal, refs map[refKey]string, r policy.Res
 	if resource == "" {
 		g.Resource = "*"
 	}
+	n := len(r.Allows) // at most one name a match
+	if g.Conditional {
+		for _, cl := range r.AllowIf {
+			n += len(cl)
+		}
+	}
+	if n > 0 {
+		g.Statements = make([]string, 0, n)
+	}
 	add := func(m policy.Match) {
 		if ref, ok := a.nameOf(p, refs, m, extra); ok && !slices.Contains(g.Statements, ref) {
 			g.Statements = append(g.Statements, ref)
@@ -52,6 +61,9 @@ func (a *Analysis) grantNamed(p *Principal, refs map[refKey]string, r policy.Res
 			}
 		}
 		g.Conditions = a.conditionText(r)
+	}
+	if len(g.Statements) == 0 {
+		g.Statements = nil // as before it was sized: JSON null, not []
 	}
 	return g
 }

@@ -19,7 +19,13 @@ func (a *Analysis) customerPolicies(s *pstate) []string {
 		var refs []snapshot.PolicyRef
 		switch s.p.Kind {
 		case KindUser:
-			refs = append(refs, s.p.User.AttachedPolicies...)
+			n := len(s.p.User.AttachedPolicies)
+			for _, gn := range s.p.User.Groups {
+				if g := a.groups[gn]; g != nil {
+					n += len(g.Group.AttachedPolicies)
+				}
+			}
+			refs = append(make([]snapshot.PolicyRef, 0, n), s.p.User.AttachedPolicies...)
 			for _, gn := range s.p.User.Groups {
 				if g := a.groups[gn]; g != nil {
 					refs = append(refs, g.Group.AttachedPolicies...)
@@ -39,15 +45,20 @@ func (a *Analysis) customerPoliciesOf(p *Principal) []string {
 	return a.customerPolicies(a.state(p))
 }
 
+// customerARNs are the customer managed policy ARNs of refs, sorted, each
+// once (sorted first, then compacted: a user in ten groups has a hundred).
 func customerARNs(refs []snapshot.PolicyRef) []string {
 	var out []string
 	for _, r := range refs {
-		if !snapshot.IsAWSManagedPolicyARN(r.ARN) && !slices.Contains(out, r.ARN) {
+		if !snapshot.IsAWSManagedPolicyARN(r.ARN) {
+			if out == nil {
+				out = make([]string, 0, len(refs))
+			}
 			out = append(out, r.ARN)
 		}
 	}
 	slices.Sort(out)
-	return out
+	return slices.Clip(slices.Compact(out))
 }
 
 func (a *Analysis) sortedGroups() []*Principal {
