@@ -504,5 +504,14 @@ func (a *Analysis) precompute(actors []*Principal) {
 	targets := append(slices.Clip(a.users), a.roles...)
 	a.splitInSearch.Store(true)
 	parallel.For(len(targets), 16, a.cancelled, func(i int) { a.power(targets[i]) })
-	parallel.For(len(actors), 1, a.cancelled, func(i int) { a.Escalations(actors[i]) })
+	// A class's members one after the other (findclass.go).
+	work := a.searchOrder(actors)
+	parallel.For(len(work), 1, a.cancelled, func(i int) {
+		for _, p := range work[i] {
+			if a.cancelled() {
+				return
+			}
+			a.Escalations(p)
+		}
+	})
 }

@@ -33,14 +33,20 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 		*bp = out[:0]
 		findingsPool.Put(bp)
 	}()
+	class := a.searchClassOf(s)
+	if class != nil {
+		class.beginSearch(s) // the memos of the members before it
+	}
 	q := a.onAnyOf(s)
 	defer func() {
-		if m := s.anyMemo; m != nil {
-			clear(m)
-			anyMemoPool.Put(m)
-		}
 		if s.scratch != nil {
 			scratchPool.Put(s.scratch)
+			s.scratch = nil
+		}
+		if class != nil {
+			class.endSearch(s)
+		} else {
+			dropAnyMemo(s.anyMemo)
 		}
 		s.searching = searching{}
 		s.lent.Store(nil)
@@ -54,7 +60,7 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 		}
 		out = a.appendMethod(out, s, m, q)
 	}
-	if a.splitInSearch.Load() && !s.hypothetical {
+	if a.splitInSearch.Load() && !s.hypothetical && !a.cancelled() {
 		a.split(s.p) // through the lent prepared set (chains.go)
 	}
 	slices.SortStableFunc(out, func(x, y Finding) int {

@@ -103,7 +103,11 @@ type Analysis struct {
 	// split (reach.go), so findAll computes it while its prepared set is
 	// still lent: preparing the set a third time (after the power and the
 	// search) was a tenth of the analysis's garbage on deep group trees.
-	splitInSearch   atomic.Bool
+	splitInSearch atomic.Bool
+	// searchClasses: the users and roles whose searches share memos
+	// (findclass.go), built once.
+	searchClassOnce sync.Once
+	searchClasses   map[*Principal]*searchClass
 	assumeGraphOnce sync.Once
 	arnOrderOnce    sync.Once
 	arnPlaces       []uint32 // arnOrder (chains.go)

@@ -53,7 +53,7 @@ func svcBit(svc string) uint64 {
 type cstmt struct {
 	st        *Statement
 	pol       *Policy // the policy holding it (a prepared set keeps statements alone)
-	effect    Effect // st.Effect, read by every evaluation without reaching st
+	effect    Effect  // st.Effect, read by every evaluation without reaching st
 	actions   []actionPat
 	notAction bool
 	resources []resPat

@@ -1,0 +1,216 @@
+package access
+
+// Search classes: principals whose own policies answer every question
+// alike share findAll's memos.
+//
+// Users are mostly made alike: ten thousand users in an account often fall
+// into a few hundred combinations of groups, each user holding exactly its
+// groups' policies. Whether such a user may take an action on a resource
+// is then the same for every user of the combination, unless a policy
+// depends on which user asks (a policy variable, a condition on
+// aws:PrincipalArn or aws:username, a Principal element) or the users'
+// tags differ. Each user's search still runs on its own (its own ARN, the
+// roles whose trust policies admit it, its place among the targets), but
+// the answers about its own set — on "some resource", on each target, the
+// statements named in grants — are computed by the first user of the
+// combination and looked up by the others, the grants shared.
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/iamspect/iamspect/internal/policy"
+	"github.com/iamspect/iamspect/internal/snapshot"
+)
+
+// searchClass is the memos shared by the principals of one class. Its
+// members search one at a time (mu), the memos handed from one to the
+// next; the last one done drops them.
+type searchClass struct {
+	mu   sync.Mutex
+	memo searching // only the shareable memos (share)
+	left int       // members whose search has not run yet
+}
+
+// share keeps the memos of s that depend only on the principal's own set
+// answering questions alike for every member: not its prepared sets
+// (the trust policies a prepared set also evaluates name the principal),
+// nor the group hops (a group's policies may depend on who joins).
+func share(s *searching) searching {
+	return searching{anyMemo: s.anyMemo, covering: s.covering, outrank: s.outrank,
+		passable: s.passable, passFilters: s.passFilters, anyGrants: s.anyGrants,
+		steps: s.steps, refs: s.refs}
+}
+
+// searchClassOf is the class whose memos the search of s uses, nil when
+// it searches alone.
+func (a *Analysis) searchClassOf(s *pstate) *searchClass {
+	if s.hypothetical {
+		return nil
+	}
+	a.searchClassOnce.Do(a.buildSearchClasses)
+	return a.searchClasses[s.p]
+}
+
+// beginSearch lends the class's memos to s, its member about to search;
+// endSearch takes them back (and drops them after the last member).
+func (c *searchClass) beginSearch(s *pstate) {
+	c.mu.Lock()
+	s.searching = c.memo
+}
+
+func (c *searchClass) endSearch(s *pstate) {
+	defer c.mu.Unlock()
+	c.memo = share(&s.searching)
+	if c.left--; c.left <= 0 {
+		dropAnyMemo(c.memo.anyMemo)
+		c.memo = searching{}
+	}
+}
+
+// dropAnyMemo gives a "some resource" memo back to its pool.
+func dropAnyMemo(m map[string]policy.Result) {
+	if m != nil {
+		clear(m)
+		anyMemoPool.Put(m)
+	}
+}
+
+// buildSearchClasses files every user and role with at least one other
+// principal searched alike under a shared class.
+func (a *Analysis) buildSearchClasses() {
+	neutral := map[*policy.Policy]bool{}
+	byKey := map[string][]*Principal{}
+	var keys []string
+	for _, p := range a.Model.Principals {
+		k, ok := a.searchKey(p, neutral)
+		if !ok {
+			continue
+		}
+		if _, seen := byKey[k]; !seen {
+			keys = append(keys, k)
+		}
+		byKey[k] = append(byKey[k], p)
+	}
+	a.searchClasses = map[*Principal]*searchClass{}
+	for _, k := range keys {
+		members := byKey[k]
+		if len(members) < 2 {
+			continue
+		}
+		c := &searchClass{left: len(members)}
+		for _, p := range members {
+			a.searchClasses[p] = c
+		}
+	}
+}
+
+// searchKey names what a principal's answers about its own set depend on:
+// its kind, account, tags and groups, and its sources (every policy with
+// its origin, which grants name) and set. ok is false for a principal
+// searched alone: a group, a service-linked role, a principal with
+// problems or a resource policy, or one holding a policy that depends on
+// who asks.
+func (a *Analysis) searchKey(p *Principal, neutral map[*policy.Policy]bool) (string, bool) {
+	if len(p.Problems) > 0 || p.Set == nil || p.Set.Resource != nil || p.Set.ResourceRequired {
+		return "", false
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s|%s|", p.Kind, policy.AccountOf(p.ARN))
+	var tags []snapshot.Tag
+	switch {
+	case p.Kind == KindUser && p.User != nil:
+		tags = p.User.Tags
+	case p.Kind == KindRole && p.Role != nil && !p.Role.ServiceLinked():
+		tags = p.Role.Tags
+	default:
+		return "", false
+	}
+	for _, t := range tags {
+		fmt.Fprintf(&b, "t%q=%q|", t.Key, t.Value)
+	}
+	if p.Kind == KindUser {
+		groups := slices.Clone(p.User.Groups)
+		slices.Sort(groups)
+		fmt.Fprintf(&b, "g%q|", groups)
+	}
+	for _, src := range p.Sources {
+		if !isNeutral(src.Policy, neutral) {
+			return "", false
+		}
+		fmt.Fprintf(&b, "s%q,%q,%q,%q,%p|", src.Kind, src.Name, src.ARN, src.Via, src.Policy)
+	}
+	layers := append([][]*policy.Policy{p.Set.Identity, p.Set.Boundary}, p.Set.SCPs...)
+	for _, l := range layers {
+		for _, pol := range l {
+			if !isNeutral(pol, neutral) {
+				return "", false
+			}
+			fmt.Fprintf(&b, "%p,", pol)
+		}
+		b.WriteByte('|')
+	}
+	return b.String(), true
+}
+
+// isNeutral reports whether nothing in the policy depends on which
+// principal of an account asks, given equal tags: no policy variable, no
+// condition on aws:PrincipalArn, aws:username or aws:userid, no Principal
+// element. Kept per policy in neutral (one goroutine).
+func isNeutral(pol *policy.Policy, neutral map[*policy.Policy]bool) bool {
+	if pol == nil || pol.Doc == nil {
+		return false
+	}
+	if v, ok := neutral[pol]; ok {
+		return v
+	}
+	v := !slices.ContainsFunc(pol.Doc.Statements, dependsOnPrincipal)
+	neutral[pol] = v
+	return v
+}
+
+func dependsOnPrincipal(st *policy.Statement) bool {
+	hasVar := func(ss []string) bool {
+		return slices.ContainsFunc(ss, func(v string) bool { return strings.Contains(v, "${") })
+	}
+	if st.Principal != nil || st.NotPrincipal != nil || hasVar(st.Resource) || hasVar(st.NotResource) {
+		return true
+	}
+	for _, c := range st.Conditions {
+		switch strings.ToLower(c.Key) {
+		case "aws:principalarn", "aws:username", "aws:userid":
+			return true
+		}
+		if strings.Contains(c.Key, "${") || hasVar(c.Values) {
+			return true
+		}
+	}
+	return false
+}
+
+// searchOrder puts the actors of one class together, each class as one
+// piece of work (its members search one at a time anyway, and its memos
+// are dropped as soon as the last is done); the pieces keep the order of
+// their first actor.
+func (a *Analysis) searchOrder(actors []*Principal) [][]*Principal {
+	a.searchClassOnce.Do(a.buildSearchClasses)
+	at := map[*searchClass]int{}
+	var out [][]*Principal
+	for _, p := range actors {
+		c := a.searchClasses[p]
+		if c == nil {
+			out = append(out, []*Principal{p})
+			continue
+		}
+		i, ok := at[c]
+		if !ok {
+			i = len(out)
+			at[c] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], p)
+	}
+	return out
+}
