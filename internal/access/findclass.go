@@ -16,11 +16,13 @@ package access
 // combination and looked up by the others, the grants shared.
 
 import (
-	"fmt"
+	"encoding/binary"
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 
+	"github.com/iamspect/iamspect/internal/parallel"
 	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
 )
@@ -79,24 +81,21 @@ func dropAnyMemo(m map[string]policy.Result) {
 }
 
 // buildSearchClasses files every user and role with at least one other
-// principal searched alike under a shared class.
+// principal searched alike under a shared class. The keys are written on
+// every CPU: it runs before any search can go on.
 func (a *Analysis) buildSearchClasses() {
-	neutral := map[*policy.Policy]bool{}
+	ps := a.Model.Principals
+	keys := make([]string, len(ps))
+	var neutral sync.Map // *policy.Policy -> bool
+	parallel.For(len(ps), 256, nil, func(i int) { keys[i] = a.searchKey(ps[i], &neutral) })
 	byKey := map[string][]*Principal{}
-	var keys []string
-	for _, p := range a.Model.Principals {
-		k, ok := a.searchKey(p, neutral)
-		if !ok {
-			continue
+	for i, k := range keys {
+		if k != "" {
+			byKey[k] = append(byKey[k], ps[i])
 		}
-		if _, seen := byKey[k]; !seen {
-			keys = append(keys, k)
-		}
-		byKey[k] = append(byKey[k], p)
 	}
 	a.searchClasses = map[*Principal]*searchClass{}
-	for _, k := range keys {
-		members := byKey[k]
+	for _, members := range byKey {
 		if len(members) < 2 {
 			continue
 		}
@@ -109,16 +108,14 @@ func (a *Analysis) buildSearchClasses() {
 
 // searchKey names what a principal's answers about its own set depend on:
 // its kind, account, tags and groups, and its sources (every policy with
-// its origin, which grants name) and set. ok is false for a principal
-// searched alone: a group, a service-linked role, a principal with
-// problems or a resource policy, or one holding a policy that depends on
-// who asks.
-func (a *Analysis) searchKey(p *Principal, neutral map[*policy.Policy]bool) (string, bool) {
+// its origin, which grants name) and set, each string with its length
+// before it and each policy by address. It is "" for a principal searched
+// alone: a group, a service-linked role, a principal with problems or a
+// resource policy, or one holding a policy that depends on who asks.
+func (a *Analysis) searchKey(p *Principal, neutral *sync.Map) string {
 	if len(p.Problems) > 0 || p.Set == nil || p.Set.Resource != nil || p.Set.ResourceRequired {
-		return "", false
+		return ""
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s|%s|", p.Kind, policy.AccountOf(p.ARN))
 	var tags []snapshot.Tag
 	switch {
 	case p.Kind == KindUser && p.User != nil:
@@ -126,48 +123,73 @@ func (a *Analysis) searchKey(p *Principal, neutral map[*policy.Policy]bool) (str
 	case p.Kind == KindRole && p.Role != nil && !p.Role.ServiceLinked():
 		tags = p.Role.Tags
 	default:
-		return "", false
+		return ""
 	}
+	k := keyWriter{b: make([]byte, 0, 64+24*len(p.Sources))}
+	k.str(string(p.Kind))
+	k.str(policy.AccountOf(p.ARN))
+	k.num(len(tags))
 	for _, t := range tags {
-		fmt.Fprintf(&b, "t%q=%q|", t.Key, t.Value)
+		k.str(t.Key)
+		k.str(t.Value)
 	}
 	if p.Kind == KindUser {
 		groups := slices.Clone(p.User.Groups)
 		slices.Sort(groups)
-		fmt.Fprintf(&b, "g%q|", groups)
+		k.num(len(groups))
+		for _, g := range groups {
+			k.str(g)
+		}
 	}
+	k.num(len(p.Sources))
 	for _, src := range p.Sources {
 		if !isNeutral(src.Policy, neutral) {
-			return "", false
+			return ""
 		}
-		fmt.Fprintf(&b, "s%q,%q,%q,%q,%p|", src.Kind, src.Name, src.ARN, src.Via, src.Policy)
+		k.str(src.Kind)
+		k.str(src.Name)
+		k.str(src.ARN)
+		k.str(src.Via)
+		k.ptr(unsafe.Pointer(src.Policy))
 	}
 	layers := append([][]*policy.Policy{p.Set.Identity, p.Set.Boundary}, p.Set.SCPs...)
+	k.num(len(layers))
 	for _, l := range layers {
+		k.num(len(l))
 		for _, pol := range l {
 			if !isNeutral(pol, neutral) {
-				return "", false
+				return ""
 			}
-			fmt.Fprintf(&b, "%p,", pol)
+			k.ptr(unsafe.Pointer(pol))
 		}
-		b.WriteByte('|')
 	}
-	return b.String(), true
+	return string(k.b)
+}
+
+// keyWriter writes a search key: numbers as varints, strings after their
+// length, pointers as addresses (the policies live as long as the
+// analysis).
+type keyWriter struct{ b []byte }
+
+func (k *keyWriter) num(n int)    { k.b = binary.AppendUvarint(k.b, uint64(n)) }
+func (k *keyWriter) str(s string) { k.num(len(s)); k.b = append(k.b, s...) }
+func (k *keyWriter) ptr(p unsafe.Pointer) {
+	k.b = binary.LittleEndian.AppendUint64(k.b, uint64(uintptr(p)))
 }
 
 // isNeutral reports whether nothing in the policy depends on which
 // principal of an account asks, given equal tags: no policy variable, no
 // condition on aws:PrincipalArn, aws:username or aws:userid, no Principal
-// element. Kept per policy in neutral (one goroutine).
-func isNeutral(pol *policy.Policy, neutral map[*policy.Policy]bool) bool {
+// element. Kept per policy in neutral.
+func isNeutral(pol *policy.Policy, neutral *sync.Map) bool {
 	if pol == nil || pol.Doc == nil {
 		return false
 	}
-	if v, ok := neutral[pol]; ok {
-		return v
+	if v, ok := neutral.Load(pol); ok {
+		return v.(bool)
 	}
 	v := !slices.ContainsFunc(pol.Doc.Statements, dependsOnPrincipal)
-	neutral[pol] = v
+	neutral.Store(pol, v)
 	return v
 }
 
