@@ -64,7 +64,7 @@ func (a *Analysis) computeSplit(s *pstate) *assumeSplit {
 	scoped := false
 	if indep {
 		x = a.sharedDocs(acct)
-	} else if ms, key, ok := scopedStatements(p.Set); ok {
+	} else if ms, key, ok := a.scopedOf(s); ok {
 		if d := a.sparseDocs(acct, ms, key); d != nil {
 			sp.class, scoped = a.sparseClass(s, d), true
 		} else {
@@ -502,7 +502,6 @@ func (a *Analysis) precompute(actors []*Principal) {
 	// class (outrank.go), and a list's classes found by one goroutine would
 	// compute the powers one by one.
 	targets := append(slices.Clip(a.users), a.roles...)
-	a.splitInSearch.Store(true)
 	parallel.For(len(targets), 16, a.cancelled, func(i int) { a.power(targets[i]) })
 	// A class's members one after the other (findclass.go).
 	work := a.searchOrder(actors)

@@ -60,8 +60,11 @@ func (a *Analysis) findAll(s *pstate) []Finding {
 		}
 		out = a.appendMethod(out, s, m, q)
 	}
-	if a.splitInSearch.Load() && !s.hypothetical && !a.cancelled() {
-		a.split(s.p) // through the lent prepared set (chains.go)
+	if !s.hypothetical && !a.cancelled() {
+		// The chains need every actor's split (reach.go): computed here,
+		// through the lent prepared set, it costs no third Prepare of the
+		// principal's set (after its power and its search).
+		a.split(s.p)
 	}
 	slices.SortStableFunc(out, func(x, y Finding) int {
 		if c := strings.Compare(x.Method.ID, y.Method.ID); c != 0 {

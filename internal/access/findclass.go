@@ -34,6 +34,31 @@ type searchClass struct {
 	mu   sync.Mutex
 	memo searching // only the shareable memos (share)
 	left int       // members whose search has not run yet
+
+	// scoped is scopedStatements of the members' set (alike for all),
+	// computed once (scopedOf).
+	scopedOnce sync.Once
+	scoped     scopedAnswer
+}
+
+// scopedAnswer is what scopedStatements returns.
+type scopedAnswer struct {
+	ms  []resourceMatch
+	key string
+	ok  bool
+}
+
+// scopedOf is scopedStatements of the principal's set, once per class.
+func (a *Analysis) scopedOf(s *pstate) ([]resourceMatch, string, bool) {
+	c := a.searchClassOf(s)
+	if c == nil {
+		return scopedStatements(s.p.Set)
+	}
+	c.scopedOnce.Do(func() {
+		ms, key, ok := scopedStatements(s.p.Set)
+		c.scoped = scopedAnswer{ms, key, ok}
+	})
+	return c.scoped.ms, c.scoped.key, c.scoped.ok
 }
 
 // share keeps the memos of s that depend only on the principal's own set

@@ -99,11 +99,6 @@ type Analysis struct {
 
 	chainsOnce sync.Once
 	chains     map[string][]Chain
-	// splitInSearch: the chains are being computed and need every actor's
-	// split (reach.go), so findAll computes it while its prepared set is
-	// still lent: preparing the set a third time (after the power and the
-	// search) was a tenth of the analysis's garbage on deep group trees.
-	splitInSearch atomic.Bool
 	// searchClasses: the users and roles whose searches share memos
 	// (findclass.go), built once.
 	searchClassOnce sync.Once
