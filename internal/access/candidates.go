@@ -167,6 +167,22 @@ func (a *Analysis) assumableFilter(p *Principal, m *Method) map[*Principal]bool 
 	return nil
 }
 
+// assumableFilterOwn is assumableFilter inside findAll, kept per method
+// while it runs (and shared by a search class: it depends on the
+// principal's policies alone). Only the goroutine running findAll for s
+// calls it.
+func (a *Analysis) assumableFilterOwn(s *pstate, m *Method) map[*Principal]bool {
+	if keep, ok := s.assumable[m]; ok {
+		return keep
+	}
+	keep := a.assumableFilter(s.p, m)
+	if s.assumable == nil {
+		s.assumable = map[*Method]map[*Principal]bool{}
+	}
+	s.assumable[m] = keep
+	return keep
+}
+
 // eachAssumableIn is eachAssumable restricted to keep: the same roles in
 // the same order (administrators first, then by ARN), with the same
 // Assumption.

@@ -491,7 +491,7 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, q onAny) []
 					break
 				}
 			}
-		} else if only := a.assumableFilter(p, m); only != nil {
+		} else if only := a.assumableFilterOwn(s, m); only != nil {
 			if s.hypothetical && !grants {
 				only = a.adminsOf(only)
 			}

@@ -67,7 +67,7 @@ func (a *Analysis) scopedOf(s *pstate) ([]resourceMatch, string, bool) {
 // nor the group hops (a group's policies may depend on who joins).
 func share(s *searching) searching {
 	return searching{anyMemo: s.anyMemo, covering: s.covering, outrank: s.outrank,
-		passable: s.passable, passFilters: s.passFilters, anyGrants: s.anyGrants,
+		passable: s.passable, passFilters: s.passFilters, assumable: s.assumable, anyGrants: s.anyGrants,
 		steps: s.steps, refs: s.refs}
 }
 

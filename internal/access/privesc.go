@@ -157,13 +157,14 @@ type searching struct {
 	// passPrepared: the set prepared with iam:PassedToService, by service,
 	// for the PassRole questions (escalate.go).
 	passPrepared map[string]*lazyPrepared
-	raises       map[*Principal]bool            // groupRaises by group (escalate.go)
-	passable     map[string]map[*Principal]bool // passableTo by action and service (filter.go)
-	passFilters  map[passFilterKey]passFilter   // passRoleFilter by action and services (filter.go)
-	anyGrants    map[string]*Grant              // anyGrant by action (escalate.go)
-	steps        map[stepKey]stepAnswer         // target steps' answers (escalate.go)
-	refs         map[refKey]string              // statement names (grants.go)
-	scratch      *policy.Scratch                // transient results' matches (scratchOf, escalate.go)
+	raises       map[*Principal]bool             // groupRaises by group (escalate.go)
+	passable     map[string]map[*Principal]bool  // passableTo by action and service (filter.go)
+	passFilters  map[passFilterKey]passFilter    // passRoleFilter by action and services (filter.go)
+	assumable    map[*Method]map[*Principal]bool // assumableFilter by method (candidates.go)
+	anyGrants    map[string]*Grant               // anyGrant by action (escalate.go)
+	steps        map[stepKey]stepAnswer          // target steps' answers (escalate.go)
+	refs         map[refKey]string               // statement names (grants.go)
+	scratch      *policy.Scratch                 // transient results' matches (scratchOf, escalate.go)
 }
 
 // IsAdmin reports whether the principal is administrator within its
