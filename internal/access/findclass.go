@@ -111,8 +111,8 @@ func dropAnyMemo(m map[string]policy.Result) {
 func (a *Analysis) buildSearchClasses() {
 	ps := a.Model.Principals
 	keys := make([]string, len(ps))
-	var neutral sync.Map // *policy.Policy -> bool
-	parallel.For(len(ps), 256, nil, func(i int) { keys[i] = a.searchKey(ps[i], &neutral) })
+	x := &sourceIDs{byContent: map[string]uint32{}}
+	parallel.For(len(ps), 256, nil, func(i int) { keys[i] = a.searchKey(ps[i], x) })
 	byKey := map[string][]*Principal{}
 	for i, k := range keys {
 		if k != "" {
@@ -133,11 +133,11 @@ func (a *Analysis) buildSearchClasses() {
 
 // searchKey names what a principal's answers about its own set depend on:
 // its kind, account, tags and groups, and its sources (every policy with
-// its origin, which grants name) and set, each string with its length
-// before it and each policy by address. It is "" for a principal searched
+// its origin, which grants name, numbered by x) and set, each string with
+// its length before it and each policy by address. It is "" for a principal searched
 // alone: a group, a service-linked role, a principal with problems or a
 // resource policy, or one holding a policy that depends on who asks.
-func (a *Analysis) searchKey(p *Principal, neutral *sync.Map) string {
+func (a *Analysis) searchKey(p *Principal, x *sourceIDs) string {
 	if len(p.Problems) > 0 || p.Set == nil || p.Set.Resource != nil || p.Set.ResourceRequired {
 		return ""
 	}
@@ -150,7 +150,7 @@ func (a *Analysis) searchKey(p *Principal, neutral *sync.Map) string {
 	default:
 		return ""
 	}
-	k := keyWriter{b: make([]byte, 0, 64+24*len(p.Sources))}
+	k := keyWriter{b: make([]byte, 0, 64+4*len(p.Sources)+8*len(p.Set.Identity))}
 	k.str(string(p.Kind))
 	k.str(policy.AccountOf(p.ARN))
 	k.num(len(tags))
@@ -168,21 +168,18 @@ func (a *Analysis) searchKey(p *Principal, neutral *sync.Map) string {
 	}
 	k.num(len(p.Sources))
 	for _, src := range p.Sources {
-		if !isNeutral(src.Policy, neutral) {
+		id, neutral := x.of(src)
+		if !neutral {
 			return ""
 		}
-		k.str(src.Kind)
-		k.str(src.Name)
-		k.str(src.ARN)
-		k.str(src.Via)
-		k.ptr(unsafe.Pointer(src.Policy))
+		k.b = binary.LittleEndian.AppendUint32(k.b, id)
 	}
 	layers := append([][]*policy.Policy{p.Set.Identity, p.Set.Boundary}, p.Set.SCPs...)
 	k.num(len(layers))
 	for _, l := range layers {
 		k.num(len(l))
 		for _, pol := range l {
-			if !isNeutral(pol, neutral) {
+			if !x.neutral(pol) {
 				return ""
 			}
 			k.ptr(unsafe.Pointer(pol))
@@ -202,19 +199,58 @@ func (k *keyWriter) ptr(p unsafe.Pointer) {
 	k.b = binary.LittleEndian.AppendUint64(k.b, uint64(uintptr(p)))
 }
 
-// isNeutral reports whether nothing in the policy depends on which
+// sourceIDs numbers sources by content (kind, name, ARN, via and policy),
+// each source read once: a user's sources through its groups are the
+// groups' own, shared by their members. Safe for concurrent use.
+type sourceIDs struct {
+	byPtr     sync.Map // *Source -> sourceID
+	mu        sync.Mutex
+	byContent map[string]uint32
+	policies  sync.Map // *policy.Policy -> bool (neutral)
+}
+
+type sourceID struct {
+	id      uint32
+	neutral bool
+}
+
+// of returns the source's number, and whether its policy is neutral.
+func (x *sourceIDs) of(src *Source) (uint32, bool) {
+	if v, ok := x.byPtr.Load(src); ok {
+		s := v.(sourceID)
+		return s.id, s.neutral
+	}
+	var k keyWriter
+	k.str(src.Kind)
+	k.str(src.Name)
+	k.str(src.ARN)
+	k.str(src.Via)
+	k.ptr(unsafe.Pointer(src.Policy))
+	x.mu.Lock()
+	id, ok := x.byContent[string(k.b)]
+	if !ok {
+		id = uint32(len(x.byContent))
+		x.byContent[string(k.b)] = id
+	}
+	x.mu.Unlock()
+	s := sourceID{id, x.neutral(src.Policy)}
+	x.byPtr.Store(src, s)
+	return s.id, s.neutral
+}
+
+// neutral reports whether nothing in the policy depends on which
 // principal of an account asks, given equal tags: no policy variable, no
 // condition on aws:PrincipalArn, aws:username or aws:userid, no Principal
-// element. Kept per policy in neutral.
-func isNeutral(pol *policy.Policy, neutral *sync.Map) bool {
+// element. Kept per policy.
+func (x *sourceIDs) neutral(pol *policy.Policy) bool {
 	if pol == nil || pol.Doc == nil {
 		return false
 	}
-	if v, ok := neutral.Load(pol); ok {
+	if v, ok := x.policies.Load(pol); ok {
 		return v.(bool)
 	}
 	v := !slices.ContainsFunc(pol.Doc.Statements, dependsOnPrincipal)
-	neutral.Store(pol, v)
+	x.policies.Store(pol, v)
 	return v
 }
 
