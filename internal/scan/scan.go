@@ -111,6 +111,9 @@ func Run(ctx context.Context, s *snapshot.Snapshot, opts Options) (*Outcome, err
 				}
 				byRule[i].add(r, a.ID, res, err)
 			})
+			if err := ctx.Err(); err != nil {
+				return nil, err // no forced collection for a scan given up
+			}
 			if usesAnalysis {
 				releaseAnalysis(&rc, a)
 			}
