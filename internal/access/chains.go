@@ -230,9 +230,29 @@ func (a *Analysis) assumeGrant(s *pstate, r *Principal) (Grant, bool) {
 	return a.assumeGrantVia(s, r, a.assumeResult)
 }
 
-// assumeGrantOwn is assumeGrant inside findAll (assumeResultOwn).
+// assumeGrantOwn is assumeGrant inside findAll (assumeResultOwn), kept
+// per role while it runs: sts-001 and iam-016 ask it of the same roles.
+// In a search class the answers are handed on to the next member only for
+// roles whose trust admits every member alike (trustNeutral). Only the
+// goroutine running findAll for s calls it.
 func (a *Analysis) assumeGrantOwn(s *pstate, r *Principal) (Grant, bool) {
-	return a.assumeGrantVia(s, r, a.assumeResultOwn)
+	if ans, ok := s.assumeGrants[r]; ok {
+		return ans.grant, ans.ok
+	}
+	g, ok := a.assumeGrantVia(s, r, a.assumeResultOwn)
+	if r != nil && (a.searchClassOf(s) == nil || a.trustNeutral(r)) {
+		if s.assumeGrants == nil {
+			s.assumeGrants = map[*Principal]assumeAnswer{}
+		}
+		s.assumeGrants[r] = assumeAnswer{g, ok}
+	}
+	return g, ok
+}
+
+// assumeAnswer is an assumeGrantOwn answer.
+type assumeAnswer struct {
+	grant Grant
+	ok    bool
 }
 
 func (a *Analysis) assumeGrantVia(s *pstate, r *Principal, assume func(*pstate, *Principal) policy.Result) (Grant, bool) {

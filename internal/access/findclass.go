@@ -67,7 +67,7 @@ func (a *Analysis) scopedOf(s *pstate) ([]resourceMatch, string, bool) {
 // nor the group hops (a group's policies may depend on who joins).
 func share(s *searching) searching {
 	return searching{anyMemo: s.anyMemo, covering: s.covering, outrank: s.outrank,
-		passable: s.passable, passFilters: s.passFilters, assumable: s.assumable, anyGrants: s.anyGrants,
+		passable: s.passable, passFilters: s.passFilters, assumable: s.assumable, assumeGrants: s.assumeGrants, anyGrants: s.anyGrants,
 		steps: s.steps, refs: s.refs}
 }
 
@@ -117,6 +117,12 @@ func (a *Analysis) buildSearchClasses() {
 	for i, k := range keys {
 		if k != "" {
 			byKey[k] = append(byKey[k], ps[i])
+		}
+	}
+	a.neutralTrusts = map[*Principal]bool{}
+	for r, t := range a.trusts {
+		if trustIsNeutral(t) {
+			a.neutralTrusts[r] = true
 		}
 	}
 	a.searchClasses = map[*Principal]*searchClass{}
@@ -255,10 +261,17 @@ func (x *sourceIDs) neutral(pol *policy.Policy) bool {
 }
 
 func dependsOnPrincipal(st *policy.Statement) bool {
+	return st.Principal != nil || st.NotPrincipal != nil || readsPrincipal(st)
+}
+
+// readsPrincipal: the statement's resources or conditions read who asks
+// (a policy variable, a condition on aws:PrincipalArn, aws:username or
+// aws:userid).
+func readsPrincipal(st *policy.Statement) bool {
 	hasVar := func(ss []string) bool {
 		return slices.ContainsFunc(ss, func(v string) bool { return strings.Contains(v, "${") })
 	}
-	if st.Principal != nil || st.NotPrincipal != nil || hasVar(st.Resource) || hasVar(st.NotResource) {
+	if hasVar(st.Resource) || hasVar(st.NotResource) {
 		return true
 	}
 	for _, c := range st.Conditions {
@@ -271,6 +284,37 @@ func dependsOnPrincipal(st *policy.Statement) bool {
 		}
 	}
 	return false
+}
+
+// trustNeutral reports whether role r's trust policy admits every
+// principal of an account alike, given equal tags: its Principal elements
+// name everyone, accounts or services, never a particular user or role,
+// and nothing in it reads who asks. Then whether a member of a search
+// class may assume r, and by which statements, is the same for all its
+// members. Computed once per role with the classes.
+func (a *Analysis) trustNeutral(r *Principal) bool {
+	a.searchClassOnce.Do(a.buildSearchClasses)
+	return a.neutralTrusts[r]
+}
+
+func trustIsNeutral(t *policy.Policy) bool {
+	if t == nil || t.Doc == nil {
+		return false
+	}
+	for _, st := range t.Doc.Statements {
+		if st.NotPrincipal != nil || readsPrincipal(st) {
+			return false
+		}
+		if st.Principal == nil || st.Principal.All {
+			continue
+		}
+		for _, arn := range st.Principal.AWSARNs() {
+			if arn != "*" && !strings.HasSuffix(arn, ":root") {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // searchOrder puts the actors of one class together, each class as one

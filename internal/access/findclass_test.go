@@ -61,6 +61,10 @@ func classAccount() *account {
 	for _, name := range []string{"alice", "bob"} {
 		ac.role(name+"-by-name", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+acct+`:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:username":"`+name+`"}}}]}`).AttachedPolicies = []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: adminARN}}
 	}
+	// A role both may assume, through one more statement for bob: the
+	// grant of his assumption names two statements, alice's one.
+	ac.role("both-by-root", `{"Version":"2012-10-17","Statement":[{"Sid":"All","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+acct+`:root"},"Action":"sts:AssumeRole"},`+
+		`{"Sid":"Bob","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+acct+`:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:username":"bob"}}}]}`).AttachedPolicies = []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: adminARN}}
 	ac.role("ec2-admin", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`).AttachedPolicies = []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: adminARN}}
 	ac.role("lambda-dev", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`,
 		stmt{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"})

@@ -103,6 +103,7 @@ type Analysis struct {
 	// (findclass.go), built once.
 	searchClassOnce sync.Once
 	searchClasses   map[*Principal]*searchClass
+	neutralTrusts   map[*Principal]bool // roles whose trust admits a class's members alike (trustNeutral)
 	assumeGraphOnce sync.Once
 	arnOrderOnce    sync.Once
 	arnPlaces       []uint32 // arnOrder (chains.go)
@@ -161,6 +162,7 @@ type searching struct {
 	passable     map[string]map[*Principal]bool  // passableTo by action and service (filter.go)
 	passFilters  map[passFilterKey]passFilter    // passRoleFilter by action and services (filter.go)
 	assumable    map[*Method]map[*Principal]bool // assumableFilter by method (candidates.go)
+	assumeGrants map[*Principal]assumeAnswer     // assumeGrantOwn by role (chains.go)
 	anyGrants    map[string]*Grant               // anyGrant by action (escalate.go)
 	steps        map[stepKey]stepAnswer          // target steps' answers (escalate.go)
 	refs         map[refKey]string               // statement names (grants.go)
