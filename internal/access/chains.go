@@ -58,7 +58,7 @@ func (a *Analysis) computeSplit(s *pstate) *assumeSplit {
 	// answered once per distinct trust document, as a class shared with
 	// every principal that gets the same answers (reach.go). Roles naming
 	// the principal itself are its own.
-	indep := roleIndependent(p.Set, "sts:AssumeRole")
+	indep := a.independentOf(s)
 	acct := policy.AccountOf(p.ARN)
 	sp := &assumeSplit{}
 	var x *docIndex
@@ -67,7 +67,8 @@ func (a *Analysis) computeSplit(s *pstate) *assumeSplit {
 		x = a.sharedDocs(acct)
 	} else if ms, key, ok := a.scopedOf(s); ok {
 		if d := a.sparseDocs(acct, ms, key); d != nil {
-			sp.class, scoped = a.sparseClass(s, d), true
+			sp.class = a.splitClassOf(s, d.base, func() *assumeClass { return a.sparseClass(s, d) })
+			scoped = true
 		} else {
 			x = a.scopedDocs(acct, ms, key)
 		}
@@ -75,12 +76,14 @@ func (a *Analysis) computeSplit(s *pstate) *assumeSplit {
 	switch {
 	case scoped:
 	case x != nil:
-		verdicts := make([]byte, len(x.byDoc))
-		assume := a.assumer(s, len(x.byDoc))
-		for i, rs := range x.byDoc {
-			verdicts[i] = assume(rs[0])
-		}
-		sp.class = a.classFor(x, verdicts)
+		sp.class = a.splitClassOf(s, x, func() *assumeClass {
+			verdicts := make([]byte, len(x.byDoc))
+			assume := a.assumer(s, len(x.byDoc))
+			for i, rs := range x.byDoc {
+				verdicts[i] = assume(rs[0])
+			}
+			return a.classFor(x, verdicts)
+		})
 	default: // role by role
 		cands = append(cands, a.trustAnyone...)
 		if acct != "" && a.allowedOnSome(s, ActAssumeRole) {

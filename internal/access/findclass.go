@@ -36,9 +36,62 @@ type searchClass struct {
 	left int       // members whose search has not run yet
 
 	// scoped is scopedStatements of the members' set (alike for all),
-	// computed once (scopedOf).
+	// and indep roleIndependent's answer for sts:AssumeRole, computed once
+	// (scopedOf, independentOf).
 	scopedOnce sync.Once
 	scoped     scopedAnswer
+	indepOnce  sync.Once
+	indep      bool
+
+	// splits: the shared role class of the members' splits, by document
+	// index, when every trust document of the index admits the members
+	// alike (splitClassOf).
+	splitMu sync.Mutex
+	splits  map[*docIndex]*assumeClass
+}
+
+// independentOf is roleIndependent(s.p.Set, sts:AssumeRole), once per
+// class.
+func (a *Analysis) independentOf(s *pstate) bool {
+	c := a.searchClassOf(s)
+	if c == nil {
+		return roleIndependent(s.p.Set, ActAssumeRole)
+	}
+	c.indepOnce.Do(func() { c.indep = roleIndependent(s.p.Set, ActAssumeRole) })
+	return c.indep
+}
+
+// splitClassOf is compute's answer (the shared role class of s's split
+// over the roles of x's trust documents), once per search class when every
+// one of those documents admits the members alike: the verdicts then
+// depend on the members' set alone.
+func (a *Analysis) splitClassOf(s *pstate, x *docIndex, compute func() *assumeClass) *assumeClass {
+	c := a.searchClassOf(s)
+	if c == nil || !a.docsNeutral(x) {
+		return compute()
+	}
+	c.splitMu.Lock()
+	defer c.splitMu.Unlock()
+	if cl, ok := c.splits[x]; ok {
+		return cl
+	}
+	cl := compute()
+	if c.splits == nil {
+		c.splits = map[*docIndex]*assumeClass{}
+	}
+	c.splits[x] = cl
+	return cl
+}
+
+// docsNeutral: every trust document of x admits a class's members alike
+// (trustNeutral), answered once per index.
+func (a *Analysis) docsNeutral(x *docIndex) bool {
+	if v, ok := a.neutralDocs.Load(x); ok {
+		return v.(bool)
+	}
+	v := !slices.ContainsFunc(x.byDoc, func(rs []*Principal) bool { return !a.trustNeutral(rs[0]) })
+	a.neutralDocs.Store(x, v)
+	return v
 }
 
 // scopedAnswer is what scopedStatements returns.

@@ -104,6 +104,7 @@ type Analysis struct {
 	searchClassOnce sync.Once
 	searchClasses   map[*Principal]*searchClass
 	neutralTrusts   map[*Principal]bool // roles whose trust admits a class's members alike (trustNeutral)
+	neutralDocs     sync.Map            // *docIndex -> bool: docsNeutral (findclass.go)
 	assumeGraphOnce sync.Once
 	arnOrderOnce    sync.Once
 	arnPlaces       []uint32 // arnOrder (chains.go)
