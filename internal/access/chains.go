@@ -563,6 +563,10 @@ func (a *Analysis) precompute(actors []*Principal) {
 	// A class's members one after the other (findclass.go).
 	work := a.searchOrder(actors)
 	parallel.For(len(work), 1, a.cancelled, func(i int) {
+		if c := a.searchClasses[work[i][0]]; c != nil {
+			c.begin()
+			defer c.end()
+		}
 		for _, p := range work[i] {
 			if a.cancelled() {
 				return

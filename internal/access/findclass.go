@@ -29,11 +29,18 @@ import (
 
 // searchClass is the memos shared by the principals of one class. Its
 // members search one at a time (mu), the memos handed from one to the
-// next; the last one done drops them.
+// next; the last one done drops them. A search outside precompute's loop
+// over the class (another rule asking for one member early) keeps them
+// only while fewer than maxLentMemos classes hold memos that way: the
+// memos of every class some member of which was asked for would
+// otherwise stay until precompute reaches it.
 type searchClass struct {
-	mu   sync.Mutex
-	memo searching // only the shareable memos (share)
-	left int       // members whose search has not run yet
+	a       *Analysis
+	mu      sync.Mutex
+	memo    searching // only the shareable memos (share)
+	left    int       // members whose search has not run yet
+	working int       // loops over the members under way (begin, end)
+	counted bool      // memo kept outside a loop, counted in Analysis.heldMemos
 
 	// scoped is scopedStatements of the members' set (alike for all),
 	// and indep roleIndependent's answer for sts:AssumeRole, computed once
@@ -144,9 +151,45 @@ func (c *searchClass) beginSearch(s *pstate) {
 func (c *searchClass) endSearch(s *pstate) {
 	defer c.mu.Unlock()
 	c.memo = share(&s.searching)
-	if c.left--; c.left <= 0 {
-		dropAnyMemo(c.memo.anyMemo)
-		c.memo = searching{}
+	switch c.left--; {
+	case c.left <= 0:
+		c.dropMemo()
+	case c.working == 0 && !c.counted:
+		if c.a.heldMemos.Add(1) > maxLentMemos {
+			c.a.heldMemos.Add(-1)
+			c.dropMemo()
+		} else {
+			c.counted = true
+		}
+	}
+}
+
+// maxLentMemos bounds the classes whose memos are kept outside
+// precompute's loop.
+const maxLentMemos = 256
+
+// begin and end bracket a loop over the class's members (precompute).
+func (c *searchClass) begin() {
+	c.mu.Lock()
+	c.working++
+	c.mu.Unlock()
+}
+
+func (c *searchClass) end() {
+	c.mu.Lock()
+	if c.working--; c.working == 0 {
+		c.dropMemo()
+	}
+	c.mu.Unlock()
+}
+
+// dropMemo lets the memos go (c.mu held).
+func (c *searchClass) dropMemo() {
+	dropAnyMemo(c.memo.anyMemo)
+	c.memo = searching{}
+	if c.counted {
+		c.counted = false
+		c.a.heldMemos.Add(-1)
 	}
 }
 
@@ -183,7 +226,7 @@ func (a *Analysis) buildSearchClasses() {
 		if len(members) < 2 {
 			continue
 		}
-		c := &searchClass{left: len(members)}
+		c := &searchClass{a: a, left: len(members)}
 		for _, p := range members {
 			a.searchClasses[p] = c
 		}

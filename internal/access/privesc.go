@@ -105,6 +105,7 @@ type Analysis struct {
 	searchClasses   map[*Principal]*searchClass
 	neutralTrusts   map[*Principal]bool // roles whose trust admits a class's members alike (trustNeutral)
 	neutralDocs     sync.Map            // *docIndex -> bool: docsNeutral (findclass.go)
+	heldMemos       atomic.Int32        // classes keeping memos outside precompute's loop (findclass.go)
 	assumeGraphOnce sync.Once
 	arnOrderOnce    sync.Once
 	arnPlaces       []uint32 // arnOrder (chains.go)
