@@ -236,9 +236,10 @@ func (a *Analysis) buildSearchClasses() {
 // searchKey names what a principal's answers about its own set depend on:
 // its kind, account, tags and groups, and its sources (every policy with
 // its origin, which grants name, numbered by x) and set, each string with
-// its length before it and each policy by address. It is "" for a principal searched
-// alone: a group, a service-linked role, a principal with problems or a
-// resource policy, or one holding a policy that depends on who asks.
+// its length before it and each policy by address. It is "" for a
+// principal searched alone: a group, a service-linked role, a principal
+// with problems or a resource policy, or one holding a policy that depends
+// on who asks.
 func (a *Analysis) searchKey(p *Principal, x *sourceIDs) string {
 	if len(p.Problems) > 0 || p.Set == nil || p.Set.Resource != nil || p.Set.ResourceRequired {
 		return ""

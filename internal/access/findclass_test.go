@@ -118,6 +118,17 @@ func TestSearchClassesChangeNoAnswer(t *testing.T) {
 			t.Errorf("%s:\n with classes %s\n alone        %s", arn, got[arn], w)
 		}
 	}
+	// The same when another rule asks for the members one by one before
+	// the chains are computed (memos kept outside precompute's loop).
+	lazy := classAccount().analyze()
+	for _, p := range lazy.Model.Principals {
+		lazy.Empowerments(p)
+	}
+	for arn, g := range answers(t, lazy) {
+		if g != want[arn] {
+			t.Errorf("%s, members asked for one by one:\n with classes %s\n alone        %s", arn, g, want[arn])
+		}
+	}
 	// The members do differ where they must (else the comparison proves
 	// little): alice reaches the roles that trust her, bob does not.
 	alice, bob := got[iamARN("user", "alice")], got[iamARN("user", "bob")]
