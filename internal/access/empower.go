@@ -9,6 +9,7 @@ package access
 // administrator.
 
 import (
+	"iter"
 	"slices"
 	"sort"
 	"strings"
@@ -161,17 +162,20 @@ type targetARNs struct {
 }
 
 func (x *targetARNs) get(t *empowerTarget) (empowers, outsiders []string) {
-	x.once.Do(func() { x.empowers, x.outsiders = principalARNs(t.empowers), principalARNs(t.outsiders) })
+	x.once.Do(func() { x.empowers, x.outsiders = principalARNs(t.empowers), principalARNs(t.outsiderList()) })
 	return x.empowers, x.outsiders
 }
 
 // empowered: the principals the change empowers, and the index of their
 // shared bitset (empowerIndex.sets), -1 for a short list.
-func (r *empowerRec) empowered() ([]*Principal, int32) {
+func (r *empowerRec) empowered() (iter.Seq[*Principal], int32) {
 	if r.act == "iam:AddUserToGroup" {
-		return r.t.outsiders, r.t.outsiderSet
+		if o := r.t.outsiders; o != nil {
+			return o.each, r.t.outsiderSet
+		}
+		return func(func(*Principal) bool) {}, -1
 	}
-	return r.t.empowers, r.t.empowerSet
+	return slices.Values(r.t.empowers), r.t.empowerSet
 }
 
 // empowerRecs finds p's empowerments as records, sorted, with the grants
@@ -185,24 +189,7 @@ func (a *Analysis) empowerRecs(p *Principal, bulk bool) *empowerWork {
 		return ew
 	}
 	s := a.state(p)
-	own := map[string]bool{p.ARN: true}
-	for _, f := range a.Escalations(p) {
-		own[f.TargetARN] = true
-		if f.Via != "" && strings.HasPrefix(f.Via, "arn:") {
-			own[f.Via] = true
-		}
-	}
-	for _, arn := range a.customerPolicies(s) {
-		own[arn] = true
-	}
-	if p.Kind == KindUser {
-		for _, gn := range p.User.Groups {
-			if g := a.groups[gn]; g != nil {
-				own[g.ARN] = true
-			}
-		}
-	}
-	ew.s, ew.own = s, own
+	ew.s = s
 	for _, kind := range []string{"user", "group", "role", "policy"} {
 		for _, act := range empowerActions[kind] {
 			if kind == "group" && act == "iam:AddUserToGroup" && p.Kind == KindUser {
@@ -263,7 +250,7 @@ var empowerActionRank = func() map[string]uint8 {
 // targets are mostly allowed by the same statements).
 type empowerWork struct {
 	s        *pstate
-	own      map[string]bool // targets left out: the principal's own and its escalations' (empowerRecs)
+	own      map[string]bool // targets left out: the principal's own and its escalations' (owned, built on first use)
 	bulkOK   bool
 	bulk     []bulkPass
 	recs     []empowerRec
@@ -309,10 +296,10 @@ type empowerTarget struct {
 	p         *Principal // nil for a policy
 	empowers  []*Principal
 	// outsiders: for a group, the users not in it (whoever
-	// iam:AddUserToGroup may add); arns: both lists' ARNs, built when an
-	// Empowerment first needs them (the summaries never do, and a group's
-	// outsiders are most of the account).
-	outsiders []*Principal
+	// iam:AddUserToGroup may add), listed when first needed; arns: both
+	// lists' ARNs, built when an Empowerment first needs them (the
+	// summaries never do, and a group's outsiders are most of the account).
+	outsiders *outsiderList
 	arns      *targetARNs
 	// reach: no permissions boundary keeps the change from making an
 	// empowered principal administrator (for a group, also when it has no
@@ -362,12 +349,14 @@ func (a *Analysis) computeEmpowerIndex() *empowerIndex {
 	var all []*empowerTarget
 	canon := a.arnPositions()
 	ids := map[string]int32{}
-	setOf := func(ps []*Principal) int32 {
-		if len(ps) < empowerSetMin(len(canon)) {
+	// setOf: the id of the bitset of the n principals ps yields, -1 for a
+	// short list or one with a principal not of this model.
+	setOf := func(n int, ps iter.Seq[*Principal]) int32 {
+		if n < empowerSetMin(len(canon)) {
 			return -1
 		}
 		b := make([]uint64, (len(canon)+63)/64)
-		for _, q := range ps {
+		for q := range ps {
 			i := q.index - 1
 			if i < 0 || i >= len(canon) || a.Model.Principals[i] != q {
 				return -1 // not of this model: walked by ARN
@@ -388,7 +377,10 @@ func (a *Analysis) computeEmpowerIndex() *empowerIndex {
 		cands := a.computeEmpowerCandidates(kind)
 		for i := range cands {
 			t := &cands[i]
-			t.empowerSet, t.outsiderSet = setOf(t.empowers), setOf(t.outsiders)
+			t.empowerSet, t.outsiderSet = setOf(len(t.empowers), slices.Values(t.empowers)), -1
+			if o := t.outsiders; o != nil {
+				t.outsiderSet = setOf(o.count(), o.each)
+			}
 			t.solePos = -1
 			if len(t.empowers) == 1 {
 				if q := t.empowers[0]; q.index-1 >= 0 && q.index-1 < len(canon) && a.Model.Principals[q.index-1] == q {
@@ -426,7 +418,7 @@ func (a *Analysis) computeEmpowerCandidates(kind string) []empowerTarget {
 	case "group":
 		members := a.groupMembers()
 		for _, g := range a.sortedGroups() {
-			out = append(out, empowerTarget{arn: g.ARN, name: g.Name, p: g, empowers: members[g.Name], outsiders: a.outsiders(members[g.Name])})
+			out = append(out, empowerTarget{arn: g.ARN, name: g.Name, p: g, empowers: members[g.Name], outsiders: &outsiderList{a: a, members: members[g.Name]}})
 		}
 	case "role":
 		for _, r := range a.roles {
@@ -466,22 +458,63 @@ func principalARNs(ps []*Principal) []string {
 	return out
 }
 
-// outsiders returns the users not among members, in model order.
-func (a *Analysis) outsiders(members []*Principal) []*Principal {
-	in := make(map[*Principal]bool, len(members))
-	for _, m := range members {
-		in[m] = true
-	}
-	out := make([]*Principal, 0, max(0, len(a.users)-len(in)))
-	for _, u := range a.users {
-		if !in[u] {
-			out = append(out, u)
+// outsiderList is a group's outsiders: the users not among its members,
+// in model order. Listing them for every group costs a pointer per user
+// and group (two hundred groups and ten thousand users: two million),
+// and most scans never read a list: the empowerment index counts and
+// marks them without one, and a list is built when a summary or an
+// Empowerment first names them.
+type outsiderList struct {
+	a       *Analysis
+	members []*Principal
+	inOnce  sync.Once
+	in      map[*Principal]bool
+	once    sync.Once
+	list    []*Principal
+}
+
+// isMember: u is one of the group's members.
+func (o *outsiderList) isMember(u *Principal) bool {
+	o.inOnce.Do(func() {
+		o.in = make(map[*Principal]bool, len(o.members))
+		for _, m := range o.members {
+			o.in[m] = true
+		}
+	})
+	return o.in[u]
+}
+
+// each yields the outsiders in model order.
+func (o *outsiderList) each(yield func(*Principal) bool) {
+	for _, u := range o.a.users {
+		if !o.isMember(u) && !yield(u) {
+			return
 		}
 	}
-	if len(out) == 0 {
+}
+
+// count is how many outsiders there are.
+func (o *outsiderList) count() int {
+	n := 0
+	for range o.each {
+		n++
+	}
+	return n
+}
+
+// outsiderList returns t's outsiders (nil for a target that is not a
+// group, or a group every user is in), listed on first use.
+func (t *empowerTarget) outsiderList() []*Principal {
+	o := t.outsiders
+	if o == nil {
 		return nil
 	}
-	return out
+	o.once.Do(func() {
+		if n := o.count(); n > 0 {
+			o.list = slices.AppendSeq(make([]*Principal, 0, n), o.each)
+		}
+	})
+	return o.list
 }
 
 // empowerTargets records the changes of one action on the targets of one
@@ -495,13 +528,10 @@ func (a *Analysis) empowerTargets(ew *empowerWork, kind, act string) {
 	// target gets the same answer: evaluate once.
 	var memo policy.Result
 	haveMemo := false
-	independent := roleIndependent(s.p.Set, act)
+	plan := a.empowerPlanOf(s, kind, act)
+	independent, visit := plan.independent, plan.visit
 	adminMemo := -1 // empowersAdmin's evaluation when independent: -1 unknown, 0 no, 1 yes
-	// Targets no Allow statement of the principal names are not allowed
-	// (filter.go): only those some statement's pattern matches are visited,
-	// in candidate order, before any evaluation.
 	cands := a.empowerCandidates(kind)
-	visit := a.empowerFilter(s.p, kind, act)
 	if independent && visit == nil && ew.bulkOK {
 		a.bulkTargets(ew, kind, act)
 		return
@@ -536,11 +566,72 @@ func (a *Analysis) empowerTargets(ew *empowerWork, kind, act string) {
 	}
 }
 
+// empowerPlan is how a principal's changes of one action on the targets
+// of one kind are looked for: independent, no statement covering the
+// action names a resource (every target gets the same answer); visit,
+// the targets no Allow statement names are not allowed (filter.go), so
+// only those some statement's pattern matches are visited, in candidate
+// order, before any evaluation (nil: all of them). Both depend on the
+// principal's own set alone, and are found once per search class.
+type empowerPlan struct {
+	independent bool
+	visit       []int32
+}
+
+type empowerPlanKey struct{ kind, act string }
+
+func (a *Analysis) empowerPlanOf(s *pstate, kind, act string) *empowerPlan {
+	compute := func() *empowerPlan {
+		return &empowerPlan{independent: roleIndependent(s.p.Set, act), visit: a.empowerFilter(s.p, kind, act)}
+	}
+	c := a.searchClassOf(s)
+	if c == nil {
+		return compute()
+	}
+	key := empowerPlanKey{kind, act}
+	if v, ok := c.plans.Load(key); ok {
+		return v.(*empowerPlan)
+	}
+	v, _ := c.plans.LoadOrStore(key, compute())
+	return v.(*empowerPlan)
+}
+
 // leftOut: t is not a target of the principal's change: it is its own (a
 // target of its escalations, its groups, its policies), or, for a trust
 // rewrite, a role it can already assume.
 func (ew *empowerWork) leftOut(a *Analysis, kind, act string, t *empowerTarget) bool {
-	return ew.own[t.arn] || ew.assumedAlready(a, kind, act, t)
+	return ew.owned(a)[t.arn] || ew.assumedAlready(a, kind, act, t)
+}
+
+// owned: the ARNs of the targets the principal owns — itself, the
+// targets and vias of its escalations, its customer managed policies and
+// its groups — gathered when a change is first allowed on some target:
+// most principals may make none, and a user in ten groups holds a hundred
+// policies.
+func (ew *empowerWork) owned(a *Analysis) map[string]bool {
+	if ew.own != nil {
+		return ew.own
+	}
+	p := ew.s.p
+	own := map[string]bool{p.ARN: true}
+	for _, f := range a.Escalations(p) {
+		own[f.TargetARN] = true
+		if f.Via != "" && strings.HasPrefix(f.Via, "arn:") {
+			own[f.Via] = true
+		}
+	}
+	for _, arn := range a.customerPolicies(ew.s) {
+		own[arn] = true
+	}
+	if p.Kind == KindUser {
+		for _, gn := range p.User.Groups {
+			if g := a.groups[gn]; g != nil {
+				own[g.ARN] = true
+			}
+		}
+	}
+	ew.own = own
+	return own
 }
 
 // assumedAlready: the change rewrites the trust of a role the principal

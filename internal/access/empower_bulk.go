@@ -70,7 +70,7 @@ func (a *Analysis) bulkMembers(ew *empowerWork, kind, act string, cands []empowe
 		in[j] = true
 	}
 	order := a.empowerIndex().byARN[kind]
-	for arn := range ew.own {
+	for arn := range ew.owned(a) {
 		k, _ := slices.BinarySearchFunc(order, arn, func(pos int32, arn string) int { return cmp.Compare(cands[pos].arn, arn) })
 		for ; k < len(order) && cands[order[k]].arn == arn; k++ {
 			in[order[k]] = false
@@ -356,19 +356,19 @@ func (u *empowerUnion) addPrincipal(q *Principal) {
 
 // add takes in the principals the record's change empowers.
 func (u *empowerUnion) add(r *empowerRec) {
-	list, set := r.empowered()
 	if c := r.t.solePos; c >= 0 && r.act != "iam:AddUserToGroup" {
 		// a user or role: no need to find its position
 		if u.seen[c/64]&(1<<(c%64)) == 0 {
 			u.seen[c/64] |= 1 << (c % 64)
 			if len(u.names) < u.max {
-				u.names = append(u.names, list[0].ARN)
+				u.names = append(u.names, r.t.empowers[0].ARN)
 			}
 		}
 		return
 	}
+	list, set := r.empowered()
 	if set < 0 {
-		for _, q := range list {
+		for q := range list {
 			u.addPrincipal(q)
 		}
 		return
@@ -378,7 +378,7 @@ func (u *empowerUnion) add(r *empowerRec) {
 	}
 	b := u.sets[set]
 	if len(u.names) < u.max && !covered(u.seen, b) {
-		for _, q := range list {
+		for q := range list {
 			if len(u.names) >= u.max {
 				break
 			}

@@ -50,6 +50,12 @@ type searchClass struct {
 	indepOnce  sync.Once
 	indep      bool
 
+	// power is powerOf's bitset for the members (powerOfClass); plans
+	// the members' empowerPlan per target kind and action.
+	powerOnce sync.Once
+	power     []uint64
+	plans     sync.Map // empowerPlanKey -> *empowerPlan
+
 	// splits: the shared role class of the members' splits, by document
 	// index, when every trust document of the index admits the members
 	// alike (splitClassOf).
@@ -66,6 +72,16 @@ func (a *Analysis) independentOf(s *pstate) bool {
 	}
 	c.indepOnce.Do(func() { c.indep = roleIndependent(s.p.Set, ActAssumeRole) })
 	return c.indep
+}
+
+// powerOfClass is computePower of s's own set, once per class.
+func (a *Analysis) powerOfClass(s *pstate) []uint64 {
+	c := a.searchClassOf(s)
+	if c == nil {
+		return a.computePower(s, s.p.Set)
+	}
+	c.powerOnce.Do(func() { c.power = a.computePower(s, s.p.Set) })
+	return c.power
 }
 
 // splitClassOf is compute's answer (the shared role class of s's split

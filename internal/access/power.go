@@ -57,7 +57,7 @@ func (a *Analysis) allowedOnSome(s *pstate, action string) bool {
 // resource, as a bitset.
 func (a *Analysis) powerOf(s *pstate) []uint64 {
 	s.powerOnce.Do(func() {
-		s.power = a.computePower(s, s.p.Set)
+		s.power = a.powerOfClass(s) // shared: read it, do not change it
 		if i, ok := a.position(s.p); ok {
 			a.powerClass[i].Store(a.classes.of(s.power, a.IsAdmin(s.p)) + 1)
 			a.powers[i].Store(&s.power)
