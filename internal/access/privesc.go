@@ -70,8 +70,9 @@ type Analysis struct {
 	usersByARN     byARN
 	groupsByARN    byARN
 	rolesByARN     byARN
-	hypo           sync.Map // *Principal -> *pstate: a user as if it had joined a group (grouphop.go)
-	empowerCands   sync.Map // "index" -> *empowerIndex (empower.go)
+	hypo           sync.Map   // *Principal -> *pstate: a user as if it had joined a group (grouphop.go)
+	empowerCands   sync.Map   // "index" -> *empowerIndex (empower.go)
+	empowerMu      sync.Mutex // held while the index is built
 	arnPosOnce     sync.Once
 	arnPos         []int    // model position -> first position with the same ARN (empower.go)
 	policyBits     sync.Map // *policy.Policy -> []uint64: powerActions its Allow statements cover (power.go)
