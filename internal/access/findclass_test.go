@@ -2,6 +2,7 @@ package access
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/iamspect/iamspect/internal/snapshot"
@@ -26,6 +27,10 @@ func classAccount() *account {
 		stmt{"Effect": "Deny", "Action": "iam:PutUserPolicy", "NotResource": "arn:aws:iam::" + acct + ":user/${aws:username}"})
 	ac.group("who", stmt{"Effect": "Allow", "Action": "iam:UpdateLoginProfile", "Resource": "*",
 		"Condition": map[string]any{"StringEquals": map[string]any{"aws:PrincipalArn": iamARN("user", "erin")}}})
+	// A change allowed on a role no member can use, and on one member:
+	// gia's own user is hers to escalate with, gus's to change for her.
+	ac.group("attach", stmt{"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": iamARN("role", "glue-etl")},
+		stmt{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": iamARN("user", "gia")})
 	// Depends on tags: carol and dave differ only by them.
 	ac.group("tagged", stmt{"Effect": "Allow", "Action": "iam:CreatePolicyVersion", "Resource": "*",
 		"Condition": map[string]any{"StringEquals": map[string]any{"aws:PrincipalTag/team": "x"}}})
@@ -41,6 +46,7 @@ func classAccount() *account {
 		{"sam", []string{"ops", "self"}}, {"sue", []string{"ops", "self"}},
 		{"carol", []string{"tagged", "ops"}}, {"dave", []string{"tagged", "ops"}},
 		{"tom", []string{"ops"}}, {"tim", []string{"ops"}},
+		{"gia", []string{"attach"}}, {"gus", []string{"attach"}},
 	} {
 		ac.user(u.name).Groups = u.groups
 	}
@@ -65,6 +71,8 @@ func classAccount() *account {
 	// grant of his assumption names two statements, alice's one.
 	ac.role("both-by-root", `{"Version":"2012-10-17","Statement":[{"Sid":"All","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+acct+`:root"},"Action":"sts:AssumeRole"},`+
 		`{"Sid":"Bob","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::`+acct+`:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"aws:username":"bob"}}}]}`).AttachedPolicies = []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: adminARN}}
+	ac.role("glue-etl", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"glue.amazonaws.com"},"Action":"sts:AssumeRole"}]}`,
+		stmt{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})
 	ac.role("ec2-admin", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`).AttachedPolicies = []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: adminARN}}
 	ac.role("lambda-dev", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`,
 		stmt{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"})
@@ -97,7 +105,7 @@ func TestSearchClassesChangeNoAnswer(t *testing.T) {
 		shared.searchClassOnce.Do(shared.buildSearchClasses)
 		return shared.searchClasses[shared.Model.Principal(iamARN("user", name))]
 	}
-	for _, pair := range [][2]string{{"alice", "bob"}, {"alice", "bea"}} {
+	for _, pair := range [][2]string{{"alice", "bob"}, {"alice", "bea"}, {"gia", "gus"}} {
 		if class(pair[0]) == nil || class(pair[0]) != class(pair[1]) {
 			t.Errorf("%s and %s should share a class", pair[0], pair[1])
 		}
@@ -134,5 +142,20 @@ func TestSearchClassesChangeNoAnswer(t *testing.T) {
 	alice, bob := got[iamARN("user", "alice")], got[iamARN("user", "bob")]
 	if alice == bob {
 		t.Error("alice and bob have the same answers: the account does not tell members apart")
+	}
+	// gus may change gia and the role, gia only the role (herself she
+	// escalates with): the class's allowed targets, filtered per member.
+	targets := func(name string) []string {
+		var out []string
+		for _, e := range shared.Empowerments(shared.Model.Principal(iamARN("user", name))) {
+			out = append(out, e.Action+" "+e.TargetName)
+		}
+		return out
+	}
+	if g, w := targets("gus"), []string{"iam:AttachRolePolicy glue-etl", "iam:PutUserPolicy gia"}; !slices.Equal(g, w) {
+		t.Errorf("gus's empowerments = %q, want %q", g, w)
+	}
+	if g, w := targets("gia"), []string{"iam:AttachRolePolicy glue-etl"}; !slices.Equal(g, w) {
+		t.Errorf("gia's empowerments = %q, want %q", g, w)
 	}
 }
