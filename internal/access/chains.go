@@ -466,16 +466,32 @@ func (a *Analysis) sortEdges(es []edge) []edge {
 	}
 	w := edgeSortPool.Get().(*edgeSort)
 	defer edgeSortPool.Put(w)
-	w.order = w.order[:0]
-	for i := range es {
-		w.order = append(w.order, uint32(i))
-	}
-	slices.SortFunc(w.order, func(i, j uint32) int {
-		if c := a.compareEdges(es[i], es[j]); c != 0 {
-			return c
+	if !a.edgeKeys(w, es) {
+		w.order = w.order[:0]
+		for i := range es {
+			w.order = append(w.order, uint32(i))
 		}
-		return cmp.Compare(i, j)
-	})
+		slices.SortFunc(w.order, func(i, j uint32) int {
+			if c := a.compareEdges(es[i], es[j]); c != 0 {
+				return c
+			}
+			return cmp.Compare(i, j)
+		})
+	} else {
+		slices.SortFunc(w.keys, func(x, y edgeKey) int {
+			if x.k != y.k {
+				return cmp.Compare(x.k, y.k)
+			}
+			if c := strings.Compare(es[x.i].via, es[y.i].via); c != 0 {
+				return c
+			}
+			return cmp.Compare(x.i, y.i)
+		})
+		w.order = w.order[:0]
+		for _, k := range w.keys {
+			w.order = append(w.order, k.i)
+		}
+	}
 	w.sorted = w.sorted[:0]
 	for _, i := range w.order {
 		w.sorted = append(w.sorted, es[i])
@@ -488,7 +504,38 @@ func (a *Analysis) sortEdges(es []edge) []edge {
 // edgeSort is sortEdges's work area, recycled between actors.
 type edgeSort struct {
 	order  []uint32
+	keys   []edgeKey
 	sorted []edge
+}
+
+// edgeKey is an edge's place in compareEdges's order up to its via: the
+// unconditional first, then the edge to AdminNode, then the target's
+// place in ARN order; i is the edge's position.
+type edgeKey struct {
+	k uint64
+	i uint32
+}
+
+// edgeKeys fills w.keys for es, false when some target is not of the
+// model (compareEdges then compares its ARN).
+func (a *Analysis) edgeKeys(w *edgeSort, es []edge) bool {
+	order := a.arnOrder()
+	w.keys = w.keys[:0]
+	for i, e := range es {
+		var k uint64
+		if e.conditional {
+			k |= 1 << 63
+		}
+		if e.to != nil {
+			pos, ok := a.position(e.to)
+			if !ok {
+				return false
+			}
+			k |= 1<<62 | uint64(order[pos])
+		}
+		w.keys = append(w.keys, edgeKey{k, uint32(i)})
+	}
+	return true
 }
 
 var edgeSortPool = sync.Pool{New: func() any { return new(edgeSort) }}

@@ -5,9 +5,11 @@
 package access
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/iamspect/iamspect/internal/policy"
 	"github.com/iamspect/iamspect/internal/snapshot"
@@ -135,6 +137,7 @@ func Build(s *snapshot.Snapshot, a *snapshot.Account, cache *policy.Cache) *Mode
 		}
 	}
 
+	sets := setInterner{} // users holding the same policies share one set
 	for _, u := range a.Users {
 		var b builder
 		b.m = m
@@ -159,7 +162,9 @@ func Build(s *snapshot.Snapshot, a *snapshot.Account, cache *policy.Cache) *Mode
 			}
 		}
 		b.boundary(u.PermissionsBoundary)
-		m.add(b.principal(u.ARN, u.Name, KindUser, scps, scpSources, scpProblems), func(p *Principal) { p.User = u })
+		p := b.principal(u.ARN, u.Name, KindUser, scps, scpSources, scpProblems)
+		p.Set = sets.intern(p.Set)
+		m.add(p, func(p *Principal) { p.User = u })
 	}
 	for _, g := range a.Groups {
 		b := builder{m: m, sources: groupSources[g.Name], problems: groupProblems[g.Name]}
@@ -237,6 +242,43 @@ func (m *Model) compileManaged(mp *snapshot.ManagedPolicy) compiled {
 }
 
 // builder gathers one principal's sources.
+// setInterner hands out one policy set per distinct content (identity
+// policies, boundary and SCP levels, by address): ten thousand users of an
+// account often hold a few hundred combinations of groups, and what is
+// computed once per set (IsAdmin: an OR of a catalogue-sized bitset per
+// policy) is then computed once per combination. Sets are never changed
+// after Build.
+type setInterner map[string]*policy.Set
+
+func (in setInterner) intern(set *policy.Set) *policy.Set {
+	key := make([]byte, 0, 8*(len(set.Identity)+len(set.Boundary)+len(set.SCPs)+4))
+	ptrs := func(ps []*policy.Policy) {
+		key = binary.AppendUvarint(key, uint64(len(ps)))
+		for _, p := range ps {
+			key = binary.LittleEndian.AppendUint64(key, uint64(uintptr(unsafe.Pointer(p))))
+		}
+	}
+	ptrs(set.Identity)
+	key = append(key, boolByte(set.Boundary != nil))
+	ptrs(set.Boundary)
+	key = binary.AppendUvarint(key, uint64(len(set.SCPs)))
+	for _, level := range set.SCPs {
+		ptrs(level)
+	}
+	if s, ok := in[string(key)]; ok {
+		return s
+	}
+	in[string(key)] = set
+	return set
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 type builder struct {
 	m        *Model
 	sources  []*Source
