@@ -155,3 +155,45 @@ func TestBuildDemo(t *testing.T) {
 		t.Error("carol.ops is admin through group Admins")
 	}
 }
+
+// Users holding the same policies share one set; a boundary, another
+// group order or one more policy makes another.
+func TestBuildSharesSetsOfAlikeUsers(t *testing.T) {
+	b := snapshot.NewBuilder(acct, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+	a := b.Account()
+	a.Policies = []*snapshot.ManagedPolicy{mp("admin", adminDoc), mp("s3", s3Doc)}
+	for _, g := range []string{"ops", "dev"} {
+		a.Groups = append(a.Groups, &snapshot.Group{Name: g, ARN: "arn:aws:iam::" + acct + ":group/" + g,
+			AttachedPolicies: []snapshot.PolicyRef{ref(map[string]string{"ops": "admin", "dev": "s3"}[g])}})
+	}
+	users := map[string]func(u *snapshot.User){
+		"ann": func(u *snapshot.User) { u.Groups = []string{"ops", "dev"} },
+		"amy": func(u *snapshot.User) { u.Groups = []string{"ops", "dev"} },
+		"ben": func(u *snapshot.User) { u.Groups = []string{"dev", "ops"} },
+		"bob": func(u *snapshot.User) {
+			u.Groups = []string{"ops", "dev"}
+			u.PermissionsBoundary = &snapshot.PolicyRef{Name: "s3", ARN: ref("s3").ARN}
+		},
+		"cat": func(u *snapshot.User) {
+			u.Groups = []string{"ops", "dev"}
+			u.AttachedPolicies = []snapshot.PolicyRef{ref("s3")}
+		},
+	}
+	for _, name := range []string{"ann", "amy", "ben", "bob", "cat"} {
+		b.User(name, time.Time{})
+		users[name](a.Users[len(a.Users)-1])
+	}
+	m := access.Build(b.Build(), a, nil)
+	set := func(name string) *policy.Set { return m.Principal("arn:aws:iam::" + acct + ":user/" + name).Set }
+	if set("ann") != set("amy") {
+		t.Error("ann and amy hold the same policies but not the same set")
+	}
+	for _, other := range []string{"ben", "bob", "cat"} {
+		if set(other) == set("ann") {
+			t.Errorf("%s shares ann's set, but holds other policies (or a boundary)", other)
+		}
+	}
+	if !set("ann").IsAdmin() || set("bob").IsAdmin() {
+		t.Errorf("IsAdmin: ann %v (want true), bob %v (want false: bounded by s3)", set("ann").IsAdmin(), set("bob").IsAdmin())
+	}
+}
