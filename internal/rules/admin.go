@@ -265,10 +265,6 @@ func adminVia(p *access.Principal) string {
 
 // limitedBy says what keeps a principal with broad policies short of admin.
 func limitedBy(p *access.Principal) string {
-	identity := &policy.Set{Identity: p.Set.Identity}
-	if !identity.IsAdmin() {
-		return ""
-	}
 	var by []string
 	if p.Set.Boundary != nil {
 		by = append(by, "its permissions boundary")
@@ -277,6 +273,9 @@ func limitedBy(p *access.Principal) string {
 		by = append(by, "the organisation's SCPs")
 	}
 	if len(by) == 0 {
+		return "" // nothing limits it: no set to build and judge
+	}
+	if identity := (&policy.Set{Identity: p.Set.Identity}); !identity.IsAdmin() {
 		return ""
 	}
 	return fmt.Sprintf(": its identity policies would allow everything, but %s limit them", joinList(by))
