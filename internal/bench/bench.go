@@ -46,6 +46,11 @@ type Options struct {
 	// ScanArgs are added to every scan's command line (e.g.
 	// --exclude-rules, to measure the rest while one part is rewritten).
 	ScanArgs []string
+	// Repeat is how many times each case is scanned (at least once): the
+	// sizes of a shape are scanned in turn, round after round, and each
+	// case keeps its least wall and CPU time, so that a machine whose speed
+	// swings weighs alike on the sizes an exponent compares.
+	Repeat int
 	// Progress, when set, receives a line before each case.
 	Progress io.Writer
 }
@@ -55,9 +60,10 @@ type Measurement struct {
 	Shape      string
 	Size       synth.Size
 	Accounts   int
-	Wall       time.Duration
-	CPU        time.Duration // user + system, of the child
-	PeakRSS    int64         // bytes; 0 when the platform does not say
+	Wall       time.Duration // the least of the runs (Options.Repeat)
+	CPU        time.Duration // user + system, of the child; the least of the runs
+	PeakRSS    int64         // bytes, the most of the runs; 0 when the platform does not say
+	Runs       int
 	ParseFloor time.Duration // decoding the authorization details JSON, nothing else
 	Results    int           // results in the JSON report
 	// Exponent and CPUExponent are the growth exponents of the wall and
@@ -77,29 +83,67 @@ func (m Measurement) PerSecond() float64 { return float64(m.Principals()) / m.Wa
 func Run(ctx context.Context, o Options) ([]Measurement, error) {
 	var out []Measurement
 	for _, shape := range o.Shapes {
-		var prev *Measurement
-		for _, n := range o.Sizes {
-			if o.Progress != nil {
-				fmt.Fprintf(o.Progress, "bench: %s at %d principals per kind\n", shape, n)
-			}
-			m, err := measure(ctx, o, shape, n)
-			if err != nil {
-				return out, fmt.Errorf("%s at %d: %w", shape, n, err)
-			}
+		ms, err := measureShape(ctx, o, shape)
+		if err != nil {
+			return out, err
+		}
+		for i := range ms {
+			m := &ms[i]
 			m.Exponent, m.CPUExponent = math.NaN(), math.NaN()
-			if prev != nil {
+			if i > 0 {
+				prev := &ms[i-1]
 				m.Exponent = growth(prev.Wall, m.Wall, prev.Principals(), m.Principals())
 				m.CPUExponent = growth(prev.CPU, m.CPU, prev.Principals(), m.Principals())
 			}
-			out = append(out, m)
-			prev = &out[len(out)-1]
-			if o.Progress != nil {
-				fmt.Fprintf(o.Progress, "bench: %s %s: wall %s, CPU %s, peak RSS %.0f MB\n", shape, m.Size, seconds(m.Wall), seconds(m.CPU), float64(m.PeakRSS)/1e6)
-			}
 		}
+		out = append(out, ms...)
 	}
 	return out, nil
 }
+
+// measureShape generates every size of the shape, then scans them in
+// turn, Options.Repeat rounds.
+func measureShape(ctx context.Context, o Options, shape string) ([]Measurement, error) {
+	cases := make([]Case, len(o.Sizes))
+	for i, n := range o.Sizes {
+		if o.Progress != nil {
+			fmt.Fprintf(o.Progress, "bench: generating %s at %d principals per kind\n", shape, n)
+		}
+		c, err := generate(ctx, o, filepath.Join(o.Dir, caseName(shape, n)), shape, n)
+		if err != nil {
+			return nil, fmt.Errorf("%s at %d: %w", shape, n, err)
+		}
+		cases[i] = c
+	}
+	ms := make([]Measurement, len(o.Sizes))
+	for round := range max(1, o.Repeat) {
+		for i, n := range o.Sizes {
+			run, err := scanCase(ctx, o, shape, n, cases[i])
+			if err != nil {
+				return nil, fmt.Errorf("%s at %d: %w", shape, n, err)
+			}
+			if o.Progress != nil {
+				fmt.Fprintf(o.Progress, "bench: %s %s (run %d): wall %s, CPU %s, peak RSS %.0f MB\n", shape, run.Size, round+1, seconds(run.Wall), seconds(run.CPU), float64(run.PeakRSS)/1e6)
+			}
+			ms[i] = ms[i].merge(run)
+		}
+	}
+	return ms, nil
+}
+
+// merge takes in one more run of the same case: the least times, the
+// highest peak.
+func (m Measurement) merge(run Measurement) Measurement {
+	if m.Runs == 0 {
+		run.Runs = 1
+		return run
+	}
+	m.Runs++
+	m.Wall, m.CPU, m.PeakRSS = min(m.Wall, run.Wall), min(m.CPU, run.CPU), max(m.PeakRSS, run.PeakRSS)
+	return m
+}
+
+func caseName(shape string, n int) string { return fmt.Sprintf("%s-%d", shape, n) }
 
 // growth is the exponent k of t = c·n^k through two points.
 func growth(t1, t2 time.Duration, n1, n2 int) float64 {
@@ -165,14 +209,10 @@ func generate(ctx context.Context, o Options, dir, shape string, n int) (Case, e
 	return c, nil
 }
 
-func measure(ctx context.Context, o Options, shape string, n int) (Measurement, error) {
-	name := fmt.Sprintf("%s-%d", shape, n)
-	c, err := generate(ctx, o, filepath.Join(o.Dir, name), shape, n)
-	if err != nil {
-		return Measurement{}, err
-	}
+// scanCase scans one generated case once.
+func scanCase(ctx context.Context, o Options, shape string, n int, c Case) (Measurement, error) {
 	m := Measurement{Shape: shape, Size: c.Size, Accounts: c.Accounts, ParseFloor: c.ParseFloor}
-	reportPath := filepath.Join(o.Dir, name+"-report.json") // beside the input: --from warns about files it does not know
+	reportPath := filepath.Join(o.Dir, caseName(shape, n)+"-report.json") // beside the input: --from warns about files it does not know
 	_ = os.Remove(reportPath)
 	args := append([]string{"scan"}, c.Input...)
 	args = append(args, "--format", "json", "--output", reportPath, "--allow-incomplete", "--fail-on", "none")

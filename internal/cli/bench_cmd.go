@@ -19,6 +19,7 @@ func newBenchCommand(stdout, stderr io.Writer) *cobra.Command {
 		sizes, shapes, binary, keep, generateInto string
 		exclude                                   []string
 		seed                                      uint64
+		repeat                                    int
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -30,12 +31,22 @@ child process, and print wall time, CPU time, peak resident memory, the time
 encoding/json alone takes to decode the input (the floor), principals per
 second and the growth exponent of wall time between sizes (1 is linear, 2 is
 quadratic). Shapes: ` + strings.Join(bench.Shapes(), ", ") + `
-(docs/performance.md). Nothing is read from or sent to AWS.`,
+(docs/performance.md). Nothing is read from or sent to AWS.
+
+On a machine whose speed varies (a shared VM), one run of each case can
+put the small size in a fast minute and the large one in a slow one, and the
+exponent then says more about the machine than about iamspect: --repeat R
+scans the sizes of a shape in turn, R rounds, and keeps each case's least
+wall and CPU time (and its highest peak memory).`,
 		Example: `  iamspect bench
-  iamspect bench --sizes 1000,2500,5000,10000 --shapes customer,trust-anyone`,
+  iamspect bench --sizes 1000,2500,5000,10000 --shapes customer,trust-anyone
+  iamspect bench --sizes 2500,10000 --shapes deep-groups --repeat 3`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o := bench.Options{Binary: binary, Seed: seed, Progress: stderr}
+			if repeat < 1 {
+				return usage(fmt.Errorf("--repeat %d: scan each case at least once", repeat))
+			}
+			o := bench.Options{Binary: binary, Seed: seed, Repeat: repeat, Progress: stderr}
 			if len(exclude) > 0 {
 				o.ScanArgs = []string{"--exclude-rules", strings.Join(exclude, ",")}
 			}
@@ -78,6 +89,7 @@ quadratic). Shapes: ` + strings.Join(bench.Shapes(), ", ") + `
 	f.StringVar(&binary, "binary", "", "the iamspect `PATH` whose scan is measured (default: this one)")
 	f.StringSliceVar(&exclude, "exclude-rules", nil, "pass --exclude-rules `IDS` to every scan (to measure the rest of the scan without some rules)")
 	f.Uint64Var(&seed, "seed", 1, "the generators' seed")
+	f.IntVar(&repeat, "repeat", 1, "scan every case `R` times, the sizes of a shape in turn, and keep each one's least time")
 	f.StringVar(&generateInto, "generate-into", "", "(internal) write the one shape and size into `DIR` and print the case as JSON")
 	_ = f.MarkHidden("generate-into")
 	return cmd
