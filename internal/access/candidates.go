@@ -208,6 +208,40 @@ func (a *Analysis) eachAssumableIn(p *Principal, keep map[*Principal]bool, fn fu
 	}
 }
 
+// eachAssumableOf is eachAssumable restricted to the roles of list
+// (ordered as eachAssumable walks: administrators first, then by ARN) and,
+// unless nil, of keep.
+func (a *Analysis) eachAssumableOf(p *Principal, list []*Principal, keep map[*Principal]bool, fn func(Assumption) bool) {
+	sp := a.split(p)
+	for _, r := range list {
+		if r == p || (keep != nil && !keep[r]) {
+			continue
+		}
+		if as, ok := sp.lookup(a.Model.Principals, r); ok && !fn(as) {
+			return
+		}
+	}
+}
+
+// boundedRoles lists the roles with a permissions boundary, administrators
+// first, then by ARN; computed once.
+func (a *Analysis) boundedRoles() []*Principal {
+	a.boundedOnce.Do(func() {
+		for _, r := range a.roles {
+			if r.Set.Boundary != nil {
+				a.bounded = append(a.bounded, r)
+			}
+		}
+		slices.SortStableFunc(a.bounded, func(x, y *Principal) int {
+			if rx, ry := a.adminRank(x), a.adminRank(y); rx != ry {
+				return rx - ry
+			}
+			return strings.Compare(x.ARN, y.ARN)
+		})
+	})
+	return a.bounded
+}
+
 // lookup finds role r among the split's roles; the shared class's answer
 // wins, as in eachAssumable.
 func (sp *assumeSplit) lookup(model []*Principal, r *Principal) (Assumption, bool) {

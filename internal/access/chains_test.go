@@ -233,3 +233,39 @@ func TestInstanceProfileNeeded(t *testing.T) {
 		}
 	}
 }
+
+// iam-delete-role-boundary walks only the roles with a boundary, in the
+// order every assumable-role method walks (administrators first, then by
+// ARN), so that the cap keeps the same targets as a walk over every role
+// the principal may assume.
+func TestBoundaryRolesInAssumableOrder(t *testing.T) {
+	ac := newAccount()
+	ac.b.Account().Policies = append(ac.b.Account().Policies,
+		&snapshot.ManagedPolicy{Name: "fence", ARN: iamARN("policy", "fence"), Document: snapshot.RawJSON(harmlessDoc), IsAttachable: true},
+		&snapshot.ManagedPolicy{Name: "open-fence", ARN: iamARN("policy", "open-fence"), Document: snapshot.RawJSON(adminDoc), IsAttachable: true})
+	ac.user("ops", stmt{"Effect": "Allow", "Action": []string{"sts:AssumeRole", "iam:DeleteRolePermissionsBoundary"}, "Resource": "*"})
+	admin := []snapshot.PolicyRef{{Name: "AdministratorAccess", ARN: adminARN}}
+	for _, r := range []struct{ name, fence string }{
+		{"a-open", ""}, {"b-fenced", "fence"}, {"c-fenced", "fence"}, {"d-fenced", "fence"}, {"e-plain", ""}, {"z-admin-fenced", "open-fence"},
+	} {
+		role := ac.role(r.name, trustAccount)
+		role.AttachedPolicies = admin
+		if r.fence != "" {
+			role.PermissionsBoundary = &snapshot.PolicyRef{Name: r.fence, ARN: iamARN("policy", r.fence)}
+		}
+	}
+	an := ac.analyze()
+	an.MaxTargets = 2
+	var got []string
+	more := false
+	for _, f := range an.Escalations(an.Model.Principal(iamARN("user", "ops"))) {
+		if f.Method.ID == "iam-delete-role-boundary" {
+			got = append(got, strings.TrimPrefix(f.TargetARN, iamARN("role", "")))
+			more = more || f.More
+		}
+	}
+	// z-admin-fenced is administrator through its boundary too: first.
+	if want := []string{"b-fenced", "z-admin-fenced"}; !slices.Equal(got, want) || !more {
+		t.Errorf("iam-delete-role-boundary targets %q (more %v), want %q and more (sorted by ARN after the cap kept z first, then b)", got, more, want)
+	}
+}

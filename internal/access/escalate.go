@@ -491,15 +491,26 @@ func (a *Analysis) appendMethod(out []Finding, s *pstate, m *Method, q onAny) []
 					break
 				}
 			}
-		} else if only := a.assumableFilterOwn(s, m); only != nil {
-			if s.hypothetical && !grants {
+		} else {
+			only := a.assumableFilterOwn(s, m)
+			if only != nil && s.hypothetical && !grants {
 				only = a.adminsOf(only)
 			}
-			a.eachAssumableIn(p, only, func(as Assumption) bool { return try(as.Role) })
-		} else {
-			// Administrators first, without listing every role that
-			// trusts anyone for every principal (reach.go).
-			a.eachAssumable(p, func(as Assumption) bool { return try(as.Role) })
+			tryAs := func(as Assumption) bool { return try(as.Role) }
+			switch {
+			case m.Prereq == PrereqBoundary:
+				// Only a role with a boundary qualifies (roleQualifies):
+				// walked from their list, not from every role the
+				// principal may assume (all of an account whose roles
+				// trust its root, for each principal).
+				a.eachAssumableOf(p, a.boundedRoles(), only, tryAs)
+			case only != nil:
+				a.eachAssumableIn(p, only, tryAs)
+			default:
+				// Administrators first, without listing every role that
+				// trusts anyone for every principal (reach.go).
+				a.eachAssumable(p, tryAs)
+			}
 		}
 	case TargetPassRole, TargetServiceRole:
 		// The roles p may pass to each service (a PassRole statement for

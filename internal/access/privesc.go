@@ -86,6 +86,8 @@ type Analysis struct {
 	admins         sync.Map // &list[0] -> leading administrators (candidates.go)
 	listPos        sync.Map // &list[0] -> map[*Principal]int (candidates.go)
 	rolePolOnce    sync.Once
+	boundedOnce    sync.Once
+	bounded        []*Principal // the roles with a permissions boundary (candidates.go)
 	rolePol        *policyRoles // roles by customer managed policy (candidates.go)
 	groupBitsCache sync.Map     // group *Principal -> []uint64: allowBitsOf its identity policies (escalate.go)
 	// powerTable numbers powerActions for prepared evaluation; it keeps
