@@ -219,7 +219,11 @@ func (a *Analysis) EmpowermentSummary(p *Principal, first, maxEmpowers int) *Emp
 		u.add(&ew.recs[i])
 	}
 	for i := range ew.bulk {
-		a.eachBulkRec(ew, &ew.bulk[i], u.add)
+		// The names are complete by now (the cursors ran out, or the
+		// list is full): only the count is left to take in.
+		if !a.unionBulk(u, &ew.bulk[i]) {
+			a.eachBulkRec(ew, &ew.bulk[i], u.add)
+		}
 	}
 	sum.Empowers, sum.EmpowersTotal = u.names, u.total()
 	return sum
@@ -395,4 +399,124 @@ func (u *empowerUnion) total() int {
 		n += bits.OnesCount64(w)
 	}
 	return n
+}
+
+// bulkUnion is, for the targets of one kind, the union of the principals
+// their changes empower (a group's outsiders for iam:AddUserToGroup, else
+// its members or the target), by ARN position: a bulk pass's principals
+// are the union's less those only its left-out targets empower, found
+// from the few targets left out rather than the thousands kept. Without it
+// each principal allowed a change on every target walked every target's
+// list: a power user in ten thousand was a quadratic term of the scan.
+type bulkUnion struct {
+	ok    bool     // every list's principals are of the model
+	bits  []uint64 // the union
+	count []int32  // by ARN position: how many targets' lists hold it
+	sizes []int32  // by candidate position: the list's length
+	total int64    // the lists' lengths summed
+}
+
+type bulkUnionKey struct {
+	kind      string
+	outsiders bool
+}
+
+// eachEmpowered calls fn with the principals t's change empowers (its
+// outsiders when outsiders is set) until fn returns false.
+func eachEmpowered(t *empowerTarget, outsiders bool, fn func(*Principal) bool) {
+	if !outsiders {
+		for _, q := range t.empowers {
+			if !fn(q) {
+				return
+			}
+		}
+		return
+	}
+	if t.outsiders != nil {
+		t.outsiders.each(fn)
+	}
+}
+
+// bulkUnionOf returns the union of the kind's targets, computed once.
+func (a *Analysis) bulkUnionOf(kind string, outsiders bool) *bulkUnion {
+	key := bulkUnionKey{kind, outsiders}
+	if v, ok := a.bulkUnions.Load(key); ok {
+		return v.(*bulkUnion)
+	}
+	canon := a.arnPositions()
+	cands := a.empowerCandidates(kind) // before the lock: the index takes it too
+	a.empowerMu.Lock()
+	defer a.empowerMu.Unlock()
+	if v, ok := a.bulkUnions.Load(key); ok {
+		return v.(*bulkUnion)
+	}
+	x := &bulkUnion{ok: true, bits: make([]uint64, (len(canon)+63)/64), count: make([]int32, len(canon)), sizes: make([]int32, len(cands))}
+	for i := range cands {
+		eachEmpowered(&cands[i], outsiders, func(q *Principal) bool {
+			c, ok := a.canonOf(q)
+			if !ok {
+				x.ok = false
+				return false
+			}
+			x.bits[c/64] |= 1 << (c % 64)
+			x.count[c]++
+			x.sizes[i]++
+			x.total++
+			return true
+		})
+	}
+	a.bulkUnions.Store(key, x)
+	return x
+}
+
+// canonOf is q's ARN position (arnPositions), false for a principal not
+// of the model.
+func (a *Analysis) canonOf(q *Principal) (int, bool) {
+	i, ok := a.position(q)
+	if !ok {
+		return 0, false
+	}
+	return a.arnPositions()[i], true
+}
+
+// unionBulk takes the principals of a bulk pass into u's count through
+// the kind's union, when the pass leaves out fewer list entries than it
+// keeps; false when it did not (the caller walks the pass).
+func (a *Analysis) unionBulk(u *empowerUnion, b *bulkPass) bool {
+	outsiders := b.act == "iam:AddUserToGroup"
+	x := a.bulkUnionOf(b.kind, outsiders)
+	if !x.ok {
+		return false
+	}
+	var left int64
+	for i, in := range b.in {
+		if !in {
+			left += int64(x.sizes[i])
+		}
+	}
+	if left > x.total-left {
+		return false
+	}
+	// A principal is lost to the pass when every target whose list holds
+	// it is left out.
+	held := map[int]int32{}
+	cands := a.empowerCandidates(b.kind)
+	for i, in := range b.in {
+		if in {
+			continue
+		}
+		eachEmpowered(&cands[i], outsiders, func(q *Principal) bool {
+			c, _ := a.canonOf(q)
+			held[c]++
+			return true
+		})
+	}
+	bits := slices.Clone(x.bits)
+	for c, n := range held {
+		if n == x.count[c] {
+			bits[c/64] &^= 1 << (c % 64)
+		}
+	}
+	orInto(u.seen, bits)
+	return true
 }

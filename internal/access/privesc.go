@@ -72,7 +72,8 @@ type Analysis struct {
 	rolesByARN     byARN
 	hypo           sync.Map   // *Principal -> *pstate: a user as if it had joined a group (grouphop.go)
 	empowerCands   sync.Map   // "index" -> *empowerIndex (empower.go)
-	empowerMu      sync.Mutex // held while the index is built
+	empowerMu      sync.Mutex // held while the index or a bulk union is built
+	bulkUnions     sync.Map   // bulkUnionKey -> *bulkUnion (empower_bulk.go)
 	arnPosOnce     sync.Once
 	arnPos         []int    // model position -> first position with the same ARN (empower.go)
 	policyBits     sync.Map // *policy.Policy -> []uint64: powerActions its Allow statements cover (power.go)
