@@ -14,6 +14,7 @@ import (
 	"cmp"
 	"math/bits"
 	"slices"
+	"sync"
 )
 
 // bulkPass: one action allowed alike on every target of its kind that the
@@ -413,7 +414,13 @@ type bulkUnion struct {
 	bits  []uint64 // the union
 	count []int32  // by ARN position: how many targets' lists hold it
 	sizes []int32  // by candidate position: the list's length
-	total int64    // the lists' lengths summed
+	// walk: by candidate position, what adding the target's principals
+	// one record at a time costs (empowerUnion.add: a bit for a sole
+	// principal, a bitset merge for a long list — once per distinct list
+	// —, a position looked up per principal of a short one), in word
+	// operations; walkTotal, summed.
+	walk      []int32
+	walkTotal int64
 }
 
 type bulkUnionKey struct {
@@ -450,9 +457,12 @@ func (a *Analysis) bulkUnionOf(kind string, outsiders bool) *bulkUnion {
 	if v, ok := a.bulkUnions.Load(key); ok {
 		return v.(*bulkUnion)
 	}
-	x := &bulkUnion{ok: true, bits: make([]uint64, (len(canon)+63)/64), count: make([]int32, len(canon)), sizes: make([]int32, len(cands))}
+	words := (len(canon) + 63) / 64
+	x := &bulkUnion{ok: true, bits: make([]uint64, words), count: make([]int32, len(canon)), sizes: make([]int32, len(cands)), walk: make([]int32, len(cands))}
+	merged := map[int32]bool{}
 	for i := range cands {
-		eachEmpowered(&cands[i], outsiders, func(q *Principal) bool {
+		t := &cands[i]
+		eachEmpowered(t, outsiders, func(q *Principal) bool {
 			c, ok := a.canonOf(q)
 			if !ok {
 				x.ok = false
@@ -461,9 +471,24 @@ func (a *Analysis) bulkUnionOf(kind string, outsiders bool) *bulkUnion {
 			x.bits[c/64] |= 1 << (c % 64)
 			x.count[c]++
 			x.sizes[i]++
-			x.total++
 			return true
 		})
+		set := t.empowerSet
+		if outsiders {
+			set = t.outsiderSet
+		}
+		switch {
+		case !outsiders && t.solePos >= 0:
+			x.walk[i] = 1
+		case set >= 0 && merged[set]:
+			x.walk[i] = 1 // merged already, through another target with the same list
+		case set >= 0:
+			x.walk[i] = int32(words)
+			merged[set] = true
+		default:
+			x.walk[i] = x.sizes[i]
+		}
+		x.walkTotal += int64(x.walk[i])
 	}
 	a.bulkUnions.Store(key, x)
 	return x
@@ -480,26 +505,34 @@ func (a *Analysis) canonOf(q *Principal) (int, bool) {
 }
 
 // unionBulk takes the principals of a bulk pass into u's count through
-// the kind's union, when the pass leaves out fewer list entries than it
-// keeps; false when it did not (the caller walks the pass).
+// the kind's union, when reading the left-out targets' lists costs less
+// than adding the kept targets one by one; false when it did not (the
+// caller walks the pass). A kind of sole targets (users, roles) or of
+// short lists (policies) goes through the union; groups' outsiders, long
+// lists merged as shared bitsets, mostly do not.
 func (a *Analysis) unionBulk(u *empowerUnion, b *bulkPass) bool {
 	outsiders := b.act == "iam:AddUserToGroup"
 	x := a.bulkUnionOf(b.kind, outsiders)
 	if !x.ok {
 		return false
 	}
-	var left int64
+	var left, leftWalk int64
 	for i, in := range b.in {
 		if !in {
 			left += int64(x.sizes[i])
+			leftWalk += int64(x.walk[i])
 		}
 	}
-	if left > x.total-left {
+	if 2*left+2*int64(len(x.bits)) >= x.walkTotal-leftWalk {
 		return false
 	}
 	// A principal is lost to the pass when every target whose list holds
-	// it is left out.
-	held := map[int]int32{}
+	// it is left out: counted in a scratch array by ARN position, only the
+	// positions touched reset afterwards.
+	sc := heldPool.Get().(*heldScratch) // put back only clean (zero counts)
+	if len(sc.n) < len(x.count) {
+		sc.n = make([]int32, len(x.count))
+	}
 	cands := a.empowerCandidates(b.kind)
 	for i, in := range b.in {
 		if in {
@@ -507,16 +540,32 @@ func (a *Analysis) unionBulk(u *empowerUnion, b *bulkPass) bool {
 		}
 		eachEmpowered(&cands[i], outsiders, func(q *Principal) bool {
 			c, _ := a.canonOf(q)
-			held[c]++
+			if sc.n[c] == 0 {
+				sc.touched = append(sc.touched, int32(c))
+			}
+			sc.n[c]++
 			return true
 		})
 	}
-	bits := slices.Clone(x.bits)
-	for c, n := range held {
-		if n == x.count[c] {
+	bits := append(sc.bits[:0], x.bits...)
+	for _, c := range sc.touched {
+		if sc.n[c] == x.count[c] {
 			bits[c/64] &^= 1 << (c % 64)
 		}
+		sc.n[c] = 0
 	}
 	orInto(u.seen, bits)
+	sc.touched, sc.bits = sc.touched[:0], bits
+	heldPool.Put(sc)
 	return true
 }
+
+// heldScratch is unionBulk's work area: counts by ARN position (zero
+// between uses), the positions touched, and the bitset.
+type heldScratch struct {
+	n       []int32
+	touched []int32
+	bits    []uint64
+}
+
+var heldPool = sync.Pool{New: func() any { return new(heldScratch) }}
