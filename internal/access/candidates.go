@@ -189,23 +189,10 @@ func (a *Analysis) assumableFilterOwn(s *pstate, m *Method) map[*Principal]bool 
 func (a *Analysis) eachAssumableIn(p *Principal, keep map[*Principal]bool, fn func(Assumption) bool) {
 	rs := make([]*Principal, 0, len(keep))
 	for r := range keep {
-		if r != p {
-			rs = append(rs, r)
-		}
+		rs = append(rs, r)
 	}
-	slices.SortFunc(rs, func(x, y *Principal) int {
-		if rx, ry := a.adminRank(x), a.adminRank(y); rx != ry {
-			return rx - ry
-		}
-		return strings.Compare(x.ARN, y.ARN)
-	})
-	sp := a.split(p)
-	for _, r := range rs {
-		as, ok := sp.lookup(a.Model.Principals, r)
-		if ok && !fn(as) {
-			return
-		}
-	}
+	slices.SortFunc(rs, a.compareAdminFirst)
+	a.eachAssumableOf(p, rs, nil, fn)
 }
 
 // eachAssumableOf is eachAssumable restricted to the roles of list
@@ -232,12 +219,7 @@ func (a *Analysis) boundedRoles() []*Principal {
 				a.bounded = append(a.bounded, r)
 			}
 		}
-		slices.SortStableFunc(a.bounded, func(x, y *Principal) int {
-			if rx, ry := a.adminRank(x), a.adminRank(y); rx != ry {
-				return rx - ry
-			}
-			return strings.Compare(x.ARN, y.ARN)
-		})
+		slices.SortStableFunc(a.bounded, a.compareAdminFirst)
 	})
 	return a.bounded
 }

@@ -5,7 +5,6 @@
 package access
 
 import (
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -251,32 +250,29 @@ func (m *Model) compileManaged(mp *snapshot.ManagedPolicy) compiled {
 type setInterner map[string]*policy.Set
 
 func (in setInterner) intern(set *policy.Set) *policy.Set {
-	key := make([]byte, 0, 8*(len(set.Identity)+len(set.Boundary)+len(set.SCPs)+4))
-	ptrs := func(ps []*policy.Policy) {
-		key = binary.AppendUvarint(key, uint64(len(ps)))
+	k := keyWriter{b: make([]byte, 0, 8*(len(set.Identity)+len(set.Boundary)+len(set.SCPs)+4))}
+	layer := func(ps []*policy.Policy) {
+		k.num(len(ps))
 		for _, p := range ps {
-			key = binary.LittleEndian.AppendUint64(key, uint64(uintptr(unsafe.Pointer(p))))
+			k.ptr(unsafe.Pointer(p))
 		}
 	}
-	ptrs(set.Identity)
-	key = append(key, boolByte(set.Boundary != nil))
-	ptrs(set.Boundary)
-	key = binary.AppendUvarint(key, uint64(len(set.SCPs)))
-	for _, level := range set.SCPs {
-		ptrs(level)
+	layer(set.Identity)
+	if set.Boundary == nil { // none, unlike an empty boundary (allows nothing)
+		k.num(0)
+	} else {
+		k.num(1)
+		layer(set.Boundary)
 	}
-	if s, ok := in[string(key)]; ok {
+	k.num(len(set.SCPs))
+	for _, level := range set.SCPs {
+		layer(level)
+	}
+	if s, ok := in[string(k.b)]; ok {
 		return s
 	}
-	in[string(key)] = set
+	in[string(k.b)] = set
 	return set
-}
-
-func boolByte(b bool) byte {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 type builder struct {

@@ -169,13 +169,21 @@ func (x *targetARNs) get(t *empowerTarget) (empowers, outsiders []string) {
 // empowered: the principals the change empowers, and the index of their
 // shared bitset (empowerIndex.sets), -1 for a short list.
 func (r *empowerRec) empowered() (iter.Seq[*Principal], int32) {
-	if r.act == "iam:AddUserToGroup" {
-		if o := r.t.outsiders; o != nil {
-			return o.each, r.t.outsiderSet
-		}
-		return func(func(*Principal) bool) {}, -1
+	return r.t.empoweredBy(r.act == "iam:AddUserToGroup")
+}
+
+// empoweredBy: the principals a change on t empowers — its outsiders,
+// whoever iam:AddUserToGroup may add, when outsiders is set, else its
+// members or itself — and the index of their shared bitset, -1 for a
+// short list.
+func (t *empowerTarget) empoweredBy(outsiders bool) (iter.Seq[*Principal], int32) {
+	if !outsiders {
+		return slices.Values(t.empowers), t.empowerSet
 	}
-	return slices.Values(r.t.empowers), r.t.empowerSet
+	if o := t.outsiders; o != nil {
+		return o.each, t.outsiderSet
+	}
+	return func(func(*Principal) bool) {}, -1
 }
 
 // empowerRecs finds p's empowerments as records, sorted, with the grants

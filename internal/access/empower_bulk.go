@@ -428,22 +428,6 @@ type bulkUnionKey struct {
 	outsiders bool
 }
 
-// eachEmpowered calls fn with the principals t's change empowers (its
-// outsiders when outsiders is set) until fn returns false.
-func eachEmpowered(t *empowerTarget, outsiders bool, fn func(*Principal) bool) {
-	if !outsiders {
-		for _, q := range t.empowers {
-			if !fn(q) {
-				return
-			}
-		}
-		return
-	}
-	if t.outsiders != nil {
-		t.outsiders.each(fn)
-	}
-}
-
 // bulkUnionOf returns the union of the kind's targets, computed once.
 func (a *Analysis) bulkUnionOf(kind string, outsiders bool) *bulkUnion {
 	key := bulkUnionKey{kind, outsiders}
@@ -462,20 +446,16 @@ func (a *Analysis) bulkUnionOf(kind string, outsiders bool) *bulkUnion {
 	merged := map[int32]bool{}
 	for i := range cands {
 		t := &cands[i]
-		eachEmpowered(t, outsiders, func(q *Principal) bool {
+		list, set := t.empoweredBy(outsiders)
+		for q := range list {
 			c, ok := a.canonOf(q)
 			if !ok {
 				x.ok = false
-				return false
+				break
 			}
 			x.bits[c/64] |= 1 << (c % 64)
 			x.count[c]++
 			x.sizes[i]++
-			return true
-		})
-		set := t.empowerSet
-		if outsiders {
-			set = t.outsiderSet
 		}
 		switch {
 		case !outsiders && t.solePos >= 0:
@@ -538,14 +518,14 @@ func (a *Analysis) unionBulk(u *empowerUnion, b *bulkPass) bool {
 		if in {
 			continue
 		}
-		eachEmpowered(&cands[i], outsiders, func(q *Principal) bool {
+		list, _ := cands[i].empoweredBy(outsiders)
+		for q := range list {
 			c, _ := a.canonOf(q)
 			if sc.n[c] == 0 {
 				sc.touched = append(sc.touched, int32(c))
 			}
 			sc.n[c]++
-			return true
-		})
+		}
 	}
 	bits := append(sc.bits[:0], x.bits...)
 	for _, c := range sc.touched {

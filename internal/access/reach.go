@@ -220,11 +220,15 @@ func (a *Analysis) eachAssumable(p *Principal, fn func(Assumption) bool) {
 	}
 }
 
-func lessAdminFirst(a *Analysis, x, y *Principal) bool {
+func lessAdminFirst(a *Analysis, x, y *Principal) bool { return a.compareAdminFirst(x, y) < 0 }
+
+// compareAdminFirst is the order assumable roles are walked in:
+// administrators first, then by ARN.
+func (a *Analysis) compareAdminFirst(x, y *Principal) int {
 	if rx, ry := a.adminRank(x), a.adminRank(y); rx != ry {
-		return rx < ry
+		return rx - ry
 	}
-	return x.ARN < y.ARN
+	return strings.Compare(x.ARN, y.ARN)
 }
 
 // maxChainHops caps the hops a Chain lists: a chain through thousands of
